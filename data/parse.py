@@ -1,0 +1,424 @@
+"""Parsing of the fields people write by hand: dates, amounts, incentives, levels, stances, types.
+
+Every parser works on one distinct string; the `parse_*_column` functions apply it once per
+distinct value of a column and map the result back (a million rows with a few thousand distinct
+dates cost a few thousand parses). Nothing here changes the raw text; callers keep it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data.schema import INCENTIVES, POLICY_TYPES, SECTORS
+
+
+def norm_text(s: str) -> str:
+    """NFKC (full-width digits and punctuation -> ASCII), trimmed, inner whitespace collapsed."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", s)).strip()
+
+
+def map_distinct(values: pd.Series, fn: Callable[[str], Any]) -> tuple[list[Any], np.ndarray]:
+    """Apply `fn` to each distinct value; returns (results per distinct value, codes per row)."""
+    codes, uniques = pd.factorize(values.fillna(""), sort=False)
+    results = [fn(str(u)) for u in uniques]
+    return results, codes
+
+
+def _take(results: list[Any], codes: np.ndarray, i: int, dtype: Any = object) -> np.ndarray:
+    arr = np.empty(len(results), dtype=dtype)
+    for k, r in enumerate(results):
+        arr[k] = r[i]
+    if len(codes) == 0:
+        return np.empty(0, dtype=dtype)
+    return arr[codes]
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ]  # fmt: skip
+    )
+    for m in names
+}
+
+_D_YMD = re.compile(
+    r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(:\d{2})?)?$"
+)
+_D_ZH_YMD = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
+_D_ZH_YM = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月份?$")
+_D_YM = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")
+_D_Y = re.compile(r"^(\d{4})\s*年?$")
+_D_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_D_COMPACT_YM = re.compile(r"^(\d{4})(\d{2})$")
+_D_EN_DMY = re.compile(r"^(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([a-z]{3,9})\.?,?\s+(\d{4})$")
+_D_EN_MDY = re.compile(r"^([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+_D_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+YEAR_MIN, YEAR_MAX = 1949, 2100
+EMPTY_WORDS = {"", "-", "--", "—", "n/a", "na", "none", "null", "无", "不详", "未知", "未注明"}
+
+
+def parse_date(raw: str) -> tuple[pd.Timestamp | None, str, str | None]:
+    """(start of the period or None, precision day|month|year|unknown, error or None)."""
+    s = norm_text(raw).lower()
+    if s in EMPTY_WORDS:
+        return None, "unknown", None
+    y = mo = d = None
+    if m := (_D_YMD.match(s) or _D_ZH_YMD.match(s) or _D_COMPACT.match(s)):
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    elif m := (_D_ZH_YM.match(s) or _D_YM.match(s) or _D_COMPACT_YM.match(s)):
+        y, mo = int(m.group(1)), int(m.group(2))
+    elif m := _D_Y.match(s):
+        y = int(m.group(1))
+    elif m := _D_EN_MDY.match(s):
+        if m.group(1) not in MONTHS:
+            return None, "unknown", "not a date this loader can read"
+        y, mo, d = int(m.group(3)), MONTHS[m.group(1)], int(m.group(2))
+    elif m := _D_EN_DMY.match(s):
+        if m.group(2) not in MONTHS:
+            return None, "unknown", "not a date this loader can read"
+        y, mo = int(m.group(3)), MONTHS[m.group(2)]
+        d = int(m.group(1)) if m.group(1) else None
+    elif m := _D_DMY.match(s):
+        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if a > 12 >= b:
+            d, mo = a, b
+        elif b > 12 >= a:
+            mo, d = a, b
+        else:
+            return None, "unknown", "day and month order is ambiguous; write it as YYYY-MM-DD"
+    else:
+        return None, "unknown", "not a date this loader can read"
+    if not YEAR_MIN <= y <= YEAR_MAX:
+        return None, "unknown", f"year {y} is out of range ({YEAR_MIN}–{YEAR_MAX})"
+    if mo is not None and not 1 <= mo <= 12:
+        return None, "unknown", f"month {mo} does not exist"
+    try:
+        ts = pd.Timestamp(y, mo or 1, d or 1)
+    except ValueError:
+        return None, "unknown", f"day {d} does not exist in {y}-{mo:02d}"
+    precision = "day" if d is not None else "month" if mo is not None else "year"
+    return ts, precision, None
+
+
+def parse_date_column(raw: pd.Series) -> pd.DataFrame:
+    """Columns date (datetime64), date_precision, date_error (None when fine)."""
+    results, codes = map_distinct(raw, parse_date)
+    ts = pd.DatetimeIndex([r[0] if r[0] is not None else pd.NaT for r in results])
+    if len(ts) == 0:
+        dates = pd.Series(pd.DatetimeIndex([]), dtype="datetime64[us]")
+    else:
+        dates = pd.Series(ts.take(codes), index=raw.index).astype("datetime64[us]")
+    return pd.DataFrame(
+        {
+            "date": dates.to_numpy(),
+            "date_precision": pd.array(_take(results, codes, 1), dtype="str"),
+            "date_error": _take(results, codes, 2),
+        },
+        index=raw.index,
+    )
+
+
+# --- amounts ----------------------------------------------------------------------------------
+
+UNITS = {
+    "亿元": 1e8, "亿": 1e8, "千万元": 1e7, "千万": 1e7, "百万元": 1e6, "百万": 1e6, "万元": 1e4,
+    "万": 1e4, "千元": 1e3, "元": 1.0, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6,
+    "m": 1e6, "thousand": 1e3, "k": 1e3, "yuan": 1.0, "rmb": 1.0, "cny": 1.0,
+}  # fmt: skip
+_UNIT_RE = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
+_AMOUNT = re.compile(rf"(\d[\d,]*(?:\.\d+)?|\.\d+)\s*({_UNIT_RE})?(?![a-z])")
+_FOREIGN = re.compile(r"(美元|美金|欧元|港币|港元|usd|us\$|\$|eur|€|hkd)")
+_PREFIX = re.compile(
+    r"^(最高|不超过|不高于|高达|up to|max(imum)?|约|approx(imately)?|about|总计|共)\s*"
+)
+
+
+def parse_amount(raw: str, header_unit: float = 1.0) -> tuple[float, str | None]:
+    """(yuan or NaN, error or None). Ranges and lists keep the largest amount stated."""
+    s = norm_text(raw).lower()
+    if s in EMPTY_WORDS or s in {"未提及", "none stated", "none-stated"}:
+        return np.nan, None
+    if _FOREIGN.search(s):
+        return np.nan, "amount is not in yuan; convert it to yuan (元) first"
+    s = _PREFIX.sub("", s).replace("¥", "").replace("人民币", "")
+    s = re.sub(r"^(rmb|cny)\s*", "", s)
+    if s.startswith("-") or s.startswith("−"):
+        return np.nan, "amount is negative"
+    found = list(_AMOUNT.finditer(s))
+    if not found:
+        return np.nan, "not an amount this loader can read (write e.g. 500万元 or 5000000)"
+    leftover = _AMOUNT.sub("", s)
+    leftover = re.sub(r"[\s\-–~～至到和及、,;/]+|以上|以下|以内|左右|不等|元", "", leftover)
+    if leftover:
+        return np.nan, "not an amount this loader can read (write e.g. 500万元 or 5000000)"
+    values = []
+    units = [m.group(2) for m in found]
+    last_unit = next((u for u in reversed(units) if u), None)
+    for m in found:
+        num = m.group(1).replace(",", "")
+        try:
+            v = float(num)
+        except ValueError:
+            return np.nan, "not an amount this loader can read"
+        unit = m.group(2) or (last_unit if len(found) > 1 else None)
+        v *= UNITS[unit] if unit else header_unit
+        values.append(v)
+    return float(max(values)), None
+
+
+def parse_amount_column(raw: pd.Series, header_unit: float = 1.0) -> pd.DataFrame:
+    results, codes = map_distinct(raw, lambda s: parse_amount(s, header_unit))
+    return pd.DataFrame(
+        {
+            "amount_cny": _take(results, codes, 0, dtype=float),
+            "amount_error": _take(results, codes, 1),
+        },
+        index=raw.index,
+    )
+
+
+# --- incentives -------------------------------------------------------------------------------
+
+_SPLIT = re.compile(r"\s*[;；,，、|/\n]+\s*")
+
+_INCENTIVE_EXACT: dict[str, str] = {}
+for _code, _lab in INCENTIVES.items():
+    for _name in (_code, _lab.en, _lab.zh, _code.replace("-", " ")):
+        _INCENTIVE_EXACT[norm_text(_name).lower()] = _code
+_INCENTIVE_EXACT.update(
+    {
+        "none": "none-stated",
+        "无": "none-stated",
+        "未提及": "none-stated",
+        "未明确": "none-stated",
+        "reward": "cash-reward",
+        "奖励": "cash-reward",
+        "grant": "subsidy",
+        "补助": "subsidy",
+        "r&d": "rd-support",
+        "tax": "tax-incentive",
+        "pilot": "pilot-application",
+        "rent": "office-rent",
+        "房租": "office-rent",
+    }  # fmt: skip
+)
+
+# Keyword -> code, first match wins (so 租金补贴 is office rent, 研发补贴 is R&D support).
+_INCENTIVE_KEYWORDS: tuple[tuple[str, str], ...] = (
+    ("租金", "office-rent"), ("房租", "office-rent"), ("办公用房", "office-rent"),
+    ("rent", "office-rent"), ("人才", "talent-residency"), ("落户", "talent-residency"),
+    ("talent", "talent-residency"), ("residen", "talent-residency"), ("hukou", "talent-residency"),
+    ("产业园", "industrial-park"), ("园区", "industrial-park"), ("基地", "industrial-park"),
+    ("park", "industrial-park"), ("基金", "fund"), ("fund", "fund"), ("研发", "rd-support"),
+    ("r&d", "rd-support"), ("research", "rd-support"), ("试点", "pilot-application"),
+    ("pilot", "pilot-application"), ("税", "tax-incentive"), ("tax", "tax-incentive"),
+    ("融资", "financing-support"), ("贷款", "financing-support"), ("担保", "financing-support"),
+    ("贴息", "financing-support"), ("financ", "financing-support"), ("loan", "financing-support"),
+    ("标准", "standards"), ("standard", "standards"), ("补贴", "subsidy"), ("补助", "subsidy"),
+    ("subsid", "subsidy"), ("奖励", "cash-reward"), ("奖金", "cash-reward"), ("奖", "cash-reward"),
+    ("reward", "cash-reward"), ("bonus", "cash-reward"), ("prize", "cash-reward"),
+)  # fmt: skip
+
+
+def incentive_code(label: str) -> str | None:
+    s = norm_text(label).lower()
+    if s in _INCENTIVE_EXACT:
+        return _INCENTIVE_EXACT[s]
+    for kw, code in _INCENTIVE_KEYWORDS:
+        if kw in s:
+            return code
+    return None
+
+
+def parse_incentives(raw: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(codes, with unknown labels kept as written; the unknown labels)."""
+    s = norm_text(raw)
+    if not s:
+        return (), ()
+    out: list[str] = []
+    unknown: list[str] = []
+    for tok in _SPLIT.split(s):
+        tok = tok.strip()
+        if not tok:
+            continue
+        code = incentive_code(tok)
+        if code is None:
+            unknown.append(tok)
+            code = tok
+        if code not in out:
+            out.append(code)
+    return tuple(out), tuple(unknown)
+
+
+def parse_incentives_column(raw: pd.Series) -> pd.DataFrame:
+    results, codes = map_distinct(raw, parse_incentives)
+    return pd.DataFrame(
+        {"incentives": _take(results, codes, 0), "incentives_unknown": _take(results, codes, 1)},
+        index=raw.index,
+    )
+
+
+# --- sectors ----------------------------------------------------------------------------------
+
+_SECTOR_EXACT: dict[str, str] = {}
+for _code, _lab in SECTORS.items():
+    for _name in (_code, _lab.en, _lab.zh, _code.replace("-", " ")):
+        _SECTOR_EXACT[norm_text(_name).lower()] = _code
+_SECTOR_KEYWORDS = (
+    ("金融", "finance"), ("政务", "government-services"), ("医疗", "healthcare"),
+    ("卫生", "healthcare"), ("健康", "healthcare"), ("制造", "manufacturing"),
+    ("能源", "energy"), ("司法", "judiciary"), ("法院", "judiciary"), ("税", "taxation"),
+    ("贸易", "trade"), ("跨境", "trade"), ("教育", "education"), ("农业", "agriculture"),
+    ("物流", "logistics"), ("供应链", "logistics"), ("文化", "culture"),
+    ("食品", "food-safety"),
+)  # fmt: skip
+
+
+def parse_sectors(raw: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for tok in _SPLIT.split(norm_text(raw)):
+        if not tok:
+            continue
+        low = tok.lower()
+        code = _SECTOR_EXACT.get(low) or next((c for k, c in _SECTOR_KEYWORDS if k in low), tok)
+        if code not in out:
+            out.append(code)
+    return tuple(out)
+
+
+def parse_sectors_column(raw: pd.Series) -> pd.Series:
+    results, codes = map_distinct(raw, lambda s: (parse_sectors(s),))
+    return pd.Series(_take(results, codes, 0), index=raw.index, dtype=object)
+
+
+# --- level, stance, policy type ---------------------------------------------------------------
+
+_LEVEL_EXACT = {
+    "national": "national", "nation": "national", "central": "national", "国家": "national",
+    "国家级": "national", "中央": "national", "全国": "national", "部委": "national",
+    "provincial": "provincial", "province": "provincial", "省": "provincial", "省级": "provincial",
+    "省份": "provincial", "city": "city", "municipal": "city", "prefecture": "city", "市": "city",
+    "市级": "city", "地市": "city", "地市级": "city", "地级市": "city", "district": "district",
+    "county": "district", "区": "district", "县": "district", "区县": "district",
+    "区级": "district", "县级": "district", "区县级": "district",
+}  # fmt: skip
+
+
+def parse_level(raw: str) -> tuple[str | None, str | None]:
+    """(level or None when empty, error)."""
+    s = norm_text(raw).lower()
+    if s in EMPTY_WORDS:
+        return None, None
+    if s in _LEVEL_EXACT:
+        return _LEVEL_EXACT[s], None
+    return (
+        "unknown",
+        "not a level (national, provincial, city, district / 国家级, 省级, 市级, 区县级)",
+    )
+
+
+_STANCE_EXACT = {
+    "support": "support", "supportive": "support", "promote": "support", "支持": "support",
+    "鼓励": "support", "扶持": "support", "促进": "support", "restrict": "restrict",
+    "restrictive": "restrict", "ban": "restrict", "crackdown": "restrict", "限制": "restrict",
+    "禁止": "restrict", "打击": "restrict", "整治": "restrict", "清理": "restrict",
+    "regulate": "regulate", "regulation": "regulate", "regulatory": "regulate",
+    "监管": "regulate", "规范": "regulate", "管理": "regulate",
+}  # fmt: skip
+
+
+def parse_stance(raw: str) -> tuple[str, str | None]:
+    s = norm_text(raw).lower()
+    if s in EMPTY_WORDS:
+        return "unknown", None
+    if s in _STANCE_EXACT:
+        return _STANCE_EXACT[s], None
+    return "unknown", "not a stance (support, restrict, regulate / 支持, 限制, 监管)"
+
+
+_TYPE_EXACT: dict[str, str] = {}
+for _code, _lab in POLICY_TYPES.items():
+    for _name in (_code, _lab.en, _lab.zh, _code.replace("-", " ")):
+        _TYPE_EXACT[norm_text(_name).lower()] = _code
+_TYPE_KEYWORDS = (
+    ("五年规划", "five-year-plan"), ("十三五", "five-year-plan"), ("十四五", "five-year-plan"),
+    ("five-year", "five-year-plan"), ("行动计划", "action-plan"), ("行动方案", "action-plan"),
+    ("实施方案", "action-plan"), ("action plan", "action-plan"), ("指导意见", "guiding-opinion"),
+    ("意见", "guiding-opinion"), ("opinion", "guiding-opinion"), ("措施", "support-measures"),
+    ("扶持", "support-measures"), ("measures", "support-measures"), ("办法", "regulation"),
+    ("条例", "regulation"), ("规定", "regulation"), ("regulation", "regulation"),
+    ("试点", "pilot-designation"), ("pilot", "pilot-designation"), ("白皮书", "white-paper"),
+    ("white paper", "white-paper"), ("规划", "five-year-plan"), ("其他", "other"),
+)  # fmt: skip
+
+
+def parse_policy_type(raw: str) -> tuple[str, str | None]:
+    """(code, or the value as written when unknown; warning)."""
+    s = norm_text(raw).lower()
+    if s in EMPTY_WORDS:
+        return "unknown", None
+    if s in _TYPE_EXACT:
+        return _TYPE_EXACT[s], None
+    for kw, code in _TYPE_KEYWORDS:
+        if kw in s:
+            return code, None
+    return norm_text(raw), "not a known policy type; kept as written"
+
+
+def parse_simple_column(raw: pd.Series, fn: Callable[[str], tuple[Any, Any]]) -> pd.DataFrame:
+    results, codes = map_distinct(raw, fn)
+    return pd.DataFrame(
+        {"value": _take(results, codes, 0), "error": _take(results, codes, 1)}, index=raw.index
+    )
+
+
+# --- hostile strings --------------------------------------------------------------------------
+
+LONG_TEXT = 2000
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
+def text_warnings(values: pd.Series) -> pd.Series:
+    """Per row: a warning for formula-like, control-character or very long text, else None."""
+    s = values.fillna("").astype("str")
+    out = pd.Series(None, index=s.index, dtype=object)
+    formula = s.str.match(r"^\s*[=+@]") | s.str.match(r"^\s*-[^\d\s]")
+    ctrl = s.str.contains(_CONTROL, regex=True)
+    long = s.str.len() > LONG_TEXT
+    if formula.any():
+        out[formula] = "starts like a spreadsheet formula; kept as plain text, never evaluated"
+    if ctrl.any():
+        out[ctrl & out.isna()] = "contains control characters; kept as written"
+    if long.any():
+        lens = s.str.len()
+        out[long & out.isna()] = lens[long & out.isna()].map(
+            lambda n: f"very long text ({n} characters); kept as written"
+        )
+    return out
+
+
+def _today() -> dt.date:
+    return dt.date.today()
