@@ -172,6 +172,11 @@ def match_field(name: str) -> str | None:
     m = _strip_brackets(n)
     if m and m in _LOOKUP:
         return _LOOKUP[m]
+    # "Date 日期", "省份/Province": every part that names a field must name the same one
+    parts = [p for p in re.split(r"[\s/|:：]+", m or n) if p]
+    found = {_LOOKUP[p] for p in parts if p in _LOOKUP}
+    if len(parts) > 1 and len(found) == 1:
+        return found.pop()
     return None
 
 
@@ -195,6 +200,8 @@ class ColumnMap:
     extras: list[str] = field(default_factory=list)  # input columns passed through
     duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # (col, field, used)
     amount_unit: float = 1.0
+    # generic columns (标题/title…) whose values are split per row into _zh / _en by content
+    split: dict[str, str] = field(default_factory=dict)  # generic field -> input column
 
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -213,9 +220,12 @@ def map_columns(columns: list[str], sample: dict[str, list[str]]) -> ColumnMap:
     for col in columns:
         f = match_field(col)
         if f in GENERIC:
+            g = f
             f = f"{f}_zh" if mostly_chinese(sample.get(col, [])) else f"{f}_en"
             if f == "summary_en" and f in cm.fields:
                 f = "summary_zh"
+            if g not in cm.split and f not in cm.fields:
+                cm.split[g] = col
         if f is None:
             cm.extras.append(col)
             continue

@@ -30,6 +30,8 @@ TEXT_COLUMNS = tuple(
     if c not in {"row", "date", "incentives", "amount_cny", "sectors", "is_work_report",
                  "level_inferred"}
 )  # fmt: skip
+ZONE_PATTERN = r"(?:开发区|高新区|新区|新城|园区|试验区|合作区|示范区)$"
+ZONE_REASON = "a development zone or new area, not a county-level district: placed at its city"
 MUNICIPALITY_CITIES = frozenset({"110100", "120100", "310100", "500100"})
 
 
@@ -167,10 +169,25 @@ _MISSING_WHERE_WHEN = (
 )
 
 
+_CJK = r"[\u3400-\u9fff]"
+
+
 def _col(raw: pd.DataFrame, cm: ColumnMap, f: str) -> pd.Series:
+    empty = pd.Series("", index=raw.index, dtype="str")
+    base, _, lang = f.rpartition("_")
+    if lang in ("zh", "en") and base in cm.split:
+        # one generic column (标题 / title) split by content, unless both languages have columns
+        src = cm.split[base]
+        zh_col, en_col = cm.fields.get(f"{base}_zh"), cm.fields.get(f"{base}_en")
+        if zh_col is None or en_col is None or src in (zh_col, en_col):
+            other = en_col if lang == "zh" else zh_col
+            if other is None or other == src:
+                vals = raw[src].astype("str")
+                is_zh = vals.str.contains(_CJK, regex=True)
+                return vals.where(is_zh if lang == "zh" else ~is_zh, "")
     if f in cm.fields:
         return raw[cm.fields[f]].astype("str")
-    return pd.Series("", index=raw.index, dtype="str")
+    return empty
 
 
 def _na_empty(s: pd.Series) -> pd.Series:
@@ -270,6 +287,16 @@ def build(table: RawTable, path: str = "") -> LoadResult:
     pr_field = places["field"]
     field_vals = {"province": prov, "city": city, "district": dist}
     bad = np.array([p is not None for p in places["problem"]], dtype=bool)
+    # a development zone / new area written as the district: placed at its city, a warning
+    zone = (
+        bad
+        & np.array([f == "district" for f in pr_field], dtype=bool)
+        & dist.str.contains(ZONE_PATTERN, regex=True).to_numpy(dtype=bool)
+        & np.array([c is not None for c in places["c"]], dtype=bool)
+    )
+    if zone.any():
+        add(zone, "district", dist, ZONE_REASON, "warning")
+        bad &= ~zone
     if bad.any():
         for fname, vals in field_vals.items():
             m = bad & np.array([f == fname for f in pr_field], dtype=bool)

@@ -141,7 +141,10 @@ def _read_text(path: str) -> RawTable:
             data = fh.read()
     except OSError as exc:
         raise ReadError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    text, encoding = decode(data)
+    try:
+        text, encoding = decode(data)
+    except ReadError as exc:
+        raise ReadError(f"{path}: {exc}") from None
     if _looks_binary(text):
         raise ReadError(f"{path}: not a table (binary content that is not Excel or Parquet)")
     if not text.strip():
