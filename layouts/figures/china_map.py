@@ -1,0 +1,404 @@
+"""China choropleth with the South China Sea inset (pure: plotly and pandas, no Dash).
+
+Trace order is fixed so a Dash ``Patch`` can update values without resending anything else:
+
+====  ==================  ======  ==========================================================
+idx   uid                 geo     content
+====  ==================  ======  ==========================================================
+0     ``values-main``     geo     regions with records: ``z`` (0 = filtered to zero)
+1     ``values-inset``    geo2    the same locations and ``z`` (Hainan, Taiwan... in the inset)
+2     ``nodata-main``     geo     regions with no recorded policy: neutral grey, no scale
+3     ``nodata-inset``    geo2    the same in the inset
+4     ``dashline``        geo2    the ten-dash line (scattergeo lines)
+5     ``selected-main``   geo     thick outline of the selected regions (no fill, no hover)
+6     ``selected-inset``  geo2    the same in the inset
+7     ``nodata-legend``   geo     legend swatch for "no recorded policy" (no points)
+8     ``inset-label``     geo2    the 南海诸岛 label, placed in the sea inside the inset frame
+====  ==================  ======  ==========================================================
+
+To change the values: ``patch["data"][i]["z"] = new_z`` for ``i in Z_TRACES`` (same order as the
+``values`` frame the figure was built with; both traces share ``layout.coloraxis``, so set
+``patch["layout"]["coloraxis"]["cmax"]`` too if ``zmax`` was given). To change the selection,
+rebuild or patch with :func:`selection_patch`.
+
+"No recorded policy" (no row in the whole table for that region) is drawn neutral grey outside the
+colour scale; "filtered to zero" (rows exist, none pass the filters) is the lightest colour of the
+scale with ``z = 0``. Hover and legend both say which is which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
+
+import pandas as pd
+import plotly.graph_objects as go
+
+Z_TRACES: tuple[int, int] = (0, 1)
+NODATA_TRACES: tuple[int, int] = (2, 3)
+DASHLINE_TRACE = 4
+SELECTED_TRACES: tuple[int, int] = (5, 6)
+NODATA_LEGEND_TRACE = 7
+INSET_LABEL_TRACE = 8
+INSET_LABEL_AT = (106.0, 3.4)  # lon, lat: open sea in the inset's lower-left corner
+
+FONT_FAMILY = (
+    "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
+)
+# Sequential scale; its lightest step means "filtered to zero", distinct from NO_RECORD grey.
+SEQUENTIAL: list[list[Any]] = [
+    [0.0, "#f7fbea"],
+    [0.15, "#cfe8c6"],
+    [0.35, "#8fcdb9"],
+    [0.6, "#41a6b8"],
+    [0.8, "#1c6e8c"],
+    [1.0, "#0b3c5d"],
+]
+NO_RECORD = "#d5d8dc"
+BORDER = "#ffffff"
+SELECTED_BORDER = "#111111"
+LAND = "#eeeeec"
+DIM_OPACITY = 0.35
+
+# Main map frame (degrees) and the inset's area, see DESIGN-NOTES "Map framing".
+MAIN_LON = (73.0, 136.0)
+MAIN_LAT = (17.0, 54.0)
+INSET_LON = (105.5, 123.5)
+INSET_LAT = (2.5, 24.5)
+INSET_DOMAIN = {"x": [0.8, 1.0], "y": [0.0, 0.42]}
+
+_TEXT = {
+    "zh": {
+        "inset": "南海诸岛",
+        "no_record": "无政策记录",
+        "zero": "筛选后为 0",
+    },
+    "en": {
+        "inset": "South China Sea Islands",
+        "no_record": "No recorded policy",
+        "zero": "0 after filters",
+    },
+}
+
+
+def z_trace_indices(fig: go.Figure) -> list[int]:
+    """Indices of the traces holding the ``z`` values (looked up by uid, not assumed)."""
+    return [i for i, t in enumerate(fig.data) if (t.uid or "").startswith("values-")]
+
+
+def _subset_geojson(geojson: str | dict, adcodes: Sequence[str]) -> str | dict:
+    """A URL is shared as is (the browser caches it); an inline dict is cut to what the trace
+    draws, so an exported figure does not carry the whole layer once per trace."""
+    if isinstance(geojson, str):
+        return geojson
+    wanted = set(adcodes)
+    return {
+        "type": "FeatureCollection",
+        "features": [f for f in geojson["features"] if f["properties"]["adcode"] in wanted],
+    }
+
+
+def _no_data_frame(no_data_adcodes: Iterable[str] | pd.DataFrame) -> pd.DataFrame:
+    if isinstance(no_data_adcodes, pd.DataFrame):
+        frame = no_data_adcodes.copy()
+    else:
+        frame = pd.DataFrame({"adcode": list(no_data_adcodes)})
+    frame["adcode"] = frame["adcode"].astype(str)
+    return frame.reset_index(drop=True)
+
+
+def _hover_text(frame: pd.DataFrame, name_col: str, line: Iterable[str]) -> list[str]:
+    names = frame[name_col] if name_col in frame else frame["adcode"]
+    return [f"<b>{n}</b><br>{extra}" for n, extra in zip(names, line, strict=True)]
+
+
+def _selectedpoints(adcodes: Sequence[str], selected: set[str]) -> list[int] | None:
+    """plotly's own selection styling: listed points keep full opacity, the rest use
+    ``unselected.marker.opacity``; None = no selection (an array ``marker.opacity`` is ignored
+    by choropleth in plotly.js 4)."""
+    if not selected:
+        return None
+    return [i for i, a in enumerate(adcodes) if a in selected]
+
+
+def _geo_common() -> dict[str, Any]:
+    return {
+        "visible": True,
+        "fitbounds": False,
+        "resolution": 110,
+        "scope": "world",
+        "showland": True,
+        "landcolor": LAND,
+        "showcountries": False,  # neighbours' borders from Natural Earth are not China's
+        "showcoastlines": False,
+        "showocean": False,
+        "showlakes": False,
+        "showrivers": False,
+        "bgcolor": "rgba(255,255,255,0)",
+        "lonaxis": {"showgrid": False},
+        "lataxis": {"showgrid": False},
+    }
+
+
+def china_map(
+    values: pd.DataFrame,
+    *,
+    level: Literal["province", "city"],
+    geojson: str | dict,
+    dashline: dict | None,
+    title: str | None = None,
+    colorbar_title: str = "Policies",
+    hover_name_col: str = "name",
+    no_data_adcodes: Iterable[str] | pd.DataFrame = (),
+    selected: Iterable[str] = (),
+    colorscale: str | Sequence[Sequence[Any]] = SEQUENTIAL,
+    zmax: float | None = None,
+    inset: bool = True,
+    lang: Literal["zh", "en"] = "zh",
+    showscale: bool = True,
+) -> go.Figure:
+    """Choropleth of China by province or city, with the South China Sea inset.
+
+    ``values``: one row per region that has records: ``adcode`` (6-digit str), ``z`` (float, 0 when
+    the filters leave nothing), optional ``hover`` (prebuilt hover HTML, used as is) or
+    ``hover_name_col`` (e.g. "广东省 Guangdong"). ``no_data_adcodes``: adcodes (or a frame with
+    ``adcode`` and optional ``hover``/name column) of regions with no record at all.
+    ``geojson``: an assets URL (app; fetched once by the browser) or the layer dict (exports).
+    ``dashline``: the ten-dash line FeatureCollection (drawn in the inset). ``selected``: adcodes
+    to outline, everything else dimmed (crossfilter convention). ``inset=False`` leaves geo2 and
+    the inset traces in place but hidden, so trace indices never move. ``showscale=False`` hides
+    the colour bar (e.g. a categorical colouring).
+    See the module docstring for the trace indices.
+    """
+    if level not in ("province", "city"):
+        raise ValueError(f"level must be 'province' or 'city', not {level!r}")
+    text = _TEXT.get(lang, _TEXT["en"])
+    vals = values.copy()
+    vals["adcode"] = vals["adcode"].astype(str)
+    vals["z"] = pd.to_numeric(vals["z"], errors="coerce").fillna(0.0).astype(float)
+    vals = vals.reset_index(drop=True)
+    nodata = _no_data_frame(no_data_adcodes)
+    nodata = nodata[~nodata["adcode"].isin(set(vals["adcode"]))].reset_index(drop=True)
+    sel = {str(a) for a in selected}
+
+    codes = vals["adcode"].tolist()
+    if "hover" in vals:
+        hover = vals["hover"].astype(str).tolist()
+    else:
+        lines = [
+            f"{colorbar_title}: {z:g}" + (f" ({text['zero']})" if z == 0 else "") for z in vals["z"]
+        ]
+        hover = _hover_text(vals, hover_name_col, lines)
+    nd_codes = nodata["adcode"].tolist()
+    if "hover" in nodata:
+        nd_hover = nodata["hover"].astype(str).tolist()
+    else:
+        nd_hover = _hover_text(nodata, hover_name_col, [text["no_record"]] * len(nodata))
+
+    line_width = 0.4 if level == "city" else 0.7
+    fig = go.Figure()
+    for geo, suffix in (("geo", "main"), ("geo2", "inset")):
+        fig.add_trace(
+            go.Choropleth(
+                uid=f"values-{suffix}",
+                geo=geo,
+                geojson=_subset_geojson(geojson, codes),
+                featureidkey="properties.adcode",
+                locations=codes,
+                z=vals["z"].tolist(),
+                coloraxis="coloraxis",
+                text=hover,
+                hovertemplate="%{text}<extra></extra>",
+                marker={"line": {"color": BORDER, "width": line_width}},
+                selectedpoints=_selectedpoints(codes, sel),
+                unselected={"marker": {"opacity": DIM_OPACITY}},
+                name=colorbar_title,
+                showlegend=False,
+                visible=suffix == "main" or inset,
+            )
+        )
+    for geo, suffix in (("geo", "main"), ("geo2", "inset")):
+        fig.add_trace(
+            go.Choropleth(
+                uid=f"nodata-{suffix}",
+                geo=geo,
+                geojson=_subset_geojson(geojson, nd_codes),
+                featureidkey="properties.adcode",
+                locations=nd_codes,
+                z=[0.0] * len(nd_codes),
+                colorscale=[[0, NO_RECORD], [1, NO_RECORD]],
+                showscale=False,
+                text=nd_hover,
+                hovertemplate="%{text}<extra></extra>",
+                marker={"line": {"color": BORDER, "width": line_width}},
+                selectedpoints=_selectedpoints(nd_codes, sel),
+                unselected={"marker": {"opacity": DIM_OPACITY}},
+                name=text["no_record"],
+                showlegend=False,
+                visible=suffix == "main" or inset,
+            )
+        )
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    for feature in (dashline or {}).get("features", []):
+        geom = feature["geometry"]
+        parts = geom["coordinates"] if geom["type"] == "MultiLineString" else [geom["coordinates"]]
+        for part in parts:
+            lons += [p[0] for p in part] + [None]
+            lats += [p[1] for p in part] + [None]
+    fig.add_trace(
+        go.Scattergeo(
+            uid="dashline",
+            geo="geo2",
+            lon=lons,
+            lat=lats,
+            mode="lines",
+            line={"color": "#5a6672", "width": 1.2},
+            hoverinfo="skip",
+            showlegend=False,
+            visible=inset,
+        )
+    )
+    sel_codes = [a for a in codes + nd_codes if a in sel]
+    for geo, suffix in (("geo", "main"), ("geo2", "inset")):
+        fig.add_trace(
+            go.Choropleth(
+                uid=f"selected-{suffix}",
+                geo=geo,
+                geojson=_subset_geojson(geojson, sel_codes),
+                featureidkey="properties.adcode",
+                locations=sel_codes,
+                z=[1.0] * len(sel_codes),
+                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                showscale=False,
+                marker={"line": {"color": SELECTED_BORDER, "width": 2.2}},
+                hoverinfo="skip",
+                showlegend=False,
+                visible=suffix == "main" or inset,
+            )
+        )
+    # A legend swatch for the grey; choropleth traces have no legend symbol of their own.
+    fig.add_trace(
+        go.Scattergeo(
+            uid="nodata-legend",
+            geo="geo",
+            lon=[None],
+            lat=[None],
+            mode="markers",
+            marker={"symbol": "square", "size": 12, "color": NO_RECORD},
+            name=text["no_record"],
+            showlegend=bool(nd_codes),
+            hoverinfo="skip",
+        )
+    )
+
+    # A text trace, not a paper annotation: it stays inside the inset frame at any figure size.
+    fig.add_trace(
+        go.Scattergeo(
+            uid="inset-label",
+            geo="geo2",
+            lon=[INSET_LABEL_AT[0]],
+            lat=[INSET_LABEL_AT[1]],
+            mode="text",
+            text=[text["inset"]],
+            textposition="top right",
+            textfont={"size": 11, "color": "#3e4c59"},
+            hoverinfo="skip",
+            showlegend=False,
+            visible=inset,
+        )
+    )
+
+    cmax = zmax if zmax is not None else max(1.0, float(vals["z"].max()) if len(vals) else 1.0)
+    geo_main = _geo_common() | {
+        "domain": {"x": [0.0, 1.0], "y": [0.0, 1.0]},
+        "projection": {
+            "type": "conic equal area",
+            "parallels": [25, 47],
+            "rotation": {"lon": 105},
+        },
+        "lonaxis": {"range": list(MAIN_LON), "showgrid": False},
+        "lataxis": {"range": list(MAIN_LAT), "showgrid": False},
+        "showframe": False,
+    }
+    geo_inset = _geo_common() | {
+        "domain": INSET_DOMAIN,
+        # centred on the inset so its frame (the lon/lat box) is an upright near-rectangle
+        "projection": {
+            "type": "conic equal area",
+            "parallels": [25, 47],
+            "rotation": {"lon": 114.5},
+        },
+        "lonaxis": {"range": list(INSET_LON), "showgrid": False},
+        "lataxis": {"range": list(INSET_LAT), "showgrid": False},
+        "showframe": True,
+        "framecolor": "#5a6672",
+        "framewidth": 1,
+        "bgcolor": "white",
+        "visible": inset,
+    }
+    top = 56 if title else 8
+    fig.update_layout(
+        geo=geo_main,
+        geo2=geo_inset,
+        coloraxis={
+            "colorscale": colorscale,
+            "cmin": 0,
+            "cmax": cmax,
+            "showscale": showscale,
+            "colorbar": {
+                "title": {"text": colorbar_title, "side": "top"},
+                "orientation": "h",
+                "x": 0.01,
+                "xanchor": "left",
+                "y": 0.02,
+                "yanchor": "bottom",
+                "len": 0.3,
+                "thickness": 12,
+                "bgcolor": "rgba(255,255,255,0.85)",
+            },
+        },
+        legend={
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.2,
+            "yanchor": "bottom",
+            "bgcolor": "rgba(255,255,255,0.85)",
+            "font": {"size": 12},
+        },
+        font={"family": FONT_FAMILY, "size": 12, "color": "#1f2933"},
+        margin={"l": 4, "r": 4, "t": top, "b": 4},
+        paper_bgcolor="white",
+        dragmode=False,
+        clickmode="event",
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+    )
+    if title:
+        fig.update_layout(
+            title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"}
+        )
+    return fig
+
+
+def selection_patch(
+    values_adcodes: Sequence[str],
+    no_data_adcodes: Sequence[str],
+    selected: Iterable[str],
+) -> dict[int, dict[str, Any]]:
+    """Per-trace property updates for a new selection, ``{trace index: {dotted path: value}}``.
+
+    Apply with a Dash ``Patch``: ``patch["data"][i]["selectedpoints"] = v`` etc. Works only for
+    figures built with an URL ``geojson`` (an inline dict was cut to the old selection).
+    """
+    sel = {str(a) for a in selected}
+    vals = [str(a) for a in values_adcodes]
+    nd = [str(a) for a in no_data_adcodes]
+    sel_codes = [a for a in vals + nd if a in sel]
+    out: dict[int, dict[str, Any]] = {}
+    for i in Z_TRACES:
+        out[i] = {"selectedpoints": _selectedpoints(vals, sel)}
+    for i in NODATA_TRACES:
+        out[i] = {"selectedpoints": _selectedpoints(nd, sel)}
+    for i in SELECTED_TRACES:
+        out[i] = {"locations": sel_codes, "z": [1.0] * len(sel_codes)}
+    return out
