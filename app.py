@@ -1,0 +1,98 @@
+"""Policy Atlas: start the dashboard, check a policy table, or write a report pack.
+
+python app.py [--host H] [--port N] [--debug] [--data FILE [--sheet NAME]]
+python app.py --data FILE --check [--json]
+gunicorn -w 4 -b 127.0.0.1:8050 app:server      (POLICY_ATLAS_DATA=FILE for another table)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+DATA_ENV = "POLICY_ATLAS_DATA"
+SHEET_ENV = "POLICY_ATLAS_SHEET"
+
+
+def create_app(dataset=None):
+    """The Dash app serving ``dataset`` (default: the bundled table)."""
+    from dash import Dash
+
+    import callbacks.state  # noqa: F401  (registers the callbacks)
+    import callbacks.views  # noqa: F401
+    from data.dataset import current, set_current
+    from layouts.figures.geo_assets import TOPOJSON_URL
+    from layouts.page import page
+
+    if dataset is not None:
+        set_current(dataset)
+    ds = current()
+    app = Dash(
+        __name__,
+        title="Policy Atlas · 区块链政策地图",
+        compress=True,
+        serve_locally=True,
+        update_title=None,
+    )
+    app.server.config["COMPRESS_MIMETYPES"] = [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/geo+json",
+        "image/svg+xml",
+    ]
+    app.layout = page(TOPOJSON_URL)
+    app.server.config["POLICY_ATLAS_ROWS"] = ds.rows
+    return app
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="app.py", description=__doc__.splitlines()[0])
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--debug", action="store_true", help="Dash debug mode (reloader, dev tools)")
+    p.add_argument("--data", metavar="FILE", help="a policy table (CSV, XLSX or Parquet)")
+    p.add_argument("--sheet", metavar="NAME", help="the XLSX sheet to read (default: the first)")
+    p.add_argument("--check", action="store_true", help="validate --data and print a report")
+    p.add_argument("--json", action="store_true", help="with --check: the report as JSON")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.check:
+        if not args.data:
+            print("--check needs --data FILE", file=sys.stderr)
+            return 2
+        from data.check import run_check
+
+        return run_check(args.data, sheet=args.sheet, as_json=args.json)
+
+    from data.dataset import load_dataset
+
+    try:
+        dataset = load_dataset(args.data, sheet=args.sheet)
+    except (OSError, ValueError) as exc:
+        print(f"Cannot use {args.data}: {exc}", file=sys.stderr)
+        return 2
+    if dataset.problems:
+        print(
+            f"{args.data}: {len(dataset.problems)} problems; the rows are kept and shown. "
+            f"Details: python app.py --data {args.data} --check",
+            file=sys.stderr,
+        )
+    app = create_app(dataset)
+    app.run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+else:  # imported by gunicorn (app:server) or tests
+    from data.dataset import load_dataset as _load
+
+    app = create_app(_load(os.environ.get(DATA_ENV) or None, os.environ.get(SHEET_ENV) or None))
+    server = app.server

@@ -1,0 +1,108 @@
+"""The dataset a running app serves: the policy table, its query index, pilots, reference figures.
+
+Loaded once per process at start-up (``app.py``) and read-only afterwards, so every gunicorn worker
+holds the same data and any request can go to any worker: all per-user state lives in the URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from data.query import PolicyIndex, build_index
+from geodata import gazetteer
+
+DATA_DIR = Path(__file__).parent
+REFERENCE_DIR = DATA_DIR / "reference"
+BUNDLED_INFO = DATA_DIR / "DATASET.json"
+
+
+@dataclass(eq=False)
+class Dataset:
+    """Everything the views query. ``label`` names the table; ``as_of`` is the date of the data."""
+
+    frame: pd.DataFrame
+    pilots: pd.DataFrame
+    label: str
+    as_of: str
+    problems: tuple = ()
+
+    @cached_property
+    def index(self) -> PolicyIndex:
+        return build_index(self.frame)
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+    @cached_property
+    def reference(self) -> pd.DataFrame:
+        return load_reference()
+
+    def regions(self, map_level: str, drill: str | None = None) -> pd.DataFrame:
+        """The units drawn on the map: adcode, level, name_zh, name_en (all provinces; all cities
+        or, when drilled into a province, its city-level units)."""
+        if map_level == "city":
+            out = gazetteer.cities(drill)
+        else:
+            out = gazetteer.provinces()
+        out = out[["adcode", "level", "name_zh", "name_en", "province_adcode"]].copy()
+        out["level"] = map_level
+        return out.reset_index(drop=True)
+
+    def name_of(self, adcode: str, lang: str) -> str:
+        return gazetteer.name_of(adcode, "en" if lang == "en" else "zh") or adcode
+
+
+def load_reference() -> pd.DataFrame:
+    """Province population (2020 census) and GDP (2020, 2023; 100 million yuan) by adcode."""
+    pop = pd.read_csv(REFERENCE_DIR / "population.csv", dtype={"adcode": str})
+    gdp = pd.read_csv(REFERENCE_DIR / "gdp.csv", dtype={"adcode": str})
+    wide = gdp.pivot(index="adcode", columns="year", values="gdp_100m_yuan")
+    wide.columns = [f"gdp_{c}" for c in wide.columns]
+    out = pop[["adcode", "population"]].merge(wide, left_on="adcode", right_index=True, how="left")
+    return out.reset_index(drop=True)
+
+
+def load_dataset(path: str | None = None, sheet: str | None = None) -> Dataset:
+    """The bundled table (``path`` None) or a user's file, loaded through ``data.load``."""
+    from data import load, pilots
+
+    if path is None:
+        result = load.load_bundled()
+        info = json.loads(BUNDLED_INFO.read_text(encoding="utf-8"))
+        label, as_of = info["label"], info["as_of"]
+    else:
+        result = load.load_table(path, sheet=sheet)
+        if result.fatal:
+            raise ValueError(result.fatal)
+        label = Path(path).name
+        as_of = dt.date.fromtimestamp(Path(path).stat().st_mtime).isoformat()
+    return Dataset(
+        frame=result.frame,
+        pilots=pilots.load_pilots(),
+        label=label,
+        as_of=as_of,
+        problems=tuple(result.problems),
+    )
+
+
+_current: Dataset | None = None
+
+
+def set_current(dataset: Dataset) -> None:
+    global _current
+    _current = dataset
+
+
+def current() -> Dataset:
+    """The dataset this process serves (``app.create_app`` sets it)."""
+    if _current is None:
+        set_current(load_dataset())
+    assert _current is not None
+    return _current

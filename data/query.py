@@ -1,0 +1,369 @@
+"""Pure query functions: (policy index, view state) in, small frames out.
+
+Cross-filtering follows crossfilter/dc.js: each view shows the rows selected by every active
+filter *except its own dimension*, and marks its own selection. So after a click on Guangdong the
+map still shows every province (the others dimmed) while the timeline, breakdowns and table show
+Guangdong only.
+
+The work is independent of how the rows are spelled: :class:`PolicyIndex` encodes each dimension
+once as integer codes and boolean matrices, so a filter is a handful of vectorised comparisons
+and a count is a ``bincount``. Nothing here imports Dash or plotly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from data.state import DIMENSIONS, ViewState
+
+FREQ_CODES = {"year": "Y", "quarter": "Q", "month": "M"}
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (-1 for missing) and the sorted distinct values."""
+    clean = values.astype("object").where(values.notna(), None)
+    clean = clean.map(lambda v: None if v is None or v == "" else str(v))
+    cat = pd.Categorical(clean)
+    return np.asarray(cat.codes, dtype=np.int32), np.asarray(cat.categories, dtype=object)
+
+
+@dataclass(eq=False)
+class PolicyIndex:
+    """The canonical policy frame, encoded once for fast filtering (see :func:`build_index`)."""
+
+    frame: pd.DataFrame
+    province: np.ndarray  # int codes into province_values
+    province_values: np.ndarray
+    city: np.ndarray
+    city_values: np.ndarray
+    day: np.ndarray  # days since epoch, or INT_MIN when undated
+    dated: np.ndarray
+    level: np.ndarray
+    level_values: np.ndarray
+    type: np.ndarray
+    type_values: np.ndarray
+    stance: np.ndarray
+    stance_values: np.ndarray
+    incentives: np.ndarray  # bool (rows, len(incentive_values))
+    incentive_values: np.ndarray
+    work_report: np.ndarray
+    amount: np.ndarray
+    national: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.frame)
+
+    @cached_property
+    def search_text(self) -> pd.Series:
+        cols = [
+            c
+            for c in (
+                "title_zh",
+                "title_en",
+                "issuer_zh",
+                "issuer_en",
+                "summary_en",
+                "province_zh",
+                "city_zh",
+                "district_zh",
+            )
+            if c in self.frame
+        ]
+        text = self.frame[cols].astype("object").fillna("").astype(str)
+        return text.agg(" ".join, axis=1).str.casefold()
+
+
+def build_index(frame: pd.DataFrame) -> PolicyIndex:
+    """Encode a canonical policy frame (see docs/ARCHITECTURE.md) for querying."""
+    province, province_values = _codes(frame["province_adcode"])
+    city, city_values = _codes(frame["city_adcode"])
+    dates = pd.to_datetime(frame["date"], errors="coerce")
+    dated = dates.notna().to_numpy()
+    day = np.where(
+        dated, dates.to_numpy(dtype="datetime64[D]").astype("int64"), np.iinfo(np.int64).min
+    )
+    level, level_values = _codes(frame["level"])
+    ptype, type_values = _codes(frame["policy_type"])
+    stance, stance_values = _codes(frame["stance"])
+    lists = frame["incentives"].map(lambda v: tuple(v) if isinstance(v, list | tuple) else ())
+    incentive_values = np.array(sorted({i for row in lists for i in row}), dtype=object)
+    lookup = {v: j for j, v in enumerate(incentive_values)}
+    matrix = np.zeros((len(frame), len(incentive_values)), dtype=bool)
+    for i, row in enumerate(lists):
+        for v in row:
+            matrix[i, lookup[v]] = True
+    amount = pd.to_numeric(frame["amount_cny"], errors="coerce").to_numpy(dtype=float)
+    wr = frame.get("is_work_report", pd.Series(False, index=frame.index))
+    return PolicyIndex(
+        frame=frame,
+        province=province,
+        province_values=province_values,
+        city=city,
+        city_values=city_values,
+        day=day,
+        dated=dated,
+        level=level,
+        level_values=level_values,
+        type=ptype,
+        type_values=type_values,
+        stance=stance,
+        stance_values=stance_values,
+        incentives=matrix,
+        incentive_values=incentive_values,
+        work_report=wr.fillna(False).astype(bool).to_numpy(),
+        amount=amount,
+        national=(frame["placed"].astype("object") == "national").to_numpy(),
+    )
+
+
+# ------------------------------------------------------------------------------- filtering
+def _in(codes: np.ndarray, values: np.ndarray, wanted: Sequence[str]) -> np.ndarray:
+    want = np.flatnonzero(np.isin(values, list(wanted)))
+    return np.isin(codes, want)
+
+
+def _day(iso: str) -> int:
+    return int(np.datetime64(iso, "D").astype("int64"))
+
+
+def dimension_mask(idx: PolicyIndex, state: ViewState, dimension: str) -> np.ndarray | None:
+    """The rows one filter keeps, or None when that filter is not active."""
+    if not state.active(dimension):
+        return None
+    if dimension == "region":
+        provinces = [a for a in state.region if a.endswith("0000")]
+        cities = [a for a in state.region if not a.endswith("0000")]
+        if state.drill and not cities:  # drilled into a province: it is the region
+            provinces.append(state.drill)
+        mask = _in(idx.province, idx.province_values, provinces)
+        if cities:
+            mask |= _in(idx.city, idx.city_values, cities)
+        return mask
+    if dimension == "date":
+        lo = _day(state.date_from) if state.date_from else np.iinfo(np.int64).min + 1
+        hi = _day(state.date_to) if state.date_to else np.iinfo(np.int64).max
+        return idx.dated & (idx.day >= lo) & (idx.day <= hi)
+    if dimension == "level":
+        return _in(idx.level, idx.level_values, state.level)
+    if dimension == "type":
+        return _in(idx.type, idx.type_values, state.type)
+    if dimension == "stance":
+        return _in(idx.stance, idx.stance_values, state.stance)
+    if dimension == "incentive":
+        cols = np.flatnonzero(np.isin(idx.incentive_values, list(state.incentive)))
+        return idx.incentives[:, cols].any(axis=1)
+    if dimension == "text":
+        return idx.search_text.str.contains(state.text.casefold(), regex=False).to_numpy()
+    if dimension == "work_reports":
+        return ~idx.work_report
+    raise ValueError(f"unknown dimension {dimension!r}")
+
+
+def selection(idx: PolicyIndex, state: ViewState, except_dim: str | None = None) -> np.ndarray:
+    """Rows kept by every active filter except ``except_dim`` (crossfilter's group view)."""
+    mask = np.ones(idx.n, dtype=bool)
+    for dim in DIMENSIONS:
+        if dim == except_dim:
+            continue
+        m = dimension_mask(idx, state, dim)
+        if m is not None:
+            mask &= m
+    return mask
+
+
+# ------------------------------------------------------------------------------- the map
+def region_counts(
+    idx: PolicyIndex,
+    state: ViewState,
+    regions: pd.DataFrame,
+    reference: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Policy counts and the chosen measure for each region of the map.
+
+    ``regions``: the map's units (columns ``adcode``, ``level`` province|city). Returns one row per
+    unit in that order with ``count`` (rows selected by every filter but the region one), ``z`` (the
+    measure), ``status`` — ``no_record`` (no row of the whole table names this region), ``zero``
+    (rows exist but the filters leave none) or ``value`` — ``selected`` and ``top_incentives``.
+    ``reference`` (province level only): columns ``adcode, population, gdp_2020, gdp_2023``.
+    """
+    level = regions["level"].iloc[0] if len(regions) else "province"
+    codes, values = (idx.province, idx.province_values)
+    if level == "city":
+        codes, values = (idx.city, idx.city_values)
+    mask = selection(idx, state, except_dim="region")
+    slot = pd.Index(values).get_indexer(regions["adcode"].to_numpy())  # -1: never named
+    n_values = len(values)
+    placed = codes >= 0
+    counts_all = np.bincount(codes[placed], minlength=n_values)
+    counts = np.bincount(codes[placed & mask], minlength=n_values)
+    inc = np.zeros((n_values, idx.incentives.shape[1]), dtype=np.int64)
+    sel = placed & mask
+    for j in range(idx.incentives.shape[1]):
+        inc[:, j] = np.bincount(codes[sel & idx.incentives[:, j]], minlength=n_values)
+
+    def take(arr: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(slot), *arr.shape[1:]), dtype=arr.dtype)
+        ok = slot >= 0
+        out[ok] = arr[slot[ok]]
+        return out
+
+    out = pd.DataFrame({"adcode": regions["adcode"].to_numpy()})
+    out["count"] = take(counts)
+    ever = take(counts_all)
+    out["status"] = np.where(ever == 0, "no_record", np.where(out["count"] == 0, "zero", "value"))
+    total = int(out["count"].sum())
+    measure = state.measure if level == "province" else state.measure
+    if measure in ("per_pop", "per_gdp") and (level != "province" or reference is None):
+        measure = "count"
+    if measure == "count":
+        z = out["count"].astype(float)
+    elif measure == "share":
+        z = out["count"] / total * 100 if total else out["count"] * 0.0
+    else:
+        ref = reference.set_index("adcode").reindex(out["adcode"])
+        if measure == "per_pop":
+            denom = ref["population"].to_numpy(dtype=float) / 1e7
+        else:
+            denom = ref[f"gdp_{state.gdp_year}"].to_numpy(dtype=float) / 1000.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = pd.Series(out["count"].to_numpy() / denom)
+    out["z"] = np.asarray(z, dtype=float)
+    out["measure"] = measure
+    out["selected"] = out["adcode"].isin(state.region)
+    inc_rows = take(inc)
+    names = idx.incentive_values
+    out["top_incentives"] = [
+        tuple(names[j] for j in np.argsort(-row, kind="stable")[:3] if row[j] > 0)
+        for row in inc_rows
+    ]
+    return out
+
+
+def unmapped_counts(idx: PolicyIndex, state: ViewState, map_level: str) -> dict[str, int]:
+    """Rows in the current selection the map cannot show: national rows, rows with no place, and
+    (on the city map) rows placed only at province level. Shown beside the map, never dropped."""
+    mask = selection(idx, state, except_dim="region")
+    placed = idx.frame["placed"].astype("object").to_numpy()
+    out = {
+        "national": int((mask & idx.national).sum()),
+        "unplaced": int((mask & (placed == "unplaced")).sum()),
+    }
+    if map_level == "city":
+        out["province_only"] = int((mask & (idx.city < 0) & (idx.province >= 0)).sum())
+    return out
+
+
+# ------------------------------------------------------------------------------- timeline
+def period_range(idx: PolicyIndex, freq: str) -> pd.PeriodIndex:
+    """Every period from the first to the last dated row (fixed, so a figure can be patched)."""
+    if not idx.dated.any():
+        return pd.PeriodIndex([], freq=FREQ_CODES[freq])
+    days = idx.day[idx.dated]
+    lo = pd.Timestamp(np.datetime64(int(days.min()), "D"))
+    hi = pd.Timestamp(np.datetime64(int(days.max()), "D"))
+    return pd.period_range(lo, hi, freq=FREQ_CODES[freq])
+
+
+def timeline(idx: PolicyIndex, state: ViewState) -> pd.DataFrame:
+    """Policies per period (every filter but the date one) with the running total.
+
+    Columns: ``period`` (Period), ``start`` (Timestamp), ``count``, ``cumulative``, ``selected``
+    (the period overlaps the date filter). Rows dated only to a year count in that year's first
+    period at month/quarter steps; ``undated`` in ``attrs`` counts selected rows with no date.
+    """
+    periods = period_range(idx, state.freq)
+    mask = selection(idx, state, except_dim="date")
+    rows = mask & idx.dated
+    if len(periods):
+        dates = pd.DatetimeIndex(idx.day[rows].astype("datetime64[D]"))
+        pos = dates.to_period(FREQ_CODES[state.freq]).asi8 - periods.asi8[0]
+        counts = np.bincount(pos, minlength=len(periods))
+    else:
+        counts = np.zeros(0, dtype=int)
+    out = pd.DataFrame(
+        {"period": periods, "start": periods.start_time, "count": counts.astype(int)}
+    )
+    out["cumulative"] = out["count"].cumsum()
+    if state.active("date"):
+        lo = pd.Timestamp(state.date_from) if state.date_from else pd.Timestamp.min
+        hi = pd.Timestamp(state.date_to) if state.date_to else pd.Timestamp.max
+        out["selected"] = (periods.end_time >= lo) & (periods.start_time <= hi)
+    else:
+        out["selected"] = False
+    out.attrs["undated"] = int((mask & ~idx.dated).sum())
+    return out
+
+
+# ------------------------------------------------------------------------------- breakdowns
+BREAKDOWNS = {
+    "incentive": "incentive_values",
+    "type": "type_values",
+    "level": "level_values",
+    "stance": "stance_values",
+}
+
+
+def breakdown(
+    idx: PolicyIndex, state: ViewState, dimension: str, order: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Counts per category of one dimension (every filter but its own).
+
+    ``order``: the vocabulary's categories, listed first and always present (so a figure can be
+    patched); categories found in the data but not in ``order`` (labels kept as written) follow.
+    Columns: ``code``, ``count``, ``selected``.
+    """
+    mask = selection(idx, state, except_dim=dimension)
+    values = getattr(idx, BREAKDOWNS[dimension])
+    if dimension == "incentive":
+        counts = idx.incentives[mask].sum(axis=0)
+    else:
+        codes = getattr(idx, dimension)
+        counts = np.bincount(codes[mask & (codes >= 0)], minlength=len(values))
+    found = dict(zip(values.tolist(), counts.tolist(), strict=True))
+    codes_out = list(order) + sorted(v for v in found if v not in set(order))
+    chosen = set(getattr(state, dimension))
+    return pd.DataFrame(
+        {
+            "code": codes_out,
+            "count": [int(found.get(c, 0)) for c in codes_out],
+            "selected": [c in chosen for c in codes_out],
+        }
+    )
+
+
+# ------------------------------------------------------------------------------- summary, table
+def summary(idx: PolicyIndex, state: ViewState) -> dict[str, float | int]:
+    """The summary line: policies, provinces and cities touched, stated amounts."""
+    mask = selection(idx, state)
+    amounts = idx.amount[mask]
+    stated = amounts[~np.isnan(amounts)]
+    return {
+        "policies": int(mask.sum()),
+        "total": idx.n,
+        "provinces": int(np.unique(idx.province[mask & (idx.province >= 0)]).size),
+        "cities": int(np.unique(idx.city[mask & (idx.city >= 0)]).size),
+        "national": int((mask & idx.national).sum()),
+        "amount_total": float(stated.sum()),
+        "amount_rows": int(stated.size),
+        "undated": int((mask & ~idx.dated).sum()),
+    }
+
+
+def selected_rows(idx: PolicyIndex, state: ViewState, limit: int | None = None) -> pd.DataFrame:
+    """The rows behind the current view, newest first (undated last); at most ``limit``."""
+    mask = selection(idx, state)
+    positions = np.flatnonzero(mask)
+    newest_first = np.where(idx.dated[positions], -idx.day[positions], np.iinfo(np.int64).max)
+    order = np.lexsort((positions, newest_first))
+    positions = positions[order]
+    if limit is not None:
+        positions = positions[:limit]
+    out = idx.frame.iloc[positions]
+    out.attrs["matched"] = int(mask.sum())
+    return out

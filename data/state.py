@@ -1,0 +1,223 @@
+"""The view state: every filter and view setting, and its URL query string.
+
+The URL is the state: a view is fully described by its query string, so a link reproduces it, the
+back button steps through selections and several gunicorn workers need no shared memory. This module
+is pure (no pandas, no Dash): parse a query string, apply a user event, encode it back.
+
+Filters (each is one *dimension* for cross-filtering; see ``data.query``):
+    region   adcodes selected on the map (provinces or cities)
+    date     ``date_from`` / ``date_to`` (ISO dates, inclusive)
+    level    issuing level: national, provincial, city, district
+    type     policy type
+    incentive  incentive categories (a row matches if it has any of them)
+    stance   support, restrict, regulate
+    text     free-text search over titles, issuer, summary and place names
+    work_reports  whether government work reports are counted (default yes)
+View settings (not filters): map level, drill-down province, measure, GDP year, timeline step,
+language, pilot layer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+DIMENSIONS = ("region", "date", "level", "type", "incentive", "stance", "text", "work_reports")
+LIST_FILTERS = {"region": "region", "level": "level", "type": "type", "incentive": "incentive"}
+MAP_LEVELS = ("province", "city")
+MEASURES = ("count", "share", "per_pop", "per_gdp")
+GDP_YEARS = (2020, 2023)
+FREQS = ("year", "quarter", "month")
+LANGS = ("zh", "en")
+
+_ADCODE = re.compile(r"^\d{6}$")
+_TOKEN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
+_MAX_TEXT = 200
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """One view of the dashboard. Tuples are sorted so equal views compare and encode equal."""
+
+    region: tuple[str, ...] = ()
+    date_from: str | None = None
+    date_to: str | None = None
+    level: tuple[str, ...] = ()
+    type: tuple[str, ...] = ()
+    incentive: tuple[str, ...] = ()
+    stance: tuple[str, ...] = ()
+    text: str = ""
+    work_reports: bool = True
+    map_level: str = "province"
+    drill: str | None = None
+    measure: str = "count"
+    gdp_year: int = 2020
+    freq: str = "year"
+    lang: str = "zh"
+    pilots: bool = False
+    notes: tuple[str, ...] = field(default=(), compare=False)
+
+    # ----------------------------------------------------------------- queries about the state
+    def active(self, dimension: str) -> bool:
+        """Whether a filter dimension currently restricts the rows."""
+        if dimension == "date":
+            return self.date_from is not None or self.date_to is not None
+        if dimension == "text":
+            return bool(self.text)
+        if dimension == "work_reports":
+            return not self.work_reports
+        if dimension == "region":
+            return bool(self.region) or self.drill is not None
+        return bool(getattr(self, dimension))
+
+    def has_filters(self) -> bool:
+        return any(self.active(d) for d in DIMENSIONS)
+
+    def without(self, dimension: str, value: str | None = None) -> ViewState:
+        """The state with one filter (or one value of a list filter) removed."""
+        if dimension == "date":
+            return replace(self, date_from=None, date_to=None)
+        if dimension == "text":
+            return replace(self, text="")
+        if dimension == "work_reports":
+            return replace(self, work_reports=True)
+        if dimension in ("stance", *LIST_FILTERS):
+            current = getattr(self, dimension)
+            kept = () if value is None else tuple(v for v in current if v != value)
+            return replace(self, **{dimension: kept})
+        raise ValueError(f"unknown filter dimension {dimension!r}")
+
+    def cleared(self) -> ViewState:
+        """All filters removed; view settings (map level, measure, language…) kept."""
+        return ViewState(
+            map_level=self.map_level,
+            drill=self.drill,
+            measure=self.measure,
+            gdp_year=self.gdp_year,
+            freq=self.freq,
+            lang=self.lang,
+            pilots=self.pilots,
+        )
+
+    def toggled(self, dimension: str, value: str) -> ViewState:
+        """Add ``value`` to a list filter, or remove it if present (a click on a bar or region)."""
+        current = getattr(self, dimension)
+        new = tuple(v for v in current if v != value) if value in current else (*current, value)
+        return replace(self, **{dimension: tuple(sorted(new))})
+
+
+# --------------------------------------------------------------------------- parsing
+def _split(values: list[str]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        out.extend(p.strip() for p in v.split(",") if p.strip())
+    return out
+
+
+def _iso(value: str) -> str | None:
+    """Accept YYYY, YYYY-MM or YYYY-MM-DD; return an ISO date or None if unreadable."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value.strip())
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)
+    try:
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_query(search: str | None) -> ViewState:
+    """Parse ``?a=b&…`` into a state. Unknown or malformed values are ignored and listed in
+    ``notes`` (shown to the user), never raised: a shared link with a typo still opens."""
+    if not search:
+        return ViewState()
+    qs = parse_qs(search.lstrip("?"), keep_blank_values=False)
+    notes: list[str] = []
+    kw: dict[str, Any] = {}
+
+    def pick(name: str, allowed: tuple | None, pattern: re.Pattern | None = None) -> tuple:
+        good = []
+        for v in _split(qs.get(name, [])):
+            if (allowed is not None and v in allowed) or (pattern is not None and pattern.match(v)):
+                good.append(v)
+            else:
+                notes.append(f"ignored {name}={v[:40]!r}")
+        return tuple(sorted(set(good)))
+
+    kw["region"] = pick("region", None, _ADCODE)
+    for name in ("level", "type", "incentive", "stance"):
+        kw[name] = pick(name, None, _TOKEN)
+    for key, attr in (("from", "date_from"), ("to", "date_to")):
+        raw = (qs.get(key) or [None])[0]
+        if raw:
+            iso = _iso(raw)
+            if iso is None:
+                notes.append(f"ignored {key}={raw[:40]!r}: not a date")
+            kw[attr] = iso
+    if kw.get("date_from") and kw.get("date_to") and kw["date_from"] > kw["date_to"]:
+        kw["date_from"], kw["date_to"] = kw["date_to"], kw["date_from"]
+    text = (qs.get("q") or [""])[0]
+    kw["text"] = "".join(ch for ch in text if ch.isprintable())[:_MAX_TEXT].strip()
+    kw["work_reports"] = (qs.get("wr") or ["1"])[0] != "0"
+
+    def one(name: str, allowed: tuple, default: Any, cast=str) -> Any:
+        raw = (qs.get(name) or [None])[0]
+        if raw is None:
+            return default
+        try:
+            value = cast(raw)
+        except ValueError:
+            value = None
+        if value in allowed:
+            return value
+        notes.append(f"ignored {name}={raw[:40]!r}")
+        return default
+
+    kw["map_level"] = one("map", MAP_LEVELS, "province")
+    kw["measure"] = one("measure", MEASURES, "count")
+    kw["gdp_year"] = one("gdp", GDP_YEARS, 2020, int)
+    kw["freq"] = one("freq", FREQS, "year")
+    kw["lang"] = one("lang", LANGS, "zh")
+    kw["pilots"] = (qs.get("pilots") or ["0"])[0] == "1"
+    drill = (qs.get("drill") or [None])[0]
+    if drill is not None:
+        if _ADCODE.match(drill) and drill.endswith("0000"):
+            kw["drill"] = drill
+        else:
+            notes.append(f"ignored drill={drill[:40]!r}")
+    return ViewState(**kw, notes=tuple(notes))
+
+
+def encode_query(state: ViewState) -> str:
+    """The query string of a state, defaults omitted, in a stable order (``""`` for the default)."""
+    pairs: list[tuple[str, str]] = []
+    for name in ("region", "level", "type", "incentive", "stance"):
+        values = getattr(state, name)
+        if values:
+            pairs.append((name, ",".join(values)))
+    if state.date_from:
+        pairs.append(("from", state.date_from))
+    if state.date_to:
+        pairs.append(("to", state.date_to))
+    if state.text:
+        pairs.append(("q", state.text))
+    if not state.work_reports:
+        pairs.append(("wr", "0"))
+    defaults = ViewState()
+    for name, key in (
+        ("map_level", "map"),
+        ("drill", "drill"),
+        ("measure", "measure"),
+        ("gdp_year", "gdp"),
+        ("freq", "freq"),
+        ("lang", "lang"),
+    ):
+        value = getattr(state, name)
+        if value != getattr(defaults, name):
+            pairs.append((key, str(value)))
+    if state.pilots:
+        pairs.append(("pilots", "1"))
+    return "?" + urlencode(pairs, safe=",") if pairs else ""

@@ -1,0 +1,63 @@
+"""Breakdown bars (incentive, policy type, level, stance); a click on a bar filters by it."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from data import schema
+from layouts.figures import style
+
+VOCABS = {
+    "incentive": schema.INCENTIVES,
+    "type": schema.POLICY_TYPES,
+    "level": schema.LEVELS,
+    "stance": schema.STANCES,
+}
+
+
+def bar_colors(frame: pd.DataFrame) -> list[str]:
+    if not frame["selected"].any():
+        return [style.ACCENT] * len(frame)
+    return [style.ACCENT if s else style.ACCENT_LIGHT for s in frame["selected"]]
+
+
+def breakdown_figure(
+    frame: pd.DataFrame, *, dimension: str, lang: str, title: str, subtitle: str, source: str
+) -> go.Figure:
+    """``frame`` from ``data.query.breakdown``: code, count, selected. Bars top-down in vocab order;
+    ``customdata`` holds the code a click toggles."""
+    labels = [schema.label(VOCABS[dimension], c, lang) for c in frame["code"]]
+    fig = go.Figure(
+        go.Bar(
+            x=frame["count"],
+            y=labels,
+            orientation="h",
+            customdata=frame["code"],
+            marker={"color": bar_colors(frame)},
+            text=frame["count"],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        yaxis={"autorange": "reversed", "fixedrange": True, "automargin": True},
+        xaxis={"gridcolor": style.GRID, "fixedrange": True, "rangemode": "tozero"},
+        height=max(220, 110 + 24 * len(frame)),
+        bargap=0.25,
+    )
+    style.frame(fig, title, subtitle, source, bottom=40)
+    fig.update_layout(margin={"l": 10, "r": 30})
+    return fig
+
+
+def breakdown_updates(frame: pd.DataFrame, subtitle: str) -> dict[tuple, object]:
+    """Paths into the figure that change with the filters (for a Dash ``Patch``)."""
+    counts = frame["count"].tolist()
+    return {
+        ("data", 0, "x"): counts,
+        ("data", 0, "text"): counts,
+        ("data", 0, "marker", "color"): bar_colors(frame),
+        ("layout", "title", "subtitle", "text"): subtitle,
+    }

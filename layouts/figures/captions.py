@@ -1,0 +1,70 @@
+"""Words that make a chart stand on its own: the filters in words, the source line, file names.
+
+A chart taken into a report must explain itself without the dashboard around it, so every figure
+carries its title, the active filters and the data source in the image (see ``style.frame``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from data import schema
+from data.state import ViewState
+from layouts.i18n import t
+
+NameOf = Callable[[str, str], str]
+
+
+def describe_filters(state: ViewState, lang: str, name_of: NameOf) -> str:
+    """The active filters as one line of words, e.g. ``广东省 · 2019-01-01 至 2021-12-31``."""
+    parts: list[str] = []
+    if state.region:
+        parts.append("、".join(name_of(a, lang) for a in state.region))
+    if state.date_from and state.date_to:
+        parts.append(t("date_from_to", lang, a=state.date_from, b=state.date_to))
+    elif state.date_from:
+        parts.append(t("since", lang, a=state.date_from))
+    elif state.date_to:
+        parts.append(t("until", lang, b=state.date_to))
+    for dim, vocab in (
+        ("level", schema.LEVELS),
+        ("type", schema.POLICY_TYPES),
+        ("incentive", schema.INCENTIVES),
+        ("stance", schema.STANCES),
+    ):
+        values = getattr(state, dim)
+        if values:
+            sep = "、" if lang == "zh" else " or "
+            parts.append(sep.join(schema.label(vocab, v, lang) for v in values))
+    if state.text:
+        parts.append(t("search_for", lang, q=state.text))
+    if not state.work_reports:
+        parts.append(t("wr_excluded", lang))
+    body = " · ".join(parts) if parts else t("no_filters", lang)
+    return t("filters_in_words", lang) + body
+
+
+def source_line(lang: str, rows: int, data_date: str) -> str:
+    return t("source_line", lang, rows=f"{rows:,}", date=data_date)
+
+
+def slug(text: str) -> str:
+    """A file-name-safe slug (ASCII letters, digits and dashes)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "all"
+
+
+def file_stem(chart: str, state: ViewState, name_of: NameOf) -> str:
+    """A file name that says what the chart is, e.g. ``policy-map_guangdong_2019-2021``."""
+    parts = [chart]
+    if state.region:
+        parts.append("-".join(slug(name_of(a, "en")) for a in state.region[:3]))
+    if state.date_from or state.date_to:
+        a = (state.date_from or "")[:4] or "start"
+        b = (state.date_to or "")[:4] or "now"
+        parts.append(f"{a}-{b}")
+    for dim in ("incentive", "type", "level", "stance"):
+        values = getattr(state, dim)
+        if values:
+            parts.append("-".join(slug(v) for v in values[:3]))
+    return "_".join(parts)[:120]

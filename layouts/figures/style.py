@@ -1,0 +1,70 @@
+"""Shared look of every chart: fonts, colours, and the frame that makes an image self-explaining.
+
+``frame`` puts the title, the filters in words (as the subtitle) and the source line (as the first
+annotation) into the figure itself, so a camera-button PNG or a server export carries them. The
+positions are fixed, so a callback can patch the texts without rebuilding the figure.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+FONT_FAMILY = (
+    "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
+)
+INK = "#1f2933"
+MUTED = "#7b8794"
+ACCENT = "#1c6e8c"  # selected bars, cumulative line
+ACCENT_LIGHT = "#a9cfdc"  # not selected while something else is
+GRID = "#e4e7eb"
+# Sequential scale for counts; its lightest step is "filtered to zero", distinct from the
+# neutral grey of "no recorded policy".
+SEQUENTIAL = [
+    [0.0, "#f7fbea"],
+    [0.15, "#cfe8c6"],
+    [0.35, "#8fcdb9"],
+    [0.6, "#41a6b8"],
+    [0.8, "#1c6e8c"],
+    [1.0, "#0b3c5d"],
+]
+NO_RECORD = "#d5d8dc"
+
+TITLE_Y = 0.98
+SOURCE_INDEX = 0  # layout.annotations[SOURCE_INDEX] is the source line
+
+
+def frame(fig: go.Figure, title: str, subtitle: str, source: str, *, bottom: int = 56) -> go.Figure:
+    """Title, filters (subtitle) and source line inside the figure; consistent fonts and margins."""
+    fig.update_layout(
+        title={
+            "text": title,
+            "subtitle": {"text": subtitle, "font": {"size": 12, "color": MUTED}},
+            "x": 0.01,
+            "xanchor": "left",
+            "y": TITLE_Y,
+            "yanchor": "top",
+            "font": {"size": 16, "color": INK},
+        },
+        font={"family": FONT_FAMILY, "color": INK, "size": 12},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin={"t": 74, "b": bottom, "l": 10, "r": 10},
+    )
+    annotations = list(fig.layout.annotations or ())
+    annotations.insert(
+        SOURCE_INDEX,
+        go.layout.Annotation(
+            text=source,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-bottom + 6,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 10, "color": MUTED},
+        ),
+    )
+    fig.update_layout(annotations=annotations)
+    return fig

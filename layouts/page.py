@@ -1,0 +1,279 @@
+"""The dashboard's component tree. Static: every value in it is set from the URL by callbacks."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+from dash import dcc, html
+
+from data import schema
+from layouts.i18n import t
+
+BREAKDOWN_DIMS = ("incentive", "type", "level", "stance")
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "modeBarButtonsToRemove": ["lasso2d", "autoScale2d", "toggleSpikelines"],
+    "toImageButtonOptions": {"format": "png", "scale": 3},
+}
+
+
+def L(key: str, **fmt: object) -> list[html.Span]:
+    """A label in both languages; CSS shows the one the page is in."""
+    return [
+        html.Span(t(key, "zh", **fmt), className="l-zh"),
+        html.Span(t(key, "en", **fmt), className="l-en"),
+    ]
+
+
+def bilingual_options(vocab: dict[str, schema.Label], skip: tuple[str, ...] = ()) -> list[dict]:
+    return [
+        {
+            "label": [html.Span(v.zh, className="l-zh"), html.Span(v.en, className="l-en")],
+            "value": code,
+            "search": f"{v.zh} {v.en} {code}",
+        }
+        for code, v in vocab.items()
+        if code not in skip
+    ]
+
+
+def _field(label_key: str, control) -> html.Div:
+    return html.Div([html.Label(L(label_key), className="field-label"), control], className="field")
+
+
+def graph(graph_id: str, topojson_url: str, **kwargs) -> dcc.Graph:
+    config = dict(GRAPH_CONFIG, topojsonURL=topojson_url)
+    return dcc.Graph(id=graph_id, config=config, **kwargs)
+
+
+def filter_bar() -> html.Div:
+    multi = {"multi": True, "clearable": True, "placeholder": "—"}
+    return html.Div(
+        [
+            _field(
+                "date_range",
+                dcc.DatePickerRange(
+                    id="f-date",
+                    display_format="YYYY-MM-DD",
+                    clearable=True,
+                    min_date_allowed="2000-01-01",
+                    max_date_allowed="2030-12-31",
+                    start_date_placeholder_text="YYYY-MM-DD",
+                    end_date_placeholder_text="YYYY-MM-DD",
+                ),
+            ),
+            _field(
+                "level",
+                dcc.Dropdown(id="f-level", options=bilingual_options(schema.LEVELS), **multi),
+            ),
+            _field(
+                "type",
+                dcc.Dropdown(id="f-type", options=bilingual_options(schema.POLICY_TYPES), **multi),
+            ),
+            _field(
+                "incentive",
+                dcc.Dropdown(
+                    id="f-incentive", options=bilingual_options(schema.INCENTIVES), **multi
+                ),
+            ),
+            _field(
+                "stance",
+                dcc.Dropdown(id="f-stance", options=bilingual_options(schema.STANCES), **multi),
+            ),
+            _field(
+                "text",
+                dcc.Input(
+                    id="f-text",
+                    type="search",
+                    debounce=True,
+                    maxLength=200,
+                    placeholder=" / ".join(t("search_placeholder", lang) for lang in ("zh", "en")),
+                ),
+            ),
+            html.Div(
+                dcc.Checklist(
+                    id="f-wr",
+                    options=[{"label": L("work_reports"), "value": "on"}],
+                    value=["on"],
+                ),
+                className="field field-check",
+            ),
+        ],
+        className="filter-bar",
+    )
+
+
+def map_card(topojson_url: str) -> html.Div:
+    return html.Section(
+        [
+            html.Div(
+                [
+                    dcc.RadioItems(
+                        id="map-level",
+                        options=[
+                            {"label": L("provinces"), "value": "province"},
+                            {"label": L("cities"), "value": "city"},
+                        ],
+                        value="province",
+                        inline=True,
+                        className="segmented",
+                    ),
+                    dcc.Dropdown(
+                        id="measure",
+                        options=[
+                            {"label": L(f"m_{m}"), "value": m}
+                            for m in ("count", "share", "per_pop", "per_gdp")
+                        ],
+                        value="count",
+                        clearable=False,
+                        searchable=False,
+                        className="measure",
+                    ),
+                    dcc.RadioItems(
+                        id="gdp-year",
+                        options=[{"label": str(y), "value": y} for y in (2020, 2023)],
+                        value=2020,
+                        inline=True,
+                        className="segmented small",
+                    ),
+                    dcc.Checklist(
+                        id="pilots",
+                        options=[{"label": L("pilots"), "value": "on"}],
+                        value=[],
+                        className="pilot-toggle",
+                    ),
+                    html.Button(id="drill-btn", className="link-button", hidden=True),
+                    html.Button(L("back"), id="back-btn", className="link-button", hidden=True),
+                ],
+                className="card-controls",
+            ),
+            graph("map", topojson_url, className="map-graph", style={"height": "560px"}),
+            html.Div(id="map-beside", className="beside"),
+        ],
+        className="card map-card",
+    )
+
+
+def timeline_card(topojson_url: str) -> html.Div:
+    return html.Section(
+        [
+            html.Div(
+                dcc.RadioItems(
+                    id="freq",
+                    options=[{"label": L(f), "value": f} for f in ("year", "quarter", "month")],
+                    value="year",
+                    inline=True,
+                    className="segmented",
+                ),
+                className="card-controls",
+            ),
+            graph("timeline", topojson_url, style={"height": "320px"}),
+        ],
+        className="card",
+    )
+
+
+def breakdown_cards(topojson_url: str) -> html.Div:
+    return html.Div(
+        [html.Section(graph(f"bd-{d}", topojson_url), className="card") for d in BREAKDOWN_DIMS],
+        className="breakdowns",
+    )
+
+
+def table_card() -> html.Section:
+    return html.Section(
+        [
+            html.H2(L("table")),
+            html.Div(id="table-note", className="note"),
+            dag.AgGrid(
+                id="table",
+                rowData=[],
+                columnDefs=[],
+                defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                dashGridOptions={
+                    "pagination": True,
+                    "paginationPageSize": 25,
+                    "paginationPageSizeSelector": [25, 50, 100, 500],
+                    "tooltipShowDelay": 300,
+                    "enableCellTextSelection": True,
+                    "quickFilterText": "",
+                },
+                columnSize="autoSize",
+                style={"height": "560px"},
+                className="ag-theme-quartz",
+            ),
+            html.Details(
+                [
+                    html.Summary(L("pilot_table")),
+                    dag.AgGrid(
+                        id="pilot-table",
+                        rowData=[],
+                        columnDefs=[],
+                        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                        style={"height": "420px"},
+                        className="ag-theme-quartz",
+                    ),
+                ],
+                className="pilot-details",
+            ),
+        ],
+        className="card",
+    )
+
+
+def page(topojson_url: str) -> html.Div:
+    """The whole page. ``topojson_url``: where plotly's base topojson is served (never a CDN)."""
+    return html.Div(
+        [
+            dcc.Location(id="url", refresh=False),
+            dcc.Store(id="rendered", storage_type="memory"),
+            html.Header(
+                [
+                    html.Div(
+                        [html.H1(L("app_title")), html.P(L("app_subtitle"), className="subtitle")],
+                        className="brand",
+                    ),
+                    html.Div(
+                        [
+                            html.Button(L("lang_switch"), id="lang-toggle", className="button"),
+                            html.Div(
+                                [
+                                    dcc.Clipboard(id="copy-link", className="clipboard"),
+                                    html.Span(L("copy_link")),
+                                ],
+                                className="button copy-link",
+                                title="Copy link / 复制链接",
+                            ),
+                        ],
+                        className="header-actions",
+                    ),
+                ]
+            ),
+            filter_bar(),
+            html.Div(
+                [
+                    html.Div(id="chips", className="chips"),
+                    html.Button(
+                        L("clear_all"), id="clear-all", className="link-button", hidden=True
+                    ),
+                ],
+                className="chip-row",
+            ),
+            html.Div(id="summary", className="summary", role="status"),
+            html.Div(id="url-notes", className="note warning"),
+            html.Main(
+                [
+                    html.Div(
+                        [map_card(topojson_url), timeline_card(topojson_url)], className="col-main"
+                    ),
+                    html.Div(breakdown_cards(topojson_url), className="col-side"),
+                ],
+                className="grid",
+            ),
+            table_card(),
+            html.Footer(id="footer", className="footer"),
+        ],
+        id="root",
+        className="lang-zh",
+    )

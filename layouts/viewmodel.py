@@ -1,0 +1,508 @@
+"""Everything the page shows for one view: queries (``data.query``) fed to figure builders.
+
+The one place where a number on screen comes from: ``views(dataset, state)`` calls the pure query
+for each view and hands the small frame to its figure builder. ``view_key`` names what forces a
+full redraw (map level, measure, language…); when only filters change, ``updates`` lists the few
+arrays and texts that changed, which the callback sends as a Dash ``Patch``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import cache
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from data import query, schema
+from data.dataset import Dataset
+from data.state import ViewState
+from geodata import gazetteer
+from layouts.figures import breakdown as bd
+from layouts.figures import captions, china_map, geo_assets, style
+from layouts.figures import timeline as tl
+from layouts.i18n import t
+
+BREAKDOWN_DIMS = ("incentive", "type", "level", "stance")
+BREAKDOWN_ORDER = {
+    "incentive": tuple(schema.INCENTIVES),
+    "type": tuple(c for c in schema.POLICY_TYPES if c != "unknown"),
+    "level": tuple(c for c in schema.LEVELS if c != "unknown"),
+    "stance": tuple(c for c in schema.STANCES if c != "unknown"),
+}
+TABLE_LIMIT = 2000
+
+
+@dataclass
+class Views:
+    figures: dict[str, go.Figure] = field(default_factory=dict)
+    updates: dict[str, dict[tuple, object]] = field(default_factory=dict)
+    texts: dict[str, object] = field(default_factory=dict)
+
+
+def view_key(state: ViewState) -> str:
+    """What a full redraw depends on; everything else is a patch."""
+    return "|".join(
+        str(v)
+        for v in (
+            state.map_level,
+            state.drill,
+            state.measure,
+            state.gdp_year,
+            state.freq,
+            state.lang,
+            state.pilots,
+        )
+    )
+
+
+def effective_map_level(state: ViewState) -> str:
+    return "city" if state.drill else state.map_level
+
+
+def _amount(value: float, lang: str) -> str:
+    if not value:
+        return "—"
+    if lang == "zh":
+        return f"{value / 1e8:,.2f} 亿元" if value >= 1e8 else f"{value / 1e4:,.0f} 万元"
+    return f"{value / 1e6:,.1f} million yuan"
+
+
+def subtitle(ds: Dataset, state: ViewState) -> str:
+    return captions.describe_filters(state, state.lang, ds.name_of)
+
+
+def source(ds: Dataset, state: ViewState) -> str:
+    return captions.source_line(state.lang, ds.rows, ds.as_of)
+
+
+# ------------------------------------------------------------------------------ map
+def _measure_title(state: ViewState, measure: str) -> str:
+    title = t(f"m_{measure}", state.lang)
+    if measure == "per_pop":
+        title += " (2020 人口普查)" if state.lang == "zh" else " (population: 2020 census)"
+    elif measure == "per_gdp":
+        title += f" (GDP {state.gdp_year})"
+    return title
+
+
+def map_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
+    level = effective_map_level(state)
+    regions = ds.regions(level, state.drill)
+    values = query.region_counts(
+        ds.index, state, regions, ds.reference if level == "province" else None
+    )
+    lang = state.lang
+    names = regions["name_zh"] if lang == "zh" else regions["name_en"]
+    other = regions["name_en"] if lang == "zh" else regions["name_zh"]
+    values["name"] = names.to_numpy()
+    measure = values["measure"].iloc[0] if len(values) else "count"
+    hover = []
+    for name, alt, count, z, status, top in zip(
+        names,
+        other,
+        values["count"],
+        values["z"],
+        values["status"],
+        values["top_incentives"],
+        strict=True,
+    ):
+        lines = [f"<b>{name}</b> {alt}"]
+        if status == "no_record":
+            lines.append(t("no_record", lang))
+        else:
+            lines.append(f"{t('count', lang)}: {count}")
+            if measure != "count" and not math.isnan(z):
+                lines.append(f"{t(f'm_{measure}', lang)}: {z:.2f}")
+            if top:
+                labels = "、".join(schema.label(schema.INCENTIVES, c, lang) for c in top)
+                lines.append(f"{t('incentive', lang)}: {labels}")
+        hover.append("<br>".join(lines))
+    values["hover"] = hover
+    return values
+
+
+def map_title(ds: Dataset, state: ViewState) -> str:
+    base = t("map", state.lang)
+    if state.drill:
+        base += " · " + ds.name_of(state.drill, state.lang)
+    return base
+
+
+def _selected_on_map(ds: Dataset, state: ViewState, regions: pd.DataFrame) -> list[str]:
+    """Adcodes outlined on the map: the selected regions and, on a city map, the cities of a
+    selected province."""
+    chosen = set(state.region)
+    if "province_adcode" in regions and effective_map_level(state) == "city":
+        return [
+            a
+            for a, p in zip(regions["adcode"], regions["province_adcode"], strict=True)
+            if a in chosen or p in chosen
+        ]
+    return [a for a in regions["adcode"] if a in chosen]
+
+
+@cache
+def _focus_ranges(province: str) -> tuple[list[float], list[float]]:
+    """Lon/lat ranges framing one province's cities (drill-down), with a margin."""
+    bounds = [math.inf, math.inf, -math.inf, -math.inf]
+    for f in geo_assets.load_geojson("city")["features"]:
+        if f["properties"].get("province_adcode") != province:
+            continue
+        stack = [f["geometry"]["coordinates"]]
+        while stack:
+            item = stack.pop()
+            if item and isinstance(item[0], int | float):
+                bounds = [
+                    min(bounds[0], item[0]),
+                    min(bounds[1], item[1]),
+                    max(bounds[2], item[0]),
+                    max(bounds[3], item[1]),
+                ]
+            else:
+                stack.extend(item)
+    pad_x = max(0.3, (bounds[2] - bounds[0]) * 0.06)
+    pad_y = max(0.3, (bounds[3] - bounds[1]) * 0.06)
+    return [bounds[0] - pad_x, bounds[2] + pad_x], [bounds[1] - pad_y, bounds[3] + pad_y]
+
+
+def map_figure(ds: Dataset, state: ViewState, values: pd.DataFrame, *, inline: bool) -> go.Figure:
+    """The choropleth (``layouts.figures.china_map``) framed with title, filters and source; a
+    national pilot layer on top when asked for (trace ``PILOT_TRACE``)."""
+    level = effective_map_level(state)
+    measure = values["measure"].iloc[0] if len(values) else "count"
+    recorded = values[values["status"] != "no_record"]
+    no_record = values[values["status"] == "no_record"][["adcode", "hover"]]
+    # The inset belongs on national maps (and on Hainan's, whose islands it shows).
+    inset = state.drill in (None, "460000")
+    fig = china_map.china_map(
+        recorded,
+        level=level,
+        geojson=geo_assets.load_geojson(level) if inline else geo_assets.geojson_url(level),
+        dashline=geo_assets.load_dashline(),
+        colorbar_title=_measure_title(state, measure),
+        no_data_adcodes=no_record,
+        selected=_selected_on_map(ds, state, ds.regions(level, state.drill)),
+        lang=state.lang,
+        inset=inset,
+    )
+    if state.drill and state.drill != "460000":
+        lon, lat = _focus_ranges(state.drill)
+        fig.update_layout(geo={"lonaxis": {"range": lon}, "lataxis": {"range": lat}})
+    _add_pilots(fig, ds, state)
+    style.frame(fig, map_title(ds, state), subtitle(ds, state), source(ds, state))
+    fig.update_layout(margin={"l": 4, "r": 4})
+    return fig
+
+
+PILOT_TRACE = 8
+
+
+def _add_pilots(fig: go.Figure, ds: Dataset, state: ViewState) -> None:
+    """National pilots as markers at their city (always present, hidden unless asked for, so the
+    trace indices never move)."""
+    p = ds.pilots
+    lang = state.lang
+    lon, lat, text = [], [], []
+    if state.pilots and len(p):
+        g = gazetteer.load_gazetteer().drop_duplicates("adcode").set_index("adcode")
+        for r in p.to_dict("records"):
+            code = r.get("district_adcode") or r.get("city_adcode") or r.get("province_adcode")
+            if not isinstance(code, str) or code not in g.index:
+                continue
+            lon.append(float(g.at[code, "lon"]))
+            lat.append(float(g.at[code, "lat"]))
+            field_ = (r.get("field_zh") if lang == "zh" else r.get("field_en")) or ""
+            cat = schema.label(schema.PILOT_CATEGORIES, r.get("category"), lang)
+            text.append(f"<b>{r.get('organisation_zh') or ''}</b><br>{cat}<br>{field_}")
+    fig.add_trace(
+        go.Scattergeo(
+            uid="pilots",
+            geo="geo",
+            lon=lon,
+            lat=lat,
+            text=text,
+            mode="markers",
+            marker={
+                "symbol": "star",
+                "size": 11,
+                "color": "#d9822b",
+                "line": {"color": "white", "width": 1},
+            },
+            hovertemplate="%{text}<extra></extra>",
+            name=t("pilots", lang),
+            showlegend=bool(state.pilots),
+            visible=bool(state.pilots),
+        )
+    )
+
+
+def map_updates(
+    ds: Dataset, state: ViewState, values: pd.DataFrame, sub: str
+) -> dict[tuple, object]:
+    """What a filter change alters on the map: values, hover texts, selection outline, scale top."""
+    recorded = values[values["status"] != "no_record"]
+    no_record = values[values["status"] == "no_record"]
+    z = recorded["z"].fillna(0.0).round(4).tolist()
+    hover = recorded["hover"].tolist()
+    out: dict[tuple, object] = {}
+    for i in china_map.Z_TRACES:
+        out[("data", i, "z")] = z
+        out[("data", i, "text")] = hover
+    selected = _selected_on_map(ds, state, ds.regions(effective_map_level(state), state.drill))
+    sel = china_map.selection_patch(recorded["adcode"], no_record["adcode"], selected)
+    for i, props in sel.items():
+        for dotted, value in props.items():
+            out[("data", i, *dotted.split("."))] = value
+    out[("layout", "coloraxis", "cmax")] = max(1.0, max(z, default=0.0))
+    out[("layout", "title", "subtitle", "text")] = sub
+    return out
+
+
+# ------------------------------------------------------------------------------ other views
+def timeline_title(state: ViewState) -> str:
+    return t("timeline", state.lang)
+
+
+def breakdown_title(state: ViewState, dim: str) -> str:
+    return t(f"by_{dim}", state.lang)
+
+
+def summary_text(ds: Dataset, state: ViewState) -> str:
+    s = query.summary(ds.index, state)
+    text = t(
+        "summary",
+        state.lang,
+        policies=f"{s['policies']:,}",
+        provinces=s["provinces"],
+        cities=s["cities"],
+        amount=_amount(s["amount_total"], state.lang),
+    )
+    if s["policies"] != s["total"]:
+        text += t("of_total", state.lang, total=f"{s['total']:,}")
+    return text
+
+
+def beside_lines(ds: Dataset, state: ViewState) -> list[str]:
+    counts = query.unmapped_counts(ds.index, state, effective_map_level(state))
+    lines = [t("national_beside", state.lang, n=counts["national"])]
+    if counts.get("province_only"):
+        lines.append(t("province_only_beside", state.lang, n=counts["province_only"]))
+    if counts["unplaced"]:
+        lines.append(t("unplaced_beside", state.lang, n=counts["unplaced"]))
+    return lines
+
+
+def chip_items(ds: Dataset, state: ViewState) -> list[tuple[str, str, str]]:
+    """(dimension, value, label) for each active filter value; removing one drops that value."""
+    lang = state.lang
+    items: list[tuple[str, str, str]] = []
+    if state.drill:
+        items.append(("drill", state.drill, "⌖ " + ds.name_of(state.drill, lang)))
+    items.extend(("region", a, ds.name_of(a, lang)) for a in state.region)
+    if state.date_from or state.date_to:
+        text = captions.describe_filters(
+            ViewState(date_from=state.date_from, date_to=state.date_to), lang, ds.name_of
+        )
+        items.append(("date", "", text.split(t("filters_in_words", lang), 1)[-1]))
+    for dim, vocab in (
+        ("level", schema.LEVELS),
+        ("type", schema.POLICY_TYPES),
+        ("incentive", schema.INCENTIVES),
+        ("stance", schema.STANCES),
+    ):
+        items.extend((dim, v, schema.label(vocab, v, lang)) for v in getattr(state, dim))
+    if state.text:
+        items.append(("text", "", t("search_for", lang, q=state.text)))
+    if not state.work_reports:
+        items.append(("work_reports", "", t("wr_excluded", lang)))
+    return items
+
+
+def _source_cell(src: object) -> str:
+    """The source as written; the grid's ``SourceLink`` renderer links web addresses."""
+    return _s(src)
+
+
+def _date_cell(date: object, precision: object) -> str:
+    if date is None or pd.isna(date):
+        return ""
+    fmt = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}.get(str(precision), "%Y-%m-%d")
+    return pd.Timestamp(date).strftime(fmt)
+
+
+def _s(value: object) -> str:
+    """Text of a cell; "" for a missing value (None, NaN, pd.NA)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def place_label(ds: Dataset, province: object, city: object, district: object, lang: str) -> str:
+    """The deepest resolved place as a name: the city (or province), then the district."""
+    province, city, district = _s(province), _s(city), _s(district)
+    if not (province or city):
+        return ""
+    label = ds.name_of(city or province, lang)
+    if city and province and city != province and ds.name_of(province, lang) not in label:
+        label = ds.name_of(province, lang) + " " + label if lang == "en" else label
+    if district:
+        label += " " + ds.name_of(district, lang)
+    return label
+
+
+def table_rows(ds: Dataset, state: ViewState) -> tuple[list[dict], int]:
+    rows = query.selected_rows(ds.index, state, limit=TABLE_LIMIT)
+    lang = state.lang
+    out = []
+    for r in rows.itertuples(index=False):
+        place = place_label(ds, r.province_adcode, r.city_adcode, r.district_adcode, lang)
+        if not place:
+            if r.placed == "national":
+                place = schema.label(schema.PLACED, "national", lang)
+            else:  # not resolved: show what the table says
+                place = " ".join(_s(p) for p in (r.province_zh, r.city_zh, r.district_zh) if _s(p))
+        amount = (
+            r.amount_cny
+            if isinstance(r.amount_cny, float) and not math.isnan(r.amount_cny)
+            else None
+        )
+        issuer = (_s(r.issuer_zh) if lang == "zh" else _s(r.issuer_en)) or _s(r.issuer_zh)
+        out.append(
+            {
+                "row": int(r.row),
+                "date": _date_cell(r.date, r.date_precision),
+                "place": place,
+                "level": schema.label(schema.LEVELS, r.level, lang),
+                "title_zh": _s(r.title_zh),
+                "title_en": _s(r.title_en),
+                "issuer": issuer,
+                "type": schema.label(schema.POLICY_TYPES, r.policy_type, lang),
+                "stance": schema.label(schema.STANCES, r.stance, lang),
+                "incentives": "、".join(
+                    schema.label(schema.INCENTIVES, c, lang) for c in (r.incentives or ())
+                ),
+                "amount": amount,
+                "source": _source_cell(r.source),
+                "placed": schema.label(schema.PLACED, r.placed, lang),
+            }
+        )
+    return out, rows.attrs.get("matched", len(out))
+
+
+def table_columns(lang: str) -> list[dict]:
+    def col(field_: str, key: str, **kw) -> dict:
+        return {"field": field_, "headerName": t(key, lang), **kw}
+
+    return [
+        # Dates are text at their stated precision (2020, 2020-04, 2020-04-08), which sorts right.
+        col("date", "col_date", width=110, sort="desc", cellDataType="text"),
+        col("place", "col_place", width=150),
+        col("level", "col_level", width=100),
+        col("title_zh", "col_title_zh", width=280, tooltipField="title_zh"),
+        col("title_en", "col_title_en", width=320, tooltipField="title_en"),
+        col("issuer", "col_issuer", width=200, tooltipField="issuer"),
+        col("type", "col_type", width=130),
+        col("stance", "col_stance", width=90),
+        col("incentives", "col_incentives", width=200),
+        col(
+            "amount",
+            "col_amount",
+            width=130,
+            type="rightAligned",
+            filter="agNumberColumnFilter",
+            valueFormatter={
+                "function": "params.value == null ? '' : d3.format(',.0f')(params.value)"
+            },
+        ),
+        col("source", "col_source", width=220, cellRenderer="SourceLink"),
+        col("placed", "col_status", width=110),
+    ]
+
+
+def pilot_rows(ds: Dataset, lang: str) -> list[dict]:
+    p = ds.pilots
+    out = []
+    for r in p.to_dict("records"):
+        out.append(
+            {
+                "category": schema.label(schema.PILOT_CATEGORIES, r.get("category"), lang),
+                "field": _s(r.get("field_zh") if lang == "zh" else r.get("field_en")),
+                "organisation": _s(r.get("organisation_zh")),
+                "place": " ".join(
+                    _s(x)
+                    for x in (r.get("province_zh"), r.get("city_zh"), r.get("district_zh"))
+                    if _s(x)
+                ),
+                "source": _source_cell(r.get("source")),
+            }
+        )
+    return out
+
+
+def pilot_columns(lang: str) -> list[dict]:
+    zh = lang == "zh"
+    return [
+        {"field": "category", "headerName": "类别" if zh else "Category", "width": 150},
+        {"field": "field", "headerName": "领域" if zh else "Field", "width": 220},
+        {"field": "organisation", "headerName": "单位" if zh else "Organisation", "width": 260},
+        {"field": "place", "headerName": "地区" if zh else "Place", "width": 200},
+        {
+            "field": "source",
+            "headerName": "来源" if zh else "Source",
+            "width": 240,
+            "cellRenderer": "SourceLink",
+        },
+    ]
+
+
+# ------------------------------------------------------------------------------ assembly
+def views(ds: Dataset, state: ViewState, *, full: bool, inline_geojson: bool = False) -> Views:
+    """All views of ``state``: full figures (``full``) or only the updates a patch needs."""
+    out = Views()
+    sub, src, lang = subtitle(ds, state), source(ds, state), state.lang
+    mframe = map_frame(ds, state)
+    tframe = query.timeline(ds.index, state)
+    bframes = {d: query.breakdown(ds.index, state, d, BREAKDOWN_ORDER[d]) for d in BREAKDOWN_DIMS}
+    if full:
+        out.figures["map"] = map_figure(ds, state, mframe, inline=inline_geojson)
+        out.figures["timeline"] = tl.timeline_figure(
+            tframe,
+            freq=state.freq,
+            lang=lang,
+            title=timeline_title(state),
+            subtitle=sub,
+            source=src,
+        )
+        for d, f in bframes.items():
+            out.figures[f"bd-{d}"] = bd.breakdown_figure(
+                f, dimension=d, lang=lang, title=breakdown_title(state, d), subtitle=sub, source=src
+            )
+    else:
+        out.updates["map"] = map_updates(ds, state, mframe, sub)
+        out.updates["timeline"] = tl.timeline_updates(tframe, sub)
+        for d, f in bframes.items():
+            out.updates[f"bd-{d}"] = bd.breakdown_updates(f, sub)
+    out.texts["summary"] = summary_text(ds, state)
+    out.texts["beside"] = beside_lines(ds, state)
+    undated = tframe.attrs.get("undated", 0)
+    out.texts["undated"] = t("undated_note", lang, n=undated) if undated else ""
+    out.texts["chips"] = chip_items(ds, state)
+    rows, matched = table_rows(ds, state)
+    out.texts["rows"] = rows
+    out.texts["table_note"] = (
+        t("table_capped", lang, shown=len(rows), matched=f"{matched:,}")
+        if matched > len(rows)
+        else ""
+    )
+    return out
+
+
+def drill_button(ds: Dataset, state: ViewState) -> str | None:
+    """Label of the drill-down button, or None when it should be hidden (one province selected,
+    province map)."""
+    provinces = [a for a in state.region if a.endswith("0000")]
+    if state.drill or effective_map_level(state) != "province" or len(provinces) != 1:
+        return None
+    return t("drill", state.lang, name=ds.name_of(provinces[0], state.lang))
