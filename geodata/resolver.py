@@ -213,9 +213,9 @@ def _index() -> dict[str, dict[str, dict[tuple[str, str], str]]]:
 def _best(slot: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
     """Keep the best-ranked matches only.
 
-    An official name beats another place's short name (朝阳区 the district, not 朝阳 the short name of
-    something else), and an official English spelling beats another place's plain pinyin ("Shanxi" is
-    山西; 陕西 is officially "Shaanxi"). Places that match equally well stay ambiguous.
+    An official name beats another place's short name, and an official English
+    spelling beats another place's plain pinyin ("Shanxi" is 山西; 陕西 is
+    officially "Shaanxi"). Places that match equally well stay ambiguous.
     """
     top = min(_RANK[h] for h in slot.values())
     return {p: h for p, h in slot.items() if _RANK[h] == top}

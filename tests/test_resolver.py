@@ -27,7 +27,7 @@ def _deepest(r: Resolution) -> str | None:
     }.get(r.level or "")
 
 
-# --- every place named in ../shared/data (copied to tests/fixtures/shared_places.csv) -------------
+# --- every place named in ../shared/data (copied to tests/fixtures/shared_places.csv)
 @pytest.mark.parametrize(
     "row", _shared_rows(), ids=lambda r: "/".join(x for x in r.values() if x)[:40]
 )
@@ -226,7 +226,7 @@ def test_variant_count() -> None:
     assert len(RESOLVED) + len(_shared_rows()) > 200
 
 
-# --- how ---------------------------------------------------------------------------------------------
+# --- how -----------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("args", "how"),
     [
@@ -253,7 +253,7 @@ def test_combined_flag() -> None:
     assert not resolve("广东省", "深圳市", "南山区").combined
 
 
-# --- ambiguity: a problem with candidates, never a pick ----------------------------------------------
+# --- ambiguity: a problem with candidates, never a pick ------------------------
 @pytest.mark.parametrize(
     ("args", "field", "candidates", "level"),
     [
@@ -306,7 +306,7 @@ def test_ambiguous_message_lists_candidates() -> None:
     assert "朝阳区 (北京市)" in r.problem and "朝阳区 (长春市)" in r.problem
 
 
-# --- unknown names: problem + did-you-mean, never a resolution --------------------------------------
+# --- unknown names: problem + did-you-mean, never a resolution ---------------------
 @pytest.mark.parametrize(
     ("args", "field", "suggestion", "keeps"),
     [
@@ -345,7 +345,7 @@ def test_name_of_another_level() -> None:
     assert r.field == "city" and "district" in r.problem and r.level is None
 
 
-# --- inconsistency --------------------------------------------------------------------------------------
+# --- inconsistency -------------------------------------------------------------
 @pytest.mark.parametrize(
     ("args", "field", "level"),
     [
@@ -372,7 +372,7 @@ def test_city_outside_province_names_both() -> None:
     assert r.province_adcode == "440000" and r.city_adcode is None
 
 
-# --- empty and hostile input ----------------------------------------------------------------------------
+# --- empty and hostile input ---------------------------------------------------
 @pytest.mark.parametrize("empty", [None, "", "   ", float("nan"), "\t\n"])
 def test_empty(empty) -> None:
     r = resolve(empty, empty, empty)
