@@ -1,0 +1,183 @@
+"""The China map figure: stable trace layout, inset, no-data vs zero, selection, offline."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from layouts.figures import china_map as cm
+from layouts.figures.geo_assets import (
+    TOPOJSON_DIR,
+    geojson_url,
+    load_dashline,
+    load_geojson,
+    topojson_file_url,
+)
+
+CDN_HOSTS = ("cdn.plot.ly", "jsdelivr", "unpkg", "cdnjs", "plot.ly/un")
+
+
+def _frames(level: str = "province", n_values: int = 20):
+    feats = load_geojson(level)["features"]
+    names = {f["id"]: f["properties"]["name_zh"] for f in feats}
+    codes = [f["id"] for f in feats]
+    values = pd.DataFrame({"adcode": codes[:n_values]})
+    values["z"] = [float(i % 5) for i in range(n_values)]  # includes zeros: filtered to zero
+    values["name"] = values["adcode"].map(names)
+    nodata = pd.DataFrame({"adcode": codes[n_values:]})
+    nodata["name"] = nodata["adcode"].map(names)
+    return values, nodata
+
+
+def _figure(geojson=None, **kw) -> go.Figure:
+    values, nodata = _frames()
+    return cm.china_map(
+        values,
+        level="province",
+        geojson=geojson if geojson is not None else geojson_url("province"),
+        dashline=load_dashline(),
+        no_data_adcodes=nodata,
+        **kw,
+    )
+
+
+def test_z_values_live_in_traces_0_and_1_with_the_same_locations():
+    values, _ = _frames()
+    fig = _figure()
+    assert cm.z_trace_indices(fig) == list(cm.Z_TRACES) == [0, 1]
+    main, inset = (fig.data[i] for i in cm.Z_TRACES)
+    assert main.geo == "geo" and inset.geo == "geo2"
+    assert list(main.locations) == list(inset.locations) == values["adcode"].tolist()
+    assert list(main.z) == list(inset.z) == values["z"].tolist()
+    assert main.featureidkey == "properties.adcode"
+    # one shared colour axis, so patching z alone keeps main map and inset consistent
+    assert main.coloraxis == inset.coloraxis == "coloraxis"
+
+
+def test_trace_order_is_stable_whatever_the_options():
+    uids = [t.uid for t in _figure().data]
+    assert uids == [t.uid for t in _figure(selected=["440000"], inset=False).data]
+    assert uids[cm.DASHLINE_TRACE] == "dashline"
+    assert uids[cm.NODATA_LEGEND_TRACE] == "nodata-legend"
+    assert [uids[i] for i in cm.SELECTED_TRACES] == ["selected-main", "selected-inset"]
+
+
+def test_south_china_sea_inset_is_a_fixed_geo2_with_the_dash_line():
+    fig = _figure()
+    geo2 = fig.layout.geo2
+    assert geo2.fitbounds is False and fig.layout.geo.fitbounds is False
+    assert geo2.domain.x[0] >= 0.5 and geo2.domain.y[1] <= 0.5  # lower right
+    assert geo2.lonaxis.range[0] <= 108 and geo2.lonaxis.range[1] >= 120
+    assert geo2.lataxis.range[0] <= 4 and geo2.lataxis.range[1] >= 21  # Hainan to 曾母暗沙
+    assert geo2.showframe
+    dash = fig.data[cm.DASHLINE_TRACE]
+    assert dash.type == "scattergeo" and dash.geo == "geo2" and dash.mode == "lines"
+    assert sum(v is None for v in dash.lon) == 10  # ten separate dashes
+    label = fig.data[cm.INSET_LABEL_TRACE]
+    assert label.geo == "geo2" and list(label.text) == ["南海诸岛"]
+    # the main map is conic and framed on China, not auto-fitted
+    assert fig.layout.geo.projection.type == "conic equal area"
+    assert list(fig.layout.geo.lonaxis.range) == [73, 136]
+
+
+def test_no_record_is_grey_and_distinct_from_filtered_to_zero():
+    values, nodata = _frames()
+    fig = _figure()
+    nd = fig.data[cm.NODATA_TRACES[0]]
+    assert list(nd.locations) == nodata["adcode"].tolist()
+    assert not set(nd.locations) & set(fig.data[0].locations)
+    greys = {c for _, c in nd.colorscale}
+    assert greys == {cm.NO_RECORD} and nd.showscale is False
+    zero_colour = fig.layout.coloraxis.colorscale[0][1]
+    assert zero_colour.lower() != cm.NO_RECORD.lower()
+    assert fig.layout.coloraxis.cmin == 0
+    # hover and legend say which is which
+    assert all("无政策记录" in t for t in nd.text)
+    zero_rows = [t for t, z in zip(fig.data[0].text, fig.data[0].z, strict=True) if z == 0]
+    assert zero_rows and all("筛选后为 0" in t for t in zero_rows)
+    legend = fig.data[cm.NODATA_LEGEND_TRACE]
+    assert legend.showlegend and legend.name == "无政策记录"
+    assert legend.marker.color == cm.NO_RECORD
+
+
+def test_english_labels():
+    fig = _figure(lang="en")
+    assert list(fig.data[cm.INSET_LABEL_TRACE].text) == ["South China Sea Islands"]
+    assert fig.data[cm.NODATA_LEGEND_TRACE].name == "No recorded policy"
+
+
+def test_prebuilt_hover_text_is_used_as_is():
+    values, _ = _frames()
+    values["hover"] = "<b>" + values["name"] + "</b> Guangdong? " + values["z"].astype(str)
+    fig = cm.china_map(
+        values, level="province", geojson="/assets/geo/provinces.geojson", dashline=None
+    )
+    assert list(fig.data[0].text) == values["hover"].tolist()
+
+
+def test_selection_outlines_and_dims_the_rest():
+    values, _ = _frames()
+    fig = _figure(selected=["440000", "110000"])
+    sel = fig.data[cm.SELECTED_TRACES[0]]
+    assert sorted(sel.locations) == ["110000", "440000"]
+    assert sel.marker.line.width >= 2 and sel.hoverinfo == "skip"
+    main = fig.data[0]
+    kept = [main.locations[i] for i in main.selectedpoints]
+    assert sorted(kept) == ["110000", "440000"]
+    assert main.unselected.marker.opacity < 0.5
+    assert list(fig.data[cm.NODATA_TRACES[0]].selectedpoints) == []  # all dimmed
+    # nothing selected: nothing dimmed
+    assert _figure().data[0].selectedpoints is None
+    patch = cm.selection_patch(values["adcode"].tolist(), [], ["110000"])
+    assert patch[0]["selectedpoints"] == [0] and patch[5]["locations"] == ["110000"]
+
+
+def test_url_geojson_keeps_the_figure_small_and_off_any_cdn():
+    values, nodata = _frames("city", 300)
+    fig = cm.china_map(
+        values,
+        level="city",
+        geojson=geojson_url("city"),
+        dashline=load_dashline(),
+        no_data_adcodes=nodata,
+    )
+    blob = fig.to_json()
+    assert len(blob) < 150_000  # geometry is fetched by the browser, never in the response
+    assert fig.data[0].geojson == "/assets/geo/cities.geojson"
+    for host in CDN_HOSTS:
+        assert host not in blob
+
+
+def test_inline_geojson_is_cut_per_trace():
+    gj = load_geojson("province")
+    fig = _figure(geojson=gj, selected=["440000"])
+    assert len(fig.data[0].geojson["features"]) == len(fig.data[0].locations)
+    assert [f["id"] for f in fig.data[cm.SELECTED_TRACES[0]].geojson["features"]] == ["440000"]
+    for host in CDN_HOSTS:
+        assert host not in fig.to_json()
+
+
+def test_local_topojson_is_a_real_world_110m_topology():
+    data = json.loads((TOPOJSON_DIR / "world_110m.json").read_text())
+    assert data["type"] == "Topology"
+    assert {"land", "countries", "coastlines"} <= set(data["objects"])
+    assert topojson_file_url().startswith("file://") and topojson_file_url().endswith("/")
+    fig = _figure()
+    # plotly.js asks for <topojsonURL>/<scope>_<resolution>m.json: it must be the file we ship
+    name = f"{fig.layout.geo.scope}_{fig.layout.geo.resolution}m.json"
+    assert (TOPOJSON_DIR / name).exists()
+
+
+@pytest.mark.export
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="system Chromium not installed")
+def test_exports_offline_with_kaleido(tmp_path):
+    import plotly.io as pio
+
+    pio.defaults.topojson = topojson_file_url()
+    fig = _figure(geojson=load_geojson("province"), title="测试 Test")
+    png = pio.to_image(fig, format="png", width=800, height=600)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
