@@ -60,6 +60,7 @@ def test_z_values_live_in_traces_0_and_1_with_the_same_locations():
 
 def test_trace_order_is_stable_whatever_the_options():
     uids = [t.uid for t in _figure().data]
+    assert len(uids) == cm.N_TRACES == 9  # callers add their layers from index N_TRACES
     assert uids == [t.uid for t in _figure(selected=["440000"], inset=False).data]
     assert uids[cm.DASHLINE_TRACE] == "dashline"
     assert uids[cm.NODATA_LEGEND_TRACE] == "nodata-legend"

@@ -40,6 +40,8 @@ DASHLINE_TRACE = 4
 SELECTED_TRACES: tuple[int, int] = (5, 6)
 NODATA_LEGEND_TRACE = 7
 INSET_LABEL_TRACE = 8
+#: Traces china_map() always makes; a caller adding its own layers starts at this index.
+N_TRACES = 9
 INSET_LABEL_AT = (106.0, 3.4)  # lon, lat: open sea in the inset's lower-left corner
 
 FONT_FAMILY = (
