@@ -293,6 +293,22 @@ def _lookup(text: str, level: str) -> dict[tuple[str, str], str]:
     return {}
 
 
+@lru_cache(maxsize=100_000)
+def _lookup_all(text: str, level: str) -> dict[tuple[str, str], str]:
+    """Places matching any variant of ``text`` (e.g. "Shangcheng" as well as "Shangcheng Qu").
+
+    Used only inside a given province or city, when the first match lies outside it.
+    """
+    ix = _index()[level]
+    variants = _zh_variants(text) if _CJK.search(text) else _latin_variants(text)
+    out: dict[tuple[str, str], str] = {}
+    for key in variants:
+        for place, how in ix.get(key, {}).items():
+            if place not in out or _RANK[how] < _RANK[out[place]]:
+                out[place] = how
+    return out
+
+
 def _pieces(text: str) -> list[str]:
     """Split points: characters for Chinese, words for Latin text."""
     if _CJK.search(text):
@@ -396,7 +412,18 @@ def _unknown(value: str, field: str, context: str | None) -> tuple[str, str | No
 
 
 def resolve(province: object = None, city: object = None, district: object = None) -> Resolution:
-    """Resolve free-text province, city and district names (any may be empty/None/NaN)."""
+    """Resolve free-text province, city and district names (any may be empty/None/NaN).
+
+    Results are cached on the raw strings (and again on the normalised ones), so a loader may call
+    this once per row of a large table.
+    """
+    if all(v is None or type(v) is str for v in (province, city, district)):
+        return _resolve_raw(province, city, district)
+    return _resolve(_clean(province), _clean(city), _clean(district))
+
+
+@lru_cache(maxsize=200_000)
+def _resolve_raw(province: str | None, city: str | None, district: str | None) -> Resolution:
     return _resolve(_clean(province), _clean(city), _clean(district))
 
 
@@ -409,6 +436,7 @@ def _resolve(province: str | None, city: str | None, district: str | None) -> Re
     # constraints per level: list of (field, value, {place: how})
     cons: dict[str, list[tuple[str, str, dict]]] = {lvl: [] for lvl in LEVELS}
     combined = False
+    fallback: dict[str, str] = {}
     for fi, field in enumerate(FIELDS):
         value = given[field]
         if value is None:
@@ -418,6 +446,7 @@ def _resolve(province: str | None, city: str | None, district: str | None) -> Re
             hit = _lookup(value, field)
             if hit:
                 parsed = ((fi, tuple(hit.items())),)
+                fallback[field] = value  # looked up again only if needed
             else:
                 p = _parse(value, 0)
                 if p and (len(p) > 1):
@@ -431,7 +460,7 @@ def _resolve(province: str | None, city: str | None, district: str | None) -> Re
         for lvl, matches in parsed:
             cons[LEVELS[lvl]].append((field, value, dict(matches)))
 
-    return _decide(cons, combined, ps)
+    return _decide(cons, combined, ps, fallback)
 
 
 def _partial(given: dict, cons: dict, failed: str) -> tuple[Resolution, str | None]:
@@ -478,7 +507,7 @@ def _finish(
     )
 
 
-def _decide(cons: dict, combined: bool, ps: dict) -> Resolution:
+def _decide(cons: dict, combined: bool, ps: dict, fallback: dict) -> Resolution:
     prov: str | None = None
     cityc: str | None = None
     dist: str | None = None
@@ -530,6 +559,10 @@ def _decide(cons: dict, combined: bool, ps: dict) -> Resolution:
         if not common:
             return result(current_level(), f"{field} {value!r} contradicts the city given", field)
         inside = {p for p in common if prov is None or ps[p].province == prov}
+        if not inside and len(cons["city"]) == 1 and field in fallback:
+            alt = _lookup_all(fallback[field], "city")
+            inside = {p for p in alt if prov is None or ps[p].province == prov}
+            m0 = alt
         if not inside:
             labels = ", ".join(sorted(_label(p) for p in common))
             return result(
@@ -571,6 +604,10 @@ def _decide(cons: dict, combined: bool, ps: dict) -> Resolution:
             return prov is None or pl.province == prov
 
         inside = {p for p in common if fits(p)}
+        if not inside and len(cons["district"]) == 1 and field in fallback:
+            alt = _lookup_all(fallback[field], "district")
+            inside = {p for p in alt if fits(p)}
+            m0 = alt
         if not inside:
             where = ps_name(cityc, "city") if cityc else ps_name(prov, "province")
             return result(

@@ -205,6 +205,11 @@ RESOLVED = [
     (("海南", "澄迈县", "澄迈县"), ("460000", "469023", None)),
     (("湖北", "", "仙桃市"), ("420000", "429004", None)),
     (("", "东莞市", "东莞市"), ("440000", "441900", None)),
+    # a county called a district: the exact pinyin (上城区, Hangzhou) is not in the city given,
+    # the name without its suffix is (商城县)
+    (("Henan", "Xinyang City", "Shangcheng District"), ("410000", "411500", "411524")),
+    (("Henan", "Xinyang", "Shangcheng County"), ("410000", "411500", "411524")),
+    (("Zhejiang", "Hangzhou", "Shangcheng District"), ("330000", "330100", "330102")),
     # consistent redundancy
     (("广东省", "广东省深圳市", "南山区"), ("440000", "440300", "440305")),
 ]
@@ -428,9 +433,9 @@ def test_resolution_is_frozen() -> None:
 
 def test_speed() -> None:
     resolve("广东省", "深圳市", "南山区")  # build the index
-    from geodata.resolver import _lookup, _parse, _resolve
+    from geodata.resolver import _lookup, _lookup_all, _parse, _resolve, _resolve_raw
 
-    for f in (_resolve, _lookup, _parse):
+    for f in (_resolve, _resolve_raw, _lookup, _lookup_all, _parse):
         f.cache_clear()
     names = [(r["province_zh"], r["city_zh"], r["district_zh"]) for r in _shared_rows()]
     t = time.perf_counter()
