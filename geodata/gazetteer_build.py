@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -118,7 +119,8 @@ def build() -> None:
     root = _cnmaps_root()
     rows = read_index(root)
     rows.sort(key=lambda r: (r["adcode"], _LEVEL_ORDER[r["level"]]))
-    tmp = OUT.with_suffix(".csv.tmp")  # written aside, then renamed: readers never see half a file
+    # written aside, then renamed: readers never see half a file
+    tmp = OUT.with_name(f".{OUT.name}.{os.getpid()}.tmp")
     with tmp.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(COLUMNS)

@@ -151,6 +151,8 @@ EXCEPTIONS: dict[tuple[str, str] | str, tuple[str, tuple[str, ...]]] = {
     ("district", "和田市"): ("Hotan", ()),
     ("district", "阿勒泰市"): ("Altay", ()),
     ("district", "塔什库尔干塔吉克自治县"): ("Taxkorgan", ()),
+    # cnmaps' "directly administered" area of Haixi (大柴旦, 冷湖, 茫崖 administrative committees)
+    "632825": ("Haixi (directly administered)", ()),
     # Hong Kong districts (official English names are Cantonese)
     "810001": ("Central and Western", ()),
     "810002": ("Wan Chai", ()),

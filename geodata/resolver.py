@@ -21,7 +21,16 @@ Inner Mongolia, Hohhot, Macao), "pinyin" (plain pinyin, with or without the
 suffix: Guangdong, Neimenggu, Shenzhen Shi), "district unique" (a district
 given without its city, unique in China or in the given province); "" when
 nothing was given. ``combined`` is True when a field held more than one name
-(深圳市南山区).
+(深圳市南山区). A name matching another place's official English name and this
+place's plain pinyin resolves to the former ("Shanxi" is 山西; 陕西 is "Shaanxi").
+
+A provincial-level unit that is one city-level unit (北京 110000 -> 110100,
+天津, 上海, 重庆 500000 -> 500100; 香港 810000, 澳门 820000, 台湾 710000 are their
+own city-level unit) also fills ``city_adcode`` when given alone as a province,
+so its ``level`` is "city".
+
+Development zones and new areas (成都高新区, 雄安新区) are not county-level
+districts: they get a problem and stay at the level above.
 """
 
 from __future__ import annotations
