@@ -240,16 +240,16 @@ def build(table: RawTable, path: str = "") -> LoadResult:
         idx = np.flatnonzero(np.asarray(mask, dtype=bool))
         if len(idx) == 0:
             return
-        vals = values.to_numpy(dtype=object)
+        vals = values.iloc[idx].to_numpy(dtype=object)
         rs = np.asarray(reasons, dtype=object) if not isinstance(reasons, str) else None
         sg = np.asarray(suggestions, dtype=object) if suggestions is not None else None
         name = header(f)
-        for i in idx:
+        for k, i in enumerate(idx):
             problems.append(
                 Problem(
                     int(lines[i]),
                     name,
-                    "" if vals[i] is None else str(vals[i]),
+                    "" if vals[k] is None else str(vals[k]),
                     reasons if rs is None else str(rs[i]),
                     sev,
                     None if sg is None else sg[i],
@@ -320,10 +320,9 @@ def build(table: RawTable, path: str = "") -> LoadResult:
                        np.where(city.str.strip() != "", "city",
                                 np.where(prov.str.strip() != "", "provincial", None)))  # fmt: skip
     inferred = inferred.where(inferred.notna(), pd.Series(written, index=raw.index))
-    pairs = pd.Series(list(zip(issuer_zh.str.strip(), issuer_en.str.strip(), strict=True)),
-                      index=raw.index)  # fmt: skip
-    nat_codes, nat_uniques = pd.factorize(pairs)
-    nat = np.array([issuer_looks_national(z, e) for z, e in nat_uniques], dtype=bool)
+    pairs = issuer_zh.str.strip() + "\x00" + issuer_en.str.strip()
+    nat_codes, nat_uniques = pd.factorize(pairs, sort=False)
+    nat = np.array([issuer_looks_national(*u.split("\x00", 1)) for u in nat_uniques], dtype=bool)
     nat = nat[nat_codes] if len(nat_codes) else np.zeros(0, dtype=bool)
     inferred = inferred.where(has_place | ~nat, "national").fillna("unknown")
     level_missing = lv["value"].isna()
@@ -412,13 +411,14 @@ def build(table: RawTable, path: str = "") -> LoadResult:
         mask = w.notna()
         if mask.any():
             idx = np.flatnonzero(mask.to_numpy())
-            vals = raw[col].to_numpy(dtype=object)
-            wv = w.to_numpy(dtype=object)
-            for i in idx:
-                problems.append(Problem(int(lines[i]), str(col), str(vals[i]), wv[i], "warning"))
+            vals = raw[col].iloc[idx].to_numpy(dtype=object)
+            wv = w.iloc[idx].to_numpy(dtype=object)
+            for k, i in enumerate(idx):
+                problems.append(Problem(int(lines[i]), str(col), str(vals[k]), wv[k], "warning"))
 
-    frame = pd.DataFrame({k: (v.to_numpy() if isinstance(v, pd.Series) else v)
-                          for k, v in out.items()}, index=pd.RangeIndex(len(raw)))  # fmt: skip
+    frame = pd.DataFrame(
+        {k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v) for k, v in out.items()}
+    )
     for c in TEXT_COLUMNS:
         if c != "problems":
             frame[c] = frame[c].astype("str")

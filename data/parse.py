@@ -402,22 +402,28 @@ _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 
 def text_warnings(values: pd.Series) -> pd.Series:
-    """Per row: a warning for formula-like, control-character or very long text, else None."""
-    s = values.fillna("").astype("str")
-    out = pd.Series(None, index=s.index, dtype=object)
-    formula = s.str.match(r"^\s*[=+@]") | s.str.match(r"^\s*-[^\d\s]")
-    ctrl = s.str.contains(_CONTROL, regex=True)
-    long = s.str.len() > LONG_TEXT
-    if formula.any():
-        out[formula] = "starts like a spreadsheet formula; kept as plain text, never evaluated"
-    if ctrl.any():
-        out[ctrl & out.isna()] = "contains control characters; kept as written"
-    if long.any():
-        lens = s.str.len()
-        out[long & out.isna()] = lens[long & out.isna()].map(
-            lambda n: f"very long text ({n} characters); kept as written"
-        )
-    return out
+    """Per row: a warning for formula-like, control-character or very long text, else None.
+
+    Checked once per distinct value with Arrow kernels (a million-row column costs milliseconds).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    codes, uniques = pd.factorize(values.fillna("").astype("str"), sort=False)
+    arr = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
+    formula = pc.match_substring_regex(arr, r"^\s*([=+@]|-[^\d\s])").to_numpy(zero_copy_only=False)
+    ctrl = pc.match_substring_regex(arr, _CONTROL).to_numpy(zero_copy_only=False)
+    lens = pc.utf8_length(arr).to_numpy(zero_copy_only=False)
+    msg = np.full(len(uniques), None, dtype=object)
+    for i in np.flatnonzero(formula | ctrl | (lens > LONG_TEXT)):
+        if formula[i]:
+            msg[i] = "starts like a spreadsheet formula; kept as plain text, never evaluated"
+        elif ctrl[i]:
+            msg[i] = "contains control characters; kept as written"
+        else:
+            msg[i] = f"very long text ({lens[i]} characters); kept as written"
+    out = msg[codes] if len(codes) else np.empty(0, dtype=object)
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def _today() -> dt.date:
