@@ -449,3 +449,64 @@ def test_speed() -> None:
     cached = (time.perf_counter() - t) / (20 * len(names))
     assert uncached < 0.005
     assert cached < 0.0001
+
+
+# --- round trips over the whole gazetteer ------------------------------------------------------
+def test_every_official_name_round_trips() -> None:
+    from geodata.gazetteer import load_gazetteer
+
+    g = load_gazetteer()
+    names = {(a, lvl): n for a, lvl, n in zip(g["adcode"], g["level"], g["name_zh"], strict=True)}
+    failures = []
+    for row in g.itertuples():
+        prov = names[(row.province_adcode, "province")]
+        if row.level == "province":
+            args, want = (row.name_zh, None, None), row.adcode
+        elif row.level == "city":
+            args, want = (prov, row.name_zh, None), row.adcode
+        else:
+            args, want = (prov, names[(row.parent_adcode, "city")], row.name_zh), row.adcode
+        r = resolve(*args)
+        got = {"province": r.province_adcode, "city": r.city_adcode, "district": r.district_adcode}
+        if r.problem or got[row.level] != want:
+            failures.append((args, r.problem))
+    assert failures == []
+
+
+def test_every_city_resolves_in_english_within_its_province() -> None:
+    from geodata.gazetteer import load_gazetteer
+
+    g = load_gazetteer()
+    provs = g[g["level"] == "province"]
+    prov_en = dict(zip(provs["adcode"], provs["name_en"], strict=True))
+    cities = g[g["level"] == "city"]
+    rows = zip(cities["adcode"], cities["province_adcode"], cities["name_en"], strict=True)
+    for adcode, prov, en in rows:
+        for city in (en, en.upper(), f"{en} City"):
+            r = resolve(prov_en[prov], city, None)
+            assert r.problem is None and r.city_adcode == adcode, (prov_en[prov], city, r.problem)
+
+
+def test_random_junk_keeps_invariants() -> None:
+    import random
+
+    from geodata.gazetteer import load_gazetteer
+
+    g = load_gazetteer()
+    bits = list(g["short_zh"].sample(200, random_state=1)) + list(
+        g["name_en"].sample(200, random_state=2)
+    )
+    bits += ["省", "市", "区", " ", "City", "District", "\x00", "=", "，", "·", "'", "-"]
+    rng = random.Random(7)
+    for _ in range(2000):
+        args = tuple("".join(rng.choice(bits) for _ in range(rng.randint(0, 4))) for _ in range(3))
+        r = resolve(*args)
+        assert r.level in (None, "province", "city", "district")
+        if r.district_adcode:
+            assert r.city_adcode and r.province_adcode
+        if r.city_adcode:
+            assert r.province_adcode
+        assert bool(r.candidates) <= bool(r.problem)
+        assert bool(r.suggestion) <= bool(r.problem)
+        if r.problem is None and any(a.strip() for a in args):
+            assert r.level is not None
