@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as exc:
         print(f"Cannot use {args.data}: {exc}", file=sys.stderr)
         return 2
-    if dataset.problems:
+    if args.data and dataset.problems:
         print(
             f"{args.data}: {len(dataset.problems)} problems; the rows are kept and shown. "
             f"Details: python app.py --data {args.data} --check",

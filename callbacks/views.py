@@ -42,6 +42,7 @@ def to_patch(updates: dict[tuple, object]) -> Patch:
     Output("pilot-table", "rowData"),
     Output("pilot-table", "columnDefs"),
     Output("rendered", "data"),
+    Output("rendered-search", "children"),
     Input("url", "search"),
     State("rendered", "data"),
 )
@@ -77,4 +78,5 @@ def render(search, rendered):
         viewmodel.pilot_rows(ds, state.lang) if lang_changed else no_update,
         viewmodel.pilot_columns(state.lang) if lang_changed else no_update,
         {"key": key, "lang": state.lang},
+        "" if search in (None, "", "?") else search,  # as location.search spells it
     )

@@ -228,6 +228,8 @@ def page(topojson_url: str) -> html.Div:
         [
             dcc.Location(id="url", refresh=False),
             dcc.Store(id="rendered", storage_type="memory"),
+            # The query string the views were last drawn for (tests and scripts wait on it).
+            html.Div(id="rendered-search", hidden=True),
             html.Header(
                 [
                     html.Div(

@@ -196,7 +196,7 @@ def map_figure(ds: Dataset, state: ViewState, values: pd.DataFrame, *, inline: b
     return fig
 
 
-PILOT_TRACE = 8
+PILOT_TRACE = china_map.N_TRACES  # appended after the map's own traces
 
 
 def _add_pilots(fig: go.Figure, ds: Dataset, state: ViewState) -> None:

@@ -1,0 +1,28 @@
+import pytest
+
+from tests.browser import harness
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    with harness.running_app() as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=harness.chromium_path(), args=harness.CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1440, "height": 1400}, locale="zh-CN")
+    pg = context.new_page()
+    pg.watch = harness.PageWatch(pg, app_url)
+    yield pg
+    context.close()

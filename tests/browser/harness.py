@@ -1,0 +1,204 @@
+"""Start the real app and drive it in Debian's headless Chromium (Playwright, never its own browser).
+
+Shared by the browser tests, the screenshot script and the benchmark: one way to start the server,
+one way to launch the browser, one way to click a region or drag the timeline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM_CANDIDATES = (
+    "/usr/lib/chromium/chromium",
+    "/usr/bin/chromium",
+    "/usr/bin/chromium-browser",
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    for path in CHROMIUM_CANDIDATES:
+        if os.path.exists(path):
+            return path
+    found = shutil.which("chromium")
+    if found:
+        return found
+    raise RuntimeError("Debian's chromium is not installed: run `make test` (it installs it)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_app(*args: str, env: dict | None = None, timeout: float = 60) -> Iterator[str]:
+    """``python app.py --port N *args`` in a subprocess; yields its base URL."""
+    port = free_port()
+    log = tempfile.NamedTemporaryFile("w+", prefix="policy-atlas-app-", suffix=".log", delete=False)
+    proc = subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(port), *args],
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            if proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"app.py exited with {proc.returncode}: {log.read()[-2000:]}")
+            try:
+                with urllib.request.urlopen(base + "/", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("app did not start in time")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+class PageWatch:
+    """Console errors and requests to any host but the app's, collected while a page is open."""
+
+    def __init__(self, page, base: str) -> None:
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        host = urlparse(base).netloc
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+        def on_request(req) -> None:
+            u = urlparse(req.url)
+            if u.scheme in ("http", "https", "ws", "wss") and u.netloc != host:
+                self.foreign.append(req.url)
+
+        page.on("request", on_request)
+
+
+# ----------------------------------------------------------------------------- user actions
+def wait_ready(page) -> None:
+    """Wait until the map has drawn its regions and no callback is pending."""
+    page.wait_for_selector("#map .choroplethlocation", timeout=30000)
+    wait_idle(page)
+
+
+def wait_idle(page, settle_ms: int = 100) -> None:
+    """Wait until every view is drawn for the URL in the address bar (the app writes the query
+    string it last rendered into ``#rendered-search``) and no callback is in flight."""
+    page.wait_for_function(
+        """() => {
+          const r = document.getElementById('rendered-search');
+          return r && r.textContent === location.search
+            && !document.querySelector('[data-dash-is-loading="true"]');
+        }""",
+        timeout=30000,
+    )
+    page.wait_for_timeout(settle_ms)
+
+
+def region_box(page, adcode: str) -> dict:
+    """Bounding box of a region's shape on the main map (not the inset)."""
+    box = page.evaluate(
+        """(code) => {
+          for (const el of document.querySelectorAll('#map .choroplethlocation')) {
+            const d = el.__data__;
+            const geo = el.closest('.geo');
+            if (d && d.loc === code && el.getBoundingClientRect().width > 0
+                && !(d.trace && d.trace.geo === 'geo2') && geo) {
+              const r = el.getBoundingClientRect();
+              if (r.width > 2) return {x: r.x, y: r.y, width: r.width, height: r.height};
+            }
+          }
+          return null;
+        }""",
+        adcode,
+    )
+    if box is None:
+        raise AssertionError(f"region {adcode} is not drawn on the map")
+    return box
+
+
+def click_region(page, adcode: str) -> None:
+    """Click inside a region's shape: try points of its box until one hits that shape."""
+    box = region_box(page, adcode)
+    for fx, fy in ((0.5, 0.5), (0.45, 0.4), (0.55, 0.6), (0.4, 0.55), (0.6, 0.35), (0.35, 0.35)):
+        x, y = box["x"] + box["width"] * fx, box["y"] + box["height"] * fy
+        hit = page.evaluate(
+            """([x, y, code]) => {
+              // plotly's shapes take no pointer events, so test the geometry itself
+              for (const el of document.querySelectorAll('#map .choroplethlocation')) {
+                const d = el.__data__;
+                if (!d || d.loc !== code || !(el.getBoundingClientRect().width > 2)) continue;
+                const p = new DOMPoint(x, y).matrixTransform(el.getScreenCTM().inverse());
+                if (el.isPointInFill(p)) return true;
+              }
+              return false;
+            }""",
+            [x, y, adcode],
+        )
+        if hit:
+            page.mouse.move(x, y)
+            page.wait_for_timeout(100)
+            page.mouse.click(x, y)
+            return
+    raise AssertionError(f"found no clickable point inside region {adcode}")
+
+
+def click_bar(page, graph_id: str, index: int) -> None:
+    bar = page.locator(f"#{graph_id} .bars .point").nth(index)
+    box = bar.bounding_box()
+    assert box and box["width"] > 0, f"bar {index} of {graph_id} is not drawn"
+    page.mouse.click(box["x"] + min(box["width"] / 2, 20), box["y"] + box["height"] / 2)
+
+
+def drag_timeline(page, start: float, end: float) -> None:
+    """Drag across the timeline plot from fraction ``start`` to ``end`` of its width."""
+    box = page.locator("#timeline .nsewdrag").first.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * start, y)
+    page.mouse.down()
+    for step in range(1, 11):
+        frac = start + (end - start) * step / 10
+        page.mouse.move(box["x"] + box["width"] * frac, y)
+    page.mouse.up()
+
+
+def figure_data(page, graph_id: str) -> list[dict]:
+    """The traces plotly has drawn in a graph (its ``data``), as the browser holds them."""
+    return page.evaluate(
+        "(id) => document.querySelector('#' + id + ' .js-plotly-plot').data"
+        ".map(t => ({uid: t.uid, z: t.z, x: t.x, y: t.y, locations: t.locations}))",
+        graph_id,
+    )

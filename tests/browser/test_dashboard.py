@@ -1,0 +1,171 @@
+"""The dashboard as a user drives it, in Debian's headless Chromium against the real app."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from data import query
+from data.dataset import load_dataset
+from data.state import ViewState, parse_query
+from tests.browser import harness as h
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+def expected_policies(ds, state: ViewState) -> int:
+    return query.summary(ds.index, state)["policies"]
+
+
+def summary_count(page) -> int:
+    text = page.inner_text("#summary")
+    return int(re.match(r"\s*([\d,]+)", text).group(1).replace(",", ""))
+
+
+def state_of(page) -> ViewState:
+    return parse_query(urlparse(page.url).query)
+
+
+def map_values(page) -> dict[str, float]:
+    traces = h.figure_data(page, "map")
+    main = next(t for t in traces if t["uid"] == "values-main")
+    return dict(zip(main["locations"], main["z"], strict=True))
+
+
+def table_total(page) -> int:
+    """Rows in the grid, from its pagination panel ("1 to 20 of 20")."""
+    text = page.inner_text("#table .ag-paging-row-summary-panel")
+    return int(text.replace(",", "").split()[-1])
+
+
+def test_first_load_shows_every_province_and_all_policies(page, app_url, ds):
+    page.goto(app_url + "/")
+    h.wait_ready(page)
+    assert summary_count(page) == ds.rows == 181
+    drawn = {t["uid"]: t["locations"] for t in h.figure_data(page, "map")}
+    main = set(drawn["values-main"]) | set(drawn["nodata-main"])
+    assert len(main) == 34  # every provincial-level unit, Taiwan, Hong Kong and Macau included
+    assert {"230000", "540000", "710000", "810000", "820000"} <= set(drawn["nodata-main"])
+    assert "南海诸岛" in page.inner_text("#map")  # the South China Sea inset
+    assert "全国性政策" in page.inner_text("#map-beside")  # national rows shown, not dropped
+    assert table_total(page) == 181
+    assert page.watch.errors == []
+    assert page.watch.foreign == []
+
+
+def test_click_guangdong_filters_every_other_view(page, app_url, ds):
+    page.goto(app_url + "/")
+    h.wait_ready(page)
+    before = map_values(page)
+    h.click_region(page, "440000")
+    page.wait_for_url(re.compile(r"region=440000"))
+    h.wait_idle(page)
+    gd = ViewState(region=("440000",))
+    assert summary_count(page) == expected_policies(ds, gd) == 20
+    assert table_total(page) == 20
+    assert "广东省" in page.inner_text("#chips")
+    timeline = next(t for t in h.figure_data(page, "timeline") if t["uid"] is None or True)
+    assert sum(timeline["y"]) == query.timeline(ds.index, gd)["count"].sum()
+    # crossfilter: the map keeps the other provinces (its own filter is not applied to it)
+    assert map_values(page) == before
+    # a second click on another province adds it
+    h.click_region(page, "110000")
+    page.wait_for_url(re.compile(r"region=110000%2C440000|region=110000,440000"))
+    h.wait_idle(page)
+    assert summary_count(page) == expected_policies(ds, ViewState(region=("110000", "440000")))
+    assert page.watch.errors == []
+
+
+def test_drag_on_timeline_selects_dates_and_map_follows(page, app_url, ds):
+    page.goto(app_url + "/")
+    h.wait_ready(page)
+    h.drag_timeline(page, 0.55, 0.8)
+    page.wait_for_url(re.compile(r"from=\d{4}-\d\d-\d\d&to=|from=.*to="))
+    h.wait_idle(page)
+    state = state_of(page)
+    assert state.date_from and state.date_to and state.date_from < state.date_to
+    expected = query.region_counts(ds.index, state, ds.regions("province"))
+    got = map_values(page)
+    for adcode, count in zip(expected["adcode"], expected["count"], strict=True):
+        if adcode in got:
+            assert got[adcode] == count
+    assert summary_count(page) == expected_policies(ds, state) < 181
+    assert table_total(page) == expected_policies(ds, state)
+    assert page.watch.errors == []
+
+
+def test_click_incentive_bar_then_remove_chip(page, app_url, ds):
+    page.goto(app_url + "/")
+    h.wait_ready(page)
+    h.click_bar(page, "bd-incentive", 1)  # "subsidy": second in the vocabulary
+    page.wait_for_url(re.compile(r"incentive=subsidy"))
+    h.wait_idle(page)
+    state = ViewState(incentive=("subsidy",))
+    expected = query.region_counts(ds.index, state, ds.regions("province"))
+    got = map_values(page)
+    assert {a: got[a] for a in got} == {
+        a: float(c) for a, c in zip(expected["adcode"], expected["count"], strict=True) if a in got
+    }
+    assert summary_count(page) == expected_policies(ds, state)
+    page.click("#chips .chip")
+    page.wait_for_function("() => !location.search.includes('incentive')")
+    h.wait_idle(page)
+    assert summary_count(page) == 181
+    assert page.inner_text("#chips").strip() == ""
+    assert page.watch.errors == []
+
+
+def test_opening_a_url_reproduces_the_view_and_back_steps_back(page, app_url, ds):
+    query_string = "?region=440000&incentive=cash-reward,subsidy&from=2018-01-01&to=2021-12-31"
+    page.goto(app_url + "/" + query_string)
+    h.wait_ready(page)
+    state = parse_query(query_string)
+    assert summary_count(page) == expected_policies(ds, state)
+    chips = page.inner_text("#chips")
+    assert "广东省" in chips and "现金奖励" in chips and "补贴" in chips and "2018-01-01" in chips
+    # the filter bar shows the same filters
+    assert "现金奖励" in page.inner_text("#f-incentive")
+    page.click("#chips .chip >> nth=0")
+    page.wait_for_function("() => !location.search.includes('region')")
+    h.wait_idle(page)
+    page.go_back()
+    page.wait_for_function("() => location.search.includes('region=440000')")
+    h.wait_idle(page)
+    assert summary_count(page) == expected_policies(ds, state)
+    assert page.watch.errors == []
+
+
+def test_city_level_english_and_drill_down(page, app_url, ds):
+    page.goto(app_url + "/?region=440000")
+    h.wait_ready(page)
+    page.click("#drill-btn")
+    page.wait_for_url(re.compile(r"drill=440000"))
+    h.wait_idle(page)
+    locs = {t["uid"]: t["locations"] for t in h.figure_data(page, "map")}
+    drawn = set(locs["values-main"]) | set(locs["nodata-main"])
+    assert "440300" in drawn and all(a.startswith("44") for a in drawn)  # Guangdong's cities
+    assert summary_count(page) == expected_policies(ds, ViewState(drill="440000"))
+    page.click("#back-btn")
+    page.wait_for_function("() => !location.search.includes('drill')")
+    h.wait_idle(page)
+    page.click("#map-level input[value=city]")
+    page.wait_for_url(re.compile(r"map=city"))
+    h.wait_idle(page)
+    locs = {t["uid"]: t["locations"] for t in h.figure_data(page, "map")}
+    assert len(set(locs["values-main"]) | set(locs["nodata-main"])) > 350  # every city-level unit
+    page.click("#lang-toggle")
+    page.wait_for_url(re.compile(r"lang=en"))
+    h.wait_idle(page)
+    assert "Policy Atlas" in page.inner_text("header")
+    assert "policies" in page.inner_text("#summary")
+    assert "By incentive" in page.inner_text("#bd-incentive")
+    assert parse_qs(urlparse(page.url).query)["map"] == ["city"]
+    assert page.watch.errors == []
+    assert page.watch.foreign == []
