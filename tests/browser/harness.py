@@ -1,4 +1,4 @@
-"""Start the real app and drive it in Debian's headless Chromium (Playwright, never its own browser).
+"""Start the real app and drive it in Debian's headless Chromium (Playwright, not its own browser).
 
 Shared by the browser tests, the screenshot script and the benchmark: one way to start the server,
 one way to launch the browser, one way to click a region or drag the timeline.
@@ -56,7 +56,9 @@ def free_port() -> int:
 def running_app(*args: str, env: dict | None = None, timeout: float = 60) -> Iterator[str]:
     """``python app.py --port N *args`` in a subprocess; yields its base URL."""
     port = free_port()
-    log = tempfile.NamedTemporaryFile("w+", prefix="policy-atlas-app-", suffix=".log", delete=False)
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (kept open for the server's lifetime)
+        "w+", prefix="policy-atlas-app-", suffix=".log", delete=False
+    )
     proc = subprocess.Popen(
         [sys.executable, "app.py", "--port", str(port), *args],
         cwd=REPO,

@@ -1,0 +1,69 @@
+"""The view state and its URL: what a shared link or the back button restores."""
+
+import pytest
+
+from data.state import ViewState, encode_query, parse_query
+
+
+def test_default_state_has_an_empty_query():
+    assert encode_query(ViewState()) == ""
+    assert parse_query("") == ViewState()
+    assert parse_query(None) == ViewState()
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        ViewState(region=("440000",)),
+        ViewState(region=("110000", "440300"), incentive=("cash-reward", "subsidy")),
+        ViewState(date_from="2019-01-01", date_to="2021-12-31", level=("city",)),
+        ViewState(text="区块链 先行区", work_reports=False, stance=("restrict",)),
+        ViewState(map_level="city", drill="440000", measure="share", freq="month", lang="en"),
+        ViewState(measure="per_gdp", gdp_year=2023, pilots=True, type=("action-plan",)),
+    ],
+)
+def test_every_state_round_trips_through_its_url(state):
+    assert parse_query(encode_query(state)) == state
+
+
+def test_the_same_view_always_has_the_same_url():
+    a = ViewState(region=("440000", "110000"))
+    b = ViewState(region=("110000", "440000"))
+    assert encode_query(parse_query(encode_query(a))) == encode_query(parse_query(encode_query(b)))
+
+
+def test_a_link_with_typos_still_opens_and_says_what_was_ignored():
+    state = parse_query("?region=44000,440000&from=2020-13-01&measure=bogus&map=city&drill=abc")
+    assert state.region == ("440000",)
+    assert state.date_from is None
+    assert state.measure == "count"
+    assert state.map_level == "city"
+    assert state.drill is None
+    joined = " ".join(state.notes)
+    assert "44000" in joined and "2020-13-01" in joined and "bogus" in joined and "abc" in joined
+
+
+def test_reversed_dates_are_put_in_order_and_partial_dates_accepted():
+    state = parse_query("?from=2021&to=2019-06")
+    assert (state.date_from, state.date_to) == ("2019-06-01", "2021-01-01")
+
+
+def test_hostile_search_text_is_bounded_and_printable():
+    state = parse_query("?q=" + "%3DHYPERLINK(%22x%22)%00%07" + "a" * 5000)
+    assert len(state.text) <= 200
+    assert all(ch.isprintable() for ch in state.text)
+    assert state.text.startswith('=HYPERLINK("x")')
+
+
+def test_toggle_adds_then_removes_and_clear_keeps_view_settings():
+    s = ViewState(map_level="city", lang="en").toggled("region", "440000")
+    assert s.region == ("440000",)
+    assert s.toggled("region", "440000").region == ()
+    cleared = s.toggled("incentive", "fund").cleared()
+    assert not cleared.has_filters()
+    assert (cleared.map_level, cleared.lang) == ("city", "en")
+
+
+def test_drill_counts_as_a_region_filter():
+    assert ViewState(drill="440000").active("region")
+    assert not ViewState().active("region")

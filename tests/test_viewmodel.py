@@ -1,0 +1,103 @@
+"""What the page shows for a view: self-explaining figures, patches that fit, small payloads."""
+
+import base64
+import json
+
+import numpy as np
+import plotly
+import pytest
+
+from callbacks.views import to_patch
+from data.dataset import load_dataset
+from data.state import ViewState
+from layouts import viewmodel
+from layouts.figures import china_map
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+def _length(value) -> int:
+    """Length of a figure array, plain or as plotly's base64 typed array."""
+    if isinstance(value, dict) and "bdata" in value:
+        return len(np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]))
+    return len(value)
+
+
+def _get(fig: dict, path: tuple):
+    node = fig
+    for key in path:
+        node = node[key]
+    return node
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_figure_carries_title_filters_and_source(ds, lang):
+    state = ViewState(region=("440000",), incentive=("subsidy",), lang=lang)
+    v = viewmodel.views(ds, state, full=True)
+    for name, fig in v.figures.items():
+        layout = fig.to_plotly_json()["layout"]
+        assert layout["title"]["text"], name
+        sub = layout["title"]["subtitle"]["text"]
+        assert ("广东省" if lang == "zh" else "Guangdong") in sub, name
+        assert ("补贴" if lang == "zh" else "subsidy") in sub, name
+        texts = " ".join(a["text"] for a in layout["annotations"])
+        assert "Policy Atlas" in texts and ds.as_of in texts and "181" in texts, name
+
+
+def test_patches_address_paths_that_exist_in_the_full_figure(ds):
+    base = ViewState(map_level="province")
+    full = {k: f.to_plotly_json() for k, f in viewmodel.views(ds, base, full=True).figures.items()}
+    later = viewmodel.views(ds, ViewState(region=("440000",), stance=("support",)), full=False)
+    assert set(later.updates) == set(full)
+    for name, updates in later.updates.items():
+        for path, value in updates.items():
+            current = _get(full[name], path[:-1])  # the parent must exist
+            assert path[-1] in current or isinstance(current, dict), (name, path)
+            fixed_length = name != "map" or path[1] in china_map.Z_TRACES  # outline traces vary
+            if fixed_length and isinstance(value, list) and path[-1] in ("z", "x", "y"):
+                assert len(value) == _length(_get(full[name], path)), (name, path)
+
+
+def test_figures_and_patches_carry_no_geometry_and_no_cdn(ds):
+    v = viewmodel.views(ds, ViewState(map_level="city"), full=True)
+    text = json.dumps(v.figures["map"], cls=plotly.utils.PlotlyJSONEncoder)
+    assert '"geojson": "/assets/geo/cities.geojson"' in text
+    assert "cdn.plot.ly" not in text and "jsdelivr" not in text and "unpkg" not in text
+    assert len(text) < 200_000
+    patch = viewmodel.views(ds, ViewState(map_level="city", region=("440300",)), full=False)
+    body = json.dumps(
+        to_patch(patch.updates["map"]).to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder
+    )
+    assert "coordinates" not in body and len(body) < 60_000
+
+
+def test_map_hover_names_both_languages_and_says_no_record(ds):
+    frame = viewmodel.map_frame(ds, ViewState())
+    gd = frame.set_index("adcode").loc["440000", "hover"]
+    assert "广东省" in gd and "Guangdong" in gd
+    hlj = frame.set_index("adcode").loc["230000", "hover"]
+    assert "无政策记录" in hlj
+
+
+def test_table_rows_show_place_names_dates_at_their_precision_and_sources(ds):
+    rows, matched = viewmodel.table_rows(ds, ViewState(region=("440000",), lang="en"))
+    assert matched == len(rows) == 20
+    assert all(r["place"] for r in rows)
+    assert any(r["date"] == "2021" for r in rows) and any(len(r["date"]) == 10 for r in rows)
+    assert all(r["source"] for r in rows)
+    assert not any(str(v) == "nan" or " nan" in str(v) for r in rows for v in r.values())
+
+
+def test_national_rows_are_counted_beside_the_map(ds):
+    lines = viewmodel.beside_lines(ds, ViewState(lang="en"))
+    assert "National policies (no region): 35" in lines[0]
+
+
+def test_chips_name_each_active_filter(ds):
+    state = ViewState(region=("440000",), date_from="2019-01-01", text="链", lang="zh")
+    labels = [label for _, _, label in viewmodel.chip_items(ds, state)]
+    assert labels[0] == "广东省" and any("2019-01-01" in x for x in labels)
+    assert any("链" in x for x in labels)
