@@ -57,6 +57,10 @@ geodata: $(VENV)/.dev-installed
 images: $(VENV)/.app-installed system-deps
 	$(BIN)/python -m geodata.render docs/img
 
+# Screenshots of the real app for the README, with the bytes and milliseconds of each interaction.
+screenshots: $(VENV)/.dev-installed system-deps
+	$(BIN)/python -m tests.browser.screenshots docs/img
+
 bench: $(VENV)/.dev-installed system-deps
 	$(BIN)/python -m tests.bench.run
 

@@ -76,6 +76,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "数据：Policy Atlas 政策表（{rows} 行，每行附来源），截至 {date}",
         "Data: Policy Atlas policy table ({rows} rows, each with its source), as of {date}",
     ),
+    "source_short": (
+        "数据：Policy Atlas（{rows} 行），截至 {date}",
+        "Data: Policy Atlas ({rows} rows), as of {date}",
+    ),
     "undated_note": ("另有 {n} 项日期不详", "{n} more undated"),
     "summary": (
         "{policies} 项政策 · {provinces} 个省级地区 · {cities} 个城市 · 明确金额合计 {amount}",

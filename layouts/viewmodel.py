@@ -73,8 +73,8 @@ def subtitle(ds: Dataset, state: ViewState) -> str:
     return captions.describe_filters(state, state.lang, ds.name_of)
 
 
-def source(ds: Dataset, state: ViewState) -> str:
-    return captions.source_line(state.lang, ds.rows, ds.as_of)
+def source(ds: Dataset, state: ViewState, short: bool = False) -> str:
+    return captions.source_line(state.lang, ds.rows, ds.as_of, short=short)
 
 
 # ------------------------------------------------------------------------------ map
@@ -477,7 +477,12 @@ def views(ds: Dataset, state: ViewState, *, full: bool, inline_geojson: bool = F
         )
         for d, f in bframes.items():
             out.figures[f"bd-{d}"] = bd.breakdown_figure(
-                f, dimension=d, lang=lang, title=breakdown_title(state, d), subtitle=sub, source=src
+                f,
+                dimension=d,
+                lang=lang,
+                title=breakdown_title(state, d),
+                subtitle=sub,
+                source=source(ds, state, short=True),
             )
     else:
         out.updates["map"] = map_updates(ds, state, mframe, sub)

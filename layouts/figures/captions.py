@@ -45,8 +45,9 @@ def describe_filters(state: ViewState, lang: str, name_of: NameOf) -> str:
     return t("filters_in_words", lang) + body
 
 
-def source_line(lang: str, rows: int, data_date: str) -> str:
-    return t("source_line", lang, rows=f"{rows:,}", date=data_date)
+def source_line(lang: str, rows: int, data_date: str, short: bool = False) -> str:
+    """The data source and its date, as printed under every chart (short for narrow charts)."""
+    return t("source_short" if short else "source_line", lang, rows=f"{rows:,}", date=data_date)
 
 
 def slug(text: str) -> str:

@@ -1,0 +1,95 @@
+"""Screenshots of the real app for the README, and the bytes and milliseconds of each interaction.
+
+    python -m tests.browser.screenshots docs/img      (what `make screenshots` runs)
+
+Starts the app, drives Debian's headless Chromium like a user, saves PNGs and writes
+``interactions.json`` beside them: for each interaction the bytes the browser received for the
+callbacks it fired (as transferred, compressed) and the time from the user's action until every
+view was drawn.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from tests.browser import harness as h
+
+
+def _measure(page, label: str, action, records: list[dict]) -> None:
+    received: list[int] = []
+    raw: list[int] = []
+
+    def on_finished(req) -> None:
+        if "_dash-update-component" in req.url:
+            received.append(req.sizes()["responseBodySize"])
+            resp = req.response()
+            raw.append(len(resp.body()) if resp else 0)
+
+    page.on("requestfinished", on_finished)
+    start = time.perf_counter()
+    action()
+    page.wait_for_function(
+        "() => document.getElementById('rendered-search').textContent === location.search"
+    )
+    h.wait_idle(page, settle_ms=0)
+    elapsed = (time.perf_counter() - start) * 1000
+    page.wait_for_timeout(300)
+    page.remove_listener("requestfinished", on_finished)
+    records.append(
+        {
+            "interaction": label,
+            "ms_to_all_views": round(elapsed),
+            "callbacks": len(received),
+            "bytes_transferred": sum(received),
+            "bytes_uncompressed": sum(raw),
+        }
+    )
+
+
+def main(out_dir: str = "docs/img") -> int:
+    from playwright.sync_api import sync_playwright
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    records: list[dict] = []
+    with h.running_app() as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=h.chromium_path(), args=h.CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1500}, locale="zh-CN")
+        first: list[int] = []
+        page.on("requestfinished", lambda r: first.append(r.sizes()["responseBodySize"]))
+        page.goto(base + "/")
+        h.wait_ready(page)
+        page.wait_for_timeout(500)
+        first_load = sum(first)
+        page.screenshot(path=str(out / "dashboard.png"), full_page=True)
+
+        _measure(
+            page, "click a province (Guangdong)", lambda: h.click_region(page, "440000"), records
+        )
+        page.screenshot(path=str(out / "dashboard-guangdong.png"), full_page=True)
+        _measure(page, "drag a date range", lambda: h.drag_timeline(page, 0.55, 0.85), records)
+        _measure(
+            page, "click an incentive bar", lambda: h.click_bar(page, "bd-incentive", 1), records
+        )
+        _measure(page, "clear all filters", lambda: page.click("#clear-all"), records)
+        _measure(
+            page,
+            "switch to the city map",
+            lambda: page.click("#map-level input[value=city]"),
+            records,
+        )
+        _measure(page, "click a city (Shenzhen)", lambda: h.click_region(page, "440300"), records)
+        _measure(page, "switch to English", lambda: page.click("#lang-toggle"), records)
+        page.screenshot(path=str(out / "dashboard-city-en.png"), full_page=True)
+        browser.close()
+    summary = {"first_page_load_bytes_transferred": first_load, "interactions": records}
+    (out / "interactions.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(summary, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))
