@@ -2,6 +2,7 @@
 
 python app.py [--host H] [--port N] [--debug] [--data FILE [--sheet NAME]]
 python app.py --data FILE --check [--json]
+python app.py [--data FILE] --export DIR [--view QUERY]   (report pack of a view, then exit)
 gunicorn -w 4 -b 127.0.0.1:8050 app:server      (POLICY_ATLAS_DATA=FILE for another table)
 """
 
@@ -19,6 +20,7 @@ def create_app(dataset=None):
     """The Dash app serving ``dataset`` (default: the bundled table)."""
     from dash import Dash
 
+    import callbacks.exports  # noqa: F401
     import callbacks.state  # noqa: F401  (registers the callbacks)
     import callbacks.views  # noqa: F401
     from data.dataset import current, set_current
@@ -34,6 +36,7 @@ def create_app(dataset=None):
         compress=True,
         serve_locally=True,
         update_title=None,
+        background_callback_manager=background_manager(),
     )
     app.server.config["COMPRESS_MIMETYPES"] = [
         "text/html",
@@ -49,6 +52,49 @@ def create_app(dataset=None):
     return app
 
 
+def background_manager():
+    """Where background callbacks (exports) run: Celery + Redis when ``REDIS_URL`` is set (start
+    a worker with ``celery -A app:celery_app worker``), else diskcache in the system temp dir."""
+    from dash import CeleryManager, DiskcacheManager
+
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url:
+        from celery import Celery  # optional: pip install "celery[redis]"
+
+        global celery_app
+        celery_app = Celery(__name__, broker=redis_url, backend=redis_url)
+        return CeleryManager(celery_app)
+    import tempfile
+
+    import diskcache
+
+    folder = os.path.join(tempfile.gettempdir(), "policy-atlas-cache")
+    return DiskcacheManager(diskcache.Cache(folder))
+
+
+celery_app = None
+
+
+def export_pack(dataset, out_dir: str, view: str | None) -> int:
+    """``--export``: write the report pack of ``view`` (a URL query string) into ``out_dir``."""
+    from data.state import parse_query
+    from layouts.figures.render import ExportError
+    from layouts.report_pack import write_pack
+
+    state = parse_query(view)
+    for note in state.notes:
+        print(f"--view: {note}", file=sys.stderr)
+    try:
+        result = write_pack(dataset, state, out_dir, view_url="/" + (view or "").lstrip("/"))
+    except (ExportError, OSError, ValueError, RuntimeError) as exc:
+        print(f"Export failed: {str(exc).splitlines()[0] if str(exc) else exc!r}", file=sys.stderr)
+        return 2
+    print(result.path)
+    for name in result.files:
+        print(f"  {name}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="app.py", description=__doc__.splitlines()[0])
     p.add_argument("--host", default="127.0.0.1")
@@ -58,6 +104,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sheet", metavar="NAME", help="the XLSX sheet to read (default: the first)")
     p.add_argument("--check", action="store_true", help="validate --data and print a report")
     p.add_argument("--json", action="store_true", help="with --check: the report as JSON")
+    p.add_argument("--export", metavar="DIR", help="write the report pack (zip) into DIR and exit")
+    p.add_argument(
+        "--view",
+        metavar="QUERY",
+        help='with --export: the view as a URL query, e.g. "?region=440000"',
+    )
     return p
 
 
@@ -84,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             f"Details: python app.py --data {args.data} --check",
             file=sys.stderr,
         )
+    if args.export:
+        return export_pack(dataset, args.export, args.view)
     app = create_app(dataset)
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0

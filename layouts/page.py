@@ -6,6 +6,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from data import schema
+from layouts.export_menu import export_menu, presentation_toggle
 from layouts.i18n import t
 
 BREAKDOWN_DIMS = ("incentive", "type", "level", "stance")
@@ -247,9 +248,11 @@ def page(topojson_url: str) -> html.Div:
                                 className="button copy-link",
                                 title="Copy link / 复制链接",
                             ),
+                            export_menu(),
                         ],
                         className="header-actions",
                     ),
+                    presentation_toggle(),
                 ]
             ),
             filter_bar(),

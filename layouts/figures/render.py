@@ -1,0 +1,179 @@
+"""Server-side images of a figure: PNG, SVG and PDF bytes through kaleido and the system Chromium.
+
+Fully offline: the figure must carry its GeoJSON inline
+(``viewmodel.views(..., inline_geojson=True)``),
+plotly's base topojson comes from ``assets/topojson`` (``plotly.io.defaults.topojson`` = a
+``file://`` URL), plotly.js from the plotly package, and MathJax is switched off (its default is a
+CDN). One kaleido server (one headless Chromium) is started per process and kept warm.
+
+Sizes are print sizes: ``width``/``height`` are CSS pixels (96 per inch, the unit plotly lays out
+in) and ``scale`` multiplies them, so A4 landscape at 300 dpi is 1123x794 CSS px at scale 300/96
+= 3508x2480 image pixels. SVG and PDF keep text as text (plotly's default).
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import os
+import threading
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Literal
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from layouts.figures import style
+from layouts.figures.geo_assets import topojson_file_url
+
+Format = Literal["png", "svg", "pdf"]
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+CSS_DPI = 96
+MM_PER_INCH = 25.4
+
+
+@dataclass(frozen=True)
+class PageSize:
+    """A print size: ``width_mm`` x ``height_mm`` at ``dpi`` (PNG pixels = mm / 25.4 * dpi)."""
+
+    key: str
+    label: str
+    width_mm: float
+    height_mm: float
+    dpi: int = 300
+
+    @property
+    def css(self) -> tuple[int, int]:
+        """Layout size in CSS pixels (what plotly lays the figure out in)."""
+        return (
+            round(self.width_mm / MM_PER_INCH * CSS_DPI),
+            round(self.height_mm / MM_PER_INCH * CSS_DPI),
+        )
+
+    @property
+    def pixels(self) -> tuple[int, int]:
+        """PNG size in pixels at ``dpi``."""
+        return (
+            round(self.width_mm / MM_PER_INCH * self.dpi),
+            round(self.height_mm / MM_PER_INCH * self.dpi),
+        )
+
+    @property
+    def scale(self) -> float:
+        return self.pixels[0] / self.css[0]
+
+
+#: A4 landscape (3508 x 2480 px at 300 dpi) and 16:9 at the size of a widescreen slide
+#: (13.333 x 7.5 in = 1280 x 720 CSS px: 4000 x 2250 px at 300 dpi); "web" for pages (2400 x 1600).
+SIZES: dict[str, PageSize] = {
+    "a4": PageSize("a4", "A4 landscape · 300 dpi", 297.0, 210.0),
+    "16x9": PageSize("16x9", "16:9 · 300 dpi", 1280 / CSS_DPI * MM_PER_INCH, 190.5),
+    "web": PageSize(
+        "web",
+        "Web · 2400 x 1600 px",
+        1200 / CSS_DPI * MM_PER_INCH,
+        800 / CSS_DPI * MM_PER_INCH,
+        dpi=192,
+    ),
+}
+
+_lock = threading.Lock()
+_started_pid: int | None = None
+
+
+class ExportError(RuntimeError):
+    """An image could not be made; the message is one line, fit for the user."""
+
+
+def _ensure_server() -> None:
+    """One warm kaleido server (headless Chromium) per process; restarted after a fork."""
+    global _started_pid
+    import kaleido
+
+    pio.defaults.topojson = topojson_file_url()
+    pio.defaults.mathjax = None
+    with _lock:
+        if _started_pid == os.getpid():
+            return
+        kaleido.start_sync_server(n=1, timeout=120, mathjax=False, silence_warnings=True)
+        _started_pid = os.getpid()
+
+
+def stop() -> None:
+    """Stop this process's kaleido server (tests; scripts exit anyway)."""
+    global _started_pid
+    import kaleido
+
+    with _lock:
+        if _started_pid == os.getpid():
+            kaleido.stop_sync_server(silence_warnings=True)
+        _started_pid = None
+
+
+def to_bytes(
+    fig: go.Figure | dict,
+    fmt: str,
+    size: str | PageSize = "a4",
+) -> bytes:
+    """``fig`` as PNG/SVG/PDF bytes at a print size (``SIZES`` key or a ``PageSize``).
+
+    PNG is rendered at the size's dpi; SVG and PDF at the same layout size (scale 1: vectors)."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r} (png, svg or pdf)")
+    page = SIZES[size] if isinstance(size, str) else size
+    width, height = page.css
+    scale = page.scale if fmt == "png" else 1.0
+    _ensure_server()
+    try:
+        with warnings.catch_warnings():
+            # plotly passes kopts it cannot use once a server runs; nothing to act on.
+            warnings.simplefilter("ignore", UserWarning)
+            return pio.to_image(
+                print_ready(fig),
+                format=fmt,
+                width=width,
+                height=height,
+                scale=scale,
+                validate=False,
+            )
+    except Exception as exc:  # kaleido/Chromium errors: one line for the user
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ExportError(f"image export failed ({fmt}): {first[:200]}") from exc
+
+
+def print_ready(fig: go.Figure | dict) -> dict:
+    """A copy of ``fig`` laid out for paper: the source line gets its own strip under the axis
+    labels (on screen it sits close to them), nothing interactive is drawn."""
+    d = copy.deepcopy(fig.to_dict() if isinstance(fig, go.Figure) else fig)
+    layout = d.setdefault("layout", {})
+    margin = layout.setdefault("margin", {})
+    bottom = int(margin.get("b", 56)) + 18
+    margin["b"] = bottom
+    annotations = layout.get("annotations") or []
+    if len(annotations) > style.SOURCE_INDEX:
+        source = annotations[style.SOURCE_INDEX]
+        if source.get("yref") == "paper" and source.get("y") == 0:
+            source["yshift"] = -bottom + 6
+    layout.pop("dragmode", None)
+    return d
+
+
+def merge_pdfs(pages: list[bytes]) -> bytes:
+    """One PDF holding every page of ``pages`` in order."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for data in pages:
+        writer.append(io.BytesIO(data))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def timed(fig: go.Figure | dict, fmt: str, size: str | PageSize = "a4") -> tuple[bytes, float]:
+    """``to_bytes`` and the seconds it took."""
+    t0 = time.perf_counter()
+    data = to_bytes(fig, fmt, size)
+    return data, time.perf_counter() - t0
