@@ -59,7 +59,7 @@ SEQUENTIAL: list[list[Any]] = [
 NO_RECORD = "#d5d8dc"
 BORDER = "#ffffff"
 SELECTED_BORDER = "#111111"
-LAND = "#eeeeec"
+LAND = "#f3f3f1"  # neighbouring land: lighter than the "no recorded policy" grey
 DIM_OPACITY = 0.35
 
 # Main map frame (degrees) and the inset's area, see DESIGN-NOTES "Map framing".

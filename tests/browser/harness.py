@@ -153,7 +153,16 @@ def region_box(page, adcode: str) -> dict:
 
 
 def click_region(page, adcode: str) -> None:
-    """Click inside a region's shape: try points of its box until one hits that shape."""
+    """Click inside a region's shape, as a user would."""
+    x, y = region_point(page, adcode)
+    page.mouse.move(x, y)
+    page.wait_for_timeout(50)
+    page.mouse.click(x, y)
+
+
+def region_point(page, adcode: str) -> tuple[float, float]:
+    """A point inside a region's shape on the main map: points of its box are tried until one
+    falls inside the shape's fill."""
     box = region_box(page, adcode)
     for fx, fy in ((0.5, 0.5), (0.45, 0.4), (0.55, 0.6), (0.4, 0.55), (0.6, 0.35), (0.35, 0.35)):
         x, y = box["x"] + box["width"] * fx, box["y"] + box["height"] * fy
