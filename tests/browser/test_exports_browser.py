@@ -1,0 +1,57 @@
+"""In the page: the report-pack button yields a zip, a chart download yields an SVG, the camera
+button is named after the view, presentation mode hides the controls."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from tests.browser import harness as h
+
+pytestmark = [pytest.mark.browser, pytest.mark.export]
+
+
+def test_report_pack_and_chart_download(page, app_url, tmp_path):
+    page.goto(app_url + "/?region=440000&from=2019-01-01&to=2021-12-31")
+    h.wait_ready(page)
+    config = page.wait_for_function(
+        """() => {
+          const g = document.querySelector('#map .js-plotly-plot');
+          const o = g && g._context && g._context.toImageButtonOptions;
+          return o && o.filename ? o : null;
+        }"""
+    ).json_value()
+    assert config["filename"] == "policy-map_guangdong_2019-2021" and config["scale"] >= 2
+
+    page.click("#export-menu > summary")
+    with page.expect_download(timeout=180_000) as dl:
+        page.click("#pack-go")
+    download = dl.value
+    assert download.suggested_filename == "policy-atlas_guangdong_2019-2021_report.zip"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+    assert "data/policies.csv" in names and "CITATION.txt" in names
+    assert len([n for n in names if n.startswith("charts/")]) == 13
+    page.wait_for_function("() => document.getElementById('pack-status').textContent.length")
+
+    page.click("#dl-format label:has-text('SVG')")
+    with page.expect_download(timeout=120_000) as dl:
+        page.click("#dl-go")
+    assert dl.value.suggested_filename == "policy-map_guangdong_2019-2021.svg"
+    assert not page.watch.foreign
+
+
+def test_presentation_mode(page, app_url):
+    page.goto(app_url + "/")
+    h.wait_ready(page)
+    assert page.is_visible(".filter-bar")
+    page.click("#present-toggle")
+    page.wait_for_function("() => document.body.classList.contains('presenting')")
+    assert not page.is_visible(".filter-bar") and not page.is_visible("#export-menu")
+    assert page.is_visible("#present-toggle")
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.body.classList.contains('presenting')")
+    assert page.is_visible(".filter-bar")
