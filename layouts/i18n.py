@@ -36,6 +36,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "m_per_gdp": ("每千亿元GDP政策数", "Policies per 100 billion yuan of GDP"),
     "gdp_year": ("GDP 年份", "GDP year"),
     "pilots": ("显示国家区块链创新应用试点", "Show national blockchain pilots"),
+    "pilots_legend": ("国家区块链创新应用试点", "National blockchain pilots"),
     "drill": ("查看{name}各市", "Show the cities of {name}"),
     "back": ("返回全国", "Back to all of China"),
     "timeline": ("发布时间", "Policies over time"),

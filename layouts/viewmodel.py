@@ -18,7 +18,6 @@ import plotly.graph_objects as go
 from data import query, schema
 from data.dataset import Dataset
 from data.state import ViewState
-from geodata import gazetteer
 from layouts.figures import breakdown as bd
 from layouts.figures import captions, china_map, geo_assets, style
 from layouts.figures import timeline as tl
@@ -81,9 +80,17 @@ def source(ds: Dataset, state: ViewState, short: bool = False) -> str:
 def _measure_title(state: ViewState, measure: str) -> str:
     title = t(f"m_{measure}", state.lang)
     if measure == "per_pop":
-        title += " (2020 人口普查)" if state.lang == "zh" else " (population: 2020 census)"
+        title += (
+            "<br>（人口：2020 年人口普查）"
+            if state.lang == "zh"
+            else "<br>(population: 2020 census)"
+        )
     elif measure == "per_gdp":
-        title += f" (GDP {state.gdp_year})"
+        title += (
+            f"<br>（GDP：{state.gdp_year} 年）"
+            if state.lang == "zh"
+            else f"<br>(GDP: {state.gdp_year})"
+        )
     return title
 
 
@@ -200,28 +207,21 @@ PILOT_TRACE = china_map.N_TRACES  # appended after the map's own traces
 
 
 def _add_pilots(fig: go.Figure, ds: Dataset, state: ViewState) -> None:
-    """National pilots as markers at their city (always present, hidden unless asked for, so the
-    trace indices never move)."""
-    p = ds.pilots
+    """National pilots as star markers at their place (the trace is always there, hidden unless
+    asked for, so trace indices never move). Pilots with no recorded place are not drawn."""
     lang = state.lang
-    lon, lat, text = [], [], []
-    if state.pilots and len(p):
-        g = gazetteer.load_gazetteer().drop_duplicates("adcode").set_index("adcode")
-        for r in p.to_dict("records"):
-            code = r.get("district_adcode") or r.get("city_adcode") or r.get("province_adcode")
-            if not isinstance(code, str) or code not in g.index:
-                continue
-            lon.append(float(g.at[code, "lon"]))
-            lat.append(float(g.at[code, "lat"]))
-            field_ = (r.get("field_zh") if lang == "zh" else r.get("field_en")) or ""
-            cat = schema.label(schema.PILOT_CATEGORIES, r.get("category"), lang)
-            text.append(f"<b>{r.get('organisation_zh') or ''}</b><br>{cat}<br>{field_}")
+    shown = ds.pilots.dropna(subset=["lon", "lat"]) if state.pilots else ds.pilots.iloc[0:0]
+    text = []
+    for r in shown.to_dict("records"):
+        field_ = _s(r.get("field_zh") if lang == "zh" else r.get("field_en"))
+        cat = schema.label(schema.PILOT_CATEGORIES, r.get("category"), lang)
+        text.append(f"<b>{_s(r.get('organisation_zh'))}</b><br>{cat}<br>{field_}")
     fig.add_trace(
         go.Scattergeo(
             uid="pilots",
             geo="geo",
-            lon=lon,
-            lat=lat,
+            lon=shown["lon"].astype(float).tolist(),
+            lat=shown["lat"].astype(float).tolist(),
             text=text,
             mode="markers",
             marker={
@@ -231,7 +231,7 @@ def _add_pilots(fig: go.Figure, ds: Dataset, state: ViewState) -> None:
                 "line": {"color": "white", "width": 1},
             },
             hovertemplate="%{text}<extra></extra>",
-            name=t("pilots", lang),
+            name=t("pilots_legend", lang),
             showlegend=bool(state.pilots),
             visible=bool(state.pilots),
         )

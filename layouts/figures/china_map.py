@@ -355,7 +355,7 @@ def china_map(
                 "xanchor": "left",
                 "y": 0.02,
                 "yanchor": "bottom",
-                "len": 0.3,
+                "len": 0.32,
                 "thickness": 12,
                 "bgcolor": "rgba(255,255,255,0.85)",
             },
@@ -363,7 +363,7 @@ def china_map(
         legend={
             "x": 0.01,
             "xanchor": "left",
-            "y": 0.2,
+            "y": 0.26,
             "yanchor": "bottom",
             "bgcolor": "rgba(255,255,255,0.85)",
             "font": {"size": 12},

@@ -112,7 +112,7 @@ class PageWatch:
 # ----------------------------------------------------------------------------- user actions
 def wait_ready(page) -> None:
     """Wait until the map has drawn its regions and no callback is pending."""
-    page.wait_for_selector("#map .choroplethlocation", timeout=30000)
+    page.wait_for_selector("#map .choroplethlocation", state="attached", timeout=30000)
     wait_idle(page)
 
 
