@@ -20,8 +20,9 @@ def create_app(dataset=None):
     """The Dash app serving ``dataset`` (default: the bundled table)."""
     from dash import Dash
 
+    import callbacks.clientside  # noqa: F401  (registers the callbacks)
     import callbacks.exports  # noqa: F401
-    import callbacks.state  # noqa: F401  (registers the callbacks)
+    import callbacks.state  # noqa: F401
     import callbacks.views  # noqa: F401
     from data.dataset import current, set_current
     from layouts.figures.geo_assets import TOPOJSON_URL

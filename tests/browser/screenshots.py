@@ -77,7 +77,10 @@ def main(out_dir: str = "docs/img") -> int:
         page.screenshot(path=str(out / "dashboard.png"), full_page=True)
 
         _measure(
-            page, "click a province (Guangdong)", _click_at(page, h.region_point(page, "440000")), records
+            page,
+            "click a province (Guangdong)",
+            _click_at(page, h.region_point(page, "440000")),
+            records,
         )
         page.screenshot(path=str(out / "dashboard-guangdong.png"), full_page=True)
         _measure(page, "drag a date range", lambda: h.drag_timeline(page, 0.55, 0.85), records)
@@ -91,7 +94,12 @@ def main(out_dir: str = "docs/img") -> int:
             lambda: page.click("#map-level input[value=city]"),
             records,
         )
-        _measure(page, "click a city (Shenzhen)", _click_at(page, h.region_point(page, "440300")), records)
+        _measure(
+            page,
+            "click a city (Shenzhen)",
+            _click_at(page, h.region_point(page, "440300")),
+            records,
+        )
         _measure(page, "switch to English", lambda: page.click("#lang-toggle"), records)
         page.screenshot(path=str(out / "dashboard-city-en.png"), full_page=True)
         browser.close()

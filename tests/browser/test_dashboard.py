@@ -169,3 +169,13 @@ def test_city_level_english_and_drill_down(page, app_url, ds):
     assert parse_qs(urlparse(page.url).query)["map"] == ["city"]
     assert page.watch.errors == []
     assert page.watch.foreign == []
+
+
+def test_copy_link_copies_the_view_url(page, app_url):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url)
+    page.goto(app_url + "/?region=440000&lang=en")
+    h.wait_ready(page)
+    page.click("#copy-link")
+    page.wait_for_timeout(500)
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == app_url + "/?region=440000&lang=en"

@@ -1,0 +1,13 @@
+"""Callbacks that run in the browser: no round trip where the answer is already there."""
+
+from __future__ import annotations
+
+from dash import Input, Output, clientside_callback
+
+# "Copy link": the view is the URL, so the link is the address bar as it is now.
+clientside_callback(
+    "function(n) { return window.location.href; }",
+    Output("copy-link", "content"),
+    Input("copy-link", "n_clicks"),
+    prevent_initial_call=True,
+)
