@@ -45,8 +45,18 @@ def load_gazetteer() -> pd.DataFrame:
 
 
 @cache
+def records() -> tuple[dict, ...]:
+    """The gazetteer rows as dicts (cached; read-only). Built from plain column lists, which is
+    several times faster than ``DataFrame.to_dict("records")`` and matters at start-up."""
+    g = load_gazetteer()
+    cols = list(g.columns)
+    columns = zip(*(g[c].tolist() for c in cols), strict=True)
+    return tuple(dict(zip(cols, vals, strict=True)) for vals in columns)
+
+
+@cache
 def _rows() -> dict[tuple[str, str], dict]:
-    return {(r["adcode"], r["level"]): r for r in load_gazetteer().to_dict("records")}
+    return {(r["adcode"], r["level"]): r for r in records()}
 
 
 def row(adcode: str, level: str | None = None) -> dict | None:

@@ -52,6 +52,7 @@ COLUMNS = [
     "lon",
     "lat",
     "self_district",
+    "pinyin_full",  # pinyin of the official name: stored so the resolver needs no pypinyin at start
 ]
 _LEVELS = {"省": "province", "市": "city", "区县": "district"}
 _LEVEL_ORDER = {"province": 0, "city": 1, "district": 2}
@@ -141,6 +142,7 @@ def build() -> None:
                     f"{lon:.4f}",
                     f"{lat:.4f}",
                     r.get("self_district", "0"),
+                    pinyin_plain(name),
                 ]
             )
     tmp.replace(OUT)

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
-from pypinyin import Style, lazy_pinyin, load_phrases_dict
+from functools import cache
 
 # --- pypinyin phrase fixes: place-name readings pypinyin gets wrong (checked by tests) --------
 PHRASES: dict[str, list[list[str]]] = {
@@ -79,7 +78,17 @@ PHRASES: dict[str, list[list[str]]] = {
 # 克什克腾; 长 is cháng except in 长子县, which :data:`CHAR_EXCEPT` keeps).
 CHAR_READING = {"都": "du", "什": "shi", "长": "chang"}
 CHAR_EXCEPT = ("长子",)
-load_phrases_dict(PHRASES)
+
+
+@cache
+def _pinyin():
+    """pypinyin with the phrase fixes, imported on first use: building the gazetteer needs it,
+    resolving names does not (the gazetteer stores the pinyin), so the app starts without it."""
+    import pypinyin
+
+    pypinyin.load_phrases_dict(PHRASES)
+    return pypinyin
+
 
 # --- official English names that are not plain pinyin -----------------------------------------
 # key: (level, name_zh), or an adcode for names that repeat
@@ -293,7 +302,8 @@ def short_zh(name_zh: str, level: str) -> str:
 # --- pinyin -----------------------------------------------------------------------------------
 def syllables(text: str) -> list[str]:
     """Plain pinyin syllables (lower case, no tones, ü written v)."""
-    out = [p for p in lazy_pinyin(text, style=Style.NORMAL, errors="ignore") if p]
+    pypinyin = _pinyin()
+    out = [p for p in pypinyin.lazy_pinyin(text, style=pypinyin.Style.NORMAL, errors="ignore") if p]
     if len(out) == len(text) and not any(e in text for e in CHAR_EXCEPT):
         out = [CHAR_READING.get(c, p) for c, p in zip(text, out, strict=True)]
     return out

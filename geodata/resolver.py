@@ -43,8 +43,8 @@ from functools import cache, lru_cache
 
 from rapidfuzz import fuzz, process
 
-from geodata.gazetteer import SINGLE_CITY_PROVINCES, load_gazetteer
-from geodata.names_en import EXCEPTIONS, latin_key, pinyin_plain, strip_ethnic
+from geodata.gazetteer import SINGLE_CITY_PROVINCES, records
+from geodata.names_en import EXCEPTIONS, latin_key, strip_ethnic
 
 LEVELS = ("province", "city", "district")
 FIELDS = LEVELS
@@ -173,9 +173,8 @@ class _Place:
 
 @cache
 def _places() -> dict[tuple[str, str], _Place]:
-    g = load_gazetteer()
     out = {}
-    for r in g.to_dict("records"):
+    for r in records():
         out[(r["adcode"], r["level"])] = _Place(
             r["adcode"],
             r["level"],
@@ -199,8 +198,7 @@ def _add(index: dict, key: str, place: tuple[str, str], how: str) -> None:
 def _index() -> dict[str, dict[str, dict[tuple[str, str], str]]]:
     """level -> key -> {(adcode, level): how}. District level also holds self-district cities."""
     idx: dict[str, dict] = {lvl: {} for lvl in LEVELS}
-    g = load_gazetteer()
-    for r in g.to_dict("records"):
+    for r in records():
         place = (r["adcode"], r["level"])
         targets = [r["level"]]
         if r["level"] == "city" and r["self_district"]:
@@ -213,7 +211,7 @@ def _index() -> dict[str, dict[str, dict[tuple[str, str], str]]]:
             hit = EXCEPTIONS.get(r["adcode"]) or EXCEPTIONS.get((r["level"], r["name_zh"]))
             for alias in hit[1] if hit else ():
                 _add(ix, latin_key(alias), place, "english")
-            for py in {r["pinyin"], pinyin_plain(r["name_zh"])}:
+            for py in {r["pinyin"], r["pinyin_full"]}:
                 _add(ix, py, place, "pinyin")
                 _add(ix, py.replace("v", "u"), place, "pinyin")
     return idx
@@ -366,10 +364,10 @@ def _label(place: tuple[str, str]) -> str:
 @cache
 def _choices(level: str, latin: bool) -> dict[str, str]:
     """Key -> display name of every place at ``level`` for did-you-mean suggestions."""
-    g = load_gazetteer()
-    g = g[g["level"] == level]
     out: dict[str, str] = {}
-    for r in g.to_dict("records"):
+    for r in records():
+        if r["level"] != level:
+            continue
         if latin:
             out.setdefault(latin_key(r["name_en"]), r["name_en"])
             out.setdefault(r["pinyin"], r["name_en"])

@@ -20,6 +20,7 @@ COLUMNS = [
     "lon",
     "lat",
     "self_district",
+    "pinyin_full",
 ]
 
 
@@ -36,6 +37,7 @@ def test_columns_and_types(g) -> None:
     assert g["level"].isin(["province", "city", "district"]).all()
     assert g["name_zh"].str.len().gt(0).all() and g["name_en"].str.len().gt(0).all()
     assert g["pinyin"].str.fullmatch(r"[a-z]+").all()
+    assert g["pinyin_full"].str.fullmatch(r"[a-z]+").all()
 
 
 def test_sorted_deterministically(g) -> None:
