@@ -1,0 +1,187 @@
+"""The straightforward way, for comparison: the same page built the common way.
+
+One callback rebuilds every figure from scratch on every interaction: the province choropleth with
+the GeoJSON inline, a timeline, four breakdown bars, the summary and the table's first 2,000 rows,
+all computed by filtering the full pandas frame (``frame[mask]``, ``.apply`` over the incentive
+tuples, ``groupby``/``value_counts``). Same state model and URL as Policy Atlas (``data.state``,
+``callbacks.events``) and the same crossfilter semantics (each view ignores its own filter), so the
+benchmark harness drives both identically; only the work per interaction differs.
+
+    python -m tests.bench.naive_app --data bench/SYNTHETIC-policies-100000-seed42.parquet
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash_ag_grid import AgGrid
+
+from callbacks import events
+from data.state import ViewState, encode_query, parse_query
+from layouts.figures import geo_assets
+
+TABLE_LIMIT = 2000
+FIGURES = ["map", "timeline", "bd-incentive", "bd-type", "bd-level", "bd-stance"]
+COLUMNS = ["date_raw", "province_zh", "city_zh", "level", "title_zh", "title_en", "issuer_zh",
+           "policy_type", "stance", "incentives", "amount_cny", "source"]  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ filtering
+def _mask(frame: pd.DataFrame, state: ViewState, except_dim: str | None = None) -> pd.Series:
+    m = pd.Series(True, index=frame.index)
+    if except_dim != "region" and state.region:
+        m &= frame["province_adcode"].isin(state.region) | frame["city_adcode"].isin(state.region)
+    if except_dim != "date" and (state.date_from or state.date_to):
+        lo = pd.Timestamp(state.date_from or "1900-01-01")
+        hi = pd.Timestamp(state.date_to or "2100-01-01")
+        m &= frame["date"].between(lo, hi)
+    for dim, col in (("level", "level"), ("type", "policy_type"), ("stance", "stance")):
+        if except_dim != dim and getattr(state, dim):
+            m &= frame[col].isin(getattr(state, dim))
+    if except_dim != "incentive" and state.incentive:
+        wanted = set(state.incentive)
+        m &= frame["incentives"].apply(lambda t: bool(wanted.intersection(t or ())))
+    if except_dim != "text" and state.text:
+        text = (frame["title_zh"].fillna("") + " " + frame["title_en"].fillna("")).str.casefold()
+        m &= text.str.contains(state.text.casefold(), regex=False)
+    if not state.work_reports:
+        m &= ~frame["is_work_report"].astype(bool)
+    return m
+
+
+def _bar(x: list, y: list, selected: set, title: str) -> go.Figure:
+    fig = go.Figure(
+        go.Bar(
+            x=y,
+            y=x,
+            orientation="h",
+            customdata=x,
+            marker_color=["#1f77b4" if (not selected or c in selected) else "#ccc" for c in x],
+        )
+    )
+    fig.update_layout(title=title, height=300, margin={"l": 140, "r": 10, "t": 40, "b": 30})
+    return fig
+
+
+def naive_views(frame: pd.DataFrame, geojson: dict, state: ViewState) -> dict[str, Any]:
+    """Every output of the page for ``state``, rebuilt from the full frame."""
+    out: dict[str, Any] = {}
+    # map: provinces, inline GeoJSON
+    sub = frame[_mask(frame, state, "region")]
+    counts = sub["province_adcode"].value_counts()
+    codes = [f["properties"]["adcode"] for f in geojson["features"]]
+    z = [int(counts.get(c, 0)) for c in codes]
+    fig = go.Figure(
+        go.Choropleth(
+            geojson=geojson,
+            locations=codes,
+            z=z,
+            featureidkey="properties.adcode",
+            colorscale="Blues",
+            selectedpoints=[i for i, c in enumerate(codes) if c in state.region] or None,
+        )
+    )
+    fig.update_geos(fitbounds="locations", visible=False)
+    fig.update_layout(title="Policies by province", height=520, margin={"l": 0, "r": 0})
+    out["map"] = fig
+    # timeline: policies per year, brushable
+    sub = frame[_mask(frame, state, "date")]
+    years = sub["date"].dt.year.dropna().astype(int).value_counts().sort_index()
+    tl = go.Figure(go.Bar(x=[f"{y}-07-01" for y in years.index], y=years.to_list()))
+    tl.update_layout(title="Policies per year", dragmode="select", height=260, selectdirection="h")
+    out["timeline"] = tl
+    # breakdowns
+    for dim, col in (("incentive", "incentives"), ("type", "policy_type"), ("level", "level"),
+                     ("stance", "stance")):  # fmt: skip
+        sub = frame[_mask(frame, state, dim)]
+        values = sub[col].explode() if dim == "incentive" else sub[col]
+        vc = values.dropna().value_counts()
+        out[f"bd-{dim}"] = _bar(vc.index.tolist(), vc.to_list(), set(getattr(state, dim)), dim)
+    rows = frame[_mask(frame, state)]
+    out["summary"] = f"{len(rows):,} policies of {len(frame):,}"
+    shown = rows.sort_values("date", ascending=False).head(TABLE_LIMIT)[COLUMNS].copy()
+    shown["incentives"] = shown["incentives"].map(lambda t: "、".join(t or ()))
+    out["rows"] = json.loads(shown.to_json(orient="records", force_ascii=False))
+    return out
+
+
+# ------------------------------------------------------------------------------ the page
+def create_naive_app(frame: pd.DataFrame) -> Dash:
+    geojson = geo_assets.load_geojson("province")
+    app = Dash(__name__, compress=True, serve_locally=True, update_title=None, title="naive")
+    app.server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "application/javascript",
+                                               "application/json"]  # fmt: skip
+    graph = {"config": {"topojsonURL": "/assets/topojson/"}}
+    app.layout = html.Div(
+        [
+            dcc.Location(id="url", refresh=False),
+            html.Div(id="rendered-search", hidden=True),
+            html.Button("clear", id="clear-all"),
+            html.Div(id="summary"),
+            dcc.Graph(id="map", **graph),
+            dcc.Graph(id="timeline", **graph),
+            *[dcc.Graph(id=f, **graph) for f in FIGURES[2:]],
+            AgGrid(id="table", columnDefs=[{"field": c} for c in COLUMNS], rowData=[]),
+        ]
+    )
+
+    @app.callback(
+        Output("url", "search"),
+        Input("map", "clickData"),
+        Input("timeline", "selectedData"),
+        *[Input(f, "clickData") for f in FIGURES[2:]],
+        Input("clear-all", "n_clicks"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )
+    def sync(*args):
+        state = parse_query(args[-1])
+        new = events.apply(state, ctx.triggered_id, ctx.triggered[0]["value"])
+        query = encode_query(new)
+        return no_update if query == encode_query(state) else (query or "?")
+
+    @app.callback(
+        *[Output(f, "figure") for f in FIGURES],
+        Output("summary", "children"),
+        Output("table", "rowData"),
+        Output("rendered-search", "children"),
+        Input("url", "search"),
+    )
+    def render(search):
+        v = naive_views(frame, geojson, parse_query(search))
+        return (*[v[f] for f in FIGURES], v["summary"], v["rows"],
+                "" if search in (None, "", "?") else search)  # fmt: skip
+
+    return app
+
+
+def load_frame(path: str | None) -> pd.DataFrame:
+    from data.load import load_bundled, load_table
+
+    result = load_bundled() if path is None else load_table(path)
+    frame = result.frame
+    frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
+    frame["incentives"] = frame["incentives"].map(lambda v: v if isinstance(v, tuple) else ())
+    assert isinstance(frame["is_work_report"].to_numpy(), np.ndarray)
+    return frame
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8060)
+    args = p.parse_args(argv)
+    app = create_naive_app(load_frame(args.data))
+    app.run(host=args.host, port=args.port, debug=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

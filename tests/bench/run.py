@@ -1,0 +1,575 @@
+"""``make bench``: Policy Atlas measured side by side with the straightforward way (issue #6).
+
+For the bundled table and SYNTHETIC tables (``tests/bench/synth.py``) of each size it reports:
+load time and peak memory; server time per interaction kind (map click, date range, incentive
+click, clear) calling the real callback body directly (median, p95 over many repetitions) and the
+bytes of its JSON; over HTTP against the running app, the bytes each response carries (raw and
+gzip); first page load bytes and click-to-all-views-updated in headless Chromium; and the same for
+``tests/bench/naive_app.py``. Finally the 50-session gunicorn load test (``tests/bench/load.py``).
+Figures go to ``bench/results.json`` and ``docs/BENCHMARKS.md``. Reports figures; asserts none.
+
+    python -m tests.bench.run [--sizes 1000,10000,100000,1000000] [--clicks 30] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+RESULTS = REPO / "bench" / "results.json"
+REPORT = REPO / "docs" / "BENCHMARKS.md"
+
+# Each interaction kind: the URL query strings it leads to, cycled through the repetitions, and
+# the state it starts from. A map click adds a province; a date range brushes the timeline; an
+# incentive click adds a category; clear goes from a filtered view back to everything.
+PROVINCES = ["440000", "320000", "110000", "310000", "500000", "430000", "330000", "510000"]
+INCENTIVES = ["subsidy", "cash-reward", "fund", "rd-support", "industrial-park", "tax-incentive"]
+RANGES = [("2019-01-01", "2020-12-31"), ("2020-03-01", "2021-06-30"), ("2017-01-01", "2018-12-31"),
+          ("2021-01-01", "2023-12-31"), ("2016-06-01", "2019-05-31")]  # fmt: skip
+KINDS = ("map click", "date range", "incentive click", "clear")
+TARGETS = {
+    "bytes_per_interaction": 2048,
+    "server_ms_100k": 20.0,
+    "server_ms_1m": 100.0,
+    "click_p95_ms_100k": 100.0,
+    "first_load_bytes": 3_000_000,
+    "start_s": 2.0,
+}
+
+
+def interaction_queries(kind: str, i: int) -> str:
+    """The i-th query string of an interaction kind (after the click)."""
+    p = PROVINCES[i % len(PROVINCES)]
+    if kind == "map click":
+        return f"?region={p}"
+    if kind == "date range":
+        lo, hi = RANGES[i % len(RANGES)]
+        return f"?region={p}&from={lo}&to={hi}"
+    if kind == "incentive click":
+        lo, hi = RANGES[i % len(RANGES)]
+        return f"?region={p}&incentive={INCENTIVES[i % len(INCENTIVES)]}&from={lo}&to={hi}"
+    if kind == "clear":
+        return "" if i % 2 == 0 else "?map=city"  # back to everything (province or city map)
+    raise ValueError(kind)
+
+
+def _stats(ms: list[float]) -> dict[str, float]:
+    return {
+        "median_ms": round(statistics.median(ms), 2),
+        "p95_ms": round(float(np.percentile(ms, 95)), 2),
+        "n": len(ms),
+    }
+
+
+def _json_bytes(value: Any) -> int:
+    import plotly.utils
+
+    return len(json.dumps(value, cls=plotly.utils.PlotlyJSONEncoder).encode("utf-8"))
+
+
+# ------------------------------------------------------------------------ direct server times
+def server_times(reps: int = 30, warm: int = 2) -> dict[str, dict[str, Any]]:
+    """Time the URL->views callback body (``callbacks.views.render``: parse_query, viewmodel,
+    Patch) plus its JSON serialisation, per interaction kind, on the dataset this process serves
+    (``data.dataset.current()``). Also the bytes of the response JSON and of the table's rowData
+    in it. No HTTP."""
+    import callbacks.views as cv
+    from data.state import parse_query
+    from layouts import viewmodel
+
+    out: dict[str, dict[str, Any]] = {}
+    for kind in KINDS:
+        ms: list[float] = []
+        sizes: list[int] = []
+        rows_bytes: list[int] = []
+        for i in range(-warm, reps):
+            query = interaction_queries(kind, i)
+            state = parse_query(query)
+            rendered = {"key": viewmodel.view_key(state), "lang": state.lang}
+            t0 = time.perf_counter()
+            result = cv.render(query, rendered)
+            body = _json_bytes(result)
+            dt = (time.perf_counter() - t0) * 1000
+            if i >= 0:
+                ms.append(dt)
+                sizes.append(body)
+                rows_bytes.append(_json_bytes(result[len(cv.FIGURES) + 10]))  # table rowData
+        out[kind] = {
+            **_stats(ms),
+            "bytes": int(statistics.median(sizes)),
+            "rowdata_bytes": int(statistics.median(rows_bytes)),
+        }
+    return out
+
+
+def naive_server_times(frame, reps: int = 30, warm: int = 1) -> dict[str, dict[str, Any]]:
+    """The same for the straightforward version (``naive_app.naive_views``)."""
+    from data.state import parse_query
+    from layouts.figures import geo_assets
+    from tests.bench.naive_app import naive_views
+
+    geojson = geo_assets.load_geojson("province")
+    out: dict[str, dict[str, Any]] = {}
+    for kind in KINDS:
+        ms, sizes = [], []
+        for i in range(-warm, reps):
+            t0 = time.perf_counter()
+            v = naive_views(frame, geojson, parse_query(interaction_queries(kind, i)))
+            body = _json_bytes(v)
+            dt = (time.perf_counter() - t0) * 1000
+            if i >= 0:
+                ms.append(dt)
+                sizes.append(body)
+        out[kind] = {**_stats(ms), "bytes": int(statistics.median(sizes))}
+    return out
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_direct(data: str | None, reps: int, naive_reps: int) -> dict[str, Any]:
+    """Run in a fresh process: load, index, time both versions' callback bodies."""
+    import pandas as pd
+
+    from data.dataset import load_dataset, set_current
+
+    base = _rss_mb()
+    t0 = time.perf_counter()
+    ds = load_dataset(data)
+    load_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ds.index  # noqa: B018  (built on first use)
+    index_s = time.perf_counter() - t0
+    set_current(ds)
+    res: dict[str, Any] = {
+        "rows": ds.rows,
+        "load_s": round(load_s, 2),
+        "index_s": round(index_s, 2),
+        "rss_before_mb": round(base),
+        "peak_rss_mb": round(_rss_mb()),
+    }
+    res["ours"] = server_times(reps)
+    if naive_reps:
+        frame = ds.frame.copy()
+        frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
+        frame["incentives"] = frame["incentives"].map(lambda v: v if isinstance(v, tuple) else ())
+        res["naive"] = naive_server_times(frame, naive_reps)
+    res["peak_rss_after_mb"] = round(_rss_mb())
+    return res
+
+
+def run_child(data: str | None, reps: int, naive_reps: int) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", "tests.bench.run", "--child", data or "", "--reps", str(reps),
+           "--naive-reps", str(naive_reps)]  # fmt: skip
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=900)
+    if proc.returncode:
+        raise RuntimeError(proc.stderr[-3000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------------------ HTTP
+def render_payload(base: str, query: str, rendered: dict | None) -> dict:
+    """The body the browser POSTs for the URL->views callback (from ``/_dash-dependencies``)."""
+    import requests
+
+    deps = requests.get(base + "/_dash-dependencies", timeout=10).json()
+    dep = next(d for d in deps if "rendered-search.children" in d["output"])
+    outputs = [
+        {"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]}
+        for o in dep["output"].strip(".").split("...")
+    ]
+    body = {
+        "output": dep["output"],
+        "outputs": outputs,
+        "inputs": [{"id": "url", "property": "search", "value": query}],
+        "changedPropIds": ["url.search"],
+    }
+    if dep.get("state"):
+        body["state"] = [{"id": "rendered", "property": "data", "value": rendered}]
+    return body
+
+
+def http_times(base: str, reps: int, view_key: Callable[[str], dict | None]) -> dict[str, Any]:
+    """POST the views callback as the browser does; time it and count raw and gzip bytes."""
+    import requests
+
+    s = requests.Session()
+    template = render_payload(base, "", None)
+    out: dict[str, Any] = {}
+    for kind in KINDS:
+        ms, raw, wire = [], [], []
+        for i in range(-1, reps):
+            query = interaction_queries(kind, i)
+            body = json.loads(json.dumps(template))
+            body["inputs"][0]["value"] = query
+            if body.get("state"):
+                body["state"][0]["value"] = view_key(query)
+            t0 = time.perf_counter()
+            r = s.post(base + "/_dash-update-component", json=body, timeout=120)
+            dt = (time.perf_counter() - t0) * 1000
+            r.raise_for_status()
+            if i >= 0:
+                ms.append(dt)
+                raw.append(len(r.content))
+                wire.append(int(r.headers.get("Content-Length") or len(r.content)))
+        out[kind] = {**_stats(ms), "bytes": int(statistics.median(raw)),
+                     "gzip_bytes": int(statistics.median(wire))}  # fmt: skip
+    return out
+
+
+def _ours_key(query: str) -> dict:
+    from data.state import parse_query
+    from layouts import viewmodel
+
+    state = parse_query(query)
+    return {"key": viewmodel.view_key(state), "lang": state.lang}
+
+
+# ------------------------------------------------------------------------ browser
+_DONE_JS = """(prev) => {
+  const r = document.getElementById('rendered-search');
+  if (!r || location.search === prev || r.textContent !== location.search) return false;
+  if (document.querySelector('[data-dash-is-loading="true"]')) return false;
+  return performance.now() - window.__t0;
+}"""
+
+
+def browser_figures(base: str, clicks: int) -> dict[str, Any]:
+    """First page load bytes (transferred, from the Resource Timing API) and click-to-all-views
+    time: from the mousedown (recorded in the page) until the page has rendered the new URL and no
+    callback is pending, polled every animation frame. Clicks cycle map region, incentive bar,
+    clear."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.harness import (
+        CHROMIUM_ARGS,
+        chromium_path,
+        click_bar,
+        click_region,
+        wait_idle,
+        wait_ready,
+    )
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        t0 = time.perf_counter()
+        page.goto(base + "/")
+        wait_ready(page)
+        ready_s = time.perf_counter() - t0
+        page.wait_for_timeout(500)
+        first = page.evaluate(
+            """() => performance.getEntriesByType('navigation').concat(
+                 performance.getEntriesByType('resource'))
+               .reduce((a, e) => [a[0] + (e.transferSize || 0), a[1] + (e.decodedBodySize || 0),
+                                  a[2] + 1], [0, 0, 0])"""
+        )
+        page.evaluate(
+            "document.addEventListener('mousedown', () => { window.__t0 = performance.now(); },"
+            " true)"
+        )
+        times: list[float] = []
+        kinds: list[str] = []
+        cycle = ("map", "incentive", "clear")
+        for i in range(clicks):
+            kind = cycle[i % 3]
+            prev = page.evaluate("location.search")
+            if kind == "map":
+                click_region(page, PROVINCES[(i // 3) % len(PROVINCES)])
+            elif kind == "incentive":
+                click_bar(page, "bd-incentive", (i // 3) % 4)
+            else:
+                page.locator("#clear-all").click()
+            handle = page.wait_for_function(_DONE_JS, arg=prev, polling="raf", timeout=60000)
+            times.append(float(handle.json_value()))
+            kinds.append(kind)
+            wait_idle(page, settle_ms=50)
+        browser.close()
+    return {
+        "first_load_transferred_bytes": int(first[0]),
+        "first_load_decoded_bytes": int(first[1]),
+        "first_load_requests": int(first[2]),
+        "page_ready_s": round(ready_s, 2),
+        "click": _stats(times),
+        "click_by_kind": {
+            k: _stats([t for t, kk in zip(times, kinds, strict=True) if kk == k]) for k in cycle
+        },
+    }
+
+
+def start_naive(data: str | None, timeout: float = 300):
+    """Start ``naive_app`` in a subprocess; returns (process, base URL)."""
+    import urllib.request
+
+    from tests.browser.harness import free_port
+
+    port = free_port()
+    cmd = [sys.executable, "-m", "tests.bench.naive_app", "--port", str(port)]
+    if data:
+        cmd += ["--data", data]
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("naive app exited")
+        try:
+            with urllib.request.urlopen(base + "/", timeout=2):
+                return proc, base
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("naive app did not start")
+
+
+def app_figures(data: str | None, reps: int, clicks: int) -> dict[str, Any]:
+    """HTTP and browser figures for both versions on one table."""
+    from tests.browser.harness import running_app
+
+    out: dict[str, Any] = {}
+    args = ("--data", data) if data else ()
+    t0 = time.perf_counter()
+    with running_app(*args, timeout=600) as base:
+        out["ours_start_s"] = round(time.perf_counter() - t0, 2)
+        out["ours_http"] = http_times(base, reps, _ours_key)
+        out["ours_browser"] = browser_figures(base, clicks)
+    proc, base = start_naive(data)
+    try:
+        out["naive_http"] = http_times(base, max(5, reps // 3), lambda q: None)
+        out["naive_browser"] = browser_figures(base, clicks)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return out
+
+
+# ------------------------------------------------------------------------ report
+def machine() -> dict[str, Any]:
+    import pandas as pd
+
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1024**3
+    import dash
+    import plotly
+
+    return {
+        "cores": os.cpu_count(),
+        "ram_gb": round(mem_gb, 1),
+        "cpu": cpu,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "pandas": pd.__version__,
+        "numpy": np.__version__,
+        "dash": dash.__version__,
+        "plotly": plotly.__version__,
+    }
+
+
+def _ratio(naive: float, ours: float) -> str:
+    return f"{naive / ours:,.0f}×" if ours > 0 else "–"
+
+
+def _kb(n: float) -> str:
+    return f"{n / 1024:,.1f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:,.2f} MB"
+
+
+def render_report(res: dict[str, Any]) -> str:
+    m = res["machine"]
+    lines = [
+        "# Benchmarks — Policy Atlas vs the straightforward way",
+        "",
+        f"Measured {res['date']} by `{res['command']}` in {res['runtime_s']:.0f} s on: "
+        f"{m['cores']} cores, {m['ram_gb']} GB RAM, {m['cpu']}; {m['os']}; Python {m['python']}, "
+        f"pandas {m['pandas']}, numpy {m['numpy']}, dash {m['dash']}, plotly {m['plotly']}.",
+        "",
+        "Tables other than `bundled` are SYNTHETIC (`tests/bench/synth.py`, seed "
+        f"{res['seed']}), never shipped. *Ours* = Policy Atlas as committed; *naive* = "
+        "`tests/bench/naive_app.py` (every figure rebuilt, GeoJSON inline, full pandas frame "
+        "filtered per interaction). Server time = the URL→views callback body plus JSON "
+        "serialisation, called directly (no HTTP), median / p95 over the repetitions; bytes = "
+        "uncompressed JSON of that response.",
+        "",
+        "## Load and server time per interaction",
+        "",
+        "| rows | load s | peak RSS MB | interaction | ours median / p95 ms "
+        "| naive median / p95 ms | ratio (median) | ours bytes (of which table rows) "
+        "| naive bytes |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, d in res["direct"].items():
+        for j, kind in enumerate(KINDS):
+            o = d["ours"][kind]
+            n = d.get("naive", {}).get(kind)
+            first = (f"{label}", f"{d['load_s']} (+{d['index_s']} index)",
+                     str(d["peak_rss_after_mb"])) if j == 0 else ("", "", "")  # fmt: skip
+            lines.append(
+                "| "
+                + " | ".join(
+                    [
+                        *first,
+                        kind,
+                        f"{o['median_ms']:.1f} / {o['p95_ms']:.1f}",
+                        f"{n['median_ms']:.0f} / {n['p95_ms']:.0f} (n={n['n']})" if n else "–",
+                        _ratio(n["median_ms"], o["median_ms"]) if n else "–",
+                        f"{_kb(o['bytes'])} ({_kb(o['rowdata_bytes'])})",
+                        _kb(n["bytes"]) if n else "–",
+                    ]
+                )
+                + " |"
+            )
+    lines += ["", "## Over HTTP and in headless Chromium", ""]
+    lines += [
+        "HTTP: POST /_dash-update-component with the body the browser sends for the URL→views "
+        "callback (gzip as served). Click→views: from the mousedown until every view shows the new "
+        "URL and no callback is pending (both hops: click→URL, URL→views), over the clicks "
+        "(map region, incentive bar, clear in turn).",
+        "",
+        "| rows | version | start s | HTTP median / p95 ms (map click) | response bytes raw / gzip "
+        "(map click) | first load transferred | click→views median / p95 ms (n) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, a in res["apps"].items():
+        for who in ("ours", "naive"):
+            h = a[f"{who}_http"]["map click"]
+            b = a[f"{who}_browser"]
+            lines.append(
+                f"| {label} | {who} | {a.get(f'{who}_start_s', '–')} | "
+                f"{h['median_ms']:.0f} / {h['p95_ms']:.0f} | {_kb(h['bytes'])} / "
+                f"{_kb(h['gzip_bytes'])} | {_kb(b['first_load_transferred_bytes'])} "
+                f"({b['first_load_requests']} requests) | {b['click']['median_ms']:.0f} / "
+                f"{b['click']['p95_ms']:.0f} ({b['click']['n']}) |"
+            )
+    if res.get("load"):
+        ld = res["load"]
+        lines += [
+            "",
+            "## Many users (gunicorn)",
+            "",
+            f"`{ld['command']}`; {ld['sessions']} concurrent sessions × {ld['steps']} requests "
+            f"(page, then the views callback for initial view, map click, date range, incentive "
+            f"click, clear): {ld['requests']} requests, **{ld['errors']} errors**, latency median "
+            f"{ld['median_ms']:.0f} ms, p95 {ld['p95_ms']:.0f} ms, wall {ld['wall_s']:.1f} s.",
+        ]
+    lines += ["", "## Targets", "", *res.get("target_lines", [])]
+    return "\n".join(lines) + "\n"
+
+
+def target_lines(res: dict[str, Any]) -> list[str]:
+    t = TARGETS
+    out = ["| target | measured | met? |", "|---|---|---|"]
+
+    def row(name: str, measured: float | None, limit: float, fmt: Callable[[float], str]) -> None:
+        if measured is None:
+            out.append(f"| {name} | not measured | – |")
+            return
+        ok = measured <= limit
+        miss = "" if ok else f" (missed by {measured / limit:,.1f}×)"
+        out.append(f"| {name} ≤ {fmt(limit)} | {fmt(measured)} | {'yes' if ok else 'no'}{miss} |")
+
+    direct = res["direct"]
+    worst_bytes = max(max(v["bytes"] for v in d["ours"].values()) for d in direct.values())
+    row("bytes per interaction (uncompressed, worst)", worst_bytes, t["bytes_per_interaction"], _kb)
+    for label, key in (("100000", "server_ms_100k"), ("1000000", "server_ms_1m")):
+        if label in direct:
+            worst = max(v["median_ms"] for v in direct[label]["ours"].values())
+            row(f"server time at {label} rows (worst median)", worst, t[key],
+                lambda v: f"{v:.1f} ms")  # fmt: skip
+    a = res["apps"].get("100000")
+    row("click→views p95 at 100 k rows", a["ours_browser"]["click"]["p95_ms"] if a else None,
+        t["click_p95_ms_100k"], lambda v: f"{v:.0f} ms")  # fmt: skip
+    b = res["apps"].get("bundled")
+    row("first page load transferred", b["ours_browser"]["first_load_transferred_bytes"]
+        if b else None, t["first_load_bytes"], _kb)  # fmt: skip
+    row("app start, bundled data", b["ours_start_s"] if b else None, t["start_s"],
+        lambda v: f"{v:.1f} s")  # fmt: skip
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="1000,10000,100000,1000000")
+    p.add_argument("--app-sizes", default="bundled,100000", help="tables for HTTP/browser runs")
+    p.add_argument("--clicks", type=int, default=30)
+    p.add_argument("--reps", type=int, default=30)
+    p.add_argument("--naive-reps", type=int, default=10)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--quick", action="store_true", help="1k and 10k only, fewer repetitions")
+    p.add_argument("--no-load-test", action="store_true")
+    p.add_argument("--out", default=str(REPORT))
+    p.add_argument("--child", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.child is not None:
+        print(json.dumps(child_direct(args.child or None, args.reps, args.naive_reps)))
+        return 0
+
+    from tests.bench.synth import write_table
+
+    started = time.perf_counter()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    app_sizes = args.app_sizes.split(",")
+    if args.quick:
+        sizes, app_sizes = [s for s in sizes if s <= 10000], ["bundled", "10000"]
+        args.reps, args.naive_reps, args.clicks = 10, 3, min(args.clicks, 9)
+    tables: dict[str, str | None] = {"bundled": None}
+    for n in sizes:
+        tables[str(n)] = str(write_table(n, args.seed))
+    for label in app_sizes:
+        if label not in tables:
+            tables[label] = str(write_table(int(label), args.seed))
+    res: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d"),
+        "seed": args.seed,
+        "machine": machine(),
+        "direct": {},
+        "apps": {},
+    }
+    for label, path in tables.items():
+        if label != "bundled" and int(label) not in sizes:
+            continue
+        big = label == "1000000"
+        print(f"[bench] direct {label}", file=sys.stderr, flush=True)
+        res["direct"][label] = run_child(path, 10 if big else args.reps,
+                                         3 if big else args.naive_reps)  # fmt: skip
+        print(json.dumps(res["direct"][label]), file=sys.stderr, flush=True)
+    for label in app_sizes:
+        print(f"[bench] apps {label}", file=sys.stderr, flush=True)
+        res["apps"][label] = app_figures(tables[label], args.reps, args.clicks)
+        print(json.dumps(res["apps"][label]), file=sys.stderr, flush=True)
+    if not args.no_load_test:
+        from tests.bench.load import run_load
+
+        print("[bench] load test", file=sys.stderr, flush=True)
+        res["load"] = run_load(sessions=50)
+    res["runtime_s"] = time.perf_counter() - started
+    res["command"] = "python -m tests.bench.run " + " ".join(argv or sys.argv[1:])
+    res["target_lines"] = target_lines(res)
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+    Path(args.out).write_text(render_report(res), encoding="utf-8")
+    print(render_report(res))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
