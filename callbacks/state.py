@@ -80,4 +80,9 @@ def sync_state(search, *args):
     query = encode_query(new)
     if query == encode_query(state):
         return [no_update] * (1 + len(CONTROLS))
-    return [query or "?", *control_values(new)]
+    # Only controls whose value changed are sent: re-rendering the others costs the browser time.
+    changed = [
+        value if value != before else no_update
+        for value, before in zip(control_values(new), control_values(state), strict=True)
+    ]
+    return [query or "?", *changed]

@@ -200,7 +200,7 @@ def table_card() -> html.Section:
                     "enableCellTextSelection": True,
                     "quickFilterText": "",
                 },
-                columnSize="autoSize",
+                columnSize=None,
                 style={"height": "560px"},
                 className="ag-theme-quartz",
             ),

@@ -42,14 +42,25 @@ def breakdown_figure(
         )
     )
     fig.update_layout(
-        yaxis={"autorange": "reversed", "fixedrange": True, "automargin": True},
+        # A fixed left margin from the labels' length: plotly's automargin re-lays the chart out
+        # on every update, which costs the browser more than the redraw itself.
+        yaxis={"autorange": "reversed", "fixedrange": True, "automargin": False},
         xaxis={"gridcolor": style.GRID, "fixedrange": True, "rangemode": "tozero"},
         height=max(220, 110 + 24 * len(frame)),
         bargap=0.25,
     )
     style.frame(fig, title, subtitle, source, bottom=40)
-    fig.update_layout(margin={"l": 10, "r": 30})
+    fig.update_layout(margin={"l": label_margin(labels), "r": 30})
     return fig
+
+
+def label_margin(labels: list[str]) -> int:
+    """Pixels the longest category label needs at 12 px (CJK characters are about twice as
+    wide as Latin ones)."""
+    widest = max(
+        (sum(12 if ord(ch) > 0x2E80 else 6.6 for ch in label) for label in labels), default=0
+    )
+    return int(widest) + 16
 
 
 def breakdown_updates(frame: pd.DataFrame, subtitle: str) -> dict[tuple, object]:
