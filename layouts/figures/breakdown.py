@@ -45,7 +45,13 @@ def breakdown_figure(
         # A fixed left margin from the labels' length: plotly's automargin re-lays the chart out
         # on every update, which costs the browser more than the redraw itself.
         yaxis={"autorange": "reversed", "fixedrange": True, "automargin": False},
-        xaxis={"gridcolor": style.GRID, "fixedrange": True, "rangemode": "tozero"},
+        xaxis={
+            "gridcolor": style.GRID,
+            "fixedrange": True,
+            "rangemode": "tozero",
+            "tickformat": ",d",
+            "dtick": style.count_dtick(frame["count"].max() if len(frame) else 0),
+        },
         height=max(220, 110 + 24 * len(frame)),
         bargap=0.25,
     )
@@ -70,5 +76,6 @@ def breakdown_updates(frame: pd.DataFrame, subtitle: str) -> dict[tuple, object]
         ("data", 0, "x"): counts,
         ("data", 0, "text"): counts,
         ("data", 0, "marker", "color"): bar_colors(frame),
+        ("layout", "xaxis", "dtick"): style.count_dtick(max(counts, default=0)),
         ("layout", "title", "subtitle", "text"): subtitle,
     }

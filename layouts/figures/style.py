@@ -7,6 +7,8 @@ positions are fixed, so a callback can patch the texts without rebuilding the fi
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 
 FONT_FAMILY = (
@@ -31,6 +33,16 @@ NO_RECORD = "#d5d8dc"
 
 TITLE_Y = 0.98
 SOURCE_INDEX = 0  # layout.annotations[SOURCE_INDEX] is the source line
+
+
+def count_dtick(max_value: float) -> int:
+    """Whole-number tick step giving about five ticks (policy counts are integers)."""
+    step = max(1.0, float(max_value) / 5)
+    magnitude = 10 ** int(math.floor(math.log10(step)))
+    for m in (1, 2, 5, 10):
+        if m * magnitude >= step:
+            return int(m * magnitude)
+    return int(10 * magnitude)
 
 
 def frame(fig: go.Figure, title: str, subtitle: str, source: str, *, bottom: int = 56) -> go.Figure:

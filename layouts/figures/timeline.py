@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -18,16 +16,6 @@ def bar_colors(frame: pd.DataFrame) -> list[str]:
     if not frame["selected"].any():
         return [style.ACCENT] * len(frame)
     return [style.ACCENT if s else style.ACCENT_LIGHT for s in frame["selected"]]
-
-
-def dtick(max_value: float) -> int:
-    """Whole-number tick step giving about five ticks (policy counts are integers)."""
-    step = max(1.0, max_value / 5)
-    magnitude = 10 ** int(math.floor(math.log10(step)))
-    for m in (1, 2, 5, 10):
-        if m * magnitude >= step:
-            return int(m * magnitude)
-    return int(10 * magnitude)
 
 
 def hover_labels(frame: pd.DataFrame, freq: str) -> list[str]:
@@ -73,7 +61,7 @@ def timeline_figure(
             "gridcolor": style.GRID,
             "fixedrange": True,
             "tickformat": ",d",
-            "dtick": dtick(frame["count"].max() if len(frame) else 0),
+            "dtick": style.count_dtick(frame["count"].max() if len(frame) else 0),
             "rangemode": "tozero",
         },
         yaxis2={
@@ -84,7 +72,7 @@ def timeline_figure(
             "fixedrange": True,
             "rangemode": "tozero",
             "tickformat": ",d",
-            "dtick": dtick(frame["cumulative"].max() if len(frame) else 0),
+            "dtick": style.count_dtick(frame["cumulative"].max() if len(frame) else 0),
         },
         hovermode="x unified",
     )
@@ -100,7 +88,9 @@ def timeline_updates(frame: pd.DataFrame, subtitle: str) -> dict[tuple, object]:
         ("data", BAR, "y"): frame["count"].tolist(),
         ("data", BAR, "marker", "color"): bar_colors(frame),
         ("data", LINE, "y"): frame["cumulative"].tolist(),
-        ("layout", "yaxis", "dtick"): dtick(frame["count"].max() if len(frame) else 0),
-        ("layout", "yaxis2", "dtick"): dtick(frame["cumulative"].max() if len(frame) else 0),
+        ("layout", "yaxis", "dtick"): style.count_dtick(frame["count"].max() if len(frame) else 0),
+        ("layout", "yaxis2", "dtick"): style.count_dtick(
+            frame["cumulative"].max() if len(frame) else 0
+        ),
         ("layout", "title", "subtitle", "text"): subtitle,
     }
