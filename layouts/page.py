@@ -249,10 +249,10 @@ def page(topojson_url: str) -> html.Div:
                                 title="Copy link / 复制链接",
                             ),
                             export_menu(),
+                            presentation_toggle(),
                         ],
                         className="header-actions",
                     ),
-                    presentation_toggle(),
                 ]
             ),
             filter_bar(),
