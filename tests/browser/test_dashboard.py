@@ -179,3 +179,28 @@ def test_copy_link_copies_the_view_url(page, app_url):
     page.wait_for_timeout(500)
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied == app_url + "/?region=440000&lang=en"
+
+
+def test_dashboard_runs_on_a_users_file(browser):
+    """`python app.py --data FILE`: a GBK CSV in mixed languages, shown like the bundled data."""
+    from data.dataset import load_dataset as load
+
+    fixture = h.REPO / "tests" / "fixtures" / "messy_gbk.csv"
+    expected = load(str(fixture))
+    with h.running_app("--data", str(fixture)) as base:
+        context = browser.new_context(viewport={"width": 1440, "height": 1400})
+        page = context.new_page()
+        watch = h.PageWatch(page, base)
+        page.goto(base + "/")
+        h.wait_ready(page)
+        assert summary_count(page) == expected.rows == 12
+        assert table_total(page) == 12
+        h.click_region(page, "440000")
+        page.wait_for_url(re.compile(r"region=440000"))
+        h.wait_idle(page)
+        assert (
+            summary_count(page)
+            == query.summary(expected.index, ViewState(region=("440000",)))["policies"]
+        )
+        assert watch.errors == [] and watch.foreign == []
+        context.close()
