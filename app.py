@@ -19,6 +19,7 @@ SHEET_ENV = "POLICY_ATLAS_SHEET"
 def create_app(dataset=None):
     """The Dash app serving ``dataset`` (default: the bundled table)."""
     from dash import Dash
+    from flask import Flask
 
     import callbacks.clientside  # noqa: F401  (registers the callbacks)
     import callbacks.exports  # noqa: F401
@@ -31,15 +32,10 @@ def create_app(dataset=None):
     if dataset is not None:
         set_current(dataset)
     ds = current()
-    app = Dash(
-        __name__,
-        title="Policy Atlas · 区块链政策地图",
-        compress=True,
-        serve_locally=True,
-        update_title=None,
-        background_callback_manager=background_manager(),
-    )
-    app.server.config["COMPRESS_MIMETYPES"] = [
+    # Flask-Compress reads its settings when Dash attaches it, so the server is configured first:
+    # the boundary layers (application/geo+json) shrink about fourfold with gzip.
+    server = Flask(__name__)
+    server.config["COMPRESS_MIMETYPES"] = [
         "text/html",
         "text/css",
         "text/javascript",
@@ -48,8 +44,17 @@ def create_app(dataset=None):
         "application/geo+json",
         "image/svg+xml",
     ]
+    app = Dash(
+        __name__,
+        server=server,
+        title="Policy Atlas · 区块链政策地图",
+        compress=True,
+        serve_locally=True,
+        update_title=None,
+        background_callback_manager=background_manager(),
+    )
     app.layout = page(TOPOJSON_URL)
-    app.server.config["POLICY_ATLAS_ROWS"] = ds.rows
+    server.config["POLICY_ATLAS_ROWS"] = ds.rows
     return app
 
 

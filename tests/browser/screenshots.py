@@ -29,32 +29,34 @@ def _click_at(page, point: tuple[float, float]):
 
 
 def _measure(page, label: str, action, records: list[dict]) -> None:
-    received: list[int] = []
-    raw: list[int] = []
-
-    def on_finished(req) -> None:
-        if "_dash-update-component" in req.url:
-            received.append(req.sizes()["responseBodySize"])
-            resp = req.response()
-            raw.append(len(resp.body()) if resp else 0)
-
-    page.on("requestfinished", on_finished)
+    """Run one user action and record the callbacks it caused (from the browser's own Resource
+    Timing entries: body bytes as sent, gzip, and decoded) and the time until every view was
+    drawn for the new URL."""
+    page.evaluate("() => performance.clearResourceTimings()")
+    before = page.evaluate("() => location.search")
     start = time.perf_counter()
     action()
     page.wait_for_function(
-        "() => document.getElementById('rendered-search').textContent === location.search"
+        "(before) => location.search !== before"
+        " && document.getElementById('rendered-search').textContent === location.search",
+        arg=before,
+        timeout=15000,
     )
     h.wait_idle(page, settle_ms=0)
     elapsed = (time.perf_counter() - start) * 1000
-    page.wait_for_timeout(300)
-    page.remove_listener("requestfinished", on_finished)
+    page.wait_for_timeout(400)
+    entries = page.evaluate(
+        """() => performance.getEntriesByType('resource')
+             .filter(e => e.name.includes('_dash-update-component'))
+             .map(e => [e.encodedBodySize, e.decodedBodySize])"""
+    )
     records.append(
         {
             "interaction": label,
             "ms_to_all_views": round(elapsed),
-            "callbacks": len(received),
-            "bytes_transferred": sum(received),
-            "bytes_uncompressed": sum(raw),
+            "callbacks": len(entries),
+            "bytes_transferred": sum(e[0] for e in entries),
+            "bytes_uncompressed": sum(e[1] for e in entries),
         }
     )
 
@@ -68,12 +70,14 @@ def main(out_dir: str = "docs/img") -> int:
     with h.running_app() as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=h.chromium_path(), args=h.CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 1500}, locale="zh-CN")
-        first: list[int] = []
-        page.on("requestfinished", lambda r: first.append(r.sizes()["responseBodySize"]))
         page.goto(base + "/")
         h.wait_ready(page)
         page.wait_for_timeout(500)
-        first_load = sum(first)
+        first_load = page.evaluate(
+            """() => performance.getEntriesByType('navigation')
+                 .concat(performance.getEntriesByType('resource'))
+                 .reduce((n, e) => n + e.transferSize, 0)"""
+        )
         page.screenshot(path=str(out / "dashboard.png"), full_page=True)
 
         _measure(
