@@ -26,6 +26,7 @@ def create_app(dataset=None):
     import callbacks.state  # noqa: F401
     import callbacks.views  # noqa: F401
     from data.dataset import current, set_current
+    from layouts import viewmodel
     from layouts.figures.geo_assets import TOPOJSON_URL
     from layouts.page import page
 
@@ -53,7 +54,7 @@ def create_app(dataset=None):
         update_title=None,
         background_callback_manager=background_manager(),
     )
-    app.layout = page(TOPOJSON_URL)
+    app.layout = page(TOPOJSON_URL, viewmodel.place_choices(ds), viewmodel.pilot_field_choices(ds))
     server.config["POLICY_ATLAS_ROWS"] = ds.rows
     return app
 

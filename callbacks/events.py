@@ -12,6 +12,8 @@ from typing import Any
 from data.state import GDP_YEARS, MAP_LEVELS, MEASURES, ViewState
 
 CONTROL_FIELDS = {
+    "f-region": "region",
+    "pilot-field": "pilot_field",
     "f-level": "level",
     "f-type": "type",
     "f-incentive": "incentive",

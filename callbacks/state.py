@@ -12,6 +12,7 @@ from data.state import encode_query, parse_query
 CONTROLS = [
     ("f-date", "start_date"),
     ("f-date", "end_date"),
+    ("f-region", "value"),
     ("f-level", "value"),
     ("f-type", "value"),
     ("f-incentive", "value"),
@@ -22,6 +23,7 @@ CONTROLS = [
     ("measure", "value"),
     ("gdp-year", "value"),
     ("pilots", "value"),
+    ("pilot-field", "value"),
     ("freq", "value"),
 ]
 CLICKS = [
@@ -43,6 +45,7 @@ def control_values(state) -> list:
     return [
         state.date_from,
         state.date_to,
+        list(state.region),
         list(state.level),
         list(state.type),
         list(state.incentive),
@@ -53,6 +56,7 @@ def control_values(state) -> list:
         state.measure,
         state.gdp_year,
         ["on"] if state.pilots else [],
+        list(state.pilot_field),
         state.freq,
     ]
 

@@ -36,6 +36,7 @@ def to_patch(updates: dict[tuple, object]) -> Patch:
     Output("drill-btn", "hidden"),
     Output("back-btn", "hidden"),
     Output("gdp-year", "style"),
+    Output("pilot-field", "style"),
     Output("table", "rowData"),
     Output("table", "columnDefs"),
     Output("table-note", "children"),
@@ -72,10 +73,11 @@ def render(search, rendered):
         {}
         if state.measure == "per_gdp" and viewmodel.effective_map_level(state) == "province"
         else {"display": "none"},
+        {} if state.pilots else {"display": "none"},
         v.texts["rows"],
         viewmodel.table_columns(state.lang) if lang_changed else no_update,
         v.texts["table_note"],
-        viewmodel.pilot_rows(ds, state.lang) if lang_changed else no_update,
+        viewmodel.pilot_rows(ds, state) if full else no_update,
         viewmodel.pilot_columns(state.lang) if lang_changed else no_update,
         {"key": key, "lang": state.lang},
         "" if search in (None, "", "?") else search,  # as location.search spells it

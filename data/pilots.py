@@ -9,6 +9,7 @@ they can be listed but not drawn.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 import numpy as np
@@ -20,11 +21,17 @@ from data.schema import PILOT_CATEGORIES
 PILOTS_CSV = Path(__file__).resolve().parent / "pilots.csv"
 
 PILOT_COLUMNS: tuple[str, ...] = (
-    "pilot_id", "category", "category_en", "category_zh", "field", "field_zh", "field_en",
+    "pilot_id", "category", "category_en", "category_zh", "field",
+    "field_code", "field_zh", "field_en",
     "organisation_zh", "province_zh", "city_zh", "district_zh", "province_adcode", "city_adcode",
     "district_adcode", "placed", "place_problem", "lon", "lat", "source",
 )  # fmt: skip
 FIELD_NOT_RECORDED = "field not recorded"
+
+
+def field_code(field: str) -> str:
+    """URL-safe code of a pilot field: "blockchain + health" -> "blockchain-health"."""
+    return re.sub(r"[^a-z0-9]+", "-", str(field).lower()).strip("-")[:40] or "unknown"
 
 
 def _coords(adcodes: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -61,6 +68,7 @@ def load_pilots() -> pd.DataFrame:
     out["category_zh"] = raw["category"].map(lambda c: PILOT_CATEGORIES[c].zh)
     field_en = raw["field_en"].where(raw["field_en"] != "", None)
     out["field"] = field_en.fillna(FIELD_NOT_RECORDED).astype("str")
+    out["field_code"] = out["field"].map(field_code).astype("str")
     for c in ("field_zh", "field_en", "organisation_zh", "province_zh", "city_zh", "district_zh"):
         out[c] = raw[c].where(raw[c] != "", None).astype("str")
     out["province_adcode"] = pd.array(places["p"], dtype="str")

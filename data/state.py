@@ -14,7 +14,7 @@ Filters (each is one *dimension* for cross-filtering; see ``data.query``):
     text     free-text search over titles, issuer, summary and place names
     work_reports  whether government work reports are counted (default yes)
 View settings (not filters): map level, drill-down province, measure, GDP year, timeline step,
-language, pilot layer.
+language, pilot layer and the pilot fields it shows.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ class ViewState:
     freq: str = "year"
     lang: str = "zh"
     pilots: bool = False
+    pilot_field: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     # ----------------------------------------------------------------- queries about the state
@@ -100,6 +101,7 @@ class ViewState:
             freq=self.freq,
             lang=self.lang,
             pilots=self.pilots,
+            pilot_field=self.pilot_field,
         )
 
     def toggled(self, dimension: str, value: str) -> ViewState:
@@ -182,6 +184,7 @@ def parse_query(search: str | None) -> ViewState:
     kw["freq"] = one("freq", FREQS, "year")
     kw["lang"] = one("lang", LANGS, "zh")
     kw["pilots"] = (qs.get("pilots") or ["0"])[0] == "1"
+    kw["pilot_field"] = pick("pf", None, _TOKEN)
     drill = (qs.get("drill") or [None])[0]
     if drill is not None:
         if _ADCODE.match(drill) and drill.endswith("0000"):
@@ -220,4 +223,6 @@ def encode_query(state: ViewState) -> str:
             pairs.append((key, str(value)))
     if state.pilots:
         pairs.append(("pilots", "1"))
+    if state.pilot_field:
+        pairs.append(("pf", ",".join(state.pilot_field)))
     return "?" + urlencode(pairs, safe=",") if pairs else ""

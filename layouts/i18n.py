@@ -15,6 +15,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "filters": ("筛选", "Filters"),
     "date_range": ("日期范围", "Date range"),
+    "place": ("地区", "Place"),
     "level": ("发文层级", "Issuing level"),
     "type": ("政策类型", "Policy type"),
     "incentive": ("激励方式", "Incentive"),
@@ -84,7 +85,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "undated_note": ("另有 {n} 项日期不详", "{n} more undated"),
     "summary": (
         "{policies} 项政策 · {provinces} 个省级地区 · {cities} 个城市 · 明确金额合计 {amount}",
-        "{policies} policies · {provinces} provinces · {cities} cities · stated amounts {amount}",
+        "{policies} · {provinces} · {cities} · stated amounts {amount}",
     ),
     "of_total": ("（共 {total} 项）", " (of {total})"),
     "table_capped": (

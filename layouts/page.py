@@ -48,7 +48,19 @@ def graph(graph_id: str, topojson_url: str, **kwargs) -> dcc.Graph:
     return dcc.Graph(id=graph_id, config=config, **kwargs)
 
 
-def filter_bar() -> html.Div:
+def labelled_options(choices: list[tuple[str, str, str]]) -> list[dict]:
+    """Dropdown options from (value, Chinese label, English label); searchable in both."""
+    return [
+        {
+            "label": [html.Span(zh, className="l-zh"), html.Span(en, className="l-en")],
+            "value": value,
+            "search": f"{zh} {en}",
+        }
+        for value, zh, en in choices
+    ]
+
+
+def filter_bar(places: list[tuple[str, str, str]]) -> html.Div:
     multi = {"multi": True, "clearable": True, "placeholder": "—"}
     return html.Div(
         [
@@ -64,6 +76,7 @@ def filter_bar() -> html.Div:
                     end_date_placeholder_text="YYYY-MM-DD",
                 ),
             ),
+            _field("place", dcc.Dropdown(id="f-region", options=labelled_options(places), **multi)),
             _field(
                 "level",
                 dcc.Dropdown(id="f-level", options=bilingual_options(schema.LEVELS), **multi),
@@ -105,7 +118,7 @@ def filter_bar() -> html.Div:
     )
 
 
-def map_card(topojson_url: str) -> html.Div:
+def map_card(topojson_url: str, pilot_fields: list[tuple[str, str, str]]) -> html.Div:
     return html.Section(
         [
             html.Div(
@@ -143,6 +156,13 @@ def map_card(topojson_url: str) -> html.Div:
                         options=[{"label": L("pilots"), "value": "on"}],
                         value=[],
                         className="pilot-toggle",
+                    ),
+                    dcc.Dropdown(
+                        id="pilot-field",
+                        options=labelled_options(pilot_fields),
+                        multi=True,
+                        placeholder="试点领域 / pilot field",
+                        className="pilot-field",
                     ),
                     html.Button(id="drill-btn", className="link-button", hidden=True),
                     html.Button(L("back"), id="back-btn", className="link-button", hidden=True),
@@ -223,8 +243,13 @@ def table_card() -> html.Section:
     )
 
 
-def page(topojson_url: str) -> html.Div:
-    """The whole page. ``topojson_url``: where plotly's base topojson is served (never a CDN)."""
+def page(
+    topojson_url: str,
+    places: list[tuple[str, str, str]],
+    pilot_fields: list[tuple[str, str, str]],
+) -> html.Div:
+    """The whole page. ``topojson_url``: where plotly's base topojson is served (never a CDN);
+    ``places`` and ``pilot_fields``: (value, Chinese, English) choices of those two filters."""
     return html.Div(
         [
             dcc.Location(id="url", refresh=False),
@@ -255,7 +280,7 @@ def page(topojson_url: str) -> html.Div:
                     ),
                 ]
             ),
-            filter_bar(),
+            filter_bar(places),
             html.Div(
                 [
                     html.Div(id="chips", className="chips"),
@@ -270,7 +295,8 @@ def page(topojson_url: str) -> html.Div:
             html.Main(
                 [
                     html.Div(
-                        [map_card(topojson_url), timeline_card(topojson_url)], className="col-main"
+                        [map_card(topojson_url, pilot_fields), timeline_card(topojson_url)],
+                        className="col-main",
                     ),
                     html.Div(breakdown_cards(topojson_url), className="col-side"),
                 ],

@@ -52,6 +52,7 @@ def view_key(state: ViewState) -> str:
             state.freq,
             state.lang,
             state.pilots,
+            state.pilot_field,
         )
     )
 
@@ -66,6 +67,13 @@ def _amount(value: float, lang: str) -> str:
     if lang == "zh":
         return f"{value / 1e8:,.2f} 亿元" if value >= 1e8 else f"{value / 1e4:,.0f} 万元"
     return f"{value / 1e6:,.1f} million yuan"
+
+
+def _count(n: int, one: str, many: str, lang: str) -> str:
+    """A number with its noun in English ("1 city", "27 cities"); the number alone in Chinese."""
+    if lang == "zh":
+        return f"{n:,}"
+    return f"{n:,} {one if n == 1 else many}"
 
 
 def subtitle(ds: Dataset, state: ViewState) -> str:
@@ -141,12 +149,14 @@ def _selected_on_map(ds: Dataset, state: ViewState, regions: pd.DataFrame) -> li
     """Adcodes outlined on the map: the selected regions and, on a city map, the cities of a
     selected province."""
     chosen = set(state.region)
-    if "province_adcode" in regions and effective_map_level(state) == "city":
+    if effective_map_level(state) == "city":
         return [
             a
             for a, p in zip(regions["adcode"], regions["province_adcode"], strict=True)
             if a in chosen or p in chosen
         ]
+    # a city chosen in the place filter marks its province on the province map
+    chosen |= {a[:2] + "0000" for a in state.region}
     return [a for a in regions["adcode"] if a in chosen]
 
 
@@ -210,7 +220,9 @@ def _add_pilots(fig: go.Figure, ds: Dataset, state: ViewState) -> None:
     """National pilots as star markers at their place (the trace is always there, hidden unless
     asked for, so trace indices never move). Pilots with no recorded place are not drawn."""
     lang = state.lang
-    shown = ds.pilots.dropna(subset=["lon", "lat"]) if state.pilots else ds.pilots.iloc[0:0]
+    shown = visible_pilots(ds, state).dropna(subset=["lon", "lat"])
+    if not state.pilots:
+        shown = shown.iloc[0:0]
     text = []
     for r in shown.to_dict("records"):
         field_ = _s(r.get("field_zh") if lang == "zh" else r.get("field_en"))
@@ -274,9 +286,9 @@ def summary_text(ds: Dataset, state: ViewState) -> str:
     text = t(
         "summary",
         state.lang,
-        policies=f"{s['policies']:,}",
-        provinces=s["provinces"],
-        cities=s["cities"],
+        policies=_count(s["policies"], "policy", "policies", state.lang),
+        provinces=_count(s["provinces"], "province", "provinces", state.lang),
+        cities=_count(s["cities"], "city", "cities", state.lang),
         amount=_amount(s["amount_total"], state.lang),
     )
     if s["policies"] != s["total"]:
@@ -421,8 +433,17 @@ def table_columns(lang: str) -> list[dict]:
     ]
 
 
-def pilot_rows(ds: Dataset, lang: str) -> list[dict]:
+def visible_pilots(ds: Dataset, state: ViewState) -> pd.DataFrame:
+    """The pilots of the chosen fields (all when none is chosen)."""
     p = ds.pilots
+    if state.pilot_field:
+        p = p[p["field_code"].isin(state.pilot_field)]
+    return p
+
+
+def pilot_rows(ds: Dataset, state: ViewState) -> list[dict]:
+    lang = state.lang
+    p = visible_pilots(ds, state)
     out = []
     for r in p.to_dict("records"):
         out.append(
@@ -511,3 +532,37 @@ def drill_button(ds: Dataset, state: ViewState) -> str | None:
     if state.drill or effective_map_level(state) != "province" or len(provinces) != 1:
         return None
     return t("drill", state.lang, name=ds.name_of(provinces[0], state.lang))
+
+
+def place_choices(ds: Dataset) -> list[tuple[str, str, str]]:
+    """(adcode, Chinese label, English label) of every province, then every city-level unit, for
+    the place filter (choosing a region without the map)."""
+    out = []
+    provinces = ds.regions("province")
+    names = dict(zip(provinces["adcode"], provinces["name_en"], strict=True))
+    zh_names = dict(zip(provinces["adcode"], provinces["name_zh"], strict=True))
+    out += [(a, z, e) for a, z, e in provinces[["adcode", "name_zh", "name_en"]].itertuples(False)]
+    cities = ds.regions("city")
+    for a, z, e, p in cities[["adcode", "name_zh", "name_en", "province_adcode"]].itertuples(False):
+        if a in names:  # Hong Kong, Macau, Taiwan: already listed as provinces
+            continue
+        if z == zh_names.get(p):  # municipalities: 北京市 (北京市) says nothing more
+            out.append((a, f"{z}（市辖区）", f"{e} (city)"))
+        else:
+            out.append((a, f"{z}（{zh_names.get(p, '')}）", f"{e}, {names.get(p, '')}"))
+    return out
+
+
+def pilot_field_choices(ds: Dataset) -> list[tuple[str, str, str]]:
+    """(code, Chinese label, English label) of each pilot field in the pilot table."""
+    fields = ds.pilots.drop_duplicates("field_code")
+    out = []
+    for r in fields.to_dict("records"):
+        if r["category"] == "comprehensive":
+            zh, en = "综合性试点", "comprehensive (multi-field)"
+        elif _s(r["field_zh"]) or _s(r["field_en"]):
+            zh, en = _s(r["field_zh"]) or _s(r["field_en"]), _s(r["field_en"]) or _s(r["field_zh"])
+        else:
+            zh, en = "领域未记录", "field not recorded"
+        out.append((r["field_code"], zh, en))
+    return out

@@ -63,3 +63,10 @@ def test_controls_set_their_filter_and_clear_all_keeps_view_settings():
 def test_language_toggle_and_map_level():
     assert apply(ViewState(), "lang-toggle", 1).lang == "en"
     assert apply(ViewState(drill="440000"), "map-level", "province").drill is None
+
+
+def test_place_dropdown_and_pilot_field_set_their_filters():
+    s = apply(ViewState(), "f-region", ["440300", "110000"])
+    assert s.region == ("110000", "440300")
+    s = apply(s, "pilot-field", ["blockchain-health"])
+    assert s.pilot_field == ("blockchain-health",)

@@ -67,3 +67,9 @@ def test_toggle_adds_then_removes_and_clear_keeps_view_settings():
 def test_drill_counts_as_a_region_filter():
     assert ViewState(drill="440000").active("region")
     assert not ViewState().active("region")
+
+
+def test_pilot_fields_round_trip():
+    state = ViewState(pilots=True, pilot_field=("blockchain-health", "comprehensive-multi-field"))
+    assert parse_query(encode_query(state)) == state
+    assert "pf=blockchain-health,comprehensive-multi-field" in encode_query(state)

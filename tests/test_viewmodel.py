@@ -101,3 +101,30 @@ def test_chips_name_each_active_filter(ds):
     labels = [label for _, _, label in viewmodel.chip_items(ds, state)]
     assert labels[0] == "广东省" and any("2019-01-01" in x for x in labels)
     assert any("链" in x for x in labels)
+
+
+def test_place_choices_list_every_province_then_cities_with_their_province(ds):
+    choices = viewmodel.place_choices(ds)
+    codes = [c[0] for c in choices]
+    assert len(set(codes)) == len(codes)
+    assert codes[:34] == sorted(codes[:34]) and "440000" in codes[:34]
+    sz = next(c for c in choices if c[0] == "440300")
+    assert sz[1] == "深圳市（广东省）" and sz[2] == "Shenzhen, Guangdong"
+    assert len(choices) >= 34 + 360
+
+
+def test_pilot_field_filter_limits_markers_and_pilot_table(ds):
+    fields = {code for code, _, _ in viewmodel.pilot_field_choices(ds)}
+    assert {"comprehensive-multi-field", "blockchain-health"} <= fields
+    state = ViewState(pilots=True, pilot_field=("blockchain-health",), lang="en")
+    rows = viewmodel.pilot_rows(ds, state)
+    assert rows and all("health" in r["field"] for r in rows)
+    fig = viewmodel.views(ds, state, full=True).figures["map"]
+    pilots = next(t for t in fig.data if t.uid == "pilots")
+    assert (
+        0
+        < len(pilots.lon)
+        == len(viewmodel.visible_pilots(ds, state).dropna(subset=["lon", "lat"]))
+    )
+    everything = viewmodel.views(ds, ViewState(pilots=True), full=True).figures["map"]
+    assert len(next(t for t in everything.data if t.uid == "pilots").lon) > len(pilots.lon)

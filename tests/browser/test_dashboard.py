@@ -204,3 +204,27 @@ def test_dashboard_runs_on_a_users_file(browser):
         )
         assert watch.errors == [] and watch.foreign == []
         context.close()
+
+
+def test_place_filter_and_pilot_layer(page, app_url, ds):
+    page.goto(app_url + "/?lang=en")
+    h.wait_ready(page)
+    assert not page.locator("#pilot-field").is_visible()  # only with the pilot layer on
+    page.click("#f-region")
+    page.keyboard.type("Shenzhen")
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"region=440300"))
+    h.wait_idle(page)
+    assert summary_count(page) == expected_policies(ds, ViewState(region=("440300",)))
+    assert "Shenzhen" in page.inner_text("#chips")
+    page.click("#pilots input")
+    page.wait_for_url(re.compile(r"pilots=1"))
+    h.wait_idle(page)
+    assert page.locator("#pilot-field").is_visible()
+    pilots = page.evaluate(
+        "() => document.querySelector('#map .js-plotly-plot').data"
+        ".find(t => t.uid === 'pilots').lon.length"
+    )
+    assert pilots == len(ds.pilots.dropna(subset=["lon", "lat"]))
+    assert page.watch.errors == []
