@@ -52,6 +52,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "by_level": ("按发文层级", "By issuing level"),
     "by_stance": ("按政策取向", "By stance"),
     "table": ("政策列表", "Policies"),
+    "table_search": ("在表中查找", "Find in table"),
     "pilot_table": ("国家区块链创新应用试点", "National blockchain innovation pilots"),
     "col_date": ("日期", "Date"),
     "col_place": ("地区", "Place"),

@@ -205,7 +205,18 @@ def breakdown_cards(topojson_url: str) -> html.Div:
 def table_card() -> html.Section:
     return html.Section(
         [
-            html.H2(L("table")),
+            html.Div(
+                [
+                    html.H2(L("table")),
+                    dcc.Input(
+                        id="table-search",
+                        type="search",
+                        placeholder=" / ".join(t("table_search", lang) for lang in ("zh", "en")),
+                        className="table-search",
+                    ),
+                ],
+                className="table-head",
+            ),
             html.Div(id="table-note", className="note"),
             dag.AgGrid(
                 id="table",

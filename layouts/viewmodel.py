@@ -126,6 +126,8 @@ def map_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
         lines = [f"<b>{name}</b> {alt}"]
         if status == "no_record":
             lines.append(t("no_record", lang))
+        elif status == "zero":
+            lines.append(f"{t('count', lang)}: 0 ({t('filtered_zero', lang)})")
         else:
             lines.append(f"{t('count', lang)}: {count}")
             if measure != "count" and not math.isnan(z):

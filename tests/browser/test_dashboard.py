@@ -228,3 +228,15 @@ def test_place_filter_and_pilot_layer(page, app_url, ds):
     )
     assert pilots == len(ds.pilots.dropna(subset=["lon", "lat"]))
     assert page.watch.errors == []
+
+
+def test_find_in_table_narrows_the_rows_shown(page, app_url):
+    page.goto(app_url + "/?region=440000&lang=en")
+    h.wait_ready(page)
+    assert table_total(page) == 20
+    page.fill("#table-search", "Huangpu")
+    page.wait_for_timeout(800)
+    assert 0 < table_total(page) < 20
+    assert all(
+        "Huangpu" in t or "黄埔" in t for t in page.locator("#table .ag-row").all_inner_texts()
+    )
