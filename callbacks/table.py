@@ -1,0 +1,47 @@
+"""The grid asks for a block of rows; the answer is that block for the view in the URL."""
+
+from __future__ import annotations
+
+from dash import Input, Output, State, callback, clientside_callback
+
+from data import table
+from data.dataset import current
+from data.state import parse_query
+
+
+@callback(
+    Output("table", "getRowsResponse"),
+    Input("table", "getRowsRequest"),
+    State("url", "search"),
+    State("table-search", "value"),
+    prevent_initial_call=True,
+)
+def rows_block(request, search, quick):
+    if not request:
+        return {"rowData": [], "rowCount": 0}
+    ds = current()
+    rows, count = table.block(
+        ds.index,
+        parse_query(search),
+        ds.name_of,
+        start=request.get("startRow", 0),
+        end=request.get("endRow", 100),
+        sort_model=request.get("sortModel"),
+        filter_model=request.get("filterModel"),
+        quick=(quick or "")[:200],
+    )
+    return {"rowData": rows, "rowCount": count}
+
+
+# A new view (URL) or a new "find in table" text: drop the rows the grid holds, so it asks again.
+clientside_callback(
+    """async function(search, quick) {
+        const api = await dash_ag_grid.getApiAsync("table");
+        api.purgeInfiniteCache();
+        return window.dash_clientside.no_update;
+    }""",
+    Output("table", "className"),
+    Input("url", "search"),
+    Input("table-search", "value"),
+    prevent_initial_call=True,
+)

@@ -1,0 +1,271 @@
+"""The policy table as the grid shows it: one block of rows at a time, sorted and filtered.
+
+The grid uses AG Grid's infinite row model: it asks for rows ``start``..``end`` with its sort and
+column-filter models, so an interaction never ships the whole selection, only the block on screen.
+This module is pure (no Dash): the selection comes from ``data.query``, display strings are made
+once per distinct value (a place, a code, a date at its precision), and the sorted, filtered order
+of a view is cached so paging and scrolling cost a slice.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from data import query, schema
+from data.query import PolicyIndex
+from data.state import ViewState, encode_query, parse_query
+
+NameOf = Callable[[str, str], str]
+COLUMNS = (
+    "date",
+    "place",
+    "level",
+    "title_zh",
+    "title_en",
+    "issuer",
+    "type",
+    "stance",
+    "incentives",
+    "amount",
+    "source",
+    "placed",
+)
+TEXT_OPTIONS = ("contains", "notContains", "equals", "notEqual", "startsWith", "endsWith")
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype("object").where(series.notna(), "").astype(str)
+
+
+def _mapped(codes: pd.Series, fn: Callable[[object], str]) -> pd.Series:
+    """``fn`` applied once per distinct value, then mapped back (cheap for a million rows)."""
+    values = pd.unique(codes)
+    table = {v: fn(v) for v in values}
+    return codes.map(table).astype(object)
+
+
+def display_frame(frame: pd.DataFrame, lang: str, name_of: NameOf) -> pd.DataFrame:
+    """The grid's columns for ``frame``'s rows, plus sort keys ``_day`` and ``_amount``."""
+
+    def place(key: object) -> str:
+        p, c, d, fallback = key
+        if not (p or c):
+            return fallback
+        label = name_of(c or p, lang)
+        if lang == "en" and c and p and c != p and name_of(p, lang) not in label:
+            label = f"{name_of(p, lang)} {label}"
+        return f"{label} {name_of(d, lang)}" if d else label
+
+    codes = {c: _text(frame[c]) for c in ("province_adcode", "city_adcode", "district_adcode")}
+    placed = _text(frame["placed"])
+    written = (
+        _text(frame["province_zh"])
+        + " "
+        + _text(frame["city_zh"])
+        + " "
+        + _text(frame["district_zh"])
+    ).str.strip()
+    national = schema.label(schema.PLACED, "national", lang)
+    fallback = written.where(placed != "national", national)
+    keys = pd.Series(
+        list(
+            zip(
+                codes["province_adcode"],
+                codes["city_adcode"],
+                codes["district_adcode"],
+                fallback,
+                strict=True,
+            )
+        ),
+        index=frame.index,
+    )
+    dates = pd.to_datetime(frame["date"], errors="coerce")
+    precision = _text(frame["date_precision"])
+    fmt = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+    date_key = pd.Series(list(zip(dates, precision, strict=True)), index=frame.index)
+
+    def date_text(key: object) -> str:
+        d, p = key
+        return "" if pd.isna(d) else pd.Timestamp(d).strftime(fmt.get(p, "%Y-%m-%d"))
+
+    issuer_own = _text(frame["issuer_zh"] if lang == "zh" else frame["issuer_en"])
+    out = pd.DataFrame(
+        {
+            "row": frame["row"].to_numpy(),
+            "date": _mapped(date_key, date_text),
+            "place": _mapped(keys, place),
+            "level": _mapped(_text(frame["level"]), lambda c: schema.label(schema.LEVELS, c, lang)),
+            "title_zh": _text(frame["title_zh"]),
+            "title_en": _text(frame["title_en"]),
+            "issuer": issuer_own.where(issuer_own != "", _text(frame["issuer_zh"])),
+            "type": _mapped(
+                _text(frame["policy_type"]), lambda c: schema.label(schema.POLICY_TYPES, c, lang)
+            ),
+            "stance": _mapped(
+                _text(frame["stance"]), lambda c: schema.label(schema.STANCES, c, lang)
+            ),
+            "incentives": _mapped(
+                frame["incentives"].map(lambda v: tuple(v) if isinstance(v, list | tuple) else ()),
+                lambda v: "、".join(schema.label(schema.INCENTIVES, c, lang) for c in v),
+            ),
+            "amount": pd.to_numeric(frame["amount_cny"], errors="coerce").to_numpy(),
+            "source": _text(frame["source"]),
+            "placed": _mapped(placed, lambda c: schema.label(schema.PLACED, c, lang)),
+        },
+        index=frame.index,
+    )
+    out["_day"] = np.where(
+        dates.notna(), dates.to_numpy(dtype="datetime64[D]").astype("int64"), np.iinfo(np.int64).min
+    )
+    return out
+
+
+# ------------------------------------------------------------------------------- filters
+def _text_condition(values: pd.Series, cond: dict) -> pd.Series:
+    kind = cond.get("type", "contains")
+    if kind == "blank":
+        return values == ""
+    if kind == "notBlank":
+        return values != ""
+    needle = str(cond.get("filter") or "").casefold()
+    hay = values.str.casefold()
+    if kind == "contains":
+        return hay.str.contains(needle, regex=False)
+    if kind == "notContains":
+        return ~hay.str.contains(needle, regex=False)
+    if kind == "equals":
+        return hay == needle
+    if kind == "notEqual":
+        return hay != needle
+    if kind == "startsWith":
+        return hay.str.startswith(needle)
+    if kind == "endsWith":
+        return hay.str.endswith(needle)
+    return pd.Series(True, index=values.index)
+
+
+def _number_condition(values: pd.Series, cond: dict) -> pd.Series:
+    kind = cond.get("type", "equals")
+    if kind == "blank":
+        return values.isna()
+    if kind == "notBlank":
+        return values.notna()
+    try:
+        a = float(cond.get("filter"))
+    except (TypeError, ValueError):
+        return pd.Series(True, index=values.index)
+    ops = {
+        "equals": values == a,
+        "notEqual": values != a,
+        "lessThan": values < a,
+        "lessThanOrEqual": values <= a,
+        "greaterThan": values > a,
+        "greaterThanOrEqual": values >= a,
+    }
+    if kind == "inRange":
+        try:
+            b = float(cond.get("filterTo"))
+        except (TypeError, ValueError):
+            return values >= a
+        return (values >= a) & (values <= b)
+    return ops.get(kind, pd.Series(True, index=values.index)).fillna(False)
+
+
+def column_mask(view: pd.DataFrame, field: str, model: dict) -> pd.Series:
+    """Rows passing one column's filter model (AG Grid text or number filter, with an optional
+    AND/OR pair of conditions)."""
+    if field not in view.columns or field.startswith("_"):
+        return pd.Series(True, index=view.index)
+    condition = _number_condition if model.get("filterType") == "number" else _text_condition
+    values = view[field]
+    if "conditions" in model:
+        masks = [condition(values, c) for c in model["conditions"]]
+        if not masks:
+            return pd.Series(True, index=view.index)
+        combined = masks[0]
+        for m in masks[1:]:
+            combined = (combined | m) if model.get("operator") == "OR" else (combined & m)
+        return combined
+    return condition(values, model)
+
+
+def quick_mask(view: pd.DataFrame, text: str) -> pd.Series:
+    """Rows where every word of ``text`` appears in some shown column (the grid's quick filter)."""
+    words = [w for w in text.casefold().split() if w]
+    if not words:
+        return pd.Series(True, index=view.index)
+    cols = [c for c in COLUMNS if c != "amount"]
+    blob = view[cols[0]].astype(str)
+    for c in cols[1:]:
+        blob = blob + "\u241f" + view[c].astype(str)
+    blob = blob.str.casefold()
+    mask = pd.Series(True, index=view.index)
+    for w in words:
+        mask &= blob.str.contains(w, regex=False)
+    return mask
+
+
+# ------------------------------------------------------------------------------- blocks
+@lru_cache(maxsize=16)
+def _view(idx: PolicyIndex, query_string: str, lang: str, name_of: NameOf) -> pd.DataFrame:
+    """The display rows of one view, newest first (undated last); cached per view."""
+    state = parse_query(query_string)
+    rows = query.selected_rows(idx, state)
+    return display_frame(rows, lang, name_of).reset_index(drop=True)
+
+
+def block(
+    idx: PolicyIndex,
+    state: ViewState,
+    name_of: NameOf,
+    start: int = 0,
+    end: int = 100,
+    sort_model: list | None = None,
+    filter_model: dict | None = None,
+    quick: str = "",
+) -> tuple[list[dict], int]:
+    """Rows ``start``..``end`` of the table for ``state`` and the grid's sort, filters and quick
+    search; and how many rows match in all (the grid's ``rowCount``)."""
+    view = _view(idx, encode_query(state), state.lang, name_of)
+    mask = pd.Series(True, index=view.index)
+    for field, model in (filter_model or {}).items():
+        if isinstance(model, dict):
+            mask &= column_mask(view, field, model)
+    if quick:
+        mask &= quick_mask(view, quick)
+    shown = view[mask.to_numpy()] if not mask.all() else view
+    for sort in reversed(sort_model or []):
+        col, desc = sort.get("colId"), sort.get("sort") == "desc"
+        if col not in COLUMNS:
+            continue
+        by = "_day" if col == "date" else col
+        if by == "_day":
+            keys = shown["_day"].where(shown["_day"] != np.iinfo(np.int64).min, np.nan)
+            order = keys.sort_values(ascending=not desc, na_position="last", kind="stable").index
+        else:
+            order = (
+                shown[by]
+                .sort_values(ascending=not desc, na_position="last", kind="stable", key=_sort_key)
+                .index
+            )
+        shown = shown.loc[order]
+    start, end = max(0, int(start)), max(0, int(end))
+    page = shown.iloc[start:end]
+    records = []
+    for rec in page[["row", *COLUMNS]].to_dict("records"):
+        amount = rec["amount"]
+        rec["amount"] = None if amount is None or math.isnan(amount) else float(amount)
+        rec["row"] = int(rec["row"])
+        records.append(rec)
+    return records, len(shown)
+
+
+def _sort_key(values: pd.Series) -> pd.Series:
+    if values.dtype.kind in "fi":
+        return values
+    return values.astype(str).str.casefold().replace("", None)
