@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -114,7 +115,14 @@ def naive_views(frame: pd.DataFrame, geojson: dict, state: ViewState) -> dict[st
 # ------------------------------------------------------------------------------ the page
 def create_naive_app(frame: pd.DataFrame) -> Dash:
     geojson = geo_assets.load_geojson("province")
-    app = Dash(__name__, compress=True, serve_locally=True, update_title=None, title="naive")
+    app = Dash(
+        __name__,
+        assets_folder=str(Path(__file__).resolve().parents[2] / "assets"),  # the same assets
+        compress=True,
+        serve_locally=True,
+        update_title=None,
+        title="naive",
+    )
     app.server.config["COMPRESS_MIMETYPES"] = ["text/html", "text/css", "application/javascript",
                                                "application/json"]  # fmt: skip
     graph = {"config": {"topojsonURL": "/assets/topojson/"}}

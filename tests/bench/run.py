@@ -31,6 +31,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[2]
 RESULTS = REPO / "bench" / "results.json"
 REPORT = REPO / "docs" / "BENCHMARKS.md"
+NOTES_MARKER = "<!-- notes: kept when run.py rewrites the tables above -->"
 
 # Each interaction kind: the URL query strings it leads to, cycled through the repetitions, and
 # the state it starts from. A map click adds a province; a date range brushes the timeline; an
@@ -81,6 +82,14 @@ def _json_bytes(value: Any) -> int:
 
 
 # ------------------------------------------------------------------------ direct server times
+def _output_index(output: str) -> int:
+    """Position of ``output`` ("id.prop") among the URL->views callback's outputs."""
+    from dash._callback import GLOBAL_CALLBACK_LIST
+
+    spec = next(c for c in GLOBAL_CALLBACK_LIST if "rendered-search.children" in c["output"])
+    return spec["output"].strip(".").split("...").index(output)
+
+
 def server_times(reps: int = 30, warm: int = 2) -> dict[str, dict[str, Any]]:
     """Time the URL->views callback body (``callbacks.views.render``: parse_query, viewmodel,
     Patch) plus its JSON serialisation, per interaction kind, on the dataset this process serves
@@ -106,7 +115,7 @@ def server_times(reps: int = 30, warm: int = 2) -> dict[str, dict[str, Any]]:
             if i >= 0:
                 ms.append(dt)
                 sizes.append(body)
-                rows_bytes.append(_json_bytes(result[len(cv.FIGURES) + 10]))  # table rowData
+                rows_bytes.append(_json_bytes(result[_output_index("table.rowData")]))
         out[kind] = {
             **_stats(ms),
             "bytes": int(statistics.median(sizes)),
@@ -163,6 +172,15 @@ def child_direct(data: str | None, reps: int, naive_reps: int) -> dict[str, Any]
         "peak_rss_mb": round(_rss_mb()),
     }
     res["ours"] = server_times(reps)
+    # Projection for the proposed table change (grid fetches 100-row blocks on demand instead of
+    # 2,000 rows with every interaction): the same callback with the table capped at 100 rows.
+    from layouts import viewmodel
+
+    limit, viewmodel.TABLE_LIMIT = viewmodel.TABLE_LIMIT, 100
+    try:
+        res["ours_block100"] = server_times(max(5, reps // 2))
+    finally:
+        viewmodel.TABLE_LIMIT = limit
     if naive_reps:
         frame = ds.frame.copy()
         frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
@@ -253,6 +271,7 @@ def browser_figures(base: str, clicks: int) -> dict[str, Any]:
     time: from the mousedown (recorded in the page) until the page has rendered the new URL and no
     callback is pending, polled every animation frame. Clicks cycle map region, incentive bar,
     clear."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     from tests.browser.harness import (
@@ -279,24 +298,46 @@ def browser_figures(base: str, clicks: int) -> dict[str, Any]:
                                   a[2] + 1], [0, 0, 0])"""
         )
         page.evaluate(
+            "performance.setResourceTimingBufferSize(10000);"
             "document.addEventListener('mousedown', () => { window.__t0 = performance.now(); },"
             " true)"
         )
         times: list[float] = []
         kinds: list[str] = []
+        missed: list[str] = []
+        net: list[float] = []
         cycle = ("map", "incentive", "clear")
         for i in range(clicks):
             kind = cycle[i % 3]
             prev = page.evaluate("location.search")
+            target = {"map": "#map", "incentive": "#bd-incentive", "clear": "#clear-all"}[kind]
+            page.locator(target).scroll_into_view_if_needed()
             if kind == "map":
                 click_region(page, PROVINCES[(i // 3) % len(PROVINCES)])
-            elif kind == "incentive":
-                click_bar(page, "bd-incentive", (i // 3) % 4)
+            elif kind == "incentive":  # the widest bar: a category with rows, never a no-op
+                widths = page.locator("#bd-incentive .bars .point").evaluate_all(
+                    "els => els.map(e => e.getBoundingClientRect().width)"
+                )
+                click_bar(page, "bd-incentive", int(np.argmax(widths)))
             else:
                 page.locator("#clear-all").click()
-            handle = page.wait_for_function(_DONE_JS, arg=prev, polling="raf", timeout=60000)
+            try:
+                handle = page.wait_for_function(_DONE_JS, arg=prev, polling="raf", timeout=20000)
+            except PlaywrightTimeout:  # the click changed nothing: count it, carry on
+                missed.append(f"{kind} #{i}")
+                continue
             times.append(float(handle.json_value()))
             kinds.append(kind)
+            # when the last callback response of this click arrived, from the mousedown: the rest
+            # of the click's time is the browser applying and drawing the update
+            net.append(
+                page.evaluate(
+                    """() => Math.max(0, ...performance.getEntriesByType('resource')
+                      .filter(e => e.name.includes('_dash-update-component')
+                                   && e.startTime >= window.__t0)
+                      .map(e => e.responseEnd - window.__t0))"""
+                )
+            )
             wait_idle(page, settle_ms=50)
         browser.close()
     return {
@@ -305,6 +346,8 @@ def browser_figures(base: str, clicks: int) -> dict[str, Any]:
         "first_load_requests": int(first[2]),
         "page_ready_s": round(ready_s, 2),
         "click": _stats(times),
+        "missed_clicks": missed,
+        "last_response": _stats(net),
         "click_by_kind": {
             k: _stats([t for t, kk in zip(times, kinds, strict=True) if kk == k]) for k in cycle
         },
@@ -414,13 +457,14 @@ def render_report(res: dict[str, Any]) -> str:
         "",
         "| rows | load s | peak RSS MB | interaction | ours median / p95 ms "
         "| naive median / p95 ms | ratio (median) | ours bytes (of which table rows) "
-        "| naive bytes |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| naive bytes | ours, 100-row table block: median ms / bytes |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for label, d in res["direct"].items():
         for j, kind in enumerate(KINDS):
             o = d["ours"][kind]
             n = d.get("naive", {}).get(kind)
+            b = d.get("ours_block100", {}).get(kind)
             first = (f"{label}", f"{d['load_s']} (+{d['index_s']} index)",
                      str(d["peak_rss_after_mb"])) if j == 0 else ("", "", "")  # fmt: skip
             lines.append(
@@ -434,6 +478,7 @@ def render_report(res: dict[str, Any]) -> str:
                         _ratio(n["median_ms"], o["median_ms"]) if n else "–",
                         f"{_kb(o['bytes'])} ({_kb(o['rowdata_bytes'])})",
                         _kb(n["bytes"]) if n else "–",
+                        f"{b['median_ms']:.1f} / {_kb(b['bytes'])}" if b else "–",
                     ]
                 )
                 + " |"
@@ -446,19 +491,22 @@ def render_report(res: dict[str, Any]) -> str:
         "(map region, incentive bar, clear in turn).",
         "",
         "| rows | version | start s | HTTP median / p95 ms (map click) | response bytes raw / gzip "
-        "(map click) | first load transferred | click→views median / p95 ms (n) |",
-        "|---|---|---|---|---|---|---|",
+        "(map click) | first load transferred | click→views median / p95 ms (n) "
+        "| of which until the last response arrived, median / p95 ms |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for label, a in res["apps"].items():
         for who in ("ours", "naive"):
             h = a[f"{who}_http"]["map click"]
             b = a[f"{who}_browser"]
+            lr = b.get("last_response")
+            lr = f"{lr['median_ms']:.0f} / {lr['p95_ms']:.0f}" if lr else "–"
             lines.append(
                 f"| {label} | {who} | {a.get(f'{who}_start_s', '–')} | "
                 f"{h['median_ms']:.0f} / {h['p95_ms']:.0f} | {_kb(h['bytes'])} / "
                 f"{_kb(h['gzip_bytes'])} | {_kb(b['first_load_transferred_bytes'])} "
                 f"({b['first_load_requests']} requests) | {b['click']['median_ms']:.0f} / "
-                f"{b['click']['p95_ms']:.0f} ({b['click']['n']}) |"
+                f"{b['click']['p95_ms']:.0f} ({b['click']['n']}) | {lr} |"
             )
     if res.get("load"):
         ld = res["load"]
@@ -471,6 +519,13 @@ def render_report(res: dict[str, Any]) -> str:
             f"click, clear): {ld['requests']} requests, **{ld['errors']} errors**, latency median "
             f"{ld['median_ms']:.0f} ms, p95 {ld['p95_ms']:.0f} ms, wall {ld['wall_s']:.1f} s.",
         ]
+    for label, a in res["apps"].items():
+        for who in ("ours", "naive"):
+            missed = a[f"{who}_browser"].get("missed_clicks")
+            if missed:
+                lines.append(f"\n{label}/{who}: clicks that changed nothing in 20 s: {missed}")
+    for failure in res.get("failures", []):
+        lines.append(f"\n**Not measured:** {failure}")
     lines += ["", "## Targets", "", *res.get("target_lines", [])]
     return "\n".join(lines) + "\n"
 
@@ -500,10 +555,18 @@ def target_lines(res: dict[str, Any]) -> list[str]:
         t["click_p95_ms_100k"], lambda v: f"{v:.0f} ms")  # fmt: skip
     b = res["apps"].get("bundled")
     row("first page load transferred", b["ours_browser"]["first_load_transferred_bytes"]
-        if b else None, t["first_load_bytes"], _kb)  # fmt: skip
+        if b else None, t["first_load_bytes"], lambda v: f"{v / 1e6:.2f} MB")  # fmt: skip
     row("app start, bundled data", b["ours_start_s"] if b else None, t["start_s"],
         lambda v: f"{v:.1f} s")  # fmt: skip
     return out
+
+
+def write_report(res: dict[str, Any], out: Path) -> None:
+    """The tables, then any hand-written analysis already below the notes marker."""
+    notes = ""
+    if out.exists() and NOTES_MARKER in (old := out.read_text(encoding="utf-8")):
+        notes = "\n" + old[old.index(NOTES_MARKER) :]
+    out.write_text(render_report(res) + notes, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -517,13 +580,30 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="1k and 10k only, fewer repetitions")
     p.add_argument("--no-load-test", action="store_true")
     p.add_argument("--out", default=str(REPORT))
+    p.add_argument("--reuse-direct", metavar="JSON", help="direct figures of an earlier run")
+    p.add_argument("--render-only", action="store_true", help="rewrite the report from JSON")
+    p.add_argument("--direct-only", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    from tests.bench.synth import write_table
+
+    if args.direct_only:  # re-measure the direct figures into an existing bench/results.json
+        res = json.loads(RESULTS.read_text(encoding="utf-8"))
+        for label in res["direct"]:
+            path = None if label == "bundled" else str(write_table(int(label), args.seed))
+            big = label == "1000000"
+            print(f"[bench] direct {label}", file=sys.stderr, flush=True)
+            res["direct"][label] = run_child(path, 10 if big else args.reps, 3 if big else 10)
+        RESULTS.write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
+        args.render_only = True
+    if args.render_only:  # rewrite the report from bench/results.json
+        res = json.loads(RESULTS.read_text(encoding="utf-8"))
+        res["target_lines"] = target_lines(res)
+        write_report(res, Path(args.out))
+        return 0
     if args.child is not None:
         print(json.dumps(child_direct(args.child or None, args.reps, args.naive_reps)))
         return 0
-
-    from tests.bench.synth import write_table
 
     started = time.perf_counter()
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -544,8 +624,12 @@ def main(argv: list[str] | None = None) -> int:
         "direct": {},
         "apps": {},
     }
+    reuse = json.loads(Path(args.reuse_direct).read_text()) if args.reuse_direct else {}
     for label, path in tables.items():
         if label != "bundled" and int(label) not in sizes:
+            continue
+        if label in reuse:
+            res["direct"][label] = reuse[label]
             continue
         big = label == "1000000"
         print(f"[bench] direct {label}", file=sys.stderr, flush=True)
@@ -554,7 +638,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(res["direct"][label]), file=sys.stderr, flush=True)
     for label in app_sizes:
         print(f"[bench] apps {label}", file=sys.stderr, flush=True)
-        res["apps"][label] = app_figures(tables[label], args.reps, args.clicks)
+        try:
+            res["apps"][label] = app_figures(tables[label], args.reps, args.clicks)
+        except Exception as exc:  # report what was measured, say what failed
+            res.setdefault("failures", []).append(f"apps {label}: {exc!r}"[:500])
+            continue
         print(json.dumps(res["apps"][label]), file=sys.stderr, flush=True)
     if not args.no_load_test:
         from tests.bench.load import run_load
@@ -566,7 +654,7 @@ def main(argv: list[str] | None = None) -> int:
     res["target_lines"] = target_lines(res)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
-    Path(args.out).write_text(render_report(res), encoding="utf-8")
+    write_report(res, Path(args.out))
     print(render_report(res))
     return 0
 
