@@ -89,6 +89,13 @@ class PolicyIndex:
         return rows, cols
 
     @cached_property
+    def newest_first(self) -> np.ndarray:
+        """Every row position, newest first (undated last, ties in table order), sorted once."""
+        positions = np.arange(self.n)
+        key = np.where(self.dated, -self.day, np.iinfo(np.int64).max)
+        return positions[np.lexsort((positions, key))]
+
+    @cached_property
     def unplaced(self) -> np.ndarray:
         return (self.frame["placed"].astype("object") == "unplaced").to_numpy()
 
@@ -407,10 +414,7 @@ def summary(idx: PolicyIndex, state: ViewState) -> dict[str, float | int]:
 def selected_rows(idx: PolicyIndex, state: ViewState, limit: int | None = None) -> pd.DataFrame:
     """The rows behind the current view, newest first (undated last); at most ``limit``."""
     mask = selection(idx, state)
-    positions = np.flatnonzero(mask)
-    newest_first = np.where(idx.dated[positions], -idx.day[positions], np.iinfo(np.int64).max)
-    order = np.lexsort((positions, newest_first))
-    positions = positions[order]
+    positions = idx.newest_first[mask[idx.newest_first]]  # a gather, not a sort per view
     if limit is not None:
         positions = positions[:limit]
     out = idx.frame.iloc[positions]
