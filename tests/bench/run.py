@@ -82,12 +82,14 @@ def _json_bytes(value: Any) -> int:
 
 
 # ------------------------------------------------------------------------ direct server times
-def _output_index(output: str) -> int:
-    """Position of ``output`` ("id.prop") among the URL->views callback's outputs."""
+def _output_index(output: str) -> int | None:
+    """Position of ``output`` ("id.prop") among the URL->views callback's outputs (None: not one
+    of them, e.g. once the grid fetches its rows in blocks by its own callback)."""
     from dash._callback import GLOBAL_CALLBACK_LIST
 
     spec = next(c for c in GLOBAL_CALLBACK_LIST if "rendered-search.children" in c["output"])
-    return spec["output"].strip(".").split("...").index(output)
+    outputs = spec["output"].strip(".").split("...")
+    return outputs.index(output) if output in outputs else None
 
 
 def server_times(reps: int = 30, warm: int = 2) -> dict[str, dict[str, Any]]:
@@ -115,7 +117,8 @@ def server_times(reps: int = 30, warm: int = 2) -> dict[str, dict[str, Any]]:
             if i >= 0:
                 ms.append(dt)
                 sizes.append(body)
-                rows_bytes.append(_json_bytes(result[_output_index("table.rowData")]))
+                at = _output_index("table.rowData")
+                rows_bytes.append(0 if at is None else _json_bytes(result[at]))
         out[kind] = {
             **_stats(ms),
             "bytes": int(statistics.median(sizes)),
