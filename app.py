@@ -24,6 +24,7 @@ def create_app(dataset=None):
     import callbacks.clientside  # noqa: F401  (registers the callbacks)
     import callbacks.exports  # noqa: F401
     import callbacks.state  # noqa: F401
+    import callbacks.table  # noqa: F401
     import callbacks.views  # noqa: F401
     from data.dataset import current, set_current
     from layouts import viewmodel

@@ -7,7 +7,7 @@ Errors become one line under the buttons, never a traceback.
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, clientside_callback, dcc, no_update
+from dash import Input, Output, Patch, State, callback, clientside_callback, dcc, no_update
 
 from data.dataset import current
 from data.state import parse_query
@@ -27,20 +27,20 @@ def _message(exc: Exception, lang: str) -> str:
 @callback(
     *[Output(f, "config") for f in FIGURES],
     Input("url", "search"),
-    *[State(f, "config") for f in FIGURES],
 )
-def camera_names(search: str | None, *configs: dict | None) -> list[dict]:
-    """The camera button saves a PNG at 3x named after what it shows (``policy-map_guangdong…``)."""
+def camera_names(search: str | None) -> list[Patch]:
+    """The camera button saves a PNG at 3x named after what it shows (``policy-map_guangdong…``);
+    only the options change, as a patch of each graph's config."""
     ds, state = current(), parse_query(search)
     out = []
-    for chart, config in zip(FIGURES, configs, strict=True):
-        new = dict(config or {})
-        new["toImageButtonOptions"] = {
+    for chart in FIGURES:
+        patch = Patch()
+        patch["toImageButtonOptions"] = {
             "format": "png",
             "scale": CAMERA_SCALE,
             "filename": report_pack.chart_stem(ds, state, chart),
         }
-        out.append(new)
+        out.append(patch)
     return out
 
 

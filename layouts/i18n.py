@@ -89,10 +89,6 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{policies} · {provinces} · {cities} · stated amounts {amount}",
     ),
     "of_total": ("（共 {total} 项）", " (of {total})"),
-    "table_capped": (
-        "显示最新 {shown} 项，共 {matched} 项；请缩小筛选范围或下载数据",
-        "Showing the newest {shown} of {matched}; narrow the filters or download the data",
-    ),
     "lang_switch": ("English", "中文"),
     "filters_in_words": ("筛选：", "Filters: "),
     "no_filters": ("无筛选（全部政策）", "none (all policies)"),

@@ -217,21 +217,31 @@ def table_card() -> html.Section:
                 ],
                 className="table-head",
             ),
-            html.Div(id="table-note", className="note"),
             dag.AgGrid(
                 id="table",
-                rowData=[],
+                # Infinite row model: the grid asks the server for the block it shows (sorted and
+                # filtered there), so no interaction ever ships the whole selection.
+                rowModelType="infinite",
                 columnDefs=[],
-                defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                defaultColDef={
+                    "sortable": True,
+                    "resizable": True,
+                    "filter": "agTextColumnFilter",
+                    "filterParams": {
+                        "filterOptions": ["contains", "notContains", "equals", "startsWith"],
+                        "maxNumConditions": 2,
+                    },
+                },
                 dashGridOptions={
                     "pagination": True,
                     "paginationPageSize": 25,
-                    "paginationPageSizeSelector": [25, 50, 100, 500],
-                    "tooltipShowDelay": 300,
+                    "paginationPageSizeSelector": [25, 50, 100],
+                    "cacheBlockSize": 25,
+                    "maxBlocksInCache": 20,
+                    "infiniteInitialRowCount": 25,
                     "enableCellTextSelection": True,
-                    "quickFilterText": "",
+                    "tooltipShowDelay": 300,
                 },
-                columnSize=None,
                 style={"height": "560px"},
                 className="ag-theme-quartz",
             ),

@@ -30,7 +30,6 @@ BREAKDOWN_ORDER = {
     "level": tuple(c for c in schema.LEVELS if c != "unknown"),
     "stance": tuple(c for c in schema.STANCES if c != "unknown"),
 }
-TABLE_LIMIT = 2000
 
 
 @dataclass
@@ -113,7 +112,7 @@ def map_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
     other = regions["name_en"] if lang == "zh" else regions["name_zh"]
     values["name"] = names.to_numpy()
     measure = values["measure"].iloc[0] if len(values) else "count"
-    hover = []
+    static, hover = [], []
     for name, alt, count, z, status, top in zip(
         names,
         other,
@@ -123,19 +122,21 @@ def map_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
         values["top_incentives"],
         strict=True,
     ):
-        lines = [f"<b>{name}</b> {alt}"]
+        static.append(f"<b>{name}</b> {alt}")
         if status == "no_record":
-            lines.append(t("no_record", lang))
-        elif status == "zero":
-            lines.append(f"{t('count', lang)}: 0 ({t('filtered_zero', lang)})")
-        else:
-            lines.append(f"{t('count', lang)}: {count}")
-            if measure != "count" and not math.isnan(z):
-                lines.append(f"{t(f'm_{measure}', lang)}: {z:.2f}")
-            if top:
-                labels = "、".join(schema.label(schema.INCENTIVES, c, lang) for c in top)
-                lines.append(f"{t('incentive', lang)}: {labels}")
+            hover.append(t("no_record", lang))
+            continue
+        if status == "zero":
+            hover.append(f"{t('count', lang)}: 0 ({t('filtered_zero', lang)})")
+            continue
+        lines = [f"{t('count', lang)}: {count}"]
+        if measure != "count" and not math.isnan(z):
+            lines.append(f"{t(f'm_{measure}', lang)}: {z:.2f}")
+        if top:
+            labels = "、".join(schema.label(schema.INCENTIVES, c, lang) for c in top)
+            lines.append(f"{t('incentive', lang)}: {labels}")
         hover.append("<br>".join(lines))
+    values["hover_static"] = static
     values["hover"] = hover
     return values
 
@@ -192,7 +193,10 @@ def map_figure(ds: Dataset, state: ViewState, values: pd.DataFrame, *, inline: b
     level = effective_map_level(state)
     measure = values["measure"].iloc[0] if len(values) else "count"
     recorded = values[values["status"] != "no_record"]
-    no_record = values[values["status"] == "no_record"][["adcode", "hover"]]
+    no_record = values[values["status"] == "no_record"][["adcode", "hover_static", "hover"]]
+    no_record = no_record.assign(hover=no_record["hover_static"] + "<br>" + no_record["hover"])[
+        ["adcode", "hover"]
+    ]
     # The inset belongs on national maps (and on Hainan's, whose islands it shows).
     inset = state.drill in (None, "460000")
     fig = china_map.china_map(
@@ -263,7 +267,7 @@ def map_updates(
     out: dict[tuple, object] = {}
     for i in china_map.Z_TRACES:
         out[("data", i, "z")] = z
-        out[("data", i, "text")] = hover
+    out[("data", china_map.Z_TRACES[0], "text")] = hover  # the inset's hover names the place only
     selected = _selected_on_map(ds, state, ds.regions(effective_map_level(state), state.drill))
     sel = china_map.selection_patch(recorded["adcode"], no_record["adcode"], selected)
     for i, props in sel.items():
@@ -353,65 +357,13 @@ def _s(value: object) -> str:
     return str(value)
 
 
-def place_label(ds: Dataset, province: object, city: object, district: object, lang: str) -> str:
-    """The deepest resolved place as a name: the city (or province), then the district."""
-    province, city, district = _s(province), _s(city), _s(district)
-    if not (province or city):
-        return ""
-    label = ds.name_of(city or province, lang)
-    if city and province and city != province and ds.name_of(province, lang) not in label:
-        label = ds.name_of(province, lang) + " " + label if lang == "en" else label
-    if district:
-        label += " " + ds.name_of(district, lang)
-    return label
-
-
-def table_rows(ds: Dataset, state: ViewState) -> tuple[list[dict], int]:
-    rows = query.selected_rows(ds.index, state, limit=TABLE_LIMIT)
-    lang = state.lang
-    out = []
-    for r in rows.itertuples(index=False):
-        place = place_label(ds, r.province_adcode, r.city_adcode, r.district_adcode, lang)
-        if not place:
-            if r.placed == "national":
-                place = schema.label(schema.PLACED, "national", lang)
-            else:  # not resolved: show what the table says
-                place = " ".join(_s(p) for p in (r.province_zh, r.city_zh, r.district_zh) if _s(p))
-        amount = (
-            r.amount_cny
-            if isinstance(r.amount_cny, float) and not math.isnan(r.amount_cny)
-            else None
-        )
-        issuer = (_s(r.issuer_zh) if lang == "zh" else _s(r.issuer_en)) or _s(r.issuer_zh)
-        out.append(
-            {
-                "row": int(r.row),
-                "date": _date_cell(r.date, r.date_precision),
-                "place": place,
-                "level": schema.label(schema.LEVELS, r.level, lang),
-                "title_zh": _s(r.title_zh),
-                "title_en": _s(r.title_en),
-                "issuer": issuer,
-                "type": schema.label(schema.POLICY_TYPES, r.policy_type, lang),
-                "stance": schema.label(schema.STANCES, r.stance, lang),
-                "incentives": "、".join(
-                    schema.label(schema.INCENTIVES, c, lang) for c in (r.incentives or ())
-                ),
-                "amount": amount,
-                "source": _source_cell(r.source),
-                "placed": schema.label(schema.PLACED, r.placed, lang),
-            }
-        )
-    return out, rows.attrs.get("matched", len(out))
-
-
 def table_columns(lang: str) -> list[dict]:
     def col(field_: str, key: str, **kw) -> dict:
         return {"field": field_, "headerName": t(key, lang), **kw}
 
     return [
         # Dates are text at their stated precision (2020, 2020-04, 2020-04-08), which sorts right.
-        col("date", "col_date", width=110, sort="desc", cellDataType="text"),
+        col("date", "col_date", width=110, cellDataType="text"),
         col("place", "col_place", width=150),
         col("level", "col_level", width=100),
         col("title_zh", "col_title_zh", width=280, tooltipField="title_zh"),
@@ -426,6 +378,17 @@ def table_columns(lang: str) -> list[dict]:
             width=130,
             type="rightAligned",
             filter="agNumberColumnFilter",
+            filterParams={
+                "filterOptions": [
+                    "greaterThanOrEqual",
+                    "lessThanOrEqual",
+                    "inRange",
+                    "equals",
+                    "blank",
+                    "notBlank",
+                ],
+                "maxNumConditions": 1,
+            },
             valueFormatter={
                 "function": "params.value == null ? '' : d3.format(',.0f')(params.value)"
             },
@@ -517,13 +480,6 @@ def views(ds: Dataset, state: ViewState, *, full: bool, inline_geojson: bool = F
     undated = tframe.attrs.get("undated", 0)
     out.texts["undated"] = t("undated_note", lang, n=undated) if undated else ""
     out.texts["chips"] = chip_items(ds, state)
-    rows, matched = table_rows(ds, state)
-    out.texts["rows"] = rows
-    out.texts["table_note"] = (
-        t("table_capped", lang, shown=len(rows), matched=f"{matched:,}")
-        if matched > len(rows)
-        else ""
-    )
     return out
 
 

@@ -75,20 +75,12 @@ def test_figures_and_patches_carry_no_geometry_and_no_cdn(ds):
 
 
 def test_map_hover_names_both_languages_and_says_no_record(ds):
-    frame = viewmodel.map_frame(ds, ViewState())
-    gd = frame.set_index("adcode").loc["440000", "hover"]
-    assert "广东省" in gd and "Guangdong" in gd
-    hlj = frame.set_index("adcode").loc["230000", "hover"]
-    assert "无政策记录" in hlj
-
-
-def test_table_rows_show_place_names_dates_at_their_precision_and_sources(ds):
-    rows, matched = viewmodel.table_rows(ds, ViewState(region=("440000",), lang="en"))
-    assert matched == len(rows) == 20
-    assert all(r["place"] for r in rows)
-    assert any(r["date"] == "2021" for r in rows) and any(len(r["date"]) == 10 for r in rows)
-    assert all(r["source"] for r in rows)
-    assert not any(str(v) == "nan" or " nan" in str(v) for r in rows for v in r.values())
+    frame = viewmodel.map_frame(ds, ViewState()).set_index("adcode")
+    gd = frame.loc["440000", "hover_static"] + frame.loc["440000", "hover"]
+    assert "广东省" in gd and "Guangdong" in gd and "政策数: 20" in gd
+    assert "无政策记录" in frame.loc["230000", "hover"]
+    zero = viewmodel.map_frame(ds, ViewState(stance=("restrict",))).set_index("adcode")
+    assert "筛选后为零" in zero.loc["440000", "hover"]
 
 
 def test_national_rows_are_counted_beside_the_map(ds):

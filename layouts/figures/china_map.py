@@ -184,6 +184,8 @@ def china_map(
     sel = {str(a) for a in selected}
 
     codes = vals["adcode"].tolist()
+    # ``hover_static`` (names, sent once) + ``hover`` (what filters change, sent on each update)
+    static = vals["hover_static"].astype(str).tolist() if "hover_static" in vals else None
     if "hover" in vals:
         hover = vals["hover"].astype(str).tolist()
     else:
@@ -209,8 +211,15 @@ def china_map(
                 locations=codes,
                 z=vals["z"].tolist(),
                 coloraxis="coloraxis",
-                text=hover,
-                hovertemplate="%{text}<extra></extra>",
+                text=hover if static is None or suffix == "main" else None,
+                customdata=static,
+                hovertemplate=(
+                    "%{text}<extra></extra>"
+                    if static is None
+                    else "%{customdata}<br>%{text}<extra></extra>"
+                    if suffix == "main"
+                    else "%{customdata}<extra></extra>"  # the inset locates; the main map tells
+                ),
                 marker={"line": {"color": BORDER, "width": line_width}},
                 selectedpoints=_selectedpoints(codes, sel),
                 unselected={"marker": {"opacity": DIM_OPACITY}},
