@@ -52,8 +52,10 @@ def _mapped(codes: pd.Series, fn: Callable[[object], str]) -> pd.Series:
 def display_frame(frame: pd.DataFrame, lang: str, name_of: NameOf) -> pd.DataFrame:
     """The grid's columns for ``frame``'s rows, plus sort keys ``_day`` and ``_amount``."""
 
+    sep = "\x1f"
+
     def place(key: object) -> str:
-        p, c, d, fallback = key
+        p, c, d, fallback = str(key).split(sep)
         if not (p or c):
             return fallback
         label = name_of(c or p, lang)
@@ -71,27 +73,19 @@ def display_frame(frame: pd.DataFrame, lang: str, name_of: NameOf) -> pd.DataFra
         + _text(frame["district_zh"])
     ).str.strip()
     national = schema.label(schema.PLACED, "national", lang)
-    fallback = written.where(placed != "national", national)
-    keys = pd.Series(
-        list(
-            zip(
-                codes["province_adcode"],
-                codes["city_adcode"],
-                codes["district_adcode"],
-                fallback,
-                strict=True,
-            )
-        ),
-        index=frame.index,
-    )
+    fallback = written.where(placed != "national", national).str.replace(sep, " ", regex=False)
+    keys = (
+        codes["province_adcode"] + sep + codes["city_adcode"] + sep + codes["district_adcode"]
+    ) + (sep + fallback)
     dates = pd.to_datetime(frame["date"], errors="coerce")
     precision = _text(frame["date_precision"])
     fmt = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
-    date_key = pd.Series(list(zip(dates, precision, strict=True)), index=frame.index)
+    iso = _text(pd.Series(dates.dt.strftime("%Y-%m-%d"), index=frame.index))
+    date_key = iso + sep + precision
 
     def date_text(key: object) -> str:
-        d, p = key
-        return "" if pd.isna(d) else pd.Timestamp(d).strftime(fmt.get(p, "%Y-%m-%d"))
+        day, p = str(key).split(sep)
+        return "" if not day else pd.Timestamp(day).strftime(fmt.get(p, "%Y-%m-%d"))
 
     issuer_own = _text(frame["issuer_zh"] if lang == "zh" else frame["issuer_en"])
     out = pd.DataFrame(
@@ -211,12 +205,55 @@ def quick_mask(view: pd.DataFrame, text: str) -> pd.Series:
 
 
 # ------------------------------------------------------------------------------- blocks
-@lru_cache(maxsize=16)
+NUMERIC_SORTS = {"date", "amount"}
+
+
+def _needs_text(sort_model: list | None, filter_model: dict | None, quick: str) -> bool:
+    """Whether display strings are needed for every matched row (a text sort, filter or search);
+    otherwise only the rows on screen are formatted."""
+    if quick.strip() or any(isinstance(m, dict) for m in (filter_model or {}).values()):
+        return True
+    return any(s.get("colId") not in NUMERIC_SORTS for s in (sort_model or []) if s.get("colId"))
+
+
+@lru_cache(maxsize=8)
 def _view(idx: PolicyIndex, query_string: str, lang: str, name_of: NameOf) -> pd.DataFrame:
-    """The display rows of one view, newest first (undated last); cached per view."""
-    state = parse_query(query_string)
-    rows = query.selected_rows(idx, state)
-    return display_frame(rows, lang, name_of).reset_index(drop=True)
+    """Display strings of every row of one view, newest first; built only for a text sort,
+    filter or search, and cached per view so paging through the result is a slice."""
+    positions = _positions(idx, parse_query(query_string))
+    return display_frame(idx.frame.iloc[positions], lang, name_of).reset_index(drop=True)
+
+
+def _positions(idx: PolicyIndex, state: ViewState) -> np.ndarray:
+    """Row positions of the view, newest first (undated last)."""
+    mask = query.selection(idx, state)
+    return idx.newest_first[mask[idx.newest_first]]
+
+
+def _numeric_order(idx: PolicyIndex, positions: np.ndarray, sort_model: list | None) -> np.ndarray:
+    """``positions`` reordered by date and/or amount (blanks last), stable over the default."""
+    for sort in reversed(sort_model or []):
+        col, desc = sort.get("colId"), sort.get("sort") == "desc"
+        if col == "date":
+            keys = np.where(idx.dated[positions], idx.day[positions], np.nan).astype(float)
+        elif col == "amount":
+            keys = idx.amount[positions]
+        else:
+            continue
+        blank = np.isnan(keys)
+        filled = np.where(blank, 0.0, -keys if desc else keys)
+        positions = positions[np.lexsort((filled, blank))]
+    return positions
+
+
+def _records(shown: pd.DataFrame) -> list[dict]:
+    records = []
+    for rec in shown[["row", *COLUMNS]].to_dict("records"):
+        amount = rec["amount"]
+        rec["amount"] = None if amount is None or math.isnan(amount) else float(amount)
+        rec["row"] = int(rec["row"])
+        records.append(rec)
+    return records
 
 
 def block(
@@ -231,6 +268,11 @@ def block(
 ) -> tuple[list[dict], int]:
     """Rows ``start``..``end`` of the table for ``state`` and the grid's sort, filters and quick
     search; and how many rows match in all (the grid's ``rowCount``)."""
+    start, end = max(0, int(start)), max(0, int(end))
+    if not _needs_text(sort_model, filter_model, quick):
+        positions = _numeric_order(idx, _positions(idx, state), sort_model)
+        page = idx.frame.iloc[positions[start:end]]
+        return _records(display_frame(page, state.lang, name_of)), len(positions)
     view = _view(idx, encode_query(state), state.lang, name_of)
     mask = pd.Series(True, index=view.index)
     for field, model in (filter_model or {}).items():
@@ -243,26 +285,17 @@ def block(
         col, desc = sort.get("colId"), sort.get("sort") == "desc"
         if col not in COLUMNS:
             continue
-        by = "_day" if col == "date" else col
-        if by == "_day":
+        if col == "date":
             keys = shown["_day"].where(shown["_day"] != np.iinfo(np.int64).min, np.nan)
             order = keys.sort_values(ascending=not desc, na_position="last", kind="stable").index
         else:
             order = (
-                shown[by]
+                shown[col]
                 .sort_values(ascending=not desc, na_position="last", kind="stable", key=_sort_key)
                 .index
             )
         shown = shown.loc[order]
-    start, end = max(0, int(start)), max(0, int(end))
-    page = shown.iloc[start:end]
-    records = []
-    for rec in page[["row", *COLUMNS]].to_dict("records"):
-        amount = rec["amount"]
-        rec["amount"] = None if amount is None or math.isnan(amount) else float(amount)
-        rec["row"] = int(rec["row"])
-        records.append(rec)
-    return records, len(shown)
+    return _records(shown.iloc[start:end]), len(shown)
 
 
 def _sort_key(values: pd.Series) -> pd.Series:
