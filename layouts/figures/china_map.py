@@ -34,6 +34,8 @@ from typing import Any, Literal
 import pandas as pd
 import plotly.graph_objects as go
 
+from layouts.figures import style
+
 Z_TRACES: tuple[int, int] = (0, 1)
 NODATA_TRACES: tuple[int, int] = (2, 3)
 DASHLINE_TRACE = 4
@@ -44,19 +46,11 @@ INSET_LABEL_TRACE = 8
 N_TRACES = 9
 INSET_LABEL_AT = (106.0, 3.4)  # lon, lat: open sea in the inset's lower-left corner
 
-FONT_FAMILY = (
-    "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
-)
-# Sequential scale; its lightest step means "filtered to zero", distinct from NO_RECORD grey.
-SEQUENTIAL: list[list[Any]] = [
-    [0.0, "#f7fbea"],
-    [0.15, "#cfe8c6"],
-    [0.35, "#8fcdb9"],
-    [0.6, "#41a6b8"],
-    [0.8, "#1c6e8c"],
-    [1.0, "#0b3c5d"],
-]
-NO_RECORD = "#d5d8dc"
+# One palette for every chart (``style``): the scale's lightest step means "filtered to zero",
+# distinct from the NO_RECORD grey.
+FONT_FAMILY = style.FONT_FAMILY
+SEQUENTIAL = style.SEQUENTIAL
+NO_RECORD = style.NO_RECORD
 BORDER = "#ffffff"
 SELECTED_BORDER = "#111111"
 LAND = "#f3f3f1"  # neighbouring land: lighter than the "no recorded policy" grey
