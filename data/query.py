@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from data.state import DIMENSIONS, ViewState
+from geodata import gazetteer
 
 FREQ_CODES = {"year": "Y", "quarter": "Q", "month": "M"}
 
@@ -77,6 +78,12 @@ class PolicyIndex:
         ]
         # Column by column (vectorised); the same text as joining each row's cells with spaces.
         parts = [self.frame[c].astype("object").fillna("").astype(str) for c in cols]
+        # English place names too, so "Guangdong" finds what the English interface shows
+        for c in ("province_adcode", "city_adcode", "district_adcode"):
+            if c in self.frame:
+                codes = self.frame[c].astype("object")
+                names = {a: gazetteer.name_of(a, "en") or "" for a in pd.unique(codes.dropna())}
+                parts.append(codes.map(names).fillna("").astype(str))
         text = parts[0]
         for part in parts[1:]:
             text = text + " " + part
@@ -294,8 +301,9 @@ def region_counts(
     out["selected"] = out["adcode"].isin(state.region)
     inc_rows = take(inc)
     names = idx.incentive_values
+    informative = np.array([v != "none-stated" for v in names], dtype=bool)
     out["top_incentives"] = [
-        tuple(names[j] for j in np.argsort(-row, kind="stable")[:3] if row[j] > 0)
+        tuple(names[j] for j in np.argsort(-row, kind="stable") if row[j] and informative[j])[:3]
         for row in inc_rows
     ]
     return out
@@ -310,7 +318,10 @@ def unmapped_counts(idx: PolicyIndex, state: ViewState, map_level: str) -> dict[
         "unplaced": int((mask & idx.unplaced).sum()),
     }
     if map_level == "city":
-        out["province_only"] = int((mask & (idx.city < 0) & (idx.province >= 0)).sum())
+        in_view = idx.province >= 0
+        if state.drill:  # only the drilled province's own rows are missing from its city map
+            in_view = _in(idx.province, idx.province_values, [state.drill])
+        out["province_only"] = int((mask & (idx.city < 0) & in_view).sum())
     return out
 
 

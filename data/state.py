@@ -19,9 +19,11 @@ language, pilot layer and the pilot fields it shows.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -35,6 +37,9 @@ LANGS = ("zh", "en")
 
 _ADCODE = re.compile(r"^\d{6}$")
 _TOKEN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
+# Category values: the vocabulary's codes, or a label a user's table used as written (no commas:
+# they separate values in the URL).
+_VALUE = re.compile(r"^[^,\x00-\x1f\x7f]{1,60}$")
 _MAX_TEXT = 200
 
 
@@ -119,16 +124,31 @@ def _split(values: list[str]) -> list[str]:
     return out
 
 
-def _iso(value: str) -> str | None:
-    """Accept YYYY, YYYY-MM or YYYY-MM-DD; return an ISO date or None if unreadable."""
+def _iso(value: str, end: bool = False) -> str | None:
+    """Accept YYYY, YYYY-MM or YYYY-MM-DD; return an ISO date or None if unreadable. With
+    ``end``, a year or month means its last day (``to=2021`` includes all of 2021)."""
     m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value.strip())
     if not m:
         return None
-    y, mo, d = int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1)
+    y = int(m.group(1))
+    mo = int(m.group(2) or (12 if end else 1))
+    if m.group(3):
+        d = int(m.group(3))
+    elif end:
+        d = calendar.monthrange(y, mo)[1] if 1 <= mo <= 12 else 0
+    else:
+        d = 1
     try:
         return date(y, mo, d).isoformat()
     except ValueError:
         return None
+
+
+@cache
+def _province_adcodes() -> frozenset[str]:
+    from geodata.gazetteer import provinces  # the 34 provincial-level units
+
+    return frozenset(provinces()["adcode"])
 
 
 def parse_query(search: str | None) -> ViewState:
@@ -151,16 +171,18 @@ def parse_query(search: str | None) -> ViewState:
 
     kw["region"] = pick("region", None, _ADCODE)
     for name in ("level", "type", "incentive", "stance"):
-        kw[name] = pick(name, None, _TOKEN)
+        kw[name] = pick(name, None, _VALUE)
     for key, attr in (("from", "date_from"), ("to", "date_to")):
         raw = (qs.get(key) or [None])[0]
         if raw:
-            iso = _iso(raw)
+            iso = _iso(raw, end=key == "to")
             if iso is None:
                 notes.append(f"ignored {key}={raw[:40]!r}: not a date")
             kw[attr] = iso
     if kw.get("date_from") and kw.get("date_to") and kw["date_from"] > kw["date_to"]:
-        kw["date_from"], kw["date_to"] = kw["date_to"], kw["date_from"]
+        # written the wrong way round: from the start of the earlier to the end of the later
+        early, late = (qs.get("to") or [""])[0], (qs.get("from") or [""])[0]
+        kw["date_from"], kw["date_to"] = _iso(early), _iso(late, end=True)
     text = (qs.get("q") or [""])[0]
     kw["text"] = "".join(ch for ch in text if ch.isprintable())[:_MAX_TEXT].strip()
     kw["work_reports"] = (qs.get("wr") or ["1"])[0] != "0"
@@ -187,7 +209,7 @@ def parse_query(search: str | None) -> ViewState:
     kw["pilot_field"] = pick("pf", None, _TOKEN)
     drill = (qs.get("drill") or [None])[0]
     if drill is not None:
-        if _ADCODE.match(drill) and drill.endswith("0000"):
+        if drill in _province_adcodes():
             kw["drill"] = drill
         else:
             notes.append(f"ignored drill={drill[:40]!r}")

@@ -104,6 +104,7 @@ def test_no_recorded_policy_is_distinct_from_filtered_to_zero(idx):
 def test_top_incentives_skip_none_stated_and_follow_counts(idx):
     out = query.region_counts(idx, ViewState(), PROVINCES).set_index("adcode")
     assert out.loc["440000", "top_incentives"] == ("subsidy", "cash-reward")
+    assert "none-stated" not in out.loc["150000", "top_incentives"]
 
 
 def test_city_level_rolls_districts_up_and_counts_province_only_rows_beside(idx):
@@ -155,7 +156,8 @@ def test_breakdown_keeps_every_category_in_order_and_unknown_labels_after(idx):
 def test_filters_combine_across_dimensions(idx):
     state = ViewState(region=("440000",), incentive=("subsidy",), date_from="2021-01-01")
     assert query.summary(idx, state)["policies"] == 1
-    assert query.summary(idx, ViewState(text="shenzhen"))["policies"] == 1
+    # the title, and the district row whose city is Shenzhen (English place names are searched)
+    assert query.summary(idx, ViewState(text="shenzhen"))["policies"] == 2
     assert query.summary(idx, ViewState(work_reports=False))["policies"] == 7
     assert query.summary(idx, ViewState(level=("city", "district")))["policies"] == 2
 
@@ -206,3 +208,9 @@ def test_bundled_counts_match_the_data_readme(bundled):
     assert levels.to_dict() == {"city": 33, "district": 25, "national": 35, "provincial": 88}
     assert query.summary(bundled.index, ViewState(stance=("restrict",)))["policies"] == 17
     assert query.summary(bundled.index, ViewState(work_reports=False))["policies"] == 181 - 34
+
+
+def test_drilled_city_map_counts_only_its_provinces_province_level_rows(idx):
+    drilled = query.unmapped_counts(idx, ViewState(drill="440000"), "city")
+    assert drilled["province_only"] == 1  # Guangdong's own provincial plan, not Beijing's or IM's
+    assert query.unmapped_counts(idx, ViewState(), "city")["province_only"] == 3

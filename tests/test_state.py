@@ -45,7 +45,18 @@ def test_a_link_with_typos_still_opens_and_says_what_was_ignored():
 
 def test_reversed_dates_are_put_in_order_and_partial_dates_accepted():
     state = parse_query("?from=2021&to=2019-06")
-    assert (state.date_from, state.date_to) == ("2019-06-01", "2021-01-01")
+    assert (state.date_from, state.date_to) == ("2019-06-01", "2021-12-31")
+    # a year or month as the end of a range means its last day
+    assert parse_query("?from=2019&to=2021").date_to == "2021-12-31"
+    assert parse_query("?to=2020-02").date_to == "2020-02-29"
+
+
+def test_drill_must_be_a_province_and_labels_as_written_are_kept():
+    assert parse_query("?drill=990000").drill is None
+    assert parse_query("?drill=440000").drill == "440000"
+    state = parse_query("?incentive=%E5%85%B6%E5%AE%83%E8%A1%A5%E8%B4%B4,subsidy")
+    assert state.incentive == ("subsidy", "其它补贴")
+    assert parse_query(encode_query(state)) == state
 
 
 def test_hostile_search_text_is_bounded_and_printable():
