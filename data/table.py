@@ -175,8 +175,11 @@ def column_mask(view: pd.DataFrame, field: str, model: dict) -> pd.Series:
     AND/OR pair of conditions)."""
     if field not in view.columns or field.startswith("_"):
         return pd.Series(True, index=view.index)
-    condition = _number_condition if model.get("filterType") == "number" else _text_condition
     values = view[field]
+    numeric = values.dtype.kind in "fiu"
+    if numeric != (model.get("filterType") == "number"):
+        return pd.Series(True, index=view.index)  # a filter of the wrong kind for this column
+    condition = _number_condition if numeric else _text_condition
     if "conditions" in model:
         masks = [condition(values, c) for c in model["conditions"]]
         if not masks:
@@ -268,7 +271,11 @@ def block(
 ) -> tuple[list[dict], int]:
     """Rows ``start``..``end`` of the table for ``state`` and the grid's sort, filters and quick
     search; and how many rows match in all (the grid's ``rowCount``)."""
-    start, end = max(0, int(start)), max(0, int(end))
+    start, end = max(0, int(start or 0)), max(0, int(end if end is not None else 100))
+    sort_model = (
+        [x for x in sort_model if isinstance(x, dict)] if isinstance(sort_model, list) else []
+    )
+    filter_model = filter_model if isinstance(filter_model, dict) else {}
     if not _needs_text(sort_model, filter_model, quick):
         positions = _numeric_order(idx, _positions(idx, state), sort_model)
         page = idx.frame.iloc[positions[start:end]]

@@ -32,7 +32,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cities": ("市级", "Cities"),
     "measure": ("指标", "Measure"),
     "m_count": ("政策数", "Policy count"),
-    "m_share": ("占比 (%)", "Share of total (%)"),
+    "m_share": ("占地图所示政策的比例 (%)", "Share of the policies on the map (%)"),
     "m_per_pop": ("每千万常住人口政策数", "Policies per 10 million residents"),
     "m_per_gdp": ("每千亿元GDP政策数", "Policies per 100 billion yuan of GDP"),
     "gdp_year": ("GDP 年份", "GDP year"),

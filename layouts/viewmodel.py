@@ -61,11 +61,14 @@ def effective_map_level(state: ViewState) -> str:
 
 
 def _amount(value: float, lang: str) -> str:
+    """A stated total in the unit people read it in (亿元 / 万元 / 元; million yuan / yuan)."""
     if not value:
         return "—"
     if lang == "zh":
-        return f"{value / 1e8:,.2f} 亿元" if value >= 1e8 else f"{value / 1e4:,.0f} 万元"
-    return f"{value / 1e6:,.1f} million yuan"
+        if value >= 1e8:
+            return f"{value / 1e8:,.2f} 亿元"
+        return f"{value / 1e4:,.0f} 万元" if value >= 1e4 else f"{value:,.0f} 元"
+    return f"{value / 1e6:,.1f} million yuan" if value >= 1e6 else f"{value:,.0f} yuan"
 
 
 def _count(n: int, one: str, many: str, lang: str) -> str:
@@ -133,7 +136,8 @@ def map_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
         if measure != "count" and not math.isnan(z):
             lines.append(f"{t(f'm_{measure}', lang)}: {z:.2f}")
         if top:
-            labels = "、".join(schema.label(schema.INCENTIVES, c, lang) for c in top)
+            sep = "、" if lang == "zh" else ", "
+            labels = captions.plain(sep.join(schema.label(schema.INCENTIVES, c, lang) for c in top))
             lines.append(f"{t('incentive', lang)}: {labels}")
         hover.append("<br>".join(lines))
     values["hover_static"] = static

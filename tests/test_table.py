@@ -86,3 +86,14 @@ def test_out_of_range_and_unknown_columns_are_harmless(ds):
         end=3,
     )
     assert len(rows) == 3
+
+
+def test_malformed_grid_requests_are_ignored_not_errors(ds):
+    rows, count = block(ds, start=None, end=None, sort_model={"colId": "date"}, filter_model=[])
+    assert count == 181 and len(rows) == 100
+    odd = {
+        "amount": {"filterType": "text", "type": "contains", "filter": "1"},
+        "title_en": {"filterType": "number", "type": "equals", "filter": 3},
+    }
+    rows, count = block(ds, filter_model=odd, start=0, end=5)
+    assert count == 181

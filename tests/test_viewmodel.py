@@ -120,3 +120,18 @@ def test_pilot_field_filter_limits_markers_and_pilot_table(ds):
     )
     everything = viewmodel.views(ds, ViewState(pilots=True), full=True).figures["map"]
     assert len(next(t for t in everything.data if t.uid == "pilots").lon) > len(pilots.lon)
+
+
+def test_user_text_reaches_figures_as_text_not_markup(ds):
+    state = ViewState(text='<a href="https://evil.example">click</a>', lang="en")
+    v = viewmodel.views(ds, state, full=True)
+    for fig in v.figures.values():
+        sub = fig.layout.title.subtitle.text
+        assert "<a " not in sub and "&lt;a href" in sub
+
+
+def test_amounts_read_in_their_unit():
+    assert viewmodel._amount(5000, "zh") == "5,000 元"
+    assert viewmodel._amount(5000, "en") == "5,000 yuan"
+    assert viewmodel._amount(17_500_000, "zh") == "1,750 万元"
+    assert viewmodel._amount(2.5e8, "en") == "250.0 million yuan"

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from data import schema
-from layouts.figures import style
+from layouts.figures import captions, style
 
 VOCABS = {
     "incentive": schema.INCENTIVES,
@@ -27,7 +27,7 @@ def breakdown_figure(
 ) -> go.Figure:
     """``frame`` from ``data.query.breakdown``: code, count, selected. Bars top-down in vocab order;
     ``customdata`` holds the code a click toggles."""
-    labels = [schema.label(VOCABS[dimension], c, lang) for c in frame["code"]]
+    labels = [captions.plain(schema.label(VOCABS[dimension], c, lang)) for c in frame["code"]]
     fig = go.Figure(
         go.Bar(
             x=frame["count"],

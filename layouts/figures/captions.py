@@ -6,6 +6,7 @@ carries its title, the active filters and the data source in the image (see ``st
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 
@@ -16,11 +17,18 @@ from layouts.i18n import t
 NameOf = Callable[[str, str], str]
 
 
+def plain(text: str) -> str:
+    """Text made safe for plotly's HTML-like labels (titles, hover, axis ticks): a user's search
+    words or a label kept as written from their table must show as typed, never as markup."""
+    return html.escape(str(text), quote=False)
+
+
 def describe_filters(state: ViewState, lang: str, name_of: NameOf) -> str:
-    """The active filters as one line of words, e.g. ``广东省 · 2019-01-01 至 2021-12-31``."""
+    """The active filters as one line of words, e.g. ``广东省 · 2019-01-01 至 2021-12-31``; safe to
+    put into a figure (user text escaped)."""
     parts: list[str] = []
     if state.region:
-        parts.append("、".join(name_of(a, lang) for a in state.region))
+        parts.append(("、" if lang == "zh" else ", ").join(name_of(a, lang) for a in state.region))
     if state.date_from and state.date_to:
         parts.append(t("date_from_to", lang, a=state.date_from, b=state.date_to))
     elif state.date_from:
@@ -42,7 +50,7 @@ def describe_filters(state: ViewState, lang: str, name_of: NameOf) -> str:
     if not state.work_reports:
         parts.append(t("wr_excluded", lang))
     body = " · ".join(parts) if parts else t("no_filters", lang)
-    return t("filters_in_words", lang) + body
+    return plain(t("filters_in_words", lang) + body)
 
 
 def source_line(lang: str, rows: int, data_date: str, short: bool = False) -> str:
