@@ -199,8 +199,9 @@ def _dimension_mask(idx: PolicyIndex, state: ViewState, dimension: str) -> np.nd
     if dimension == "region":
         provinces = [a for a in state.region if a.endswith("0000")]
         cities = [a for a in state.region if not a.endswith("0000")]
-        if state.drill and not cities:  # drilled into a province: it is the region
-            provinces.append(state.drill)
+        if state.drill:  # drilled into a province: it is the region, or its chosen cities are
+            cities = [c for c in cities if c[:2] == state.drill[:2]]
+            provinces = [] if cities else [state.drill]
         mask = _in(idx.province, idx.province_values, provinces)
         if cities:
             mask |= _in(idx.city, idx.city_values, cities)
@@ -281,7 +282,7 @@ def region_counts(
     ever = take(counts_all)
     out["status"] = np.where(ever == 0, "no_record", np.where(out["count"] == 0, "zero", "value"))
     total = int(out["count"].sum())
-    measure = state.measure if level == "province" else state.measure
+    measure = state.measure
     if measure in ("per_pop", "per_gdp") and (level != "province" or reference is None):
         measure = "count"
     if measure == "count":

@@ -6,10 +6,10 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from data import schema
+from layouts import viewmodel
 from layouts.export_menu import export_menu, presentation_toggle
 from layouts.i18n import t
 
-BREAKDOWN_DIMS = ("incentive", "type", "level", "stance")
 GRAPH_CONFIG = {
     "displaylogo": False,
     "showSendToCloud": False,
@@ -197,7 +197,10 @@ def timeline_card(topojson_url: str) -> html.Div:
 
 def breakdown_cards(topojson_url: str) -> html.Div:
     return html.Div(
-        [html.Section(graph(f"bd-{d}", topojson_url), className="card") for d in BREAKDOWN_DIMS],
+        [
+            html.Section(graph(f"bd-{d}", topojson_url), className="card")
+            for d in viewmodel.BREAKDOWN_DIMS
+        ],
         className="breakdowns",
     )
 

@@ -342,18 +342,6 @@ def chip_items(ds: Dataset, state: ViewState) -> list[tuple[str, str, str]]:
     return items
 
 
-def _source_cell(src: object) -> str:
-    """The source as written; the grid's ``SourceLink`` renderer links web addresses."""
-    return _s(src)
-
-
-def _date_cell(date: object, precision: object) -> str:
-    if date is None or pd.isna(date):
-        return ""
-    fmt = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}.get(str(precision), "%Y-%m-%d")
-    return pd.Timestamp(date).strftime(fmt)
-
-
 def _s(value: object) -> str:
     """Text of a cell; "" for a missing value (None, NaN, pd.NA)."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
@@ -425,7 +413,7 @@ def pilot_rows(ds: Dataset, state: ViewState) -> list[dict]:
                     for x in (r.get("province_zh"), r.get("city_zh"), r.get("district_zh"))
                     if _s(x)
                 ),
-                "source": _source_cell(r.get("source")),
+                "source": _s(r.get("source")),
             }
         )
     return out

@@ -214,3 +214,8 @@ def test_drilled_city_map_counts_only_its_provinces_province_level_rows(idx):
     drilled = query.unmapped_counts(idx, ViewState(drill="440000"), "city")
     assert drilled["province_only"] == 1  # Guangdong's own provincial plan, not Beijing's or IM's
     assert query.unmapped_counts(idx, ViewState(), "city")["province_only"] == 3
+
+
+def test_a_city_outside_the_drilled_province_is_ignored(idx):
+    # ?drill=110000&region=440300: the map shows Beijing, so the other views do too
+    assert query.summary(idx, ViewState(drill="110000", region=("440300",)))["policies"] == 1
