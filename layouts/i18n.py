@@ -67,6 +67,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_source": ("来源", "Source"),
     "col_status": ("定位", "Placed"),
     "no_record": ("无政策记录", "No recorded policy"),
+    "no_reference": (
+        "无人口或 GDP 数据，无法按此指标着色",
+        "no population or GDP figure for this measure",
+    ),
     "filtered_zero": ("筛选后为零", "None under current filters"),
     "national_beside": ("全国性政策（无地区）：{n} 项", "National policies (no region): {n}"),
     "unplaced_beside": ("未能定位：{n} 项", "Not placed on the map: {n}"),

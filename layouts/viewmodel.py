@@ -129,6 +129,9 @@ def map_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
         if status == "no_record":
             hover.append(t("no_record", lang))
             continue
+        if measure in ("per_pop", "per_gdp") and math.isnan(z):
+            hover.append(f"{t('count', lang)}: {count} · {t('no_reference', lang)}")
+            continue
         if status == "zero":
             hover.append(f"{t('count', lang)}: 0 ({t('filtered_zero', lang)})")
             continue
@@ -141,6 +144,11 @@ def map_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
             lines.append(f"{t('incentive', lang)}: {labels}")
         hover.append("<br>".join(lines))
     values["hover_static"] = static
+    # Regions with rows but no population / GDP figure cannot be coloured by that measure: they
+    # join the grey "nothing to show" layer (their hover says why) rather than look like zero.
+    if measure in ("per_pop", "per_gdp"):
+        no_figure = values["z"].isna() & (values["status"] != "no_record")
+        values.loc[no_figure, "status"] = "no_reference"
     values["hover"] = hover
     return values
 
@@ -150,6 +158,9 @@ def map_title(ds: Dataset, state: ViewState) -> str:
     if state.drill:
         base += " · " + ds.name_of(state.drill, state.lang)
     return base
+
+
+GREY = ("no_record", "no_reference")  # map states drawn in the neutral grey, outside the scale
 
 
 def _selected_on_map(ds: Dataset, state: ViewState, regions: pd.DataFrame) -> list[str]:
@@ -196,8 +207,9 @@ def map_figure(ds: Dataset, state: ViewState, values: pd.DataFrame, *, inline: b
     national pilot layer on top when asked for (trace ``PILOT_TRACE``)."""
     level = effective_map_level(state)
     measure = values["measure"].iloc[0] if len(values) else "count"
-    recorded = values[values["status"] != "no_record"]
-    no_record = values[values["status"] == "no_record"][["adcode", "hover_static", "hover"]]
+    grey = values["status"].isin(GREY)
+    recorded = values[~grey]
+    no_record = values[grey][["adcode", "hover_static", "hover"]]
     no_record = no_record.assign(hover=no_record["hover_static"] + "<br>" + no_record["hover"])[
         ["adcode", "hover"]
     ]
@@ -264,8 +276,9 @@ def map_updates(
     ds: Dataset, state: ViewState, values: pd.DataFrame, sub: str
 ) -> dict[tuple, object]:
     """What a filter change alters on the map: values, hover texts, selection outline, scale top."""
-    recorded = values[values["status"] != "no_record"]
-    no_record = values[values["status"] == "no_record"]
+    grey = values["status"].isin(GREY)
+    recorded = values[~grey]
+    no_record = values[grey]
     z = recorded["z"].fillna(0.0).round(4).tolist()
     hover = recorded["hover"].tolist()
     out: dict[tuple, object] = {}

@@ -135,3 +135,18 @@ def test_amounts_read_in_their_unit():
     assert viewmodel._amount(5000, "en") == "5,000 yuan"
     assert viewmodel._amount(17_500_000, "zh") == "1,750 万元"
     assert viewmodel._amount(2.5e8, "en") == "250.0 million yuan"
+
+
+def test_a_region_without_a_reference_figure_is_grey_not_zero(ds):
+    from data.dataset import Dataset
+
+    frame = ds.frame.copy()
+    hk = frame.index[frame["province_adcode"] == "440000"][:2]
+    frame.loc[hk, "province_adcode"] = "810000"  # rows "in Hong Kong": no GDP figure exists
+    other = Dataset(frame=frame, pilots=ds.pilots, label="t", as_of="2026-01-01")
+    values = viewmodel.map_frame(other, ViewState(measure="per_gdp", lang="en")).set_index("adcode")
+    assert values.loc["810000", "status"] == "no_reference"
+    assert "no population or GDP figure" in values.loc["810000", "hover"]
+    fig = viewmodel.views(other, ViewState(measure="per_gdp"), full=True).figures["map"]
+    grey = next(t for t in fig.data if t.uid == "nodata-main")
+    assert "810000" in grey.locations
