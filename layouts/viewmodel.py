@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -178,30 +177,6 @@ def _selected_on_map(ds: Dataset, state: ViewState, regions: pd.DataFrame) -> li
     return [a for a in regions["adcode"] if a in chosen]
 
 
-@cache
-def _focus_ranges(province: str) -> tuple[list[float], list[float]]:
-    """Lon/lat ranges framing one province's cities (drill-down), with a margin."""
-    bounds = [math.inf, math.inf, -math.inf, -math.inf]
-    for f in geo_assets.load_geojson("city")["features"]:
-        if f["properties"].get("province_adcode") != province:
-            continue
-        stack = [f["geometry"]["coordinates"]]
-        while stack:
-            item = stack.pop()
-            if item and isinstance(item[0], int | float):
-                bounds = [
-                    min(bounds[0], item[0]),
-                    min(bounds[1], item[1]),
-                    max(bounds[2], item[0]),
-                    max(bounds[3], item[1]),
-                ]
-            else:
-                stack.extend(item)
-    pad_x = max(0.3, (bounds[2] - bounds[0]) * 0.06)
-    pad_y = max(0.3, (bounds[3] - bounds[1]) * 0.06)
-    return [bounds[0] - pad_x, bounds[2] + pad_x], [bounds[1] - pad_y, bounds[3] + pad_y]
-
-
 def map_figure(ds: Dataset, state: ViewState, values: pd.DataFrame, *, inline: bool) -> go.Figure:
     """The choropleth (``layouts.figures.china_map``) framed with title, filters and source; a
     national pilot layer on top when asked for (trace ``PILOT_TRACE``)."""
@@ -226,9 +201,14 @@ def map_figure(ds: Dataset, state: ViewState, values: pd.DataFrame, *, inline: b
         lang=state.lang,
         inset=inset,
     )
-    if state.drill and state.drill != "460000":
-        lon, lat = _focus_ranges(state.drill)
-        fig.update_layout(geo={"lonaxis": {"range": lon}, "lataxis": {"range": lat}})
+    if state.drill:
+        # One province fills the frame: plain Mercator fitted to its cities. The national map's
+        # conic projection (rotated to 105°E) draws no shapes in a small lon/lat window, and a
+        # rotated Mercator defeats ``fitbounds`` (plotly.js 4): the projection is replaced whole.
+        fig.layout.geo.projection = {"type": "mercator"}
+        fig.layout.geo.lonaxis.range = None
+        fig.layout.geo.lataxis.range = None
+        fig.layout.geo.fitbounds = "locations"
     _add_pilots(fig, ds, state)
     style.frame(fig, map_title(ds, state), subtitle(ds, state), source(ds, state))
     fig.update_layout(margin={"l": 4, "r": 4})

@@ -27,8 +27,9 @@ def describe_filters(state: ViewState, lang: str, name_of: NameOf) -> str:
     """The active filters as one line of words, e.g. ``广东省 · 2019-01-01 至 2021-12-31``; safe to
     put into a figure (user text escaped)."""
     parts: list[str] = []
-    if state.region:
-        parts.append(("、" if lang == "zh" else ", ").join(name_of(a, lang) for a in state.region))
+    places = state.region or ((state.drill,) if state.drill else ())  # a drill-down is a place
+    if places:
+        parts.append(("、" if lang == "zh" else ", ").join(name_of(a, lang) for a in places))
     if state.date_from and state.date_to:
         parts.append(t("date_from_to", lang, a=state.date_from, b=state.date_to))
     elif state.date_from:

@@ -336,12 +336,14 @@ def china_map(
         },
         "lonaxis": {"range": list(INSET_LON), "showgrid": False},
         "lataxis": {"range": list(INSET_LAT), "showgrid": False},
-        "showframe": True,
+        "showframe": inset,
         "framecolor": "#5a6672",
         "framewidth": 1,
-        "bgcolor": "white",
+        "bgcolor": "white" if inset else "rgba(0,0,0,0)",
         "visible": inset,
     }
+    if not inset:  # ``visible`` alone leaves land drawn where an explicit ``showland`` asks for it
+        geo_inset["showland"] = False
     top = 56 if title else 8
     fig.update_layout(
         geo=geo_main,

@@ -151,6 +151,9 @@ def test_city_level_english_and_drill_down(page, app_url, ds):
     locs = {t["uid"]: t["locations"] for t in h.figure_data(page, "map")}
     drawn = set(locs["values-main"]) | set(locs["nodata-main"])
     assert "440300" in drawn and all(a.startswith("44") for a in drawn)  # Guangdong's cities
+    # …and drawn on screen, filling the map (a projection mistake once drew nothing)
+    assert h.region_box(page, "440300")["width"] > 20
+    assert h.region_box(page, "441500")["width"] > 20  # 汕尾, a city with no recorded policy
     assert summary_count(page) == expected_policies(ds, ViewState(drill="440000"))
     page.click("#back-btn")
     page.wait_for_function("() => !location.search.includes('drill')")
