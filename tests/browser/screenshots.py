@@ -106,6 +106,10 @@ def main(out_dir: str = "docs/img") -> int:
         )
         _measure(page, "switch to English", lambda: page.click("#lang-toggle"), records)
         page.screenshot(path=str(out / "dashboard-city-en.png"), full_page=True)
+        page.goto(base + "/?drill=440000&map=city&lang=en")
+        h.wait_ready(page)
+        page.wait_for_timeout(500)
+        page.locator(".map-card").screenshot(path=str(out / "dashboard-drill-guangdong.png"))
         browser.close()
     summary = {"first_page_load_bytes_transferred": first_load, "interactions": records}
     (out / "interactions.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
