@@ -22,7 +22,7 @@ import pandas as pd
 from data import schema
 
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
-DATE_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+DATE_FORMATS = schema.DATE_FORMATS
 XLSX_DATE_FORMATS = {"day": "yyyy-mm-dd", "month": "yyyy-mm", "year": "yyyy"}
 
 #: Columns of the export, in order. Codes are kept next to readable labels so a reader can filter

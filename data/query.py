@@ -425,10 +425,16 @@ def summary(idx: PolicyIndex, state: ViewState) -> dict[str, float | int]:
 
 def selected_rows(idx: PolicyIndex, state: ViewState, limit: int | None = None) -> pd.DataFrame:
     """The rows behind the current view, newest first (undated last); at most ``limit``."""
-    mask = selection(idx, state)
-    positions = idx.newest_first[mask[idx.newest_first]]  # a gather, not a sort per view
+    positions = selected_positions(idx, state)
+    matched = len(positions)
     if limit is not None:
         positions = positions[:limit]
     out = idx.frame.iloc[positions]
-    out.attrs["matched"] = int(mask.sum())
+    out.attrs["matched"] = matched
     return out
+
+
+def selected_positions(idx: PolicyIndex, state: ViewState) -> np.ndarray:
+    """Row positions of the view, newest first (undated last): a gather, not a sort per view."""
+    mask = selection(idx, state)
+    return idx.newest_first[mask[idx.newest_first]]

@@ -66,6 +66,9 @@ DATE_PRECISIONS: dict[str, Label] = {
     "unknown": Label("undated", "日期不详"),
 }
 
+# strftime format of a date at its stated precision (2020, 2020-04, 2020-04-08).
+DATE_FORMATS: dict[str, str] = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+
 # Level of the issuing government.
 LEVELS: dict[str, Label] = {
     "national": Label("national", "国家级"),

@@ -79,7 +79,7 @@ def display_frame(frame: pd.DataFrame, lang: str, name_of: NameOf) -> pd.DataFra
     ) + (sep + fallback)
     dates = pd.to_datetime(frame["date"], errors="coerce")
     precision = _text(frame["date_precision"])
-    fmt = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+    fmt = schema.DATE_FORMATS
     iso = _text(pd.Series(dates.dt.strftime("%Y-%m-%d"), index=frame.index))
     date_key = iso + sep + precision
 
@@ -229,8 +229,7 @@ def _view(idx: PolicyIndex, query_string: str, lang: str, name_of: NameOf) -> pd
 
 def _positions(idx: PolicyIndex, state: ViewState) -> np.ndarray:
     """Row positions of the view, newest first (undated last)."""
-    mask = query.selection(idx, state)
-    return idx.newest_first[mask[idx.newest_first]]
+    return query.selected_positions(idx, state)
 
 
 def _numeric_order(idx: PolicyIndex, positions: np.ndarray, sort_model: list | None) -> np.ndarray:
