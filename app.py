@@ -11,29 +11,35 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dash import Dash
+
+    from data.dataset import Dataset
 
 DATA_ENV = "POLICY_ATLAS_DATA"
 SHEET_ENV = "POLICY_ATLAS_SHEET"
 
 
-def create_app(dataset=None):
-    """The Dash app serving ``dataset`` (default: the bundled table)."""
+def create_app(dataset: Dataset | None = None) -> Dash:
+    """The Dash app serving ``dataset`` as its default table (default: the bundled table)."""
     from dash import Dash
     from flask import Flask
 
     import callbacks.clientside  # noqa: F401  (registers the callbacks)
     import callbacks.exports  # noqa: F401
-    import callbacks.state  # noqa: F401
-    import callbacks.table  # noqa: F401
+    import callbacks.grid  # noqa: F401
+    import callbacks.url_sync  # noqa: F401
     import callbacks.views  # noqa: F401
-    from data.dataset import current, set_current
+    from callbacks.context import serve
+    from data.dataset import DatasetStore, load_dataset
     from layouts import viewmodel
     from layouts.figures.geo_assets import TOPOJSON_URL
     from layouts.page import page
 
-    if dataset is not None:
-        set_current(dataset)
-    ds = current()
+    ds = dataset if dataset is not None else load_dataset()
+    serve(DatasetStore(ds))
     # Flask-Compress reads its settings when Dash attaches it, so the server is configured first:
     # the boundary layers (application/geo+json) shrink about fourfold with gzip.
     server = Flask(__name__)

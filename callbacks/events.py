@@ -1,35 +1,28 @@
 """Turn one user event (a control's new value, a click on a chart, a chip) into the next state.
 
 Pure: no Dash import, so each rule is unit-tested. ``trigger`` is the id of the component that
-fired (a string, or a dict for pattern-matching ids) and ``value`` what it reported.
+fired (a string, or a dict for pattern-matching ids) and ``value`` what it reported. Each rule is
+a small function in ``RULES``; the categorical dimensions' controls and charts come from the
+registry (``layouts.ids``), so a new dimension needs no rule of its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from data.state import GDP_YEARS, MAP_LEVELS, MEASURES, ViewState
+from data.measures import GDP_YEARS
+from data.state import FREQS, MAP_LEVELS, MEASURES, ViewState
+from layouts import ids
 
-CONTROL_FIELDS = {
-    "f-region": "region",
-    "pilot-field": "pilot_field",
-    "f-level": "level",
-    "f-type": "type",
-    "f-incentive": "incentive",
-    "f-stance": "stance",
-}
-BREAKDOWN_GRAPHS = {
-    "bd-incentive": "incentive",
-    "bd-type": "type",
-    "bd-level": "level",
-    "bd-stance": "stance",
-}
+DATE_START, DATE_END = "f-date-start", "f-date-end"  # the two ends of ids.F_DATE
+Rule = Callable[[ViewState, Any], ViewState]
 
 
 def _clicked(click: dict | None, key: str) -> str | None:
     try:
-        value = click["points"][0][key]
+        value = click["points"][0][key]  # type: ignore[index]
     except (KeyError, IndexError, TypeError):
         return None
     return value if isinstance(value, str) else None
@@ -41,65 +34,107 @@ def _date(value: Any) -> str | None:
     return str(value)[:10]
 
 
-def apply(state: ViewState, trigger: str | dict | None, value: Any) -> ViewState:
-    """The state after ``trigger`` reported ``value``."""
-    if isinstance(trigger, dict):
-        if trigger.get("type") == "chip":
-            dim, val = trigger.get("dim"), trigger.get("value") or None
-            if dim == "drill":
-                return replace(state, drill=None, map_level="province")
-            return state.without(dim, val)
+def _on(value: Any) -> bool:
+    return "on" in (value or ())
+
+
+def _chip(state: ViewState, trigger: dict) -> ViewState:
+    dim, val = trigger.get("dim"), trigger.get("value") or None
+    if dim == "drill":
+        return replace(state, drill=None, map_level="province")
+    try:
+        return state.without(str(dim), val)
+    except ValueError:  # a chip id the page never makes
         return state
-    if trigger in CONTROL_FIELDS:
-        return replace(state, **{CONTROL_FIELDS[trigger]: tuple(sorted(value or ()))})
-    if trigger == "f-date-start":
-        return replace(state, date_from=_date(value))
-    if trigger == "f-date-end":
-        return replace(state, date_to=_date(value))
-    if trigger == "f-text":
-        text = "".join(ch for ch in (value or "") if ch.isprintable())[:200].strip()
-        return replace(state, text=text)
-    if trigger == "f-wr":
-        return replace(state, work_reports="on" in (value or ()))
-    if trigger == "map-level" and value in MAP_LEVELS:
-        return replace(state, map_level=value, drill=None)
-    if trigger == "measure" and value in MEASURES:
-        return replace(state, measure=value)
-    if trigger == "gdp-year" and value in GDP_YEARS:
-        return replace(state, gdp_year=value)
-    if trigger == "freq":
-        return replace(state, freq=value or "year")
-    if trigger == "pilots":
-        return replace(state, pilots="on" in (value or ()))
-    if trigger == "map":
-        adcode = _clicked(value, "location")
-        return state.toggled("region", adcode) if adcode else state
-    if trigger in BREAKDOWN_GRAPHS:
+
+
+def _text(state: ViewState, value: Any) -> ViewState:
+    text = "".join(ch for ch in str(value or "") if ch.isprintable())[:200].strip()
+    return replace(state, text=text)
+
+
+def _one_of(field: str, allowed: tuple) -> Rule:
+    """A control whose value must be one of ``allowed`` (anything else changes nothing)."""
+
+    def rule(state: ViewState, value: Any) -> ViewState:
+        if value not in allowed:
+            return state
+        extra = {"drill": None} if field == "map_level" else {}
+        return replace(state, **{field: value}, **extra)
+
+    return rule
+
+
+def _map_click(state: ViewState, value: Any) -> ViewState:
+    adcode = _clicked(value, "location")
+    return state.toggled("region", adcode) if adcode else state
+
+
+def _bar_click(dim: str) -> Rule:
+    def rule(state: ViewState, value: Any) -> ViewState:
         code = _clicked(value, "customdata")
-        return state.toggled(BREAKDOWN_GRAPHS[trigger], code) if code else state
-    if trigger == "timeline":
-        return _brushed(state, value)
-    if trigger == "clear-all":
-        return replace(state.cleared(), drill=None, map_level=state.map_level)
-    if trigger == "drill-btn":
-        provinces = [a for a in state.region if a.endswith("0000")]
-        if len(provinces) == 1:
-            rest = tuple(a for a in state.region if a != provinces[0])
-            return replace(state, drill=provinces[0], region=rest, map_level="city")
+        return state.toggled(dim, code) if code else state
+
+    return rule
+
+
+def _picks(dim: str) -> Rule:
+    return lambda state, value: state.with_picked(dim, [str(v) for v in (value or ())])
+
+
+def _values(value: Any) -> tuple[str, ...]:
+    return tuple(sorted(str(v) for v in (value or ())))
+
+
+def _drill(state: ViewState, _value: Any) -> ViewState:
+    provinces = [a for a in state.region if a.endswith("0000")]
+    if len(provinces) != 1:
         return state
-    if trigger == "back-btn":
-        region = state.region if not state.drill else tuple(sorted({*state.region, state.drill}))
-        region = tuple(a for a in region if a.endswith("0000"))
-        return replace(state, drill=None, map_level="province", region=region)
-    if trigger == "lang-toggle":
-        return replace(state, lang="en" if state.lang == "zh" else "zh")
-    return state
+    rest = tuple(a for a in state.region if a != provinces[0])
+    return replace(state, drill=provinces[0], region=rest, map_level="city")
+
+
+def _back(state: ViewState, _value: Any) -> ViewState:
+    region = state.region if not state.drill else tuple(sorted({*state.region, state.drill}))
+    region = tuple(a for a in region if a.endswith("0000"))
+    return replace(state, drill=None, map_level="province", region=region)
 
 
 def _brushed(state: ViewState, selected: dict | None) -> ViewState:
     """A drag across the timeline selects its date range (plotly's ``selectedData.range.x``)."""
     try:
-        lo, hi = selected["range"]["x"]
+        lo, hi = selected["range"]["x"]  # type: ignore[index]
     except (KeyError, TypeError, ValueError):
         return state
     return replace(state, date_from=str(lo)[:10], date_to=str(hi)[:10])
+
+
+RULES: dict[str, Rule] = {
+    ids.F_REGION: lambda s, v: replace(s, region=_values(v)),
+    ids.PILOT_FIELD: lambda s, v: replace(s, pilot_field=_values(v)),
+    **{control: _picks(dim) for control, dim in ids.FILTER_CONTROLS.items()},
+    DATE_START: lambda s, v: replace(s, date_from=_date(v)),
+    DATE_END: lambda s, v: replace(s, date_to=_date(v)),
+    ids.F_TEXT: _text,
+    ids.F_WR: lambda s, v: replace(s, work_reports=_on(v)),
+    ids.MAP_LEVEL: _one_of("map_level", MAP_LEVELS),
+    ids.MEASURE: _one_of("measure", MEASURES),
+    ids.GDP_YEAR: _one_of("gdp_year", GDP_YEARS),
+    ids.FREQ: lambda s, v: replace(s, freq=v if v in FREQS else "year"),
+    ids.PILOTS: lambda s, v: replace(s, pilots=_on(v)),
+    ids.MAP: _map_click,
+    **{chart: _bar_click(dim) for chart, dim in ids.BREAKDOWNS.items()},
+    ids.TIMELINE: _brushed,
+    ids.CLEAR_ALL: lambda s, v: replace(s.cleared(), drill=None, map_level=s.map_level),
+    ids.DRILL_BTN: _drill,
+    ids.BACK_BTN: _back,
+    ids.LANG_TOGGLE: lambda s, v: replace(s, lang="en" if s.lang == "zh" else "zh"),
+}
+
+
+def apply(state: ViewState, trigger: str | dict | None, value: Any) -> ViewState:
+    """The state after ``trigger`` reported ``value``."""
+    if isinstance(trigger, dict):
+        return _chip(state, trigger) if trigger.get("type") == ids.CHIP else state
+    rule = RULES.get(trigger or "")
+    return rule(state, value) if rule else state

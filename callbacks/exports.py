@@ -7,14 +7,16 @@ Errors become one line under the buttons, never a traceback.
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import Input, Output, Patch, State, callback, clientside_callback, dcc, no_update
 
-from data.dataset import current
+from callbacks.context import dataset_for
 from data.state import parse_query
-from layouts import report_pack
+from layouts import ids, report_pack
+from layouts.charts import CHARTS
 from layouts.figures.render import ExportError
 
-FIGURES = list(report_pack.CHARTS)
 CAMERA_SCALE = 3
 
 
@@ -25,15 +27,16 @@ def _message(exc: Exception, lang: str) -> str:
 
 
 @callback(
-    *[Output(f, "config") for f in FIGURES],
-    Input("url", "search"),
+    *[Output(f, "config") for f in CHARTS],
+    Input(ids.URL, "search"),
 )
 def camera_names(search: str | None) -> list[Patch]:
     """The camera button saves a PNG at 3x named after what it shows (``policy-map_guangdong…``);
     only the options change, as a patch of each graph's config."""
-    ds, state = current(), parse_query(search)
+    state = parse_query(search)
+    ds = dataset_for(state)
     out = []
-    for chart in FIGURES:
+    for chart in CHARTS:
         patch = Patch()
         patch["toImageButtonOptions"] = {
             "format": "png",
@@ -45,49 +48,54 @@ def camera_names(search: str | None) -> list[Patch]:
 
 
 @callback(
-    Output("dl-file", "data"),
-    Output("dl-status", "children"),
-    Input("dl-go", "n_clicks"),
-    State("dl-chart", "value"),
-    State("dl-format", "value"),
-    State("dl-size", "value"),
-    State("url", "search"),
+    Output(ids.DL_FILE, "data"),
+    Output(ids.DL_STATUS, "children"),
+    Input(ids.DL_GO, "n_clicks"),
+    State(ids.DL_CHART, "value"),
+    State(ids.DL_FORMAT, "value"),
+    State(ids.DL_SIZE, "value"),
+    State(ids.URL, "search"),
     background=True,
     running=[
-        (Output("dl-go", "disabled"), True, False),
-        (Output("dl-busy", "hidden"), False, True),
+        (Output(ids.DL_GO, "disabled"), True, False),
+        (Output(ids.DL_BUSY, "hidden"), False, True),
     ],
     prevent_initial_call=True,
 )
-def download_chart(n_clicks, chart, fmt, size, search):
+def download_chart(
+    n_clicks: int | None, chart: str, fmt: str, size: str | None, search: str | None
+) -> tuple:
     state = parse_query(search)
     if chart == "view":
         fmt = "pdf"
     try:
-        name, data = report_pack.chart_file(current(), state, chart, fmt, size or "a4")
+        ds = dataset_for(state)
+        name, data = report_pack.chart_file(ds, state, chart, fmt, size or "a4")
     except (ExportError, OSError, ValueError, RuntimeError) as exc:
         return no_update, _message(exc, state.lang)
     return dcc.send_bytes(data, name), name
 
 
 @callback(
-    Output("pack-file", "data"),
-    Output("pack-status", "children"),
-    Input("pack-go", "n_clicks"),
-    State("url", "search"),
-    State("url", "href"),
+    Output(ids.PACK_FILE, "data"),
+    Output(ids.PACK_STATUS, "children"),
+    Input(ids.PACK_GO, "n_clicks"),
+    State(ids.URL, "search"),
+    State(ids.URL, "href"),
     background=True,
     running=[
-        (Output("pack-go", "disabled"), True, False),
-        (Output("pack-progress", "hidden"), False, True),
+        (Output(ids.PACK_GO, "disabled"), True, False),
+        (Output(ids.PACK_PROGRESS, "hidden"), False, True),
     ],
-    progress=[Output("pack-progress", "value"), Output("pack-progress", "max")],
+    progress=[Output(ids.PACK_PROGRESS, "value"), Output(ids.PACK_PROGRESS, "max")],
     progress_default=["0", "1"],
     prevent_initial_call=True,
 )
-def download_pack(set_progress, n_clicks, search, href):
+def download_pack(
+    set_progress: Any, n_clicks: int | None, search: str | None, href: str | None
+) -> tuple:
     state = parse_query(search)
-    ds = current()
+    ds = dataset_for(state)
 
     def report(done: int, total: int, label: str) -> None:
         set_progress([str(done), str(total)])
@@ -120,6 +128,6 @@ clientside_callback(
         return on ? 'button present-toggle on' : 'button present-toggle';
     }
     """,
-    Output("present-toggle", "className"),
-    Input("present-toggle", "n_clicks"),
+    Output(ids.PRESENT_TOGGLE, "className"),
+    Input(ids.PRESENT_TOGGLE, "n_clicks"),
 )

@@ -1,16 +1,19 @@
 """URL -> every view. A change of filters sends a ``Patch`` of the arrays that changed; a change of
-map level, measure or language redraws the figures (boundaries still come by URL, never inline)."""
+map level, measure or language redraws the figures (boundaries still come by URL, never inline).
+
+Outputs are grouped by name (Dash's dict-grouped outputs), so nothing is matched by position.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import Input, Output, Patch, State, callback, no_update
 
-from data.dataset import current
+from callbacks.context import dataset_for
 from data.state import parse_query
-from layouts import viewmodel
+from layouts import ids, viewmodel
 from layouts.components import beside, chips, notes
-
-FIGURES = ["map", "timeline", "bd-incentive", "bd-type", "bd-level", "bd-stance"]
 
 
 def to_patch(updates: dict[tuple, object]) -> Patch:
@@ -24,57 +27,61 @@ def to_patch(updates: dict[tuple, object]) -> Patch:
     return patch
 
 
+OUTPUTS = {
+    "figures": {f: Output(f, "figure") for f in ids.FIGURES},
+    "summary": Output(ids.SUMMARY, "children"),
+    "beside": Output(ids.MAP_BESIDE, "children"),
+    "chips": Output(ids.CHIPS, "children"),
+    "clear_hidden": Output(ids.CLEAR_ALL, "hidden"),
+    "notes": Output(ids.URL_NOTES, "children"),
+    "root_class": Output(ids.ROOT, "className"),
+    "drill_label": Output(ids.DRILL_BTN, "children"),
+    "drill_hidden": Output(ids.DRILL_BTN, "hidden"),
+    "back_hidden": Output(ids.BACK_BTN, "hidden"),
+    "gdp_style": Output(ids.GDP_YEAR, "style"),
+    "pilot_field_style": Output(ids.PILOT_FIELD, "style"),
+    "table_columns": Output(ids.TABLE, "columnDefs"),
+    "pilot_rows": Output(ids.PILOT_TABLE, "rowData"),
+    "pilot_columns": Output(ids.PILOT_TABLE, "columnDefs"),
+    "rendered": Output(ids.RENDERED, "data"),
+    "rendered_search": Output(ids.RENDERED_SEARCH, "children"),
+}
+
+
 @callback(
-    *[Output(f, "figure") for f in FIGURES],
-    Output("summary", "children"),
-    Output("map-beside", "children"),
-    Output("chips", "children"),
-    Output("clear-all", "hidden"),
-    Output("url-notes", "children"),
-    Output("root", "className"),
-    Output("drill-btn", "children"),
-    Output("drill-btn", "hidden"),
-    Output("back-btn", "hidden"),
-    Output("gdp-year", "style"),
-    Output("pilot-field", "style"),
-    Output("table", "columnDefs"),
-    Output("pilot-table", "rowData"),
-    Output("pilot-table", "columnDefs"),
-    Output("rendered", "data"),
-    Output("rendered-search", "children"),
-    Input("url", "search"),
-    State("rendered", "data"),
+    output=OUTPUTS,
+    inputs={"search": Input(ids.URL, "search")},
+    state={"rendered": State(ids.RENDERED, "data")},
 )
-def render(search, rendered):
-    ds = current()
+def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
     state = parse_query(search)
+    ds = dataset_for(state)
     key = viewmodel.view_key(state)
     full = rendered is None or rendered.get("key") != key
     v = viewmodel.views(ds, state, full=full)
     if full:
-        figures = [v.figures[f] for f in FIGURES]
+        figures: dict[str, Any] = dict(v.figures)
     else:
-        figures = [to_patch(v.updates[f]) for f in FIGURES]
+        figures = {f: to_patch(v.updates[f]) for f in ids.FIGURES}
     lang_changed = rendered is None or rendered.get("lang") != state.lang
     drill = viewmodel.drill_button(ds, state)
-    return (
-        *figures,
-        v.texts["summary"],
-        beside(v.texts["beside"], v.texts["undated"]),
-        chips(v.texts["chips"]),
-        not v.texts["chips"],
-        notes(state.notes, state.lang),
-        f"lang-{state.lang}",
-        drill or "",
-        drill is None,
-        not state.drill,
-        {}
-        if state.measure == "per_gdp" and viewmodel.effective_map_level(state) == "province"
-        else {"display": "none"},
-        {} if state.pilots else {"display": "none"},
-        viewmodel.table_columns(state.lang) if lang_changed else no_update,
-        viewmodel.pilot_rows(ds, state) if full else no_update,
-        viewmodel.pilot_columns(state.lang) if lang_changed else no_update,
-        {"key": key, "lang": state.lang},
-        "" if search in (None, "", "?") else search,  # as location.search spells it
-    )
+    shown = viewmodel.shown_controls(state)
+    return {
+        "figures": figures,
+        "summary": v.texts["summary"],
+        "beside": beside(v.texts["beside"], v.texts["undated"]),
+        "chips": chips(v.texts["chips"]),
+        "clear_hidden": not v.texts["chips"],
+        "notes": notes(state.notes, state.lang),
+        "root_class": f"lang-{state.lang}",
+        "drill_label": drill or "",
+        "drill_hidden": drill is None,
+        "back_hidden": not state.drill,
+        "gdp_style": {} if shown["gdp_year"] else {"display": "none"},
+        "pilot_field_style": {} if shown["pilot_field"] else {"display": "none"},
+        "table_columns": viewmodel.table_columns(state.lang) if lang_changed else no_update,
+        "pilot_rows": viewmodel.pilot_rows(ds, state) if full else no_update,
+        "pilot_columns": viewmodel.pilot_columns(state.lang) if lang_changed else no_update,
+        "rendered": {"key": key, "lang": state.lang},
+        "rendered_search": "" if search in (None, "", "?") else search,  # as location.search
+    }

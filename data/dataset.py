@@ -1,13 +1,17 @@
-"""The dataset a running app serves: the policy table, its query index, pilots, reference figures.
+"""The datasets a running app serves: a policy table, its query index, pilots, reference figures.
 
-Loaded once per process at start-up (``app.py``) and read-only afterwards, so every gunicorn worker
-holds the same data and any request can go to any worker: all per-user state lives in the URL.
+A :class:`Dataset` is read-only once loaded. Every query, figure, table block and export receives
+the dataset it works on as an argument; a :class:`DatasetStore` maps a request (today the default
+table; a dataset id in the URL for uploaded tables) to its dataset. The default table is loaded at
+start-up in each process, so any gunicorn worker can answer any request: per-user state lives in
+the URL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -92,17 +96,33 @@ def load_dataset(path: str | None = None, sheet: str | None = None) -> Dataset:
     )
 
 
-_current: Dataset | None = None
+class DatasetNotFound(LookupError):
+    """A link names a table this server does not hold (never stored, or removed)."""
 
 
-def set_current(dataset: Dataset) -> None:
-    global _current
-    _current = dataset
+class DatasetStore:
+    """Maps a request's dataset id to the :class:`Dataset` it views.
 
+    Today it holds the default table (the bundled one, or ``--data``); a user's uploaded tables
+    join it under their content ids. Every view, table block and export asks the store for its
+    dataset instead of reaching for a process-wide "current" one.
+    """
 
-def current() -> Dataset:
-    """The dataset this process serves (``app.create_app`` sets it)."""
-    if _current is None:
-        set_current(load_dataset())
-    assert _current is not None
-    return _current
+    def __init__(self, default: Dataset) -> None:
+        self.default = default
+        self._tables: dict[str, Dataset] = {}
+        self._lock = threading.Lock()
+
+    def add(self, dataset_id: str, dataset: Dataset) -> None:
+        with self._lock:
+            self._tables[dataset_id] = dataset
+
+    def get(self, dataset_id: str | None = None) -> Dataset:
+        """The dataset of ``dataset_id`` (the default table for None or "")."""
+        if not dataset_id:
+            return self.default
+        with self._lock:
+            found = self._tables.get(dataset_id)
+        if found is None:
+            raise DatasetNotFound(dataset_id)
+        return found

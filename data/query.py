@@ -12,14 +12,17 @@ and a count is a ``bincount``. Nothing here imports Dash or plotly.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from data.state import DIMENSIONS, ViewState
+from data import measures
+from data.dimensions import CATEGORIES, CATEGORY, FILTERS
+from data.state import ViewState
 from geodata import gazetteer
 
 FREQ_CODES = {"year": "Y", "quarter": "Q", "month": "M"}
@@ -34,6 +37,54 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 @dataclass(eq=False)
+class Encoded:
+    """One categorical dimension, encoded: ``values`` the distinct codes (sorted); a single-valued
+    column as ``codes`` (int index into ``values``, -1 when missing), a multi-valued one (a tuple
+    per row) as a boolean ``matrix`` (rows x values)."""
+
+    values: np.ndarray
+    codes: np.ndarray | None = None
+    matrix: np.ndarray | None = None
+
+    @cached_property
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(row, value) of every True in ``matrix``: counts become one ``bincount``."""
+        assert self.matrix is not None
+        rows, cols = np.nonzero(self.matrix)
+        return rows, cols
+
+    def mask(self, wanted: Sequence[str]) -> np.ndarray:
+        """Rows having any of ``wanted``."""
+        if self.matrix is not None:
+            cols = np.flatnonzero(np.isin(self.values, list(wanted)))
+            return self.matrix[:, cols].any(axis=1)
+        assert self.codes is not None
+        return _in(self.codes, self.values, wanted)
+
+    def counts(self, mask: np.ndarray) -> np.ndarray:
+        """Rows of ``mask`` per value (a row with several values counts in each)."""
+        if self.matrix is not None:
+            rows, cols = self.pairs
+            return np.bincount(cols[mask[rows]], minlength=len(self.values))
+        assert self.codes is not None
+        return np.bincount(self.codes[mask & (self.codes >= 0)], minlength=len(self.values))
+
+
+def _encode(column: pd.Series, multi: bool) -> Encoded:
+    if not multi:
+        codes, values = _codes(column)
+        return Encoded(values=values, codes=codes)
+    lists = column.map(lambda v: tuple(v) if isinstance(v, list | tuple) else ())
+    values = np.array(sorted({i for row in lists for i in row}), dtype=object)
+    lookup = {v: j for j, v in enumerate(values)}
+    matrix = np.zeros((len(column), len(values)), dtype=bool)
+    for i, row in enumerate(lists):
+        for v in row:
+            matrix[i, lookup[v]] = True
+    return Encoded(values=values, matrix=matrix)
+
+
+@dataclass(eq=False)
 class PolicyIndex:
     """The canonical policy frame, encoded once for fast filtering (see :func:`build_index`)."""
 
@@ -44,17 +95,11 @@ class PolicyIndex:
     city_values: np.ndarray
     day: np.ndarray  # days since epoch, or INT_MIN when undated
     dated: np.ndarray
-    level: np.ndarray
-    level_values: np.ndarray
-    type: np.ndarray
-    type_values: np.ndarray
-    stance: np.ndarray
-    stance_values: np.ndarray
-    incentives: np.ndarray  # bool (rows, len(incentive_values))
-    incentive_values: np.ndarray
+    categories: dict[str, Encoded]  # one per ``data.dimensions.CATEGORIES``
     work_report: np.ndarray
     amount: np.ndarray
     national: np.ndarray
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def n(self) -> int:
@@ -90,12 +135,6 @@ class PolicyIndex:
         return text.str.casefold()
 
     @cached_property
-    def incentive_pairs(self) -> tuple[np.ndarray, np.ndarray]:
-        """(row, category) of every True in ``incentives``: counts become one ``bincount``."""
-        rows, cols = np.nonzero(self.incentives)
-        return rows, cols
-
-    @cached_property
     def newest_first(self) -> np.ndarray:
         """Every row position, newest first (undated last, ties in table order), sorted once."""
         positions = np.arange(self.n)
@@ -109,7 +148,8 @@ class PolicyIndex:
     @cached_property
     def masks(self) -> dict[tuple, np.ndarray]:
         """Filter masks already computed, by (dimension, its settings): a view asks for the same
-        dimension's mask once per other view, and one click changes one dimension."""
+        dimension's mask once per other view, and one click changes one dimension. Shared by the
+        requests a process serves: read and written under ``_lock``."""
         return {}
 
 
@@ -122,16 +162,12 @@ def build_index(frame: pd.DataFrame) -> PolicyIndex:
     day = np.where(
         dated, dates.to_numpy(dtype="datetime64[D]").astype("int64"), np.iinfo(np.int64).min
     )
-    level, level_values = _codes(frame["level"])
-    ptype, type_values = _codes(frame["policy_type"])
-    stance, stance_values = _codes(frame["stance"])
-    lists = frame["incentives"].map(lambda v: tuple(v) if isinstance(v, list | tuple) else ())
-    incentive_values = np.array(sorted({i for row in lists for i in row}), dtype=object)
-    lookup = {v: j for j, v in enumerate(incentive_values)}
-    matrix = np.zeros((len(frame), len(incentive_values)), dtype=bool)
-    for i, row in enumerate(lists):
-        for v in row:
-            matrix[i, lookup[v]] = True
+    categories = {
+        c.id: _encode(
+            frame[c.column] if c.column in frame else pd.Series([None] * len(frame)), c.multi
+        )
+        for c in CATEGORIES
+    }
     amount = pd.to_numeric(frame["amount_cny"], errors="coerce").to_numpy(dtype=float)
     wr = frame.get("is_work_report", pd.Series(False, index=frame.index))
     return PolicyIndex(
@@ -142,14 +178,7 @@ def build_index(frame: pd.DataFrame) -> PolicyIndex:
         city_values=city_values,
         day=day,
         dated=dated,
-        level=level,
-        level_values=level_values,
-        type=ptype,
-        type_values=type_values,
-        stance=stance,
-        stance_values=stance_values,
-        incentives=matrix,
-        incentive_values=incentive_values,
+        categories=categories,
         work_report=wr.fillna(False).astype(bool).to_numpy(),
         amount=amount,
         national=(frame["placed"].astype("object") == "national").to_numpy(),
@@ -176,7 +205,9 @@ def _mask_key(state: ViewState, dimension: str) -> tuple:
         return (dimension, state.date_from, state.date_to)
     if dimension == "work_reports":
         return (dimension, state.work_reports)
-    return (dimension, getattr(state, dimension))
+    if dimension == "text":
+        return (dimension, state.text)
+    return (dimension, state.picked(dimension))
 
 
 def dimension_mask(idx: PolicyIndex, state: ViewState, dimension: str) -> np.ndarray | None:
@@ -185,13 +216,15 @@ def dimension_mask(idx: PolicyIndex, state: ViewState, dimension: str) -> np.nda
     if not state.active(dimension):
         return None
     key = _mask_key(state, dimension)
-    cached = idx.masks.get(key)
+    with idx._lock:
+        cached = idx.masks.get(key)
     if cached is None:
         cached = _dimension_mask(idx, state, dimension)
         cached.flags.writeable = False
-        if len(idx.masks) >= _MASK_CACHE_SIZE:
-            idx.masks.clear()
-        idx.masks[key] = cached
+        with idx._lock:
+            if len(idx.masks) >= _MASK_CACHE_SIZE:
+                idx.masks.clear()
+            idx.masks[key] = cached
     return cached
 
 
@@ -210,15 +243,8 @@ def _dimension_mask(idx: PolicyIndex, state: ViewState, dimension: str) -> np.nd
         lo = _day(state.date_from) if state.date_from else np.iinfo(np.int64).min + 1
         hi = _day(state.date_to) if state.date_to else np.iinfo(np.int64).max
         return idx.dated & (idx.day >= lo) & (idx.day <= hi)
-    if dimension == "level":
-        return _in(idx.level, idx.level_values, state.level)
-    if dimension == "type":
-        return _in(idx.type, idx.type_values, state.type)
-    if dimension == "stance":
-        return _in(idx.stance, idx.stance_values, state.stance)
-    if dimension == "incentive":
-        cols = np.flatnonzero(np.isin(idx.incentive_values, list(state.incentive)))
-        return idx.incentives[:, cols].any(axis=1)
+    if dimension in CATEGORY:
+        return idx.categories[dimension].mask(state.picked(dimension))
     if dimension == "text":
         found = idx.search_text.str.contains(state.text.casefold(), regex=False)
         return found.to_numpy(dtype=bool, na_value=False)
@@ -230,7 +256,7 @@ def _dimension_mask(idx: PolicyIndex, state: ViewState, dimension: str) -> np.nd
 def selection(idx: PolicyIndex, state: ViewState, except_dim: str | None = None) -> np.ndarray:
     """Rows kept by every active filter except ``except_dim`` (crossfilter's group view)."""
     mask = np.ones(idx.n, dtype=bool)
-    for dim in DIMENSIONS:
+    for dim in FILTERS:
         if dim == except_dim:
             continue
         m = dimension_mask(idx, state, dim)
@@ -265,8 +291,9 @@ def region_counts(
     counts_all = np.bincount(codes[placed], minlength=n_values)
     counts = np.bincount(codes[placed & mask], minlength=n_values)
     sel = placed & mask
-    k = idx.incentives.shape[1]
-    rows, cols = idx.incentive_pairs
+    incentives = idx.categories["incentive"]
+    k = len(incentives.values)
+    rows, cols = incentives.pairs
     keep = sel[rows]
     inc = np.bincount(codes[rows[keep]] * k + cols[keep], minlength=n_values * k)
     inc = inc.astype(np.int64).reshape(n_values, k)
@@ -281,28 +308,16 @@ def region_counts(
     out["count"] = take(counts)
     ever = take(counts_all)
     out["status"] = np.where(ever == 0, "no_record", np.where(out["count"] == 0, "zero", "value"))
-    total = int(out["count"].sum())
-    measure = state.measure
-    if measure in ("per_pop", "per_gdp") and (level != "province" or reference is None):
-        measure = "count"
-    if measure == "count":
-        z = out["count"].astype(float)
-    elif measure == "share":
-        z = out["count"] / total * 100 if total else out["count"] * 0.0
-    else:
-        ref = reference.set_index("adcode").reindex(out["adcode"])
-        if measure == "per_pop":
-            denom = ref["population"].to_numpy(dtype=float) / 1e7
-        else:
-            denom = ref[f"gdp_{state.gdp_year}"].to_numpy(dtype=float) / 1000.0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = pd.Series(out["count"].to_numpy() / denom)
+    measure = measures.effective(state.measure, level, reference is not None)
+    z = measures.values(
+        measure, out["count"].to_numpy(), out["adcode"].to_numpy(), reference, state.gdp_year
+    )
     out["z"] = np.asarray(z, dtype=float)
-    out["measure"] = measure
+    out["measure"] = measure.id
     out["selected"] = out["adcode"].isin(state.region)
     inc_rows = take(inc)
-    names = idx.incentive_values
-    informative = np.array([v != "none-stated" for v in names], dtype=bool)
+    names = incentives.values
+    informative = np.array([v != CATEGORY["incentive"].none_code for v in names], dtype=bool)
     out["top_incentives"] = [
         tuple(names[j] for j in np.argsort(-row, kind="stable") if row[j] and informative[j])[:3]
         for row in inc_rows
@@ -368,34 +383,23 @@ def timeline(idx: PolicyIndex, state: ViewState) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------- breakdowns
-BREAKDOWNS = {
-    "incentive": "incentive_values",
-    "type": "type_values",
-    "level": "level_values",
-    "stance": "stance_values",
-}
-
-
 def breakdown(
-    idx: PolicyIndex, state: ViewState, dimension: str, order: Sequence[str] = ()
+    idx: PolicyIndex, state: ViewState, dimension: str, order: Sequence[str] | None = None
 ) -> pd.DataFrame:
     """Counts per category of one dimension (every filter but its own).
 
-    ``order``: the vocabulary's categories, listed first and always present (so a figure can be
-    patched); categories found in the data but not in ``order`` (labels kept as written) follow.
+    ``order``: the categories listed first and always present, so a figure can be patched (default:
+    the dimension's vocabulary, ``data.dimensions``); categories found in the data but not in
+    ``order`` (labels kept as written) follow.
     Columns: ``code``, ``count``, ``selected``.
     """
     mask = selection(idx, state, except_dim=dimension)
-    values = getattr(idx, BREAKDOWNS[dimension])
-    if dimension == "incentive":
-        rows, cols = idx.incentive_pairs
-        counts = np.bincount(cols[mask[rows]], minlength=len(values))
-    else:
-        codes = getattr(idx, dimension)
-        counts = np.bincount(codes[mask & (codes >= 0)], minlength=len(values))
-    found = dict(zip(values.tolist(), counts.tolist(), strict=True))
+    encoded = idx.categories[dimension]
+    counts = encoded.counts(mask)
+    order = CATEGORY[dimension].order if order is None else order
+    found = dict(zip(encoded.values.tolist(), counts.tolist(), strict=True))
     codes_out = list(order) + sorted(v for v in found if v not in set(order))
-    chosen = set(getattr(state, dimension))
+    chosen = set(state.picked(dimension))
     return pd.DataFrame(
         {
             "code": codes_out,

@@ -4,13 +4,11 @@ The URL is the state: a view is fully described by its query string, so a link r
 back button steps through selections and several gunicorn workers need no shared memory. This module
 is pure (no pandas, no Dash): parse a query string, apply a user event, encode it back.
 
-Filters (each is one *dimension* for cross-filtering; see ``data.query``):
+Filters (each is one *dimension* for cross-filtering; see ``data.dimensions`` and ``data.query``):
     region   adcodes selected on the map (provinces or cities)
     date     ``date_from`` / ``date_to`` (ISO dates, inclusive)
-    level    issuing level: national, provincial, city, district
-    type     policy type
-    incentive  incentive categories (a row matches if it has any of them)
-    stance   support, restrict, regulate
+    <category>  the codes picked in each categorical dimension of ``data.dimensions.CATEGORIES``
+             (incentive, policy type, issuing level, stance, sector …): ``ViewState.picked(id)``
     text     free-text search over titles, issuer, summary and place names
     work_reports  whether government work reports are counted (default yes)
 View settings (not filters): map level, drill-down province, measure, GDP year, timeline step,
@@ -27,11 +25,12 @@ from functools import cache
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-DIMENSIONS = ("region", "date", "level", "type", "incentive", "stance", "text", "work_reports")
-LIST_FILTERS = {"region": "region", "level": "level", "type": "type", "incentive": "incentive"}
+from data.dimensions import CATEGORY, FILTERS
+from data.measures import GDP_YEARS, MEASURE
+
+DIMENSIONS = FILTERS
 MAP_LEVELS = ("province", "city")
-MEASURES = ("count", "share", "per_pop", "per_gdp")
-GDP_YEARS = (2020, 2023)
+MEASURES = tuple(MEASURE)
 FREQS = ("year", "quarter", "month")
 LANGS = ("zh", "en")
 
@@ -50,10 +49,8 @@ class ViewState:
     region: tuple[str, ...] = ()
     date_from: str | None = None
     date_to: str | None = None
-    level: tuple[str, ...] = ()
-    type: tuple[str, ...] = ()
-    incentive: tuple[str, ...] = ()
-    stance: tuple[str, ...] = ()
+    #: (dimension id, sorted codes) for each categorical dimension with a pick, in registry order
+    picks: tuple[tuple[str, tuple[str, ...]], ...] = ()
     text: str = ""
     work_reports: bool = True
     map_level: str = "province"
@@ -66,7 +63,27 @@ class ViewState:
     pilot_field: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=(), compare=False)
 
+    @classmethod
+    def of(cls, **kw: Any) -> ViewState:
+        """A state from keyword arguments where each categorical dimension is a keyword too:
+        ``ViewState.of(region=("440000",), incentive=("subsidy",))``."""
+        picks = {k: kw.pop(k) for k in list(kw) if k in CATEGORY}
+        return cls(**kw, picks=_picks(picks))
+
     # ----------------------------------------------------------------- queries about the state
+    def picked(self, dimension: str) -> tuple[str, ...]:
+        """The codes picked in a categorical dimension (``()`` when it does not filter)."""
+        for dim, values in self.picks:
+            if dim == dimension:
+                return values
+        return ()
+
+    def with_picked(self, dimension: str, values: tuple[str, ...] | list[str]) -> ViewState:
+        """The state with a categorical dimension's picks replaced."""
+        if dimension not in CATEGORY:
+            raise ValueError(f"unknown filter dimension {dimension!r}")
+        return replace(self, picks=_picks({**dict(self.picks), dimension: tuple(values)}))
+
     def active(self, dimension: str) -> bool:
         """Whether a filter dimension currently restricts the rows."""
         if dimension == "date":
@@ -77,7 +94,7 @@ class ViewState:
             return not self.work_reports
         if dimension == "region":
             return bool(self.region) or self.drill is not None
-        return bool(getattr(self, dimension))
+        return bool(self.picked(dimension))
 
     def has_filters(self) -> bool:
         return any(self.active(d) for d in DIMENSIONS)
@@ -90,10 +107,14 @@ class ViewState:
             return replace(self, text="")
         if dimension == "work_reports":
             return replace(self, work_reports=True)
-        if dimension in ("stance", *LIST_FILTERS):
-            current = getattr(self, dimension)
-            kept = () if value is None else tuple(v for v in current if v != value)
-            return replace(self, **{dimension: kept})
+        if dimension == "region":
+            kept = () if value is None else tuple(v for v in self.region if v != value)
+            return replace(self, region=kept)
+        if dimension in CATEGORY:
+            current = self.picked(dimension)
+            return self.with_picked(
+                dimension, () if value is None else tuple(v for v in current if v != value)
+            )
         raise ValueError(f"unknown filter dimension {dimension!r}")
 
     def cleared(self) -> ViewState:
@@ -111,9 +132,17 @@ class ViewState:
 
     def toggled(self, dimension: str, value: str) -> ViewState:
         """Add ``value`` to a list filter, or remove it if present (a click on a bar or region)."""
-        current = getattr(self, dimension)
+        current = self.region if dimension == "region" else self.picked(dimension)
         new = tuple(v for v in current if v != value) if value in current else (*current, value)
-        return replace(self, **{dimension: tuple(sorted(new))})
+        if dimension == "region":
+            return replace(self, region=tuple(sorted(new)))
+        return self.with_picked(dimension, new)
+
+
+def _picks(values: dict[str, tuple[str, ...]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Picks in registry order, each sorted and unique, empty ones left out (equal views are
+    equal states)."""
+    return tuple((dim, tuple(sorted(set(values[dim])))) for dim in CATEGORY if values.get(dim))
 
 
 # --------------------------------------------------------------------------- parsing
@@ -170,8 +199,7 @@ def parse_query(search: str | None) -> ViewState:
         return tuple(sorted(set(good)))
 
     kw["region"] = pick("region", None, _ADCODE)
-    for name in ("level", "type", "incentive", "stance"):
-        kw[name] = pick(name, None, _VALUE)
+    kw["picks"] = _picks({c.id: pick(c.url_key, None, _VALUE) for c in CATEGORY.values()})
     for key, attr in (("from", "date_from"), ("to", "date_to")):
         raw = (qs.get(key) or [None])[0]
         if raw:
@@ -219,10 +247,10 @@ def parse_query(search: str | None) -> ViewState:
 def encode_query(state: ViewState) -> str:
     """The query string of a state, defaults omitted, in a stable order (``""`` for the default)."""
     pairs: list[tuple[str, str]] = []
-    for name in ("region", "level", "type", "incentive", "stance"):
-        values = getattr(state, name)
-        if values:
-            pairs.append((name, ",".join(values)))
+    if state.region:
+        pairs.append(("region", ",".join(state.region)))
+    for dim, values in state.picks:
+        pairs.append((CATEGORY[dim].url_key, ",".join(values)))
     if state.date_from:
         pairs.append(("from", state.date_from))
     if state.date_to:

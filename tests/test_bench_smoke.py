@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from data.dataset import current, load_dataset, set_current
+from callbacks import context
+from data.dataset import DatasetStore, load_dataset
 from data.load import load_table
 from tests.bench import synth
 from tests.bench.run import KINDS, server_times
@@ -52,12 +53,13 @@ def test_loads_with_every_place_resolved(table):
 
 
 def test_server_time_helper_returns_sane_numbers(table):
-    before = current()
-    set_current(load_dataset(str(table)))
+    before = context._store
+    context.serve(DatasetStore(load_dataset(str(table))))
     try:
         res = server_times(reps=3, warm=1)
     finally:
-        set_current(before)
+        if before is not None:
+            context.serve(before)
     assert set(res) == set(KINDS)
     for figures in res.values():
         assert figures["n"] == 3

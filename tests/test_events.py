@@ -21,9 +21,9 @@ def test_click_on_a_pilot_marker_or_nothing_changes_nothing():
 
 def test_bar_click_toggles_that_category():
     s = apply(ViewState(), "bd-incentive", {"points": [{"customdata": "subsidy"}]})
-    assert s.incentive == ("subsidy",)
+    assert s.picked("incentive") == ("subsidy",)
     s = apply(s, "bd-stance", {"points": [{"customdata": "restrict"}]})
-    assert s.stance == ("restrict",) and s.incentive == ("subsidy",)
+    assert s.picked("stance") == ("restrict",) and s.picked("incentive") == ("subsidy",)
 
 
 def test_timeline_drag_sets_the_date_range():
@@ -33,7 +33,7 @@ def test_timeline_drag_sets_the_date_range():
 
 
 def test_chip_removes_one_value_and_the_drill_chip_goes_back():
-    s = ViewState(region=("110000", "440000"), incentive=("fund",))
+    s = ViewState.of(region=("110000", "440000"), incentive=("fund",))
     chip = {"type": "chip", "dim": "region", "value": "440000"}
     assert apply(s, chip, 1).region == ("110000",)
     drilled = ViewState(drill="440000", map_level="city")
@@ -50,7 +50,7 @@ def test_drill_down_and_back():
 
 def test_controls_set_their_filter_and_clear_all_keeps_view_settings():
     s = apply(ViewState(lang="en"), "f-level", ["provincial", "city"])
-    assert s.level == ("city", "provincial")
+    assert s.picked("level") == ("city", "provincial")
     s = apply(s, "f-date-start", "2020-01-01")
     s = apply(s, "f-text", "  Shenzhen\x07 ")
     assert s.text == "Shenzhen" and s.date_from == "2020-01-01"

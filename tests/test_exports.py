@@ -18,6 +18,7 @@ from data import export_tables, query
 from data.dataset import load_dataset
 from data.load import load_table
 from data.state import parse_query
+from layouts.charts import CHARTS
 from layouts.figures import render
 
 REPO = Path(__file__).resolve().parent.parent
@@ -154,6 +155,7 @@ def test_pack_holds_what_it_promises(pack):
             "policies-by-type",
             "policies-by-level",
             "policies-by-stance",
+            "policies-by-sector",
         ]
         for c in charts:
             for ext in ("svg", "png"):
@@ -171,7 +173,7 @@ def test_pack_holds_what_it_promises(pack):
     assert "Guangdong" in citation and "广东省" in citation
     assert f"Rows (policies):   {rows:,}" in citation
     assert "Data as of:" in citation and "Generated:" in citation
-    assert pdf_pages(pdf) == 6
+    assert pdf_pages(pdf) == len(charts)  # one page per chart
     assert png_size(png) == (3508, 2480)
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert any("广东省" in t for t in texts)  # the filters, in words, as text
@@ -242,6 +244,6 @@ def test_cli_export_with_network_unreachable(tmp_path):
     assert [z.name for z in zips] == ["policy-atlas_guangdong_2019-2021_report.zip"]
     assert str(zips[0]) in proc.stdout
     with zipfile.ZipFile(zips[0]) as zf:
-        assert len([n for n in zf.namelist() if n.startswith("charts/")]) == 13
+        assert len([n for n in zf.namelist() if n.startswith("charts/")]) == 2 * len(CHARTS) + 1
         png = zf.read("charts/policy-map_guangdong_2019-2021.png")
     assert png_size(png) == (3508, 2480)

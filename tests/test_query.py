@@ -95,7 +95,9 @@ def test_map_counts_ignore_the_region_filter_but_mark_the_selection(idx):
 
 
 def test_no_recorded_policy_is_distinct_from_filtered_to_zero(idx):
-    out = query.region_counts(idx, ViewState(stance=("restrict",)), PROVINCES).set_index("adcode")
+    out = query.region_counts(idx, ViewState.of(stance=("restrict",)), PROVINCES).set_index(
+        "adcode"
+    )
     assert out.loc["230000", "status"] == "no_record"  # no row names Heilongjiang at all
     assert out.loc["440000", "status"] == "zero"  # Guangdong has rows, none is a crackdown
     assert out.loc["150000", "status"] == "value"
@@ -147,19 +149,19 @@ def test_breakdown_keeps_every_category_in_order_and_unknown_labels_after(idx):
     bd = query.breakdown(idx, ViewState(region=("440000",)), "incentive", ("cash-reward", "fund"))
     assert bd["code"].tolist() == ["cash-reward", "fund", "subsidy"]
     assert bd["count"].tolist() == [1, 0, 2]
-    sel = query.breakdown(idx, ViewState(incentive=("subsidy",)), "incentive", ("subsidy",))
+    sel = query.breakdown(idx, ViewState.of(incentive=("subsidy",)), "incentive", ("subsidy",))
     assert sel.set_index("code").loc["subsidy", "selected"]
     # the incentive view does not apply its own filter
     assert sel.set_index("code").loc["cash-reward", "count"] == 1
 
 
 def test_filters_combine_across_dimensions(idx):
-    state = ViewState(region=("440000",), incentive=("subsidy",), date_from="2021-01-01")
+    state = ViewState.of(region=("440000",), incentive=("subsidy",), date_from="2021-01-01")
     assert query.summary(idx, state)["policies"] == 1
     # the title, and the district row whose city is Shenzhen (English place names are searched)
     assert query.summary(idx, ViewState(text="shenzhen"))["policies"] == 2
     assert query.summary(idx, ViewState(work_reports=False))["policies"] == 7
-    assert query.summary(idx, ViewState(level=("city", "district")))["policies"] == 2
+    assert query.summary(idx, ViewState.of(level=("city", "district")))["policies"] == 2
 
 
 def test_summary_amounts_and_places(idx):
@@ -206,7 +208,7 @@ def test_bundled_counts_match_the_data_readme(bundled):
     assert s["policies"] == 181 and s["national"] == 35
     levels = query.breakdown(bundled.index, ViewState(), "level").set_index("code")["count"]
     assert levels.to_dict() == {"city": 33, "district": 25, "national": 35, "provincial": 88}
-    assert query.summary(bundled.index, ViewState(stance=("restrict",)))["policies"] == 17
+    assert query.summary(bundled.index, ViewState.of(stance=("restrict",)))["policies"] == 17
     assert query.summary(bundled.index, ViewState(work_reports=False))["policies"] == 181 - 34
 
 

@@ -35,7 +35,7 @@ def _get(fig: dict, path: tuple):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_figure_carries_title_filters_and_source(ds, lang):
-    state = ViewState(region=("440000",), incentive=("subsidy",), lang=lang)
+    state = ViewState.of(region=("440000",), incentive=("subsidy",), lang=lang)
     v = viewmodel.views(ds, state, full=True)
     for name, fig in v.figures.items():
         layout = fig.to_plotly_json()["layout"]
@@ -50,7 +50,7 @@ def test_every_figure_carries_title_filters_and_source(ds, lang):
 def test_patches_address_paths_that_exist_in_the_full_figure(ds):
     base = ViewState(map_level="province")
     full = {k: f.to_plotly_json() for k, f in viewmodel.views(ds, base, full=True).figures.items()}
-    later = viewmodel.views(ds, ViewState(region=("440000",), stance=("support",)), full=False)
+    later = viewmodel.views(ds, ViewState.of(region=("440000",), stance=("support",)), full=False)
     assert set(later.updates) == set(full)
     for name, updates in later.updates.items():
         for path, value in updates.items():
@@ -79,7 +79,7 @@ def test_map_hover_names_both_languages_and_says_no_record(ds):
     gd = frame.loc["440000", "hover_static"] + frame.loc["440000", "hover"]
     assert "广东省" in gd and "Guangdong" in gd and "政策数: 20" in gd
     assert "无政策记录" in frame.loc["230000", "hover"]
-    zero = viewmodel.map_frame(ds, ViewState(stance=("restrict",))).set_index("adcode")
+    zero = viewmodel.map_frame(ds, ViewState.of(stance=("restrict",))).set_index("adcode")
     assert "筛选后为零" in zero.loc["440000", "hover"]
 
 

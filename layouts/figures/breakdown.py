@@ -1,19 +1,12 @@
-"""Breakdown bars (incentive, policy type, level, stance); a click on a bar filters by it."""
+"""Breakdown bars of a categorical dimension (``data.dimensions``); a click on a bar filters."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from data import schema
+from data.dimensions import CATEGORY
 from layouts.figures import captions, style
-
-VOCABS = {
-    "incentive": schema.INCENTIVES,
-    "type": schema.POLICY_TYPES,
-    "level": schema.LEVELS,
-    "stance": schema.STANCES,
-}
 
 
 def bar_colors(frame: pd.DataFrame) -> list[str]:
@@ -27,7 +20,7 @@ def breakdown_figure(
 ) -> go.Figure:
     """``frame`` from ``data.query.breakdown``: code, count, selected. Bars top-down in vocab order;
     ``customdata`` holds the code a click toggles."""
-    labels = [captions.plain(schema.label(VOCABS[dimension], c, lang)) for c in frame["code"]]
+    labels = [captions.plain(CATEGORY[dimension].label(c, lang)) for c in frame["code"]]
     fig = go.Figure(
         go.Bar(
             x=frame["count"],

@@ -10,7 +10,7 @@ import html
 import re
 from collections.abc import Callable
 
-from data import schema
+from data.dimensions import CATEGORY
 from data.state import ViewState
 from layouts.i18n import t
 
@@ -36,16 +36,9 @@ def describe_filters(state: ViewState, lang: str, name_of: NameOf) -> str:
         parts.append(t("since", lang, a=state.date_from))
     elif state.date_to:
         parts.append(t("until", lang, b=state.date_to))
-    for dim, vocab in (
-        ("level", schema.LEVELS),
-        ("type", schema.POLICY_TYPES),
-        ("incentive", schema.INCENTIVES),
-        ("stance", schema.STANCES),
-    ):
-        values = getattr(state, dim)
-        if values:
-            sep = "、" if lang == "zh" else " or "
-            parts.append(sep.join(schema.label(vocab, v, lang) for v in values))
+    for dim, values in state.picks:
+        sep = "、" if lang == "zh" else " or "
+        parts.append(sep.join(CATEGORY[dim].label(v, lang) for v in values))
     if state.text:
         parts.append(t("search_for", lang, q=state.text))
     if not state.work_reports:
@@ -73,8 +66,6 @@ def file_stem(chart: str, state: ViewState, name_of: NameOf) -> str:
         a = (state.date_from or "")[:4] or "start"
         b = (state.date_to or "")[:4] or "now"
         parts.append(f"{a}-{b}")
-    for dim in ("incentive", "type", "level", "stance"):
-        values = getattr(state, dim)
-        if values:
-            parts.append("-".join(slug(v) for v in values[:3]))
+    for _dim, values in state.picks:
+        parts.append("-".join(slug(v) for v in values[:3]))
     return "_".join(parts)[:120]

@@ -19,65 +19,15 @@ import os
 import threading
 import time
 import warnings
-from dataclasses import dataclass
-from typing import Literal
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from layouts.charts import FORMATS, SIZES, PageSize
 from layouts.figures import style
 from layouts.figures.geo_assets import topojson_file_url
 
-Format = Literal["png", "svg", "pdf"]
-FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
-CSS_DPI = 96
-MM_PER_INCH = 25.4
-
-
-@dataclass(frozen=True)
-class PageSize:
-    """A print size: ``width_mm`` x ``height_mm`` at ``dpi`` (PNG pixels = mm / 25.4 * dpi)."""
-
-    key: str
-    label: str
-    width_mm: float
-    height_mm: float
-    dpi: int = 300
-
-    @property
-    def css(self) -> tuple[int, int]:
-        """Layout size in CSS pixels (what plotly lays the figure out in)."""
-        return (
-            round(self.width_mm / MM_PER_INCH * CSS_DPI),
-            round(self.height_mm / MM_PER_INCH * CSS_DPI),
-        )
-
-    @property
-    def pixels(self) -> tuple[int, int]:
-        """PNG size in pixels at ``dpi``."""
-        return (
-            round(self.width_mm / MM_PER_INCH * self.dpi),
-            round(self.height_mm / MM_PER_INCH * self.dpi),
-        )
-
-    @property
-    def scale(self) -> float:
-        return self.pixels[0] / self.css[0]
-
-
-#: A4 landscape (3508 x 2480 px at 300 dpi) and 16:9 at the size of a widescreen slide
-#: (13.333 x 7.5 in = 1280 x 720 CSS px: 4000 x 2250 px at 300 dpi); "web" for pages (2400 x 1600).
-SIZES: dict[str, PageSize] = {
-    "a4": PageSize("a4", "A4 landscape · 300 dpi", 297.0, 210.0),
-    "16x9": PageSize("16x9", "16:9 · 300 dpi", 1280 / CSS_DPI * MM_PER_INCH, 190.5),
-    "web": PageSize(
-        "web",
-        "Web · 2400 x 1600 px",
-        1200 / CSS_DPI * MM_PER_INCH,
-        800 / CSS_DPI * MM_PER_INCH,
-        dpi=192,
-    ),
-}
+__all__ = ["FORMATS", "SIZES", "ExportError", "PageSize", "merge_pdfs", "timed", "to_bytes"]
 
 _lock = threading.Lock()
 _started_pid: int | None = None

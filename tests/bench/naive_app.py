@@ -43,10 +43,10 @@ def _mask(frame: pd.DataFrame, state: ViewState, except_dim: str | None = None) 
         hi = pd.Timestamp(state.date_to or "2100-01-01")
         m &= frame["date"].between(lo, hi)
     for dim, col in (("level", "level"), ("type", "policy_type"), ("stance", "stance")):
-        if except_dim != dim and getattr(state, dim):
-            m &= frame[col].isin(getattr(state, dim))
-    if except_dim != "incentive" and state.incentive:
-        wanted = set(state.incentive)
+        if except_dim != dim and state.picked(dim):
+            m &= frame[col].isin(state.picked(dim))
+    if except_dim != "incentive" and state.picked("incentive"):
+        wanted = set(state.picked("incentive"))
         m &= frame["incentives"].apply(lambda t: bool(wanted.intersection(t or ())))
     if except_dim != "text" and state.text:
         text = (frame["title_zh"].fillna("") + " " + frame["title_en"].fillna("")).str.casefold()
@@ -103,7 +103,7 @@ def naive_views(frame: pd.DataFrame, geojson: dict, state: ViewState) -> dict[st
         sub = frame[_mask(frame, state, dim)]
         values = sub[col].explode() if dim == "incentive" else sub[col]
         vc = values.dropna().value_counts()
-        out[f"bd-{dim}"] = _bar(vc.index.tolist(), vc.to_list(), set(getattr(state, dim)), dim)
+        out[f"bd-{dim}"] = _bar(vc.index.tolist(), vc.to_list(), set(state.picked(dim)), dim)
     rows = frame[_mask(frame, state)]
     out["summary"] = f"{len(rows):,} policies of {len(frame):,}"
     shown = rows.sort_values("date", ascending=False).head(TABLE_LIMIT)[COLUMNS].copy()

@@ -95,8 +95,8 @@ def _output_index(output: str) -> int | None:
 def server_times(reps: int = 30, warm: int = 2) -> dict[str, dict[str, Any]]:
     """Time the URL->views callback body (``callbacks.views.render``: parse_query, viewmodel,
     Patch) plus its JSON serialisation, per interaction kind, on the dataset this process serves
-    (``data.dataset.current()``). Also the bytes of the response JSON and of the table's rowData
-    in it. No HTTP."""
+    (``callbacks.context.dataset_for``). Also the bytes of the response JSON and of the table's
+    rowData in it. No HTTP."""
     import callbacks.views as cv
     from data.state import parse_query
     from layouts import viewmodel
@@ -128,9 +128,9 @@ def server_times(reps: int = 30, warm: int = 2) -> dict[str, dict[str, Any]]:
 
 
 def table_block_times(reps: int = 15, warm: int = 1, size: int = 25) -> dict[str, dict[str, Any]]:
-    """Time the grid's block request (``callbacks.table.rows_block``) for each interaction's new
+    """Time the grid's block request (``callbacks.grid.rows_block``) for each interaction's new
     view: the rows the table shows after the change (first page, newest first)."""
-    import callbacks.table as ct
+    import callbacks.grid as ct
 
     out: dict[str, dict[str, Any]] = {}
     for kind in KINDS:
@@ -179,7 +179,8 @@ def child_direct(data: str | None, reps: int, naive_reps: int) -> dict[str, Any]
     """Run in a fresh process: load, index, time both versions' callback bodies."""
     import pandas as pd
 
-    from data.dataset import load_dataset, set_current
+    from callbacks.context import serve
+    from data.dataset import DatasetStore, load_dataset
 
     base = _rss_mb()
     t0 = time.perf_counter()
@@ -188,7 +189,7 @@ def child_direct(data: str | None, reps: int, naive_reps: int) -> dict[str, Any]
     t0 = time.perf_counter()
     ds.index  # noqa: B018  (built on first use)
     index_s = time.perf_counter() - t0
-    set_current(ds)
+    serve(DatasetStore(ds))
     res: dict[str, Any] = {
         "rows": ds.rows,
         "load_s": round(load_s, 2),

@@ -107,7 +107,7 @@ def test_click_incentive_bar_then_remove_chip(page, app_url, ds):
     h.click_bar(page, "bd-incentive", 1)  # "subsidy": second in the vocabulary
     page.wait_for_url(re.compile(r"incentive=subsidy"))
     h.wait_idle(page)
-    state = ViewState(incentive=("subsidy",))
+    state = ViewState.of(incentive=("subsidy",))
     expected = query.region_counts(ds.index, state, ds.regions("province"))
     got = map_values(page)
     assert {a: got[a] for a in got} == {

@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 
+from layouts.charts import CHARTS
 from tests.browser import harness as h
 
 pytestmark = [pytest.mark.browser, pytest.mark.export]
@@ -34,7 +35,7 @@ def test_report_pack_and_chart_download(page, app_url, tmp_path):
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
     assert "data/policies.csv" in names and "CITATION.txt" in names
-    assert len([n for n in names if n.startswith("charts/")]) == 13
+    assert len([n for n in names if n.startswith("charts/")]) == 2 * len(CHARTS) + 1
     page.wait_for_function("() => document.getElementById('pack-status').textContent.length")
 
     page.click("#dl-format label:has-text('SVG')")

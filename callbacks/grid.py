@@ -4,25 +4,27 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, clientside_callback
 
+from callbacks.context import dataset_for
 from data import table
-from data.dataset import current
 from data.state import parse_query
+from layouts import ids
 
 
 @callback(
-    Output("table", "getRowsResponse"),
-    Input("table", "getRowsRequest"),
-    State("url", "search"),
-    State("table-search", "value"),
+    Output(ids.TABLE, "getRowsResponse"),
+    Input(ids.TABLE, "getRowsRequest"),
+    State(ids.URL, "search"),
+    State(ids.TABLE_SEARCH, "value"),
     prevent_initial_call=True,
 )
-def rows_block(request, search, quick):
+def rows_block(request: dict | None, search: str | None, quick: str | None) -> dict:
     if not request:
         return {"rowData": [], "rowCount": 0}
-    ds = current()
+    state = parse_query(search)
+    ds = dataset_for(state)
     rows, count = table.block(
         ds.index,
-        parse_query(search),
+        state,
         ds.name_of,
         start=request.get("startRow", 0),
         end=request.get("endRow", 100),
@@ -40,8 +42,8 @@ clientside_callback(
         api.purgeInfiniteCache();
         return window.dash_clientside.no_update;
     }""",
-    Output("table", "className"),
-    Input("url", "search"),
-    Input("table-search", "value"),
+    Output(ids.TABLE, "className"),
+    Input(ids.URL, "search"),
+    Input(ids.TABLE_SEARCH, "value"),
     prevent_initial_call=True,
 )

@@ -1,0 +1,95 @@
+"""The map measures: what colours a region, defined once.
+
+Each :class:`Measure` says what it is called, which map levels allow it (population and GDP figures
+exist for provinces only), which reference figure divides the count, and the note the legend
+carries (the reference year). ``effective`` is the one rule for which measure a map actually shows;
+``values`` computes it. The page's measure menu, the URL, the query and the legend loop over
+``MEASURES``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from data.schema import Label
+
+#: GDP years of ``data/reference/gdp.csv`` (a test checks the file has each).
+GDP_YEARS: tuple[int, ...] = (2020, 2023)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """``divisor`` (per-region denominator) is ``None`` for a count or a share; ``per`` the size
+    of the unit the count is taken per (10 million residents, 100 billion yuan)."""
+
+    id: str
+    name: Label
+    levels: tuple[str, ...] = ("province", "city")
+    divisor: str | None = None
+    per: float = 1.0
+
+    def note(self, lang: str, gdp_year: int) -> str:
+        """The reference the legend names ("" when there is none)."""
+        if self.divisor == "population":
+            return "人口：2020 年人口普查" if lang == "zh" else "population: 2020 census"
+        if self.divisor == "gdp":
+            return f"GDP：{gdp_year} 年" if lang == "zh" else f"GDP: {gdp_year}"
+        return ""
+
+    def allowed(self, map_level: str) -> bool:
+        return map_level in self.levels
+
+
+MEASURES: tuple[Measure, ...] = (
+    Measure("count", Label("Policy count", "政策数")),
+    Measure("share", Label("Share of the policies on the map (%)", "占地图所示政策的比例 (%)")),
+    Measure(
+        "per_pop",
+        Label("Policies per 10 million residents", "每千万常住人口政策数"),
+        levels=("province",),
+        divisor="population",
+        per=1e7,
+    ),
+    Measure(
+        "per_gdp",
+        Label("Policies per 100 billion yuan of GDP", "每千亿元GDP政策数"),
+        levels=("province",),
+        divisor="gdp",
+        per=1000.0,  # GDP is in 100 million yuan: 1,000 of them are 100 billion
+    ),
+)
+MEASURE: dict[str, Measure] = {m.id: m for m in MEASURES}
+DEFAULT = "count"
+
+
+def effective(measure: str, map_level: str, has_reference: bool = True) -> Measure:
+    """The measure a map of ``map_level`` shows when ``measure`` is asked for: a measure that needs
+    reference figures falls back to the count where there are none."""
+    m = MEASURE.get(measure, MEASURE[DEFAULT])
+    if not m.allowed(map_level) or (m.divisor and not has_reference):
+        return MEASURE[DEFAULT]
+    return m
+
+
+def values(
+    measure: Measure,
+    counts: np.ndarray,
+    adcodes: np.ndarray,
+    reference: pd.DataFrame | None,
+    gdp_year: int,
+) -> np.ndarray:
+    """The measure for each region (NaN where a reference figure is missing)."""
+    counts = np.asarray(counts, dtype=float)
+    if measure.id == "share":
+        total = counts.sum()
+        return counts / total * 100 if total else counts * 0.0
+    if measure.divisor is None or reference is None:
+        return counts
+    ref = reference.set_index("adcode").reindex(adcodes)
+    column = "population" if measure.divisor == "population" else f"gdp_{gdp_year}"
+    denom = ref[column].to_numpy(dtype=float) / measure.per
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return counts / denom

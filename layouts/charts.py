@@ -1,0 +1,97 @@
+"""What can be exported, defined once: the charts of a view (id, the name its files start with,
+title), the image formats and the print sizes.
+
+The page, the camera button's file names, the Download menu and the report pack loop over
+``CHARTS``; ``layouts.figures.render`` renders ``FORMATS`` at ``SIZES`` (this module is pure: no
+Dash, no rendering).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from data.dimensions import CATEGORIES
+from data.schema import Label
+from layouts import ids
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    file_stem: str
+    name: Label
+    #: the categorical dimension a breakdown chart counts (None for the map and the timeline)
+    dimension: str | None = None
+
+
+CHARTS: dict[str, Chart] = {
+    c.id: c
+    for c in (
+        Chart(ids.MAP, "policy-map", Label("Map", "地图")),
+        Chart(ids.TIMELINE, "policy-timeline", Label("Timeline", "发布时间")),
+        *(Chart(d.chart_id, d.file_stem, d.chart_name, d.id) for d in CATEGORIES),
+    )
+}
+#: The whole view (every chart, one PDF page each) as a Download-menu choice.
+VIEW = Chart(
+    "view", "policy-atlas", Label("Whole view (PDF, one chart a page)", "整个视图（PDF，每图一页）")
+)
+
+
+def name(chart: str, lang: str) -> str:
+    entry = VIEW if chart == VIEW.id else CHARTS[chart]
+    return entry.name.zh if lang == "zh" else entry.name.en
+
+
+# ------------------------------------------------------------------ formats and print sizes
+Format = Literal["png", "svg", "pdf"]
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+CSS_DPI = 96
+MM_PER_INCH = 25.4
+
+
+@dataclass(frozen=True)
+class PageSize:
+    """A print size: ``width_mm`` x ``height_mm`` at ``dpi`` (PNG pixels = mm / 25.4 * dpi)."""
+
+    key: str
+    label: str
+    width_mm: float
+    height_mm: float
+    dpi: int = 300
+
+    @property
+    def css(self) -> tuple[int, int]:
+        """Layout size in CSS pixels (what plotly lays the figure out in)."""
+        return (
+            round(self.width_mm / MM_PER_INCH * CSS_DPI),
+            round(self.height_mm / MM_PER_INCH * CSS_DPI),
+        )
+
+    @property
+    def pixels(self) -> tuple[int, int]:
+        """PNG size in pixels at ``dpi``."""
+        return (
+            round(self.width_mm / MM_PER_INCH * self.dpi),
+            round(self.height_mm / MM_PER_INCH * self.dpi),
+        )
+
+    @property
+    def scale(self) -> float:
+        return self.pixels[0] / self.css[0]
+
+
+#: A4 landscape (3508 x 2480 px at 300 dpi) and 16:9 at the size of a widescreen slide
+#: (13.333 x 7.5 in = 1280 x 720 CSS px: 4000 x 2250 px at 300 dpi); "web" for pages (2400 x 1600).
+SIZES: dict[str, PageSize] = {
+    "a4": PageSize("a4", "A4 landscape · 300 dpi", 297.0, 210.0),
+    "16x9": PageSize("16x9", "16:9 · 300 dpi", 1280 / CSS_DPI * MM_PER_INCH, 190.5),
+    "web": PageSize(
+        "web",
+        "Web · 2400 x 1600 px",
+        1200 / CSS_DPI * MM_PER_INCH,
+        800 / CSS_DPI * MM_PER_INCH,
+        dpi=192,
+    ),
+}

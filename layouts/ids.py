@@ -1,0 +1,78 @@
+"""Every component id of the page, defined once; layouts and callbacks import these names.
+
+Ids of things that exist once per registry entry are functions of that entry (a categorical
+dimension's filter control and breakdown chart), so adding a dimension adds its ids.
+"""
+
+from __future__ import annotations
+
+from data.dimensions import CATEGORY
+
+# --- state and plumbing
+URL = "url"
+RENDERED = "rendered"  # store: what the figures on the page were drawn for
+RENDERED_SEARCH = "rendered-search"  # the query string the views were last drawn for
+ROOT = "root"
+FOOTER = "footer"
+URL_NOTES = "url-notes"
+
+# --- header
+LANG_TOGGLE = "lang-toggle"
+COPY_LINK = "copy-link"
+PRESENT_TOGGLE = "present-toggle"
+EXPORT_MENU = "export-menu"
+DL_CHART = "dl-chart"
+DL_FORMAT = "dl-format"
+DL_SIZE = "dl-size"
+DL_GO = "dl-go"
+DL_BUSY = "dl-busy"
+DL_STATUS = "dl-status"
+DL_FILE = "dl-file"
+PACK_GO = "pack-go"
+PACK_PROGRESS = "pack-progress"
+PACK_STATUS = "pack-status"
+PACK_FILE = "pack-file"
+
+# --- filter bar, chips, summary
+F_DATE = "f-date"
+F_REGION = "f-region"
+F_TEXT = "f-text"
+F_WR = "f-wr"
+CHIPS = "chips"
+CHIP = "chip"  # the ``type`` of the pattern-matching chip ids {"type": CHIP, "dim", "value"}
+CLEAR_ALL = "clear-all"
+SUMMARY = "summary"
+
+# --- charts and their controls
+MAP = "map"
+TIMELINE = "timeline"
+MAP_LEVEL = "map-level"
+MEASURE = "measure"
+GDP_YEAR = "gdp-year"
+PILOTS = "pilots"
+PILOT_FIELD = "pilot-field"
+DRILL_BTN = "drill-btn"
+BACK_BTN = "back-btn"
+MAP_BESIDE = "map-beside"
+FREQ = "freq"
+
+# --- tables
+TABLE = "table"
+TABLE_SEARCH = "table-search"
+PILOT_TABLE = "pilot-table"
+
+
+def filter_control(dimension: str) -> str:
+    """The filter-bar dropdown of a categorical dimension (``f-incentive``)."""
+    return f"f-{CATEGORY[dimension].id}"
+
+
+def breakdown(dimension: str) -> str:
+    """The breakdown chart of a categorical dimension (``bd-incentive``)."""
+    return CATEGORY[dimension].chart_id
+
+
+BREAKDOWNS: dict[str, str] = {breakdown(d): d for d in CATEGORY}
+FILTER_CONTROLS: dict[str, str] = {filter_control(d): d for d in CATEGORY}
+#: Every chart on the page, in page order.
+FIGURES: tuple[str, ...] = (MAP, TIMELINE, *BREAKDOWNS)
