@@ -55,7 +55,7 @@ geodata: $(VENV)/.dev-installed
 
 # PNG maps of the boundary layers (province and city level, with the South China Sea inset).
 images: $(VENV)/.app-installed system-deps
-	$(BIN)/python -m geodata.render docs/img
+	$(BIN)/python -m tests.tools.boundary_images docs/img
 
 # Screenshots of the real app for the README, with the bytes and milliseconds of each interaction.
 screenshots: $(VENV)/.dev-installed system-deps

@@ -59,7 +59,6 @@ COLUMNS: tuple[str, ...] = (
     "date_raw",
     "row",
 )
-NUMBER_COLUMNS = ("amount_cny", "row")
 
 
 def _text(value: object) -> str:

@@ -35,7 +35,6 @@ COLUMNS = (
     "source",
     "placed",
 )
-TEXT_OPTIONS = ("contains", "notContains", "equals", "notEqual", "startsWith", "endsWith")
 
 
 def _text(series: pd.Series) -> pd.Series:

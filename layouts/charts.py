@@ -9,7 +9,6 @@ Dash, no rendering).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from data.dimensions import CATEGORIES
 from data.schema import Label
@@ -45,7 +44,6 @@ def name(chart: str, lang: str) -> str:
 
 
 # ------------------------------------------------------------------ formats and print sizes
-Format = Literal["png", "svg", "pdf"]
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 CSS_DPI = 96
 MM_PER_INCH = 25.4

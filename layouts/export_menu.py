@@ -6,8 +6,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from layouts import ids
-from layouts.charts import CHARTS, VIEW
-from layouts.figures.render import SIZES
+from layouts.charts import CHARTS, SIZES, VIEW
 
 
 def _both(zh: str, en: str) -> list[html.Span]:

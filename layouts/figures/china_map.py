@@ -56,7 +56,8 @@ SELECTED_BORDER = "#111111"
 LAND = "#f3f3f1"  # neighbouring land: lighter than the "no recorded policy" grey
 DIM_OPACITY = 0.45  # unselected regions stay readable, as in crossfilter
 
-# Main map frame (degrees) and the inset's area, see DESIGN-NOTES "Map framing".
+# Main map frame (degrees) and the inset's area: a conic projection needs fixed ranges around
+# lon 73-136, lat 17-54 (``fitbounds`` fills the frame only in Mercator).
 MAIN_LON = (73.0, 136.0)
 MAIN_LAT = (17.0, 54.0)
 INSET_LON = (105.5, 123.5)
@@ -176,27 +177,72 @@ def china_map(
     nodata = _no_data_frame(no_data_adcodes)
     nodata = nodata[~nodata["adcode"].isin(set(vals["adcode"]))].reset_index(drop=True)
     sel = {str(a) for a in selected}
+    codes = vals["adcode"].tolist()
+    nd_codes = nodata["adcode"].tolist()
+    line_width = 0.4 if level == "city" else 0.7
 
+    fig = go.Figure()
+    hover = _value_hover(vals, text, colorbar_title, hover_name_col)
+    for trace in _value_traces(vals, hover, geojson, sel, line_width, colorbar_title, inset):
+        fig.add_trace(trace)
+    nd_hover = (
+        nodata["hover"].astype(str).tolist()
+        if "hover" in nodata
+        else _hover_text(nodata, hover_name_col, [text["no_record"]] * len(nodata))
+    )
+    for trace in _nodata_traces(nd_codes, nd_hover, geojson, sel, line_width, text, inset):
+        fig.add_trace(trace)
+    fig.add_trace(_dashline_trace(dashline, inset))
+    sel_codes = [a for a in codes + nd_codes if a in sel]
+    for trace in _selected_traces(sel_codes, geojson, inset):
+        fig.add_trace(trace)
+    fig.add_trace(_nodata_legend(text, bool(nd_codes)))
+    fig.add_trace(_inset_label(text, inset))
+
+    cmax = zmax if zmax is not None else max(1.0, float(vals["z"].max()) if len(vals) else 1.0)
+    fig.update_layout(
+        _layout(title, inset), coloraxis=_coloraxis(colorscale, cmax, showscale, colorbar_title)
+    )
+    return fig
+
+
+_PARTS = (("geo", "main"), ("geo2", "inset"))  # each layer is drawn on the map and in the inset
+
+
+def _value_hover(
+    vals: pd.DataFrame, text: dict[str, str], colorbar_title: str, hover_name_col: str
+) -> list[str]:
+    """The changing half of the hover (``hover`` as given, or made from ``z``)."""
+    if "hover" in vals:
+        return vals["hover"].astype(str).tolist()
+    lines = [
+        f"{colorbar_title}: {z:g}" + (f" ({text['zero']})" if z == 0 else "") for z in vals["z"]
+    ]
+    return _hover_text(vals, hover_name_col, lines)
+
+
+def _value_traces(
+    vals: pd.DataFrame,
+    hover: list[str],
+    geojson: str | dict,
+    sel: set[str],
+    line_width: float,
+    name: str,
+    inset: bool,
+) -> list[go.Choropleth]:
+    """Regions with records, coloured on the shared colour axis (traces 0 and 1)."""
     codes = vals["adcode"].tolist()
     # ``hover_static`` (names, sent once) + ``hover`` (what filters change, sent on each update)
     static = vals["hover_static"].astype(str).tolist() if "hover_static" in vals else None
-    if "hover" in vals:
-        hover = vals["hover"].astype(str).tolist()
-    else:
-        lines = [
-            f"{colorbar_title}: {z:g}" + (f" ({text['zero']})" if z == 0 else "") for z in vals["z"]
-        ]
-        hover = _hover_text(vals, hover_name_col, lines)
-    nd_codes = nodata["adcode"].tolist()
-    if "hover" in nodata:
-        nd_hover = nodata["hover"].astype(str).tolist()
-    else:
-        nd_hover = _hover_text(nodata, hover_name_col, [text["no_record"]] * len(nodata))
-
-    line_width = 0.4 if level == "city" else 0.7
-    fig = go.Figure()
-    for geo, suffix in (("geo", "main"), ("geo2", "inset")):
-        fig.add_trace(
+    out = []
+    for geo, suffix in _PARTS:
+        if static is None:
+            template = "%{text}<extra></extra>"
+        elif suffix == "main":
+            template = "%{customdata}<br>%{text}<extra></extra>"
+        else:
+            template = "%{customdata}<extra></extra>"  # the inset locates; the main map tells
+        out.append(
             go.Choropleth(
                 uid=f"values-{suffix}",
                 geo=geo,
@@ -207,42 +253,53 @@ def china_map(
                 coloraxis="coloraxis",
                 text=hover if static is None or suffix == "main" else None,
                 customdata=static,
-                hovertemplate=(
-                    "%{text}<extra></extra>"
-                    if static is None
-                    else "%{customdata}<br>%{text}<extra></extra>"
-                    if suffix == "main"
-                    else "%{customdata}<extra></extra>"  # the inset locates; the main map tells
-                ),
+                hovertemplate=template,
                 marker={"line": {"color": BORDER, "width": line_width}},
                 selectedpoints=_selectedpoints(codes, sel),
                 unselected={"marker": {"opacity": DIM_OPACITY}},
-                name=colorbar_title,
+                name=name,
                 showlegend=False,
                 visible=suffix == "main" or inset,
             )
         )
-    for geo, suffix in (("geo", "main"), ("geo2", "inset")):
-        fig.add_trace(
-            go.Choropleth(
-                uid=f"nodata-{suffix}",
-                geo=geo,
-                geojson=_subset_geojson(geojson, nd_codes),
-                featureidkey="properties.adcode",
-                locations=nd_codes,
-                z=[0.0] * len(nd_codes),
-                colorscale=[[0, NO_RECORD], [1, NO_RECORD]],
-                showscale=False,
-                text=nd_hover,
-                hovertemplate="%{text}<extra></extra>",
-                marker={"line": {"color": BORDER, "width": line_width}},
-                selectedpoints=_selectedpoints(nd_codes, sel),
-                unselected={"marker": {"opacity": DIM_OPACITY}},
-                name=text["no_record"],
-                showlegend=False,
-                visible=suffix == "main" or inset,
-            )
+    return out
+
+
+def _nodata_traces(
+    nd_codes: list[str],
+    nd_hover: list[str],
+    geojson: str | dict,
+    sel: set[str],
+    line_width: float,
+    text: dict[str, str],
+    inset: bool,
+) -> list[go.Choropleth]:
+    """Regions with no recorded policy: neutral grey outside the scale (traces 2 and 3)."""
+    return [
+        go.Choropleth(
+            uid=f"nodata-{suffix}",
+            geo=geo,
+            geojson=_subset_geojson(geojson, nd_codes),
+            featureidkey="properties.adcode",
+            locations=nd_codes,
+            z=[0.0] * len(nd_codes),
+            colorscale=[[0, NO_RECORD], [1, NO_RECORD]],
+            showscale=False,
+            text=nd_hover,
+            hovertemplate="%{text}<extra></extra>",
+            marker={"line": {"color": BORDER, "width": line_width}},
+            selectedpoints=_selectedpoints(nd_codes, sel),
+            unselected={"marker": {"opacity": DIM_OPACITY}},
+            name=text["no_record"],
+            showlegend=False,
+            visible=suffix == "main" or inset,
         )
+        for geo, suffix in _PARTS
+    ]
+
+
+def _dashline_trace(dashline: dict | None, inset: bool) -> go.Scattergeo:
+    """The ten-dash line in the inset (trace 4)."""
     lons: list[float | None] = []
     lats: list[float | None] = []
     for feature in (dashline or {}).get("features", []):
@@ -251,71 +308,99 @@ def china_map(
         for part in parts:
             lons += [p[0] for p in part] + [None]
             lats += [p[1] for p in part] + [None]
-    fig.add_trace(
-        go.Scattergeo(
-            uid="dashline",
-            geo="geo2",
-            lon=lons,
-            lat=lats,
-            mode="lines",
-            line={"color": "#5a6672", "width": 1.2},
-            hoverinfo="skip",
-            showlegend=False,
-            visible=inset,
-        )
-    )
-    sel_codes = [a for a in codes + nd_codes if a in sel]
-    for geo, suffix in (("geo", "main"), ("geo2", "inset")):
-        fig.add_trace(
-            go.Choropleth(
-                uid=f"selected-{suffix}",
-                geo=geo,
-                geojson=_subset_geojson(geojson, sel_codes),
-                featureidkey="properties.adcode",
-                locations=sel_codes,
-                z=[1.0] * len(sel_codes),
-                colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-                showscale=False,
-                marker={"line": {"color": SELECTED_BORDER, "width": 2.2}},
-                hoverinfo="skip",
-                showlegend=False,
-                visible=suffix == "main" or inset,
-            )
-        )
-    # A legend swatch for the grey; choropleth traces have no legend symbol of their own.
-    fig.add_trace(
-        go.Scattergeo(
-            uid="nodata-legend",
-            geo="geo",
-            lon=[None],
-            lat=[None],
-            mode="markers",
-            marker={"symbol": "square", "size": 12, "color": NO_RECORD},
-            name=text["no_record"],
-            showlegend=bool(nd_codes),
-            hoverinfo="skip",
-        )
+    return go.Scattergeo(
+        uid="dashline",
+        geo="geo2",
+        lon=lons,
+        lat=lats,
+        mode="lines",
+        line={"color": "#5a6672", "width": 1.2},
+        hoverinfo="skip",
+        showlegend=False,
+        visible=inset,
     )
 
-    # A text trace, not a paper annotation: it stays inside the inset frame at any figure size.
-    fig.add_trace(
-        go.Scattergeo(
-            uid="inset-label",
-            geo="geo2",
-            lon=[INSET_LABEL_AT[0]],
-            lat=[INSET_LABEL_AT[1]],
-            mode="text",
-            text=[text["inset"]],
-            textposition="top right",
-            textfont={"size": 11, "color": "#3e4c59"},
+
+def _selected_traces(sel_codes: list[str], geojson: str | dict, inset: bool) -> list:
+    """Thick outlines of the selected regions, no fill (traces 5 and 6)."""
+    return [
+        go.Choropleth(
+            uid=f"selected-{suffix}",
+            geo=geo,
+            geojson=_subset_geojson(geojson, sel_codes),
+            featureidkey="properties.adcode",
+            locations=sel_codes,
+            z=[1.0] * len(sel_codes),
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+            showscale=False,
+            marker={"line": {"color": SELECTED_BORDER, "width": 2.2}},
             hoverinfo="skip",
             showlegend=False,
-            visible=inset,
+            visible=suffix == "main" or inset,
         )
+        for geo, suffix in _PARTS
+    ]
+
+
+def _nodata_legend(text: dict[str, str], shown: bool) -> go.Scattergeo:
+    """A legend swatch for the grey; choropleth traces have no legend symbol (trace 7)."""
+    return go.Scattergeo(
+        uid="nodata-legend",
+        geo="geo",
+        lon=[None],
+        lat=[None],
+        mode="markers",
+        marker={"symbol": "square", "size": 12, "color": NO_RECORD},
+        name=text["no_record"],
+        showlegend=shown,
+        hoverinfo="skip",
     )
 
-    cmax = zmax if zmax is not None else max(1.0, float(vals["z"].max()) if len(vals) else 1.0)
-    geo_main = _geo_common() | {
+
+def _inset_label(text: dict[str, str], inset: bool) -> go.Scattergeo:
+    """南海诸岛 as a text trace, not a paper annotation: it stays inside the inset frame at any
+    figure size (trace 8)."""
+    return go.Scattergeo(
+        uid="inset-label",
+        geo="geo2",
+        lon=[INSET_LABEL_AT[0]],
+        lat=[INSET_LABEL_AT[1]],
+        mode="text",
+        text=[text["inset"]],
+        textposition="top right",
+        textfont={"size": 11, "color": "#3e4c59"},
+        hoverinfo="skip",
+        showlegend=False,
+        visible=inset,
+    )
+
+
+def _layout(title: str | None, inset: bool) -> dict[str, Any]:
+    layout: dict[str, Any] = {
+        "geo": _main_geo(),
+        "geo2": _inset_geo(inset),
+        "legend": {
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.26,
+            "yanchor": "bottom",
+            "bgcolor": "rgba(255,255,255,0.85)",
+            "font": {"size": 12},
+        },
+        "font": {"family": FONT_FAMILY, "size": 12, "color": "#1f2933"},
+        "margin": {"l": 4, "r": 4, "t": 56 if title else 8, "b": 4},
+        "paper_bgcolor": "white",
+        "dragmode": False,
+        "clickmode": "event",
+        "hoverlabel": {"font": {"family": FONT_FAMILY}},
+    }
+    if title:
+        layout["title"] = {"text": title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"}
+    return layout
+
+
+def _main_geo() -> dict[str, Any]:
+    return _geo_common() | {
         "domain": {"x": [0.0, 1.0], "y": [0.0, 1.0]},
         "projection": {
             "type": "conic equal area",
@@ -326,7 +411,10 @@ def china_map(
         "lataxis": {"range": list(MAIN_LAT), "showgrid": False},
         "showframe": False,
     }
-    geo_inset = _geo_common() | {
+
+
+def _inset_geo(inset: bool) -> dict[str, Any]:
+    geo = _geo_common() | {
         "domain": INSET_DOMAIN,
         # centred on the inset so its frame (the lon/lat box) is an upright near-rectangle
         "projection": {
@@ -343,48 +431,30 @@ def china_map(
         "visible": inset,
     }
     if not inset:  # ``visible`` alone leaves land drawn where an explicit ``showland`` asks for it
-        geo_inset["showland"] = False
-    top = 56 if title else 8
-    fig.update_layout(
-        geo=geo_main,
-        geo2=geo_inset,
-        coloraxis={
-            "colorscale": colorscale,
-            "cmin": 0,
-            "cmax": cmax,
-            "showscale": showscale,
-            "colorbar": {
-                "title": {"text": colorbar_title, "side": "top"},
-                "orientation": "h",
-                "x": 0.01,
-                "xanchor": "left",
-                "y": 0.02,
-                "yanchor": "bottom",
-                "len": 0.32,
-                "thickness": 12,
-                "bgcolor": "rgba(255,255,255,0.85)",
-            },
-        },
-        legend={
+        geo["showland"] = False
+    return geo
+
+
+def _coloraxis(
+    colorscale: str | Sequence[Sequence[Any]], cmax: float, showscale: bool, title: str
+) -> dict[str, Any]:
+    return {
+        "colorscale": colorscale,
+        "cmin": 0,
+        "cmax": cmax,
+        "showscale": showscale,
+        "colorbar": {
+            "title": {"text": title, "side": "top"},
+            "orientation": "h",
             "x": 0.01,
             "xanchor": "left",
-            "y": 0.26,
+            "y": 0.02,
             "yanchor": "bottom",
+            "len": 0.32,
+            "thickness": 12,
             "bgcolor": "rgba(255,255,255,0.85)",
-            "font": {"size": 12},
         },
-        font={"family": FONT_FAMILY, "size": 12, "color": "#1f2933"},
-        margin={"l": 4, "r": 4, "t": top, "b": 4},
-        paper_bgcolor="white",
-        dragmode=False,
-        clickmode="event",
-        hoverlabel={"font": {"family": FONT_FAMILY}},
-    )
-    if title:
-        fig.update_layout(
-            title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"}
-        )
-    return fig
+    }
 
 
 def selection_patch(

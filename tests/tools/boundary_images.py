@@ -1,4 +1,4 @@
-"""``python -m geodata.render OUTDIR``: PNG maps of the two boundary layers, fully offline.
+"""``python -m tests.tools.boundary_images OUTDIR``: PNG maps of the boundary layers, offline.
 
 Writes ``provinces.png`` and ``cities.png`` (each with the South China Sea inset) through kaleido
 and the system Chromium. Offline needs two things: the geometry inline (a dict, not an URL), and
