@@ -59,8 +59,10 @@ def _one_of(field: str, allowed: tuple) -> Rule:
     def rule(state: ViewState, value: Any) -> ViewState:
         if value not in allowed:
             return state
-        extra = {"drill": None} if field == "map_level" else {}
-        return replace(state, **{field: value}, **extra)
+        changes: dict[str, Any] = {field: value}
+        if field == "map_level":
+            changes["drill"] = None
+        return replace(state, **changes)
 
     return rule
 

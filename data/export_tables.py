@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -75,7 +76,7 @@ def _join(values: object, sep: str = ";") -> str:
     return sep.join(str(v) for v in values)
 
 
-def _date_text(date: object, precision: object) -> str:
+def _date_text(date: Any, precision: object) -> str:
     if date is None or pd.isna(date):
         return ""
     return pd.Timestamp(date).strftime(DATE_FORMATS.get(str(precision), "%Y-%m-%d"))

@@ -57,7 +57,7 @@ class Encoded:
         """Rows having any of ``wanted``."""
         if self.matrix is not None:
             cols = np.flatnonzero(np.isin(self.values, list(wanted)))
-            return self.matrix[:, cols].any(axis=1)
+            return np.asarray(self.matrix[:, cols].any(axis=1), dtype=bool)
         assert self.codes is not None
         return _in(self.codes, self.values, wanted)
 

@@ -180,6 +180,12 @@ def _province_adcodes() -> frozenset[str]:
     return frozenset(provinces()["adcode"])
 
 
+def _first(qs: dict[str, list[str]], key: str) -> str | None:
+    """The first value of ``key`` in a parsed query string, or None."""
+    values = qs.get(key)
+    return values[0] if values else None
+
+
 def parse_query(search: str | None) -> ViewState:
     """Parse ``?a=b&…`` into a state. Unknown or malformed values are ignored and listed in
     ``notes`` (shown to the user), never raised: a shared link with a typo still opens."""
@@ -201,7 +207,7 @@ def parse_query(search: str | None) -> ViewState:
     kw["region"] = pick("region", None, _ADCODE)
     kw["picks"] = _picks({c.id: pick(c.url_key, None, _VALUE) for c in CATEGORY.values()})
     for key, attr in (("from", "date_from"), ("to", "date_to")):
-        raw = (qs.get(key) or [None])[0]
+        raw = _first(qs, key)
         if raw:
             iso = _iso(raw, end=key == "to")
             if iso is None:
@@ -216,7 +222,7 @@ def parse_query(search: str | None) -> ViewState:
     kw["work_reports"] = (qs.get("wr") or ["1"])[0] != "0"
 
     def one(name: str, allowed: tuple, default: Any, cast=str) -> Any:
-        raw = (qs.get(name) or [None])[0]
+        raw = _first(qs, name)
         if raw is None:
             return default
         try:
@@ -235,7 +241,7 @@ def parse_query(search: str | None) -> ViewState:
     kw["lang"] = one("lang", LANGS, "zh")
     kw["pilots"] = (qs.get("pilots") or ["0"])[0] == "1"
     kw["pilot_field"] = pick("pf", None, _TOKEN)
-    drill = (qs.get("drill") or [None])[0]
+    drill = _first(qs, "drill")
     if drill is not None:
         if drill in _province_adcodes():
             kw["drill"] = drill

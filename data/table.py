@@ -104,7 +104,7 @@ def display_frame(frame: pd.DataFrame, lang: str, name_of: NameOf) -> pd.DataFra
             ),
             "incentives": _mapped(
                 frame["incentives"].map(lambda v: tuple(v) if isinstance(v, list | tuple) else ()),
-                lambda v: "、".join(schema.label(schema.INCENTIVES, c, lang) for c in v),
+                lambda v: "、".join(schema.label(schema.INCENTIVES, c, lang) for c in v),  # type: ignore[attr-defined]
             ),
             "amount": pd.to_numeric(frame["amount_cny"], errors="coerce").to_numpy(),
             "source": _text(frame["source"]),
@@ -149,7 +149,7 @@ def _number_condition(values: pd.Series, cond: dict) -> pd.Series:
     if kind == "notBlank":
         return values.notna()
     try:
-        a = float(cond.get("filter"))
+        a = float(cond.get("filter"))  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return pd.Series(True, index=values.index)
     ops = {
@@ -162,7 +162,7 @@ def _number_condition(values: pd.Series, cond: dict) -> pd.Series:
     }
     if kind == "inRange":
         try:
-            b = float(cond.get("filterTo"))
+            b = float(cond.get("filterTo"))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             return values >= a
         return (values >= a) & (values <= b)

@@ -49,7 +49,7 @@ def _field(label_key: str, control: Any) -> html.Div:
 
 
 def graph(graph_id: str, topojson_url: str, **kwargs: Any) -> dcc.Graph:
-    config = dict(GRAPH_CONFIG, topojsonURL=topojson_url)
+    config: Any = dict(GRAPH_CONFIG, topojsonURL=topojson_url)
     return dcc.Graph(id=graph_id, config=config, **kwargs)
 
 
@@ -66,7 +66,7 @@ def labelled_options(choices: list[tuple[str, str, str]]) -> list[dict]:
 
 
 def filter_bar(places: list[tuple[str, str, str]]) -> html.Div:
-    multi = {"multi": True, "clearable": True, "placeholder": "—"}
+    multi: dict[str, Any] = {"multi": True, "clearable": True, "placeholder": "—"}
     return html.Div(
         [
             _field(
@@ -116,7 +116,7 @@ def filter_bar(places: list[tuple[str, str, str]]) -> html.Div:
     )
 
 
-def map_card(topojson_url: str, pilot_fields: list[tuple[str, str, str]]) -> html.Div:
+def map_card(topojson_url: str, pilot_fields: list[tuple[str, str, str]]) -> html.Section:
     return html.Section(
         [
             html.Div(
@@ -171,7 +171,7 @@ def map_card(topojson_url: str, pilot_fields: list[tuple[str, str, str]]) -> htm
     )
 
 
-def timeline_card(topojson_url: str) -> html.Div:
+def timeline_card(topojson_url: str) -> html.Section:
     return html.Section(
         [
             html.Div(

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from data import export_tables, query
@@ -81,7 +82,7 @@ def view_pdf(figs: dict[str, go.Figure], size: str = "a4") -> bytes:
     return render.merge_pdfs([render.to_bytes(f, "pdf", size) for f in figs.values()])
 
 
-def table_frame(ds: Dataset, state: ViewState):
+def table_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
     """The policies behind the view as the export frame (every matching row)."""
     return export_tables.export_frame(query.selected_rows(ds.index, state), state.lang)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -30,7 +31,7 @@ from layouts.i18n import t
 class Views:
     figures: dict[str, go.Figure] = field(default_factory=dict)
     updates: dict[str, dict[tuple, object]] = field(default_factory=dict)
-    texts: dict[str, object] = field(default_factory=dict)
+    texts: dict[str, Any] = field(default_factory=dict)
 
 
 def view_key(state: ViewState) -> str:
@@ -276,9 +277,9 @@ def summary_text(ds: Dataset, state: ViewState) -> str:
     text = t(
         "summary",
         state.lang,
-        policies=_count(s["policies"], "policy", "policies", state.lang),
-        provinces=_count(s["provinces"], "province", "provinces", state.lang),
-        cities=_count(s["cities"], "city", "cities", state.lang),
+        policies=_count(int(s["policies"]), "policy", "policies", state.lang),
+        provinces=_count(int(s["provinces"]), "province", "provinces", state.lang),
+        cities=_count(int(s["cities"]), "city", "cities", state.lang),
         amount=_amount(s["amount_total"], state.lang),
     )
     if s["policies"] != s["total"]:

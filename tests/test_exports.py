@@ -108,8 +108,7 @@ def test_xlsx_typed_cells_and_no_formula(hostile_frame):
     assert years and years[0][col["date"]].number_format == "yyyy"
 
 
-def test_export_frame_keeps_every_filtered_row_and_source():
-    ds = load_dataset()
+def test_export_frame_keeps_every_filtered_row_and_source(ds):
     state = parse_query(VIEW)
     frame = export_tables.export_frame(query.selected_rows(ds.index, state))
     assert len(frame) == int(query.selection(ds.index, state).sum())

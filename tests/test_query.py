@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 
 from data import query
-from data.dataset import load_dataset
 from data.state import ViewState
 
 
@@ -185,11 +184,6 @@ def test_drill_restricts_other_views_to_the_province(idx):
 
 
 # ----------------------------------------------------------------------- the bundled data
-@pytest.fixture(scope="module")
-def bundled():
-    return load_dataset()
-
-
 def test_bundled_map_shows_all_34_units_and_no_record_where_the_table_has_none(bundled):
     out = query.region_counts(bundled.index, ViewState(), bundled.regions("province"))
     assert len(out) == 34

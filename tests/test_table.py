@@ -1,15 +1,7 @@
 """The grid's rows: one block at a time, sorted and filtered on the server, for any view."""
 
-import pytest
-
 from data import query, table
-from data.dataset import load_dataset
 from data.state import ViewState
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_dataset()
 
 
 def block(ds, state: ViewState | None = None, **kw):

@@ -8,15 +8,9 @@ import plotly
 import pytest
 
 from callbacks.views import to_patch
-from data.dataset import load_dataset
 from data.state import ViewState
 from layouts import viewmodel
 from layouts.figures import china_map
-
-
-@pytest.fixture(scope="module")
-def ds():
-    return load_dataset()
 
 
 def _length(value) -> int:

@@ -29,7 +29,7 @@ scale with ``z = 0``. Hover and legend both say which is which.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -140,7 +140,7 @@ def _geo_common() -> dict[str, Any]:
 def china_map(
     values: pd.DataFrame,
     *,
-    level: Literal["province", "city"],
+    level: str,
     geojson: str | dict,
     dashline: dict | None,
     title: str | None = None,
@@ -151,7 +151,7 @@ def china_map(
     colorscale: str | Sequence[Sequence[Any]] = SEQUENTIAL,
     zmax: float | None = None,
     inset: bool = True,
-    lang: Literal["zh", "en"] = "zh",
+    lang: str = "zh",
     showscale: bool = True,
 ) -> go.Figure:
     """Choropleth of China by province or city, with the South China Sea inset.
@@ -458,8 +458,8 @@ def _coloraxis(
 
 
 def selection_patch(
-    values_adcodes: Sequence[str],
-    no_data_adcodes: Sequence[str],
+    values_adcodes: Iterable[str],
+    no_data_adcodes: Iterable[str],
     selected: Iterable[str],
 ) -> dict[int, dict[str, Any]]:
     """Per-trace property updates for a new selection, ``{trace index: {dotted path: value}}``.

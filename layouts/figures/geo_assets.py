@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Literal
 
-Level = Literal["province", "city"]
+Level = str  # "province" or "city"
 
 REPO = Path(__file__).resolve().parent.parent.parent
 ASSETS = REPO / "assets"
