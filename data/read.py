@@ -164,14 +164,15 @@ def encodings(sample: bytes) -> list[tuple[str, str]]:
         return [("utf-8", "utf-8"), ("gb18030", _NAMES["gb18030"])]
     except UnicodeDecodeError:
         pass
-    if sum(b > 0x7F for b in sample[:4096]) < 32 and b"\x00" not in sample:
-        return [(c, _NAMES[c]) for c in _DETECT]  # too little to tell: GBK first (mainland data)
+    # UTF-16 without BOM only when NUL bytes say so (ASCII delimiters and digits hold one each)
+    wide = sample.count(0) * 5 >= len(sample)
+    cands = [c for c in _DETECT if wide or not c.startswith("utf_16")]
+    if not wide and sum(b > 0x7F for b in sample[:4096]) < 32:
+        return [(c, _NAMES[c]) for c in cands]  # too little to tell: GBK first (mainland data)
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample, cp_isolation=list(_DETECT)).best()
-    order = ([best.encoding] if best is not None and best.encoding in _DETECT else []) + list(
-        _DETECT
-    )
+    best = from_bytes(sample, cp_isolation=cands).best()
+    order = ([best.encoding] if best is not None and best.encoding in cands else []) + cands
     return [(c, _NAMES[c]) for c in dict.fromkeys(order)]
 
 
@@ -323,9 +324,10 @@ def _spanning(
     src.back.extendleft(reversed(src.current[1:]))  # read the following lines again, as rows
     plain = _plain_fields(src.current[0][1], delim)
     col = next((i for i, f in enumerate(plain) if '"' in f), None)
+    swallowed = f"lines {first + 1}–{last}" if last > first else "the end of the line"
     reason = (
-        f"a quote opened on line {first} of the file is never closed (it would swallow lines "
-        f"{first + 1}–{last}); the quote is read as a plain character"
+        f"a quote opened on line {first} of the file is never closed (it would swallow "
+        f"{swallowed}); the quote is read as a plain character"
     )
     value = plain[col] if col is not None else src.current[0][1].rstrip("\r\n")
     return plain, ReadProblem(record, col, value, reason, "error")
@@ -354,7 +356,7 @@ def _scan(
         record += 1
         if record > max_rows + MAX_HEADER_SCAN:
             raise _too_many_rows(path, max_rows)
-        if len(src.current) > 1:
+        if len(src.current) > 1 or (fields and fields[-1].endswith(("\n", "\r"))):
             fields, problem = _spanning(src, fields, width, delim, record)
             problems.append(problem)
         if not width and len(fields) > 1:
