@@ -303,7 +303,8 @@ def build(table: RawTable, path: str = "") -> LoadResult:
 
 def _unusable(raw: pd.DataFrame, cm: ColumnMap, path: str) -> str | None:
     if not ({"title_zh", "title_en"} & cm.fields.keys()):
-        return f"{path}: {_MISSING_TITLE}; columns found: " + ", ".join(map(str, raw.columns))
+        found = ", ".join(repr(str(c))[1:-1][:80] for c in raw.columns[:50])
+        return f"{path}: {_MISSING_TITLE}; columns found: {found}"
     if not ({"date", "province", "city", "district", "place"} & cm.fields.keys()):
         return f"{path}: {_MISSING_WHERE_WHEN}"
     if len(raw) == 0:

@@ -310,10 +310,17 @@ def _spanning(
     src: _Lines, fields: list[str], width: int, delim: str, record: int
 ) -> tuple[list[str], ReadProblem]:
     """A record over several physical lines: a quoted cell with line breaks (kept, a warning), or
-    a quote that never closes or swallows whole lines (split back into lines, an error)."""
+    a quote that never closes or swallows whole lines (split back into lines, an error).
+
+    Swallowed lines show as a line wholly inside the quote that holds a whole row's worth of
+    fields on its own. A quote closed on the next line cannot be told from a cell with a line
+    break: that is a warning naming both lines."""
     first, last = src.current[0][0], src.current[-1][0]
     text = "".join(line for _, line in src.current)
-    if not _unterminated(text, delim) and (width == 0 or len(fields) == width):
+    width = width or len(_plain_fields(src.current[0][1], delim))  # the header itself
+    middle = [line for _, line in src.current[1:-1] if '"' not in line]  # wholly inside quotes
+    swallowed = width > 1 and any(len(_plain_fields(ln, delim)) >= width for ln in middle)
+    if not _unterminated(text, delim) and not swallowed:
         reason = (
             f"a quoted value spans lines {first}–{last} of the file (a cell with line breaks); "
             "kept as one row — if a quote was left open, close it"
