@@ -443,7 +443,8 @@ def _parse(text: str) -> tuple[tuple[tuple[int, dict], ...], str | None, bool] |
 def _readings(text: str, max_level: int = 2) -> tuple[tuple[tuple[int, dict], ...], bool] | None:
     """The nesting readings of ``text``, merged, and whether it held several names.
 
-    Readings as several names win, the deepest first; a single name matching at several levels
+    Readings as several names win, the best matched (official names before short ones), then the
+    deepest; a single name matching at several levels
     takes the best-ranked match, then the shallowest level (吉林 is the province, 吉林市 the city).
     """
     chains = [
@@ -452,7 +453,10 @@ def _readings(text: str, max_level: int = 2) -> tuple[tuple[tuple[int, dict], ..
     if not chains:
         return None
     multi = [ch for ch in chains if len(ch) > 1]
-    if multi:
+    if multi:  # the best-matched names (湖南省长沙市: 长沙市 exactly, not 长沙县 by its short name)
+        score = {id(ch): sum(min(_RANK[h] for h in m.values()) for _, m in ch) for ch in multi}
+        best = min(score.values())
+        multi = [ch for ch in multi if score[id(ch)] == best]
         deepest = max(ch[-1][0] for ch in multi)
         chains = [ch for ch in multi if ch[-1][0] == deepest]
     else:

@@ -593,3 +593,13 @@ def test_pinyin_by_syllables_is_ambiguous() -> None:
     assert resolve("ShanXi", "Taiyuan", "").province_adcode == "140000"
     assert resolve("ShanXi", "Xi'an", "").province_adcode == "610000"
     assert resolve("Shanxi", "", "").province_adcode == "140000"  # the official English name
+
+
+@pytest.mark.parametrize(
+    ("value", "city"),
+    [("湖南省长沙市", "430100"), ("辽宁省朝阳市", "211300"), ("江西省南昌市", "360100")],
+)
+def test_combined_city_is_not_read_as_its_namesake_county(value, city) -> None:
+    # 长沙市 is the city, not 长沙县 by its short name (the better-matched reading wins)
+    r = resolve(value, "", "")
+    assert (r.level, r.city_adcode, r.problem) == ("city", city, None)
