@@ -249,7 +249,15 @@ class _Build:
     def col(self, f: str) -> pd.Series:
         return _col(self.raw, self.cm, f)
 
-    def add(self, mask, f: str, values: pd.Series, reasons, sev: str, suggestions=None) -> None:  # noqa: ANN001
+    def add(
+        self,
+        mask: np.ndarray | pd.Series,
+        f: str,
+        values: pd.Series,
+        reasons: str | np.ndarray | pd.Series,
+        sev: str,
+        suggestions: np.ndarray | None = None,
+    ) -> None:
         """A problem on every row of ``mask``: ``reasons`` one string or one per row."""
         idx = np.flatnonzero(np.asarray(mask, dtype=bool))
         if len(idx) == 0:

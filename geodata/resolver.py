@@ -48,6 +48,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -731,7 +732,13 @@ class _Decision:
             "district" if self.dist else "city" if self.city else "province" if self.prov else None
         )
 
-    def result(self, problem=None, field=None, cands=(), codes=()) -> Resolution:  # noqa: ANN001
+    def result(
+        self,
+        problem: str | None = None,
+        field: str | None = None,
+        cands: Iterable[str] = (),
+        codes: Iterable[str] = (),
+    ) -> Resolution:
         level = self.level()
         return Resolution(
             province_adcode=self.prov,
@@ -746,7 +753,7 @@ class _Decision:
             combined=self.combined,
         )
 
-    def fail(self, problem: str, field: str, places=()) -> _Problem:  # noqa: ANN001
+    def fail(self, problem: str, field: str, places: Iterable[tuple[str, str]] = ()) -> _Problem:
         places = sorted(places)
         return _Problem(
             self.result(problem, field, [_label(p) for p in places], [a for a, _ in places])
@@ -761,8 +768,7 @@ class _Decision:
             return stop.res
         if self.provs:  # several provinces and nothing below to choose between them
             field, value, _ = self.cons["province"][0]
-            raise_ = self.fail(f"ambiguous province {value!r}", field, self.provs)
-            return raise_.res
+            return self.fail(f"ambiguous province {value!r}", field, self.provs).res
         return self.result()
 
     def _common(self, level: str) -> tuple[set, str, str, dict]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from functools import cache, lru_cache
+from typing import Any
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @cache
-def _converter():  # noqa: ANN202 - opencc has no type stubs
+def _converter() -> Any:  # opencc.OpenCC (the package has no type stubs)
     import opencc
 
     return opencc.OpenCC("t2s")
