@@ -188,6 +188,10 @@ _FOREIGN = re.compile(r"(美元|美金|欧元|港币|港元|usd|us\$|\$|eur|€|
 _PREFIX = re.compile(
     r"^(最高|不超过|不高于|高达|up to|max(imum)?|约|approx(imately)?|about|总计|共)\s*"
 )
+_UNIT_SPACE = re.compile(r"(?<=[\d.〇零一二两三四五六七八九十百千])\s+(?=[十百千万亿萬億])")
+_COMPOUND_SPACE = re.compile(
+    r"(亿)\s+(?=[\d〇零一二两三四五六七八九][\d.]*(?:千万|百万|万|千|百))|(万)\s+(?=\d+[千百])"
+)
 _FILLER = re.compile(r"[\s\-–~～至到和及、,;/]+|以上|以下|以内|左右|不等|\bto\b|\band\b")
 MAX_DIGITS = 16  # more digits than any budget (10^16 yuan): not a plausible amount
 MAX_AMOUNT = 1e13  # 10万亿元 (10 trillion yuan), about a tenth of China's GDP
@@ -221,8 +225,11 @@ def parse_amount(raw: str, header_unit: float = 1.0) -> tuple[float, str | None]
         return np.nan, None
     if _FOREIGN.search(s):
         return np.nan, "amount is not in yuan; convert it to yuan (元) first"
-    s = _PREFIX.sub("", s)
+    while (t := _PREFIX.sub("", s)) != s:  # 最高不超过500万元
+        s = t
     s = _CURRENCY_WORDS.sub(" ", s).strip()
+    s = _UNIT_SPACE.sub("", s)  # 500 万 -> 500万
+    s = _COMPOUND_SPACE.sub(lambda m: m.group(1) or m.group(2), s)  # 1亿 5千万 -> 1亿5千万
     if s.startswith(("-", "−")):
         return np.nan, "amount is negative"
     found = list(_AMOUNT.finditer(s))

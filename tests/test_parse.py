@@ -270,3 +270,18 @@ def test_quarter_dates_display_as_quarters() -> None:
     assert format_date(pd.Timestamp("2021-04-01"), "quarter") == "2021-Q2"
     assert format_date(pd.Timestamp("2021-04-01"), "month") == "2021-04"
     assert format_date(None, "day") == ""
+
+
+@pytest.mark.parametrize(
+    ("raw", "yuan"),
+    [
+        ("500 万元", 5_000_000),
+        ("1 亿 5 千万元", 150_000_000),
+        ("1万 5千", 15_000),
+        ("100万 200万", 2_000_000),  # a list keeps the largest
+        ("最高不超过500万元", 5_000_000),
+        ("五百 万元", 5_000_000),
+    ],
+)
+def test_amounts_with_spaces_and_stacked_prefixes(raw: str, yuan: float) -> None:
+    assert parse_amount(raw) == (yuan, None)
