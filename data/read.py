@@ -167,8 +167,12 @@ def encodings(sample: bytes) -> list[tuple[str, str]]:
     # UTF-16 without BOM only when NUL bytes say so (ASCII delimiters and digits hold one each)
     wide = sample.count(0) * 5 >= len(sample)
     cands = [c for c in _DETECT if wide or not c.startswith("utf_16")]
-    if not wide and sum(b > 0x7F for b in sample[:4096]) < 32:
-        return [(c, _NAMES[c]) for c in cands]  # too little to tell: GBK first (mainland data)
+    if not wide and sum(b > 0x7F for b in sample[:4096]) < 8:
+        # too little for the detector: Chinese double-byte text has runs of high bytes, accented
+        # Latin text (Café, Révolution) single ones
+        if not re.search(rb"[\x80-\xff]{2}", sample):
+            cands = ["cp1252", *(c for c in cands if c != "cp1252")]
+        return [(c, _NAMES[c]) for c in cands]
     from charset_normalizer import from_bytes
 
     best = from_bytes(sample, cp_isolation=cands).best()

@@ -200,3 +200,19 @@ def test_json_report_lists_reader_problems(tmp_path) -> None:
 def test_read_raw_limit_is_a_read_error(tmp_path) -> None:
     with pytest.raises(ReadError, match="limit"):
         read_raw(str(_csv(tmp_path, HEADER + "a,b,c\n" * 100)), max_bytes=10)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "shown"),
+    [
+        ("title,province,date\nRévolution numérique,Guangdong,2020\n", "cp1252", "cp1252"),
+        ("标题,省份,日期\n区块链,广东,2020\n", "gb18030", "gb18030"),
+        ("標題,省份,日期\n區塊鏈,廣東,2020\n", "big5", "big5"),
+    ],
+)
+def test_short_files_get_the_right_encoding(tmp_path, text, encoding, shown) -> None:
+    res = load_table(_csv(tmp_path, text, encoding=encoding))
+    assert res.fatal is None and res.encoding.startswith(shown)
+    assert res.frame.iloc[0][["title_zh", "title_en"]].dropna().tolist() == [
+        text.split("\n")[1].split(",")[0]
+    ]
