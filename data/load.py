@@ -499,7 +499,8 @@ def _assemble(b: _Build) -> pd.DataFrame:
     """The frame in canonical column order, unknown columns passed through, problems per row."""
     out = b.out
     frame = pd.DataFrame(
-        {k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v) for k, v in out.items()}
+        {k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v) for k, v in out.items()},
+        copy=False,  # the columns are new already; a copy would double the table in memory
     )
     for c in TEXT_COLUMNS:
         if c != "problems":

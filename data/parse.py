@@ -471,17 +471,23 @@ _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 def text_warnings(values: pd.Series) -> pd.Series:
     """Per row: a warning for formula-like, control-character or very long text, else None.
 
-    Checked once per distinct value with Arrow kernels (a million-row column costs milliseconds).
+    Checked with Arrow kernels on the column as it is stored (a million-row column costs
+    milliseconds and no Python string per cell).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    codes, uniques = pd.factorize(values.fillna("").astype("str"), sort=False)
-    arr = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
-    formula = pc.match_substring_regex(arr, r"^\s*([=+@]|-[^\d\s])").to_numpy(zero_copy_only=False)
-    ctrl = pc.match_substring_regex(arr, _CONTROL).to_numpy(zero_copy_only=False)
+    arr = pa.array(values.fillna("").astype("str"))
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+
+    def mask(result: pa.Array) -> np.ndarray:
+        return result.to_numpy(zero_copy_only=False).astype(bool)
+
+    formula = mask(pc.match_substring_regex(arr, r"^\s*([=+@]|-[^\d\s])"))
+    ctrl = mask(pc.match_substring_regex(arr, _CONTROL))
     lens = pc.utf8_length(arr).to_numpy(zero_copy_only=False)
-    msg = np.full(len(uniques), None, dtype=object)
+    msg = np.full(len(values), None, dtype=object)
     for i in np.flatnonzero(formula | ctrl | (lens > LONG_TEXT)):
         if formula[i]:
             msg[i] = "starts like a spreadsheet formula; kept as plain text, never evaluated"
@@ -489,5 +495,4 @@ def text_warnings(values: pd.Series) -> pd.Series:
             msg[i] = "contains control characters; kept as written"
         else:
             msg[i] = f"very long text ({lens[i]} characters); kept as written"
-    out = msg[codes] if len(codes) else np.empty(0, dtype=object)
-    return pd.Series(out, index=values.index, dtype=object)
+    return pd.Series(msg, index=values.index, dtype=object)
