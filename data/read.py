@@ -153,21 +153,27 @@ _NAMES = {
 def encodings(sample: bytes) -> list[tuple[str, str]]:
     """Encodings to try, best first: (Python codec, name shown to the user).
 
-    A BOM decides; else UTF-8 when the sample is UTF-8; else charset-normalizer's pick among
-    GB18030 (GBK), Big5, UTF-16 without BOM and cp1252, then the others.
+    A BOM decides; else UTF-16 without BOM when NUL bytes fall on one side; else UTF-8 when the
+    sample is UTF-8; else charset-normalizer's pick among GB18030 (GBK), Big5 and cp1252, then the
+    others.
     """
     for bom, codec, name in _BOMS:
         if sample.startswith(bom):
             return [(codec, name)]
+    # UTF-16 without BOM when NUL bytes say so: ASCII delimiters, digits and line ends hold one
+    # each, all in the odd bytes (little-endian, "t\0i\0") or all in the even ones (big-endian)
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if (odd + even) * 20 >= len(sample) and max(odd, even) >= 9 * min(odd, even):
+        le = odd >= even
+        first, second = ("utf_16_le", "utf_16_be") if le else ("utf_16_be", "utf_16_le")
+        return [(c, _NAMES[c]) for c in (first, second, "utf-8", "gb18030")]
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         return [("utf-8", "utf-8"), ("gb18030", _NAMES["gb18030"])]
     except UnicodeDecodeError:
         pass
-    # UTF-16 without BOM only when NUL bytes say so (ASCII delimiters and digits hold one each)
-    wide = sample.count(0) * 5 >= len(sample)
-    cands = [c for c in _DETECT if wide or not c.startswith("utf_16")]
-    if not wide and sum(b > 0x7F for b in sample[:4096]) < 8:
+    cands = [c for c in _DETECT if not c.startswith("utf_16")]
+    if sum(b > 0x7F for b in sample[:4096]) < 8:
         # too little for the detector: Chinese double-byte text has runs of high bytes, accented
         # Latin text (Café, Révolution) single ones
         if not re.search(rb"[\x80-\xff]{2}", sample):
@@ -238,8 +244,9 @@ def _read_text(path: str, max_rows: int) -> RawTable:
                 raise ReadError(
                     f"{path}: not a table (binary content that is not Excel or Parquet)"
                 )
+            delim = sniff_delimiter(head)
             with open(path, encoding=codec, newline="") as fh:
-                grid, lines, problems, ragged = _scan(fh, sniff_delimiter(head), max_rows, path)
+                grid, lines, problems, ragged = _scan(fh, delim, max_rows, path)
         except UnicodeDecodeError:
             continue
         except UnicodeError:  # a UTF-16 file of odd length
@@ -247,7 +254,6 @@ def _read_text(path: str, max_rows: int) -> RawTable:
         break
     else:
         raise ReadError(f"{path}: {_NOT_TEXT}")
-    delim = sniff_delimiter(head)
     table = _with_header(grid, "csv", path, encoding=name, delimiter=delim, row_lines=lines)
     if ragged:
         shown = ", ".join(map(str, ragged[:20])) + ("…" if len(ragged) > 20 else "")

@@ -73,7 +73,10 @@ def test_big5_is_detected_and_named_and_traditional_names_resolve(tmp_path) -> N
     assert any("big5" in n for n in res.notes)
 
 
-@pytest.mark.parametrize(("encoding", "shown"), [("utf-16-le", "utf-16-le"), ("cp1252", "cp1252")])
+@pytest.mark.parametrize(
+    ("encoding", "shown"),
+    [("utf-16-le", "utf-16-le"), ("utf-16-be", "utf-16-be"), ("cp1252", "cp1252")],
+)
 def test_other_encodings_are_named(tmp_path, encoding, shown) -> None:
     text = "title,province,date\nCafé “blockchain” plan,Guangdong,2020-01-01\n" * 5
     res = load_table(_csv(tmp_path, text, encoding=encoding))
@@ -216,3 +219,17 @@ def test_short_files_get_the_right_encoding(tmp_path, text, encoding, shown) -> 
     assert res.frame.iloc[0][["title_zh", "title_en"]].dropna().tolist() == [
         text.split("\n")[1].split(",")[0]
     ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_plain_ascii_utf16_without_bom(tmp_path, encoding) -> None:
+    res = load_table(_csv(tmp_path, "title,province\nPlan,Guangdong\n", encoding=encoding))
+    assert res.fatal is None and res.encoding.startswith(encoding)
+    assert res.frame["province_adcode"].tolist() == ["440000"]
+
+
+def test_chinese_utf16_without_bom(tmp_path) -> None:
+    text = "标题,省份,日期\n" + "关于促进区块链产业发展的若干措施,广东省,2020年4月\n" * 3
+    res = load_table(_csv(tmp_path, text, encoding="utf-16-le"))
+    assert res.fatal is None and res.encoding.startswith("utf-16-le")
+    assert res.frame["province_adcode"].tolist() == ["440000"] * 3
