@@ -367,9 +367,16 @@ def _scan(
             fields = next(reader)
         except StopIteration:
             break
-        except csv.Error as exc:
-            fields = _plain_fields(src.current[-1][1], delim) if src.current else []
-            problems.append(ReadProblem(record + 1, None, "", f"unreadable ({exc})", "error"))
+        except csv.Error as exc:  # not expected (no field limit, lines split on \r too): kept
+            if not src.current:
+                break
+            src.back.extendleft(reversed(src.current[1:]))
+            line = src.current[0][1]
+            src.current = src.current[:1]
+            fields = _plain_fields(line, delim)
+            reason = f"unreadable as CSV ({exc}); read with quotes as plain characters"
+            problems.append(ReadProblem(record + 1, 0, line.rstrip("\r\n"), reason, "error"))
+            reader = csv.reader(src, delimiter=delim)
         record += 1
         if record > max_rows + MAX_HEADER_SCAN:
             raise _too_many_rows(path, max_rows)
