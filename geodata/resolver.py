@@ -302,16 +302,15 @@ def _latin_variants(text: str) -> list[str]:
 # Suffixes never stripped to find a name: 北戴河新区 is not 北戴河区, 城东新区 not 城东区. 地区 is
 # stripped only at city level (吐鲁番地区 is the old name of 吐鲁番市; 平房地区 is not 平房区).
 _KEEP_SUFFIX = {"新区": LEVELS, "地区": ("province", "district")}
-_UNIT_END = re.compile(r"(自治|省|市|区|县|州|旗|盟)")
+_UNIT_END = re.compile(r"自治|[省市区县州旗盟]$")
 
 
 def _zh_variants(text: str, level: str | None = None) -> list[str]:
+    """Keys to try for Chinese text: as written, without its ethnic part, without a suffix."""
     s = re.sub(r"\s+", "", text)
     out = [s]
-    bare = strip_ethnic(s)
-    if not _UNIT_END.search(
-        bare
-    ):  # 昌吉回族自治州 -> 昌吉, not 内蒙古自治区鄂伦春自治旗 -> 内蒙古自治区
+    bare = strip_ethnic(s)  # 昌吉回族自治州 -> 昌吉
+    if not _UNIT_END.search(bare):  # but 内蒙古自治区鄂伦春自治旗 is not 内蒙古自治区
         out.append(bare)
     for suf in _ZH_SUFFIXES:
         if level in _KEEP_SUFFIX.get(suf, ()) or (level is None and suf in _KEEP_SUFFIX):
