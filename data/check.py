@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from typing import Any, TextIO
 
@@ -107,27 +108,46 @@ def _safe_out(out: TextIO) -> TextIO:
 
 
 def run_check(
-    path: str, sheet: str | None = None, as_json: bool = False, out: TextIO | None = None
+    path: str,
+    sheet: str | None = None,
+    as_json: bool = False,
+    out: TextIO | None = None,
+    *,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
 ) -> int:
-    """Load `path`, print the report to `out` (stdout), return the exit code (0, 1 or 2)."""
+    """Load `path`, print the report to `out` (stdout), return the exit code (0, 1 or 2).
+
+    A reader that stops early (``--check --json | head``) ends the output quietly, no traceback;
+    the exit code still says what the file is.
+    """
     out = _safe_out(out if out is not None else sys.stdout)
     try:
-        res = load_table(path, sheet)
+        res = load_table(path, sheet, max_bytes=max_bytes, max_rows=max_rows)
     except Exception as exc:  # last line of defence: one line, never a traceback
         msg = f"{path}: cannot be checked ({type(exc).__name__}: {exc})".splitlines()[0]
-        if as_json:
-            zero = {"province": 0, "city": 0, "district": 0}
-            report = {"file": path, "usable": False, "fatal": msg, "rows": 0, "mapped": zero,
-                      "national": 0, "problems": []}  # fmt: skip
-            print(json.dumps(report, ensure_ascii=False), file=out)
-        else:
-            print(f"error: {msg}", file=out)
+        zero = {"province": 0, "city": 0, "district": 0}
+        report = {"file": path, "usable": False, "fatal": msg, "rows": 0, "mapped": zero,
+                  "national": 0, "problems": []}  # fmt: skip
+        _emit([json.dumps(report, ensure_ascii=False)] if as_json else [f"error: {msg}"], out)
         return 2
     if as_json:
-        print(json.dumps(report_dict(res), ensure_ascii=False), file=out)
+        lines = [json.dumps(report_dict(res), ensure_ascii=False)]
     elif res.fatal is not None:
-        print(f"error: {show_value(res.fatal, 400)}", file=out)
+        lines = [f"error: {show_value(res.fatal, 400)}"]
     else:
-        for line in human_report(res):
-            print(line, file=out)
+        lines = human_report(res)
+    _emit(lines, out)
     return exit_code(res)
+
+
+def _emit(lines: list[str], out: TextIO) -> None:
+    try:
+        for line in lines:
+            print(line, file=out)
+        out.flush()
+    except BrokenPipeError:
+        # the reader has gone (| head): point stdout at devnull so the final flush is silent
+        if out is sys.stdout:
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -49,9 +49,21 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "省/自治区/直辖市",
         "省（自治区、直辖市）",
         "省(自治区、直辖市)",
-        "地区",
         "省区市",
     ),  # fmt: skip
+    # one column holding any place, or a combined string (北京市朝阳区): used when there is no
+    # province, city or district column
+    "place": (
+        "place",
+        "location",
+        "region",
+        "area",
+        "地区",
+        "所在地",
+        "所在地区",
+        "地点",
+        "行政区划",
+    ),
     "city": ("city_zh", "city", "prefecture", "城市", "市", "地市", "地级市", "所在城市", "市州"),
     "district": (
         "district_zh",
@@ -150,6 +162,7 @@ _UNIT = re.compile(r"[（(\[【]\s*(万元|万|亿元|亿|元)\s*[）)\]】]")
 
 
 def normalise(name: str) -> str:
+    """Header text compared: NFKC, no BOM, lower case, spaces/underscores/hyphens as one space."""
     s = unicodedata.normalize("NFKC", str(name)).replace("\ufeff", "").strip().lower()
     return _SPACES.sub(" ", s).strip()
 
@@ -165,8 +178,17 @@ for _field, _names in ALIASES.items():
 
 
 def match_field(name: str) -> str | None:
-    """The field a header names, or None."""
-    n = normalise(name)
+    """The field a header names, or None; traditional characters too (發布日期)."""
+    found = _match(normalise(name))
+    if found is None:
+        from geodata.script import to_simplified
+
+        simple = to_simplified(normalise(name))
+        found = _match(simple) if simple != normalise(name) else None
+    return found
+
+
+def _match(n: str) -> str | None:
     if n in _LOOKUP:
         return _LOOKUP[n]
     m = _strip_brackets(n)
@@ -208,6 +230,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def mostly_chinese(values: list[str]) -> bool:
+    """At least half the non-empty values hold Chinese characters."""
     vals = [v for v in values if v]
     if not vals:
         return False

@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterable
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,8 +22,7 @@ import pandas as pd
 from data import schema
 
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
-DATE_FORMATS = schema.DATE_FORMATS
-XLSX_DATE_FORMATS = {"day": "yyyy-mm-dd", "month": "yyyy-mm", "year": "yyyy"}
+XLSX_DATE_FORMATS = {"day": "yyyy-mm-dd", "month": "yyyy-mm", "quarter": "yyyy-mm", "year": "yyyy"}
 
 #: Columns of the export, in order. Codes are kept next to readable labels so a reader can filter
 #: either way; ``source`` (the citation of each row) is always there.
@@ -76,10 +74,8 @@ def _join(values: object, sep: str = ";") -> str:
     return sep.join(str(v) for v in values)
 
 
-def _date_text(date: Any, precision: object) -> str:
-    if date is None or pd.isna(date):
-        return ""
-    return pd.Timestamp(date).strftime(DATE_FORMATS.get(str(precision), "%Y-%m-%d"))
+def _date_text(date: object, precision: object) -> str:
+    return schema.format_date(date, precision)
 
 
 def export_frame(rows: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:

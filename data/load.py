@@ -30,8 +30,6 @@ TEXT_COLUMNS = tuple(
     if c not in {"row", "date", "incentives", "amount_cny", "sectors", "is_work_report",
                  "level_inferred"}
 )  # fmt: skip
-ZONE_PATTERN = r"(?:开发区|高新区|新区|新城|园区|试验区|合作区|示范区)$"
-ZONE_REASON = "a development zone or new area, not a county-level district: placed at its city"
 MUNICIPALITY_CITIES = frozenset({"110100", "120100", "310100", "500100"})
 
 
@@ -132,6 +130,33 @@ def issuer_looks_national(zh: str, en: str) -> bool:
     return bool(_NATIONAL_ZH.match(zh.strip()) or _NATIONAL_EN.search(en))
 
 
+_PLACE_KEYS = ("p", "c", "d", "level", "problem", "field", "suggestion", "candidates", "zone")
+
+
+def _values(r: Any) -> tuple:
+    return (
+        r.province_adcode, r.city_adcode, r.district_adcode, r.level, r.problem, r.field,
+        r.suggestion, tuple(r.candidates or ()), bool(r.zone),
+    )  # fmt: skip
+
+
+def _resolve_single(place: pd.Series, notes: list[str]) -> dict[str, np.ndarray]:
+    """Resolve a single place column (地区 / 所在地 / location), each distinct value once."""
+    from geodata.resolver import resolve_place
+
+    codes, uniques = pd.factorize(place.fillna("").str.strip(), sort=False)
+    out = {k: np.empty(len(uniques), dtype=object) for k in _PLACE_KEYS}
+    for i, text in enumerate(uniques):
+        try:
+            vals = _values(resolve_place(text or None))
+        except Exception as exc:  # a resolver bug must not take the whole table down
+            vals = (None, None, None, None, f"place lookup failed ({exc})", "province",
+                    None, (), False)  # fmt: skip
+        for k, v in zip(out, vals, strict=True):
+            out[k][i] = v
+    return {k: v[codes] if len(codes) else v[:0] for k, v in out.items()}
+
+
 def _resolve_places(prov: pd.Series, city: pd.Series, dist: pd.Series, notes: list[str]):
     """Resolve each distinct (province, city, district) once; returns per-row arrays."""
     resolve = _resolver()
@@ -139,23 +164,18 @@ def _resolve_places(prov: pd.Series, city: pd.Series, dist: pd.Series, notes: li
     triples = triples.fillna("")
     codes, uniques = pd.factorize(pd.MultiIndex.from_frame(triples), sort=False)
     n = len(uniques)
-    out = {k: np.empty(n, dtype=object) for k in ("p", "c", "d", "level", "problem", "field",
-                                                  "suggestion", "candidates")}  # fmt: skip
+    out = {k: np.empty(n, dtype=object) for k in _PLACE_KEYS}
     if resolve is None and any(any(t) for t in uniques):
         notes.append("place resolver (geodata.resolver) not available: no row could be placed")
     for i, (p, c, d) in enumerate(uniques):
         if not (p or c or d) or resolve is None:
-            vals = (None, None, None, None, None, None, None, ())
+            vals = (None, None, None, None, None, None, None, (), False)
         else:
             try:
-                r = resolve(p or None, c or None, d or None)
-                vals = (
-                    r.province_adcode, r.city_adcode, r.district_adcode, r.level, r.problem,
-                    r.field, r.suggestion, tuple(r.candidates or ()),
-                )  # fmt: skip
+                vals = _values(resolve(p or None, c or None, d or None))
             except Exception as exc:  # a resolver bug must not take the whole table down
                 vals = (None, None, None, None, f"place lookup failed ({exc})", "province",
-                        None, ())  # fmt: skip
+                        None, (), False)  # fmt: skip
         for k, v in zip(out, vals, strict=True):
             out[k][i] = v
     return {k: v[codes] if len(codes) else v[:0] for k, v in out.items()}
@@ -194,11 +214,20 @@ def _na_empty(s: pd.Series) -> pd.Series:
     return s.where(s.str.strip() != "", None).astype("str")
 
 
-def load_table(path: str | Path, sheet: str | None = None) -> LoadResult:
-    """Read any similar table (CSV/XLSX/Parquet) into the canonical frame, with its problems."""
+def load_table(
+    path: str | Path,
+    sheet: str | None = None,
+    *,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
+) -> LoadResult:
+    """Read any similar table (CSV/XLSX/Parquet) into the canonical frame, with its problems.
+
+    ``max_bytes`` / ``max_rows`` limit what is read (see ``data.read.limits``); over a limit the
+    result is ``fatal`` with a message naming the limit and how to raise it."""
     path = str(path)
     try:
-        table = read_raw(path, sheet)
+        table = read_raw(path, sheet, max_bytes=max_bytes, max_rows=max_rows)
     except ReadError as exc:
         return LoadResult(frame=empty_frame(), fatal=str(exc), path=path)
     except Exception as exc:  # never a traceback for the user
@@ -206,7 +235,52 @@ def load_table(path: str | Path, sheet: str | None = None) -> LoadResult:
     return build(table, path)
 
 
+class _Build:
+    """One table being built: the raw columns, the column map, the problems found so far."""
+
+    def __init__(self, raw: pd.DataFrame, cm: ColumnMap, lines: np.ndarray, res: LoadResult):
+        self.raw, self.cm, self.lines, self.res = raw, cm, lines, res
+        self.problems: list[Problem] = []
+        self.out: dict[str, Any] = {"row": lines}
+
+    def header(self, f: str) -> str:
+        return str(self.cm.fields.get(f, f))
+
+    def col(self, f: str) -> pd.Series:
+        return _col(self.raw, self.cm, f)
+
+    def add(
+        self,
+        mask: np.ndarray | pd.Series,
+        f: str,
+        values: pd.Series,
+        reasons: str | np.ndarray | pd.Series,
+        sev: str,
+        suggestions: np.ndarray | None = None,
+    ) -> None:
+        """A problem on every row of ``mask``: ``reasons`` one string or one per row."""
+        idx = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if len(idx) == 0:
+            return
+        vals = values.iloc[idx].to_numpy(dtype=object)
+        rs = np.asarray(reasons, dtype=object) if not isinstance(reasons, str) else None
+        sg = np.asarray(suggestions, dtype=object) if suggestions is not None else None
+        name = self.header(f)
+        for k, i in enumerate(idx):
+            self.problems.append(
+                Problem(
+                    int(self.lines[i]),
+                    name,
+                    "" if vals[k] is None else str(vals[k]),
+                    reasons if rs is None else str(rs[i]),
+                    sev,
+                    None if sg is None else sg[i],
+                )  # fmt: skip
+            )
+
+
 def build(table: RawTable, path: str = "") -> LoadResult:
+    """The canonical frame of a raw table (see the module docstring), with every problem."""
     raw = table.frame
     res = LoadResult(
         frame=empty_frame(), path=path, format=table.format, encoding=table.encoding,
@@ -219,99 +293,125 @@ def build(table: RawTable, path: str = "") -> LoadResult:
         res.notes.append(
             f"column {col!r} also looks like {f} (already read from {used!r}); kept as is"
         )
+    res.fatal = _unusable(raw, cm, path)
+    if res.fatal:
+        return res
+    b = _Build(raw, cm, np.asarray(table.lines, dtype=np.int64), res)
+    _read_problems(b, table)
+    _ids(b)
+    _dates(b)
+    has_place, places = _places_step(b)
+    _levels(b, has_place, places)
+    _texts_and_codes(b)
+    _hostile(b)
+    res.frame = _assemble(b)
+    res.problems = b.problems
+    return res
+
+
+def _unusable(raw: pd.DataFrame, cm: ColumnMap, path: str) -> str | None:
     if not ({"title_zh", "title_en"} & cm.fields.keys()):
-        res.fatal = f"{path}: {_MISSING_TITLE}; columns found: " + ", ".join(map(str, raw.columns))
-        return res
-    if not ({"date", "province", "city", "district"} & cm.fields.keys()):
-        res.fatal = f"{path}: {_MISSING_WHERE_WHEN}"
-        return res
+        found = ", ".join(repr(str(c))[1:-1][:80] for c in raw.columns[:50])
+        return f"{path}: {_MISSING_TITLE}; columns found: {found}"
+    if not ({"date", "province", "city", "district", "place"} & cm.fields.keys()):
+        return f"{path}: {_MISSING_WHERE_WHEN}"
     if len(raw) == 0:
-        res.fatal = f"{path}: the table has a header but no rows"
-        return res
+        return f"{path}: the table has a header but no rows"
+    return None
 
-    lines = np.asarray(table.lines, dtype=np.int64)
-    problems: list[Problem] = []
 
-    def header(f: str) -> str:
-        return str(cm.fields.get(f, f))
+def _read_problems(b: _Build, table: RawTable) -> None:
+    """Problems the reader found in records (an open quote, a cell over several lines)."""
+    names = list(b.raw.columns)
+    for p in table.problems:
+        field = names[p.column] if p.column is not None and p.column < len(names) else "(row)"
+        b.problems.append(Problem(p.line, str(field), p.value, p.reason, p.severity))
 
-    def add(mask: np.ndarray | pd.Series, f: str, values: pd.Series, reasons, sev: str,
-            suggestions=None) -> None:  # fmt: skip
-        idx = np.flatnonzero(np.asarray(mask, dtype=bool))
-        if len(idx) == 0:
-            return
-        vals = values.iloc[idx].to_numpy(dtype=object)
-        rs = np.asarray(reasons, dtype=object) if not isinstance(reasons, str) else None
-        sg = np.asarray(suggestions, dtype=object) if suggestions is not None else None
-        name = header(f)
-        for k, i in enumerate(idx):
-            problems.append(
-                Problem(
-                    int(lines[i]),
-                    name,
-                    "" if vals[k] is None else str(vals[k]),
-                    reasons if rs is None else str(rs[i]),
-                    sev,
-                    None if sg is None else sg[i],
-                )  # fmt: skip
-            )
 
-    out: dict[str, Any] = {"row": lines}
-
-    # ids
-    pid = _col(raw, cm, "policy_id")
-    if "policy_id" in cm.fields:
+def _ids(b: _Build) -> None:
+    pid = b.col("policy_id")
+    fallback = "L" + pd.Series(b.lines, index=b.raw.index).astype("str")
+    if "policy_id" in b.cm.fields:
         dup = pid.duplicated(keep=False) & (pid.str.strip() != "")
-        add(dup, "policy_id", pid, "the same id appears on several rows", "warning")
-        pid = pid.where(pid.str.strip() != "", "L" + pd.Series(lines, index=raw.index).astype(str))
+        b.add(dup, "policy_id", pid, "the same id appears on several rows", "warning")
+        pid = pid.where(pid.str.strip() != "", fallback)
     else:
-        pid = "L" + pd.Series(lines, index=raw.index).astype("str")
-    out["policy_id"] = pid.astype("str")
+        pid = fallback
+    b.out["policy_id"] = pid.astype("str")
 
-    # dates
-    date_raw = _col(raw, cm, "date")
+
+def _dates(b: _Build) -> None:
+    date_raw = b.col("date")
     d = parse.parse_date_column(date_raw)
-    err = d["date_error"].notna()
-    add(err, "date", date_raw, d["date_error"], "error")
+    b.add(d["date_error"].notna(), "date", date_raw, d["date_error"], "error")
     future = d["date"] > pd.Timestamp(dt.date.today())
-    add(future, "date", date_raw, "date is in the future", "warning")
-    out["date"] = d["date"]
-    out["date_precision"] = d["date_precision"]
-    out["date_raw"] = date_raw
+    b.add(future, "date", date_raw, "date is in the future", "warning")
+    b.out["date"] = d["date"]
+    b.out["date_precision"] = d["date_precision"]
+    b.out["date_raw"] = date_raw
 
-    # places
-    prov, city, dist = (_col(raw, cm, f) for f in ("province", "city", "district"))
-    places = _resolve_places(prov, city, dist, res.notes)
-    has_place = (prov.str.strip() != "") | (city.str.strip() != "") | (dist.str.strip() != "")
-    has_place = has_place.to_numpy()
-    pr_field = places["field"]
-    field_vals = {"province": prov, "city": city, "district": dist}
+
+def _place_columns(b: _Build) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series | None]:
+    """(province, city, district) as written; a single place column (地区 / location) when the
+    table has no province, city or district column."""
+    prov, city, dist = (b.col(f) for f in ("province", "city", "district"))
+    if "place" in b.cm.fields and not ({"province", "city", "district"} & b.cm.fields.keys()):
+        return prov, city, dist, b.col("place")
+    if "place" in b.cm.fields:
+        b.res.notes.append(
+            f"column {b.cm.fields['place']!r} (a place) not used: the table has province, city "
+            "or district columns; kept as is"
+        )
+    return prov, city, dist, None
+
+
+def _places_step(b: _Build) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    prov, city, dist, single = _place_columns(b)
+    if single is not None:
+        places = _resolve_single(single, b.res.notes)
+        prov, city, dist = (_official(places[k], lvl) for k, lvl in
+                            (("p", "province"), ("c", "city"), ("d", "district")))  # fmt: skip
+        prov = prov.where(~pd.isna(places["p"]) | (single.str.strip() == ""), single)
+        field_vals = {"province": single}
+    else:
+        places = _resolve_places(prov, city, dist, b.res.notes)
+        field_vals = {"province": prov, "city": city, "district": dist}
+    written = single if single is not None else prov + city + dist
+    has_place = (written.str.strip() != "").to_numpy()
     bad = np.array([p is not None for p in places["problem"]], dtype=bool)
-    # a development zone / new area written as the district: placed at its city, a warning
-    zone = (
-        bad
-        & np.array([f == "district" for f in pr_field], dtype=bool)
-        & dist.str.contains(ZONE_PATTERN, regex=True).to_numpy(dtype=bool)
-        & np.array([c is not None for c in places["c"]], dtype=bool)
-    )
-    if zone.any():
-        add(zone, "district", dist, ZONE_REASON, "warning")
-        bad &= ~zone
-    if bad.any():
-        for fname, vals in field_vals.items():
-            m = bad & np.array([f == fname for f in pr_field], dtype=bool)
-            add(m, fname, vals, places["problem"], "error", places["suggestion"])
-        other = bad & np.array([f not in field_vals for f in pr_field], dtype=bool)
-        add(other, "province", prov + " / " + city + " / " + dist, places["problem"], "error",
-            places["suggestion"])  # fmt: skip
+    zone = bad & places["zone"].astype(bool)  # placed one level up: a warning
+    bad &= ~zone
+    fname = "place" if single is not None else None
+    for f, vals in field_vals.items():
+        on = np.array([x == f for x in places["field"]], dtype=bool)
+        b.add(zone & on, fname or f, vals, places["problem"], "warning")
+        b.add(bad & on, fname or f, vals, places["problem"], "error", places["suggestion"])
+    other = bad & np.array([x not in field_vals for x in places["field"]], dtype=bool)
+    b.add(other, fname or "province", written, places["problem"], "error", places["suggestion"])
+    b.out["province_zh"], b.out["city_zh"], b.out["district_zh"] = (
+        _na_empty(prov), _na_empty(city), _na_empty(dist),
+    )  # fmt: skip
+    for k, c in (("p", "province_adcode"), ("c", "city_adcode"), ("d", "district_adcode")):
+        b.out[c] = pd.array(places[k], dtype="str")
+    b.written_levels = (prov, city, dist)
+    return has_place, places
 
-    # level: as given, else inferred
-    level_raw = _col(raw, cm, "level")
+
+def _official(codes: np.ndarray, level: str) -> pd.Series:
+    from geodata.resolver import ps_name
+
+    return pd.Series([ps_name(c, level) or "" for c in codes], dtype="str")
+
+
+def _levels(b: _Build, has_place: np.ndarray, places: dict[str, np.ndarray]) -> None:
+    """Level as given, else inferred; then where each row is placed."""
+    level_raw = b.col("level")
     lv = parse.parse_simple_column(level_raw, parse.parse_level)
-    add(lv["error"].notna(), "level", level_raw, lv["error"], "error")
-    issuer_zh, issuer_en = _col(raw, cm, "issuer_zh"), _col(raw, cm, "issuer_en")
-    res_level = pd.Series(places["level"], index=raw.index, dtype=object)
-    city_ad = pd.Series(places["c"], index=raw.index, dtype=object)
+    b.add(lv["error"].notna(), "level", level_raw, lv["error"], "error")
+    prov, city, dist = b.written_levels
+    idx = b.raw.index
+    res_level = pd.Series(places["level"], index=idx, dtype=object)
+    city_ad = pd.Series(places["c"], index=idx, dtype=object)
     inferred = res_level.map({"province": "provincial", "city": "city", "district": "district"})
     inferred = inferred.where(~((res_level == "city") & city_ad.isin(MUNICIPALITY_CITIES)),
                               "provincial")  # fmt: skip
@@ -319,7 +419,8 @@ def build(table: RawTable, path: str = "") -> LoadResult:
     written = np.where(dist.str.strip() != "", "district",
                        np.where(city.str.strip() != "", "city",
                                 np.where(prov.str.strip() != "", "provincial", None)))  # fmt: skip
-    inferred = inferred.where(inferred.notna(), pd.Series(written, index=raw.index))
+    inferred = inferred.where(inferred.notna(), pd.Series(written, index=idx))
+    issuer_zh, issuer_en = b.col("issuer_zh"), b.col("issuer_en")
     pairs = issuer_zh.str.strip() + "\x00" + issuer_en.str.strip()
     nat_codes, nat_uniques = pd.factorize(pairs, sort=False)
     nat = np.array([issuer_looks_national(*u.split("\x00", 1)) for u in nat_uniques], dtype=bool)
@@ -327,125 +428,104 @@ def build(table: RawTable, path: str = "") -> LoadResult:
     inferred = inferred.where(has_place | ~nat, "national").fillna("unknown")
     level_missing = lv["value"].isna()
     level = lv["value"].where(~level_missing, inferred)
-    out["level"] = level.astype("str")
-    level_inferred = level_missing.to_numpy()
-    if level_inferred.any():
-        res.notes.append(
-            f"level inferred for {int(level_inferred.sum())} row(s) with no level given "
+    b.out["level"] = level.astype("str")
+    b.out["level_raw"] = level_raw
+    b.out["level_inferred"] = level_missing.to_numpy()
+    if level_missing.any():
+        b.res.notes.append(
+            f"level inferred for {int(level_missing.sum())} row(s) with no level given "
             "(from the place, or national when there is no place and the issuer is national)"
         )
-
-    out["province_zh"] = _na_empty(prov)
-    out["city_zh"] = _na_empty(city)
-    out["district_zh"] = _na_empty(dist)
-    out["province_adcode"] = pd.array(places["p"], dtype="str")
-    out["city_adcode"] = pd.array(places["c"], dtype="str")
-    out["district_adcode"] = pd.array(places["d"], dtype="str")
-
-    placed = pd.Series(places["level"], index=raw.index, dtype=object).fillna("unplaced")
+    placed = pd.Series(places["level"], index=idx, dtype=object).fillna("unplaced")
     placed = placed.where(has_place | (level != "national"), "national")
-    out["placed"] = placed.astype("str")
+    b.out["placed"] = placed.astype("str")
     no_place = ~has_place & (level != "national").to_numpy()
-    placed_fields = [f for f in ("province", "city", "district") if f in cm.fields]
+    fields = [f for f in ("province", "city", "district", "place") if f in b.cm.fields]
     reason = "no place given and the row is not national: it cannot be placed on the map"
-    add(no_place, placed_fields[0] if placed_fields else "province", prov, reason, "error")
+    b.add(no_place, fields[0] if fields else "province", prov, reason, "error")
+    b.out["issuer_zh"], b.out["issuer_en"] = _na_empty(issuer_zh), _na_empty(issuer_en)
 
-    # texts
-    out["issuer_zh"] = _na_empty(issuer_zh)
-    out["issuer_en"] = _na_empty(issuer_en)
-    title_zh, title_en = _col(raw, cm, "title_zh"), _col(raw, cm, "title_en")
+
+def _texts_and_codes(b: _Build) -> None:
+    title_zh, title_en = b.col("title_zh"), b.col("title_en")
     no_title = (title_zh.str.strip() == "") & (title_en.str.strip() == "")
-    tf = "title_zh" if "title_zh" in cm.fields else "title_en"
-    add(no_title, tf, title_zh, "no title", "error")
-    out["title_zh"] = _na_empty(title_zh)
-    out["title_en"] = _na_empty(title_en)
-
-    ptype_raw = _col(raw, cm, "policy_type")
-    pt = parse.parse_simple_column(ptype_raw, parse.parse_policy_type)
-    add(pt["error"].notna(), "policy_type", ptype_raw, pt["error"], "warning")
-    out["policy_type"] = pt["value"].astype("str")
-
-    stance_raw = _col(raw, cm, "stance")
-    st = parse.parse_simple_column(stance_raw, parse.parse_stance)
-    add(st["error"].notna(), "stance", stance_raw, st["error"], "warning")
-    out["stance"] = st["value"].astype("str")
-
-    inc_raw = _col(raw, cm, "incentives")
+    tf = "title_zh" if "title_zh" in b.cm.fields else "title_en"
+    b.add(no_title, tf, title_zh, "no title", "error")
+    b.out["title_zh"], b.out["title_en"] = _na_empty(title_zh), _na_empty(title_en)
+    for f, fn in (("policy_type", parse.parse_policy_type), ("stance", parse.parse_stance)):
+        raw = b.col(f)
+        parsed = parse.parse_simple_column(raw, fn)
+        b.add(parsed["error"].notna(), f, raw, parsed["error"], "warning")
+        b.out[f] = parsed["value"].astype("str")
+        b.out[f"{f}_raw"] = raw
+    inc_raw = b.col("incentives")
     inc = parse.parse_incentives_column(inc_raw)
     unknown = inc["incentives_unknown"]
-    has_unknown = unknown.map(len) > 0
-    add(has_unknown, "incentives", inc_raw,
-        unknown.map(lambda u: "unknown incentive label(s) kept as written: " + ", ".join(u)),
-        "warning")  # fmt: skip
-    out["incentives"] = inc["incentives"]
-
-    amount_raw = _col(raw, cm, "amount")
-    am = parse.parse_amount_column(amount_raw, cm.amount_unit)
-    add(am["amount_error"].notna(), "amount", amount_raw, am["amount_error"], "error")
-    out["amount_cny"] = am["amount_cny"].astype(float)
-    if cm.amount_unit != 1.0:
-        res.notes.append(f"amounts without a unit read in the header's unit (×{cm.amount_unit:g})")
-
-    sectors_raw = _col(raw, cm, "sectors")
-    out["sectors"] = parse.parse_sectors_column(sectors_raw)
-    summary_en = _col(raw, cm, "summary_en")
-    out["summary_en"] = _na_empty(summary_en)
-    out["source"] = _na_empty(_col(raw, cm, "source"))
-    out["is_work_report"] = (
+    b.add(unknown.map(len) > 0, "incentives", inc_raw,
+          unknown.map(lambda u: "unknown incentive label(s) kept as written: " + ", ".join(u)),
+          "warning")  # fmt: skip
+    b.out["incentives"], b.out["incentives_raw"] = inc["incentives"], inc_raw
+    amount_raw = b.col("amount")
+    am = parse.parse_amount_column(amount_raw, b.cm.amount_unit)
+    b.add(am["amount_error"].notna(), "amount", amount_raw, am["amount_error"], "error")
+    b.out["amount_cny"], b.out["amount_raw"] = am["amount_cny"].astype(float), amount_raw
+    if b.cm.amount_unit != 1.0:
+        b.res.notes.append(
+            f"amounts without a unit read in the header's unit (×{b.cm.amount_unit:g})"
+        )
+    sectors_raw = b.col("sectors")
+    b.out["sectors"], b.out["sectors_raw"] = parse.parse_sectors_column(sectors_raw), sectors_raw
+    b.out["summary_en"] = _na_empty(b.col("summary_en"))
+    b.out["summary_zh"] = _na_empty(b.col("summary_zh"))
+    b.out["source"] = _na_empty(b.col("source"))
+    b.out["is_work_report"] = (
         title_en.str.contains("Government Work Report", case=False, regex=False)
         | title_zh.str.contains("政府工作报告", regex=False)
     ).to_numpy(dtype=bool)
 
-    out["summary_zh"] = _na_empty(_col(raw, cm, "summary_zh"))
-    out["level_raw"] = level_raw
-    out["level_inferred"] = level_inferred
-    out["policy_type_raw"] = ptype_raw
-    out["stance_raw"] = stance_raw
-    out["incentives_raw"] = inc_raw
-    out["amount_raw"] = amount_raw
-    out["sectors_raw"] = sectors_raw
 
-    # hostile text in any column: warn, keep as written
-    for col in list(cm.fields.values()) + cm.extras:
-        w = parse.text_warnings(raw[col])
-        mask = w.notna()
-        if mask.any():
-            idx = np.flatnonzero(mask.to_numpy())
-            vals = raw[col].iloc[idx].to_numpy(dtype=object)
-            wv = w.iloc[idx].to_numpy(dtype=object)
-            for k, i in enumerate(idx):
-                problems.append(Problem(int(lines[i]), str(col), str(vals[k]), wv[k], "warning"))
+def _hostile(b: _Build) -> None:
+    """Formula-like, control-character or very long text in any column: warn, keep as written."""
+    for col in list(b.cm.fields.values()) + b.cm.extras:
+        w = parse.text_warnings(b.raw[col])
+        idx = np.flatnonzero(w.notna().to_numpy())
+        vals = b.raw[col].iloc[idx].to_numpy(dtype=object)
+        wv = w.iloc[idx].to_numpy(dtype=object)
+        for k, i in enumerate(idx):
+            b.problems.append(Problem(int(b.lines[i]), str(col), str(vals[k]), wv[k], "warning"))
 
+
+def _assemble(b: _Build) -> pd.DataFrame:
+    """The frame in canonical column order, unknown columns passed through, problems per row."""
+    out = b.out
     frame = pd.DataFrame(
-        {k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v) for k, v in out.items()}
+        {k: (v.reset_index(drop=True) if isinstance(v, pd.Series) else v) for k, v in out.items()},
+        copy=False,  # the columns are new already; a copy would double the table in memory
     )
     for c in TEXT_COLUMNS:
         if c != "problems":
             frame[c] = frame[c].astype("str")
     frame["row"] = frame["row"].astype("int64")
-
-    # pass unknown columns through, unchanged
     taken = set(frame.columns)
-    for col in cm.extras:
+    passed = list(b.cm.extras)
+    if "place" in b.cm.fields:
+        passed.append(b.cm.fields["place"])  # the place as written, next to its split
+    for col in passed:
         name = col if col not in taken else f"input_{col}"
-        frame[name] = raw[col].to_numpy()
+        frame[name] = b.raw[col].to_numpy()
         frame[name] = frame[name].astype("str")
         taken.add(name)
-
-    problems.sort(key=lambda p: (p.row, 0 if p.severity == "error" else 1))
+    b.problems.sort(key=lambda p: (p.row, 0 if p.severity == "error" else 1))
     per_row: dict[int, list[str]] = {}
-    for p in problems:
+    for p in b.problems:
         per_row.setdefault(p.row, []).append(f"{p.field}: {p.reason}")
     if per_row:
         joined = pd.Series({r: "; ".join(v) for r, v in per_row.items()}, dtype="str")
         frame["problems"] = frame["row"].map(joined).astype("str")
     else:
         frame["problems"] = pd.Series(pd.NA, index=frame.index, dtype="str")
-    ordered = [c for c in CANONICAL_COLUMNS + EXTRA_COLUMNS]
-    frame = frame[ordered + [c for c in frame.columns if c not in ordered]]
-    res.frame = frame
-    res.problems = problems
-    return res
+    ordered = list(CANONICAL_COLUMNS + EXTRA_COLUMNS)
+    return frame[ordered + [c for c in frame.columns if c not in ordered]]
 
 
 @functools.lru_cache(maxsize=1)

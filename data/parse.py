@@ -7,7 +7,8 @@ dates cost a few thousand parses). Nothing here changes the raw text; callers ke
 
 from __future__ import annotations
 
-import datetime as dt
+import contextlib
+import math
 import re
 import unicodedata
 from collections.abc import Callable
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from data.schema import INCENTIVES, POLICY_TYPES, SECTORS
+from geodata.script import to_simplified
 
 
 def norm_text(s: str) -> str:
@@ -63,9 +65,7 @@ MONTHS = {
     for m in names
 }
 
-_D_YMD = re.compile(
-    r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?:[ T]\d{1,2}:\d{2}(:\d{2})?)?$"
-)
+_D_YMD = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})$")
 _D_ZH_YMD = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
 _D_ZH_YM = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月份?$")
 _D_YM = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")
@@ -75,42 +75,70 @@ _D_COMPACT_YM = re.compile(r"^(\d{4})(\d{2})$")
 _D_EN_DMY = re.compile(r"^(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([a-z]{3,9})\.?,?\s+(\d{4})$")
 _D_EN_MDY = re.compile(r"^([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
 _D_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_D_QUARTER = (
+    re.compile(r"^(\d{4})\s*[-/ ]?\s*q([1-4])$"),  # 2021-Q2, 2021Q2
+    re.compile(r"^q([1-4])\s*[-/ ]?\s*(\d{4})$"),  # Q2 2021 (groups swapped below)
+    re.compile(r"^(\d{4})\s*年?\s*第?\s*([1-4])\s*季度?$"),  # 2021年第二季度 (after cn2an)
+)
+_TIME = re.compile(r"(?:[ t]|\s+)\d{1,2}(?::\d{2}){1,2}(?:\.\d+)?$|\s+\d{1,2}\s*[时點点]\d*分?$")
+_CN_DIGITS = re.compile(r"[〇零一二两三四五六七八九十]")
 
 YEAR_MIN, YEAR_MAX = 1949, 2100
 EMPTY_WORDS = {"", "-", "--", "—", "n/a", "na", "none", "null", "无", "不详", "未知", "未注明"}
 
 
-def parse_date(raw: str) -> tuple[pd.Timestamp | None, str, str | None]:
-    """(start of the period or None, precision day|month|year|unknown, error or None)."""
+def _date_text(raw: str) -> str:
+    """Lower-case, ASCII digits (二〇二〇年四月 -> 2020年4月), without a trailing clock time."""
     s = norm_text(raw).lower()
+    if _CN_DIGITS.search(s):
+        import cn2an
+
+        with contextlib.suppress(ValueError, KeyError, IndexError, TypeError):
+            s = cn2an.transform(s, "cn2an")  # on failure left as written: reported unreadable
+    return _TIME.sub("", s).strip()
+
+
+def _quarter(s: str) -> tuple[int, int] | None:
+    for i, rx in enumerate(_D_QUARTER):
+        if m := rx.match(s):
+            y, q = (m.group(2), m.group(1)) if i == 1 else (m.group(1), m.group(2))
+            return int(y), int(q)
+    return None
+
+
+def _date_parts(s: str) -> tuple[int | None, int | None, int | None, str | None]:
+    """(year, month, day, error) from a normalised date text; a missing part is None."""
+    if m := (_D_YMD.match(s) or _D_ZH_YMD.match(s) or _D_COMPACT.match(s)):
+        return int(m.group(1)), int(m.group(2)), int(m.group(3)), None
+    if m := (_D_ZH_YM.match(s) or _D_YM.match(s) or _D_COMPACT_YM.match(s)):
+        return int(m.group(1)), int(m.group(2)), None, None
+    if m := _D_Y.match(s):
+        return int(m.group(1)), None, None, None
+    if (m := _D_EN_MDY.match(s)) and m.group(1) in MONTHS:
+        return int(m.group(3)), MONTHS[m.group(1)], int(m.group(2)), None
+    if (m := _D_EN_DMY.match(s)) and m.group(2) in MONTHS:
+        return int(m.group(3)), MONTHS[m.group(2)], int(m.group(1)) if m.group(1) else None, None
+    if m := _D_DMY.match(s):
+        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if a > 12 >= b or a == b:  # 25/12/2020; 10/10/2020 reads the same either way
+            return y, b, a, None
+        if b > 12 >= a:
+            return y, a, b, None
+        return None, None, None, "day and month order is ambiguous; write it as YYYY-MM-DD"
+    return None, None, None, "not a date this loader can read"
+
+
+def parse_date(raw: str) -> tuple[pd.Timestamp | None, str, str | None]:
+    """(start of the period or None, precision day|month|quarter|year|unknown, error or None)."""
+    s = _date_text(raw)
     if s in EMPTY_WORDS:
         return None, "unknown", None
-    y = mo = d = None
-    if m := (_D_YMD.match(s) or _D_ZH_YMD.match(s) or _D_COMPACT.match(s)):
-        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
-    elif m := (_D_ZH_YM.match(s) or _D_YM.match(s) or _D_COMPACT_YM.match(s)):
-        y, mo = int(m.group(1)), int(m.group(2))
-    elif m := _D_Y.match(s):
-        y = int(m.group(1))
-    elif m := _D_EN_MDY.match(s):
-        if m.group(1) not in MONTHS:
-            return None, "unknown", "not a date this loader can read"
-        y, mo, d = int(m.group(3)), MONTHS[m.group(1)], int(m.group(2))
-    elif m := _D_EN_DMY.match(s):
-        if m.group(2) not in MONTHS:
-            return None, "unknown", "not a date this loader can read"
-        y, mo = int(m.group(3)), MONTHS[m.group(2)]
-        d = int(m.group(1)) if m.group(1) else None
-    elif m := _D_DMY.match(s):
-        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if a > 12 >= b:
-            d, mo = a, b
-        elif b > 12 >= a:
-            mo, d = a, b
-        else:
-            return None, "unknown", "day and month order is ambiguous; write it as YYYY-MM-DD"
+    if q := _quarter(s):
+        y, mo, d, err = q[0], 3 * q[1] - 2, None, None
     else:
-        return None, "unknown", "not a date this loader can read"
+        y, mo, d, err = _date_parts(s)
+    if err is not None or y is None:
+        return None, "unknown", err or "not a date this loader can read"
     if not YEAR_MIN <= y <= YEAR_MAX:
         return None, "unknown", f"year {y} is out of range ({YEAR_MIN}–{YEAR_MAX})"
     if mo is not None and not 1 <= mo <= 12:
@@ -119,6 +147,8 @@ def parse_date(raw: str) -> tuple[pd.Timestamp | None, str, str | None]:
         ts = pd.Timestamp(y, mo or 1, d or 1)
     except ValueError:
         return None, "unknown", f"day {d} does not exist in {y}-{mo:02d}"
+    if q:
+        return ts, "quarter", None
     precision = "day" if d is not None else "month" if mo is not None else "year"
     return ts, precision, None
 
@@ -143,50 +173,86 @@ def parse_date_column(raw: pd.Series) -> pd.DataFrame:
 
 # --- amounts ----------------------------------------------------------------------------------
 
-UNITS = {
-    "亿元": 1e8, "亿": 1e8, "千万元": 1e7, "千万": 1e7, "百万元": 1e6, "百万": 1e6, "万元": 1e4,
-    "万": 1e4, "千元": 1e3, "元": 1.0, "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6,
-    "m": 1e6, "thousand": 1e3, "k": 1e3, "yuan": 1.0, "rmb": 1.0, "cny": 1.0,
+# A number as people write it: Arabic digits (with thousands commas), Chinese numerals, or both,
+# with the multipliers inside it (1亿5千万, 五百万, 两千万, 1750万, 0.5亿); read by cn2an.
+_NUMERAL = "0-9〇零一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億"
+_CN_RUN = re.compile(rf"(?:\d[\d,]*(?:\.\d+)?|\.\d+|[{_NUMERAL}])[{_NUMERAL}.]*")
+_MULTIPLIER = re.compile(r"(千万|百万|万|亿|千|百)+$")
+EN_UNITS = {
+    "billion": 1e9, "bn": 1e9, "million": 1e6, "mn": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3,
 }  # fmt: skip
-_UNIT_RE = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
-_AMOUNT = re.compile(rf"(\d[\d,]*(?:\.\d+)?|\.\d+)\s*({_UNIT_RE})?(?![a-z])")
+_EN_UNIT_RE = "|".join(sorted(EN_UNITS, key=len, reverse=True))
+_AMOUNT = re.compile(rf"({_CN_RUN.pattern})(?:\s*({_EN_UNIT_RE})(?![a-z]))?")
+_CURRENCY_WORDS = re.compile(r"人民币|rmb|cny|yuan|元|¥|￥")
 _FOREIGN = re.compile(r"(美元|美金|欧元|港币|港元|usd|us\$|\$|eur|€|hkd)")
 _PREFIX = re.compile(
     r"^(最高|不超过|不高于|高达|up to|max(imum)?|约|approx(imately)?|about|总计|共)\s*"
 )
+_UNIT_SPACE = re.compile(r"(?<=[\d.〇零一二两三四五六七八九十百千])\s+(?=[十百千万亿萬億])")
+_COMPOUND_SPACE = re.compile(
+    r"(亿)\s+(?=[\d〇零一二两三四五六七八九][\d.]*(?:千万|百万|万|千|百))|(万)\s+(?=\d+[千百])"
+)
+_FILLER = re.compile(r"[\s\-–~～至到和及、,;/]+|以上|以下|以内|左右|不等|\bto\b|\band\b")
+MAX_DIGITS = 16  # more digits than any budget (10^16 yuan): not a plausible amount
+MAX_AMOUNT = 1e13  # 10万亿元 (10 trillion yuan), about a tenth of China's GDP
+_UNREADABLE = "not an amount this loader can read (write e.g. 500万元 or 5000000)"
+
+
+def _run_value(run: str) -> float | None:
+    """Value of one number run (1750万 -> 17,500,000; 1亿5千万 -> 150,000,000); None: unreadable."""
+    import cn2an
+
+    text = run.replace(",", "")
+    try:
+        v = (
+            float(text)
+            if re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", text)
+            else cn2an.cn2an(text, "smart")
+        )
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    return float(v)
 
 
 def parse_amount(raw: str, header_unit: float = 1.0) -> tuple[float, str | None]:
-    """(yuan or NaN, error or None). Ranges and lists keep the largest amount stated."""
-    s = norm_text(raw).lower()
+    """(yuan or NaN, error or None). Ranges and lists keep the largest amount stated.
+
+    A bare number takes the unit of the last number in a range (100-200万元) or, alone, the unit
+    of the header (金额（万元）).
+    """
+    s = to_simplified(norm_text(raw)).lower()
     if s in EMPTY_WORDS or s in {"未提及", "none stated", "none-stated"}:
         return np.nan, None
     if _FOREIGN.search(s):
         return np.nan, "amount is not in yuan; convert it to yuan (元) first"
-    s = _PREFIX.sub("", s).replace("¥", "").replace("人民币", "")
-    s = re.sub(r"^(rmb|cny)\s*", "", s)
-    if s.startswith("-") or s.startswith("−"):
+    while (t := _PREFIX.sub("", s)) != s:  # 最高不超过500万元
+        s = t
+    s = _CURRENCY_WORDS.sub(" ", s).strip()
+    s = _UNIT_SPACE.sub("", s)  # 500 万 -> 500万
+    s = _COMPOUND_SPACE.sub(lambda m: m.group(1) or m.group(2), s)  # 1亿 5千万 -> 1亿5千万
+    if s.startswith(("-", "−")):
         return np.nan, "amount is negative"
     found = list(_AMOUNT.finditer(s))
-    if not found:
-        return np.nan, "not an amount this loader can read (write e.g. 500万元 or 5000000)"
-    leftover = _AMOUNT.sub("", s)
-    leftover = re.sub(r"[\s\-–~～至到和及、,;/]+|以上|以下|以内|左右|不等|元", "", leftover)
-    if leftover:
-        return np.nan, "not an amount this loader can read (write e.g. 500万元 or 5000000)"
+    if not found or _FILLER.sub("", _AMOUNT.sub("", s)):
+        return np.nan, _UNREADABLE
+    if any(len(re.sub(r"\D", "", m.group(1))) > MAX_DIGITS for m in found):
+        return np.nan, f"implausibly large amount (more than {MAX_DIGITS} digits)"
+    last = _MULTIPLIER.search(found[-1].group(1))
+    range_unit = _run_value("1" + last.group(0)) if last and len(found) > 1 else None
     values = []
-    units = [m.group(2) for m in found]
-    last_unit = next((u for u in reversed(units) if u), None)
     for m in found:
-        num = m.group(1).replace(",", "")
-        try:
-            v = float(num)
-        except ValueError:
-            return np.nan, "not an amount this loader can read"
-        unit = m.group(2) or (last_unit if len(found) > 1 else None)
-        v *= UNITS[unit] if unit else header_unit
+        v = _run_value(m.group(1))
+        if v is None:
+            return np.nan, _UNREADABLE
+        if m.group(2):
+            v *= EN_UNITS[m.group(2)]
+        elif not _MULTIPLIER.search(m.group(1)) and not re.search(r"[^\d,.]", m.group(1)):
+            v *= range_unit or header_unit  # a bare number
         values.append(v)
-    return float(max(values)), None
+    amount = float(max(values))
+    if not math.isfinite(amount) or amount > MAX_AMOUNT:
+        return np.nan, "implausibly large amount (over 10万亿元, 10 trillion yuan)"
+    return amount, None
 
 
 def parse_amount_column(raw: pd.Series, header_unit: float = 1.0) -> pd.DataFrame:
@@ -244,7 +310,8 @@ _INCENTIVE_KEYWORDS: tuple[tuple[str, str], ...] = (
 
 
 def incentive_code(label: str) -> str | None:
-    s = norm_text(label).lower()
+    """The incentive code of a label (English, Chinese in either script, or a keyword), or None."""
+    s = to_simplified(norm_text(label)).lower()
     if s in _INCENTIVE_EXACT:
         return _INCENTIVE_EXACT[s]
     for kw, code in _INCENTIVE_KEYWORDS:
@@ -302,7 +369,7 @@ def parse_sectors(raw: str) -> tuple[str, ...]:
     for tok in _SPLIT.split(norm_text(raw)):
         if not tok:
             continue
-        low = tok.lower()
+        low = to_simplified(tok).lower()
         code = _SECTOR_EXACT.get(low) or next((c for k, c in _SECTOR_KEYWORDS if k in low), tok)
         if code not in out:
             out.append(code)
@@ -329,7 +396,7 @@ _LEVEL_EXACT = {
 
 def parse_level(raw: str) -> tuple[str | None, str | None]:
     """(level or None when empty, error)."""
-    s = norm_text(raw).lower()
+    s = to_simplified(norm_text(raw)).lower()
     if s in EMPTY_WORDS:
         return None, None
     if s in _LEVEL_EXACT:
@@ -351,7 +418,7 @@ _STANCE_EXACT = {
 
 
 def parse_stance(raw: str) -> tuple[str, str | None]:
-    s = norm_text(raw).lower()
+    s = to_simplified(norm_text(raw)).lower()
     if s in EMPTY_WORDS:
         return "unknown", None
     if s in _STANCE_EXACT:
@@ -377,7 +444,7 @@ _TYPE_KEYWORDS = (
 
 def parse_policy_type(raw: str) -> tuple[str, str | None]:
     """(code, or the value as written when unknown; warning)."""
-    s = norm_text(raw).lower()
+    s = to_simplified(norm_text(raw)).lower()
     if s in EMPTY_WORDS:
         return "unknown", None
     if s in _TYPE_EXACT:
@@ -404,17 +471,23 @@ _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 def text_warnings(values: pd.Series) -> pd.Series:
     """Per row: a warning for formula-like, control-character or very long text, else None.
 
-    Checked once per distinct value with Arrow kernels (a million-row column costs milliseconds).
+    Checked with Arrow kernels on the column as it is stored (a million-row column costs
+    milliseconds and no Python string per cell).
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    codes, uniques = pd.factorize(values.fillna("").astype("str"), sort=False)
-    arr = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
-    formula = pc.match_substring_regex(arr, r"^\s*([=+@]|-[^\d\s])").to_numpy(zero_copy_only=False)
-    ctrl = pc.match_substring_regex(arr, _CONTROL).to_numpy(zero_copy_only=False)
+    arr = pa.array(values.fillna("").astype("str"))
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+
+    def mask(result: pa.Array) -> np.ndarray:
+        return result.to_numpy(zero_copy_only=False).astype(bool)
+
+    formula = mask(pc.match_substring_regex(arr, r"^\s*([=+@]|-[^\d\s])"))
+    ctrl = mask(pc.match_substring_regex(arr, _CONTROL))
     lens = pc.utf8_length(arr).to_numpy(zero_copy_only=False)
-    msg = np.full(len(uniques), None, dtype=object)
+    msg = np.full(len(values), None, dtype=object)
     for i in np.flatnonzero(formula | ctrl | (lens > LONG_TEXT)):
         if formula[i]:
             msg[i] = "starts like a spreadsheet formula; kept as plain text, never evaluated"
@@ -422,9 +495,4 @@ def text_warnings(values: pd.Series) -> pd.Series:
             msg[i] = "contains control characters; kept as written"
         else:
             msg[i] = f"very long text ({lens[i]} characters); kept as written"
-    out = msg[codes] if len(codes) else np.empty(0, dtype=object)
-    return pd.Series(out, index=values.index, dtype=object)
-
-
-def _today() -> dt.date:
-    return dt.date.today()
+    return pd.Series(msg, index=values.index, dtype=object)

@@ -8,18 +8,26 @@ when the file cannot be used as a table.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import math
 import os
 import re
+import sys
+from array import array
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 MAX_HEADER_SCAN = 10  # rows searched for the header (title lines above it are skipped)
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a long cell is a warning, not a crash
 
 
 class ReadError(Exception):
@@ -37,6 +45,7 @@ class RawTable:
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    problems: list[ReadProblem] = field(default_factory=list)  # per record, below the header
 
 
 def sniff_format(head: bytes, path: str) -> str:
@@ -52,63 +61,150 @@ def sniff_format(head: bytes, path: str) -> str:
     return "text"
 
 
-def read_raw(path: str, sheet: str | None = None) -> RawTable:
+def read_raw(
+    path: str,
+    sheet: str | None = None,
+    *,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
+) -> RawTable:
+    """The file as a table of strings. Limits: ``max_bytes`` and ``max_rows`` (else the environment
+    variables POLICY_ATLAS_MAX_FILE_MB and POLICY_ATLAS_MAX_ROWS, else 512 MB and 2,000,000)."""
+    max_bytes, max_rows = limits(max_bytes, max_rows)
     if not os.path.exists(path):
         raise ReadError(f"{path}: no such file")
     if os.path.isdir(path):
         raise ReadError(f"{path}: is a folder, not a file")
     try:
+        size = os.path.getsize(path)
         with open(path, "rb") as fh:
             head = fh.read(8)
     except OSError as exc:
         raise ReadError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if not head:
         raise ReadError(f"{path}: the file is empty")
+    if size > max_bytes:
+        raise ReadError(
+            f"{path}: the file is {size / 2**20:,.1f} MB; the limit is {max_bytes / 2**20:,.1f} MB "
+            "(raise it with POLICY_ATLAS_MAX_FILE_MB or max_bytes=)"
+        )
     kind = sniff_format(head, path)
     if kind == "xls":
         raise ReadError(f"{path}: old Excel .xls format is not supported; save it as .xlsx or CSV")
     if kind == "xlsx":
-        grid, sheet_name, sheets = _read_xlsx(path, sheet)
+        grid, sheet_name, sheets = _read_xlsx(path, sheet, max_rows)
         return _with_header(grid, "xlsx", path, sheet=sheet_name, sheets=sheets)
-    table = _read_parquet(path) if kind == "parquet" else _read_text(path)
+    table = _read_parquet(path, max_rows) if kind == "parquet" else _read_text(path, max_rows)
     if sheet is not None:
         table.notes.append(f"sheet {sheet!r} ignored: only Excel files have sheets")
     return table
 
 
+# --- limits -----------------------------------------------------------------------------------
+
+DEFAULT_MAX_MB = 512  # env POLICY_ATLAS_MAX_FILE_MB
+DEFAULT_MAX_ROWS = 2_000_000  # env POLICY_ATLAS_MAX_ROWS
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return max(1, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
+
+
+def limits(max_bytes: int | None = None, max_rows: int | None = None) -> tuple[int, int]:
+    """(largest file in bytes, most rows): the arguments, else the environment, else defaults."""
+    mb = _env_int("POLICY_ATLAS_MAX_FILE_MB", DEFAULT_MAX_MB)
+    return (
+        max_bytes if max_bytes is not None else mb * 1024 * 1024,
+        max_rows if max_rows is not None else _env_int("POLICY_ATLAS_MAX_ROWS", DEFAULT_MAX_ROWS),
+    )
+
+
+def _too_many_rows(path: str, max_rows: int) -> ReadError:
+    return ReadError(
+        f"{path}: more than {max_rows:,} rows; the limit is {max_rows:,} "
+        "(raise it with POLICY_ATLAS_MAX_ROWS or max_rows=)"
+    )
+
+
 # --- text -------------------------------------------------------------------------------------
 
-_ENCODINGS = ("utf-8-sig", "gb18030")
+SAMPLE_BYTES = 1 << 16  # bytes used to detect the encoding, the delimiter and binary content
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig", "utf-8 (BOM)"),
+    (b"\xff\xfe\x00\x00", "utf-32", "utf-32 (BOM)"),
+    (b"\xff\xfe", "utf-16", "utf-16 (BOM)"),
+    (b"\xfe\xff", "utf-16", "utf-16 (BOM)"),
+)
+# What charset-normalizer may choose among when the file is not UTF-8 (names as Python spells them)
+_DETECT = ("gb18030", "big5", "utf_16_le", "utf_16_be", "cp1252")
+_NAMES = {
+    "utf-8": "utf-8",
+    "gb18030": "gb18030 (GBK)",
+    "big5": "big5 (detected)",
+    "utf_16_le": "utf-16-le (no BOM, detected)",
+    "utf_16_be": "utf-16-be (no BOM, detected)",
+    "cp1252": "cp1252 (detected)",
+}
+
+
+def encodings(sample: bytes) -> list[tuple[str, str]]:
+    """Encodings to try, best first: (Python codec, name shown to the user).
+
+    A BOM decides; else UTF-16 without BOM when NUL bytes fall on one side; else UTF-8 when the
+    sample is UTF-8; else charset-normalizer's pick among GB18030 (GBK), Big5 and cp1252, then the
+    others.
+    """
+    for bom, codec, name in _BOMS:
+        if sample.startswith(bom):
+            return [(codec, name)]
+    # UTF-16 without BOM when NUL bytes say so: ASCII delimiters, digits and line ends hold one
+    # each, all in the odd bytes (little-endian, "t\0i\0") or all in the even ones (big-endian)
+    odd, even = sample[1::2].count(0), sample[0::2].count(0)
+    if (odd + even) * 20 >= len(sample) and max(odd, even) >= 9 * min(odd, even):
+        le = odd >= even
+        first, second = ("utf_16_le", "utf_16_be") if le else ("utf_16_be", "utf_16_le")
+        return [(c, _NAMES[c]) for c in (first, second, "utf-8", "gb18030")]
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        return [("utf-8", "utf-8"), ("gb18030", _NAMES["gb18030"])]
+    except UnicodeDecodeError:
+        pass
+    cands = [c for c in _DETECT if not c.startswith("utf_16")]
+    if sum(b > 0x7F for b in sample[:4096]) < 8:
+        # too little for the detector: Chinese double-byte text has runs of high bytes, accented
+        # Latin text (Café, Révolution) single ones
+        if not re.search(rb"[\x80-\xff]{2}", sample):
+            cands = ["cp1252", *(c for c in cands if c != "cp1252")]
+        return [(c, _NAMES[c]) for c in cands]
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample, cp_isolation=cands).best()
+    order = ([best.encoding] if best is not None and best.encoding in cands else []) + cands
+    return [(c, _NAMES[c]) for c in dict.fromkeys(order)]
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030 (covers GBK)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """Decode bytes (a whole small file); returns (text, encoding name). Raises ReadError."""
+    for codec, name in encodings(data[:SAMPLE_BYTES]):
         try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            pass
-    for enc in _ENCODINGS:
-        try:
-            text = data.decode(enc)
+            return data.decode(codec), name
         except UnicodeDecodeError:
             continue
-        name = "utf-8 (BOM)" if enc == "utf-8-sig" and data.startswith(b"\xef\xbb\xbf") else enc
-        if enc == "utf-8-sig" and name == "utf-8-sig":
-            name = "utf-8"
-        if enc == "gb18030":
-            name = "gb18030 (GBK)"
-        return text, name
-    raise ReadError("the file is neither UTF-8 nor GBK/GB18030 text, nor Excel, nor Parquet")
+    raise ReadError(_NOT_TEXT)
 
 
+_NOT_TEXT = (
+    "the file is not text in UTF-8, UTF-16, GBK/GB18030, Big5 or cp1252, nor Excel, nor Parquet"
+)
 _CTRL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def _looks_binary(text: str) -> bool:
+    """Mostly control characters: not a table. A few (a NUL byte anywhere) are a warning later."""
     sample = text[:20000]
-    if "\x00" in sample:
-        return True
     bad = len(_CTRL.findall(sample))
     return bad > max(8, len(sample) // 100)
 
@@ -135,56 +231,205 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _read_text(path: str) -> RawTable:
+def _read_text(path: str, max_rows: int) -> RawTable:
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            sample = fh.read(SAMPLE_BYTES)
     except OSError as exc:
         raise ReadError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    try:
-        text, encoding = decode(data)
-    except ReadError as exc:
-        raise ReadError(f"{path}: {exc}") from None
-    if _looks_binary(text):
-        raise ReadError(f"{path}: not a table (binary content that is not Excel or Parquet)")
-    if not text.strip():
-        raise ReadError(f"{path}: the file holds no table (only blank lines)")
-    delim = sniff_delimiter(text)
-    notes: list[str] = []
-    try:
-        grid = pd.read_csv(
-            io.StringIO(text),
-            sep=delim,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            quoting=csv.QUOTE_MINIMAL,
-            engine="c",
-        )
-    except pd.errors.ParserError:
-        grid, ragged = _read_ragged(text, delim)
-        notes.append(
+    for codec, name in encodings(sample):  # noqa: B007 - name is used after the loop
+        try:
+            head = sample.decode(codec, errors="ignore")  # a cut last character is not an error
+            if _looks_binary(head):
+                raise ReadError(
+                    f"{path}: not a table (binary content that is not Excel or Parquet)"
+                )
+            delim = sniff_delimiter(head)
+            with open(path, encoding=codec, newline="") as fh:
+                grid, lines, problems, ragged = _scan(fh, delim, max_rows, path)
+        except UnicodeDecodeError:
+            continue
+        except UnicodeError:  # a UTF-16 file of odd length
+            continue
+        break
+    else:
+        raise ReadError(f"{path}: {_NOT_TEXT}")
+    table = _with_header(grid, "csv", path, encoding=name, delimiter=delim, row_lines=lines)
+    if ragged:
+        shown = ", ".join(map(str, ragged[:20])) + ("…" if len(ragged) > 20 else "")
+        table.notes.insert(
+            0,
             f"{len(ragged)} line(s) have more fields than the header; extra fields are kept in "
-            f"columns extra_1, extra_2…: lines {', '.join(map(str, ragged[:20]))}"
-            + ("…" if len(ragged) > 20 else "")
+            f"columns column_N: lines {shown}",
         )
-    except (pd.errors.EmptyDataError, ValueError, csv.Error) as exc:
-        raise ReadError(f"{path}: not a readable table ({_one_line(exc)})") from None
-    grid = grid.fillna("")
-    table = _with_header(grid, "csv", path, encoding=encoding, delimiter=delim)
-    table.notes[:0] = notes
+    if name.endswith("(detected)"):
+        table.notes.append(f"encoding detected as {name.split()[0]}: check a few names")
+    table.problems = [p for p in problems if p.line > table.header_line]
+    table.notes.extend(
+        f"line {p.line}: {p.reason}" for p in problems if p.line <= table.header_line
+    )
     return table
 
 
-def _read_ragged(text: str, delim: str) -> tuple[pd.DataFrame, list[int]]:
-    """Slow path: rows of varying width, padded; returns the grid and the ragged line numbers."""
-    rows = list(csv.reader(io.StringIO(text), delimiter=delim))
-    width = max((len(r) for r in rows[:MAX_HEADER_SCAN]), default=0)
-    ragged = [i + 1 for i, r in enumerate(rows) if len(r) > width]
-    full = max(len(r) for r in rows)
-    padded = [r + [""] * (full - len(r)) for r in rows]
-    return pd.DataFrame(padded, dtype="str"), ragged
+@dataclass(frozen=True)
+class ReadProblem:
+    """A problem found while splitting the file into records (before columns are known)."""
+
+    line: int  # spreadsheet row (records counted from 1, blank lines included)
+    column: int | None  # 0-based field index, None for the whole record
+    value: str
+    reason: str
+    severity: str
+
+
+class _Lines:
+    """Physical lines of a text file for csv.reader, numbered, with push-back."""
+
+    def __init__(self, fh: Iterator[str]) -> None:
+        self.fh, self.no = fh, 0
+        self.back: deque[tuple[int, str]] = deque()
+        self.current: list[tuple[int, str]] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.back:
+            item = self.back.popleft()
+        else:
+            self.no += 1
+            item = (self.no, next(self.fh))
+        self.current.append(item)
+        return item[1]
+
+
+def _unterminated(text: str, delim: str) -> bool:
+    try:
+        list(csv.reader(io.StringIO(text), delimiter=delim, strict=True))
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def _plain_fields(line: str, delim: str) -> list[str]:
+    """A line split with quotes taken as plain characters (for a quote that never closes)."""
+    return next(csv.reader([line.rstrip("\r\n")], delimiter=delim, quoting=csv.QUOTE_NONE), [])
+
+
+def _spanning(
+    src: _Lines, fields: list[str], width: int, delim: str, record: int
+) -> tuple[list[str], ReadProblem]:
+    """A record over several physical lines: a quoted cell with line breaks (kept, a warning), or
+    a quote that never closes or swallows whole lines (split back into lines, an error).
+
+    Swallowed lines show as a line wholly inside the quote that holds a whole row's worth of
+    fields on its own. A quote closed on the next line cannot be told from a cell with a line
+    break: that is a warning naming both lines."""
+    first, last = src.current[0][0], src.current[-1][0]
+    text = "".join(line for _, line in src.current)
+    width = width or len(_plain_fields(src.current[0][1], delim))  # the header itself
+    middle = [line for _, line in src.current[1:-1] if '"' not in line]  # wholly inside quotes
+    swallowed = width > 1 and any(len(_plain_fields(ln, delim)) >= width for ln in middle)
+    if not _unterminated(text, delim) and not swallowed:
+        reason = (
+            f"a quoted value spans lines {first}–{last} of the file (a cell with line breaks); "
+            "kept as one row — if a quote was left open, close it"
+        )
+        col = next((i for i, f in enumerate(fields) if "\n" in f or "\r" in f), None)
+        value = fields[col] if col is not None else ""
+        return fields, ReadProblem(record, col, value, reason, "warning")
+    src.back.extendleft(reversed(src.current[1:]))  # read the following lines again, as rows
+    plain = _plain_fields(src.current[0][1], delim)
+    col = next((i for i, f in enumerate(plain) if '"' in f), None)
+    swallowed = f"lines {first + 1}–{last}" if last > first else "the end of the line"
+    reason = (
+        f"a quote opened on line {first} of the file is never closed (it would swallow "
+        f"{swallowed}); the quote is read as a plain character"
+    )
+    value = plain[col] if col is not None else src.current[0][1].rstrip("\r\n")
+    return plain, ReadProblem(record, col, value, reason, "error")
+
+
+def _scan(
+    fh: Iterator[str], delim: str, max_rows: int, path: str
+) -> tuple[pd.DataFrame, np.ndarray, list[ReadProblem], list[int]]:
+    """Every record of a delimited text file as columns of strings (Arrow-backed, built in chunks
+    so a large file needs about its own size in memory); nothing merged without a problem."""
+    src = _Lines(fh)
+    reader = csv.reader(src, delimiter=delim)
+    grid = _Columns()
+    problems: list[ReadProblem] = []
+    width = 0
+    record = 0
+    while True:
+        src.current = []
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # not expected (no field limit, lines split on \r too): kept
+            if not src.current:
+                break
+            src.back.extendleft(reversed(src.current[1:]))
+            line = src.current[0][1]
+            src.current = src.current[:1]
+            fields = _plain_fields(line, delim)
+            reason = f"unreadable as CSV ({exc}); read with quotes as plain characters"
+            problems.append(ReadProblem(record + 1, 0, line.rstrip("\r\n"), reason, "error"))
+            reader = csv.reader(src, delimiter=delim)
+        record += 1
+        if record > max_rows + MAX_HEADER_SCAN:
+            raise _too_many_rows(path, max_rows)
+        if len(src.current) > 1 or (fields and fields[-1].endswith(("\n", "\r"))):
+            fields, problem = _spanning(src, fields, width, delim, record)
+            problems.append(problem)
+        if not width and len(fields) > 1:
+            width = len(fields)
+        grid.add(fields)
+    if not grid.any_text:
+        raise ReadError(f"{path}: the file holds no table (only blank lines)")
+    frame = grid.frame()
+    ragged = [i + 1 for i, n in enumerate(grid.widths) if width and n > width]
+    return frame, np.arange(1, len(frame) + 1), problems, ragged
+
+
+class _Columns:
+    """Rows appended one by one, kept as Arrow string columns in chunks."""
+
+    CHUNK = 50_000
+
+    def __init__(self) -> None:
+        self.rows: list[list[str]] = []
+        self.chunks: list[tuple[int, list[pa.Array]]] = []  # (rows, columns)
+        self.widths = array("i")
+        self.any_text = False
+
+    def add(self, fields: list[str]) -> None:
+        self.rows.append(fields)
+        self.widths.append(len(fields))
+        if not self.any_text:
+            self.any_text = any(f.strip() for f in fields)
+        if len(self.rows) >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.rows:
+            return
+        cols = list(itertools.zip_longest(*self.rows, fillvalue=""))
+        self.chunks.append((len(self.rows), [pa.array(c, type=pa.large_string()) for c in cols]))
+        self.rows = []
+
+    def frame(self) -> pd.DataFrame:
+        self._flush()
+        width = max((len(cols) for _, cols in self.chunks), default=0)
+        out = {}
+        for j in range(width):
+            parts = [
+                cols[j] if j < len(cols) else pa.array([""] * n, type=pa.large_string())
+                for n, cols in self.chunks
+            ]
+            out[j] = pd.Series(pa.chunked_array(parts, type=pa.large_string()), dtype="str")
+        return pd.DataFrame(out)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -213,7 +458,7 @@ def _cell_text(v: object) -> str:
     return str(v)
 
 
-def _read_xlsx(path: str, sheet: str | None) -> tuple[pd.DataFrame, str, list[str]]:
+def _read_xlsx(path: str, sheet: str | None, max_rows: int) -> tuple[pd.DataFrame, str, list[str]]:
     import warnings
     import zipfile
 
@@ -246,7 +491,11 @@ def _read_xlsx(path: str, sheet: str | None) -> tuple[pd.DataFrame, str, list[st
                     f"{path}: no sheet named {sheet!r}; the sheets are: " + ", ".join(sheets)
                 )
         ws = wb[name]
-        rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+        rows = []
+        for r in ws.iter_rows(values_only=True):
+            rows.append([_cell_text(v) for v in r])
+            if len(rows) > max_rows + MAX_HEADER_SCAN:
+                raise _too_many_rows(path, max_rows)
     finally:
         wb.close()
     # drop trailing empty rows (Excel often reports formatted but empty rows)
@@ -262,30 +511,46 @@ def _read_xlsx(path: str, sheet: str | None) -> tuple[pd.DataFrame, str, list[st
 # --- Parquet ----------------------------------------------------------------------------------
 
 
-def _read_parquet(path: str) -> RawTable:
+def _read_parquet(path: str, max_rows: int) -> RawTable:
+    import pyarrow.parquet as pq
+
     try:
-        df = pd.read_parquet(path)
+        pf = pq.ParquetFile(path)
+        names = [str(n) for n in pf.schema_arrow.names]
+        if pf.metadata.num_rows > max_rows:
+            raise _too_many_rows(path, max_rows)
+        table = pf.read()
+    except ReadError:
+        raise
     except Exception as exc:  # pyarrow raises many types on corrupt files
         raise ReadError(f"{path}: not a readable Parquet file ({_one_line(exc)})") from None
-    if df.shape[1] == 0:
+    if not names:
         raise ReadError(f"{path}: the Parquet file has no columns")
+    notes = []
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        notes.append(
+            "duplicate column names " + ", ".join(map(repr, dup)) + ": the second is read as "
+            "<name>_2 (and so on); rename them in the file to say which is which"
+        )
     out = {}
-    for col in df.columns:
-        s = df[col]
-        if pd.api.types.is_datetime64_any_dtype(s):
-            txt = s.dt.strftime("%Y-%m-%d").where(
-                s.isna() | (s.dt.normalize() == s), s.astype("str")
-            )
-        elif pd.api.types.is_float_dtype(s):
-            txt = s.map(_cell_text, na_action="ignore")
-        elif pd.api.types.is_string_dtype(s) or pd.api.types.is_numeric_dtype(s):
-            txt = s.astype("str")
-        else:
-            txt = s.map(_cell_text, na_action="ignore")
-        out[str(col)] = txt.astype("str").fillna("").where(s.notna(), "")
+    for name, col in zip(_unique_names(names), table.columns, strict=True):
+        out[name] = _parquet_text(col.to_pandas())
     frame = pd.DataFrame(out)
     lines = np.arange(2, len(frame) + 2)
-    return RawTable(frame=frame, lines=lines, header_line=1, format="parquet")
+    return RawTable(frame=frame, lines=lines, header_line=1, format="parquet", notes=notes)
+
+
+def _parquet_text(s: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(s):
+        txt = s.dt.strftime("%Y-%m-%d").where(s.isna() | (s.dt.normalize() == s), s.astype("str"))
+    elif pd.api.types.is_float_dtype(s):
+        txt = s.map(_cell_text, na_action="ignore")
+    elif pd.api.types.is_string_dtype(s) or pd.api.types.is_numeric_dtype(s):
+        txt = s.astype("str")
+    else:
+        txt = s.map(_cell_text, na_action="ignore")
+    return txt.astype("str").fillna("").where(s.notna(), "")
 
 
 # --- header -----------------------------------------------------------------------------------
@@ -300,7 +565,9 @@ def _with_header(
     delimiter: str | None = None,
     sheet: str | None = None,
     sheets: list[str] | None = None,
+    row_lines: np.ndarray | None = None,
 ) -> RawTable:
+    """Find the header among the first rows; the rows below it, with their spreadsheet lines."""
     from data.columns import header_score
 
     grid = grid.astype("str").fillna("")
@@ -317,7 +584,8 @@ def _with_header(
     names = _unique_names(grid.iloc[h].tolist())
     body = grid.iloc[h + 1 :]
     body.columns = names
-    lines = np.arange(h + 2, h + 2 + len(body))
+    lines = np.arange(1, len(grid) + 1) if row_lines is None else np.asarray(row_lines)
+    lines = lines[h + 1 :]
     # drop fully empty rows (blank lines) but keep line numbers of the rest
     keep = body.ne("").any(axis=1).to_numpy()
     body = body.loc[keep].reset_index(drop=True)

@@ -59,15 +59,21 @@ EXTRA_COLUMNS: tuple[str, ...] = (
     "problems",
 )
 
-DATE_PRECISIONS: dict[str, Label] = {
-    "day": Label("day", "日"),
-    "month": Label("month", "月"),
-    "year": Label("year", "年"),
-    "unknown": Label("undated", "日期不详"),
-}
-
 # strftime format of a date at its stated precision (2020, 2020-04, 2020-04-08).
 DATE_FORMATS: dict[str, str] = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+
+
+def format_date(date: object, precision: object) -> str:
+    """A date at its stated precision: 2020-04-08, 2020-04, 2021-Q2, 2020 ("" when missing)."""
+    import pandas as pd
+
+    if date is None or date == "" or pd.isna(date):
+        return ""
+    ts = pd.Timestamp(date)
+    if precision == "quarter":
+        return f"{ts.year}-Q{(ts.month - 1) // 3 + 1}"
+    return ts.strftime(DATE_FORMATS.get(str(precision), "%Y-%m-%d"))
+
 
 # Level of the issuing government.
 LEVELS: dict[str, Label] = {
@@ -141,8 +147,6 @@ PILOT_CATEGORIES: dict[str, Label] = {
     "comprehensive": Label("comprehensive pilot", "综合性试点"),
     "featured": Label("featured-field pilot", "特色领域试点"),
 }
-
-SEVERITIES: tuple[str, ...] = ("error", "warning")
 
 
 def label(vocab: dict[str, Label], code: object, lang: str = "en") -> str:

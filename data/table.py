@@ -78,13 +78,12 @@ def display_frame(frame: pd.DataFrame, lang: str, name_of: NameOf) -> pd.DataFra
     ) + (sep + fallback)
     dates = pd.to_datetime(frame["date"], errors="coerce")
     precision = _text(frame["date_precision"])
-    fmt = schema.DATE_FORMATS
     iso = _text(pd.Series(dates.dt.strftime("%Y-%m-%d"), index=frame.index))
     date_key = iso + sep + precision
 
     def date_text(key: object) -> str:
         day, p = str(key).split(sep)
-        return "" if not day else pd.Timestamp(day).strftime(fmt.get(p, "%Y-%m-%d"))
+        return schema.format_date(day or None, p)
 
     issuer_own = _text(frame["issuer_zh"] if lang == "zh" else frame["issuer_en"])
     out = pd.DataFrame(

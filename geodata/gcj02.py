@@ -10,6 +10,7 @@ Outside mainland China GCJ-02 equals WGS-84 and the point is returned unchanged.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 _A = 6378245.0  # Krasovsky 1940 semi-major axis, as the GCJ-02 algorithm uses it
 _EE = 0.00669342162296594323  # its eccentricity squared
@@ -46,7 +47,7 @@ def _offset(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return dlon, dlat
 
 
-def wgs84_to_gcj02(lon, lat):
+def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Forward transform (what AMap applies). Accepts scalars or arrays."""
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
@@ -55,7 +56,9 @@ def wgs84_to_gcj02(lon, lat):
     return np.where(out, lon, lon + dlon), np.where(out, lat, lat + dlat)
 
 
-def gcj02_to_wgs84(lon, lat, iterations: int = 6):
+def gcj02_to_wgs84(
+    lon: ArrayLike, lat: ArrayLike, iterations: int = 6
+) -> tuple[np.ndarray, np.ndarray]:
     """Inverse transform by fixed-point iteration on the forward one. Scalars or arrays."""
     glon = np.asarray(lon, dtype=float)
     glat = np.asarray(lat, dtype=float)

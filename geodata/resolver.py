@@ -29,8 +29,18 @@ A provincial-level unit that is one city-level unit (北京 110000 -> 110100,
 own city-level unit) also fills ``city_adcode`` when given alone as a province,
 so its ``level`` is "city".
 
-Development zones and new areas (成都高新区, 雄安新区) are not county-level
-districts: they get a problem and stay at the level above.
+Development zones and new areas (成都高新区, 雄安新区), also at the end of a
+combined string (贵州省贵阳市贵阳国家高新技术产业开发区), and 市辖区 are not
+county-level districts: they get a problem with ``zone`` set and stay at the
+level above. A suffix is never stripped when that names another real place
+(北戴河新区 is not 北戴河区; 平房地区 is not 平房区). Combined strings are read
+only as names that nest (北京市朝阳区 is Beijing's 朝阳区, never 北京 + 朝阳市).
+Traditional characters (廣東省) are converted with OpenCC when the name as
+written is unknown. Pinyin written by syllable (ShanXi) is ambiguous between
+山西 and 陕西 unless a city or district decides.
+
+``resolve_place(text)`` reads one free-text place of any level (a single
+地区 / 所在地 / location column).
 """
 
 from __future__ import annotations
@@ -38,6 +48,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -45,6 +56,7 @@ from rapidfuzz import fuzz, process
 
 from geodata.gazetteer import SINGLE_CITY_PROVINCES, records
 from geodata.names_en import EXCEPTIONS, latin_key, strip_ethnic
+from geodata.script import to_simplified
 
 LEVELS = ("province", "city", "district")
 FIELDS = LEVELS
@@ -68,6 +80,7 @@ class Resolution:
     # additions to the contract
     candidate_adcodes: tuple[str, ...] = ()
     combined: bool = False
+    zone: bool = False  # the deepest name is a development zone / 市辖区: placed one level up
 
     @property
     def ok(self) -> bool:
@@ -158,7 +171,7 @@ _EN_ETHNIC = (
 _EN_PREFIX = ("city of ", "province of ")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_ZONE = re.compile(r"(新区|高新区|开发区|新城|园区|自贸区|示范区|试验区|片区|港区)$")
+_ZONE = re.compile(r"(新区|高新区|开发区|新城|园区|自贸区|示范区|试验区|合作区|片区|港区)$")
 
 
 @dataclass(frozen=True)
@@ -217,15 +230,22 @@ def _index() -> dict[str, dict[str, dict[tuple[str, str], str]]]:
     return idx
 
 
-def _best(slot: dict[tuple[str, str], str]) -> dict[tuple[str, str], str]:
+def _best(
+    slot: dict[tuple[str, str], str], pinyin_style: bool = False
+) -> dict[tuple[str, str], str]:
     """Keep the best-ranked matches only.
 
     An official name beats another place's short name, and an official English
     spelling beats another place's plain pinyin ("Shanxi" is 山西; 陕西 is
-    officially "Shaanxi"). Places that match equally well stay ambiguous.
+    officially "Shaanxi") unless the name is written as pinyin syllables
+    ("ShanXi"). Places that match equally well stay ambiguous.
     """
-    top = min(_RANK[h] for h in slot.values())
-    return {p: h for p, h in slot.items() if _RANK[h] == top}
+
+    def rank(how: str) -> int:
+        return _RANK["pinyin"] if pinyin_style and how == "english" else _RANK[how]
+
+    top = min(rank(h) for h in slot.values())
+    return {p: h for p, h in slot.items() if rank(h) == top}
 
 
 # --- normalisation ----------------------------------------------------------------------------
@@ -279,25 +299,50 @@ def _latin_variants(text: str) -> list[str]:
     return list(dict.fromkeys(k for k in out if k))
 
 
-def _zh_variants(text: str) -> list[str]:
+# Suffixes never stripped to find a name: 北戴河新区 is not 北戴河区, 城东新区 not 城东区. 地区 is
+# stripped only at city level (吐鲁番地区 is the old name of 吐鲁番市; 平房地区 is not 平房区).
+_KEEP_SUFFIX = {"新区": LEVELS, "地区": ("province", "district")}
+_UNIT_END = re.compile(r"自治|[省市区县州旗盟]$")
+
+
+def _zh_variants(text: str, level: str | None = None) -> list[str]:
+    """Keys to try for Chinese text: as written, without its ethnic part, without a suffix."""
     s = re.sub(r"\s+", "", text)
-    out = [s, strip_ethnic(s)]
+    out = [s]
+    bare = strip_ethnic(s)  # 昌吉回族自治州 -> 昌吉
+    if not _UNIT_END.search(bare):  # but 内蒙古自治区鄂伦春自治旗 is not 内蒙古自治区
+        out.append(bare)
     for suf in _ZH_SUFFIXES:
+        if level in _KEEP_SUFFIX.get(suf, ()) or (level is None and suf in _KEEP_SUFFIX):
+            continue
         if s.endswith(suf) and len(s) - len(suf) >= 2:
             out.append(s[: -len(suf)])
     return list(dict.fromkeys(out))
 
 
+def _variants(text: str, level: str) -> list[str]:
+    return _zh_variants(text, level) if _CJK.search(text) else _latin_variants(text)
+
+
+_SYLLABLE_CAPS = re.compile(r"[a-z][A-Z]")  # ShanXi, GuangDong: pinyin written by syllable
+
+
 @lru_cache(maxsize=100_000)
 def _lookup(text: str, level: str) -> dict[tuple[str, str], str]:
-    """Places named ``text`` at ``level``: {(adcode, level): how}; {} when unknown."""
+    """Places named ``text`` at ``level``: {(adcode, level): how}; {} when unknown.
+
+    Traditional characters (廣東省) are tried in simplified form when the name as written is
+    unknown. Pinyin written by syllable (ShanXi) is plain pinyin: an official English spelling
+    (Shanxi = 山西) does not win over another place's pinyin (陕西).
+    """
     ix = _index()[level]
-    variants = _zh_variants(text) if _CJK.search(text) else _latin_variants(text)
-    for key in variants:
+    pinyin_style = bool(_SYLLABLE_CAPS.search(text))
+    for key in _variants(text, level):
         slot = ix.get(key)
         if slot:
-            return _best(slot)
-    return {}
+            return _best(slot, pinyin_style)
+    simple = to_simplified(text)
+    return _lookup(simple, level) if simple != text else {}
 
 
 @lru_cache(maxsize=100_000)
@@ -307,9 +352,8 @@ def _lookup_all(text: str, level: str) -> dict[tuple[str, str], str]:
     Used only inside a given province or city, when the first match lies outside it.
     """
     ix = _index()[level]
-    variants = _zh_variants(text) if _CJK.search(text) else _latin_variants(text)
     out: dict[tuple[str, str], str] = {}
-    for key in variants:
+    for key in _variants(text, level):
         for place, how in ix.get(key, {}).items():
             if place not in out or _RANK[how] < _RANK[out[place]]:
                 out[place] = how
@@ -327,24 +371,109 @@ def _join(parts: list[str], zh: bool) -> str:
     return "".join(parts) if zh else " ".join(parts)
 
 
+_MAX_HEAD = {True: 12, False: 6}  # longest province/city name: characters (zh) or words (Latin)
+_CITY_DISTRICTS = "市辖区"  # "the districts of a city" in official lists: no single district
+
+
 @lru_cache(maxsize=100_000)
-def _parse(text: str, min_level: int = 0) -> tuple[tuple[int, tuple], ...] | None:
-    """Split a combined string into names of increasing level: ((level, matches), ...)."""
+def _splits(text: str, min_level: int = 0) -> tuple[tuple[tuple[int, tuple], ...], ...]:
+    """Every reading of ``text`` as names of increasing level: each ((level, matches), ...)."""
+    out: list[tuple[tuple[int, tuple], ...]] = []
     for lvl in range(min_level, 3):
-        hit = _lookup(text, LEVELS[lvl])
-        if hit:
-            return ((lvl, tuple(sorted(hit.items()))),)
+        if hit := _lookup(text, LEVELS[lvl]):
+            out.append(((lvl, tuple(sorted(hit.items()))),))
     parts = _pieces(text)
     zh = bool(_CJK.search(text))
-    for i in range(len(parts) - 1, 0, -1):
-        head = _join(parts[:i], zh)
+    for i in range(min(len(parts) - 1, _MAX_HEAD[zh]), 0, -1):
+        head, tail = _join(parts[:i], zh), _join(parts[i:], zh)
         for lvl in range(min_level, 2):
-            hit = _lookup(head, LEVELS[lvl])
-            if hit:
-                rest = _parse(_join(parts[i:], zh), lvl + 1)
-                if rest:
-                    return ((lvl, tuple(sorted(hit.items()))), *rest)
+            if hit := _lookup(head, LEVELS[lvl]):
+                seg = (lvl, tuple(sorted(hit.items())))
+                out.extend((seg, *rest) for rest in _splits(tail, lvl + 1))
+    return tuple(out)
+
+
+def _within(child: tuple[str, str], parent: tuple[str, str]) -> bool:
+    """``child`` lies in ``parent`` (a district in its city or province, a city in its province)."""
+    ps = _places()
+    c, p = ps[child], ps[parent]
+    if p.level == "province":
+        return c.province == p.adcode
+    if c.level == "city":  # a self-district city given as a district (澄迈县 / 澄迈县)
+        return c.adcode == p.adcode
+    return c.level == "district" and c.parent == p.adcode
+
+
+def _consistent(chain: tuple[tuple[int, tuple], ...]) -> tuple[tuple[int, dict], ...] | None:
+    """The chain with each name narrowed to the places that nest (None when nothing nests)."""
+    segs = [(lvl, dict(m)) for lvl, m in chain]
+    for k in range(1, len(segs)):  # down: children inside a parent
+        lvl, m = segs[k]
+        segs[k] = (lvl, {c: h for c, h in m.items() if any(_within(c, q) for q in segs[k - 1][1])})
+        if not segs[k][1]:
+            return None
+    for k in range(len(segs) - 2, -1, -1):  # up: parents holding a child
+        lvl, m = segs[k]
+        segs[k] = (lvl, {q: h for q, h in m.items() if any(_within(c, q) for c in segs[k + 1][1])})
+    return tuple(segs)
+
+
+@lru_cache(maxsize=100_000)
+def _parse(text: str) -> tuple[tuple[tuple[int, dict], ...], str | None, bool] | None:
+    """A combined string (北京市朝阳区, 山东省青岛市市北区) as names that nest, deepest first.
+
+    Readings that do not nest are dropped (北京 + 朝阳市 of Liaoning). Readings of the same depth
+    are merged, so an ambiguity stays visible. When the string ends in a development zone or
+    市辖区 (贵州省贵阳市贵阳国家高新技术产业开发区), the names before it are returned with the zone.
+    """
+    if found := _readings(text):
+        return found[0], None, found[1]
+    if not _CJK.search(text):
+        return None
+    parts = _pieces(text)
+    for i in range(len(parts) - 2, 0, -1):
+        tail = "".join(parts[i:])
+        if (_ZONE.search(tail) and len(tail) >= 3) or tail == _CITY_DISTRICTS:
+            head = _readings("".join(parts[:i]), max_level=1)  # a zone lies in a city
+            if head:
+                return head[0], tail, True
     return None
+
+
+def _readings(text: str, max_level: int = 2) -> tuple[tuple[tuple[int, dict], ...], bool] | None:
+    """The nesting readings of ``text``, merged, and whether it held several names.
+
+    Readings as several names win, the best matched (official names before short ones), then the
+    deepest; a single name matching at several levels
+    takes the best-ranked match, then the shallowest level (吉林 is the province, 吉林市 the city).
+    """
+    chains = [
+        c for c in (_consistent(ch) for ch in _splits(text, 0)) if c and c[-1][0] <= max_level
+    ]
+    if not chains:
+        return None
+    multi = [ch for ch in chains if len(ch) > 1]
+    if multi:  # the best-matched names (湖南省长沙市: 长沙市 exactly, not 长沙县 by its short name)
+        score = {id(ch): sum(min(_RANK[h] for h in m.values()) for _, m in ch) for ch in multi}
+        best = min(score.values())
+        multi = [ch for ch in multi if score[id(ch)] == best]
+        deepest = max(ch[-1][0] for ch in multi)
+        chains = [ch for ch in multi if ch[-1][0] == deepest]
+    else:
+        best = min(_RANK[h] for ch in chains for h in ch[0][1].values())
+        chains = [ch for ch in chains if min(_RANK[h] for h in ch[0][1].values()) == best]
+        chains = [min(chains, key=lambda ch: ch[0][0])]
+    merged: dict[int, dict] = {}
+    for ch in chains:
+        for lvl, m in ch:
+            slot = merged.setdefault(lvl, {})
+            for place, how in m.items():
+                if place not in slot or _RANK[how] < _RANK[slot[place]]:
+                    slot[place] = how
+    if len(chains) > 1:  # keep only levels every reading names, so none of them is dropped
+        common = set.intersection(*({lvl for lvl, _ in ch} for ch in chains))
+        merged = {lvl: m for lvl, m in merged.items() if lvl in common}
+    return tuple(sorted(merged.items())), bool(multi)
 
 
 # --- resolution -------------------------------------------------------------------------------
@@ -429,6 +558,37 @@ def resolve(province: object = None, city: object = None, district: object = Non
     return _resolve(_clean(province), _clean(city), _clean(district))
 
 
+def resolve_place(place: object) -> Resolution:
+    """One free-text place of any level (a 地区 / 所在地 / location column): 广东, 深圳市, 海淀区,
+    北京市朝阳区, 贵州省贵阳市贵阳国家高新技术产业开发区. ``field`` of a problem is "province"."""
+    text = _clean(place)
+    if text is None:
+        return Resolution()
+    if text == _CITY_DISTRICTS:
+        return Resolution(problem="'市辖区' names no particular place", field="province")
+    return _resolve_place(text)
+
+
+@lru_cache(maxsize=100_000)
+def _resolve_place(text: str) -> Resolution:
+    parsed = _parse(text) if len(text) <= MAX_LEN and not _CONTROL.search(text) else None
+    if parsed is None:
+        sugg = next((g for lvl in LEVELS if (g := _suggest(text, lvl))), None)
+        msg = f"unknown place {_short(text)!r}" + (f" — did you mean {sugg}?" if sugg else "")
+        return Resolution(problem=msg, field="province", suggestion=sugg)
+    segs, zone, combined = parsed
+    cons: dict[str, list[tuple[str, str, dict]]] = {lvl: [] for lvl in LEVELS}
+    for lvl, matches in segs:
+        cons[LEVELS[lvl]].append(("province", text, dict(matches)))
+    res = _Decision(cons, combined, {}).decide()
+    if zone is None or res.problem:
+        return res
+    if zone == _CITY_DISTRICTS and res.province_adcode in SINGLE_CITY_PROVINCES:
+        return res
+    msg = f"place {_short(text)!r} ends in {zone!r}, which is not a county-level district"
+    return _finish(res, True, msg + " (placed at the level above)", "province", (), None, zone=True)
+
+
 @lru_cache(maxsize=200_000)
 def _resolve_raw(province: str | None, city: str | None, district: str | None) -> Resolution:
     return _resolve(_clean(province), _clean(city), _clean(district))
@@ -439,38 +599,67 @@ def _resolve(province: str | None, city: str | None, district: str | None) -> Re
     given = {"province": province, "city": city, "district": district}
     if not any(given.values()):
         return Resolution()
-    ps = _places()
+    if city == _CITY_DISTRICTS or district == _CITY_DISTRICTS:
+        return _city_districts(given)
     # constraints per level: list of (field, value, {place: how})
     cons: dict[str, list[tuple[str, str, dict]]] = {lvl: [] for lvl in LEVELS}
     combined = False
     fallback: dict[str, str] = {}
+    zone: tuple[str, str] | None = None  # (field, zone name) of a combined string ending in one
     for fi, field in enumerate(FIELDS):
         value = given[field]
         if value is None:
             continue
         parsed = None
         if len(value) <= MAX_LEN and not _CONTROL.search(value):
-            hit = _lookup(value, field)
-            if hit:
-                parsed = ((fi, tuple(hit.items())),)
+            if hit := _lookup(value, field):
+                parsed = ((fi, hit),)
                 fallback[field] = value  # looked up again only if needed
-            else:
-                p = _parse(value, 0)
-                if p and (len(p) > 1):
-                    parsed = p
-                    combined = True
+            elif (p := _parse(value)) and p[2]:
+                parsed, combined = p[0], True
+                zone = (field, p[1]) if p[1] else zone
         if parsed is None:
             # an unknown name: report it, resolve what the other fields allow above it
-            ctx = _partial(given, cons, field)
+            ctx = _partial(given, field)
             msg, sugg = _unknown(value, field, ctx[1])
-            return _finish(ctx[0], combined, msg, field, (), sugg)
+            return _finish(ctx[0], combined, msg, field, (), sugg, zone=_is_zone(value, field))
         for lvl, matches in parsed:
             cons[LEVELS[lvl]].append((field, value, dict(matches)))
+    res = _Decision(cons, combined, fallback).decide()
+    if zone is None or res.problem:
+        return res
+    field, name = zone
+    if name == _CITY_DISTRICTS and res.province_adcode in SINGLE_CITY_PROVINCES:
+        return res  # 北京市市辖区: the municipality's city-level unit (110100)
+    msg = (
+        f"{field} {_short(given[field] or '')!r} ends in {name!r}, a development zone or new "
+        "area, not a county-level district (placed at the level above)"
+    )
+    if name == _CITY_DISTRICTS:
+        msg = f"{field} {_short(given[field] or '')!r}: 市辖区 names no single district"
+    return _finish(res, True, msg, field, (), None, zone=True)
 
-    return _decide(cons, combined, ps, fallback)
+
+def _is_zone(value: str, field: str) -> bool:
+    return field == "district" and bool(_CJK.search(value) and _ZONE.search(value))
 
 
-def _partial(given: dict, cons: dict, failed: str) -> tuple[Resolution, str | None]:
+def _city_districts(given: dict[str, str | None]) -> Resolution:
+    """市辖区 ("the districts of the city") as city or district: placed at the level above."""
+    city = None if given["city"] == _CITY_DISTRICTS else given["city"]
+    district = None if given["district"] == _CITY_DISTRICTS else given["district"]
+    base = _resolve(given["province"], city, district)
+    if base.problem:
+        return base
+    field = "district" if given["district"] == _CITY_DISTRICTS else "city"
+    if field == "city" and base.city_adcode and district is None:
+        return base  # 北京市 / 市辖区: the municipality's city-level unit
+    where = "its city" if base.city_adcode else "the level above"
+    msg = f"{field} '市辖区' (the districts of a city as a whole) names no single place: at {where}"
+    return _finish(base, False, msg, field, (), None, zone=True)
+
+
+def _partial(given: dict, failed: str) -> tuple[Resolution, str | None]:
     """Resolve the fields other than ``failed`` that are above it (for the context of a problem)."""
     keep = {f: (given[f] if LEVELS.index(f) < LEVELS.index(failed) else None) for f in FIELDS}
     if not any(keep.values()):
@@ -484,6 +673,7 @@ def _partial(given: dict, cons: dict, failed: str) -> tuple[Resolution, str | No
 
 
 def ps_name(adcode: str | None, level: str) -> str | None:
+    """The official Chinese name of ``adcode`` at ``level`` (None when unknown)."""
     if adcode is None:
         return None
     p = _places().get((adcode, level))
@@ -498,6 +688,7 @@ def _finish(
     candidates: tuple[str, ...],
     suggestion: str | None,
     candidate_adcodes: tuple[str, ...] = (),
+    zone: bool = False,
 ) -> Resolution:
     return Resolution(
         province_adcode=base.province_adcode,
@@ -511,139 +702,151 @@ def _finish(
         suggestion=suggestion,
         candidate_adcodes=candidate_adcodes,
         combined=combined or base.combined,
+        zone=zone,
     )
 
 
-def _decide(cons: dict, combined: bool, ps: dict, fallback: dict) -> Resolution:
-    prov: str | None = None
-    cityc: str | None = None
-    dist: str | None = None
-    how = ""
+class _Problem(Exception):
+    """Raised inside a decision step: the Resolution to return (the levels sure so far)."""
 
-    def result(level, problem=None, field=None, cands=(), cand_codes=()):
+    def __init__(self, res: Resolution) -> None:
+        super().__init__(res.problem)
+        self.res = res
+
+
+class _Decision:
+    """The constraints of every field, narrowed level by level: province, city, district."""
+
+    def __init__(self, cons: dict, combined: bool, fallback: dict) -> None:
+        self.cons, self.combined, self.fallback = cons, combined, fallback
+        self.ps = _places()
+        self.prov: str | None = None
+        self.provs: set[tuple[str, str]] | None = None  # several provinces: a city may pick one
+        self.city: str | None = None
+        self.dist: str | None = None
+        self.how = ""
+
+    def level(self) -> str | None:
+        return (
+            "district" if self.dist else "city" if self.city else "province" if self.prov else None
+        )
+
+    def result(
+        self,
+        problem: str | None = None,
+        field: str | None = None,
+        cands: Iterable[str] = (),
+        codes: Iterable[str] = (),
+    ) -> Resolution:
+        level = self.level()
         return Resolution(
-            province_adcode=prov,
-            city_adcode=cityc,
-            district_adcode=dist,
+            province_adcode=self.prov,
+            city_adcode=self.city,
+            district_adcode=self.dist,
             level=level,
-            how=how if level else "",
+            how=self.how if level else "",
             problem=problem,
             field=field,
             candidates=tuple(cands),
-            suggestion=None,
-            candidate_adcodes=tuple(cand_codes),
-            combined=combined,
+            candidate_adcodes=tuple(codes),
+            combined=self.combined,
         )
 
-    def current_level():
-        return "district" if dist else "city" if cityc else "province" if prov else None
+    def fail(self, problem: str, field: str, places: Iterable[tuple[str, str]] = ()) -> _Problem:
+        places = sorted(places)
+        return _Problem(
+            self.result(problem, field, [_label(p) for p in places], [a for a, _ in places])
+        )
 
-    # province ---------------------------------------------------------------------------------
-    if cons["province"]:
-        sets = [set(m) for _, _, m in cons["province"]]
-        common = set.intersection(*sets)
+    def decide(self) -> Resolution:
+        try:
+            self.province()
+            self.city_level()
+            self.district()
+        except _Problem as stop:
+            return stop.res
+        if self.provs:  # several provinces and nothing below to choose between them
+            field, value, _ = self.cons["province"][0]
+            return self.fail(f"ambiguous province {value!r}", field, self.provs).res
+        return self.result()
+
+    def _common(self, level: str) -> tuple[set, str, str, dict]:
+        common = set.intersection(*[set(m) for _, _, m in self.cons[level]])
+        field, value, m0 = self.cons[level][0]
         if not common:
-            field, value, _ = cons["province"][-1]
-            return result(None, f"{field} {value!r} contradicts the province given", field)
-        if len(common) > 1:  # cannot happen with the current names; reported, not guessed
-            field, value, _ = cons["province"][0]
-            cands = sorted(common)
-            return result(
-                None,
-                f"ambiguous province {value!r}",
-                field,
-                [_label(p) for p in cands],
-                [a for a, _ in cands],
-            )
+            field, value, _ = self.cons[level][-1] if level == "province" else (field, value, m0)
+            raise self.fail(f"{field} {value!r} contradicts the {level} given", field)
+        return common, field, value, m0
+
+    def province(self) -> None:
+        if not self.cons["province"]:
+            return
+        common, _, _, m0 = self._common("province")
+        if len(common) > 1:  # ShanXi: 山西 or 陕西; a city or district may tell
+            if not (self.cons["city"] or self.cons["district"]):
+                field, value, _ = self.cons["province"][0]
+                raise self.fail(f"ambiguous province {value!r}", field, common)
+            self.provs = common
+            return
         (place,) = common
-        prov = place[0]
-        how = cons["province"][0][2][place]
+        self.prov = place[0]
+        self.how = m0[place]
 
-    # city ---------------------------------------------------------------------------------------
-    if cons["city"]:
-        common = set.intersection(*[set(m) for _, _, m in cons["city"]])
-        field, value, m0 = cons["city"][0]
-        if not common:
-            return result(current_level(), f"{field} {value!r} contradicts the city given", field)
-        inside = {p for p in common if prov is None or ps[p].province == prov}
-        if not inside and len(cons["city"]) == 1 and field in fallback:
-            alt = _lookup_all(fallback[field], "city")
-            inside = {p for p in alt if prov is None or ps[p].province == prov}
-            m0 = alt
+    def _in_province(self, place: tuple[str, str]) -> bool:
+        pl = self.ps[place]
+        if self.provs:
+            return any(pl.province == a for a, _ in self.provs)
+        return self.prov is None or pl.province == self.prov
+
+    def city_level(self) -> None:
+        if not self.cons["city"]:
+            if self.prov in SINGLE_CITY_PROVINCES:
+                self.city = SINGLE_CITY_PROVINCES[self.prov]
+            return
+        common, field, value, m0 = self._common("city")
+        inside = {p for p in common if self._in_province(p)}
+        if not inside and len(self.cons["city"]) == 1 and field in self.fallback:
+            m0 = _lookup_all(self.fallback[field], "city")
+            inside = {p for p in m0 if self._in_province(p)}
         if not inside:
             labels = ", ".join(sorted(_label(p) for p in common))
-            return result(
-                current_level(),
-                f"city {value!r} ({labels}) is not in {ps[(prov, 'province')].name_zh}",
-                field,
-                [_label(p) for p in sorted(common)],
-                [a for a, _ in sorted(common)],
-            )
+            where = ps_name(self.prov, "province") or "the province given"
+            raise self.fail(f"city {value!r} ({labels}) is not in {where}", field, common)
         if len(inside) > 1:
-            cands = sorted(inside)
-            return result(
-                current_level(),
-                f"ambiguous city {value!r}: " + ", ".join(_label(p) for p in cands),
-                field,
-                [_label(p) for p in cands],
-                [a for a, _ in cands],
-            )
+            labels = ", ".join(_label(p) for p in sorted(inside))
+            raise self.fail(f"ambiguous city {value!r}: {labels}", field, inside)
         (place,) = inside
-        cityc = place[0]
-        prov = ps[place].province
-        how = m0.get(place, how)
-    elif prov in SINGLE_CITY_PROVINCES:
-        cityc = SINGLE_CITY_PROVINCES[prov]
+        self.city, self.prov, self.provs = place[0], self.ps[place].province, None
+        self.how = m0.get(place, self.how)
 
-    # district -----------------------------------------------------------------------------------
-    if cons["district"]:
-        common = set.intersection(*[set(m) for _, _, m in cons["district"]])
-        field, value, m0 = cons["district"][0]
-        if not common:
-            return result(
-                current_level(), f"{field} {value!r} contradicts the district given", field
-            )
+    def _fits(self, place: tuple[str, str]) -> bool:
+        pl = self.ps[place]
+        if self.city is not None:
+            return pl.parent == self.city if pl.level == "district" else pl.adcode == self.city
+        return self._in_province(place)
 
-        def fits(p: tuple[str, str]) -> bool:
-            pl = ps[p]
-            if cityc is not None:
-                return pl.parent == cityc if pl.level == "district" else pl.adcode == cityc
-            return prov is None or pl.province == prov
-
-        inside = {p for p in common if fits(p)}
-        if not inside and len(cons["district"]) == 1 and field in fallback:
-            alt = _lookup_all(fallback[field], "district")
-            inside = {p for p in alt if fits(p)}
-            m0 = alt
+    def district(self) -> None:
+        if not self.cons["district"]:
+            return
+        common, field, value, m0 = self._common("district")
+        inside = {p for p in common if self._fits(p)}
+        if not inside and len(self.cons["district"]) == 1 and field in self.fallback:
+            m0 = _lookup_all(self.fallback[field], "district")
+            inside = {p for p in m0 if self._fits(p)}
         if not inside:
-            where = ps_name(cityc, "city") if cityc else ps_name(prov, "province")
-            return result(
-                current_level(),
-                f"district {value!r} is not in {where} (it is in "
-                + ", ".join(sorted(_label(p) for p in common))
-                + ")",
-                field,
-                [_label(p) for p in sorted(common)],
-                [a for a, _ in sorted(common)],
+            where = ps_name(self.city, "city") if self.city else ps_name(self.prov, "province")
+            labels = ", ".join(sorted(_label(p) for p in common))
+            raise self.fail(
+                f"district {value!r} is not in {where} (it is in {labels})", field, common
             )
         if len(inside) > 1:
-            cands = sorted(inside)
-            return result(
-                current_level(),
-                f"ambiguous district {value!r}: " + ", ".join(_label(p) for p in cands),
-                field,
-                [_label(p) for p in cands],
-                [a for a, _ in cands],
-            )
+            labels = ", ".join(_label(p) for p in sorted(inside))
+            raise self.fail(f"ambiguous district {value!r}: {labels}", field, inside)
         (place,) = inside
-        pl = ps[place]
-        city_given = bool(cons["city"])
+        pl = self.ps[place]
         if pl.level == "city":  # a province-administered county-level unit (澄迈县)
-            cityc = pl.adcode
-            how = m0[place]
+            self.city, self.how = pl.adcode, m0[place]
         else:
-            dist = pl.adcode
-            cityc = pl.parent
-            how = m0[place] if city_given else "district unique"
-        prov = pl.province
-    return result(current_level())
+            self.dist, self.city = pl.adcode, pl.parent
+            self.how = m0[place] if self.cons["city"] else "district unique"
+        self.prov, self.provs = pl.province, None

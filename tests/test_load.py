@@ -185,7 +185,7 @@ def test_input_file_is_never_modified() -> None:
 def test_fatal_results() -> None:
     for name, msg in [
         ("empty.csv", "empty"),
-        ("garbage.bin", "neither UTF-8"),
+        ("garbage.bin", "not a table"),
         ("no_title.csv", "no title column"),
         ("header_only.csv", "no rows"),
     ]:

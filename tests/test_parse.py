@@ -204,3 +204,84 @@ def test_hostile_text() -> None:
     assert "10240 characters" in w[3]
     assert pd.isna(w[4])  # a negative number is not a formula
     assert "formula" in w[5]
+
+
+# --- issue 12: what people really write ---------------------------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "expected", "precision"),
+    [
+        ("二〇二〇年四月", "2020-04-01", "month"),
+        ("二〇二〇年四月十八日", "2020-04-18", "day"),
+        ("2021-Q2", "2021-04-01", "quarter"),
+        ("2021Q4", "2021-10-01", "quarter"),
+        ("Q3 2021", "2021-07-01", "quarter"),
+        ("2021年第二季度", "2021-04-01", "quarter"),
+        ("2021年一季度", "2021-01-01", "quarter"),
+        ("2020年04月08日 10:00", "2020-04-08", "day"),
+        ("2020-04-08T09:30:00", "2020-04-08", "day"),
+        ("10/10/2020", "2020-10-10", "day"),
+    ],
+)
+def test_dates_people_write(raw: str, expected: str, precision: str) -> None:
+    assert parse_date(raw) == (pd.Timestamp(expected), precision, None)
+
+
+@pytest.mark.parametrize("raw", ["2021-Q5", "2021年第五季度", "二〇二〇年十三月"])
+def test_impossible_quarters_and_months_are_errors(raw: str) -> None:
+    ts, prec, err = parse_date(raw)
+    assert ts is None and prec == "unknown" and err
+
+
+@pytest.mark.parametrize(
+    ("raw", "yuan"),
+    [
+        ("1亿5千万元", 150_000_000),
+        ("一亿五千万元", 150_000_000),
+        ("五百万元", 5_000_000),
+        ("两千万元", 20_000_000),
+        ("壹亿元", 100_000_000),
+        ("500萬元", 5_000_000),  # traditional 萬
+        ("3 million yuan", 3_000_000),
+        ("1.5 billion RMB", 1_500_000_000),
+        ("100-200万元", 2_000_000),
+        ("最高1亿5千万元", 150_000_000),
+    ],
+)
+def test_compound_chinese_and_english_amounts(raw: str, yuan: float) -> None:
+    assert parse_amount(raw) == (yuan, None)
+
+
+@pytest.mark.parametrize("raw", ["1" * 400, "9" * 17, "999999亿元"])
+def test_absurd_amounts_are_errors_not_infinite(raw: str) -> None:
+    value, err = parse_amount(raw)
+    assert math.isnan(value)
+    assert "implausibly large" in err
+
+
+def test_traditional_labels_are_understood() -> None:
+    assert incentive_code("補貼") == "subsidy"
+    assert parse_level("省級") == ("provincial", None)
+    assert parse_stance("監管") == ("regulate", None)
+
+
+def test_quarter_dates_display_as_quarters() -> None:
+    from data.schema import format_date
+
+    assert format_date(pd.Timestamp("2021-04-01"), "quarter") == "2021-Q2"
+    assert format_date(pd.Timestamp("2021-04-01"), "month") == "2021-04"
+    assert format_date(None, "day") == ""
+
+
+@pytest.mark.parametrize(
+    ("raw", "yuan"),
+    [
+        ("500 万元", 5_000_000),
+        ("1 亿 5 千万元", 150_000_000),
+        ("1万 5千", 15_000),
+        ("100万 200万", 2_000_000),  # a list keeps the largest
+        ("最高不超过500万元", 5_000_000),
+        ("五百 万元", 5_000_000),
+    ],
+)
+def test_amounts_with_spaces_and_stacked_prefixes(raw: str, yuan: float) -> None:
+    assert parse_amount(raw) == (yuan, None)

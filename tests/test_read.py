@@ -69,7 +69,7 @@ def test_parquet() -> None:
     ("name", "message"),
     [
         ("empty.csv", "the file is empty"),
-        ("garbage.bin", "neither UTF-8 nor GBK"),
+        ("garbage.bin", "not a table|not text"),
         ("blank_lines.csv", "no table"),
         ("fake.xlsx", "not a readable Excel workbook"),
         ("does_not_exist.csv", "no such file"),

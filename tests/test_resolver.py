@@ -510,3 +510,96 @@ def test_random_junk_keeps_invariants() -> None:
         assert bool(r.suggestion) <= bool(r.problem)
         if r.problem is None and any(a.strip() for a in args):
             assert r.level is not None
+
+
+# --- issue 12: suffixes that make another place, combined strings, traditional, pinyin ------------
+@pytest.mark.parametrize(
+    ("args", "city"),
+    [
+        (("河北", "秦皇岛", "北戴河新区"), "130300"),  # not 北戴河区
+        (("青海", "西宁", "城东新区"), "630100"),  # not 城东区
+        (("黑龙江", "哈尔滨", "平房地区"), "230100"),  # not 平房区
+    ],
+)
+def test_no_suffix_strip_that_makes_another_place(args, city) -> None:
+    r = resolve(*args)
+    assert r.district_adcode is None and r.city_adcode == city
+    assert r.field == "district" and repr(args[2]) in r.problem
+
+
+def test_old_prefecture_name_still_reads_at_city_level() -> None:
+    assert resolve("", "吐鲁番地区", "").city_adcode == "650400"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("北京市朝阳区", ("110000", "110100", "110105")),
+        ("山东省青岛市市北区", ("370000", "370200", "370203")),
+        ("青岛市市南区", ("370000", "370200", "370202")),
+        ("海南藏族自治州共和县", ("630000", "632500", "632521")),
+        ("内蒙古自治区鄂伦春自治旗", ("150000", "150700", "150723")),
+        ("廣東省深圳市南山區", ("440000", "440300", "440305")),
+    ],
+)
+def test_combined_strings_people_write(value, expected) -> None:
+    r = resolve(value, "", "")
+    assert r.problem is None, r.problem
+    assert (r.province_adcode, r.city_adcode, r.district_adcode) == expected
+
+
+def test_zone_inside_a_combined_string_keeps_province_and_city() -> None:
+    r = resolve("贵州省贵阳市贵阳国家高新技术产业开发区", "", "")
+    assert (r.province_adcode, r.city_adcode, r.district_adcode) == ("520000", "520100", None)
+    assert r.zone and "贵阳国家高新技术产业开发区" in r.problem
+
+
+def test_city_districts_placeholder() -> None:
+    assert resolve("北京市", "市辖区", "").city_adcode == "110100"
+    assert resolve("北京市市辖区", "", "").problem is None
+    r = resolve("广东", "深圳", "市辖区")
+    assert (r.city_adcode, r.district_adcode, r.zone) == ("440300", None, True)
+
+
+@pytest.mark.parametrize(
+    ("value", "deepest"),
+    [
+        ("北京市朝阳区", "110105"),
+        ("东乡族自治县", "622926"),
+        ("吉林", "220000"),
+        ("吉林市", "220200"),
+        ("海淀", "110108"),
+        ("Guangdong Shenzhen", "440300"),
+        ("廣東省", "440000"),
+    ],
+)
+def test_single_place_column(value, deepest) -> None:
+    from geodata.resolver import resolve_place
+
+    r = resolve_place(value)
+    assert r.problem is None and _deepest(r) == deepest
+
+
+def test_traditional_names() -> None:
+    assert resolve("廣東省", "", "").province_adcode == "440000"
+    assert resolve("臺灣", "", "").province_adcode == "710000"
+    assert resolve("", "", "乾县").district_adcode == "610424"  # simplified name kept as written
+
+
+def test_pinyin_by_syllables_is_ambiguous() -> None:
+    r = resolve("ShanXi", "", "")
+    assert r.level is None and "ambiguous" in r.problem
+    assert set(r.candidate_adcodes) == {"140000", "610000"}
+    assert resolve("ShanXi", "Taiyuan", "").province_adcode == "140000"
+    assert resolve("ShanXi", "Xi'an", "").province_adcode == "610000"
+    assert resolve("Shanxi", "", "").province_adcode == "140000"  # the official English name
+
+
+@pytest.mark.parametrize(
+    ("value", "city"),
+    [("湖南省长沙市", "430100"), ("辽宁省朝阳市", "211300"), ("江西省南昌市", "360100")],
+)
+def test_combined_city_is_not_read_as_its_namesake_county(value, city) -> None:
+    # 长沙市 is the city, not 长沙县 by its short name (the better-matched reading wins)
+    r = resolve(value, "", "")
+    assert (r.level, r.city_adcode, r.problem) == ("city", city, None)
