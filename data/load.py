@@ -168,6 +168,7 @@ def _resolve_places(prov: pd.Series, city: pd.Series, dist: pd.Series, notes: li
     if resolve is None and any(any(t) for t in uniques):
         notes.append("place resolver (geodata.resolver) not available: no row could be placed")
     for i, (p, c, d) in enumerate(uniques):
+        vals: tuple[Any, ...]
         if not (p or c or d) or resolve is None:
             vals = (None, None, None, None, None, None, None, (), False)
         else:
@@ -242,6 +243,7 @@ class _Build:
         self.raw, self.cm, self.lines, self.res = raw, cm, lines, res
         self.problems: list[Problem] = []
         self.out: dict[str, Any] = {"row": lines}
+        self.written_levels: tuple[pd.Series, pd.Series, pd.Series] | None = None
 
     def header(self, f: str) -> str:
         return str(self.cm.fields.get(f, f))
@@ -272,7 +274,7 @@ class _Build:
                     int(self.lines[i]),
                     name,
                     "" if vals[k] is None else str(vals[k]),
-                    reasons if rs is None else str(rs[i]),
+                    str(reasons) if rs is None else str(rs[i]),
                     sev,
                     None if sg is None else sg[i],
                 )  # fmt: skip
@@ -408,6 +410,7 @@ def _levels(b: _Build, has_place: np.ndarray, places: dict[str, np.ndarray]) -> 
     level_raw = b.col("level")
     lv = parse.parse_simple_column(level_raw, parse.parse_level)
     b.add(lv["error"].notna(), "level", level_raw, lv["error"], "error")
+    assert b.written_levels is not None
     prov, city, dist = b.written_levels
     idx = b.raw.index
     res_level = pd.Series(places["level"], index=idx, dtype=object)
@@ -416,10 +419,10 @@ def _levels(b: _Build, has_place: np.ndarray, places: dict[str, np.ndarray]) -> 
     inferred = inferred.where(~((res_level == "city") & city_ad.isin(MUNICIPALITY_CITIES)),
                               "provincial")  # fmt: skip
     # a place that could not be resolved: the deepest level written
-    written = np.where(dist.str.strip() != "", "district",
-                       np.where(city.str.strip() != "", "city",
-                                np.where(prov.str.strip() != "", "provincial", None)))  # fmt: skip
-    inferred = inferred.where(inferred.notna(), pd.Series(written, index=idx))
+    written = pd.Series(None, index=idx, dtype=object)
+    for depth, column in (("provincial", prov), ("city", city), ("district", dist)):
+        written = written.mask(column.str.strip() != "", depth)  # the deepest written wins
+    inferred = inferred.where(inferred.notna(), written)
     issuer_zh, issuer_en = b.col("issuer_zh"), b.col("issuer_en")
     pairs = issuer_zh.str.strip() + "\x00" + issuer_en.str.strip()
     nat_codes, nat_uniques = pd.factorize(pairs, sort=False)

@@ -133,6 +133,8 @@ def parse_date(raw: str) -> tuple[pd.Timestamp | None, str, str | None]:
     s = _date_text(raw)
     if s in EMPTY_WORDS:
         return None, "unknown", None
+    y: int | None
+    mo: int | None
     if q := _quarter(s):
         y, mo, d, err = q[0], 3 * q[1] - 2, None, None
     else:

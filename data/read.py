@@ -341,10 +341,10 @@ def _spanning(
     src.back.extendleft(reversed(src.current[1:]))  # read the following lines again, as rows
     plain = _plain_fields(src.current[0][1], delim)
     col = next((i for i, f in enumerate(plain) if '"' in f), None)
-    swallowed = f"lines {first + 1}–{last}" if last > first else "the end of the line"
+    lost = f"lines {first + 1}–{last}" if last > first else "the end of the line"
     reason = (
         f"a quote opened on line {first} of the file is never closed (it would swallow "
-        f"{swallowed}); the quote is read as a plain character"
+        f"{lost}); the quote is read as a plain character"
     )
     value = plain[col] if col is not None else src.current[0][1].rstrip("\r\n")
     return plain, ReadProblem(record, col, value, reason, "error")
@@ -571,7 +571,7 @@ def _with_header(
     from data.columns import header_score
 
     grid = grid.astype("str").fillna("")
-    nonempty = grid.ne("").any(axis=1).to_numpy()
+    nonempty = (grid != "").any(axis=1).to_numpy()
     if not nonempty.any():
         raise ReadError(f"{path}: the file holds no table (no non-empty cells)")
     candidates = np.flatnonzero(nonempty)[:MAX_HEADER_SCAN]
@@ -587,7 +587,7 @@ def _with_header(
     lines = np.arange(1, len(grid) + 1) if row_lines is None else np.asarray(row_lines)
     lines = lines[h + 1 :]
     # drop fully empty rows (blank lines) but keep line numbers of the rest
-    keep = body.ne("").any(axis=1).to_numpy()
+    keep = (body != "").any(axis=1).to_numpy()
     body = body.loc[keep].reset_index(drop=True)
     lines = lines[keep]
     return RawTable(

@@ -8,6 +8,7 @@ A value outside a vocabulary (an incentive label nobody foresaw, say) is kept as
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ EXTRA_COLUMNS: tuple[str, ...] = (
 DATE_FORMATS: dict[str, str] = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
 
 
-def format_date(date: object, precision: object) -> str:
+def format_date(date: Any, precision: object) -> str:
     """A date at its stated precision: 2020-04-08, 2020-04, 2021-Q2, 2020 ("" when missing)."""
     import pandas as pd
 

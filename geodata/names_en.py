@@ -333,7 +333,9 @@ def english_name(name_zh: str, level: str, adcode: str | None = None) -> str:
     return pinyin_word(short_zh(name_zh, level))
 
 
-def exception(name_zh: str, level: str, adcode: str | None = None) -> tuple[str, tuple[str, ...]]:
+def exception(
+    name_zh: str, level: str, adcode: str | None = None
+) -> tuple[str, tuple[str, ...]] | tuple[()]:
     """The (English name, aliases) exception for a place, or ``()`` when there is none."""
     if adcode is not None and adcode in EXCEPTIONS:
         return EXCEPTIONS[adcode]

@@ -51,6 +51,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -482,7 +483,7 @@ def _label(place: tuple[str, str]) -> str:
     p = ps[place]
     if p.level == "province":
         return p.name_zh
-    parent = ps.get((p.parent, "city")) if p.level == "district" else None
+    parent = ps.get((p.parent, "city")) if p.level == "district" and p.parent else None
     if parent is None:
         parent = ps[(p.province, "province")]
     if parent.name_zh == p.name_zh:
@@ -610,7 +611,7 @@ def _resolve(province: str | None, city: str | None, district: str | None) -> Re
         value = given[field]
         if value is None:
             continue
-        parsed = None
+        parsed: Any = None
         if len(value) <= MAX_LEN and not _CONTROL.search(value):
             if hit := _lookup(value, field):
                 parsed = ((fi, hit),)
