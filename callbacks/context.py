@@ -7,8 +7,15 @@ same store.
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from dash.exceptions import PreventUpdate
+
 from data.dataset import Dataset, DatasetStore
-from data.state import ViewState
+from data.state import ViewState, parse_query
 
 _store: DatasetStore | None = None
 
@@ -24,3 +31,33 @@ def dataset_for(state: ViewState) -> Dataset:
     if _store is None:
         raise RuntimeError("no dataset store: create the app with app.create_app()")
     return _store.get(None)
+
+
+def view(search: str | None) -> tuple[ViewState, Dataset]:
+    """The view a URL query string describes, checked against the dataset it views (unknown
+    places and values dropped and listed in ``notes``), and that dataset."""
+    state = parse_query(search if isinstance(search, str) else None)
+    ds = dataset_for(state)
+    return ds.restrict(state), ds
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger("policy_atlas.callbacks")
+#: What a request the page never sends raises inside a callback (a wrong type, a missing key).
+MALFORMED = (TypeError, ValueError, KeyError, AttributeError, IndexError)
+
+
+def guarded(func: F) -> F:
+    """A malformed request (a payload the page never sends) changes nothing and leaves one log
+    line, never a traceback or an HTTP 500: the callback answers "no update"."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except MALFORMED as exc:
+            log.warning("ignored a malformed request to %s: %s: %s", func.__name__,
+                        type(exc).__name__, str(exc)[:200])  # fmt: skip
+            raise PreventUpdate from None
+
+    return wrapper  # type: ignore[return-value]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, clientside_callback
 
-from callbacks.context import dataset_for
+from callbacks.context import guarded, view
 from data import table
-from data.state import parse_query
 from layouts import ids
 
 
@@ -17,11 +16,11 @@ from layouts import ids
     State(ids.TABLE_SEARCH, "value"),
     prevent_initial_call=True,
 )
+@guarded
 def rows_block(request: dict | None, search: str | None, quick: str | None) -> dict:
-    if not request:
+    if not isinstance(request, dict) or not request:
         return {"rowData": [], "rowCount": 0}
-    state = parse_query(search)
-    ds = dataset_for(state)
+    state, ds = view(search)
     rows, count = table.block(
         ds.index,
         state,
@@ -30,7 +29,7 @@ def rows_block(request: dict | None, search: str | None, quick: str | None) -> d
         end=request.get("endRow", 100),
         sort_model=request.get("sortModel"),
         filter_model=request.get("filterModel"),
-        quick=(quick or "")[:200],
+        quick=(quick if isinstance(quick, str) else "")[:200],
     )
     return {"rowData": rows, "rowCount": count}
 

@@ -9,6 +9,7 @@ from typing import Any
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from callbacks import events
+from callbacks.context import guarded
 from data.state import ViewState, encode_query, parse_query
 from layouts import ids
 
@@ -56,6 +57,7 @@ def control_values(state: ViewState) -> list:
     Input({"type": ids.CHIP, "dim": ALL, "value": ALL}, "n_clicks"),
     State(ids.URL, "search"),
 )
+@guarded
 def sync_state(search: str | None, *args: Any) -> list:
     state = parse_query(search)
     trigger = ctx.triggered_id

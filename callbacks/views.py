@@ -10,8 +10,7 @@ from typing import Any
 
 from dash import Input, Output, Patch, State, callback, no_update
 
-from callbacks.context import dataset_for
-from data.state import parse_query
+from callbacks.context import guarded, view
 from layouts import ids, viewmodel
 from layouts.components import beside, chips, notes
 
@@ -53,9 +52,10 @@ OUTPUTS = {
     inputs={"search": Input(ids.URL, "search")},
     state={"rendered": State(ids.RENDERED, "data")},
 )
+@guarded
 def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
-    state = parse_query(search)
-    ds = dataset_for(state)
+    state, ds = view(search)
+    rendered = rendered if isinstance(rendered, dict) else None
     key = viewmodel.view_key(state)
     full = rendered is None or rendered.get("key") != key
     v = viewmodel.views(ds, state, full=full)

@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from data.dimensions import CATEGORIES
 from data.query import PolicyIndex, build_index
+from data.state import ViewState, restrict
 from geodata import gazetteer
 
 DATA_DIR = Path(__file__).parent
@@ -47,6 +49,24 @@ class Dataset:
     @cached_property
     def reference(self) -> pd.DataFrame:
         return load_reference()
+
+    @cached_property
+    def region_codes(self) -> frozenset[str]:
+        """Adcodes a view can select: every province and city-level unit of the map."""
+        return frozenset(gazetteer.provinces()["adcode"]) | frozenset(gazetteer.cities()["adcode"])
+
+    @cached_property
+    def known_values(self) -> dict[str, frozenset[str]]:
+        """Per categorical dimension, the values a view can pick: the vocabulary's codes and the
+        labels this table uses as written."""
+        return {
+            c.id: frozenset(c.vocab) | frozenset(str(v) for v in self.index.categories[c.id].values)
+            for c in CATEGORIES
+        }
+
+    def restrict(self, state: ViewState) -> ViewState:
+        """``state`` without the places and values this table cannot show (listed in notes)."""
+        return restrict(state, self.region_codes, self.known_values)
 
     def regions(self, map_level: str, drill: str | None = None) -> pd.DataFrame:
         """The units drawn on the map: adcode, level, name_zh, name_en (all provinces; all cities

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -34,7 +35,7 @@ MEASURES = tuple(MEASURE)
 FREQS = ("year", "quarter", "month")
 LANGS = ("zh", "en")
 
-_ADCODE = re.compile(r"^\d{6}$")
+_ADCODE = re.compile(r"^[0-9]{6}$")  # ASCII digits only (\d also takes fullwidth ones)
 _TOKEN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
 # Category values: the vocabulary's codes, or a label a user's table used as written (no commas:
 # they separate values in the URL).
@@ -156,7 +157,7 @@ def _split(values: list[str]) -> list[str]:
 def _iso(value: str, end: bool = False) -> str | None:
     """Accept YYYY, YYYY-MM or YYYY-MM-DD; return an ISO date or None if unreadable. With
     ``end``, a year or month means its last day (``to=2021`` includes all of 2021)."""
-    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", value.strip())
+    m = re.fullmatch(r"([0-9]{4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?", value.strip())
     if not m:
         return None
     y = int(m.group(1))
@@ -248,6 +249,26 @@ def parse_query(search: str | None) -> ViewState:
         else:
             notes.append(f"ignored drill={drill[:40]!r}")
     return ViewState(**kw, notes=tuple(notes))
+
+
+def restrict(
+    state: ViewState, regions: Collection[str], known: Mapping[str, Collection[str]]
+) -> ViewState:
+    """``state`` with the values no table or map knows dropped and listed in ``notes``: a region
+    that is no place of the map (``region=999999``), a category value that is neither a code of
+    its vocabulary nor a label the table uses (``incentive=bogus``). A link with a typo opens, says
+    what it ignored, and never filters everything away behind a chip nobody can read."""
+    notes = list(state.notes)
+    region = tuple(a for a in state.region if a in regions)
+    notes += [f"ignored region={a!r}: no such place" for a in state.region if a not in regions]
+    picks: dict[str, tuple[str, ...]] = {}
+    for dim, values in state.picks:
+        allowed = known.get(dim, ())
+        picks[dim] = tuple(v for v in values if v in allowed)
+        notes += [f"ignored {dim}={v[:40]!r}: not in the table" for v in values if v not in allowed]
+    if len(notes) == len(state.notes):
+        return state
+    return replace(state, region=region, picks=_picks(picks), notes=tuple(notes))
 
 
 def encode_query(state: ViewState) -> str:

@@ -10,8 +10,10 @@ of a view is cached so paging and scrolling cost a slice.
 from __future__ import annotations
 
 import math
+import os
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -217,12 +219,64 @@ def _needs_text(sort_model: list | None, filter_model: dict | None, quick: str) 
     return any(s.get("colId") not in NUMERIC_SORTS for s in (sort_model or []) if s.get("colId"))
 
 
-@lru_cache(maxsize=8)
+#: The grid asks for 25-100 rows at a time; a request for more is cut to this many.
+MAX_BLOCK = 500
+#: Display frames of recent views kept for paging, bounded by their size in memory.
+VIEW_CACHE_BYTES = int(os.environ.get("POLICY_ATLAS_VIEW_CACHE_MB", "256")) * 1_000_000
+
+
+class _ViewCache:
+    """Least-recently-used display frames, bounded in bytes (not in count: one view of a
+    million rows weighs as much as thousands of small ones). Thread-safe."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple, tuple[pd.DataFrame, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> pd.DataFrame | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is None:
+                return None
+            self._items.move_to_end(key)
+            return hit[0]
+
+    def put(self, key: tuple, frame: pd.DataFrame) -> None:
+        size = int(frame.memory_usage(deep=True).sum())
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = (frame, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes and len(self._items) > 1:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._bytes -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+    @property
+    def nbytes(self) -> int:
+        return self._bytes
+
+
+_views = _ViewCache(VIEW_CACHE_BYTES)
+
+
 def _view(idx: PolicyIndex, query_string: str, lang: str, name_of: NameOf) -> pd.DataFrame:
     """Display strings of every row of one view, newest first; built only for a text sort,
-    filter or search, and cached per view so paging through the result is a slice."""
-    positions = _positions(idx, parse_query(query_string))
-    return display_frame(idx.frame.iloc[positions], lang, name_of).reset_index(drop=True)
+    filter or search, and cached per (index, view) so paging through the result is a slice."""
+    key = (idx, query_string, lang, name_of)  # the index itself: its id cannot be reused
+    found = _views.get(key)
+    if found is None:
+        positions = _positions(idx, parse_query(query_string))
+        found = display_frame(idx.frame.iloc[positions], lang, name_of).reset_index(drop=True)
+        _views.put(key, found)
+    return found
 
 
 def _positions(idx: PolicyIndex, state: ViewState) -> np.ndarray:
@@ -269,10 +323,18 @@ def block(
     """Rows ``start``..``end`` of the table for ``state`` and the grid's sort, filters and quick
     search; and how many rows match in all (the grid's ``rowCount``)."""
     start, end = max(0, int(start or 0)), max(0, int(end if end is not None else 100))
-    sort_model = (
-        [x for x in sort_model if isinstance(x, dict)] if isinstance(sort_model, list) else []
-    )
-    filter_model = filter_model if isinstance(filter_model, dict) else {}
+    end = min(end, start + MAX_BLOCK)
+    # only sorts and filters of columns the grid has (anything else was never sent by the page)
+    sort_model = [
+        x
+        for x in (sort_model if isinstance(sort_model, list) else [])
+        if isinstance(x, dict) and x.get("colId") in COLUMNS
+    ]
+    filter_model = {
+        k: v
+        for k, v in (filter_model if isinstance(filter_model, dict) else {}).items()
+        if k in COLUMNS and isinstance(v, dict)
+    }
     if not _needs_text(sort_model, filter_model, quick):
         positions = _numeric_order(idx, _positions(idx, state), sort_model)
         page = idx.frame.iloc[positions[start:end]]
