@@ -92,6 +92,7 @@ def export_menu() -> html.Details:
                     html.Div(id="dl-status", className="note", role="status"),
                     html.Progress(id="pack-progress", max="1", value="0", hidden=True),
                     html.Div(id="pack-status", className="note", role="status"),
+                    html.Div(id="export-notice", className="note warn", role="alert"),
                     dcc.Download(id="dl-file"),
                     dcc.Download(id="pack-file"),
                 ],
