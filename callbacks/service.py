@@ -14,6 +14,7 @@ import logging
 import logging.config
 import os
 import secrets
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -186,3 +187,40 @@ def _log_request(response):
         line += f" {extra['callback']}"
     http_log.info(line, extra=extra)
     return response
+
+
+def wait_ready(config: Config, timeout: float) -> int:
+    """Poll ``/readyz`` at ``POLICY_ATLAS_BIND`` until it answers 200 (exit status 0) or
+    ``timeout`` seconds pass (1): systemd's ``ExecStartPost``, so "started" means ready."""
+    import urllib.error
+    import urllib.request
+
+    if config.bind.startswith(("unix:", "fd://")):
+        return 0
+    host, _, port = config.bind.rpartition(":")
+    host = "127.0.0.1" if host in ("", "0.0.0.0", "[::]") else host
+    url = f"http://{host}:{port}{config.url_prefix}readyz"
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return 0
+        except urllib.error.HTTPError as err:
+            last = f"{err.code}: {err.read()[:300].decode(errors='replace')}"
+        except OSError as exc:
+            last = str(exc)
+        time.sleep(1)
+    print(f"{url} not ready after {timeout:.0f} s: {last}", file=sys.stderr)
+    return 1
+
+
+if __name__ == "__main__":
+    import argparse
+
+    from data.config import load
+
+    parser = argparse.ArgumentParser(description="Wait until the service's /readyz answers 200.")
+    parser.add_argument("--wait-ready", type=float, metavar="SECONDS", required=True)
+    sys.exit(wait_ready(load(), parser.parse_args().wait_ready))

@@ -111,14 +111,18 @@ def _stop(proc: subprocess.Popen, grace: float = 20) -> None:
 
 @contextlib.contextmanager
 def running_stack(
-    web_workers: int = 2, export_workers: int = 1, env: dict[str, str] | None = None
+    web_workers: int = 2,
+    export_workers: int = 1,
+    env: dict[str, str] | None = None,
+    celery: bool = True,
 ) -> Iterator[Stack]:
-    """Redis + a Celery worker + gunicorn (``web_workers``), all on 127.0.0.1 free ports."""
-    if not os.path.exists(REDIS_SERVER):
+    """Redis + a Celery worker + gunicorn (``web_workers``), all on 127.0.0.1 free ports; with
+    ``celery=False`` gunicorn alone, its exports as diskcache jobs (``redis_url`` is then "")."""
+    if celery and not os.path.exists(REDIS_SERVER):
         raise RuntimeError("Debian's redis-server is not installed: run `make test` (installs it)")
     tmp = Path(tempfile.mkdtemp(prefix="policy-atlas-stack-"))
     redis_port, web_port = free_port(), free_port()
-    redis_url = f"redis://127.0.0.1:{redis_port}/0"
+    redis_url = f"redis://127.0.0.1:{redis_port}/0" if celery else ""
     (tmp / "logs").mkdir()
     stack = Stack(
         url=f"http://127.0.0.1:{web_port}",
@@ -135,16 +139,15 @@ def running_stack(
         home=tmp / "home",
         logs=tmp / "logs",
     )
+    if not celery:
+        stack.env.pop("REDIS_URL")
     try:
-        _start(stack, "redis", [REDIS_SERVER, "--port", str(redis_port), "--bind", "127.0.0.1",
-                                "--save", "", "--appendonly", "no", "--dir", str(tmp)])  # fmt: skip
-        _wait(stack, "redis", lambda: _redis_ping(redis_url), 20)
-        _start(stack, "worker", [sys.executable, "-m", "celery", "-A", "app:celery_app", "worker",
-                                 "--hostname", f"stack-{web_port}@%h", "--without-gossip",
-                                 "--without-mingle"])  # fmt: skip
+        if celery:
+            _start_jobs(stack, redis_port, web_port)
         _start(stack, "web", [sys.executable, "-m", "gunicorn", "-c", GUNICORN_CONF,
                               "-b", f"127.0.0.1:{web_port}", "app:server"])  # fmt: skip
-        _wait(stack, "worker", lambda: _worker_answers(redis_url), 90)
+        if celery:
+            _wait(stack, "worker", lambda: _worker_answers(redis_url), 90)
         _wait(stack, "web", lambda: _http_ok(stack.url + "/readyz"), 90)
         yield stack
     finally:
@@ -154,3 +157,14 @@ def running_stack(
         for f in stack.files:
             f.close()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _start_jobs(stack: Stack, redis_port: int, web_port: int) -> None:
+    """redis-server (no persistence, loopback only), then a Celery worker on it."""
+    tmp = stack.logs.parent
+    _start(stack, "redis", [REDIS_SERVER, "--port", str(redis_port), "--bind", "127.0.0.1",
+                            "--save", "", "--appendonly", "no", "--dir", str(tmp)])  # fmt: skip
+    _wait(stack, "redis", lambda: _redis_ping(stack.redis_url), 20)
+    _start(stack, "worker", [sys.executable, "-m", "celery", "-A", "app:celery_app", "worker",
+                             "--hostname", f"stack-{web_port}@%h", "--without-gossip",
+                             "--without-mingle"])  # fmt: skip

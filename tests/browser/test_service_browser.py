@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -136,3 +138,17 @@ def test_map_layers_are_fetched_under_the_url_prefix(page, prefixed_url):
     h.wait_idle(page)
     geojson = page.evaluate("document.querySelector('#map .js-plotly-plot').data[0].geojson")
     assert geojson.startswith("/atlas/assets/geo/")
+
+
+def test_wait_ready_returns_when_the_stack_is_ready(stack):
+    """What the web unit's ExecStartPost runs: exit 0 once /readyz answers 200."""
+    env = {**stack.env, "POLICY_ATLAS_BIND": stack.url.removeprefix("http://")}
+    out = subprocess.run(
+        [sys.executable, "-m", "callbacks.service", "--wait-ready", "20"],
+        cwd=h.REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
