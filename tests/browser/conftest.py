@@ -30,10 +30,15 @@ def page(browser, app_url):
 
 
 @pytest.fixture(scope="session")
-def stack():
+def stack(request):
     """Redis + a Celery worker + gunicorn (two workers): ``stack.url`` is the app's base URL."""
     with stack_harness.running_stack() as st:
+        failed = request.session.testsfailed
         yield st
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter and request.session.testsfailed > failed:  # the stack's account of it
+            for name in ("web", "worker"):
+                reporter.write_line(f"--- stack {name} log (tail) ---\n{st.log(name)[-4000:]}")
 
 
 @pytest.fixture(scope="session")
