@@ -148,6 +148,9 @@ def running_stack(
                               "-b", f"127.0.0.1:{web_port}", "app:server"])  # fmt: skip
         if celery:
             _wait(stack, "worker", lambda: _worker_answers(redis_url), 90)
+            # Each export process has started its Chromium (so tests do not race the warm-up).
+            warm = lambda: stack.log("worker").count("Chromium warm") >= export_workers  # noqa: E731
+            _wait(stack, "worker", warm, 90)
         _wait(stack, "web", lambda: _http_ok(stack.url + "/readyz"), 90)
         yield stack
     finally:
