@@ -183,3 +183,14 @@ def test_a_finished_diskcache_job_leaves_no_zombie(tmp_path):
         time.sleep(0.1)
     assert not psutil.pid_exists(pid)
     assert not [c for c in psutil.Process().children() if c.status() == psutil.STATUS_ZOMBIE]
+
+
+def test_prepare_makes_the_folders_and_points_kaleido_at_the_chromium(tmp_path, monkeypatch):
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    cfg = settings.load(
+        {"POLICY_ATLAS_HOME": str(tmp_path / "home"), "POLICY_ATLAS_CHROMIUM": "/usr/bin/chromium"}
+    )
+    service.prepare(cfg)
+    assert os.environ["BROWSER_PATH"] == "/usr/bin/chromium"
+    for folder in (cfg.home, cfg.data_dir, cfg.cache_dir):
+        assert _mode(folder) == 0o700
