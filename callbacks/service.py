@@ -141,6 +141,11 @@ def install(app: Dash, config: Config, dataset: Callable[[], Any], jobs: Any) ->
         Input("pack-go", "n_clicks"),
         prevent_initial_call=True,
     )
+    # Dash registers its JS bundles and callbacks on the first request; under gunicorn's threads
+    # a request racing that first one sees an empty registry and gets a 500 (plotly/dash#3971).
+    # Do it now, before any request: with --preload, before the workers fork.
+    with server.test_request_context(prefix):
+        server.preprocess_request()
 
 
 def readiness(config: Config, dataset: Callable[[], Any], manager: Any) -> dict:

@@ -90,6 +90,13 @@ def _worker_answers(url: str) -> bool:
     return bool(Celery(broker=url, backend=url).control.ping(timeout=1.0))
 
 
+def _port_open(port: int) -> bool:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=1):
+        return True
+
+
 def _http_ok(url: str) -> bool:
     with urllib.request.urlopen(url, timeout=2) as r:
         return r.status == 200
@@ -115,9 +122,12 @@ def running_stack(
     export_workers: int = 1,
     env: dict[str, str] | None = None,
     celery: bool = True,
+    probe: bool = True,
 ) -> Iterator[Stack]:
     """Redis + a Celery worker + gunicorn (``web_workers``), all on 127.0.0.1 free ports; with
-    ``celery=False`` gunicorn alone, its exports as diskcache jobs (``redis_url`` is then "")."""
+    ``celery=False`` gunicorn alone, its exports as diskcache jobs (``redis_url`` is then "").
+    ``probe=False`` waits for the port and the workers' boot lines instead of asking ``/readyz``,
+    so no worker has answered a request yet."""
     if celery and not os.path.exists(REDIS_SERVER):
         raise RuntimeError("Debian's redis-server is not installed: run `make test` (installs it)")
     tmp = Path(tempfile.mkdtemp(prefix="policy-atlas-stack-"))
@@ -151,7 +161,11 @@ def running_stack(
             # Each export process has started its Chromium (so tests do not race the warm-up).
             warm = lambda: stack.log("worker").count("Chromium warm") >= export_workers  # noqa: E731
             _wait(stack, "worker", warm, 90)
-        _wait(stack, "web", lambda: _http_ok(stack.url + "/readyz"), 90)
+        if probe:
+            _wait(stack, "web", lambda: _http_ok(stack.url + "/readyz"), 90)
+        else:
+            booted = lambda: stack.log("web").count("Booting worker") >= web_workers  # noqa: E731
+            _wait(stack, "web", lambda: booted() and _port_open(web_port), 90)
         yield stack
     finally:
         for name in ("web", "worker", "redis"):

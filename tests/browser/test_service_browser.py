@@ -152,3 +152,22 @@ def test_wait_ready_returns_when_the_stack_is_ready(stack):
         timeout=60,
     )
     assert out.returncode == 0, out.stderr
+
+
+def test_first_requests_after_a_start_all_succeed(stack):
+    """Right after gunicorn starts, many requests at once for the page's scripts (a browser's
+    first load) all get 200 from either worker: none meets Dash's half-built registry."""
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.browser.stack import running_stack
+
+    page = _get(stack.url + "/")[2].decode()  # another server of the same install: same URLs
+    scripts = re.findall(r'src="(/_dash-component-suites/[^"]+)"', page)
+    assert len(scripts) >= 5
+    with running_stack(celery=False, probe=False) as fresh:  # no worker has had a request yet
+        urls = [fresh.url + s for s in scripts] * 8
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            statuses = [r[0] for r in pool.map(_get, urls)]
+        assert statuses == [200] * len(urls)
+        assert "Traceback" not in fresh.log("web")
