@@ -6,11 +6,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8050
-# Debian packages: the browser for tests and image export, and a CJK font so Chinese renders.
+# Debian packages: the browser for tests and image export, and a CJK font so Chinese renders;
+# the tests also start a real redis-server (the Celery + Redis stack).
 DEB_PACKAGES := chromium fonts-noto-cjk
+TEST_DEB_PACKAGES := $(DEB_PACKAGES) redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# The service: gunicorn with the app's settings (workers and threads from the core count,
+# --preload; POLICY_ATLAS_* variables, see README "Deploy"). HOST/PORT choose the address.
+GUNICORN := $(BIN)/python -m gunicorn -c python:callbacks.gunicorn_conf
 
-.PHONY: run test lint format geodata images screenshots bench system-deps clean
+.PHONY: run dev worker test lint format geodata images screenshots bench system-deps test-deps \
+	deb-install clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -23,20 +29,41 @@ $(VENV)/.app-installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt
 	@touch $@
 
-$(VENV)/.dev-installed: requirements-dev.txt requirements.txt $(VENV)/.app-installed
+$(VENV)/.celery-installed: requirements-celery.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-celery.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt requirements-celery.txt requirements.txt $(VENV)/.app-installed
 	$(BIN)/pip install -q -r requirements-dev.txt
 	@touch $@
 
 system-deps:
-	@dpkg -s $(DEB_PACKAGES) >/dev/null 2>&1 || { \
-	  echo "Installing Debian packages: $(DEB_PACKAGES)"; \
+	@$(MAKE) --no-print-directory deb-install PACKAGES="$(DEB_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory deb-install PACKAGES="$(TEST_DEB_PACKAGES)"
+
+deb-install:
+	@dpkg -s $(PACKAGES) >/dev/null 2>&1 || { \
+	  echo "Installing Debian packages: $(PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEB_PACKAGES) >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(PACKAGES) >/dev/null; }
 
-run: $(VENV)/.app-installed system-deps
-	$(BIN)/python app.py --host $(HOST) --port $(PORT)
+# The production server (gunicorn). Exports run as diskcache jobs, or on Celery workers when
+# REDIS_URL is set (then start `make worker` too).
+run: $(VENV)/.app-installed system-deps $(if $(REDIS_URL),$(VENV)/.celery-installed)
+	$(GUNICORN) -b $(HOST):$(PORT) app:server
 
-test: $(VENV)/.dev-installed system-deps
+# Flask's development server with Dash's debug tools and reloader.
+dev: $(VENV)/.app-installed system-deps
+	$(BIN)/python app.py --host $(HOST) --port $(PORT) --debug
+
+# Celery export workers (needs REDIS_URL); each process keeps one Chromium warm.
+worker: $(VENV)/.app-installed $(VENV)/.celery-installed system-deps
+	@[ -n "$(REDIS_URL)" ] || { echo "make worker needs REDIS_URL (e.g. redis://127.0.0.1:6379/0)"; exit 2; }
+	$(BIN)/python -m celery -A app:celery_app worker --without-gossip --without-mingle
+
+test: $(VENV)/.dev-installed test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -63,7 +90,7 @@ images: $(VENV)/.app-installed system-deps
 screenshots: $(VENV)/.dev-installed system-deps
 	$(BIN)/python -m tests.browser.screenshots docs/img
 
-bench: $(VENV)/.dev-installed system-deps
+bench: $(VENV)/.dev-installed test-deps
 	$(BIN)/python -m tests.bench.run
 
 clean:

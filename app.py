@@ -1,29 +1,30 @@
 """Policy Atlas: start the dashboard, check a policy table, or write a report pack.
 
-python app.py [--host H] [--port N] [--debug] [--data FILE [--sheet NAME]]
+python app.py [--host H] [--port N] [--debug] [--data FILE [--sheet NAME]]   (development server)
 python app.py --data FILE --check [--json]
 python app.py [--data FILE] --export DIR [--view QUERY]   (report pack of a view, then exit)
-gunicorn -w 4 -b 127.0.0.1:8050 app:server      (POLICY_ATLAS_DATA=FILE for another table)
+python -m gunicorn -c python:callbacks.gunicorn_conf app:server   (the service: `make run`)
+celery -A app:celery_app worker     (export workers, with REDIS_URL set)
+
+Settings come from environment variables (``data.config``; the README's "Deploy" table).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from dash import Dash
 
+    from data.config import Config
     from data.dataset import Dataset
 
-DATA_ENV = "POLICY_ATLAS_DATA"
-SHEET_ENV = "POLICY_ATLAS_SHEET"
 
-
-def create_app(dataset: Dataset | None = None) -> Dash:
-    """The Dash app serving ``dataset`` as its default table (default: the bundled table)."""
+def create_app(dataset: Dataset | None = None, config: Config | None = None) -> Dash:
+    """The Dash app serving ``dataset`` as its default table (default: the bundled table) with
+    ``config`` (default: the environment's settings)."""
     from dash import Dash
     from flask import Flask
 
@@ -32,14 +33,19 @@ def create_app(dataset: Dataset | None = None) -> Dash:
     import callbacks.grid  # noqa: F401
     import callbacks.url_sync  # noqa: F401
     import callbacks.views  # noqa: F401
+    from callbacks import background, service
     from callbacks.context import serve
+    from data import config as settings
     from data.dataset import DatasetStore, load_dataset
     from layouts import viewmodel
-    from layouts.figures.geo_assets import TOPOJSON_URL
     from layouts.page import page
 
+    config = config or settings.load()
+    service.prepare(config)  # logging, private folders
+
     ds = dataset if dataset is not None else load_dataset()
-    serve(DatasetStore(ds))
+    store = DatasetStore(ds)
+    serve(store)
     # Flask-Compress reads its settings when Dash attaches it, so the server is configured first:
     # the boundary layers (application/geo+json) shrink about fourfold with gzip.
     server = Flask(__name__)
@@ -54,42 +60,22 @@ def create_app(dataset: Dataset | None = None) -> Dash:
     ]
     app = Dash(
         __name__,
-        server=server,
+        server=cast(Any, server),  # Dash's stubs say a callable; a Flask app is what it takes
         title="Policy Atlas · 区块链政策地图",
         compress=True,
         serve_locally=True,
-        update_title=None,
-        background_callback_manager=background_manager(),
+        update_title="",  # the tab title stays put while callbacks run
+        background_callback_manager=(jobs := background.manager(config)),
+        **service.dash_paths(config),
     )
-    app.layout = page(TOPOJSON_URL, viewmodel.place_choices(ds), viewmodel.pilot_field_choices(ds))
+    topojson_url = app.get_asset_url("topojson/")
+    app.layout = page(topojson_url, viewmodel.place_choices(ds), viewmodel.pilot_field_choices(ds))
     server.config["POLICY_ATLAS_ROWS"] = ds.rows
+    service.install(app, config, lambda: store.default, jobs)
     return app
 
 
-def background_manager():
-    """Where background callbacks (exports) run: Celery + Redis when ``REDIS_URL`` is set (start
-    a worker with ``celery -A app:celery_app worker``), else diskcache in the system temp dir."""
-    from dash import CeleryManager, DiskcacheManager
-
-    redis_url = os.environ.get("REDIS_URL")
-    if redis_url:
-        from celery import Celery  # optional: pip install "celery[redis]"
-
-        global celery_app
-        celery_app = Celery(__name__, broker=redis_url, backend=redis_url)
-        return CeleryManager(celery_app)
-    import tempfile
-
-    import diskcache
-
-    folder = os.path.join(tempfile.gettempdir(), "policy-atlas-cache")
-    return DiskcacheManager(diskcache.Cache(folder))
-
-
-celery_app = None
-
-
-def export_pack(dataset, out_dir: str, view: str | None) -> int:
+def export_pack(dataset: Dataset, out_dir: str, view: str | None) -> int:
     """``--export``: write the report pack of ``view`` (a URL query string) into ``out_dir``."""
     from data.state import parse_query
     from layouts.figures.render import ExportError
@@ -128,6 +114,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from data.config import ConfigError, load
+
     args = _parser().parse_args(argv)
     if args.check:
         if not args.data:
@@ -136,31 +124,45 @@ def main(argv: list[str] | None = None) -> int:
         from data.check import run_check
 
         return run_check(args.data, sheet=args.sheet, as_json=args.json)
+    try:
+        config = load()
+    except ConfigError as exc:
+        print(f"Configuration: {exc}", file=sys.stderr)
+        return 2
 
     from data.dataset import load_dataset
 
+    data_file = args.data or config.data_file
     try:
-        dataset = load_dataset(args.data, sheet=args.sheet)
+        dataset = load_dataset(data_file, sheet=args.sheet or config.sheet)
     except (OSError, ValueError) as exc:
-        print(f"Cannot use {args.data}: {exc}", file=sys.stderr)
+        print(f"Cannot use {data_file}: {exc}", file=sys.stderr)
         return 2
-    if args.data and dataset.problems:
+    if data_file and dataset.problems:
         print(
-            f"{args.data}: {len(dataset.problems)} problems; the rows are kept and shown. "
-            f"Details: python app.py --data {args.data} --check",
+            f"{data_file}: {len(dataset.problems)} problems; the rows are kept and shown. "
+            f"Details: python app.py --data {data_file} --check",
             file=sys.stderr,
         )
     if args.export:
         return export_pack(dataset, args.export, args.view)
-    app = create_app(dataset)
+    try:
+        app = create_app(dataset, config)
+    except ConfigError as exc:
+        print(f"Configuration: {exc}", file=sys.stderr)
+        return 2
     app.run(host=args.host, port=args.port, debug=args.debug)
     return 0
 
 
 if __name__ == "__main__":
     sys.exit(main())
-else:  # imported by gunicorn (app:server) or tests
+else:  # imported by gunicorn (app:server), a Celery worker (app:celery_app) or tests
+    from callbacks.background import celery_app as _celery_app
+    from data.config import load as _settings
     from data.dataset import load_dataset as _load
 
-    app = create_app(_load(os.environ.get(DATA_ENV) or None, os.environ.get(SHEET_ENV) or None))
+    _config = _settings()
+    app = create_app(_load(_config.data_file, _config.sheet), _config)
     server = app.server
+    celery_app = _celery_app()

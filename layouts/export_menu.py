@@ -80,6 +80,7 @@ def export_menu() -> html.Details:
                     html.Div(id=ids.DL_STATUS, className="note", role="status"),
                     html.Progress(id=ids.PACK_PROGRESS, max="1", value="0", hidden=True),
                     html.Div(id=ids.PACK_STATUS, className="note", role="status"),
+                    html.Div(id=ids.EXPORT_NOTICE, className="note warn", role="alert"),
                     dcc.Download(id=ids.DL_FILE),
                     dcc.Download(id=ids.PACK_FILE),
                 ],

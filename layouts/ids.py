@@ -32,6 +32,7 @@ PACK_GO = "pack-go"
 PACK_PROGRESS = "pack-progress"
 PACK_STATUS = "pack-status"
 PACK_FILE = "pack-file"
+EXPORT_NOTICE = "export-notice"  # an export job that cannot finish says why here
 
 # --- filter bar, chips, summary
 F_DATE = "f-date"

@@ -56,13 +56,19 @@ def free_port() -> int:
 def running_app(*args: str, env: dict | None = None, timeout: float = 60) -> Iterator[str]:
     """``python app.py --port N *args`` in a subprocess; yields its base URL."""
     port = free_port()
+    env = dict(env or {})
+    home = None
+    if "POLICY_ATLAS_HOME" not in env and "POLICY_ATLAS_HOME" not in os.environ:
+        home = tempfile.mkdtemp(prefix="policy-atlas-home-")  # private state, removed after
+        env["POLICY_ATLAS_HOME"] = home
+    ready_path = env.get("POLICY_ATLAS_URL_PREFIX") or "/"  # the page, under its prefix
     log = tempfile.NamedTemporaryFile(  # noqa: SIM115 (kept open for the server's lifetime)
         "w+", prefix="policy-atlas-app-", suffix=".log", delete=False
     )
     proc = subprocess.Popen(
         [sys.executable, "app.py", "--port", str(port), *args],
         cwd=REPO,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **env},
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -74,7 +80,7 @@ def running_app(*args: str, env: dict | None = None, timeout: float = 60) -> Ite
                 log.seek(0)
                 raise RuntimeError(f"app.py exited with {proc.returncode}: {log.read()[-2000:]}")
             try:
-                with urllib.request.urlopen(base + "/", timeout=2) as r:
+                with urllib.request.urlopen(base + ready_path, timeout=2) as r:
                     if r.status == 200:
                         break
             except OSError:
@@ -89,6 +95,8 @@ def running_app(*args: str, env: dict | None = None, timeout: float = 60) -> Ite
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        if home:
+            shutil.rmtree(home, ignore_errors=True)
 
 
 class PageWatch:

@@ -1,9 +1,14 @@
 """In the page: the report-pack button yields a zip, a chart download yields an SVG, the camera
-button is named after the view, presentation mode hides the controls."""
+button is named after the view, presentation mode hides the controls.
+
+The report pack and a chart run on the distributed stack (Redis + a Celery worker + gunicorn with
+two workers, ``stack`` fixture), as a team deploys it; one chart runs on the development server's
+diskcache jobs (``make dev``)."""
 
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -13,8 +18,9 @@ from tests.browser import harness as h
 pytestmark = [pytest.mark.browser, pytest.mark.export]
 
 
-def test_report_pack_and_chart_download(page, app_url, tmp_path):
-    page.goto(app_url + "/?region=440000&from=2019-01-01&to=2021-12-31")
+def test_report_pack_and_chart_download_on_the_celery_stack(stack_page, stack, tmp_path):
+    page = stack_page
+    page.goto(stack.url + "/?region=440000&from=2019-01-01&to=2021-12-31")
     h.wait_ready(page)
     config = page.wait_for_function(
         """() => {
@@ -43,6 +49,22 @@ def test_report_pack_and_chart_download(page, app_url, tmp_path):
         page.click("#dl-go")
     assert dl.value.suggested_filename == "policy-map_guangdong_2019-2021.svg"
     assert not page.watch.foreign
+    assert not page.inner_text("#export-notice").strip()
+    # The jobs ran on the Celery worker (one log line each), whose Chromium stayed quiet.
+    worker_log = stack.log("worker")
+    assert worker_log.count(" success in ") >= 2, worker_log[-2000:]
+    assert " INFO kaleido" not in worker_log and " INFO choreographer" not in worker_log
+
+
+def test_chart_download_on_diskcache_jobs(page, app_url):
+    page.goto(app_url + "/?region=440000")
+    h.wait_ready(page)
+    page.click("#export-menu > summary")
+    page.click("#dl-format label:has-text('SVG')")
+    with page.expect_download(timeout=120_000) as dl:
+        page.click("#dl-go")
+    assert dl.value.suggested_filename == "policy-map_guangdong.svg"
+    assert b"<svg" in Path(dl.value.path()).read_bytes()[:4096]
 
 
 def test_presentation_mode(page, app_url):

@@ -1,0 +1,353 @@
+"""Where export jobs run: a subprocess with a diskcache store (one machine), or Celery workers with
+Redis (``REDIS_URL``). Wiring only: the managers are Dash's, with what a service needs added.
+
+- **The page is told when a job cannot finish.** A job that no Celery worker picks up within
+  ``POLICY_ATLAS_WORKER_TIMEOUT`` seconds is cancelled (it also expires in the queue, so a worker
+  started later does not run it), and a store that fails (cache folder deleted, disk full, Redis
+  down) ends the job; either way the export panel shows a message (``NOTICE_ID``) instead of a
+  spinner that never stops. The details go to the log.
+- **No zombies.** A diskcache job is a child of the gunicorn worker that started it, but its result
+  may be collected by another worker; a thread waits for each child so none is left unreaped.
+- **Warm Chromium in Celery.** Each worker process starts kaleido's Chromium when it starts
+  (``worker_process_init``) and keeps it, so an export does not pay a browser start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+import shutil
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from dash import CeleryManager, DiskcacheManager, html
+
+from data.config import Config
+from layouts import ids
+
+log = logging.getLogger("policy_atlas.jobs")
+
+#: The element of the export panel that shows why a job ended without a file.
+NOTICE_ID = ids.EXPORT_NOTICE
+UNAVAILABLE = "unavailable"
+#: Free space under which the diskcache store counts as full (a report pack result is ~5 MB).
+MIN_FREE_BYTES = 32 * 1024 * 1024
+
+
+def store_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean the job store (diskcache or Redis) failed, not the export itself."""
+    errors: list[type[BaseException]] = [OSError, sqlite3.Error]
+    try:
+        import kombu.exceptions
+        import redis.exceptions
+
+        errors += [redis.exceptions.RedisError, kombu.exceptions.OperationalError]
+    except ImportError:  # celery and redis are optional (requirements-celery.txt)
+        pass
+    return tuple(errors)
+
+
+STORE_ERRORS = store_errors()
+
+
+def store_problem(exc: BaseException | None, folder: Path | None = None) -> tuple[str, str]:
+    """(English, Chinese) words for what is wrong with the store, for the user's message."""
+    text = str(exc or "")
+    if (
+        isinstance(exc, OSError)
+        and exc.errno == errno.ENOSPC
+        or "disk is full" in text
+        or (folder is not None and folder.is_dir() and _free(folder) < MIN_FREE_BYTES)
+    ):
+        return "the disk is full", "磁盘已满"
+    if folder is not None and not (folder / "cache.db").is_file():
+        return "its folder is missing", "缓存文件夹不存在"
+    if exc is not None and type(exc).__module__.split(".")[0] in ("redis", "kombu"):
+        return "Redis is not reachable", "无法连接 Redis"
+    return "it cannot be read or written", "无法读写"
+
+
+def _free(folder: Path) -> int:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return 0
+
+
+def notice(en: str, zh: str) -> list:
+    """The message in both languages; the page's CSS shows the one it is in."""
+    return [html.Span(zh, className="l-zh"), html.Span(en, className="l-en")]
+
+
+def _set_notice(en: str, zh: str) -> None:
+    from flask import g, has_request_context
+
+    if has_request_context():
+        g.policy_atlas_notice = notice(en, zh)
+
+
+def _store_notice(problem: tuple[str, str]) -> None:
+    _set_notice(
+        f"Export failed: the job store is not usable ({problem[0]}). The server log has details.",
+        f"导出失败：任务存储不可用（{problem[1]}）。详情见服务器日志。",
+    )
+
+
+class _Guarded:
+    """Store failures while polling a job end the job with a message (mixed into a manager)."""
+
+    folder: Path | None = None
+
+    def _store_failed(self, exc: BaseException) -> None:
+        log.error("job store failed: %s: %s", type(exc).__name__, exc)
+        _store_notice(store_problem(exc, self.folder))
+        _flag("store_failed", True)
+
+    def get_progress(self, key):
+        try:
+            return super().get_progress(key)
+        except STORE_ERRORS as exc:
+            self._store_failed(exc)
+            return None
+
+    def get_result(self, key, job):
+        try:
+            result = super().get_result(key, job)
+        except STORE_ERRORS as exc:
+            self._store_failed(exc)
+            result = self.UNDEFINED
+        _flag("result_missing", result is self.UNDEFINED)
+        return result
+
+    def get_updated_props(self, key):
+        try:
+            props = super().get_updated_props(key)
+        except STORE_ERRORS as exc:
+            self._store_failed(exc)
+            props = {}
+        from flask import g, has_request_context
+
+        message = g.pop("policy_atlas_notice", None) if has_request_context() else None
+        if message:
+            props = {**props, NOTICE_ID: {"children": message}}
+        return props
+
+
+def _flag(name: str, value: bool | None = None) -> bool:
+    """A per-request flag shared by the manager's methods (Dash calls them one after another)."""
+    from flask import g, has_request_context
+
+    if not has_request_context():
+        return False
+    if value is not None:
+        setattr(g, f"policy_atlas_{name}", value)
+    return bool(getattr(g, f"policy_atlas_{name}", False))
+
+
+class DiskcacheJobs(_Guarded, DiskcacheManager):
+    """Jobs in subprocesses, results in a private diskcache folder."""
+
+    def __init__(self, folder: Path) -> None:
+        import diskcache
+
+        self.folder = folder
+        super().__init__(diskcache.Cache(str(folder)))
+
+    def call_job_fn(self, key, job_fn, args, context):
+        from multiprocess import Process
+
+        process = Process(target=job_fn, args=(key, self._make_progress_key(key), args, context))
+        process.start()
+        # Reap the child when it ends, whichever gunicorn worker collects its result.
+        threading.Thread(target=process.join, name=f"reap-{process.pid}", daemon=True).start()
+        return process.pid
+
+    def job_running(self, job):
+        if _flag("store_failed"):
+            _kill(job)  # not terminate_job: it locks the broken store
+            return False
+        running = super().job_running(job)
+        if not running and _flag("result_missing"):
+            log.error("export job %s ended without a result", job)
+            problem = self.problem()
+            if problem:
+                _store_notice(problem)
+            else:
+                _set_notice(
+                    "Export failed: the job stopped without a result. The server log has details.",
+                    "导出失败：任务未产生结果就结束了。详情见服务器日志。",
+                )
+        return running
+
+    def problem(self) -> tuple[str, str] | None:
+        """What is wrong with the store, or None when a write and a read work."""
+        try:
+            if not (self.folder / "cache.db").is_file() or _free(self.folder) < MIN_FREE_BYTES:
+                return store_problem(None, self.folder)
+            self.handle.set("policy-atlas-probe", time.time(), expire=60)
+            self.handle.get("policy-atlas-probe")
+        except STORE_ERRORS as exc:
+            return store_problem(exc, self.folder)
+        return None
+
+
+def _kill(pid) -> None:
+    import psutil
+
+    with contextlib.suppress(psutil.Error, ValueError):
+        psutil.Process(int(pid)).kill()
+
+
+class CeleryJobs(_Guarded, CeleryManager):
+    """Jobs on Celery workers, results in Redis; a job no worker takes in time is cancelled."""
+
+    def __init__(self, celery_app, worker_timeout: float) -> None:
+        self.worker_timeout = worker_timeout
+        super().__init__(celery_app)
+
+    def call_job_fn(self, key, job_fn, args, context):
+        try:
+            task = job_fn.apply_async(
+                (key, self._make_progress_key(key), args, context), expires=self.worker_timeout
+            )
+        except (*STORE_ERRORS, RuntimeError) as exc:  # RuntimeError: Celery gave up on Redis
+            log.error("cannot queue an export job: %s: %s", type(exc).__name__, exc)
+            return f"{UNAVAILABLE}@{time.time():.0f}"
+        # The handle carries the time it was queued: any web process can tell how long it waited.
+        return f"{task.id}@{time.time():.3f}"
+
+    @staticmethod
+    def _parse(job) -> tuple[str, float]:
+        task_id, _, queued = str(job).partition("@")
+        try:
+            return task_id, float(queued)
+        except ValueError:
+            return task_id, time.time()
+
+    def get_task(self, job):
+        task_id, _ = self._parse(job)
+        return self.handle.AsyncResult(task_id) if job and task_id != UNAVAILABLE else None
+
+    def terminate_job(self, job):
+        task_id, _ = self._parse(job)
+        if job and task_id != UNAVAILABLE:
+            try:
+                self.handle.control.revoke(task_id, terminate=True)
+            except STORE_ERRORS as exc:
+                log.warning("cannot cancel export job %s: %s", task_id, exc)
+
+    def job_running(self, job):
+        task_id, queued = self._parse(job)
+        if task_id == UNAVAILABLE or _flag("store_failed"):
+            if task_id == UNAVAILABLE:
+                _store_notice(("Redis is not reachable", "无法连接 Redis"))
+            return False
+        try:
+            status = self.handle.AsyncResult(task_id).status
+        except STORE_ERRORS as exc:
+            self._store_failed(exc)
+            return False
+        waited = time.time() - queued
+        missing = _flag("result_missing")
+        if missing and (
+            status == "REVOKED" or (status == "PENDING" and waited > self.worker_timeout)
+        ):
+            log.error("no export worker took job %s within %.0f s", task_id, waited)
+            self.terminate_job(job)
+            seconds = f"{self.worker_timeout:g}"
+            _set_notice(
+                f"Export cancelled: no export worker answered within {seconds} s (none running, "
+                "or all busy). Try again later, or ask the administrator to start a worker.",
+                f"导出已取消：{seconds} 秒内没有导出进程响应（未运行或全部繁忙）。请稍后再试，"
+                "或请管理员启动 worker。",
+            )
+            return False
+        return status in ("PENDING", "RECEIVED", "STARTED", "RETRY", "PROGRESS")
+
+    def problem(self) -> tuple[str, str] | None:
+        try:
+            self.handle.backend.client.ping()
+        except STORE_ERRORS as exc:
+            return store_problem(exc)
+        return None
+
+
+_celery = None
+
+
+def celery_app():
+    """The Celery app of this process (None without ``REDIS_URL``): ``celery -A app:celery_app``."""
+    return _celery
+
+
+def manager(config: Config):
+    """The background-callback manager for ``config``: Celery + Redis, or diskcache."""
+    if config.redis_url:
+        return CeleryJobs(make_celery(config), config.worker_timeout)
+    return DiskcacheJobs(config.cache_dir)
+
+
+def make_celery(config: Config):
+    """A Celery app on ``REDIS_URL``; its workers start Chromium once per process."""
+    global _celery
+    from celery import Celery, signals
+
+    from callbacks.celery_backend import backend_url
+
+    app = Celery("policy_atlas", broker=config.redis_url, backend=backend_url(config.redis_url))
+    app.conf.update(
+        task_track_started=True,  # PENDING then means "no worker has it yet"
+        worker_prefetch_multiplier=1,  # exports are long: one at a time per process
+        worker_concurrency=config.export_workers,
+        worker_hijack_root_logger=False,
+        result_expires=3600,
+        broker_connection_retry_on_startup=True,
+        broker_connection_timeout=3,
+        redis_socket_connect_timeout=3,
+        redis_socket_timeout=10,
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
+        result_backend_transport_options={
+            "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+        },
+    )
+    signals.worker_process_init.connect(_warm_chromium, weak=False)
+    signals.worker_process_shutdown.connect(_stop_chromium, weak=False)
+    signals.task_prerun.connect(_job_started, weak=False)
+    signals.task_postrun.connect(_job_done, weak=False)
+    _celery = app
+    return app
+
+
+_started: dict[str, float] = {}
+
+
+def _warm_chromium(**_kwargs) -> None:
+    from layouts.figures import render
+
+    t0 = time.perf_counter()
+    try:
+        render.to_bytes({"data": [], "layout": {}}, "svg", "web")
+    except render.ExportError as exc:
+        log.error("Chromium did not start in export worker %s: %s", os.getpid(), exc)
+        return
+    log.info("export worker %s: Chromium warm in %.1f s", os.getpid(), time.perf_counter() - t0)
+
+
+def _stop_chromium(**_kwargs) -> None:
+    from layouts.figures import render
+
+    render.stop()
+
+
+def _job_started(task_id=None, **_kwargs) -> None:
+    _started[task_id] = time.perf_counter()
+
+
+def _job_done(task_id=None, state=None, **_kwargs) -> None:
+    t0 = _started.pop(task_id, None)
+    took = f"{time.perf_counter() - t0:.1f} s" if t0 is not None else "?"
+    log.info("export job %s %s in %s", task_id, (state or "").lower(), took)

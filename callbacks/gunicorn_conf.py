@@ -1,0 +1,33 @@
+"""gunicorn's settings for the service (``python -m gunicorn -c python:callbacks.gunicorn_conf
+app:server``, what ``make run`` and docs/deploy/policy-atlas-web.service start).
+
+Workers and threads come from ``POLICY_ATLAS_WORKERS`` / ``POLICY_ATLAS_THREADS`` (default: one
+worker per core plus one, four threads each: callbacks are CPU-bound Python, the threads cover
+the waits of export polling and static files). ``--preload`` loads the table once before forking,
+so the workers share its memory. Logging is the app's (one line per request, from the app).
+"""
+
+from __future__ import annotations
+
+from data.config import load as _load
+
+_config = _load()
+
+bind = _config.bind
+workers = _config.workers
+threads = _config.threads
+worker_class = "gthread"
+preload_app = True
+timeout = 60
+graceful_timeout = 20
+accesslog = None  # the app logs each request itself (callbacks.service)
+control_socket_disable = True  # no control socket in a shared home folder
+
+
+def _logconfig() -> dict:
+    from callbacks.service import logging_config
+
+    return logging_config(_config)
+
+
+logconfig_dict = _logconfig()

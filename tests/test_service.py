@@ -1,0 +1,196 @@
+"""The service's settings, private folders, job reaping and store messages (no browser)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import os
+import re
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from callbacks import background, service
+from data import config as settings
+from data.config import ConfigError, private_dir
+
+REPO = Path(__file__).resolve().parents[1]
+ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to make another user's folder")
+
+
+def test_defaults_follow_xdg_and_the_core_count():
+    cfg = settings.load({"XDG_STATE_HOME": "/srv/state"})
+    assert cfg.home == Path("/srv/state/policy-atlas")
+    assert cfg.cache_dir == cfg.home / "cache" and cfg.data_dir == cfg.home / "data"
+    assert cfg.workers == settings.cores() + 1 and cfg.threads == 4
+    assert cfg.url_prefix == "/" and cfg.log_level == "INFO" and cfg.redis_url is None
+    assert settings.load({}).home == Path.home() / ".local/state/policy-atlas"
+
+
+def test_values_are_read_and_normalised():
+    cfg = settings.load(
+        {
+            "POLICY_ATLAS_HOME": "/srv/pa",
+            "POLICY_ATLAS_CACHE_DIR": "/var/cache/pa",
+            "POLICY_ATLAS_URL_PREFIX": "atlas/maps",
+            "POLICY_ATLAS_LOG_LEVEL": "debug",
+            "POLICY_ATLAS_LOG_FORMAT": "JSON",
+            "POLICY_ATLAS_WORKERS": "3",
+            "POLICY_ATLAS_WORKER_TIMEOUT": "2.5",
+            "REDIS_URL": "redis://127.0.0.1:6390/0",
+        }
+    )
+    assert cfg.cache_dir == Path("/var/cache/pa") and cfg.data_dir == Path("/srv/pa/data")
+    assert cfg.url_prefix == "/atlas/maps/"
+    assert (cfg.log_level, cfg.log_format, cfg.workers) == ("DEBUG", "json", 3)
+    assert cfg.worker_timeout == 2.5 and cfg.redis_url.endswith("/0")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("POLICY_ATLAS_WORKERS", "many", "expected a whole number"),
+        ("POLICY_ATLAS_THREADS", "0", "at least 1"),
+        ("POLICY_ATLAS_WORKER_TIMEOUT", "-1", "more than 0"),
+        ("POLICY_ATLAS_LOG_FORMAT", "xml", "text, json"),
+        ("POLICY_ATLAS_URL_PREFIX", "/a/../b", "expected a path"),
+        ("POLICY_ATLAS_CACHE_DIR", "relative/cache", "absolute path"),
+    ],
+)
+def test_a_bad_value_names_the_variable_and_the_value(name, value, words):
+    with pytest.raises(ConfigError) as err:
+        settings.load({name: value})
+    assert name in str(err.value) and repr(value) in str(err.value) and words in str(err.value)
+
+
+def test_the_app_refuses_a_bad_setting_in_one_line():
+    env = {**os.environ, "POLICY_ATLAS_WORKER_TIMEOUT": "soon"}
+    out = subprocess.run(
+        [sys.executable, "app.py", "--port", "0"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stderr.strip() == (
+        "Configuration: POLICY_ATLAS_WORKER_TIMEOUT='soon': expected a number of seconds"
+    )
+
+
+def test_readme_documents_every_variable_once():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    source = (REPO / "data" / "config.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'env, "((?:POLICY_ATLAS_|REDIS_)[A-Z_]+)"', source))
+    documented = {name for name, _, _ in settings.VARIABLES}
+    assert read == documented
+    for name, default, meaning in settings.VARIABLES:
+        assert f"| `{name}` | {default} | {meaning} |" in readme, name
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_private_dir_is_created_0700_and_repaired(tmp_path):
+    made = private_dir(tmp_path / "a" / "cache", "POLICY_ATLAS_CACHE_DIR")
+    assert made.is_dir() and _mode(made) == 0o700
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    (loose / "cache.db").write_bytes(b"")
+    loose.chmod(0o777)
+    private_dir(loose, "POLICY_ATLAS_CACHE_DIR")
+    assert _mode(loose) == 0o700
+
+
+@ROOT_ONLY
+def test_a_folder_of_another_user_is_refused(tmp_path):
+    planted = tmp_path / "cache"
+    planted.mkdir(mode=0o777)
+    os.chown(planted, 65534, 65534)
+    with pytest.raises(ConfigError, match="belongs to user 65534"):
+        private_dir(planted, "POLICY_ATLAS_CACHE_DIR")
+    ours = tmp_path / "ours"
+    ours.mkdir()
+    ours.chmod(0o777)
+    (ours / "cache.db").write_bytes(b"")
+    os.chown(ours / "cache.db", 65534, 65534)
+    with pytest.raises(ConfigError, match="cache.db belongs to another user"):
+        private_dir(ours, "POLICY_ATLAS_CACHE_DIR")
+    assert _mode(ours) == 0o777  # not tightened: refused as it is
+
+
+def test_secret_key_is_kept_private_and_stable(tmp_path):
+    cfg = settings.load({"POLICY_ATLAS_HOME": str(tmp_path)})
+    private_dir(cfg.data_dir, "POLICY_ATLAS_DATA_DIR")
+    first = service.secret_key(cfg)
+    assert len(first) == 64 and service.secret_key(cfg) == first
+    assert _mode(cfg.data_dir / "secret_key") == 0o600
+    fixed = settings.load({"POLICY_ATLAS_HOME": str(tmp_path), "POLICY_ATLAS_SECRET_KEY": "s3"})
+    assert service.secret_key(fixed) == "s3"
+
+
+def test_json_log_lines_parse():
+    cfg = settings.load({"POLICY_ATLAS_LOG_FORMAT": "json"})
+    formatter = service.JsonFormatter()
+    record = logging.LogRecord(
+        "policy_atlas.http", logging.INFO, __file__, 1, "GET / 200", (), None
+    )
+    record.status = 200
+    line = json.loads(formatter.format(record))
+    assert line["message"] == "GET / 200" and line["status"] == 200 and line["level"] == "INFO"
+    conf = service.logging_config(cfg)
+    assert conf["loggers"]["kaleido"]["level"] == "WARNING"
+    assert conf["loggers"]["policy_atlas"]["level"] == "INFO"
+
+
+def test_store_problems_in_words(tmp_path):
+    full = OSError(errno.ENOSPC, "No space left on device")
+    assert background.store_problem(full)[0] == "the disk is full"
+    assert background.store_problem(None, tmp_path / "gone")[0] == "its folder is missing"
+    import redis.exceptions
+
+    down = redis.exceptions.ConnectionError("Error 111 connecting")
+    assert background.store_problem(down)[0] == "Redis is not reachable"
+
+
+def _job(key, progress_key, args, context):
+    import diskcache
+
+    diskcache.Cache(args[0]).set(key, "done")
+
+
+def test_a_finished_diskcache_job_leaves_no_zombie(tmp_path):
+    folder = private_dir(tmp_path / "cache", "POLICY_ATLAS_CACHE_DIR")
+    jobs = background.DiskcacheJobs(folder)
+    pid = jobs.call_job_fn("job-1", _job, [str(folder)], {})
+    deadline = time.monotonic() + 30
+    while jobs.handle.get("job-1") is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert jobs.handle.get("job-1") == "done"
+    # Nobody collects the result here (another gunicorn worker might): the child is reaped anyway.
+    while time.monotonic() < deadline:
+        zombies = [c for c in psutil.Process().children() if c.status() == psutil.STATUS_ZOMBIE]
+        if not zombies and not psutil.pid_exists(pid):
+            break
+        time.sleep(0.1)
+    assert not psutil.pid_exists(pid)
+    assert not [c for c in psutil.Process().children() if c.status() == psutil.STATUS_ZOMBIE]
+
+
+def test_prepare_makes_the_folders_and_points_kaleido_at_the_chromium(tmp_path, monkeypatch):
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    cfg = settings.load(
+        {"POLICY_ATLAS_HOME": str(tmp_path / "home"), "POLICY_ATLAS_CHROMIUM": "/usr/bin/chromium"}
+    )
+    service.prepare(cfg)
+    assert os.environ["BROWSER_PATH"] == "/usr/bin/chromium"
+    for folder in (cfg.home, cfg.data_dir, cfg.cache_dir):
+        assert _mode(folder) == 0o700
