@@ -10,6 +10,7 @@ from typing import Any
 
 from dash import Input, Output, Patch, State, callback, no_update
 
+from callbacks import playback
 from callbacks.context import dataset_for
 from data.state import parse_query
 from layouts import ids, viewmodel
@@ -43,6 +44,9 @@ OUTPUTS = {
     "table_columns": Output(ids.TABLE, "columnDefs"),
     "pilot_rows": Output(ids.PILOT_TABLE, "rowData"),
     "pilot_columns": Output(ids.PILOT_TABLE, "columnDefs"),
+    "slider": {k: Output(ids.PERIOD, k) for k in ("min", "max", "step", "marks")},
+    "freq_options": Output(ids.FREQ, "options"),
+    "period_label": Output(ids.PERIOD_LABEL, "children"),
     "rendered": Output(ids.RENDERED, "data"),
     "rendered_search": Output(ids.RENDERED_SEARCH, "children"),
 }
@@ -82,6 +86,7 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
         "table_columns": viewmodel.table_columns(state.lang) if lang_changed else no_update,
         "pilot_rows": viewmodel.pilot_rows(ds, state) if full else no_update,
         "pilot_columns": viewmodel.pilot_columns(state.lang) if lang_changed else no_update,
+        **playback.slider_outputs(ds, state, full),
         "rendered": {"key": key, "lang": state.lang},
         "rendered_search": "" if search in (None, "", "?") else search,  # as location.search
     }

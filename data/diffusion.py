@@ -130,6 +130,23 @@ def compared_curves(
     return curves
 
 
+def busiest(idx: PolicyIndex, state: ViewState, level: str = "province") -> int:
+    """The most policies any region has in one period of ``state.freq`` (or, ``cumulative``, up
+    to the last period) under the filters but the date and region ones: the top of a colour
+    scale that stays the same while the slider moves, so colours compare across periods."""
+    codes, _ = _region_codes(idx, level)
+    keep = query.selection(idx, undated_state(state), except_dim="region") & idx.dated
+    keep &= codes >= 0
+    if not keep.any():
+        return 0
+    if state.cumulative:
+        return int(np.bincount(codes[keep]).max())
+    days = pd.DatetimeIndex(idx.day[keep].astype("datetime64[D]"))
+    slot = days.to_period(FREQ_CODES[state.freq]).asi8
+    pairs = pd.Series(1, index=pd.MultiIndex.from_arrays([codes[keep], slot]))
+    return int(pairs.groupby(level=[0, 1]).sum().max())
+
+
 def _period_string(period: pd.Period, freq: str) -> str:
     return periods.label(period.year, period.month if freq != "year" else 1, freq)
 

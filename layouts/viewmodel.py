@@ -304,10 +304,14 @@ def chip_items(ds: Dataset, state: ViewState) -> list[tuple[str, str, str]]:
     if state.drill:
         items.append(("drill", state.drill, "⌖ " + ds.name_of(state.drill, lang)))
     items.extend(("region", a, ds.name_of(a, lang)) for a in state.region)
-    if state.date_from or state.date_to:
-        text = captions.describe_filters(
-            ViewState(date_from=state.date_from, date_to=state.date_to), lang, ds.name_of
+    if state.active("date"):
+        dates = ViewState(
+            date_from=state.date_from,
+            date_to=state.date_to,
+            period=state.period,
+            cumulative=state.cumulative,
         )
+        text = captions.describe_filters(dates, lang, ds.name_of)
         items.append(("date", "", text.split(t("filters_in_words", lang), 1)[-1]))
     for dim, values in state.picks:
         items.extend((dim, v, CATEGORY[dim].label(v, lang)) for v in values)
@@ -448,6 +452,9 @@ def views(ds: Dataset, state: ViewState, *, full: bool, inline_geojson: bool = F
     undated = tframe.attrs.get("undated", 0)
     out.texts["undated"] = t("undated_note", lang, n=undated) if undated else ""
     out.texts["chips"] = chip_items(ds, state)
+    from layouts import spread  # the diffusion views (built on this module's map helpers)
+
+    spread.add_views(out, ds, state, full=full, inline_geojson=inline_geojson)
     return out
 
 

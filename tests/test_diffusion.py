@@ -165,3 +165,10 @@ def test_period_values_of_the_slider():
     assert periods.from_value("x", "year") is None
     assert periods.bounds("2020Q1") == ("2020-01-01", "2020-03-31")
     assert periods.bounds("2024-02") == ("2024-02-01", "2024-02-29")
+
+
+def test_busiest_region_period_fixes_the_colour_scale(idx):
+    assert diffusion.busiest(idx, ViewState()) == 1  # never two in one province in one year
+    assert diffusion.busiest(idx, ViewState(cumulative=True)) == 2  # Guangdong, Shanghai in all
+    assert diffusion.busiest(idx, ViewState(), level="city") == 1
+    assert diffusion.busiest(idx, ViewState.of(stance=("restrict",))) == 0
