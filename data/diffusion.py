@@ -174,11 +174,16 @@ def dense_freqs(idx: PolicyIndex) -> tuple[str, ...]:
 
 def frame_periods(idx: PolicyIndex, state: ViewState) -> list[str]:
     """The periods an animation of the map steps through: the slider's, at the view's step when
-    the data is dense enough for it, else by year."""
+    the data is dense enough for it (else by year), within the view's date range if it has one."""
     freq = state.freq if state.freq in dense_freqs(idx) else "year"
-    return slider_periods(idx, freq)
+    return _within(slider_periods(idx, freq), state)
 
 
-def year_periods(idx: PolicyIndex) -> list[str]:
-    """One period per year (the small multiples)."""
-    return slider_periods(idx, "year")
+def year_periods(idx: PolicyIndex, state: ViewState | None = None) -> list[str]:
+    """One period per year (the small multiples), within the view's date range if it has one."""
+    return _within(slider_periods(idx, "year"), state or ViewState())
+
+
+def _within(stops: list[str], state: ViewState) -> list[str]:
+    lo, hi = state.date_from or "0000", state.date_to or "9999"
+    return [p for p in stops if periods.bounds(p)[1] >= lo and periods.bounds(p)[0] <= hi]

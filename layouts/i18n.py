@@ -164,7 +164,7 @@ ZH.update(
         "fast": "快",
         "cumulative_switch": "累计至该时期",
         "period_in": "{p}",
-        "period_up_to": "截至{p}",
+        "period_up_to": "截至 {p}",
         "first_adoption": "首次采纳：各地首项政策的年份",
         "first_policy": "首项政策",
         "never": "从未",

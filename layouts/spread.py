@@ -212,6 +212,9 @@ def period_text(state: ViewState) -> str:
 
 
 # ----------------------------------------------------------------------------- for reports
+MULTIPLES_BOTTOM = 120  # px under the small maps: the colour bar, then the source line
+
+
 def frame_figures(ds: Dataset, state: ViewState) -> list[tuple[str, go.Figure]]:
     """The map at each period of the animation (``diffusion.frame_periods``): title, period label
     and source on every frame, one colour scale for all frames so colours compare."""
@@ -234,7 +237,7 @@ def multiples_figure(ds: Dataset, state: ViewState) -> go.Figure:
     level, _ = _regions(ds, state)
     panels = []
     measure = "count"
-    for p in diffusion.year_periods(ds.index):
+    for p in diffusion.year_periods(ds.index, state):
         at = replace(state, period=p)
         values = viewmodel.map_frame(ds, at)
         measure = str(values["measure"].iloc[0]) if len(values) else measure
@@ -247,5 +250,6 @@ def multiples_figure(ds: Dataset, state: ViewState) -> go.Figure:
     )
     title = t("small_multiples", state.lang)
     undated = replace(state, period=None)
-    style.frame(fig, title, viewmodel.subtitle(ds, undated), viewmodel.source(ds, state))
+    source = viewmodel.source(ds, state)
+    style.frame(fig, title, viewmodel.subtitle(ds, undated), source, bottom=MULTIPLES_BOTTOM)
     return fig

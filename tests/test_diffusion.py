@@ -109,6 +109,9 @@ def test_slider_periods_and_dense_steps(idx):
     # 5 of 5 years hold a policy; 4 of 14 quarters; 5 of 40 months
     assert diffusion.dense_freqs(idx) == ("year",)
     assert diffusion.frame_periods(idx, ViewState(freq="quarter"))[0] == "2016"
+    ranged = ViewState(date_from="2017-03-01", date_to="2019-12-31")
+    assert diffusion.frame_periods(idx, ranged) == ["2017", "2018", "2019"]
+    assert diffusion.year_periods(idx, ranged) == ["2017", "2018", "2019"]
 
 
 def test_bundled_table_offers_quarters_but_not_months(bundled):

@@ -20,6 +20,7 @@ from layouts.figures import china_map, style
 YEAR_SCALE = "Viridis"  # early adopters dark, late ones light; readable in grey and by most
 CURVE_COLORS = ("#1c6e8c", "#d9822b", "#7a5195", "#2f9e44", "#c2255c", "#5c7cfa")
 BAND_NAME = "current-period"
+LEGEND_STRIP = 0.11  # share of the first-adoption map's height kept for its year legend
 
 
 def year_colors(n: int) -> list[str]:
@@ -74,6 +75,9 @@ def first_adoption_map(
         lang=lang,
     )
     k = len(table_years)
+    # the legend gets a strip of its own under the map: one class per year needs the width
+    fig.layout.geo.domain = {"x": [0.0, 1.0], "y": [LEGEND_STRIP, 1.0]}
+    fig.layout.geo2.domain = {"x": [0.8, 1.0], "y": [LEGEND_STRIP, 0.5]}
     fig.update_layout(
         coloraxis={
             "cmin": -0.5,
@@ -82,8 +86,11 @@ def first_adoption_map(
                 "tickvals": list(range(k + 1)),
                 "ticktext": [never, *(str(y) for y in table_years)],
                 "tickfont": {"size": 10},
-                "len": 0.76,
+                "x": 0.0,
+                "y": 0.0,
+                "len": 1.0,
                 "ticks": "",
+                "title": {"side": "right"},
             },
         }
     )
@@ -131,10 +138,13 @@ def curve_traces(
             f"{p}: {a} {unit} ({s:.0f}%)"
             for p, a, s in zip(frame["period"], frame["adopted"], frame["share"], strict=True)
         ]
+        # a step per period, held to the end of the last one
+        x = [*frame["start"], *frame["end"].iloc[-1:]]
+        y = [*frame["adopted"], *frame["adopted"].iloc[-1:]]
         traces.append(
             go.Scatter(
-                x=frame["start"],
-                y=frame["adopted"],
+                x=x,
+                y=y,
                 name=name,
                 mode="lines",
                 line={
@@ -143,7 +153,7 @@ def curve_traces(
                     "shape": "hv",
                     "dash": "solid" if i == 0 else "dot",
                 },
-                text=hover,
+                text=[*hover, *hover[-1:]],
                 hovertemplate="%{text}<extra>%{fullData.name}</extra>",
             )
         )
@@ -185,7 +195,13 @@ def adoption_curve_figure(
             "ticksuffix": "%",
             "dtick": 25,
         },
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+        legend={
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.99,
+            "yanchor": "top",
+            "bgcolor": "rgba(255,255,255,0.85)",
+        },
         hovermode="x unified",
         shapes=list(shapes),
         showlegend=len(curves) > 1,

@@ -45,8 +45,7 @@ def _tile_geo(domain_x: list[float], domain_y: list[float]) -> dict:
         "projection": {"type": "conic equal area", "parallels": [25, 47], "rotation": {"lon": 105}},
         "lonaxis": {"range": list(TILE_LON), "showgrid": False},
         "lataxis": {"range": list(TILE_LAT), "showgrid": False},
-        "showland": True,
-        "landcolor": china_map.LAND,
+        "showland": False,  # at this size neighbouring land is clutter
         "showcountries": False,
         "showcoastlines": False,
         "showframe": False,
@@ -147,7 +146,7 @@ def _bottom_colorbar(title: str) -> dict:
         "orientation": "h",
         "x": 0.5,
         "xanchor": "center",
-        "y": -0.005,
+        "y": -0.01,
         "yanchor": "top",
         "len": 0.4,
         "thickness": 12,

@@ -73,7 +73,7 @@ def test_a_link_with_a_period_opens_at_that_period(page, app_url, bundled):
     page.goto(app_url + "/?period=2020Q1&freq=quarter&cum=1")
     h.wait_ready(page)
     state = ViewState(period="2020Q1", freq="quarter", cumulative=True)
-    assert page.inner_text("#period-label").strip() == "截至2020 年第 1 季度"
+    assert page.inner_text("#period-label").strip() == "截至 2020 年第 1 季度"
     value = page.locator("#period [role=slider]").get_attribute("aria-valuenow")
     assert int(value) == periods.to_value("2020Q1")
     assert page.is_checked("#cumulative input")
