@@ -1,8 +1,8 @@
 """The time player: wiring only. Play/pause and each tick run in the browser
-(``assets/playback.js``): a tick moves the period slider one stop, which writes the URL like any
-control (``url_sync``), and the views answer with a small patch (``views.render``). The next tick
-waits until every view is drawn for the current URL, so a slow answer delays the animation rather
-than skipping or stacking frames."""
+(``assets/playback.js``): a tick writes the next period into the URL (one hop: the views answer
+with a small patch, ``views.render``, while ``url_sync`` moves the slider), as the slider itself
+does through ``url_sync``. The next tick waits until every view is drawn for the current URL, so a
+slow answer delays the animation rather than skipping or stacking frames."""
 
 from __future__ import annotations
 
@@ -32,12 +32,11 @@ def slider_outputs(ds: Dataset, state: ViewState, full: bool) -> dict[str, Any]:
 
 clientside_callback(
     ClientsideFunction(namespace="playback", function_name="step"),
-    Output(ids.PERIOD, "value", allow_duplicate=True),
+    Output(ids.URL, "search", allow_duplicate=True),
     Output(ids.PLAY_TIMER, "disabled"),
     Output(ids.PLAY, "className"),
     Input(ids.PLAY, "n_clicks"),
     Input(ids.PLAY_TIMER, "n_intervals"),
-    State(ids.PERIOD, "value"),
     State(ids.PERIOD, "min"),
     State(ids.PERIOD, "max"),
     State(ids.PERIOD, "step"),

@@ -13,7 +13,7 @@ from dash import Input, Output, Patch, State, callback, no_update
 from callbacks import playback
 from callbacks.context import dataset_for
 from data.state import parse_query
-from layouts import ids, viewmodel
+from layouts import ids, spread, viewmodel
 from layouts.components import beside, chips, notes
 
 
@@ -62,11 +62,13 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
     ds = dataset_for(state)
     key = viewmodel.view_key(state)
     full = rendered is None or rendered.get("key") != key
-    v = viewmodel.views(ds, state, full=full)
+    selection = spread.selection_key(state)
+    same = rendered is not None and rendered.get("selection") == selection
+    v = viewmodel.views(ds, state, full=full, same_selection=same)
     if full:
         figures: dict[str, Any] = dict(v.figures)
     else:
-        figures = {f: to_patch(v.updates[f]) for f in ids.FIGURES}
+        figures = {f: to_patch(v.updates[f]) if v.updates[f] else no_update for f in ids.FIGURES}
     lang_changed = rendered is None or rendered.get("lang") != state.lang
     drill = viewmodel.drill_button(ds, state)
     shown = viewmodel.shown_controls(state)
@@ -87,6 +89,6 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
         "pilot_rows": viewmodel.pilot_rows(ds, state) if full else no_update,
         "pilot_columns": viewmodel.pilot_columns(state.lang) if lang_changed else no_update,
         **playback.slider_outputs(ds, state, full),
-        "rendered": {"key": key, "lang": state.lang},
+        "rendered": {"key": key, "lang": state.lang, "selection": selection},
         "rendered_search": "" if search in (None, "", "?") else search,  # as location.search
     }

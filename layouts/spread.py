@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from data import diffusion, measures, periods, schema
 from data.dataset import Dataset
 from data.dimensions import CATEGORY
-from data.state import ViewState
+from data.state import ViewState, encode_query
 from layouts import ids, viewmodel
 from layouts.figures import adoption, captions, geo_assets, style
 from layouts.figures import animation as anim
@@ -134,13 +134,28 @@ def period_shapes(state: ViewState) -> list[dict]:
     return [adoption.period_band(pd.Timestamp(start), stop, text)]
 
 
+def selection_key(state: ViewState) -> str:
+    """What the diffusion views depend on: the view without its dates (and the language)."""
+    return encode_query(diffusion.undated_state(state))
+
+
 def add_views(
-    out: viewmodel.Views, ds: Dataset, state: ViewState, *, full: bool, inline_geojson: bool
+    out: viewmodel.Views,
+    ds: Dataset,
+    state: ViewState,
+    *,
+    full: bool,
+    inline_geojson: bool,
+    same_selection: bool = False,
 ) -> None:
     """The diffusion views into ``out``: full figures, or the updates of a patch; the period band
-    on the timeline (one shape, added to what the timeline draws)."""
-    frame = adoption_frame(ds, state)
+    on the timeline (one shape, added to what the timeline draws). ``same_selection``: only the
+    dates changed (a frame of the animation): the diffusion views move their band, nothing else."""
     shapes = period_shapes(state)
+    if same_selection and not full:
+        _band_only(out, ds, state, shapes)
+        return
+    frame = adoption_frame(ds, state)
     top = fixed_top(ds, state)
     if top is not None:  # while the slider moves, one colour scale for every period
         if full:
@@ -181,6 +196,17 @@ def fixed_top(ds: Dataset, state: ViewState) -> float | None:
     if not state.period or measures.effective(state.measure, level).id != "count":
         return None
     return float(max(1, diffusion.busiest(ds.index, state, level)))
+
+
+def _band_only(out: viewmodel.Views, ds: Dataset, state: ViewState, shapes: list[dict]) -> None:
+    """A frame of the animation: the band moves on the timeline and the curve; the colour scale
+    stays fixed; the first-adoption map does not change."""
+    top = fixed_top(ds, state)
+    if top is not None:
+        out.updates[ids.MAP][("layout", "coloraxis", "cmax")] = top
+    out.updates[ids.ADOPTION_MAP] = {}
+    out.updates[ids.ADOPTION_CURVE] = {("layout", "shapes"): shapes}
+    out.updates[ids.TIMELINE][("layout", "shapes")] = shapes
 
 
 # ----------------------------------------------------------------------------- the slider

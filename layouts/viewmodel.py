@@ -416,8 +416,17 @@ def pilot_columns(lang: str) -> list[dict]:
 
 
 # ------------------------------------------------------------------------------ assembly
-def views(ds: Dataset, state: ViewState, *, full: bool, inline_geojson: bool = False) -> Views:
-    """All views of ``state``: full figures (``full``) or only the updates a patch needs."""
+def views(
+    ds: Dataset,
+    state: ViewState,
+    *,
+    full: bool,
+    inline_geojson: bool = False,
+    same_selection: bool = False,
+) -> Views:
+    """All views of ``state``: full figures (``full``) or only the updates a patch needs
+    (``same_selection``: only the date filter changed since the views were drawn, so the
+    diffusion views, which span all dates, only move their period marker)."""
     out = Views()
     sub, src, lang = subtitle(ds, state), source(ds, state), state.lang
     mframe = map_frame(ds, state)
@@ -454,7 +463,9 @@ def views(ds: Dataset, state: ViewState, *, full: bool, inline_geojson: bool = F
     out.texts["chips"] = chip_items(ds, state)
     from layouts import spread  # the diffusion views (built on this module's map helpers)
 
-    spread.add_views(out, ds, state, full=full, inline_geojson=inline_geojson)
+    spread.add_views(
+        out, ds, state, full=full, inline_geojson=inline_geojson, same_selection=same_selection
+    )
     return out
 
 
