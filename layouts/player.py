@@ -88,7 +88,7 @@ def freq_options(dense: tuple[str, ...]) -> list[dict]:
 
 
 def diffusion_card(topojson_url: str, graph_config: dict) -> html.Section:
-    """The first-adoption map and the adoption curve, side by side (stacked on a phone)."""
+    """The first-adoption map above the adoption curve, each the width of the main column."""
     config = dict(graph_config, topojsonURL=topojson_url)
     return html.Section(
         [

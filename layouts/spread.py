@@ -114,7 +114,7 @@ def curve_figure(ds: Dataset, state: ViewState) -> go.Figure:
     )
     title = t("adoption_curve", lang)
     undated = curves[0].frame.attrs.get("undated", 0)
-    source = viewmodel.source(ds, state)
+    source = viewmodel.source(ds, state, short=True)
     if undated:
         source += " · " + t("undated_not_counted", lang, n=undated)
     style.frame(fig, title, _subtitle(ds, state), source)
@@ -218,7 +218,7 @@ def slider_config(ds: Dataset, state: ViewState) -> dict[str, Any]:
     if not values:
         return {"min": 0, "max": 0, "step": 1, "marks": {}, "dense": ("year",)}
     years = sorted({v // 12 for v in values})
-    every = max(1, len(years) // 8)  # about eight year labels, whatever the span
+    every = -(-len(years) // 6)  # at most six year labels: they fit a phone's width
     marks = {str(y * 12): str(y) for y in years[::every] if y * 12 >= values[0]}
     return {
         "min": values[0],
