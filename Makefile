@@ -10,7 +10,7 @@ PORT   ?= 8050
 DEB_PACKAGES := chromium fonts-noto-cjk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format geodata images screenshots bench system-deps clean
+.PHONY: run test lint format geodata images diffusion-images screenshots bench system-deps clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -58,6 +58,10 @@ geodata: $(VENV)/.dev-installed
 # PNG maps of the boundary layers (province and city level, with the South China Sea inset).
 images: $(VENV)/.app-installed system-deps
 	$(BIN)/python -m tests.tools.boundary_images docs/img
+
+# The README's pictures of policy diffusion (first-adoption map, adoption curve, frames, GIF).
+diffusion-images: $(VENV)/.app-installed system-deps
+	$(BIN)/python -m tests.tools.diffusion_images docs/img
 
 # Screenshots of the real app for the README, with the bytes and milliseconds of each interaction.
 screenshots: $(VENV)/.dev-installed system-deps
