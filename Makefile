@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # --preload; POLICY_ATLAS_* variables, see README "Deploy"). HOST/PORT choose the address.
 GUNICORN := $(BIN)/python -m gunicorn -c python:callbacks.gunicorn_conf
 
-.PHONY: run dev worker test lint format geodata images screenshots bench system-deps test-deps \
+.PHONY: run dev worker test lint format geodata images screenshots bench diffusion-images system-deps test-deps \
 	deb-install clean
 
 $(BIN)/python:
@@ -85,6 +85,10 @@ geodata: $(VENV)/.dev-installed
 # PNG maps of the boundary layers (province and city level, with the South China Sea inset).
 images: $(VENV)/.app-installed system-deps
 	$(BIN)/python -m tests.tools.boundary_images docs/img
+
+# The README's pictures of policy diffusion (first-adoption map, adoption curve, frames, GIF).
+diffusion-images: $(VENV)/.app-installed system-deps
+	$(BIN)/python -m tests.tools.diffusion_images docs/img
 
 # Screenshots of the real app for the README, with the bytes and milliseconds of each interaction.
 screenshots: $(VENV)/.dev-installed system-deps

@@ -31,6 +31,7 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     import callbacks.clientside  # noqa: F401  (registers the callbacks)
     import callbacks.exports  # noqa: F401
     import callbacks.grid  # noqa: F401
+    import callbacks.playback  # noqa: F401
     import callbacks.url_sync  # noqa: F401
     import callbacks.views  # noqa: F401
     from callbacks import background, service

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from data import periods
 from data.measures import GDP_YEARS
 from data.state import FREQS, MAP_LEVELS, MEASURES, ViewState
 from layouts import ids
@@ -103,26 +104,36 @@ def _back(state: ViewState, _value: Any) -> ViewState:
 
 
 def _brushed(state: ViewState, selected: dict | None) -> ViewState:
-    """A drag across the timeline selects its date range (plotly's ``selectedData.range.x``)."""
+    """A drag across the timeline selects its date range (plotly's ``selectedData.range.x``),
+    snapped to the whole periods of the timeline's step; it replaces the slider's period."""
     try:
         lo, hi = selected["range"]["x"]  # type: ignore[index]
+        date_from, date_to = periods.snap(str(lo), str(hi), state.freq)  # whole bars
     except (KeyError, TypeError, ValueError):
         return state
-    return replace(state, date_from=str(lo)[:10], date_to=str(hi)[:10])
+    return replace(state, date_from=date_from, date_to=date_to, period=None)
+
+
+def _freq(state: ViewState, value: Any) -> ViewState:
+    """A new timeline step: the slider's period becomes the one of the new step holding it."""
+    freq = value if value in FREQS else "year"
+    return replace(state, freq=freq, period=periods.convert(state.period, freq))
 
 
 RULES: dict[str, Rule] = {
     ids.F_REGION: lambda s, v: replace(s, region=_values(v)),
     ids.PILOT_FIELD: lambda s, v: replace(s, pilot_field=_values(v)),
     **{control: _picks(dim) for control, dim in ids.FILTER_CONTROLS.items()},
-    DATE_START: lambda s, v: replace(s, date_from=_date(v)),
-    DATE_END: lambda s, v: replace(s, date_to=_date(v)),
+    DATE_START: lambda s, v: replace(s, date_from=_date(v), period=None),
+    DATE_END: lambda s, v: replace(s, date_to=_date(v), period=None),
     ids.F_TEXT: _text,
     ids.F_WR: lambda s, v: replace(s, work_reports=_on(v)),
     ids.MAP_LEVEL: _one_of("map_level", MAP_LEVELS),
     ids.MEASURE: _one_of("measure", MEASURES),
     ids.GDP_YEAR: _one_of("gdp_year", GDP_YEARS),
-    ids.FREQ: lambda s, v: replace(s, freq=v if v in FREQS else "year"),
+    ids.FREQ: _freq,
+    ids.PERIOD: lambda s, v: replace(s, period=periods.from_value(v, s.freq)),
+    ids.CUMULATIVE: lambda s, v: replace(s, cumulative=_on(v)),
     ids.PILOTS: lambda s, v: replace(s, pilots=_on(v)),
     ids.MAP: _map_click,
     **{chart: _bar_click(dim) for chart, dim in ids.BREAKDOWNS.items()},

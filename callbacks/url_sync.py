@@ -10,6 +10,7 @@ from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from callbacks import events
 from callbacks.context import guarded
+from data import periods
 from data.state import ViewState, encode_query, parse_query
 from layouts import ids
 
@@ -30,6 +31,8 @@ CONTROLS: dict[tuple[str, str], Any] = {
     (ids.PILOTS, "value"): lambda s: ["on"] if s.pilots else [],
     (ids.PILOT_FIELD, "value"): lambda s: list(s.pilot_field),
     (ids.FREQ, "value"): lambda s: s.freq,
+    (ids.PERIOD, "value"): lambda s: periods.to_value(s.period),
+    (ids.CUMULATIVE, "value"): lambda s: ["on"] if s.cumulative else [],
 }
 #: Chart and button events that change the state (``callbacks.events`` says how).
 CLICKS = [

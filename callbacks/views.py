@@ -10,8 +10,9 @@ from typing import Any
 
 from dash import Input, Output, Patch, State, callback, no_update
 
+from callbacks import playback
 from callbacks.context import guarded, view
-from layouts import ids, viewmodel
+from layouts import ids, spread, viewmodel
 from layouts.components import beside, chips, notes
 
 
@@ -42,6 +43,9 @@ OUTPUTS = {
     "table_columns": Output(ids.TABLE, "columnDefs"),
     "pilot_rows": Output(ids.PILOT_TABLE, "rowData"),
     "pilot_columns": Output(ids.PILOT_TABLE, "columnDefs"),
+    "slider": {k: Output(ids.PERIOD, k) for k in ("min", "max", "step", "marks")},
+    "freq_options": Output(ids.FREQ, "options"),
+    "period_label": Output(ids.PERIOD_LABEL, "children"),
     "rendered": Output(ids.RENDERED, "data"),
     "rendered_search": Output(ids.RENDERED_SEARCH, "children"),
 }
@@ -58,11 +62,13 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
     rendered = rendered if isinstance(rendered, dict) else None
     key = viewmodel.view_key(state)
     full = rendered is None or rendered.get("key") != key
-    v = viewmodel.views(ds, state, full=full)
+    selection = spread.selection_key(state)
+    same = rendered is not None and rendered.get("selection") == selection
+    v = viewmodel.views(ds, state, full=full, same_selection=same)
     if full:
         figures: dict[str, Any] = dict(v.figures)
     else:
-        figures = {f: to_patch(v.updates[f]) for f in ids.FIGURES}
+        figures = {f: to_patch(v.updates[f]) if v.updates[f] else no_update for f in ids.FIGURES}
     lang_changed = rendered is None or rendered.get("lang") != state.lang
     drill = viewmodel.drill_button(ds, state)
     shown = viewmodel.shown_controls(state)
@@ -82,6 +88,7 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
         "table_columns": viewmodel.table_columns(state.lang) if lang_changed else no_update,
         "pilot_rows": viewmodel.pilot_rows(ds, state) if full else no_update,
         "pilot_columns": viewmodel.pilot_columns(state.lang) if lang_changed else no_update,
-        "rendered": {"key": key, "lang": state.lang},
+        **playback.slider_outputs(ds, state, full),
+        "rendered": {"key": key, "lang": state.lang, "selection": selection},
         "rendered_search": "" if search in (None, "", "?") else search,  # as location.search
     }

@@ -202,7 +202,7 @@ def _mask_key(state: ViewState, dimension: str) -> tuple:
     if dimension == "region":
         return (dimension, state.region, state.drill)
     if dimension == "date":
-        return (dimension, state.date_from, state.date_to)
+        return (dimension, *state.date_window())
     if dimension == "work_reports":
         return (dimension, state.work_reports)
     if dimension == "text":
@@ -240,8 +240,9 @@ def _dimension_mask(idx: PolicyIndex, state: ViewState, dimension: str) -> np.nd
             mask |= _in(idx.city, idx.city_values, cities)
         return mask
     if dimension == "date":
-        lo = _day(state.date_from) if state.date_from else np.iinfo(np.int64).min + 1
-        hi = _day(state.date_to) if state.date_to else np.iinfo(np.int64).max
+        date_from, date_to = state.date_window()  # the date range, narrowed by the period
+        lo = _day(date_from) if date_from else np.iinfo(np.int64).min + 1
+        hi = _day(date_to) if date_to else np.iinfo(np.int64).max
         return idx.dated & (idx.day >= lo) & (idx.day <= hi)
     if dimension in CATEGORY:
         return idx.categories[dimension].mask(state.picked(dimension))
@@ -373,8 +374,9 @@ def timeline(idx: PolicyIndex, state: ViewState) -> pd.DataFrame:
     )
     out["cumulative"] = out["count"].cumsum()
     if state.active("date"):
-        lo = pd.Timestamp(state.date_from) if state.date_from else pd.Timestamp.min
-        hi = pd.Timestamp(state.date_to) if state.date_to else pd.Timestamp.max
+        date_from, date_to = state.date_window()
+        lo = pd.Timestamp(date_from) if date_from else pd.Timestamp.min
+        hi = pd.Timestamp(date_to) if date_to else pd.Timestamp.max
         out["selected"] = (periods.end_time >= lo) & (periods.start_time <= hi)
     else:
         out["selected"] = False

@@ -26,6 +26,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+from data import periods
 from data.dimensions import CATEGORY, FILTERS
 from data.measures import GDP_YEARS, MEASURE
 
@@ -62,6 +63,10 @@ class ViewState:
     lang: str = "zh"
     pilots: bool = False
     pilot_field: tuple[str, ...] = ()
+    #: the time slider's period (``data.periods``: 2020, 2020Q3, 2020-07); part of the date filter
+    period: str | None = None
+    #: the period shows everything up to its end (the cumulative count), not the period alone
+    cumulative: bool = False
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -88,7 +93,7 @@ class ViewState:
     def active(self, dimension: str) -> bool:
         """Whether a filter dimension currently restricts the rows."""
         if dimension == "date":
-            return self.date_from is not None or self.date_to is not None
+            return self.date_from is not None or self.date_to is not None or bool(self.period)
         if dimension == "text":
             return bool(self.text)
         if dimension == "work_reports":
@@ -103,7 +108,7 @@ class ViewState:
     def without(self, dimension: str, value: str | None = None) -> ViewState:
         """The state with one filter (or one value of a list filter) removed."""
         if dimension == "date":
-            return replace(self, date_from=None, date_to=None)
+            return replace(self, date_from=None, date_to=None, period=None)
         if dimension == "text":
             return replace(self, text="")
         if dimension == "work_reports":
@@ -129,7 +134,19 @@ class ViewState:
             lang=self.lang,
             pilots=self.pilots,
             pilot_field=self.pilot_field,
+            cumulative=self.cumulative,
         )
+
+    def date_window(self) -> tuple[str | None, str | None]:
+        """The dates the date filter keeps: the date range narrowed by the period (the period
+        alone, or everything up to its end when ``cumulative``)."""
+        lo, hi = self.date_from, self.date_to
+        if self.period:
+            start, end = periods.bounds(self.period)
+            if not self.cumulative:
+                lo = max(lo, start) if lo else start
+            hi = min(hi, end) if hi else end
+        return lo, hi
 
     def toggled(self, dimension: str, value: str) -> ViewState:
         """Add ``value`` to a list filter, or remove it if present (a click on a bar or region)."""
@@ -242,6 +259,13 @@ def parse_query(search: str | None) -> ViewState:
     kw["lang"] = one("lang", LANGS, "zh")
     kw["pilots"] = (qs.get("pilots") or ["0"])[0] == "1"
     kw["pilot_field"] = pick("pf", None, _TOKEN)
+    period = _first(qs, "period")
+    if period is not None:
+        if periods.parse(period):
+            kw["period"] = period.strip()
+        else:
+            notes.append(f"ignored period={period[:40]!r}")
+    kw["cumulative"] = (qs.get("cum") or ["0"])[0] == "1"
     drill = _first(qs, "drill")
     if drill is not None:
         if drill in _province_adcodes():
@@ -286,6 +310,10 @@ def encode_query(state: ViewState) -> str:
         pairs.append(("q", state.text))
     if not state.work_reports:
         pairs.append(("wr", "0"))
+    if state.period:
+        pairs.append(("period", state.period))
+    if state.cumulative:
+        pairs.append(("cum", "1"))
     defaults = ViewState()
     for name, key in (
         ("map_level", "map"),

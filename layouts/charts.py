@@ -29,6 +29,8 @@ CHARTS: dict[str, Chart] = {
     for c in (
         Chart(ids.MAP, "policy-map", Label("Map", "地图")),
         Chart(ids.TIMELINE, "policy-timeline", Label("Timeline", "发布时间")),
+        Chart(ids.ADOPTION_MAP, "first-adoption-map", Label("First-adoption map", "首次采纳地图")),
+        Chart(ids.ADOPTION_CURVE, "adoption-curve", Label("Adoption curve", "采纳曲线")),
         *(Chart(d.chart_id, d.file_stem, d.chart_name, d.id) for d in CATEGORIES),
     )
 }
@@ -38,8 +40,26 @@ VIEW = Chart(
 )
 
 
+#: The map through the periods: an animated GIF, and one small map per year for print (made from
+#: the map, not graphs of their own on the page).
+ANIMATION = Chart(
+    "animation",
+    "policy-map-animation",
+    Label("Map through the periods (animated GIF)", "逐期地图（GIF 动画）"),
+)
+MULTIPLES = Chart(
+    "multiples",
+    "policy-map-by-year",
+    Label("Map by year (small multiples)", "逐年小地图（小多图）"),
+)
+SEQUENCES: dict[str, Chart] = {c.id: c for c in (ANIMATION, MULTIPLES)}
+#: GIF frames: 960 x 720 px (a slide's or a web page's width; GIF keeps 256 colours a frame).
+GIF_CSS = (960, 720)
+GIF_MS_PER_FRAME = 900
+
+
 def name(chart: str, lang: str) -> str:
-    entry = VIEW if chart == VIEW.id else CHARTS[chart]
+    entry = VIEW if chart == VIEW.id else SEQUENCES.get(chart) or CHARTS[chart]
     return entry.name.zh if lang == "zh" else entry.name.en
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from layouts import ids
-from layouts.charts import CHARTS, SIZES, VIEW
+from layouts.charts import CHARTS, SEQUENCES, SIZES, VIEW
 
 
 def _both(zh: str, en: str) -> list[html.Span]:
@@ -17,7 +17,7 @@ def export_menu() -> html.Details:
     """A drop-down panel in the header: what to download, in which format and size."""
     chart_options = [
         {"label": _both(c.name.zh, c.name.en), "value": c.id, "search": f"{c.name.zh} {c.name.en}"}
-        for c in (VIEW, *CHARTS.values())
+        for c in (VIEW, *CHARTS.values(), *SEQUENCES.values())
     ]
     return html.Details(
         [

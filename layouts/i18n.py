@@ -151,6 +151,62 @@ EN: dict[str, str] = {
     "url_notes": "Some link parameters were not understood: ",
 }
 
+# Policy diffusion: the time slider and its player, the first-adoption map, the adoption curve.
+ZH.update(
+    {
+        "period": "时期",
+        "all_periods": "全部时期",
+        "play": "播放",
+        "pause": "暂停",
+        "speed": "速度",
+        "slow": "慢",
+        "normal": "中",
+        "fast": "快",
+        "cumulative_switch": "累计至该时期",
+        "period_in": "{p}",
+        "period_up_to": "截至 {p}",
+        "first_adoption": "首次采纳：首项政策的年份",
+        "first_policy": "首项政策",
+        "never": "从未",
+        "never_long": "筛选条件下无政策",
+        "adoption_curve": "采纳曲线：已有政策的地区数",
+        "adopted_provinces": "已有政策的省级地区",
+        "adopted_cities": "已有政策的城市",
+        "share_of": "占全部 {n} 个的比例 (%)",
+        "all_selected": "全部（当前筛选）",
+        "undated_not_counted": "{n} 项日期不详，未计入",
+        "small_multiples": "逐年政策分布",
+        "frame_source_note": "每帧：{p}",
+    }
+)
+EN.update(
+    {
+        "period": "Period",
+        "all_periods": "All periods",
+        "play": "Play",
+        "pause": "Pause",
+        "speed": "Speed",
+        "slow": "Slow",
+        "normal": "Normal",
+        "fast": "Fast",
+        "cumulative_switch": "Cumulative up to the period",
+        "period_in": "{p}",
+        "period_up_to": "up to {p}",
+        "first_adoption": "First adoption: year of the first policy",
+        "first_policy": "First policy",
+        "never": "Never",
+        "never_long": "no policy under the filters",
+        "adoption_curve": "Adoption: regions with a policy",
+        "adopted_provinces": "Provinces with a policy",
+        "adopted_cities": "Cities with a policy",
+        "share_of": "Share of all {n} (%)",
+        "all_selected": "All (current filters)",
+        "undated_not_counted": "{n} undated, not counted",
+        "small_multiples": "Policies by place, year by year",
+        "frame_source_note": "Frame: {p}",
+    }
+)
+
 
 def _registry_names() -> dict[str, Label]:
     names: dict[str, Label] = {}

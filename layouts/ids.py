@@ -57,6 +57,16 @@ BACK_BTN = "back-btn"
 MAP_BESIDE = "map-beside"
 FREQ = "freq"
 
+# --- diffusion: the time slider, its player, the first-adoption map and the adoption curve
+PERIOD = "period"  # the slider (value: month number of the period's first month)
+CUMULATIVE = "cumulative"
+PLAY = "play"
+SPEED = "speed"
+PLAY_TIMER = "play-timer"
+PERIOD_LABEL = "period-label"
+ADOPTION_MAP = "adoption-map"
+ADOPTION_CURVE = "adoption-curve"
+
 # --- tables
 TABLE = "table"
 TABLE_SEARCH = "table-search"
@@ -76,4 +86,4 @@ def breakdown(dimension: str) -> str:
 BREAKDOWNS: dict[str, str] = {breakdown(d): d for d in CATEGORY}
 FILTER_CONTROLS: dict[str, str] = {filter_control(d): d for d in CATEGORY}
 #: Every chart on the page, in page order.
-FIGURES: tuple[str, ...] = (MAP, TIMELINE, *BREAKDOWNS)
+FIGURES: tuple[str, ...] = (MAP, TIMELINE, ADOPTION_MAP, ADOPTION_CURVE, *BREAKDOWNS)

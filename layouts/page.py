@@ -14,6 +14,7 @@ from data.measures import GDP_YEARS, MEASURES
 from layouts import ids
 from layouts.export_menu import export_menu, presentation_toggle
 from layouts.i18n import t
+from layouts.player import diffusion_card, player
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -165,6 +166,7 @@ def map_card(topojson_url: str, pilot_fields: list[tuple[str, str, str]]) -> htm
                 className="card-controls",
             ),
             graph(ids.MAP, topojson_url, className="map-graph", style={"height": "560px"}),
+            player(),
             html.Div(id=ids.MAP_BESIDE, className="beside"),
         ],
         className="card map-card",
@@ -311,7 +313,11 @@ def page(
             html.Main(
                 [
                     html.Div(
-                        [map_card(topojson_url, pilot_fields), timeline_card(topojson_url)],
+                        [
+                            map_card(topojson_url, pilot_fields),
+                            timeline_card(topojson_url),
+                            diffusion_card(topojson_url, GRAPH_CONFIG),
+                        ],
                         className="col-main",
                     ),
                     html.Div(breakdown_cards(topojson_url), className="col-side"),

@@ -5,6 +5,8 @@ one PDF), the filtered policies (CSV, XLSX) and a citation (no Dash imports).
 
     charts/<stem>.svg, charts/<stem>.png      every chart (map, timeline, the breakdowns)
     charts/<view stem>.pdf                    every chart, one A4 landscape page each
+    charts/<animation stem>.gif               the map through the periods, one frame per period
+    charts/<by-year stem>.png, .pdf           one small map per year (small multiples), for print
     data/policies.csv, data/policies.xlsx     the rows behind the view (``data.export_tables``)
     CITATION.txt                              view URL, filters in words, sources, rows, dates
     README.txt                                what the files are
@@ -19,7 +21,7 @@ import io
 import time
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -28,9 +30,9 @@ import plotly.graph_objects as go
 from data import export_tables, query
 from data.dataset import Dataset
 from data.state import ViewState, encode_query
-from layouts import viewmodel
-from layouts.charts import CHARTS, VIEW
-from layouts.figures import captions, render
+from layouts import spread, viewmodel
+from layouts.charts import ANIMATION, CHARTS, MULTIPLES, SEQUENCES, VIEW
+from layouts.figures import captions, gif, render
 
 Progress = Callable[[int, int, str], None]
 BOUNDARIES = (
@@ -67,6 +69,8 @@ def chart_file(
     ds: Dataset, state: ViewState, chart: str, fmt: str, size: str = "a4"
 ) -> tuple[str, bytes]:
     """(file name, bytes) of one chart: ``chart`` a key of ``CHARTS`` or ``"view"`` (PDF of all)."""
+    if chart in SEQUENCES:
+        return sequence_file(ds, state, chart, fmt, size)
     if chart == VIEW.id:
         if fmt != "pdf":
             raise render.ExportError("the whole view is one PDF (one chart per page)")
@@ -75,6 +79,18 @@ def chart_file(
         raise render.ExportError(f"unknown chart {chart!r}")
     fig = viewmodel.views(ds, state, full=True, inline_geojson=True).figures[chart]
     return f"{chart_stem(ds, state, chart)}.{fmt}", render.to_bytes(fig, fmt, size)
+
+
+def sequence_file(
+    ds: Dataset, state: ViewState, chart: str, fmt: str, size: str = "a4"
+) -> tuple[str, bytes]:
+    """The map through the periods: the animated GIF (whatever ``fmt``) or the small multiples
+    (PNG, SVG or PDF at ``size``)."""
+    stem = captions.file_stem(SEQUENCES[chart].file_stem, replace(state, period=None), ds.name_of)
+    if chart == ANIMATION.id:
+        figs = [fig for _, fig in spread.frame_figures(ds, state)]
+        return f"{stem}.gif", gif.render_gif(figs)
+    return f"{stem}.{fmt}", render.to_bytes(spread.multiples_figure(ds, state), fmt, size)
 
 
 def view_pdf(figs: dict[str, go.Figure], size: str = "a4") -> bytes:
@@ -127,6 +143,7 @@ def readme_text(names: list[str]) -> str:
     lines += [
         "",
         "PNG: A4 landscape at 300 dpi (3508 x 2480 px). SVG and PDF: vectors, text kept as text.",
+        "GIF: the map through the periods, one frame per period (title, period, source on each).",
         "CSV: UTF-8 with BOM (Excel shows Chinese); cells that a spreadsheet could read as a",
         "formula start with an apostrophe. XLSX: dates as dates, amounts (yuan) as numbers.",
         "",
@@ -153,7 +170,7 @@ def write_pack(
     generated = dt.datetime.now().astimezone()
     view_url = view_url or ("/" + encode_query(state))
     result = PackResult()
-    steps = 2 * len(CHARTS) + (1 if pdf else 0) + 2
+    steps = 2 * len(CHARTS) + (1 if pdf else 0) + 2 + 3  # + GIF, small multiples PNG and PDF
     done = 0
 
     def step(label: str) -> None:
@@ -180,6 +197,12 @@ def write_pack(
         members[f"charts/{view_stem(ds, state)}.pdf"] = view_pdf(figs)
         result.seconds["view.pdf"] = time.perf_counter() - t0
         step("pdf")
+    for chart, fmt in ((ANIMATION.id, "gif"), (MULTIPLES.id, "png"), (MULTIPLES.id, "pdf")):
+        t0 = time.perf_counter()
+        name, data = sequence_file(ds, state, chart, fmt, png_size if fmt == "png" else "a4")
+        members[f"charts/{name}"] = data
+        result.seconds[name] = time.perf_counter() - t0
+        step(name)
     frame = table_frame(ds, state)
     members["data/policies.csv"] = export_tables.to_csv_bytes(frame)
     members["data/policies.xlsx"] = export_tables.to_xlsx_bytes(frame)
@@ -191,7 +214,8 @@ def write_pack(
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in members.items():
             # PNG and PDF are compressed already.
-            kind = zipfile.ZIP_STORED if name.endswith((".png", ".pdf")) else zipfile.ZIP_DEFLATED
+            packed = (".png", ".pdf", ".gif")
+            kind = zipfile.ZIP_STORED if name.endswith(packed) else zipfile.ZIP_DEFLATED
             zf.writestr(zipfile.ZipInfo(name, generated.timetuple()[:6]), data, kind)
     result.data = buf.getvalue()
     result.files = {n: len(d) for n, d in members.items()}

@@ -304,10 +304,14 @@ def chip_items(ds: Dataset, state: ViewState) -> list[tuple[str, str, str]]:
     if state.drill:
         items.append(("drill", state.drill, "⌖ " + ds.name_of(state.drill, lang)))
     items.extend(("region", a, ds.name_of(a, lang)) for a in state.region)
-    if state.date_from or state.date_to:
-        text = captions.describe_filters(
-            ViewState(date_from=state.date_from, date_to=state.date_to), lang, ds.name_of
+    if state.active("date"):
+        dates = ViewState(
+            date_from=state.date_from,
+            date_to=state.date_to,
+            period=state.period,
+            cumulative=state.cumulative,
         )
+        text = captions.describe_filters(dates, lang, ds.name_of)
         items.append(("date", "", text.split(t("filters_in_words", lang), 1)[-1]))
     for dim, values in state.picks:
         items.extend((dim, v, CATEGORY[dim].label(v, lang)) for v in values)
@@ -412,8 +416,17 @@ def pilot_columns(lang: str) -> list[dict]:
 
 
 # ------------------------------------------------------------------------------ assembly
-def views(ds: Dataset, state: ViewState, *, full: bool, inline_geojson: bool = False) -> Views:
-    """All views of ``state``: full figures (``full``) or only the updates a patch needs."""
+def views(
+    ds: Dataset,
+    state: ViewState,
+    *,
+    full: bool,
+    inline_geojson: bool = False,
+    same_selection: bool = False,
+) -> Views:
+    """All views of ``state``: full figures (``full``) or only the updates a patch needs
+    (``same_selection``: only the date filter changed since the views were drawn, so the
+    diffusion views, which span all dates, only move their period marker)."""
     out = Views()
     sub, src, lang = subtitle(ds, state), source(ds, state), state.lang
     mframe = map_frame(ds, state)
@@ -448,6 +461,11 @@ def views(ds: Dataset, state: ViewState, *, full: bool, inline_geojson: bool = F
     undated = tframe.attrs.get("undated", 0)
     out.texts["undated"] = t("undated_note", lang, n=undated) if undated else ""
     out.texts["chips"] = chip_items(ds, state)
+    from layouts import spread  # the diffusion views (built on this module's map helpers)
+
+    spread.add_views(
+        out, ds, state, full=full, inline_geojson=inline_geojson, same_selection=same_selection
+    )
     return out
 
 

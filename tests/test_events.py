@@ -26,10 +26,21 @@ def test_bar_click_toggles_that_category():
     assert s.picked("stance") == ("restrict",) and s.picked("incentive") == ("subsidy",)
 
 
-def test_timeline_drag_sets_the_date_range():
-    s = apply(ViewState(), "timeline", {"range": {"x": ["2019-03-04 12:00", "2021-06-30"]}})
-    assert (s.date_from, s.date_to) == ("2019-03-04", "2021-06-30")
+def test_timeline_drag_sets_the_date_range_snapped_to_whole_periods():
+    s = apply(ViewState(), "timeline", {"range": {"x": ["2019-03-04 12:00", "2021-08-30"]}})
+    assert (s.date_from, s.date_to) == ("2019-01-01", "2021-12-31")  # whole years
     assert apply(s, "timeline", None) == s  # a redraw without selection keeps the filter
+    quarters = ViewState(freq="quarter", period="2020Q1")
+    s = apply(quarters, "timeline", {"range": {"x": ["2019-03-04", "2021-06-20"]}})
+    assert (s.date_from, s.date_to, s.period) == ("2019-04-01", "2021-06-30", None)
+
+
+def test_period_slider_and_step_change():
+    s = apply(ViewState(freq="quarter"), "period", 2020 * 12 + 6)
+    assert s.period == "2020Q3"
+    assert apply(s, "freq", "year").period == "2020"
+    assert apply(s, "cumulative", ["on"]).cumulative is True
+    assert apply(s, "f-date-start", "2019-01-01").period is None  # a date range replaces it
 
 
 def test_chip_removes_one_value_and_the_drill_chip_goes_back():

@@ -33,6 +33,13 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+def gif_frames(data: bytes) -> list:
+    from PIL import Image, ImageSequence
+
+    assert data[:6] in (b"GIF87a", b"GIF89a"), "not a GIF"
+    return [f.convert("RGB") for f in ImageSequence.Iterator(Image.open(io.BytesIO(data)))]
+
+
 def pdf_pages(data: bytes) -> int:
     from pypdf import PdfReader
 
@@ -160,6 +167,12 @@ def test_pack_holds_what_it_promises(pack):
             for ext in ("svg", "png"):
                 assert f"charts/{c}_guangdong_2019-2021.{ext}" in names
         assert "charts/policy-atlas_guangdong_2019-2021.pdf" in names
+        for c in ("first-adoption-map", "adoption-curve"):  # the diffusion charts, as every chart
+            for ext in ("svg", "png"):
+                assert f"charts/{c}_guangdong_2019-2021.{ext}" in names
+        gif = zf.read("charts/policy-map-animation_guangdong_2019-2021.gif")
+        multiples = zf.read("charts/policy-map-by-year_guangdong_2019-2021.png")
+        assert "charts/policy-map-by-year_guangdong_2019-2021.pdf" in names
         assert {"data/policies.csv", "data/policies.xlsx", "CITATION.txt", "README.txt"} <= names
         citation = zf.read("CITATION.txt").decode()
         csv_bytes = zf.read("data/policies.csv")
@@ -172,7 +185,12 @@ def test_pack_holds_what_it_promises(pack):
     assert "Guangdong" in citation and "广东省" in citation
     assert f"Rows (policies):   {rows:,}" in citation
     assert "Data as of:" in citation and "Generated:" in citation
-    assert pdf_pages(pdf) == len(charts)  # one page per chart
+    assert pdf_pages(pdf) == len(charts) + 2  # one page per chart
+    frames = gif_frames(gif)
+    assert len(frames) == 3  # one frame per period of the view: 2019, 2020, 2021
+    assert len({f.tobytes() for f in frames}) == 3  # each frame differs (values, period label)
+    assert frames[0].size == (960, 720)
+    assert png_size(multiples) == (3508, 2480)
     assert png_size(png) == (3508, 2480)
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert any("广东省" in t for t in texts)  # the filters, in words, as text
@@ -243,6 +261,7 @@ def test_cli_export_with_network_unreachable(tmp_path):
     assert [z.name for z in zips] == ["policy-atlas_guangdong_2019-2021_report.zip"]
     assert str(zips[0]) in proc.stdout
     with zipfile.ZipFile(zips[0]) as zf:
-        assert len([n for n in zf.namelist() if n.startswith("charts/")]) == 2 * len(CHARTS) + 1
+        charts = [n for n in zf.namelist() if n.startswith("charts/")]
+        assert len(charts) == 2 * len(CHARTS) + 1 + 3  # + GIF, small multiples PNG and PDF
         png = zf.read("charts/policy-map_guangdong_2019-2021.png")
     assert png_size(png) == (3508, 2480)

@@ -98,7 +98,8 @@ JSON = st.recursive(
     max_leaves=12,
 )
 KEYS = ["region", "from", "to", "q", "wr", "map", "drill", "measure", "gdp", "freq", "lang",
-        "pilots", "pf", "incentive", "type", "level", "stance", "sector", "bogus"]  # fmt: skip
+        "pilots", "pf", "incentive", "type", "level", "stance", "sector", "period", "cum",
+        "bogus"]  # fmt: skip
 QUERY = st.lists(st.tuples(st.sampled_from(KEYS), st.text(max_size=16)), max_size=6).map(
     lambda pairs: "?" + "&".join(f"{k}={v}" for k, v in pairs)
 )

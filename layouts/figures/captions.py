@@ -10,6 +10,7 @@ import html
 import re
 from collections.abc import Callable
 
+from data import periods
 from data.dimensions import CATEGORY
 from data.state import ViewState
 from layouts.i18n import t
@@ -36,6 +37,9 @@ def describe_filters(state: ViewState, lang: str, name_of: NameOf) -> str:
         parts.append(t("since", lang, a=state.date_from))
     elif state.date_to:
         parts.append(t("until", lang, b=state.date_to))
+    if state.period:  # the time slider's period narrows the dates
+        shown = periods.display(state.period, lang)
+        parts.append(t("period_up_to" if state.cumulative else "period_in", lang, p=shown))
     for dim, values in state.picks:
         sep = "、" if lang == "zh" else " or "
         parts.append(sep.join(CATEGORY[dim].label(v, lang) for v in values))
@@ -66,6 +70,8 @@ def file_stem(chart: str, state: ViewState, name_of: NameOf) -> str:
         a = (state.date_from or "")[:4] or "start"
         b = (state.date_to or "")[:4] or "now"
         parts.append(f"{a}-{b}")
+    if state.period:
+        parts.append(("to-" if state.cumulative else "") + state.period.lower())
     for _dim, values in state.picks:
         parts.append("-".join(slug(v) for v in values[:3]))
     return "_".join(parts)[:120]

@@ -41,13 +41,24 @@ def test_report_pack_and_chart_download_on_the_celery_stack(stack_page, stack, t
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
     assert "data/policies.csv" in names and "CITATION.txt" in names
-    assert len([n for n in names if n.startswith("charts/")]) == 2 * len(CHARTS) + 1
+    charts = [n for n in names if n.startswith("charts/")]
+    assert len(charts) == 2 * len(CHARTS) + 1 + 3  # + the GIF and the small multiples (PNG, PDF)
+    assert "charts/policy-map-animation_guangdong_2019-2021.gif" in names
     page.wait_for_function("() => document.getElementById('pack-status').textContent.length")
 
     page.click("#dl-format label:has-text('SVG')")
     with page.expect_download(timeout=120_000) as dl:
         page.click("#dl-go")
     assert dl.value.suggested_filename == "policy-map_guangdong_2019-2021.svg"
+
+    page.click("#dl-chart")  # the map through the periods, from the menu
+    page.get_by_text("逐期地图（GIF 动画）").last.click()
+    with page.expect_download(timeout=180_000) as dl:
+        page.click("#dl-go")
+    assert dl.value.suggested_filename == "policy-map-animation_guangdong_2019-2021.gif"
+    gif = tmp_path / "animation.gif"
+    dl.value.save_as(gif)
+    assert gif.read_bytes()[:6] == b"GIF89a"
     assert not page.watch.foreign
     assert not page.inner_text("#export-notice").strip()
     # The jobs ran on the Celery worker (one log line each), whose Chromium stayed quiet.

@@ -1,0 +1,48 @@
+/* The time player (see callbacks/playback.py): Play/Pause toggles a dcc.Interval; each tick writes
+   the next period into the URL (every view answers with a patch; the slider follows the URL), once
+   the views are drawn for the current URL, so a slow answer delays a frame and never stacks them. */
+(function () {
+  function monthOf(period) {  // "2020" | "2020Q3" | "2020-07" -> month number (year * 12 + month - 1)
+    const m = /^(\d{4})(?:Q([1-4])|-(\d{2}))?$/.exec(period || '');
+    if (!m) { return null; }
+    const month = m[2] ? (Number(m[2]) - 1) * 3 : (m[3] ? Number(m[3]) - 1 : 0);
+    return Number(m[1]) * 12 + month;
+  }
+  function periodOf(value, step) {  // the inverse, at the slider's step (12, 3 or 1 months)
+    const year = Math.floor(value / 12), month = value % 12 + 1;
+    if (step === 12) { return String(year); }
+    if (step === 3) { return year + 'Q' + (Math.floor((month - 1) / 3) + 1); }
+    return year + '-' + String(month).padStart(2, '0');
+  }
+  function withPeriod(value, step) {
+    const params = new URLSearchParams(window.location.search);
+    params.set('period', periodOf(value, step));
+    return '?' + params.toString().replace(/%2C/g, ',');
+  }
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    playback: {
+      step: function (clicks, ticks, min, max, step, paused) {
+        const no = window.dash_clientside.no_update;
+        const ctx = window.dash_clientside.callback_context;
+        const trigger = (ctx.triggered[0] || {}).prop_id || '';
+        const playing = 'button play-button playing';
+        const stopped = 'button play-button';
+        const current = monthOf(new URLSearchParams(window.location.search).get('period'));
+        if (trigger.startsWith('play.')) {
+          if (!paused) { return [no, true, stopped]; }  // Pause: stay at this period
+          // Play: from the first period, or on from the current one
+          const atEnd = current === null || current + step > max;
+          return [atEnd ? withPeriod(min, step) : no, false, playing];
+        }
+        const drawn = document.getElementById('rendered-search');
+        if (paused || !drawn || drawn.textContent !== window.location.search) {
+          return [no, no, no];
+        }
+        const next = current === null ? min : current - ((current - min) % step) + step;
+        if (next > max) { return [no, true, stopped]; }
+        const last = next + step > max;
+        return [withPeriod(next, step), last, last ? stopped : playing];
+      },
+    },
+  });
+})();

@@ -1,0 +1,210 @@
+"""Diffusion figures (pure: plotly and pandas, no Dash): the first-adoption map, the adoption curve
+and the band that marks the current period on a time axis.
+
+The first-adoption map is ``china_map`` coloured by *class*: 0 = never (no policy under the
+filters), 1..K = the years of the table, each its own colour on a stepped scale with one legend
+entry per year. The classes are the table's years whatever the filters, so a filter change is a
+patch of ``z`` and the hover texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+import plotly.colors as pc
+import plotly.graph_objects as go
+
+from layouts.figures import china_map, style
+
+YEAR_SCALE = "Viridis"  # early adopters dark, late ones light; readable in grey and by most
+CURVE_COLORS = ("#1c6e8c", "#d9822b", "#7a5195", "#2f9e44", "#c2255c", "#5c7cfa")
+BAND_NAME = "current-period"
+LEGEND_STRIP = 0.11  # share of the first-adoption map's height kept for its year legend
+
+
+def year_colors(n: int) -> list[str]:
+    """``n`` colours along the year scale, first year darkest."""
+    if n <= 1:
+        return pc.sample_colorscale(YEAR_SCALE, [0.0])
+    return pc.sample_colorscale(YEAR_SCALE, [i / (n - 1) for i in range(n)])
+
+
+def class_scale(n_years: int) -> list[list]:
+    """A stepped colour scale for classes 0..n_years (0 = never: the no-record grey)."""
+    colors = [style.NO_RECORD, *year_colors(n_years)]
+    k = len(colors)
+    scale: list[list] = []
+    for i, color in enumerate(colors):
+        scale += [[i / k, color], [(i + 1) / k, color]]
+    return scale
+
+
+def year_class(years: Iterable[int], table_years: Sequence[int]) -> list[int]:
+    """Class of each region: 0 for never (year 0), else 1 + the year's place in the table's."""
+    place = {y: i + 1 for i, y in enumerate(table_years)}
+    return [place.get(int(y), 0) for y in years]
+
+
+def first_adoption_map(
+    values: pd.DataFrame,
+    table_years: Sequence[int],
+    *,
+    level: str,
+    geojson: str | dict,
+    dashline: dict | None,
+    never: str,
+    legend_title: str,
+    selected: Sequence[str] = (),
+    inset: bool = True,
+    lang: str = "zh",
+) -> go.Figure:
+    """``values``: every region of the map with ``adcode``, ``year`` (0 = never), ``hover`` and
+    ``hover_static`` (see ``china_map``). One legend class per year of ``table_years``."""
+    vals = values.assign(z=year_class(values["year"], table_years))
+    fig = china_map.china_map(
+        vals,
+        level=level,
+        geojson=geojson,
+        dashline=dashline,
+        colorbar_title=legend_title,
+        selected=selected,
+        colorscale=class_scale(len(table_years)),
+        zmax=len(table_years) + 0.5,
+        inset=inset,
+        lang=lang,
+    )
+    k = len(table_years)
+    # the legend gets a strip of its own under the map: one class per year needs the width
+    fig.layout.geo.domain = {"x": [0.0, 1.0], "y": [LEGEND_STRIP, 1.0]}
+    fig.layout.geo2.domain = {"x": [0.8, 1.0], "y": [LEGEND_STRIP, 0.5]}
+    fig.update_layout(
+        coloraxis={
+            "cmin": -0.5,
+            "cmax": k + 0.5,
+            "colorbar": {
+                "tickvals": list(range(k + 1)),
+                "ticktext": [never, *(str(y) for y in table_years)],
+                "tickfont": {"size": 10},
+                "x": 0.0,
+                "y": 0.0,
+                "len": 1.0,
+                "ticks": "",
+                "title": {"side": "right"},
+            },
+        }
+    )
+    return fig
+
+
+def first_adoption_updates(values: pd.DataFrame, table_years: Sequence[int]) -> dict[tuple, object]:
+    """What a filter change alters: each region's class and its hover text."""
+    z = year_class(values["year"], table_years)
+    out: dict[tuple, object] = {("data", i, "z"): z for i in china_map.Z_TRACES}
+    out[("data", china_map.Z_TRACES[0], "text")] = values["hover"].tolist()
+    return out
+
+
+def period_band(start: pd.Timestamp, end: pd.Timestamp, label: str) -> dict:
+    """A shaded band over one period of a date axis, labelled (the slider's current period)."""
+    return {
+        "type": "rect",
+        "name": BAND_NAME,
+        "xref": "x",
+        "yref": "paper",
+        "x0": start.isoformat(),
+        "x1": end.isoformat(),
+        "y0": 0,
+        "y1": 1,
+        "fillcolor": style.ACCENT,
+        "opacity": 0.14,
+        "line": {"width": 0},
+        "layer": "below",
+        "label": {
+            "text": label,
+            "textposition": "top center",
+            "font": {"size": 11, "color": style.INK},
+        },
+    }
+
+
+def curve_traces(
+    curves: Sequence[tuple[str, pd.DataFrame]], *, regions: int, unit: str
+) -> list[go.Scatter]:
+    """One step line per (name, curve frame) of ``data.diffusion.adoption_curve``."""
+    traces = []
+    for i, (name, frame) in enumerate(curves):
+        hover = [
+            f"{p}: {a} {unit} ({s:.0f}%)"
+            for p, a, s in zip(frame["period"], frame["adopted"], frame["share"], strict=True)
+        ]
+        # a step per period, held to the end of the last one
+        x = [*frame["start"], *frame["end"].iloc[-1:]]
+        y = [*frame["adopted"], *frame["adopted"].iloc[-1:]]
+        traces.append(
+            go.Scatter(
+                x=x,
+                y=y,
+                name=name,
+                mode="lines",
+                line={
+                    "color": CURVE_COLORS[i % len(CURVE_COLORS)],
+                    "width": 2.5 if i == 0 else 1.8,
+                    "shape": "hv",
+                    "dash": "solid" if i == 0 else "dot",
+                },
+                text=[*hover, *hover[-1:]],
+                hovertemplate="%{text}<extra>%{fullData.name}</extra>",
+            )
+        )
+    return traces
+
+
+def adoption_curve_figure(
+    curves: Sequence[tuple[str, pd.DataFrame]],
+    *,
+    regions: int,
+    unit: str,
+    y_title: str,
+    share_title: str,
+    shapes: Sequence[dict] = (),
+) -> go.Figure:
+    """Regions with at least one policy over time: the count on the left axis, the share of all
+    ``regions`` on the right one (the two axes drawn to the same scale)."""
+    fig = go.Figure(curve_traces(curves, regions=regions, unit=unit))
+    top = max(1, regions) * 1.04
+    # an invisible trace on the share axis, so plotly draws it (same scale as the count axis)
+    fig.add_scatter(x=[], y=[], yaxis="y2", showlegend=False, hoverinfo="skip")
+    fig.update_layout(
+        xaxis={"type": "date", "showgrid": False, "fixedrange": True},
+        yaxis={
+            "title": y_title,
+            "range": [0, top],
+            "gridcolor": style.GRID,
+            "fixedrange": True,
+            "tickformat": ",d",
+            "dtick": style.count_dtick(regions),
+        },
+        yaxis2={
+            "title": share_title,
+            "overlaying": "y",
+            "side": "right",
+            "range": [0, top / max(1, regions) * 100],
+            "showgrid": False,
+            "fixedrange": True,
+            "ticksuffix": "%",
+            "dtick": 25,
+        },
+        legend={
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.99,
+            "yanchor": "top",
+            "bgcolor": "rgba(255,255,255,0.85)",
+        },
+        hovermode="x unified",
+        shapes=list(shapes),
+        showlegend=len(curves) > 1,
+        dragmode=False,
+    )
+    return fig
