@@ -41,7 +41,12 @@
         const next = current === null ? min : current - ((current - min) % step) + step;
         if (next > max) { return [no, true, stopped]; }
         const last = next + step > max;
-        return [withPeriod(next, step), last, last ? stopped : playing];
+        // A frame replaces the address instead of adding a history entry (the back button leaves
+        // the animation, it does not step back through every frame); dcc.Location reads the new
+        // address on popstate.
+        window.history.replaceState(window.history.state, '', withPeriod(next, step));
+        window.dispatchEvent(new PopStateEvent('popstate', {state: window.history.state}));
+        return [no, last, last ? stopped : playing];
       },
     },
   });

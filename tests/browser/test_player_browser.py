@@ -42,6 +42,7 @@ def test_play_animates_the_map_and_pause_stops_it(page, app_url, bundled):
     h.wait_ready(page)
     page.click("#speed input[value='450']")  # fast
     page.click("#play")
+    history_at_play = page.evaluate("() => window.history.length")
     seen: dict[str, dict[str, float]] = {}
     deadline = time.monotonic() + 60
     while len(seen) < 6 and time.monotonic() < deadline:
@@ -58,6 +59,8 @@ def test_play_animates_the_map_and_pause_stops_it(page, app_url, bundled):
     distinct = {tuple(sorted(v.items())) for v in seen.values()}
     assert len(distinct) >= 4  # the values change, not only the label
     assert "playing" in page.get_attribute("#play", "class")
+    # frames replace the address: the back button leaves the animation, not one frame
+    assert page.evaluate("() => window.history.length") <= history_at_play + 1
     page.click("#play")  # pause
     page.wait_for_function("() => !document.querySelector('#play').className.includes('playing')")
     page.wait_for_timeout(300)
