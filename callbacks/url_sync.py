@@ -29,10 +29,13 @@ CONTROLS: dict[tuple[str, str], Any] = {
     (ids.PILOTS, "value"): lambda s: ["on"] if s.pilots else [],
     (ids.PILOT_FIELD, "value"): lambda s: list(s.pilot_field),
     (ids.FREQ, "value"): lambda s: s.freq,
+    (ids.CLASSES, "value"): lambda s: s.classes,
+    (ids.BAR_ORDER, "value"): lambda s: s.order,
 }
 #: Chart and button events that change the state (``callbacks.events`` says how).
 CLICKS = [
     (ids.MAP, "clickData"),
+    (ids.RANKED, "clickData"),
     (ids.TIMELINE, "selectedData"),
     *[(chart, "clickData") for chart in ids.BREAKDOWNS],
     (ids.CLEAR_ALL, "n_clicks"),

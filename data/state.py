@@ -33,6 +33,9 @@ MAP_LEVELS = ("province", "city")
 MEASURES = tuple(MEASURE)
 FREQS = ("year", "quarter", "month")
 LANGS = ("zh", "en")
+#: How the map's values are cut into legend classes (mapclassify schemes) and how bars are ordered.
+CLASSES = ("jenks", "quantiles", "equal")
+BAR_ORDERS = ("value", "schema")
 
 _ADCODE = re.compile(r"^\d{6}$")
 _TOKEN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
@@ -61,6 +64,8 @@ class ViewState:
     lang: str = "zh"
     pilots: bool = False
     pilot_field: tuple[str, ...] = ()
+    classes: str = "jenks"
+    order: str = "value"
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -128,6 +133,8 @@ class ViewState:
             lang=self.lang,
             pilots=self.pilots,
             pilot_field=self.pilot_field,
+            classes=self.classes,
+            order=self.order,
         )
 
     def toggled(self, dimension: str, value: str) -> ViewState:
@@ -239,6 +246,8 @@ def parse_query(search: str | None) -> ViewState:
     kw["gdp_year"] = one("gdp", GDP_YEARS, 2020, int)
     kw["freq"] = one("freq", FREQS, "year")
     kw["lang"] = one("lang", LANGS, "zh")
+    kw["classes"] = one("classes", CLASSES, "jenks")
+    kw["order"] = one("order", BAR_ORDERS, "value")
     kw["pilots"] = (qs.get("pilots") or ["0"])[0] == "1"
     kw["pilot_field"] = pick("pf", None, _TOKEN)
     drill = _first(qs, "drill")
@@ -273,6 +282,8 @@ def encode_query(state: ViewState) -> str:
         ("gdp_year", "gdp"),
         ("freq", "freq"),
         ("lang", "lang"),
+        ("classes", "classes"),
+        ("order", "order"),
     ):
         value = getattr(state, name)
         if value != getattr(defaults, name):

@@ -28,6 +28,7 @@ CHARTS: dict[str, Chart] = {
     c.id: c
     for c in (
         Chart(ids.MAP, "policy-map", Label("Map", "地图")),
+        Chart(ids.RANKED, "policy-ranking", Label("Regions ranked", "地区排名")),
         Chart(ids.TIMELINE, "policy-timeline", Label("Timeline", "发布时间")),
         *(Chart(d.chart_id, d.file_stem, d.chart_name, d.id) for d in CATEGORIES),
     )

@@ -45,6 +45,7 @@ SUMMARY = "summary"
 
 # --- charts and their controls
 MAP = "map"
+RANKED = "ranked"  # regions ranked by the map's measure, beside the map
 TIMELINE = "timeline"
 MAP_LEVEL = "map-level"
 MEASURE = "measure"
@@ -55,6 +56,10 @@ DRILL_BTN = "drill-btn"
 BACK_BTN = "back-btn"
 MAP_BESIDE = "map-beside"
 FREQ = "freq"
+CLASSES = "classes"  # how the map's legend classes are cut
+BAR_ORDER = "bar-order"  # breakdown bars by value or in category order
+DL_TITLE = "dl-title"  # the Download panel's editable title
+DL_NOTE = "dl-note"  # and its note
 
 # --- tables
 TABLE = "table"
@@ -75,4 +80,4 @@ def breakdown(dimension: str) -> str:
 BREAKDOWNS: dict[str, str] = {breakdown(d): d for d in CATEGORY}
 FILTER_CONTROLS: dict[str, str] = {filter_control(d): d for d in CATEGORY}
 #: Every chart on the page, in page order.
-FIGURES: tuple[str, ...] = (MAP, TIMELINE, *BREAKDOWNS)
+FIGURES: tuple[str, ...] = (MAP, RANKED, TIMELINE, *BREAKDOWNS)

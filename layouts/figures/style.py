@@ -22,7 +22,7 @@ GRID = "#e4e7eb"
 # Sequential scale for counts; its lightest step is "filtered to zero", distinct from the
 # neutral grey of "no recorded policy".
 SEQUENTIAL = [
-    [0.0, "#f7fbea"],
+    [0.0, "#eef5d3"],
     [0.15, "#cfe8c6"],
     [0.35, "#8fcdb9"],
     [0.6, "#41a6b8"],
@@ -30,9 +30,11 @@ SEQUENTIAL = [
     [1.0, "#0b3c5d"],
 ]
 NO_RECORD = "#d5d8dc"
+ZERO = str(SEQUENTIAL[0][1])  # "0 under these filters"
 
 TITLE_Y = 0.98
 SOURCE_INDEX = 0  # layout.annotations[SOURCE_INDEX] is the source line
+EMPTY_INDEX = 1  # layout.annotations[EMPTY_INDEX]: "No policy matches these filters" (hidden)
 
 
 def count_dtick(max_value: float) -> int:
@@ -45,8 +47,19 @@ def count_dtick(max_value: float) -> int:
     return int(10 * magnitude)
 
 
-def frame(fig: go.Figure, title: str, subtitle: str, source: str, *, bottom: int = 56) -> go.Figure:
-    """Title, filters (subtitle) and source line inside the figure; consistent fonts and margins."""
+def frame(
+    fig: go.Figure,
+    title: str,
+    subtitle: str,
+    source: str,
+    *,
+    bottom: int = 56,
+    empty: str | None = None,
+    empty_text: str = "",
+) -> go.Figure:
+    """Title, filters (subtitle) and source line inside the figure; consistent fonts and margins.
+    The "nothing matches" message sits in the middle (``EMPTY_INDEX``), shown when ``empty`` is
+    given (its text) and otherwise hidden with ``empty_text``, so a patch can show it."""
     fig.update_layout(
         title={
             "text": title,
@@ -76,6 +89,20 @@ def frame(fig: go.Figure, title: str, subtitle: str, source: str, *, bottom: int
             yanchor="bottom",
             showarrow=False,
             font={"size": 10, "color": MUTED},
+        ),
+    )
+    annotations.insert(
+        EMPTY_INDEX,
+        go.layout.Annotation(
+            text=empty or empty_text or " ",
+            visible=empty is not None,
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+            bgcolor="rgba(255,255,255,0.9)",
+            font={"size": 16, "color": INK},
         ),
     )
     fig.update_layout(annotations=annotations)
