@@ -149,6 +149,7 @@ def test_pack_holds_what_it_promises(pack):
         names = set(zf.namelist())
         charts = [
             "policy-map",
+            "policy-ranking",
             "policy-timeline",
             "policies-by-incentive",
             "policies-by-type",
@@ -161,6 +162,11 @@ def test_pack_holds_what_it_promises(pack):
                 assert f"charts/{c}_guangdong_2019-2021.{ext}" in names
         assert "charts/policy-atlas_guangdong_2019-2021.pdf" in names
         assert {"data/policies.csv", "data/policies.xlsx", "CITATION.txt", "README.txt"} <= names
+        for c in charts:  # the numbers behind each chart
+            assert f"data/{c}_guangdong_2019-2021.csv" in names
+        assert "data/policy-map_guangdong_2019-2021.gpkg" in names
+        assert "data/policy-map_guangdong_2019-2021.geojson" in names
+        assert "charts/policy-atlas_guangdong_2019-2021.html" in names
         citation = zf.read("CITATION.txt").decode()
         csv_bytes = zf.read("data/policies.csv")
         pdf = zf.read("charts/policy-atlas_guangdong_2019-2021.pdf")
@@ -169,14 +175,15 @@ def test_pack_holds_what_it_promises(pack):
     rows = len(csv_bytes.decode("utf-8-sig").splitlines()) - 1
     assert csv_bytes.startswith(b"\xef\xbb\xbf") and rows > 0
     assert "http://example.org/" + VIEW in citation
-    assert "Guangdong" in citation and "广东省" in citation
+    assert "Guangdong" in citation and "广东省" in citation and "Filters: Filters:" not in citation
     assert f"Rows (policies):   {rows:,}" in citation
     assert "Data as of:" in citation and "Generated:" in citation
     assert pdf_pages(pdf) == len(charts)  # one page per chart
     assert png_size(png) == (3508, 2480)
+    assert b"pHYs" in png[:200]  # 300 dpi in the file
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert any("广东省" in t for t in texts)  # the filters, in words, as text
-    assert any("政策分布" in t for t in texts)  # the title
+    assert any("广东省区块链政策，按省份，2019–2021 年" in t for t in texts)  # the title
     assert any("2026-11-22" in t for t in texts)  # the source line with the data date
 
 
@@ -232,7 +239,18 @@ def test_cli_export_with_network_unreachable(tmp_path):
     probe = subprocess.run(["unshare", "-n", sys.executable, "-c", no_net], capture_output=True)
     assert probe.returncode == 0, probe.stderr
     proc = subprocess.run(
-        ["unshare", "-n", sys.executable, "app.py", "--export", str(tmp_path), "--view", VIEW],
+        [
+            "unshare",
+            "-n",
+            sys.executable,
+            "app.py",
+            "--export",
+            str(tmp_path),
+            "--view",
+            VIEW,
+            "--base-url",
+            "https://atlas.example.org/",
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -243,6 +261,8 @@ def test_cli_export_with_network_unreachable(tmp_path):
     assert [z.name for z in zips] == ["policy-atlas_guangdong_2019-2021_report.zip"]
     assert str(zips[0]) in proc.stdout
     with zipfile.ZipFile(zips[0]) as zf:
-        assert len([n for n in zf.namelist() if n.startswith("charts/")]) == 2 * len(CHARTS) + 1
+        assert len([n for n in zf.namelist() if n.startswith("charts/")]) == 2 * len(CHARTS) + 2
+        citation = zf.read("CITATION.txt").decode()
         png = zf.read("charts/policy-map_guangdong_2019-2021.png")
     assert png_size(png) == (3508, 2480)
+    assert "https://atlas.example.org/?region=440000" in citation  # --base-url: absolute

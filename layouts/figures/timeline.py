@@ -38,14 +38,19 @@ def _axes(frame: pd.DataFrame, lang: str, freq: str) -> dict:
         if lang == "zh"
         else f"{t('count', lang)} per {per.lower()}"
     )
+    # years read as years (not "Jan 2020, Jul 2020" when few periods are shown), centred on them
+    ticks = (
+        {"dtick": "M12", "tickformat": "%Y", "ticklabelmode": "period"} if freq == "year" else {}
+    )
     return {
-        "xaxis": {"type": "date", "showgrid": False, "fixedrange": True, "anchor": "y"},
+        "xaxis": {"type": "date", "showgrid": False, "fixedrange": True, "anchor": "y", **ticks},
         "xaxis2": {
             "type": "date",
             "showgrid": False,
             "fixedrange": True,
             "matches": "x",
             "anchor": "y2",
+            **ticks,
         },
         "yaxis": {
             "title": {"text": count_title, "font": {"size": 11}},
@@ -90,7 +95,7 @@ def timeline_figure(
         customdata=labels,
         hovertemplate="%{customdata}: %{y}<extra></extra>",
         xperiod={"year": "M12", "quarter": "M3", "month": "M1"}[freq],
-        xperiodalignment="start",
+        xperiodalignment="middle",  # the bar fills its period (start would centre it on Jan 1)
     )
     fig.add_scatter(
         x=frame["start"],
