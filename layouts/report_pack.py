@@ -69,7 +69,8 @@ class Edits:
     def apply(self, chart: str, fig: go.Figure) -> None:
         target = ids.MAP if self.chart == VIEW.id else self.chart
         if self.title.strip() and chart == target:
-            fig.layout.title.text = html.escape(self.title.strip()[:200], quote=False)
+            text, top = style.headline(html.escape(self.title.strip()[:200], quote=False))
+            fig.layout.title.text, fig.layout.margin.t = text, top
         if self.note.strip():
             source = fig.layout.annotations[style.SOURCE_INDEX]
             note = html.escape(self.note.strip()[:300], quote=False)
@@ -110,6 +111,8 @@ def figures(ds: Dataset, state: ViewState, edits: Edits | None = None) -> dict[s
     offline renderer needs), with the user's title and note."""
     figs = viewmodel.views(ds, state, full=True, inline_geojson=True, export=True).figures
     out = {k: figs[k] for k in CHARTS}
+    for fig in out.values():
+        style.rewrap(fig)
     if edits is not None:
         for chart, fig in out.items():
             edits.apply(chart, fig)

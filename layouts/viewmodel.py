@@ -479,21 +479,21 @@ def views(
         out.figures.update(_full_figures(ds, state, sub, frames, inline_geojson, export))
     else:
         out.updates[ids.MAP] = map_updates(ds, state, mframe, sub)
-        out.updates[ids.MAP][("layout", "title", "text")] = map_title(ds, state)
+        out.updates[ids.MAP].update(style.headline_patch(map_title(ds, state)))
         out.updates[ids.TIMELINE] = tl.timeline_updates(tframe, sub)
-        out.updates[ids.TIMELINE][("layout", "title", "text")] = timeline_title(state, ds)
+        out.updates[ids.TIMELINE].update(style.headline_patch(timeline_title(state, ds)))
         for d, f in bframes.items():
             out.updates[ids.breakdown(d)] = bd.breakdown_updates(
                 f, sub, dimension=d, lang=lang, order=state.order, apart_text=_apart(d, lang)
             )
-            out.updates[ids.breakdown(d)][("layout", "title", "text")] = breakdown_title(
-                state, d, ds
+            out.updates[ids.breakdown(d)].update(
+                style.headline_patch(breakdown_title(state, d, ds), style.NARROW)
             )
         texts = map_story.ranked_texts(ds, state, rframe)
         out.updates[ids.RANKED] = ranked.ranked_updates(
             rframe, rframe.attrs["measure"], sub, texts["more"]
         )
-        out.updates[ids.RANKED][("layout", "title", "text")] = texts["title"]
+        out.updates[ids.RANKED].update(style.headline_patch(texts["title"], style.NARROW))
     out.texts["summary"] = summary_text(ds, state)
     out.texts["beside"] = beside_lines(ds, state)
     undated = tframe.attrs.get("undated", 0)

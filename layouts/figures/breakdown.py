@@ -92,7 +92,14 @@ def breakdown_figure(
     )
     total = int(frame["count"].sum())
     style.frame(
-        fig, title, subtitle, source, bottom=56, empty=None if total else empty, empty_text=empty
+        fig,
+        title,
+        subtitle,
+        source,
+        bottom=56,
+        empty=None if total else empty,
+        empty_text=empty,
+        title_px=style.NARROW,
     )
     fig.add_annotation(
         text=apart_text.format(n=apart) if apart else " ",

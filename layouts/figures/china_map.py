@@ -75,7 +75,8 @@ MAIN_LON = (73.0, 136.0)
 MAIN_LAT = (17.0, 54.0)
 INSET_LON = (105.5, 123.5)
 INSET_LAT = (2.5, 24.5)
-INSET_DOMAIN = {"x": [0.8, 1.0], "y": [0.0, 0.42]}
+LEGEND_STRIP = 0.1  # the bottom of the frame holds the legend, in one or two rows, off the land
+INSET_DOMAIN = {"x": [0.8, 1.0], "y": [LEGEND_STRIP, 0.5]}
 
 _TEXT = {
     "zh": {
@@ -513,9 +514,9 @@ def _layout(title: str | None, inset: bool) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "geo": _main_geo(),
         "geo2": _inset_geo(inset),
-        # Bottom left, where the neighbouring land has faded out (India's south is >5° from
-        # China): the legend sits on white, never on land.
+        # A strip of its own under the map: the legend never sits on land, at any size.
         "legend": {
+            "orientation": "h",
             "x": 0.0,
             "xanchor": "left",
             "y": 0.0,
@@ -541,7 +542,7 @@ def _layout(title: str | None, inset: bool) -> dict[str, Any]:
 
 def _main_geo() -> dict[str, Any]:
     return _geo_common() | {
-        "domain": {"x": [0.0, 1.0], "y": [0.0, 1.0]},
+        "domain": {"x": [0.0, 1.0], "y": [LEGEND_STRIP, 1.0]},
         "projection": {
             "type": "conic equal area",
             "parallels": [25, 47],

@@ -3,7 +3,7 @@
 Candidates are taken in order of value (largest first); each gets a box the size of its text at
 the map's label font, in the map's own projection (Albers equal-area on the national map, Mercator
 on a drill-down) scaled to a nominal frame; a label is kept when its box touches no kept box and
-stays clear of the legend and the inset. All that fit on the province map, the top ones on a city
+stays clear of the inset. All that fit on the province map, the top ones on a city
 map.
 """
 
@@ -18,8 +18,8 @@ from pyproj import Transformer
 NOMINAL = (900.0, 600.0)  # px of the main map area the layout is estimated in
 FONT = 10.0
 CITY_TOP = 12  # labels at most on a city-level map
-#: Paper areas labels keep clear of (x0, y0, x1, y1 in 0..1, y up): legend, inset
-KEEP_CLEAR = ((0.0, 0.0, 0.2, 0.34), (0.8, 0.0, 1.0, 0.42))
+#: Areas of the map frame labels keep clear of (x0, y0, x1, y1 in 0..1, y up): the inset
+KEEP_CLEAR = ((0.8, 0.0, 1.0, 0.45),)
 NATIONAL_LON = (73.0, 136.0)
 NATIONAL_LAT = (17.0, 54.0)
 
@@ -78,7 +78,7 @@ def place(candidates: pd.DataFrame, *, national: bool, top: int | None = None) -
     py = (y - y0) * scale + (NOMINAL[1] - height) / 2
     clear = [
         (a * NOMINAL[0], b * NOMINAL[1], cc * NOMINAL[0], d * NOMINAL[1])
-        for a, b, cc, d in (KEEP_CLEAR if national else KEEP_CLEAR[:1])
+        for a, b, cc, d in (KEEP_CLEAR if national else ())
     ]
     kept: list[tuple[float, float, float, float]] = []
     rows = []

@@ -73,7 +73,7 @@ def ranked_figure(
             textposition="outside",
             cliponaxis=False,
             marker={"color": a["color"], "line": {"color": style.INK, "width": a["line"]}},
-            hovertemplate="%{y}: %{text}<extra></extra>",
+            hovertemplate="%{y}: %{text}<extra>" + captions.plain(axis_title) + "</extra>",
         )
     )
     counts = measure == "count"
@@ -86,7 +86,6 @@ def ranked_figure(
             "ticklabelstandoff": 6,
         },
         xaxis={
-            "title": {"text": axis_title, "font": {"size": 11}},
             "gridcolor": style.GRID,
             "fixedrange": True,
             "rangemode": "tozero",
@@ -105,13 +104,14 @@ def ranked_figure(
         empty=empty if frame.empty else None,
         empty_text=empty,
     )
+    # "n more not listed" under the shortest bars, inside the plot (never on the source line)
     fig.add_annotation(
         text=more,
         xref="paper",
         yref="paper",
         x=1,
         y=0,
-        yshift=-40,
+        yshift=4,
         xanchor="right",
         yanchor="bottom",
         showarrow=False,

@@ -15,8 +15,8 @@ from layouts.figures import style
 from layouts.i18n import t
 
 BAR, LINE = 0, 1  # trace indices (stable, so a callback can patch y and colours)
-BARS_DOMAIN = [0.36, 1.0]
-LINE_DOMAIN = [0.0, 0.26]
+BARS_DOMAIN = [0.34, 1.0]
+LINE_DOMAIN = [0.0, 0.27]
 
 
 def bar_colors(frame: pd.DataFrame) -> list[str]:
@@ -43,7 +43,15 @@ def _axes(frame: pd.DataFrame, lang: str, freq: str) -> dict:
         {"dtick": "M12", "tickformat": "%Y", "ticklabelmode": "period"} if freq == "year" else {}
     )
     return {
-        "xaxis": {"type": "date", "showgrid": False, "fixedrange": True, "anchor": "y", **ticks},
+        # the years are named once, under the lower panel
+        "xaxis": {
+            "type": "date",
+            "showgrid": False,
+            "fixedrange": True,
+            "anchor": "y",
+            "showticklabels": False,
+            **ticks,
+        },
         "xaxis2": {
             "type": "date",
             "showgrid": False,
