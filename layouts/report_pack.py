@@ -3,9 +3,15 @@ one PDF), the filtered policies (CSV, XLSX) and a citation (no Dash imports).
 
 ``write_pack(dataset, state, target, view_url)`` writes a zip::
 
-    charts/<stem>.svg, charts/<stem>.png      every chart (map, timeline, the breakdowns)
+    charts/<stem>.svg, charts/<stem>.png      every chart (map, ranking, timeline, breakdowns)
     charts/<view stem>.pdf                    every chart, one A4 landscape page each
+    charts/<view stem>.html                   every chart, interactive, offline
+    data/<stem>.csv                           the numbers each chart draws (``chart_data``)
+    data/<map stem>.gpkg, .geojson            the map's regions with their values (WGS-84)
     data/policies.csv, data/policies.xlsx     the rows behind the view (``data.export_tables``)
+
+Charts are drawn as filtered (``viewmodel.views(..., export=True)``): every filter applies to every
+chart, nothing is dimmed; the user's title and note (``Edits``) are applied on top.
     CITATION.txt                              view URL, filters in words, sources, rows, dates
     README.txt                                what the files are
 
@@ -140,8 +146,8 @@ def chart_file(
         raise render.ExportError(f"unknown chart {chart!r}")
     stem = chart_stem(ds, state, chart)
     if fmt in chart_data.DATA_FORMATS:
-        data = chart_data.chart_data_file(ds, state, chart, fmt, figures(ds, state, edits))
-        return f"{stem}.{fmt}", data
+        figs = figures(ds, state, edits) if fmt == "html" else {}  # the numbers need no figure
+        return f"{stem}.{fmt}", chart_data.chart_data_file(ds, state, chart, fmt, figs)
     fig = figures(ds, state, edits)[chart]
     return f"{stem}.{fmt}", render.to_bytes(fig, fmt, size)
 

@@ -9,6 +9,7 @@ rates get breaks rounded to two significant figures so a reader can repeat them.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import mapclassify
@@ -18,6 +19,8 @@ from layouts.figures import style
 
 SCHEMES = ("jenks", "quantiles", "equal")
 MAX_CLASSES = 5
+JENKS_MAX = 120
+QUANTILE_GRID = np.linspace(0.0, 1.0, JENKS_MAX)
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,13 @@ def _raw_bins(positive: np.ndarray, scheme: str, k: int) -> np.ndarray:
         return np.asarray(mapclassify.Quantiles(positive, k=k).bins, dtype=float)
     if scheme == "equal":
         return np.asarray(mapclassify.EqualInterval(positive, k=k).bins, dtype=float)
-    return np.asarray(mapclassify.NaturalBreaks(positive, k=k).bins, dtype=float)
+    # Fisher-Jenks is the exact, deterministic natural-breaks optimum (mapclassify's NaturalBreaks
+    # is a randomised k-means: 0.2-0.8 s and breaks that differ between calls). Its cost grows with
+    # n², so a large map is summarised by 120 quantiles first.
+    sample = positive if len(positive) <= JENKS_MAX else np.quantile(positive, QUANTILE_GRID)
+    with warnings.catch_warnings():  # "Numba not installed": the pure-Python path is fast enough
+        warnings.simplefilter("ignore", UserWarning)
+        return np.asarray(mapclassify.FisherJenks(sample, k=k).bins, dtype=float)
 
 
 def _fmt(x: float) -> str:
@@ -81,9 +90,10 @@ def classify(values: np.ndarray, *, scheme: str = "jenks", integer: bool = True)
         uppers = [u for u in uppers if u > 0]
     labels = []
     lower = 0.0
+    first = float(math.ceil(positive.min()))  # the first class starts at the smallest count
     for u in uppers:
         if integer:
-            low = lower + 1
+            low = max(lower + 1, first)
             labels.append(_fmt(u) if low >= u else f"{_fmt(low)}–{_fmt(u)}")
         else:
             labels.append(f"{_fmt(lower)}–{_fmt(u)}")

@@ -7,28 +7,17 @@ import pytest
 
 from data.state import parse_query
 from layouts import ids, report_pack
-from tests.browser import harness
 
 pytestmark = [pytest.mark.browser, pytest.mark.export]
 
 
-@pytest.fixture(scope="module")
-def offline_browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=harness.chromium_path(), args=harness.CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.mark.parametrize("chart", [ids.MAP, ids.RANKED])
-def test_html_export_draws_offline(offline_browser, bundled, tmp_path, chart):
+def test_html_export_draws_offline(browser, bundled, tmp_path, chart):
     state = parse_query("?incentive=cash-reward,subsidy&from=2020&lang=en")
     name, data = report_pack.chart_file(bundled, state, chart, "html")
     path = tmp_path / name
     path.write_bytes(data)
-    context = offline_browser.new_context(offline=True)
+    context = browser.new_context(offline=True)  # the shared Chromium, networking off
     page = context.new_page()
     asked: list[str] = []
 
