@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from typing import Any
 
 from layouts.figures.geo_assets import GEO_DIR, load_geojson, topojson_file_url
 
@@ -31,6 +32,16 @@ BAND_COLORS = (
     "#fdfdfd",
 )
 FRAME = (60.0, 5.0, 150.0, 60.0)  # lon/lat box the bands are cut to
+#: The national map's lon/lat frame (``china_map.MAIN_LON/LAT``): land fades towards its top and
+#: bottom (the parallels where plotly cuts it) as well, one band lighter every EDGE_STEP degrees.
+MAP_FRAME = (73.0, 17.0, 136.0, 54.0)
+EDGE_STEP = 0.45
+
+
+def _inset(shapely: Any, margin: float) -> Any:
+    # only the top and bottom: the conic map's sides are meridians that plotly draws past
+    x0, y0, x1, y1 = MAP_FRAME
+    return shapely.box(x0 - 60, y0 + margin, x1 + 60, y1 - margin)
 
 
 @cache
@@ -53,11 +64,19 @@ def build_bands() -> dict:
     china = china.buffer(0.05).simplify(0.05)
     box = shapely.box(*FRAME)
     outside = land.intersection(box).difference(china)  # box: the clip may leave slivers out
+    n = len(BAND_COLORS)
+
+    def at_least(k: int) -> Any:
+        """Land drawn in band k or lighter: far enough from China, or near the map's edge."""
+        if k >= n:
+            far = box.difference(china.buffer(BAND_EDGES[-1], quad_segs=4))
+            return far.union(box.difference(_inset(shapely, 0.3)))
+        far = box.difference(china.buffer(BAND_EDGES[k], quad_segs=4)) if k else box
+        return far.union(box.difference(_inset(shapely, (n - k) * EDGE_STEP))) if k else far
+
     features = []
-    for i, (lo, hi) in enumerate(zip(BAND_EDGES, BAND_EDGES[1:], strict=False)):
-        ring = china.buffer(hi, quad_segs=4)
-        if lo:
-            ring = ring.difference(china.buffer(lo, quad_segs=4))
+    for i in range(n):
+        ring = at_least(i).difference(at_least(i + 1))
         part = shapely.set_precision(outside.intersection(ring).simplify(0.05), 0.01)
         if part.is_empty:
             continue
