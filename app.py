@@ -2,7 +2,7 @@
 
 python app.py [--host H] [--port N] [--debug] [--data FILE [--sheet NAME]]   (development server)
 python app.py --data FILE --check [--json]
-python app.py [--data FILE] --export DIR [--view QUERY]   (report pack of a view, then exit)
+python app.py [--data FILE] --export DIR [--view QUERY] [--base-url URL]   (report pack, exit)
 python -m gunicorn -c python:callbacks.gunicorn_conf app:server   (the service: `make run`)
 celery -A app:celery_app worker     (export workers, with REDIS_URL set)
 
@@ -76,8 +76,11 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     return app
 
 
-def export_pack(dataset: Dataset, out_dir: str, view: str | None) -> int:
-    """``--export``: write the report pack of ``view`` (a URL query string) into ``out_dir``."""
+def export_pack(
+    dataset: Dataset, out_dir: str, view: str | None, base_url: str | None = None
+) -> int:
+    """``--export``: write the report pack of ``view`` (a URL query string) into ``out_dir``;
+    its CITATION names the view at ``base_url`` (where the atlas is served)."""
     from data.state import parse_query
     from layouts.figures.render import ExportError
     from layouts.report_pack import write_pack
@@ -86,7 +89,7 @@ def export_pack(dataset: Dataset, out_dir: str, view: str | None) -> int:
     for note in state.notes:
         print(f"--view: {note}", file=sys.stderr)
     try:
-        result = write_pack(dataset, state, out_dir, view_url="/" + (view or "").lstrip("/"))
+        result = write_pack(dataset, state, out_dir, base_url=base_url)
     except (ExportError, OSError, ValueError, RuntimeError) as exc:
         print(f"Export failed: {str(exc).splitlines()[0] if str(exc) else exc!r}", file=sys.stderr)
         return 2
@@ -110,6 +113,12 @@ def _parser() -> argparse.ArgumentParser:
         "--view",
         metavar="QUERY",
         help='with --export: the view as a URL query, e.g. "?region=440000"',
+    )
+    p.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="with --export: where the atlas is served, for the absolute link in CITATION.txt "
+        "(default http://127.0.0.1:8050/)",
     )
     return p
 
@@ -146,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
     if args.export:
-        return export_pack(dataset, args.export, args.view)
+        return export_pack(dataset, args.export, args.view, args.base_url)
     try:
         app = create_app(dataset, config)
     except ConfigError as exc:

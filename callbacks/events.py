@@ -14,7 +14,7 @@ from typing import Any
 
 from data import periods
 from data.measures import GDP_YEARS
-from data.state import FREQS, MAP_LEVELS, MEASURES, ViewState
+from data.state import BAR_ORDERS, CLASSES, FREQS, MAP_LEVELS, MEASURES, ViewState
 from layouts import ids
 
 DATE_START, DATE_END = "f-date-start", "f-date-end"  # the two ends of ids.F_DATE
@@ -136,6 +136,9 @@ RULES: dict[str, Rule] = {
     ids.CUMULATIVE: lambda s, v: replace(s, cumulative=_on(v)),
     ids.PILOTS: lambda s, v: replace(s, pilots=_on(v)),
     ids.MAP: _map_click,
+    ids.RANKED: _bar_click("region"),
+    ids.CLASSES: _one_of("classes", CLASSES),
+    ids.BAR_ORDER: _one_of("order", BAR_ORDERS),
     **{chart: _bar_click(dim) for chart, dim in ids.BREAKDOWNS.items()},
     ids.TIMELINE: _brushed,
     ids.CLEAR_ALL: lambda s, v: replace(s.cleared(), drill=None, map_level=s.map_level),

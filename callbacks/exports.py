@@ -48,6 +48,17 @@ def camera_names(search: str | None) -> list[Patch]:
 
 
 @callback(
+    Output(ids.DL_TITLE, "placeholder"),
+    Input(ids.URL, "search"),
+    Input(ids.DL_CHART, "value"),
+)
+def title_placeholder(search: str | None, chart: str | None) -> str:
+    """The generated title of the chosen chart, shown in the title field until replaced."""
+    state = parse_query(search)
+    return report_pack.default_title(dataset_for(state), state, chart or ids.MAP)
+
+
+@callback(
     Output(ids.DL_FILE, "data"),
     Output(ids.DL_STATUS, "children"),
     Input(ids.DL_GO, "n_clicks"),
@@ -55,6 +66,8 @@ def camera_names(search: str | None) -> list[Patch]:
     State(ids.DL_FORMAT, "value"),
     State(ids.DL_SIZE, "value"),
     State(ids.URL, "search"),
+    State(ids.DL_TITLE, "value"),
+    State(ids.DL_NOTE, "value"),
     background=True,
     running=[
         (Output(ids.DL_GO, "disabled"), True, False),
@@ -63,14 +76,21 @@ def camera_names(search: str | None) -> list[Patch]:
     prevent_initial_call=True,
 )
 def download_chart(
-    n_clicks: int | None, chart: str, fmt: str, size: str | None, search: str | None
+    n_clicks: int | None,
+    chart: str,
+    fmt: str,
+    size: str | None,
+    search: str | None,
+    title: str | None,
+    note: str | None,
 ) -> tuple:
     state = parse_query(search)
-    if chart == "view":
+    if chart == "view" and fmt != "html":
         fmt = "pdf"
+    edits = report_pack.Edits(title or "", note or "", chart)
     try:
         ds = dataset_for(state)
-        name, data = report_pack.chart_file(ds, state, chart, fmt, size or "a4")
+        name, data = report_pack.chart_file(ds, state, chart, fmt, size or "a4", edits)
     except (ExportError, OSError, ValueError, RuntimeError) as exc:
         return no_update, _message(exc, state.lang)
     return dcc.send_bytes(data, name), name
@@ -82,6 +102,9 @@ def download_chart(
     Input(ids.PACK_GO, "n_clicks"),
     State(ids.URL, "search"),
     State(ids.URL, "href"),
+    State(ids.DL_CHART, "value"),
+    State(ids.DL_TITLE, "value"),
+    State(ids.DL_NOTE, "value"),
     background=True,
     running=[
         (Output(ids.PACK_GO, "disabled"), True, False),
@@ -92,7 +115,13 @@ def download_chart(
     prevent_initial_call=True,
 )
 def download_pack(
-    set_progress: Any, n_clicks: int | None, search: str | None, href: str | None
+    set_progress: Any,
+    n_clicks: int | None,
+    search: str | None,
+    href: str | None,
+    chart: str | None,
+    title: str | None,
+    note: str | None,
 ) -> tuple:
     state = parse_query(search)
     ds = dataset_for(state)
@@ -101,7 +130,9 @@ def download_pack(
         set_progress([str(done), str(total)])
 
     try:
-        result = report_pack.write_pack(ds, state, None, href or None, progress=report)
+        edits = report_pack.Edits(title or "", note or "", chart or ids.MAP)
+        # ``href`` is the address the browser shows: the CITATION's URL is absolute
+        result = report_pack.write_pack(ds, state, None, href, progress=report, edits=edits)
     except (ExportError, OSError, ValueError, RuntimeError) as exc:
         return no_update, _message(exc, state.lang)
     name = report_pack.pack_name(ds, state)
@@ -113,17 +144,31 @@ clientside_callback(
     """
     function(n) {
         const body = document.body;
+        // Text inside the charts grows with the page's (presentation mode is for a room).
+        const fonts = function(on) {
+            document.querySelectorAll('.js-plotly-plot').forEach(function(gd) {
+                if (window.Plotly && gd.layout) {
+                    window.Plotly.relayout(gd, {
+                        'font.size': on ? 16 : 12,
+                        'title.font.size': on ? 22 : 16,
+                        'title.subtitle.font.size': on ? 15 : 12,
+                    });
+                }
+            });
+        };
         if (!window.__presentingKeys) {
             window.__presentingKeys = true;
             document.addEventListener('keydown', function(e) {
                 if (e.key === 'Escape' && body.classList.contains('presenting')) {
                     body.classList.remove('presenting');
+                    fonts(false);
                     window.dispatchEvent(new Event('resize'));
                 }
             });
         }
         if (!n) { return window.dash_clientside.no_update; }
         const on = body.classList.toggle('presenting');
+        fonts(on);
         window.setTimeout(function() { window.dispatchEvent(new Event('resize')); }, 50);
         return on ? 'button present-toggle on' : 'button present-toggle';
     }

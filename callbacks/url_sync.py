@@ -33,10 +33,13 @@ CONTROLS: dict[tuple[str, str], Any] = {
     (ids.FREQ, "value"): lambda s: s.freq,
     (ids.PERIOD, "value"): lambda s: periods.to_value(s.period),
     (ids.CUMULATIVE, "value"): lambda s: ["on"] if s.cumulative else [],
+    (ids.CLASSES, "value"): lambda s: s.classes,
+    (ids.BAR_ORDER, "value"): lambda s: s.order,
 }
 #: Chart and button events that change the state (``callbacks.events`` says how).
 CLICKS = [
     (ids.MAP, "clickData"),
+    (ids.RANKED, "clickData"),
     (ids.TIMELINE, "selectedData"),
     *[(chart, "clickData") for chart in ids.BREAKDOWNS],
     (ids.CLEAR_ALL, "n_clicks"),

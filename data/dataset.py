@@ -47,6 +47,15 @@ class Dataset:
         return len(self.frame)
 
     @cached_property
+    def every_row_sourced(self) -> bool:
+        """Whether every row names its source (a non-empty ``source``): only then may a chart's
+        source line say "each row with its source"."""
+        if "source" not in self.frame or not self.rows:
+            return False
+        text = self.frame["source"].astype("object").fillna("").astype(str).str.strip()
+        return bool((text != "").all())
+
+    @cached_property
     def reference(self) -> pd.DataFrame:
         return load_reference()
 

@@ -272,6 +272,8 @@ def region_counts(
     state: ViewState,
     regions: pd.DataFrame,
     reference: pd.DataFrame | None = None,
+    *,
+    crossfilter: bool = True,
 ) -> pd.DataFrame:
     """Policy counts and the chosen measure for each region of the map.
 
@@ -280,12 +282,13 @@ def region_counts(
     measure), ``status`` — ``no_record`` (no row of the whole table names this region), ``zero``
     (rows exist but the filters leave none) or ``value`` — ``selected`` and ``top_incentives``.
     ``reference`` (province level only): columns ``adcode, population, gdp_2020, gdp_2023``.
+    ``crossfilter=False`` counts the rows of every filter, the region one included (exports).
     """
     level = regions["level"].iloc[0] if len(regions) else "province"
     codes, values = (idx.province, idx.province_values)
     if level == "city":
         codes, values = (idx.city, idx.city_values)
-    mask = selection(idx, state, except_dim="region")
+    mask = selection(idx, state, except_dim="region" if crossfilter else None)
     slot = pd.Index(values).get_indexer(regions["adcode"].to_numpy())  # -1: never named
     n_values = len(values)
     placed = codes >= 0
@@ -353,15 +356,16 @@ def period_range(idx: PolicyIndex, freq: str) -> pd.PeriodIndex:
     return pd.period_range(lo, hi, freq=FREQ_CODES[freq])
 
 
-def timeline(idx: PolicyIndex, state: ViewState) -> pd.DataFrame:
+def timeline(idx: PolicyIndex, state: ViewState, *, crossfilter: bool = True) -> pd.DataFrame:
     """Policies per period (every filter but the date one) with the running total.
 
     Columns: ``period`` (Period), ``start`` (Timestamp), ``count``, ``cumulative``, ``selected``
     (the period overlaps the date filter). Rows dated only to a year count in that year's first
     period at month/quarter steps; ``undated`` in ``attrs`` counts selected rows with no date.
+    ``crossfilter=False``: the date filter applies too (exports show exactly the rows selected).
     """
     periods = period_range(idx, state.freq)
-    mask = selection(idx, state, except_dim="date")
+    mask = selection(idx, state, except_dim="date" if crossfilter else None)
     rows = mask & idx.dated
     if len(periods):
         dates = pd.DatetimeIndex(idx.day[rows].astype("datetime64[D]"))
@@ -386,16 +390,22 @@ def timeline(idx: PolicyIndex, state: ViewState) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------- breakdowns
 def breakdown(
-    idx: PolicyIndex, state: ViewState, dimension: str, order: Sequence[str] | None = None
+    idx: PolicyIndex,
+    state: ViewState,
+    dimension: str,
+    order: Sequence[str] | None = None,
+    *,
+    crossfilter: bool = True,
 ) -> pd.DataFrame:
     """Counts per category of one dimension (every filter but its own).
 
     ``order``: the categories listed first and always present, so a figure can be patched (default:
     the dimension's vocabulary, ``data.dimensions``); categories found in the data but not in
     ``order`` (labels kept as written) follow.
-    Columns: ``code``, ``count``, ``selected``.
+    Columns: ``code``, ``count``, ``selected``. ``crossfilter=False``: the dimension's own filter
+    applies too (exports show exactly the rows selected).
     """
-    mask = selection(idx, state, except_dim=dimension)
+    mask = selection(idx, state, except_dim=dimension if crossfilter else None)
     encoded = idx.categories[dimension]
     counts = encoded.counts(mask)
     order = CATEGORY[dimension].order if order is None else order

@@ -35,6 +35,9 @@ MAP_LEVELS = ("province", "city")
 MEASURES = tuple(MEASURE)
 FREQS = ("year", "quarter", "month")
 LANGS = ("zh", "en")
+#: How the map's values are cut into legend classes (mapclassify schemes) and how bars are ordered.
+CLASSES = ("jenks", "quantiles", "equal")
+BAR_ORDERS = ("value", "schema")
 
 _ADCODE = re.compile(r"^[0-9]{6}$")  # ASCII digits only (\d also takes fullwidth ones)
 _TOKEN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
@@ -67,6 +70,8 @@ class ViewState:
     period: str | None = None
     #: the period shows everything up to its end (the cumulative count), not the period alone
     cumulative: bool = False
+    classes: str = "jenks"
+    order: str = "value"
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -135,6 +140,8 @@ class ViewState:
             pilots=self.pilots,
             pilot_field=self.pilot_field,
             cumulative=self.cumulative,
+            classes=self.classes,
+            order=self.order,
         )
 
     def date_window(self) -> tuple[str | None, str | None]:
@@ -257,6 +264,8 @@ def parse_query(search: str | None) -> ViewState:
     kw["gdp_year"] = one("gdp", GDP_YEARS, 2020, int)
     kw["freq"] = one("freq", FREQS, "year")
     kw["lang"] = one("lang", LANGS, "zh")
+    kw["classes"] = one("classes", CLASSES, "jenks")
+    kw["order"] = one("order", BAR_ORDERS, "value")
     kw["pilots"] = (qs.get("pilots") or ["0"])[0] == "1"
     kw["pilot_field"] = pick("pf", None, _TOKEN)
     period = _first(qs, "period")
@@ -322,6 +331,8 @@ def encode_query(state: ViewState) -> str:
         ("gdp_year", "gdp"),
         ("freq", "freq"),
         ("lang", "lang"),
+        ("classes", "classes"),
+        ("order", "order"),
     ):
         value = getattr(state, name)
         if value != getattr(defaults, name):

@@ -28,6 +28,7 @@ CHARTS: dict[str, Chart] = {
     c.id: c
     for c in (
         Chart(ids.MAP, "policy-map", Label("Map", "地图")),
+        Chart(ids.RANKED, "policy-ranking", Label("Regions ranked", "地区排名")),
         Chart(ids.TIMELINE, "policy-timeline", Label("Timeline", "发布时间")),
         Chart(ids.ADOPTION_MAP, "first-adoption-map", Label("First-adoption map", "首次采纳地图")),
         Chart(ids.ADOPTION_CURVE, "adoption-curve", Label("Adoption curve", "采纳曲线")),

@@ -7,10 +7,34 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.charts import CHARTS, SEQUENCES, SIZES, VIEW
+from layouts.i18n import t
 
 
 def _both(zh: str, en: str) -> list[html.Span]:
     return [html.Span(zh, className="l-zh"), html.Span(en, className="l-en")]
+
+
+def _format_options() -> list[dict]:
+    """Images, the chart as offline HTML, and the data behind it (CSV; the map as GIS files)."""
+    return [
+        {"label": "PNG", "value": "png"},
+        {"label": _both("SVG（文字可编辑）", "SVG (text as text)"), "value": "svg"},
+        {"label": "PDF", "value": "pdf"},
+        {"label": _both("HTML（可交互，离线）", "HTML (interactive, offline)"), "value": "html"},
+        {"label": _both("数据 CSV", "Data CSV"), "value": "csv"},
+        {"label": _both("GeoPackage（地图）", "GeoPackage (map)"), "value": "gpkg"},
+        {"label": _both("GeoJSON（地图）", "GeoJSON (map)"), "value": "geojson"},
+    ]
+
+
+def _edit_fields() -> list:
+    """The title (the generated one as placeholder) and a note, carried into the export."""
+    return [
+        html.Label(_both(t("dl_title", "zh"), t("dl_title", "en")), className="field-label"),
+        dcc.Input(id=ids.DL_TITLE, type="text", maxLength=200, className="dl-text"),
+        html.Label(_both(t("dl_note", "zh"), t("dl_note", "en")), className="field-label"),
+        dcc.Textarea(id=ids.DL_NOTE, maxLength=300, rows=2, className="dl-text"),
+    ]
 
 
 def export_menu() -> html.Details:
@@ -35,18 +59,12 @@ def export_menu() -> html.Details:
                     html.Label(_both("格式", "Format"), className="field-label"),
                     dcc.RadioItems(
                         id=ids.DL_FORMAT,
-                        options=[
-                            {"label": "PNG", "value": "png"},
-                            {
-                                "label": _both("SVG（文字可编辑）", "SVG (text as text)"),
-                                "value": "svg",
-                            },
-                            {"label": "PDF", "value": "pdf"},
-                        ],
+                        options=_format_options(),
                         value="png",
                         inline=True,
                         className="segmented",
                     ),
+                    *_edit_fields(),
                     html.Label(_both("尺寸", "Size"), className="field-label"),
                     dcc.RadioItems(
                         id=ids.DL_SIZE,
@@ -66,7 +84,10 @@ def export_menu() -> html.Details:
                                 _both("报告包（zip）", "Report pack (zip)"),
                                 id=ids.PACK_GO,
                                 className="button primary",
-                                title="SVG + PNG of every chart, PDF, CSV + XLSX, CITATION.txt",
+                                title=(
+                                    "SVG + PNG of every chart, PDF, HTML, the data behind each "
+                                    "chart (CSV, GeoPackage, GeoJSON), CSV + XLSX, CITATION.txt"
+                                ),
                             ),
                         ],
                         className="export-buttons",

@@ -46,6 +46,7 @@ SUMMARY = "summary"
 
 # --- charts and their controls
 MAP = "map"
+RANKED = "ranked"  # regions ranked by the map's measure, beside the map
 TIMELINE = "timeline"
 MAP_LEVEL = "map-level"
 MEASURE = "measure"
@@ -56,6 +57,10 @@ DRILL_BTN = "drill-btn"
 BACK_BTN = "back-btn"
 MAP_BESIDE = "map-beside"
 FREQ = "freq"
+CLASSES = "classes"  # how the map's legend classes are cut
+BAR_ORDER = "bar-order"  # breakdown bars by value or in category order
+DL_TITLE = "dl-title"  # the Download panel's editable title
+DL_NOTE = "dl-note"  # and its note
 
 # --- diffusion: the time slider, its player, the first-adoption map and the adoption curve
 PERIOD = "period"  # the slider (value: month number of the period's first month)
@@ -86,4 +91,4 @@ def breakdown(dimension: str) -> str:
 BREAKDOWNS: dict[str, str] = {breakdown(d): d for d in CATEGORY}
 FILTER_CONTROLS: dict[str, str] = {filter_control(d): d for d in CATEGORY}
 #: Every chart on the page, in page order.
-FIGURES: tuple[str, ...] = (MAP, TIMELINE, ADOPTION_MAP, ADOPTION_CURVE, *BREAKDOWNS)
+FIGURES: tuple[str, ...] = (MAP, RANKED, TIMELINE, ADOPTION_MAP, ADOPTION_CURVE, *BREAKDOWNS)

@@ -11,6 +11,7 @@ from dash import dcc, html
 from data import schema
 from data.dimensions import CATEGORIES
 from data.measures import GDP_YEARS, MEASURES
+from data.state import BAR_ORDERS, CLASSES
 from layouts import ids
 from layouts.export_menu import export_menu, presentation_toggle
 from layouts.i18n import t
@@ -140,6 +141,14 @@ def map_card(topojson_url: str, pilot_fields: list[tuple[str, str, str]]) -> htm
                         searchable=False,
                         className="measure",
                     ),
+                    dcc.Dropdown(
+                        id=ids.CLASSES,
+                        options=[{"label": L(f"classes_{c}"), "value": c} for c in CLASSES],
+                        value=CLASSES[0],
+                        clearable=False,
+                        searchable=False,
+                        className="classes",
+                    ),
                     dcc.RadioItems(
                         id=ids.GDP_YEAR,
                         options=[{"label": str(y), "value": y} for y in GDP_YEARS],
@@ -165,7 +174,13 @@ def map_card(topojson_url: str, pilot_fields: list[tuple[str, str, str]]) -> htm
                 ],
                 className="card-controls",
             ),
-            graph(ids.MAP, topojson_url, className="map-graph", style={"height": "560px"}),
+            html.Div(
+                [
+                    graph(ids.MAP, topojson_url, className="map-graph", style={"height": "560px"}),
+                    graph(ids.RANKED, topojson_url, className="ranked-graph"),
+                ],
+                className="map-and-ranking",
+            ),
             player(),
             html.Div(id=ids.MAP_BESIDE, className="beside"),
         ],
@@ -193,8 +208,21 @@ def timeline_card(topojson_url: str) -> html.Section:
 
 
 def breakdown_cards(topojson_url: str) -> html.Div:
+    order = dcc.RadioItems(
+        id=ids.BAR_ORDER,
+        options=[{"label": L(f"order_{o}"), "value": o} for o in BAR_ORDERS],
+        value=BAR_ORDERS[0],
+        inline=True,
+        className="segmented small",
+    )
     return html.Div(
-        [html.Section(graph(chart, topojson_url), className="card") for chart in ids.BREAKDOWNS],
+        [
+            html.Div(order, className="card-controls bar-order"),
+            *[
+                html.Section(graph(chart, topojson_url), className="card")
+                for chart in ids.BREAKDOWNS
+            ],
+        ],
         className="breakdowns",
     )
 

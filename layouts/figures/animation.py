@@ -134,8 +134,13 @@ def small_multiples(
         **layout,
         annotations=annotations,
         showlegend=False,
-        coloraxis=china_map._coloraxis(style.SEQUENTIAL, top, True, colorbar_title)
-        | {"colorbar": _bottom_colorbar(colorbar_title)},
+        coloraxis={
+            "colorscale": style.SEQUENTIAL,
+            "cmin": 0,
+            "cmax": top,
+            "showscale": True,
+            "colorbar": _bottom_colorbar(colorbar_title),
+        },
     )
     return fig
 

@@ -1,4 +1,9 @@
-"""Breakdown bars of a categorical dimension (``data.dimensions``); a click on a bar filters."""
+"""Breakdown bars of a categorical dimension (``data.dimensions``); a click on a bar filters.
+
+Bars are sorted by value (largest on top) unless the schema order is asked for. A "nothing
+stated" category (``Category.none_code``) is kept apart: not a bar, so it never sets the scale, but
+a line under the chart ("104 more state no incentive") that a patch updates.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ import plotly.graph_objects as go
 from data.dimensions import CATEGORY
 from layouts.figures import captions, style
 
+NOTE_INDEX = 2  # layout.annotations[NOTE_INDEX]: the "kept apart" line
+
 
 def bar_colors(frame: pd.DataFrame) -> list[str]:
     if not frame["selected"].any():
@@ -15,41 +22,99 @@ def bar_colors(frame: pd.DataFrame) -> list[str]:
     return [style.ACCENT if s else style.ACCENT_LIGHT for s in frame["selected"]]
 
 
+def arrange(frame: pd.DataFrame, dimension: str, order: str, drop_zero: bool = False) -> tuple:
+    """(the bars in drawing order, the count kept apart). ``order``: "value" or "schema";
+    ``drop_zero`` (exports): only categories the rows have."""
+    none = CATEGORY[dimension].none_code
+    apart = int(frame.loc[frame["code"] == none, "count"].sum()) if none else 0
+    bars = frame[frame["code"] != none] if none else frame
+    if drop_zero:
+        bars = bars[bars["count"] > 0]
+    if order == "value":
+        bars = bars.sort_values("count", ascending=False, kind="stable")
+    return bars.reset_index(drop=True), apart
+
+
+def _labels(frame: pd.DataFrame, dimension: str, lang: str) -> list[str]:
+    return [captions.plain(CATEGORY[dimension].label(c, lang)) for c in frame["code"]]
+
+
 def breakdown_figure(
-    frame: pd.DataFrame, *, dimension: str, lang: str, title: str, subtitle: str, source: str
+    frame: pd.DataFrame,
+    *,
+    dimension: str,
+    lang: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    order: str = "schema",
+    apart_text: str = "",
+    empty: str = "",
+    drop_zero: bool = False,
 ) -> go.Figure:
-    """``frame`` from ``data.query.breakdown``: code, count, selected. Bars top-down in vocab order;
-    ``customdata`` holds the code a click toggles."""
-    labels = [captions.plain(CATEGORY[dimension].label(c, lang)) for c in frame["code"]]
+    """``frame`` from ``data.query.breakdown``: code, count, selected. ``customdata`` holds the
+    code a click toggles. ``apart_text``: the line for the kept-apart count (``{n}`` filled)."""
+    bars, apart = arrange(frame, dimension, order, drop_zero)
+    labels = _labels(bars, dimension, lang)
     fig = go.Figure(
         go.Bar(
-            x=frame["count"],
+            x=bars["count"].tolist(),
             y=labels,
             orientation="h",
-            customdata=frame["code"],
-            marker={"color": bar_colors(frame)},
-            text=frame["count"],
+            customdata=bars["code"].tolist(),
+            marker={"color": bar_colors(bars)},
+            text=bars["count"].tolist(),
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
+    # every label of the vocabulary: the left margin does not move when the order does
+    all_labels = _labels(frame, dimension, lang)
     fig.update_layout(
         # A fixed left margin from the labels' length: plotly's automargin re-lays the chart out
         # on every update, which costs the browser more than the redraw itself.
-        yaxis={"autorange": "reversed", "fixedrange": True, "automargin": False},
+        yaxis={
+            "autorange": "reversed",
+            "fixedrange": True,
+            "automargin": False,
+            "ticklabelstandoff": 6,
+        },
         xaxis={
             "gridcolor": style.GRID,
             "fixedrange": True,
             "rangemode": "tozero",
             "tickformat": ",d",
-            "dtick": style.count_dtick(frame["count"].max() if len(frame) else 0),
+            "dtick": style.count_dtick(bars["count"].max() if len(bars) else 0),
         },
-        height=max(220, 110 + 24 * len(frame)),
+        height=max(220, 130 + 24 * len(frame)),
         bargap=0.25,
     )
-    style.frame(fig, title, subtitle, source, bottom=40)
-    fig.update_layout(margin={"l": label_margin(labels), "r": 30})
+    total = int(frame["count"].sum())
+    style.frame(
+        fig,
+        title,
+        subtitle,
+        source,
+        bottom=56,
+        empty=None if total else empty,
+        empty_text=empty,
+        title_px=style.NARROW,
+    )
+    fig.add_annotation(
+        text=apart_text.format(n=apart) if apart else " ",
+        visible=bool(apart),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-36,
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": 11, "color": style.MUTED},
+    )
+    fig.update_layout(margin={"l": label_margin(all_labels), "r": 30})
     return fig
 
 
@@ -59,16 +124,30 @@ def label_margin(labels: list[str]) -> int:
     widest = max(
         (sum(12 if ord(ch) > 0x2E80 else 6.6 for ch in label) for label in labels), default=0
     )
-    return int(widest) + 16
+    return int(widest) + 22
 
 
-def breakdown_updates(frame: pd.DataFrame, subtitle: str) -> dict[tuple, object]:
+def breakdown_updates(
+    frame: pd.DataFrame,
+    subtitle: str,
+    *,
+    dimension: str,
+    lang: str,
+    order: str = "schema",
+    apart_text: str = "",
+) -> dict[tuple, object]:
     """Paths into the figure that change with the filters (for a Dash ``Patch``)."""
-    counts = frame["count"].tolist()
+    bars, apart = arrange(frame, dimension, order)
+    counts = bars["count"].tolist()
     return {
         ("data", 0, "x"): counts,
+        ("data", 0, "y"): _labels(bars, dimension, lang),
+        ("data", 0, "customdata"): bars["code"].tolist(),
         ("data", 0, "text"): counts,
-        ("data", 0, "marker", "color"): bar_colors(frame),
+        ("data", 0, "marker", "color"): bar_colors(bars),
         ("layout", "xaxis", "dtick"): style.count_dtick(max(counts, default=0)),
+        ("layout", "annotations", style.EMPTY_INDEX, "visible"): not int(frame["count"].sum()),
+        ("layout", "annotations", NOTE_INDEX, "text"): apart_text.format(n=apart) if apart else " ",
+        ("layout", "annotations", NOTE_INDEX, "visible"): bool(apart),
         ("layout", "title", "subtitle", "text"): subtitle,
     }

@@ -51,9 +51,25 @@ def describe_filters(state: ViewState, lang: str, name_of: NameOf) -> str:
     return plain(t("filters_in_words", lang) + body)
 
 
-def source_line(lang: str, rows: int, data_date: str, short: bool = False) -> str:
-    """The data source and its date, as printed under every chart (short for narrow charts)."""
-    return t("source_short" if short else "source_line", lang, rows=f"{rows:,}", date=data_date)
+def source_line(
+    lang: str,
+    rows: int,
+    data_date: str,
+    short: bool = False,
+    *,
+    label: str = "Policy Atlas",
+    sourced: bool = False,
+) -> str:
+    """The table actually shown (its label, rows, date), as printed under every chart (short for
+    narrow charts). "each row with its source" only when every row names one (``sourced``)."""
+    return t(
+        "source_short" if short else "source_line",
+        lang,
+        label=plain(label),
+        rows=f"{rows:,}",
+        date=data_date,
+        sourced=t("sourced", lang) if sourced else "",
+    )
 
 
 def slug(text: str) -> str:

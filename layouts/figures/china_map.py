@@ -14,7 +14,14 @@ idx   uid                 geo     content
 6     ``selected-inset``  geo2    the same in the inset
 7     ``nodata-legend``   geo     legend swatch for "no recorded policy" (no points)
 8     ``inset-label``     geo2    the 南海诸岛 label, placed in the sea inside the inset frame
+9-13  ``class-legend-i``  geo     stepped legend: one swatch per class (unused ones hidden)
+14    ``zero-legend``     geo     legend swatch for "0 under these filters"
+15    ``labels``          geo     region labels (name and value), placed without overlaps
+16    ``neighbours``      geo     neighbouring land fading with distance (not on a drill-down)
 ====  ==================  ======  ==========================================================
+
+Colours are classes, not a continuous ramp: ``z`` is the class index (0 = "0 under these
+filters", 1..k the legend's classes, see ``layouts.figures.classes``) on a stepped colour axis.
 
 To change the values: ``patch["data"][i]["z"] = new_z`` for ``i in Z_TRACES`` (same order as the
 ``values`` frame the figure was built with; both traces share ``layout.coloraxis``, so set
@@ -34,7 +41,9 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from layouts.figures import style
+from layouts.figures import classes as classes_mod
+from layouts.figures import neighbours, style
+from layouts.figures.classes import Classes
 
 Z_TRACES: tuple[int, int] = (0, 1)
 NODATA_TRACES: tuple[int, int] = (2, 3)
@@ -42,8 +51,12 @@ DASHLINE_TRACE = 4
 SELECTED_TRACES: tuple[int, int] = (5, 6)
 NODATA_LEGEND_TRACE = 7
 INSET_LABEL_TRACE = 8
+CLASS_LEGEND_TRACES: tuple[int, ...] = tuple(range(9, 9 + classes_mod.MAX_CLASSES))
+ZERO_LEGEND_TRACE = 9 + classes_mod.MAX_CLASSES
+LABEL_TRACE = ZERO_LEGEND_TRACE + 1
+NEIGHBOUR_TRACE = LABEL_TRACE + 1
 #: Traces china_map() always makes; a caller adding its own layers starts at this index.
-N_TRACES = 9
+N_TRACES = NEIGHBOUR_TRACE + 1
 INSET_LABEL_AT = (106.0, 3.4)  # lon, lat: open sea in the inset's lower-left corner
 
 # One palette for every chart (``style``): the scale's lightest step means "filtered to zero",
@@ -62,7 +75,8 @@ MAIN_LON = (73.0, 136.0)
 MAIN_LAT = (17.0, 54.0)
 INSET_LON = (105.5, 123.5)
 INSET_LAT = (2.5, 24.5)
-INSET_DOMAIN = {"x": [0.8, 1.0], "y": [0.0, 0.42]}
+LEGEND_STRIP = 0.1  # the bottom of the frame holds the legend, in one or two rows, off the land
+INSET_DOMAIN = {"x": [0.8, 1.0], "y": [LEGEND_STRIP, 0.5]}
 
 _TEXT = {
     "zh": {
@@ -73,7 +87,7 @@ _TEXT = {
     "en": {
         "inset": "South China Sea Islands",
         "no_record": "No recorded policy",
-        "zero": "0 after filters",
+        "zero": "0 under these filters",
     },
 }
 
@@ -124,7 +138,7 @@ def _geo_common() -> dict[str, Any]:
         "fitbounds": False,
         "resolution": 110,
         "scope": "world",
-        "showland": True,
+        "showland": False,  # neighbouring land: the fading ``neighbours`` trace
         "landcolor": LAND,
         "showcountries": False,  # neighbours' borders from Natural Earth are not China's
         "showcoastlines": False,
@@ -153,6 +167,9 @@ def china_map(
     inset: bool = True,
     lang: str = "zh",
     showscale: bool = True,
+    classes: Classes | None = None,
+    labels: pd.DataFrame | None = None,
+    neighbour_land: str | dict | None = None,
 ) -> go.Figure:
     """Choropleth of China by province or city, with the South China Sea inset.
 
@@ -164,7 +181,9 @@ def china_map(
     ``dashline``: the ten-dash line FeatureCollection (drawn in the inset). ``selected``: adcodes
     to outline, everything else dimmed (crossfilter convention). ``inset=False`` leaves geo2 and
     the inset traces in place but hidden, so trace indices never move. ``showscale=False`` hides
-    the colour bar (e.g. a categorical colouring).
+    the legend (e.g. a categorical colouring). ``classes``: the legend's classes (default: natural
+    breaks of ``z`` as counts). ``labels``: ``lon, lat, text`` of the region labels to draw.
+    ``neighbour_land``: the faded neighbouring land (URL or dict; None: not drawn).
     See the module docstring for the trace indices.
     """
     if level not in ("province", "city"):
@@ -196,14 +215,129 @@ def china_map(
     sel_codes = [a for a in codes + nd_codes if a in sel]
     for trace in _selected_traces(sel_codes, geojson, inset):
         fig.add_trace(trace)
-    fig.add_trace(_nodata_legend(text, bool(nd_codes)))
+    fig.add_trace(_nodata_legend(text, bool(nd_codes) and showscale))
     fig.add_trace(_inset_label(text, inset))
-
-    cmax = zmax if zmax is not None else max(1.0, float(vals["z"].max()) if len(vals) else 1.0)
+    cls = classes if classes is not None else classes_mod.classify(vals["z"].to_numpy())
+    for trace in _class_legends(cls, text, showscale, bool((vals["z"] == 0).any())):
+        fig.add_trace(trace)
+    fig.add_trace(_label_trace(labels))
+    fig.add_trace(_neighbour_trace(neighbour_land))
+    for i in Z_TRACES:
+        fig.data[i].z = cls.of(vals["z"].to_numpy()).tolist()
     fig.update_layout(
-        _layout(title, inset), coloraxis=_coloraxis(colorscale, cmax, showscale, colorbar_title)
+        _layout(title, inset),
+        coloraxis=_coloraxis(classes_mod.colorscale(cls.colors), len(cls.uppers)),
+        legend_title_text=colorbar_title,
     )
     return fig
+
+
+def _class_legends(cls: Classes, text: dict[str, str], shown: bool, zero: bool) -> list:
+    """The stepped legend: one square swatch per class, then "0 under these filters" (traces
+    9-14); ``legendrank`` keeps the order classes, zero, no record."""
+    out = []
+    for i in range(classes_mod.MAX_CLASSES):
+        used = i < len(cls.uppers)
+        out.append(
+            _swatch(
+                f"class-legend-{i}",
+                cls.labels[i] if used else "",
+                cls.colors[i] if used else NO_RECORD,
+                shown and used,
+                rank=100 + i,
+            )
+        )
+    out.append(_swatch("zero-legend", text["zero"], style.ZERO, shown and zero, rank=900))
+    return out
+
+
+def _swatch(uid: str, name: str, color: str, shown: bool, rank: int) -> go.Scattergeo:
+    return go.Scattergeo(
+        uid=uid,
+        geo="geo",
+        lon=[None],
+        lat=[None],
+        mode="markers",
+        marker={
+            "symbol": "square",
+            "size": 12,
+            "color": color,
+            "line": {"color": "#9aa5b1", "width": 0.5},
+        },
+        name=name,
+        showlegend=shown,
+        legendrank=rank,
+        hoverinfo="skip",
+    )
+
+
+def legend_patch(cls: Classes, text_lang: str, shown: bool, zero: bool) -> dict[tuple, object]:
+    """Paths to update the stepped legend and colour axis for new classes (a Dash ``Patch``)."""
+    text = _TEXT.get(text_lang, _TEXT["en"])
+    out: dict[tuple, object] = {}
+    swatches = _class_legends(cls, text, shown, zero)[: len(CLASS_LEGEND_TRACES)]
+    for i, trace in zip(CLASS_LEGEND_TRACES, swatches, strict=True):
+        out[("data", i, "name")] = trace.name
+        out[("data", i, "showlegend")] = trace.showlegend
+        out[("data", i, "marker", "color")] = trace.marker.color
+    out[("data", ZERO_LEGEND_TRACE, "showlegend")] = shown and zero
+    axis = _coloraxis(classes_mod.colorscale(cls.colors), len(cls.uppers))
+    out[("layout", "coloraxis", "colorscale")] = axis["colorscale"]
+    out[("layout", "coloraxis", "cmax")] = axis["cmax"]
+    return out
+
+
+def _label_trace(labels: pd.DataFrame | None) -> go.Scattergeo:
+    """Region labels as a text trace (trace 15): the name and the value, chosen to not overlap."""
+    frame = labels if labels is not None else pd.DataFrame({"lon": [], "lat": [], "text": []})
+    colors = frame["color"].tolist() if "color" in frame else "#102a43"
+    return go.Scattergeo(
+        uid="labels",
+        geo="geo",
+        lon=frame["lon"].astype(float).tolist(),
+        lat=frame["lat"].astype(float).tolist(),
+        text=frame["text"].astype(str).tolist(),
+        mode="text",
+        # dark text with a white halo: readable on every class and on small regions whose
+        # label spills over their neighbours
+        textfont={
+            "size": LABEL_FONT,
+            "color": colors,
+            "family": FONT_FAMILY,
+            "shadow": LABEL_HALO,
+        },
+        hoverinfo="skip",
+        showlegend=False,
+    )
+
+
+LABEL_FONT = 10
+LABEL_HALO = ", ".join(f"{x}px {y}px 1px #fff" for x in (-1, 1) for y in (-1, 1))
+
+
+def _neighbour_trace(land: str | dict | None) -> go.Choropleth:
+    """Neighbouring land in bands that fade with distance from China (trace 16)."""
+    data = land if land is not None else {"type": "FeatureCollection", "features": []}
+    n = len(neighbours.BAND_COLORS)
+    scale = []
+    for i, color in enumerate(neighbours.BAND_COLORS):
+        scale += [[i / n, color], [(i + 1) / n, color]]
+    return go.Choropleth(
+        uid="neighbours",
+        geo="geo",
+        geojson=data,
+        featureidkey="properties.band",
+        locations=[f"band-{i}" for i in range(n)],
+        z=[i + 0.5 for i in range(n)],
+        zmin=0,
+        zmax=n,
+        colorscale=scale,
+        showscale=False,
+        marker={"line": {"width": 0}},
+        hoverinfo="skip",
+        showlegend=False,
+        visible=land is not None,
+    )
 
 
 _PARTS = (("geo", "main"), ("geo2", "inset"))  # each layer is drawn on the map and in the inset
@@ -353,6 +487,7 @@ def _nodata_legend(text: dict[str, str], shown: bool) -> go.Scattergeo:
         marker={"symbol": "square", "size": 12, "color": NO_RECORD},
         name=text["no_record"],
         showlegend=shown,
+        legendrank=1000,
         hoverinfo="skip",
     )
 
@@ -379,13 +514,19 @@ def _layout(title: str | None, inset: bool) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "geo": _main_geo(),
         "geo2": _inset_geo(inset),
+        # A strip of its own under the map: the legend never sits on land, at any size.
         "legend": {
-            "x": 0.01,
+            "orientation": "h",
+            "x": 0.0,
             "xanchor": "left",
-            "y": 0.26,
+            "y": 0.0,
             "yanchor": "bottom",
-            "bgcolor": "rgba(255,255,255,0.85)",
+            "bgcolor": "rgba(255,255,255,0.9)",
             "font": {"size": 12},
+            "title": {"font": {"size": 12}},
+            "itemclick": False,
+            "itemdoubleclick": False,
+            "traceorder": "normal",
         },
         "font": {"family": FONT_FAMILY, "size": 12, "color": "#1f2933"},
         "margin": {"l": 4, "r": 4, "t": 56 if title else 8, "b": 4},
@@ -401,7 +542,7 @@ def _layout(title: str | None, inset: bool) -> dict[str, Any]:
 
 def _main_geo() -> dict[str, Any]:
     return _geo_common() | {
-        "domain": {"x": [0.0, 1.0], "y": [0.0, 1.0]},
+        "domain": {"x": [0.0, 1.0], "y": [LEGEND_STRIP, 1.0]},
         "projection": {
             "type": "conic equal area",
             "parallels": [25, 47],
@@ -429,31 +570,20 @@ def _inset_geo(inset: bool) -> dict[str, Any]:
         "framewidth": 1,
         "bgcolor": "white" if inset else "rgba(0,0,0,0)",
         "visible": inset,
+        "showland": inset,  # the inset is framed: its neighbours may show
     }
     if not inset:  # ``visible`` alone leaves land drawn where an explicit ``showland`` asks for it
         geo["showland"] = False
     return geo
 
 
-def _coloraxis(
-    colorscale: str | Sequence[Sequence[Any]], cmax: float, showscale: bool, title: str
-) -> dict[str, Any]:
+def _coloraxis(colorscale: Sequence[Sequence[Any]], k: int) -> dict[str, Any]:
+    """A stepped colour axis for ``z`` = class index 0..k; the legend lists the classes."""
     return {
         "colorscale": colorscale,
-        "cmin": 0,
-        "cmax": cmax,
-        "showscale": showscale,
-        "colorbar": {
-            "title": {"text": title, "side": "top"},
-            "orientation": "h",
-            "x": 0.01,
-            "xanchor": "left",
-            "y": 0.02,
-            "yanchor": "bottom",
-            "len": 0.32,
-            "thickness": 12,
-            "bgcolor": "rgba(255,255,255,0.85)",
-        },
+        "cmin": -0.5,
+        "cmax": k + 0.5,
+        "showscale": False,
     }
 
 

@@ -80,7 +80,7 @@ def to_bytes(
         with warnings.catch_warnings():
             # plotly passes kopts it cannot use once a server runs; nothing to act on.
             warnings.simplefilter("ignore", UserWarning)
-            return pio.to_image(
+            data = pio.to_image(
                 print_ready(fig),
                 format=fmt,
                 width=width,
@@ -91,6 +91,18 @@ def to_bytes(
     except Exception as exc:  # kaleido/Chromium errors: one line for the user
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise ExportError(f"image export failed ({fmt}): {first[:200]}") from exc
+    return with_dpi(data, page.dpi) if fmt == "png" else data
+
+
+def with_dpi(png: bytes, dpi: int) -> bytes:
+    """The PNG with its resolution in the file (a ``pHYs`` chunk), so a word processor places a
+    300 dpi A4 image at A4 size. Pillow rewrites the file; the pixels are unchanged."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        out = io.BytesIO()
+        image.save(out, format="PNG", dpi=(dpi, dpi), compress_level=6)
+    return out.getvalue()
 
 
 def print_ready(fig: go.Figure | dict) -> dict:

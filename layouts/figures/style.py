@@ -22,7 +22,7 @@ GRID = "#e4e7eb"
 # Sequential scale for counts; its lightest step is "filtered to zero", distinct from the
 # neutral grey of "no recorded policy".
 SEQUENTIAL = [
-    [0.0, "#f7fbea"],
+    [0.0, "#eef5d3"],
     [0.15, "#cfe8c6"],
     [0.35, "#8fcdb9"],
     [0.6, "#41a6b8"],
@@ -30,9 +30,11 @@ SEQUENTIAL = [
     [1.0, "#0b3c5d"],
 ]
 NO_RECORD = "#d5d8dc"
+ZERO = str(SEQUENTIAL[0][1])  # "0 under these filters"
 
-TITLE_Y = 0.98
+TITLE_Y = 1.0  # the title hangs from the top edge (``pad``), however many lines it has
 SOURCE_INDEX = 0  # layout.annotations[SOURCE_INDEX] is the source line
+EMPTY_INDEX = 1  # layout.annotations[EMPTY_INDEX]: "No policy matches these filters" (hidden)
 
 
 def count_dtick(max_value: float) -> int:
@@ -45,8 +47,70 @@ def count_dtick(max_value: float) -> int:
     return int(10 * magnitude)
 
 
-def frame(fig: go.Figure, title: str, subtitle: str, source: str, *, bottom: int = 56) -> go.Figure:
-    """Title, filters (subtitle) and source line inside the figure; consistent fonts and margins."""
+# px a title may take before it wraps: on screen it must fit a phone (about 340 px of chart);
+# an export is re-wrapped at PRINT (``rewrap``)
+WIDE, NARROW, PRINT = 340, 340, 980
+TOP = 74  # top margin for a one-line title and the filters line
+
+
+def _text_px(text: str, size: float = 16) -> float:
+    return sum(size if ord(ch) > 0x2E80 else 0.55 * size for ch in text)
+
+
+def headline(title: str, max_px: float = WIDE) -> tuple[str, int]:
+    """The title wrapped so each line fits ``max_px`` (at clause breaks "，" / ", ", and between
+    words when one clause is too long), and the top margin it needs (20 px per extra line)."""
+    if _text_px(title) <= max_px or "<br>" in title:
+        return title, TOP + 20 * title.count("<br>")
+    sep = "，" if "，" in title else ", "
+    pieces: list[str] = []  # each piece carries the separator that follows it
+    clauses = title.split(sep)
+    for i, clause in enumerate(clauses):
+        tail = sep if i < len(clauses) - 1 else ""
+        if _text_px(clause) > max_px and " " in clause:
+            words = clause.split(" ")
+            pieces += [w + " " for w in words[:-1]] + [words[-1] + tail]
+        else:
+            pieces.append(clause + tail)
+    lines, current = [], ""
+    for piece in pieces:
+        if current and _text_px(current + piece) > max_px:
+            lines.append(current.rstrip())
+            current = piece
+        else:
+            current += piece
+    lines.append(current.rstrip())
+    return "<br>".join(lines), TOP + 20 * (len(lines) - 1)
+
+
+def rewrap(fig: go.Figure, max_px: float = PRINT) -> None:
+    """Re-wrap a figure's title for a wider canvas (an export page)."""
+    text = str(fig.layout.title.text or "")
+    text = text.replace("，<br>", "，").replace(",<br>", ", ").replace("<br>", " ")
+    fig.layout.title.text, fig.layout.margin.t = headline(text, max_px)
+
+
+def headline_patch(title: str, max_px: float = WIDE) -> dict[tuple, object]:
+    """The paths a new title changes (for a Dash ``Patch``)."""
+    text, top = headline(title, max_px)
+    return {("layout", "title", "text"): text, ("layout", "margin", "t"): top}
+
+
+def frame(
+    fig: go.Figure,
+    title: str,
+    subtitle: str,
+    source: str,
+    *,
+    bottom: int = 56,
+    empty: str | None = None,
+    empty_text: str = "",
+    title_px: float = WIDE,
+) -> go.Figure:
+    """Title, filters (subtitle) and source line inside the figure; consistent fonts and margins.
+    The "nothing matches" message sits in the middle (``EMPTY_INDEX``), shown when ``empty`` is
+    given (its text) and otherwise hidden with ``empty_text``, so a patch can show it."""
+    title, top = headline(title, title_px)
     fig.update_layout(
         title={
             "text": title,
@@ -55,12 +119,14 @@ def frame(fig: go.Figure, title: str, subtitle: str, source: str, *, bottom: int
             "xanchor": "left",
             "y": TITLE_Y,
             "yanchor": "top",
+            "yref": "container",
+            "pad": {"t": 12},
             "font": {"size": 16, "color": INK},
         },
         font={"family": FONT_FAMILY, "color": INK, "size": 12},
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin={"t": 74, "b": bottom, "l": 10, "r": 10},
+        margin={"t": top, "b": bottom, "l": 10, "r": 10},
     )
     annotations = list(fig.layout.annotations or ())
     annotations.insert(
@@ -76,6 +142,20 @@ def frame(fig: go.Figure, title: str, subtitle: str, source: str, *, bottom: int
             yanchor="bottom",
             showarrow=False,
             font={"size": 10, "color": MUTED},
+        ),
+    )
+    annotations.insert(
+        EMPTY_INDEX,
+        go.layout.Annotation(
+            text=empty or empty_text or " ",
+            visible=empty is not None,
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+            bgcolor="rgba(255,255,255,0.9)",
+            font={"size": 16, "color": INK},
         ),
     )
     fig.update_layout(annotations=annotations)

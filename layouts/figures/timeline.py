@@ -1,4 +1,10 @@
-"""Timeline: policies per period as bars, the running total as a line; drag to select dates."""
+"""Timeline: policies per period as bars, the running total on its own panel below; drag to
+select dates.
+
+Two panels sharing the time axis, each with its own y axis and title, so no gridline belongs to two
+scales; no legend (the axis titles say what each panel is, so no swatch can disagree with what is
+drawn).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,8 @@ from layouts.figures import style
 from layouts.i18n import t
 
 BAR, LINE = 0, 1  # trace indices (stable, so a callback can patch y and colours)
+BARS_DOMAIN = [0.34, 1.0]
+LINE_DOMAIN = [0.0, 0.27]
 
 
 def bar_colors(frame: pd.DataFrame) -> list[str]:
@@ -23,8 +31,66 @@ def hover_labels(frame: pd.DataFrame, freq: str) -> list[str]:
     return [p.strftime(fmt) for p in frame["period"]]
 
 
+def _axes(frame: pd.DataFrame, lang: str, freq: str) -> dict:
+    per = t(freq, lang)
+    count_title = (
+        f"{t('count', lang)}（每{per}）"
+        if lang == "zh"
+        else f"{t('count', lang)} per {per.lower()}"
+    )
+    # years read as years (not "Jan 2020, Jul 2020" when few periods are shown), centred on them
+    ticks = (
+        {"dtick": "M12", "tickformat": "%Y", "ticklabelmode": "period"} if freq == "year" else {}
+    )
+    return {
+        # the years are named once, under the lower panel
+        "xaxis": {
+            "type": "date",
+            "showgrid": False,
+            "fixedrange": True,
+            "anchor": "y",
+            "showticklabels": False,
+            **ticks,
+        },
+        "xaxis2": {
+            "type": "date",
+            "showgrid": False,
+            "fixedrange": True,
+            "matches": "x",
+            "anchor": "y2",
+            **ticks,
+        },
+        "yaxis": {
+            "title": {"text": count_title, "font": {"size": 11}},
+            "domain": BARS_DOMAIN,
+            "gridcolor": style.GRID,
+            "fixedrange": True,
+            "tickformat": ",d",
+            "dtick": style.count_dtick(frame["count"].max() if len(frame) else 0),
+            "rangemode": "tozero",
+        },
+        "yaxis2": {
+            "title": {"text": t("cumulative", lang), "font": {"size": 11}},
+            "domain": LINE_DOMAIN,
+            "anchor": "x2",
+            "gridcolor": style.GRID,
+            "fixedrange": True,
+            "rangemode": "tozero",
+            "tickformat": ",d",
+            "nticks": 3,
+        },
+    }
+
+
 def timeline_figure(
-    frame: pd.DataFrame, *, freq: str, lang: str, title: str, subtitle: str, source: str
+    frame: pd.DataFrame,
+    *,
+    freq: str,
+    lang: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    empty: str = "",
 ) -> go.Figure:
     """``frame`` from ``data.query.timeline``: period, start, count, cumulative, selected."""
     labels = hover_labels(frame, freq)
@@ -37,15 +103,18 @@ def timeline_figure(
         customdata=labels,
         hovertemplate="%{customdata}: %{y}<extra></extra>",
         xperiod={"year": "M12", "quarter": "M3", "month": "M1"}[freq],
-        xperiodalignment="start",
+        xperiodalignment="middle",  # the bar fills its period (start would centre it on Jan 1)
     )
     fig.add_scatter(
         x=frame["start"],
         y=frame["cumulative"],
         name=t("cumulative", lang),
+        xaxis="x2",
         yaxis="y2",
         mode="lines",
         line={"color": style.INK, "width": 1.5, "shape": "hv"},
+        fill="tozeroy",
+        fillcolor="rgba(31,41,51,0.06)",
         customdata=labels,
         hovertemplate="%{customdata} " + t("cumulative", lang) + ": %{y}<extra></extra>",
     )
@@ -53,31 +122,13 @@ def timeline_figure(
         dragmode="select",
         selectdirection="h",
         bargap=0.15,
-        showlegend=True,
-        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
-        xaxis={"type": "date", "showgrid": False, "fixedrange": True},
-        yaxis={
-            "title": t("count", lang),
-            "gridcolor": style.GRID,
-            "fixedrange": True,
-            "tickformat": ",d",
-            "dtick": style.count_dtick(frame["count"].max() if len(frame) else 0),
-            "rangemode": "tozero",
-        },
-        yaxis2={
-            "title": t("cumulative", lang),
-            "overlaying": "y",
-            "side": "right",
-            "showgrid": False,
-            "fixedrange": True,
-            "rangemode": "tozero",
-            "tickformat": ",d",
-            "dtick": style.count_dtick(frame["cumulative"].max() if len(frame) else 0),
-        },
+        showlegend=False,
         hovermode="x unified",
+        **_axes(frame, lang, freq),
     )
-    style.frame(fig, title, subtitle, source)
-    fig.update_layout(margin={"l": 50, "r": 50})
+    total = int(frame["count"].sum()) if len(frame) else 0
+    style.frame(fig, title, subtitle, source, empty=None if total else empty, empty_text=empty)
+    fig.update_layout(margin={"l": 56, "r": 20})
     return fig
 
 
@@ -89,8 +140,6 @@ def timeline_updates(frame: pd.DataFrame, subtitle: str) -> dict[tuple, object]:
         ("data", BAR, "marker", "color"): bar_colors(frame),
         ("data", LINE, "y"): frame["cumulative"].tolist(),
         ("layout", "yaxis", "dtick"): style.count_dtick(frame["count"].max() if len(frame) else 0),
-        ("layout", "yaxis2", "dtick"): style.count_dtick(
-            frame["cumulative"].max() if len(frame) else 0
-        ),
+        ("layout", "annotations", style.EMPTY_INDEX, "visible"): not int(frame["count"].sum()),
         ("layout", "title", "subtitle", "text"): subtitle,
     }

@@ -40,16 +40,28 @@ def test_report_pack_and_chart_download_on_the_celery_stack(stack_page, stack, t
     download.save_as(path)
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
+        citation = zf.read("CITATION.txt").decode()
     assert "data/policies.csv" in names and "CITATION.txt" in names
     charts = [n for n in names if n.startswith("charts/")]
-    assert len(charts) == 2 * len(CHARTS) + 1 + 3  # + the GIF and the small multiples (PNG, PDF)
+    # SVG + PNG of each chart, the view as PDF and HTML, the GIF and the small multiples (PNG, PDF)
+    assert len(charts) == 2 * len(CHARTS) + 2 + 3
     assert "charts/policy-map-animation_guangdong_2019-2021.gif" in names
+    assert f"View (URL):        {stack.url}/?region=440000" in citation  # absolute
     page.wait_for_function("() => document.getElementById('pack-status').textContent.length")
 
     page.click("#dl-format label:has-text('SVG')")
+    # the generated title is offered; the user's own title and note go into the file
+    placeholder = page.get_attribute("#dl-title", "placeholder") or ""
+    assert placeholder.startswith("广东省区块链政策")
+    page.fill("#dl-title", "广东的区块链政策")
+    page.fill("#dl-note", "注：含区县级文件")
+    page.locator("#dl-note").blur()
     with page.expect_download(timeout=120_000) as dl:
         page.click("#dl-go")
     assert dl.value.suggested_filename == "policy-map_guangdong_2019-2021.svg"
+    dl.value.save_as(tmp_path / "map.svg")
+    svg = (tmp_path / "map.svg").read_text(encoding="utf-8")
+    assert ">广东的区块链政策<" in svg and "注：含区县级文件" in svg
 
     page.click("#dl-chart")  # the map through the periods, from the menu
     page.get_by_text("逐期地图（GIF 动画）").last.click()
@@ -86,6 +98,14 @@ def test_presentation_mode(page, app_url):
     page.wait_for_function("() => document.body.classList.contains('presenting')")
     assert not page.is_visible(".filter-bar") and not page.is_visible("#export-menu")
     assert page.is_visible("#present-toggle")
+    # out of every screenshot: transparent until hovered, and the charts' text grows
+    page.mouse.move(5, 600)
+    opacity = page.eval_on_selector("#present-toggle", "e => getComputedStyle(e).opacity")
+    assert float(opacity) == 0
+    size = page.evaluate(
+        "() => document.querySelector('#timeline .js-plotly-plot').layout.font.size"
+    )
+    assert size > 12
     page.keyboard.press("Escape")
     page.wait_for_function("() => !document.body.classList.contains('presenting')")
     assert page.is_visible(".filter-bar")

@@ -1,0 +1,141 @@
+"""Regions ranked by the map's measure: the chart beside the map (a click on a bar filters).
+
+Bars are the regions with a value, largest first, in the map's class colours so the two charts
+read as one; the regions the region filter selects get a dark outline (on screen; an export shows
+only the selected regions anyway). At most ``TOP`` bars; a line under them says how many more.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from layouts.figures import captions, style
+from layouts.figures.breakdown import label_margin
+from layouts.figures.classes import Classes
+
+TOP = 15
+NOTE_INDEX = 2  # layout.annotations[NOTE_INDEX]: "n more not listed"
+
+
+def ranked_frame(values: pd.DataFrame, classes: Classes) -> pd.DataFrame:
+    """``values`` (the map frame: adcode, name, count, z, status, selected) -> the bars, largest
+    first: adcode, name, count, z, color, selected, and ``attrs["more"]`` (regions not listed)."""
+    shown = values[(values["count"] > 0) & values["z"].notna() & (values["z"] > 0)]
+    shown = shown.sort_values(["z", "count", "adcode"], ascending=[False, False, True])
+    out = shown.head(TOP).copy()
+    cls = classes.of(out["z"].to_numpy())
+    out["color"] = [classes.colors[c - 1] if c > 0 else style.ACCENT for c in cls]
+    out.attrs["more"] = max(0, len(shown) - TOP)
+    return out.reset_index(drop=True)
+
+
+def value_text(z: float, measure: str) -> str:
+    if measure == "count":
+        return f"{int(round(z)):,}"
+    if measure == "share":
+        return f"{z:.1f}%"
+    return f"{z:.2g}" if z < 10 else f"{z:,.0f}"
+
+
+def _arrays(frame: pd.DataFrame, measure: str) -> dict[str, list]:
+    names = [captions.plain(n) for n in frame["name"]]
+    return {
+        "x": frame["z"].astype(float).round(4).tolist(),
+        "y": names,
+        "customdata": frame["adcode"].tolist(),
+        "text": [value_text(z, measure) for z in frame["z"]],
+        "color": frame["color"].tolist(),
+        "line": [1.6 if s else 0 for s in frame["selected"]],
+    }
+
+
+def ranked_figure(
+    frame: pd.DataFrame,
+    *,
+    measure: str,
+    axis_title: str,
+    more: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    empty: str,
+) -> go.Figure:
+    """The ranking as horizontal bars (``customdata``: the adcode a click toggles)."""
+    a = _arrays(frame, measure)
+    fig = go.Figure(
+        go.Bar(
+            x=a["x"],
+            y=a["y"],
+            orientation="h",
+            customdata=a["customdata"],
+            text=a["text"],
+            textposition="outside",
+            cliponaxis=False,
+            marker={"color": a["color"], "line": {"color": style.INK, "width": a["line"]}},
+            hovertemplate="%{y}: %{text}<extra>" + captions.plain(axis_title) + "</extra>",
+        )
+    )
+    counts = measure == "count"
+    fig.update_layout(
+        # room for TOP bars whatever their number, so a bar keeps its thickness
+        yaxis={
+            "range": [TOP - 0.5, -0.5],
+            "fixedrange": True,
+            "automargin": False,
+            "ticklabelstandoff": 6,
+        },
+        xaxis={
+            "gridcolor": style.GRID,
+            "fixedrange": True,
+            "rangemode": "tozero",
+            "tickformat": ",d" if counts else None,
+            "dtick": style.count_dtick(max(a["x"], default=0)) if counts else None,
+        },
+        height=110 + 22 * TOP,
+        bargap=0.2,
+    )
+    style.frame(
+        fig,
+        title,
+        subtitle,
+        source,
+        bottom=52,
+        empty=empty if frame.empty else None,
+        empty_text=empty,
+    )
+    # "n more not listed" under the shortest bars, inside the plot (never on the source line)
+    fig.add_annotation(
+        text=more,
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=0,
+        yshift=4,
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": 10, "color": style.MUTED},
+    )
+    widest = max([*a["y"], "北京市北京"], key=len)
+    fig.update_layout(margin={"l": label_margin([widest]), "r": 40})
+    return fig
+
+
+def ranked_updates(frame: pd.DataFrame, measure: str, sub: str, more: str) -> dict[tuple, object]:
+    """What a filter change alters (a Dash ``Patch``): the bars, the note, the subtitle."""
+    a = _arrays(frame, measure)
+    return {
+        ("data", 0, "x"): a["x"],
+        ("data", 0, "y"): a["y"],
+        ("data", 0, "customdata"): a["customdata"],
+        ("data", 0, "text"): a["text"],
+        ("data", 0, "marker", "color"): a["color"],
+        ("data", 0, "marker", "line", "width"): a["line"],
+        ("layout", "xaxis", "dtick"): style.count_dtick(max(a["x"], default=0))
+        if measure == "count"
+        else None,
+        ("layout", "annotations", style.EMPTY_INDEX, "visible"): frame.empty,
+        ("layout", "annotations", NOTE_INDEX, "text"): more,
+        ("layout", "title", "subtitle", "text"): sub,
+    }

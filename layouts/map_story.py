@@ -1,0 +1,131 @@
+"""What makes the map and its ranking tell a story on their own: legend classes, region labels,
+the ranked chart, titles from the filters, and the "drawn as filtered" rule of exports.
+
+Pure (no Dash): ``layouts.viewmodel`` calls these for one (dataset, view); exports call them with
+``export=True``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+
+from data.dataset import Dataset
+from data.measures import MEASURE
+from data.state import ViewState
+from geodata import gazetteer
+from layouts.figures import classes as classes_mod
+from layouts.figures import geo_assets, ranked, titles
+from layouts.figures import labels as labels_mod
+from layouts.figures.classes import Classes
+from layouts.i18n import t
+
+
+def map_level(state: ViewState) -> str:
+    return "city" if state.drill else state.map_level
+
+
+def map_classes(values: pd.DataFrame, state: ViewState) -> Classes:
+    """The legend classes of the values on the map (whole numbers for counts)."""
+    measure = values["measure"].iloc[0] if len(values) else "count"
+    drawn = values[~values["status"].isin(("no_record", "no_reference"))]
+    return classes_mod.classify(
+        drawn["z"].to_numpy(dtype=float), scheme=state.classes, integer=measure == "count"
+    )
+
+
+@cache
+def _places(level: str) -> pd.DataFrame:
+    """Centroid and short names of every unit of a level (gazetteer lon/lat)."""
+    g = gazetteer.load_gazetteer()
+    g = g[g["level"] == level][["adcode", "short_zh", "name_zh", "name_en", "lon", "lat"]]
+    return g.drop_duplicates("adcode").set_index("adcode")
+
+
+def _short_en(name: str) -> str:
+    for tail in (" Autonomous Region", " Special Administrative Region", " SAR", " Province"):
+        name = name.replace(tail, "")
+    return name
+
+
+@cache
+def drill_bounds(province: str) -> tuple[list[float], list[float]]:
+    """(lon range, lat range) of a province's city-level units, a little padded: the frame of a
+    drill-down map, so the province fills it."""
+    import shapely
+
+    features = [
+        f
+        for f in geo_assets.load_geojson("city")["features"]
+        if f["properties"].get("province_adcode") == province
+    ]
+    if not features:
+        features = [
+            f
+            for f in geo_assets.load_geojson("province")["features"]
+            if f["properties"]["adcode"] == province
+        ]
+    x0, y0, x1, y1 = shapely.union_all(
+        [shapely.geometry.shape(f["geometry"]) for f in features]
+    ).bounds
+    px, py = (x1 - x0) * 0.03, (y1 - y0) * 0.03
+    return [x0 - px, x1 + px], [y0 - py, y1 + py]
+
+
+def region_labels(values: pd.DataFrame, state: ViewState) -> pd.DataFrame:
+    """``lon, lat, text, color`` of the labels to draw: the regions with a value, largest first,
+    all that fit on a province map, the top ones on a city map; names in the chart's language."""
+    level = map_level(state)
+    measure = values["measure"].iloc[0] if len(values) else "count"
+    drawn = values[(values["status"] == "value") & values["z"].notna()]
+    places = _places(level).reindex(drawn["adcode"])
+    if state.lang == "zh":
+        short = places["short_zh"].fillna(places["name_zh"])
+    else:
+        short = places["name_en"].fillna("").map(_short_en)
+    candidates = pd.DataFrame(
+        {
+            "lon": places["lon"].to_numpy(dtype=float),
+            "lat": places["lat"].to_numpy(dtype=float),
+            "name": short.to_numpy(),
+            "value": [ranked.value_text(z, measure) for z in drawn["z"]],
+            "rank_by": drawn["z"].to_numpy(dtype=float),
+        }
+    )
+    national = state.drill is None
+    top = None if level == "province" else labels_mod.CITY_TOP
+    return labels_mod.place(candidates, national=national, top=top)
+
+
+def ranked_texts(ds: Dataset, state: ViewState, frame: pd.DataFrame) -> dict[str, str]:
+    """Title, axis title and the "n more" line of the ranking."""
+    level = map_level(state)
+    measure = MEASURE.get(frame.attrs.get("measure", state.measure), MEASURE["count"])
+    more = frame.attrs.get("more", 0)
+    name = measure.name.zh if state.lang == "zh" else measure.name.en
+    return {
+        "title": titles.chart_title(state, f"ranked-{level}", ds.name_of),
+        "axis": name,
+        "more": t("rank_more", state.lang, n=more, unit=t(f"unit_{level}", state.lang))
+        if more
+        else " ",
+    }
+
+
+def ranked_of(values: pd.DataFrame, classes: Classes) -> pd.DataFrame:
+    frame = ranked.ranked_frame(values, classes)
+    frame.attrs["measure"] = values["measure"].iloc[0] if len(values) else "count"
+    return frame
+
+
+def exported(state: ViewState, values: pd.DataFrame) -> pd.DataFrame:
+    """The map values as an export draws them: nothing dimmed (the rows are already filtered)."""
+    out = values.copy()
+    out["selected"] = False
+    return out
+
+
+def drawn_filtered_note(state: ViewState) -> str:
+    """Appended to an exported chart's filters line: it shows exactly the rows selected."""
+    return t("drawn_filtered", state.lang) if state.has_filters() else ""
