@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from data import export_tables, query
+from data import diffusion, export_tables, query
 from data.dataset import Dataset
 from data.dimensions import CATEGORY
 from data.measures import MEASURE
@@ -99,6 +99,8 @@ def chart_table(ds: Dataset, state: ViewState, chart: str) -> pd.DataFrame:
                 "cumulative": f["cumulative"].to_numpy(),
             }
         )
+    if chart in (ids.ADOPTION_MAP, ids.ADOPTION_CURVE):
+        return adoption_table(ds, state, chart)
     dim = ids.BREAKDOWNS[chart]
     f = query.breakdown(ds.index, state, dim, crossfilter=False)
     bars, _apart = bd.arrange(f, dim, state.order)
@@ -113,6 +115,41 @@ def chart_table(ds: Dataset, state: ViewState, chart: str) -> pd.DataFrame:
             "drawn_as_bar": [c != none for c in rows["code"]],
         }
     )
+
+
+def adoption_table(ds: Dataset, state: ViewState, chart: str) -> pd.DataFrame:
+    """The diffusion charts' numbers: each region's first policy (first-adoption map), or how
+    many regions had a policy by the end of each period, one block per compared curve."""
+    level = viewmodel.effective_map_level(state)
+    regions = ds.regions(level, state.drill)
+    adcodes = regions["adcode"].tolist()
+    if chart == ids.ADOPTION_MAP:
+        first = diffusion.first_adoption(ds.index, state, adcodes, level)
+        return pd.DataFrame(
+            {
+                "adcode": first["adcode"].to_numpy(),
+                "name_zh": regions["name_zh"].to_numpy(),
+                "name_en": regions["name_en"].to_numpy(),
+                "first_policy": first["first"].dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
+                "first_year": first["year"].where(first["year"] > 0).astype("Int64").to_numpy(),
+                "dated_policies": first["policies"].to_numpy(),
+            }
+        )
+    blocks = []
+    for curve in diffusion.compared_curves(ds.index, state, adcodes, level):
+        f = curve.frame
+        blocks.append(
+            pd.DataFrame(
+                {
+                    "curve": curve.code or "all",
+                    "period": f["period"].to_numpy(),
+                    "new_regions": f["new"].to_numpy(),
+                    "regions_with_a_policy": f["adopted"].to_numpy(),
+                    "share_of_regions_pct": f["share"].round(2).to_numpy(),
+                }
+            )
+        )
+    return pd.concat(blocks, ignore_index=True)
 
 
 def map_geodata(ds: Dataset, state: ViewState) -> gpd.GeoDataFrame:

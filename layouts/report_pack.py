@@ -325,25 +325,35 @@ def write_pack(
     members["CITATION.txt"] = citation_text(ds, state, view_url, len(frame), generated).encode()
     members["README.txt"] = readme_text([*members, "README.txt"]).encode()
 
+    result.data = _zip(members, generated)
+    result.files = {n: len(d) for n, d in members.items()}
+    result.path = _save(result.data, target, pack_name(ds, state))
+    step("zip")
+    return result
+
+
+def _zip(members: dict[str, bytes], generated: dt.datetime) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in members.items():
-            # PNG and PDF are compressed already.
-            packed = (".png", ".pdf", ".gif")
+            packed = (".png", ".pdf", ".gif")  # compressed already
             kind = zipfile.ZIP_STORED if name.endswith(packed) else zipfile.ZIP_DEFLATED
             zf.writestr(zipfile.ZipInfo(name, generated.timetuple()[:6]), data, kind)
-    result.data = buf.getvalue()
-    result.files = {n: len(d) for n, d in members.items()}
+    return buf.getvalue()
+
+
+def _save(data: bytes, target: str | Path | io.BytesIO | None, name: str) -> Path | None:
+    """Write the zip to ``target`` (a buffer, a ``.zip`` path, or a folder: ``name`` in it)."""
     if isinstance(target, io.BytesIO):
-        target.write(result.data)
-    elif target is not None:
-        path = Path(target)
-        if path.suffix.lower() != ".zip":
-            path.mkdir(parents=True, exist_ok=True)
-            path = path / pack_name(ds, state)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(result.data)
-        result.path = path
-    step("zip")
-    return result
+        target.write(data)
+        return None
+    if target is None:
+        return None
+    path = Path(target)
+    if path.suffix.lower() != ".zip":
+        path.mkdir(parents=True, exist_ok=True)
+        path = path / name
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path

@@ -82,7 +82,9 @@ def adoption_map_figure(
         fig.layout.geo.lataxis.range = None
         fig.layout.geo.fitbounds = "locations"
     title = t("first_adoption", state.lang)
-    style.frame(fig, title, _subtitle(ds, state), viewmodel.source(ds, state))
+    nothing = not (frame["row"] >= 0).any()
+    empty = t("empty_chart", state.lang) if nothing else None
+    style.frame(fig, title, _subtitle(ds, state), viewmodel.source(ds, state), empty=empty)
     fig.update_layout(margin={"l": 4, "r": 4})
     return fig
 
@@ -117,7 +119,9 @@ def curve_figure(ds: Dataset, state: ViewState) -> go.Figure:
     source = viewmodel.source(ds, state, short=True)
     if undated:
         source += " · " + t("undated_not_counted", lang, n=undated)
-    style.frame(fig, title, _subtitle(ds, state), source)
+    nothing = not curves[0].frame["adopted"].any()
+    empty = t("empty_chart", lang) if nothing else None
+    style.frame(fig, title, _subtitle(ds, state), source, empty=empty)
     fig.update_layout(margin={"l": 50, "r": 50})
     return fig
 

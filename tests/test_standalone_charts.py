@@ -15,6 +15,7 @@ import pytest
 
 from data.state import ViewState, parse_query
 from layouts import chart_data, ids, map_story, report_pack, viewmodel
+from layouts.charts import CHARTS
 from layouts.figures import classes, labels, render
 from layouts.figures.classes import classify
 
@@ -323,4 +324,4 @@ def test_report_pack_holds_the_data_behind_each_chart(bundled):
     assert "data/policy-ranking_2020-now_cash-reward-subsidy.csv" in members
     page = members["charts/policy-atlas_2020-now_cash-reward-subsidy.html"]
     assert b"PlotlyGeoAssets" in page and not re.search(rb"<script[^>]+src=", page)
-    assert page.count(b"Plotly.newPlot") == 8  # every chart, plotly.js inside once
+    assert page.count(b"Plotly.newPlot") == len(CHARTS)  # every chart, plotly.js inside once
