@@ -67,7 +67,7 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
         serve_locally=True,
         update_title="",  # the tab title stays put while callbacks run
         background_callback_manager=(jobs := background.manager(config)),
-        **service.dash_paths(config),
+        **cast(dict[str, Any], service.dash_paths(config)),
     )
     topojson_url = app.get_asset_url("topojson/")
     app.layout = page(topojson_url, viewmodel.place_choices(ds), viewmodel.pilot_field_choices(ds))

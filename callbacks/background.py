@@ -23,6 +23,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from dash import CeleryManager, DiskcacheManager, html
 
@@ -52,6 +53,7 @@ def store_errors() -> tuple[type[BaseException], ...]:
 
 
 STORE_ERRORS = store_errors()
+QUEUE_ERRORS: tuple[type[BaseException], ...] = (*STORE_ERRORS, RuntimeError)  # Celery gave up
 
 
 def store_problem(exc: BaseException | None, folder: Path | None = None) -> tuple[str, str]:
@@ -101,31 +103,32 @@ class _Guarded:
     """Store failures while polling a job end the job with a message (mixed into a manager)."""
 
     folder: Path | None = None
+    UNDEFINED: Any  # the manager's "no result yet" marker (Dash's BaseBackgroundCallbackManager)
 
     def _store_failed(self, exc: BaseException) -> None:
         log.error("job store failed: %s: %s", type(exc).__name__, exc)
         _store_notice(store_problem(exc, self.folder))
         _flag("store_failed", True)
 
-    def get_progress(self, key):
+    def get_progress(self, key: str) -> Any:
         try:
-            return super().get_progress(key)
+            return super().get_progress(key)  # type: ignore[misc]
         except STORE_ERRORS as exc:
             self._store_failed(exc)
             return None
 
-    def get_result(self, key, job):
+    def get_result(self, key: str, job: Any) -> Any:
         try:
-            result = super().get_result(key, job)
+            result = super().get_result(key, job)  # type: ignore[misc]
         except STORE_ERRORS as exc:
             self._store_failed(exc)
             result = self.UNDEFINED
         _flag("result_missing", result is self.UNDEFINED)
         return result
 
-    def get_updated_props(self, key):
+    def get_updated_props(self, key: str) -> Any:
         try:
-            props = super().get_updated_props(key)
+            props = super().get_updated_props(key)  # type: ignore[misc]
         except STORE_ERRORS as exc:
             self._store_failed(exc)
             props = {}
@@ -157,7 +160,7 @@ class DiskcacheJobs(_Guarded, DiskcacheManager):
         self.folder = folder
         super().__init__(diskcache.Cache(str(folder)))
 
-    def call_job_fn(self, key, job_fn, args, context):
+    def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> Any:
         from multiprocess import Process
 
         process = Process(target=job_fn, args=(key, self._make_progress_key(key), args, context))
@@ -166,7 +169,7 @@ class DiskcacheJobs(_Guarded, DiskcacheManager):
         threading.Thread(target=process.join, name=f"reap-{process.pid}", daemon=True).start()
         return process.pid
 
-    def job_running(self, job):
+    def job_running(self, job: Any) -> bool:
         if _flag("store_failed"):
             _kill(job)  # not terminate_job: it locks the broken store
             return False
@@ -186,7 +189,12 @@ class DiskcacheJobs(_Guarded, DiskcacheManager):
     def problem(self) -> tuple[str, str] | None:
         """What is wrong with the store, or None when a write and a read work."""
         try:
-            if not (self.folder / "cache.db").is_file() or _free(self.folder) < MIN_FREE_BYTES:
+            folder = self.folder
+            if (
+                folder is None
+                or not (folder / "cache.db").is_file()
+                or _free(folder) < MIN_FREE_BYTES
+            ):
                 return store_problem(None, self.folder)
             self.handle.set("policy-atlas-probe", time.time(), expire=60)
             self.handle.get("policy-atlas-probe")
@@ -195,7 +203,7 @@ class DiskcacheJobs(_Guarded, DiskcacheManager):
         return None
 
 
-def _kill(pid) -> None:
+def _kill(pid: Any) -> None:
     import psutil
 
     with contextlib.suppress(psutil.Error, ValueError):
@@ -205,34 +213,34 @@ def _kill(pid) -> None:
 class CeleryJobs(_Guarded, CeleryManager):
     """Jobs on Celery workers, results in Redis; a job no worker takes in time is cancelled."""
 
-    def __init__(self, celery_app, worker_timeout: float) -> None:
+    def __init__(self, celery_app: Any, worker_timeout: float) -> None:
         self.worker_timeout = worker_timeout
         super().__init__(celery_app)
 
-    def call_job_fn(self, key, job_fn, args, context):
+    def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> Any:
         try:
             task = job_fn.apply_async(
                 (key, self._make_progress_key(key), args, context), expires=self.worker_timeout
             )
-        except (*STORE_ERRORS, RuntimeError) as exc:  # RuntimeError: Celery gave up on Redis
+        except QUEUE_ERRORS as exc:
             log.error("cannot queue an export job: %s: %s", type(exc).__name__, exc)
             return f"{UNAVAILABLE}@{time.time():.0f}"
         # The handle carries the time it was queued: any web process can tell how long it waited.
         return f"{task.id}@{time.time():.3f}"
 
     @staticmethod
-    def _parse(job) -> tuple[str, float]:
+    def _parse(job: Any) -> tuple[str, float]:
         task_id, _, queued = str(job).partition("@")
         try:
             return task_id, float(queued)
         except ValueError:
             return task_id, time.time()
 
-    def get_task(self, job):
+    def get_task(self, job: Any) -> Any:
         task_id, _ = self._parse(job)
         return self.handle.AsyncResult(task_id) if job and task_id != UNAVAILABLE else None
 
-    def terminate_job(self, job):
+    def terminate_job(self, job: Any) -> None:
         task_id, _ = self._parse(job)
         if job and task_id != UNAVAILABLE:
             try:
@@ -240,7 +248,7 @@ class CeleryJobs(_Guarded, CeleryManager):
             except STORE_ERRORS as exc:
                 log.warning("cannot cancel export job %s: %s", task_id, exc)
 
-    def job_running(self, job):
+    def job_running(self, job: Any) -> bool:
         task_id, queued = self._parse(job)
         if task_id == UNAVAILABLE or _flag("store_failed"):
             if task_id == UNAVAILABLE:
@@ -279,26 +287,27 @@ class CeleryJobs(_Guarded, CeleryManager):
 _celery = None
 
 
-def celery_app():
+def celery_app() -> Any:
     """The Celery app of this process (None without ``REDIS_URL``): ``celery -A app:celery_app``."""
     return _celery
 
 
-def manager(config: Config):
+def manager(config: Config) -> Any:
     """The background-callback manager for ``config``: Celery + Redis, or diskcache."""
     if config.redis_url:
         return CeleryJobs(make_celery(config), config.worker_timeout)
     return DiskcacheJobs(config.cache_dir)
 
 
-def make_celery(config: Config):
+def make_celery(config: Config) -> Any:
     """A Celery app on ``REDIS_URL``; its workers start Chromium once per process."""
     global _celery
     from celery import Celery, signals
 
     from callbacks.celery_backend import backend_url
 
-    app = Celery("policy_atlas", broker=config.redis_url, backend=backend_url(config.redis_url))
+    redis_url = config.redis_url or ""
+    app = Celery("policy_atlas", broker=redis_url, backend=backend_url(redis_url))
     app.conf.update(
         task_track_started=True,  # PENDING then means "no worker has it yet"
         worker_prefetch_multiplier=1,  # exports are long: one at a time per process

@@ -11,7 +11,7 @@ from celery.backends.redis import RedisBackend
 
 
 class PollingRedisBackend(RedisBackend):
-    def on_task_call(self, producer, task_id):
+    def on_task_call(self, producer: object, task_id: str) -> None:
         """No subscription: Dash reads each result with a plain GET when it polls."""
 
 
