@@ -6,9 +6,12 @@ Outputs are grouped by name (Dash's dict-grouped outputs), so nothing is matched
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from dash import Input, Output, Patch, State, callback, no_update
+from plotly.utils import PlotlyJSONEncoder
 
 from callbacks import playback
 from callbacks.context import guarded, view
@@ -25,6 +28,27 @@ def to_patch(updates: dict[tuple, object]) -> Patch:
             target = target[key]
         target[path[-1]] = value
     return patch
+
+
+def unsent(
+    updates: dict[str, dict[tuple, object]], sent: dict[str, str]
+) -> tuple[dict[str, dict[tuple, object]], dict[str, str]]:
+    """The updates minus every path whose value the browser already has (``sent``: a short hash
+    per "figure/path" of what the last patch set), and the hashes after this one. A chart whose
+    values a click leaves alone is not patched, so the browser does not redraw it."""
+    out: dict[str, dict[tuple, object]] = {}
+    after = dict(sent)
+    for figure, paths in updates.items():
+        kept = {}
+        for path, value in paths.items():
+            key = figure + "/" + "/".join(map(str, path))
+            text = json.dumps(value, cls=PlotlyJSONEncoder, sort_keys=True)
+            digest = hashlib.blake2s(text.encode(), digest_size=6).hexdigest()
+            if sent.get(key) != digest:
+                kept[path] = value
+            after[key] = digest
+        out[figure] = kept
+    return out, after
 
 
 OUTPUTS = {
@@ -65,10 +89,13 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
     selection = spread.selection_key(state)
     same = rendered is not None and rendered.get("selection") == selection
     v = viewmodel.views(ds, state, full=full, same_selection=same)
+    sent: dict[str, str] = {}
     if full:
         figures: dict[str, Any] = dict(v.figures)
     else:
-        figures = {f: to_patch(v.updates[f]) if v.updates[f] else no_update for f in ids.FIGURES}
+        before = rendered.get("sent") if rendered else None
+        updates, sent = unsent(v.updates, before if isinstance(before, dict) else {})
+        figures = {f: to_patch(updates[f]) if updates.get(f) else no_update for f in ids.FIGURES}
     lang_changed = rendered is None or rendered.get("lang") != state.lang
     drill = viewmodel.drill_button(ds, state)
     shown = viewmodel.shown_controls(state)
@@ -89,6 +116,6 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
         "pilot_rows": viewmodel.pilot_rows(ds, state) if full else no_update,
         "pilot_columns": viewmodel.pilot_columns(state.lang) if lang_changed else no_update,
         **playback.slider_outputs(ds, state, full),
-        "rendered": {"key": key, "lang": state.lang, "selection": selection},
+        "rendered": {"key": key, "lang": state.lang, "selection": selection, "sent": sent},
         "rendered_search": "" if search in (None, "", "?") else search,  # as location.search
     }

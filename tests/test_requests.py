@@ -152,3 +152,25 @@ def test_fuzz_views_requests_never_raise(search, rendered):
     except PreventUpdate:
         return
     assert set(out) == set(views.OUTPUTS)
+
+
+# ----------------------------------------------------------------------------- only what changed
+def _paths(patch: Any) -> set[str]:
+    if patch is views.no_update:
+        return set()
+    ops = patch.to_plotly_json()["operations"]
+    return {"/".join(map(str, op["location"])) for op in ops}
+
+
+def test_a_patch_never_resends_what_the_browser_already_has():
+    first = views.render("?incentive=subsidy", None)  # full figures
+    second = views.render("?incentive=subsidy,fund", first["rendered"])
+    assert "data/0/z" in _paths(second["figures"]["map"])  # nothing known yet: all sent
+    # a click on Guangdong: the map's own values ignore its own filter (crossfilter), so its
+    # counts are not sent again; the bars, filtered to Guangdong, are
+    third = views.render("?incentive=fund,subsidy&region=440000", second["rendered"])
+    assert "data/0/z" not in _paths(third["figures"]["map"])
+    assert any(p.endswith("/x") for p in _paths(third["figures"]["bd-type"]))
+    # the same view again: nothing at all to send
+    again = views.render("?incentive=fund,subsidy&region=440000", third["rendered"])
+    assert all(f is views.no_update for f in again["figures"].values())
