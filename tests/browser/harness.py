@@ -215,6 +215,6 @@ def figure_data(page, graph_id: str) -> list[dict]:
     """The traces plotly has drawn in a graph (its ``data``), as the browser holds them."""
     return page.evaluate(
         "(id) => document.querySelector('#' + id + ' .js-plotly-plot').data"
-        ".map(t => ({uid: t.uid, z: t.z, x: t.x, y: t.y, locations: t.locations}))",
+        ".map(t => ({uid: t.uid, z: t.z, x: t.x, y: t.y, locations: t.locations, text: t.text}))",
         graph_id,
     )

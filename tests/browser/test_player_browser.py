@@ -21,8 +21,11 @@ def state_of(page) -> ViewState:
 
 
 def map_values(page) -> dict[str, float]:
+    """Each coloured region's policy count, as its hover says ("政策数: 4 …"; ``z`` is the
+    legend class since the map's legend is stepped)."""
     main = next(t for t in h.figure_data(page, "map") if t["uid"] == "values-main")
-    return dict(zip(main["locations"], main["z"], strict=True))
+    counts = [float(re.search(r"\d+", text).group()) for text in main["text"]]
+    return dict(zip(main["locations"], counts, strict=True))
 
 
 def drawn(page) -> bool:
