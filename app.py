@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from dash import Dash
@@ -61,12 +61,36 @@ def create_app(dataset: Dataset | None = None) -> Dash:
         update_title=None,
         background_callback_manager=background_manager(),
     )
+    app.index_string = INDEX
     app.layout = page(TOPOJSON_URL, viewmodel.place_choices(ds), viewmodel.pilot_field_choices(ds))
     server.config["POLICY_ATLAS_ROWS"] = ds.rows
     return app
 
 
-def background_manager():
+#: Dash's page shell with the page's language on <html> (assets/a11y.js keeps it in step with the
+#: language switch) and the scripts in a plain <div>: Dash's own <footer> would be a second
+#: ``contentinfo`` landmark beside the page's footer.
+INDEX = """<!DOCTYPE html>
+<html lang="zh-CN">
+    <head>
+        {%metas%}
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <div class="dash-scripts">
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </div>
+    </body>
+</html>"""
+
+
+def background_manager() -> Any:
     """Where background callbacks (exports) run: Celery + Redis when ``REDIS_URL`` is set (start
     a worker with ``celery -A app:celery_app worker``), else diskcache in the system temp dir."""
     from dash import CeleryManager, DiskcacheManager
@@ -89,7 +113,7 @@ def background_manager():
 celery_app = None
 
 
-def export_pack(dataset, out_dir: str, view: str | None) -> int:
+def export_pack(dataset: Dataset, out_dir: str, view: str | None) -> int:
     """``--export``: write the report pack of ``view`` (a URL query string) into ``out_dir``."""
     from data.state import parse_query
     from layouts.figures.render import ExportError

@@ -13,6 +13,11 @@ def _both(zh: str, en: str) -> list[html.Span]:
     return [html.Span(zh, className="l-zh"), html.Span(en, className="l-en")]
 
 
+def _label(zh: str, en: str, control: str) -> html.Label:
+    """A visible label that names ``control`` (``assets/a11y.js`` reads its id)."""
+    return html.Label(_both(zh, en), id=ids.label_of(control), className="field-label")
+
+
 def export_menu() -> html.Details:
     """A drop-down panel in the header: what to download, in which format and size."""
     chart_options = [
@@ -24,7 +29,7 @@ def export_menu() -> html.Details:
             html.Summary(_both("下载", "Download"), className="button"),
             html.Div(
                 [
-                    html.Label(_both("图表", "Chart"), className="field-label"),
+                    _label("图表", "Chart", ids.DL_CHART),
                     dcc.Dropdown(
                         id=ids.DL_CHART,
                         options=chart_options,
@@ -32,7 +37,7 @@ def export_menu() -> html.Details:
                         clearable=False,
                         searchable=False,
                     ),
-                    html.Label(_both("格式", "Format"), className="field-label"),
+                    _label("格式", "Format", ids.DL_FORMAT),
                     dcc.RadioItems(
                         id=ids.DL_FORMAT,
                         options=[
@@ -47,7 +52,7 @@ def export_menu() -> html.Details:
                         inline=True,
                         className="segmented",
                     ),
-                    html.Label(_both("尺寸", "Size"), className="field-label"),
+                    _label("尺寸", "Size", ids.DL_SIZE),
                     dcc.RadioItems(
                         id=ids.DL_SIZE,
                         options=[{"label": SIZES[k].label, "value": k} for k in ("a4", "16x9")],

@@ -80,6 +80,9 @@ ZH: dict[str, str] = {
     "since": "{a} 起",
     "until": "至 {b}",
     "url_notes": "链接中有无法识别的参数，已忽略：",
+    "skip": "跳到地图和图表",
+    "menu": "菜单",
+    "pilot_field": "试点领域",
 }
 
 EN: dict[str, str] = {
@@ -149,6 +152,9 @@ EN: dict[str, str] = {
     "since": "from {a}",
     "until": "until {b}",
     "url_notes": "Some link parameters were not understood: ",
+    "skip": "Skip to the map and charts",
+    "menu": "Menu",
+    "pilot_field": "Pilot field",
 }
 
 

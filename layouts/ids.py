@@ -17,6 +17,9 @@ FOOTER = "footer"
 URL_NOTES = "url-notes"
 
 # --- header
+MAIN = "main"  # the skip link's target
+MENU_TOGGLE = "menu-toggle"  # opens the header actions on a phone
+HEADER_ACTIONS = "header-actions"
 LANG_TOGGLE = "lang-toggle"
 COPY_LINK = "copy-link"
 PRESENT_TOGGLE = "present-toggle"
@@ -60,6 +63,12 @@ FREQ = "freq"
 TABLE = "table"
 TABLE_SEARCH = "table-search"
 PILOT_TABLE = "pilot-table"
+
+
+def label_of(control: str) -> str:
+    """The id of a control's visible label; ``assets/a11y.js`` names the control by it
+    (``aria-labelledby``), whatever markup the control's library renders."""
+    return f"{control}-label"
 
 
 def filter_control(dimension: str) -> str:

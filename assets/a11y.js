@@ -1,0 +1,117 @@
+// Accessibility repairs that hold for every control on the page, whoever adds it (served from
+// assets/, no CDN). Dash renders the markup of its components itself; what they leave unnamed or
+// mislabelled is corrected here, after every render:
+// - <html lang> follows the language the page is in (#root.lang-zh / .lang-en);
+// - a control is named by its label's id, "<control id>-label" (layouts/page.py `named`);
+// - radio groups and checklists are groups of native inputs, not listboxes of "options" holding
+//   inputs (nested-interactive); the dropdown's focus stop is not hidden from screen readers;
+// - the date picker's wrapper has no dangling ARIA, its clear control is a named button;
+// - the header menu button (phones) opens and closes the header actions;
+// - Enter on a focused grid row opens its details, as a click does.
+(function () {
+  "use strict";
+  var LANGS = { zh: "zh-CN", en: "en" };
+
+  function set(el, name, value) {
+    if (value === null) { if (el.hasAttribute(name)) el.removeAttribute(name); }
+    else if (el.getAttribute(name) !== value) el.setAttribute(name, value);
+  }
+
+  function labelFor(id) {
+    return id && document.getElementById(id + "-label") ? id + "-label" : null;
+  }
+
+  function pageLang() {
+    var root = document.getElementById("root");
+    return root && root.classList.contains("lang-en") ? "en" : "zh";
+  }
+
+  function repair() {
+    var lang = pageLang();
+    set(document.documentElement, "lang", LANGS[lang]);
+    document.querySelectorAll(".dash-options-list").forEach(function (list) {
+      var radio = list.classList.contains("dash-radioitems");
+      set(list, "role", radio ? "radiogroup" : "group");
+      var label = labelFor(list.id);
+      if (label) set(list, "aria-labelledby", label);
+      list.querySelectorAll(".dash-options-list-option").forEach(function (opt) {
+        set(opt, "role", null);
+        set(opt, "aria-selected", null);
+      });
+    });
+    document.querySelectorAll(".dash-dropdown-wrapper").forEach(function (wrap) {
+      var button = wrap.querySelector("button.dash-dropdown");
+      var focus = wrap.querySelector(".dash-dropdown-focus-target");
+      if (!button || !focus) return;
+      set(focus, "aria-hidden", null);
+      set(focus, "role", "combobox");
+      set(focus, "aria-haspopup", "listbox");
+      set(focus, "aria-expanded", button.getAttribute("aria-expanded") || "false");
+      var names = [labelFor(button.id), button.id + "-value"].filter(Boolean);
+      set(focus, "aria-labelledby", names.join(" "));
+    });
+    document.querySelectorAll(".dash-datepicker-input-wrapper").forEach(function (wrap) {
+      var id = (wrap.id || "").replace(/-wrapper$/, "");
+      set(wrap, "role", "group");
+      set(wrap, "type", null);
+      set(wrap, "aria-haspopup", null);
+      set(wrap, "aria-expanded", null);
+      set(wrap, "aria-disabled", null);
+      set(wrap, "aria-labelledby", labelFor(id));
+      wrap.querySelectorAll("input").forEach(function (input, i) {
+        var words = lang === "zh" ? ["开始日期", "结束日期"] : ["Start date", "End date"];
+        set(input, "aria-label", words[i] || words[0]);
+      });
+      wrap.querySelectorAll(".dash-datepicker-clear").forEach(function (a) {
+        set(a, "role", "button");
+        set(a, "tabindex", "0");
+        set(a, "aria-label", lang === "zh" ? "清除日期" : "Clear dates");
+      });
+    });
+  }
+
+  var queued = false;
+  function schedule() {
+    if (queued) return;
+    queued = true;
+    window.requestAnimationFrame(function () { queued = false; repair(); });
+  }
+
+  function start() {
+    new MutationObserver(schedule).observe(document.body, {
+      childList: true, subtree: true, attributes: true,
+      attributeFilter: ["class", "aria-hidden", "role", "aria-expanded", "aria-labelledby"],
+    });
+    schedule();
+  }
+
+  document.addEventListener("click", function (e) {
+    var toggle = e.target.closest && e.target.closest(".menu-toggle");
+    var menu = document.getElementById("header-actions");
+    if (!menu) return;
+    if (toggle) {
+      var open = menu.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") {
+      var menu = document.getElementById("header-actions");
+      var toggle = document.querySelector(".menu-toggle");
+      if (menu && menu.classList.contains("open")) {
+        menu.classList.remove("open");
+        if (toggle) { toggle.setAttribute("aria-expanded", "false"); toggle.focus(); }
+      }
+    }
+    if (e.key === "Enter" && e.target.closest) {
+      var cell = e.target.closest(".ag-cell");
+      if (cell && cell.closest(".row-details-grid")) {
+        e.preventDefault();
+        cell.click();
+      }
+    }
+  });
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

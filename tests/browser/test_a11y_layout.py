@@ -1,0 +1,155 @@
+"""Every screen and every hand (issue 16): a laptop, a phone, the keyboard, a screen reader."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser import harness as h
+from tests.browser.axe import run_axe, serious
+
+pytestmark = pytest.mark.browser
+
+SIZES = {"1440": (1440, 900), "1280": (1280, 720), "390": (390, 844)}
+
+
+@pytest.fixture
+def sized(browser, app_url, request):
+    """A page at one of the three sizes: ``sized(name, path)``."""
+    contexts = []
+
+    def open_at(name: str, path: str = "/"):
+        width, height = SIZES[name]
+        ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        contexts.append(ctx)
+        pg = ctx.new_page()
+        pg.watch = h.PageWatch(pg, app_url)
+        pg.goto(app_url + path)
+        h.wait_ready(pg)
+        return pg
+
+    yield open_at
+    for ctx in contexts:
+        ctx.close()
+
+
+OVERFLOW_JS = """() => {
+  const w = document.documentElement.clientWidth, out = [];
+  const skip = '.sr-only, .skip-link, .ag-root-wrapper-body, .ag-paging-panel, '
+    + '.js-plotly-plot svg';
+  if (document.documentElement.scrollWidth > w) out.push('page ' + document.documentElement.scrollWidth);
+  for (const el of document.querySelectorAll('#root *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+    if (el.closest(skip) || el.closest('details:not([open]) > :not(summary)')) continue;
+    if (r.right > w + 1) out.push((el.id || el.className || el.tagName) + ' ' + Math.round(r.right));
+  }
+  return out.slice(0, 10);
+}"""  # noqa: E501
+
+
+def overflow(page) -> list[str]:
+    """Visible elements that reach past the right edge of the screen (sideways scrolling)."""
+    return page.evaluate(OVERFLOW_JS)
+
+
+def rows_of(page, selector: str) -> int:
+    """How many rows the children of ``selector`` are laid out in (boxes that overlap
+    vertically share a row)."""
+    return page.evaluate(
+        """(sel) => {
+          const boxes = [...document.querySelector(sel).children]
+            .map(c => c.getBoundingClientRect()).filter(r => r.height > 0)
+            .sort((a, b) => a.top - b.top);
+          let rows = 0, bottom = -Infinity;
+          for (const r of boxes) {
+            if (r.top >= bottom - 2) { rows += 1; bottom = r.bottom; }
+            else bottom = Math.max(bottom, r.bottom);
+          }
+          return rows;
+        }""",
+        selector,
+    )
+
+
+def box(page, selector: str) -> dict:
+    return page.locator(selector).first.bounding_box()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_laptop_1280x720_filters_in_two_rows_and_the_map_in_the_first_screen(sized, lang):
+    pg = sized("1280", "/?lang=en" if lang == "en" else "/")
+    assert rows_of(pg, ".filter-bar") <= 2
+    m = box(pg, "#map")
+    assert m["y"] >= 0 and m["y"] + m["height"] <= 720, m
+    assert m["height"] >= 340
+    assert overflow(pg) == []
+    # the work-report label stays on one line (it wrapped one character per line)
+    label = box(pg, "#f-wr label")
+    assert label["height"] < 30
+    assert pg.watch.errors == []
+
+
+def test_desktop_1440_one_row_heading_and_two_filter_rows(sized):
+    pg = sized("1440")
+    assert rows_of(pg, ".filter-bar") <= 2
+    heading = box(pg, ".table-head h2")
+    assert heading["height"] < 30  # "政策列表" on one line
+    m = box(pg, "#map")
+    assert m["y"] + m["height"] <= 900
+    assert overflow(pg) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_phone_390_one_column_no_sideways_scroll_and_a_menu(sized, lang):
+    pg = sized("390", "/?lang=en" if lang == "en" else "/")
+    assert overflow(pg) == []
+    content = pg.evaluate("() => document.querySelector('main').getBoundingClientRect().width")
+    m = box(pg, "#map")
+    assert m["width"] >= content - 12  # the map spans the content (card border and padding)
+    assert m["height"] >= 300
+    # one column: the breakdown charts sit below the map, not beside it
+    assert box(pg, ".col-side")["y"] > m["y"] + m["height"]
+    # header actions live behind the menu button
+    assert not pg.locator("#lang-toggle").is_visible()
+    pg.click("#menu-toggle")
+    assert pg.get_attribute("#menu-toggle", "aria-expanded") == "true"
+    assert pg.locator("#lang-toggle").is_visible()
+    assert overflow(pg) == []
+    pg.keyboard.press("Escape")
+    assert not pg.locator("#lang-toggle").is_visible()
+    assert pg.watch.errors == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_axe_finds_no_serious_or_critical_violation(sized, lang):
+    for size in ("1440", "390"):
+        pg = sized(size, "/?lang=en" if lang == "en" else "/")
+        found = serious(run_axe(pg))
+        assert found == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in found]
+        assert pg.evaluate("() => document.documentElement.lang") == (
+            "en" if lang == "en" else "zh-CN"
+        )
+
+
+def test_html_lang_follows_the_language_switch(sized):
+    pg = sized("1440")
+    assert pg.evaluate("() => document.documentElement.lang") == "zh-CN"
+    pg.click("#lang-toggle")
+    pg.wait_for_url(re.compile(r"lang=en"))
+    h.wait_idle(pg)
+    pg.wait_for_function("() => document.documentElement.lang === 'en'", timeout=5000)
+
+
+def test_keyboard_skip_link_and_visible_focus(sized):
+    pg = sized("1280")
+    pg.keyboard.press("Tab")
+    assert pg.evaluate("() => document.activeElement.className") == "skip-link"
+    assert box(pg, ".skip-link")["y"] >= 0  # shown when focused
+    pg.keyboard.press("Enter")
+    assert pg.evaluate("() => document.activeElement.id") == "main"
+    # a search box shows a focus ring
+    pg.focus("#f-text")
+    ring = pg.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert ring != "none"
