@@ -83,6 +83,14 @@ ZH: dict[str, str] = {
     "skip": "跳到地图和图表",
     "menu": "菜单",
     "pilot_field": "试点领域",
+    "col_sectors": "应用领域",
+    "col_work_report": "政府工作报告",
+    "col_summary": "摘要",
+    "col_problems": "数据问题",
+    "yes": "是",
+    "close": "关闭",
+    "detail": "政策详情",
+    "detail_hint": "点击表中一行（或在行上按回车）查看全部字段",
 }
 
 EN: dict[str, str] = {
@@ -155,6 +163,14 @@ EN: dict[str, str] = {
     "skip": "Skip to the map and charts",
     "menu": "Menu",
     "pilot_field": "Pilot field",
+    "col_sectors": "Sectors",
+    "col_work_report": "Government work report",
+    "col_summary": "Summary",
+    "col_problems": "Problems in the data",
+    "yes": "yes",
+    "close": "Close",
+    "detail": "Policy details",
+    "detail_hint": "Click a row (or press Enter on it) to see every field",
 }
 
 

@@ -63,6 +63,11 @@ FREQ = "freq"
 TABLE = "table"
 TABLE_SEARCH = "table-search"
 PILOT_TABLE = "pilot-table"
+DETAIL = "detail"  # the detail panel of the policy a grid row shows
+DETAIL_TITLE = "detail-title"
+DETAIL_BODY = "detail-body"
+DETAIL_ROW = "detail-row"  # store: the spreadsheet line of the policy shown
+DETAIL_CLOSE = "detail-close"
 
 
 def label_of(control: str) -> str:

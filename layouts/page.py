@@ -302,7 +302,20 @@ def table_card() -> html.Section:
                     "tooltipShowDelay": 300,
                 },
                 style={"height": "560px"},
-                className="ag-theme-quartz",
+                className="ag-theme-quartz row-details-grid",
+            ),
+            html.P(L("detail_hint"), className="note"),
+            dcc.Store(id=ids.DETAIL_ROW),
+            html.Section(
+                [
+                    html.Button(L("close"), id=ids.DETAIL_CLOSE, className="button detail-close"),
+                    html.Div(id=ids.DETAIL_BODY),
+                ],
+                id=ids.DETAIL,
+                className="detail-panel",
+                hidden=True,
+                tabIndex="-1",
+                **aria(labelledby=ids.DETAIL_TITLE, live="polite"),
             ),
             html.Details(
                 [

@@ -153,3 +153,66 @@ def test_keyboard_skip_link_and_visible_focus(sized):
     pg.focus("#f-text")
     ring = pg.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert ring != "none"
+
+
+def tab_until(page, test: str, limit: int = 80) -> None:
+    """Press Tab until ``test`` (JS, on ``document.activeElement`` as ``el``) holds."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const el = document.activeElement; return !!({test}); }}"):
+            return
+    raise AssertionError(f"Tab never reached an element where {test}")
+
+
+def test_keyboard_only_selects_a_province_and_opens_a_policys_details(sized, ds):
+    pg = sized("1280")
+    # the place filter: a list of every region, operated from the keyboard
+    tab_until(pg, "el.closest('.dash-dropdown-wrapper') && el.closest('.field')"
+              " && el.closest('.field').querySelector('#f-region')")  # fmt: skip
+    pg.keyboard.press("Enter")
+    pg.wait_for_function("() => document.activeElement.classList.contains('dash-dropdown-search')")
+    pg.keyboard.type("广东")
+    pg.wait_for_function(
+        "() => (document.querySelector('.dash-dropdown-content .dash-options-list-option')"
+        " || {textContent: ''}).textContent.startsWith('广东省')"
+    )
+    pg.keyboard.press("ArrowDown")
+    pg.keyboard.press("Enter")
+    pg.keyboard.press("Escape")
+    pg.wait_for_url(re.compile(r"region=440000"))
+    h.wait_idle(pg)
+    assert "广东省" in pg.inner_text("#chips")
+    # into the grid, down to the first policy, Enter opens its details
+    tab_until(pg, "el.closest('#table .ag-header-cell, #table .ag-cell')")
+    pg.keyboard.press("ArrowDown")
+    assert pg.evaluate("() => !!document.activeElement.closest('#table .ag-row')")
+    pg.keyboard.press("Enter")
+    pg.wait_for_selector("#detail:not([hidden]) #detail-title", timeout=10000)
+    pg.wait_for_function("() => document.activeElement.id === 'detail'", timeout=5000)
+    text = pg.inner_text("#detail")
+    gd = ds.frame[ds.frame["province_adcode"] == "440000"]
+    assert pg.inner_text("#detail-title") in set(gd["title_zh"])
+    assert "来源" in text and "发文机关" in text
+    pg.keyboard.press("Tab")  # the Close button is reachable and closes the panel
+    pg.keyboard.press("Shift+Tab")
+    pg.focus("#detail-close")
+    pg.keyboard.press("Enter")
+    pg.wait_for_selector("#detail[hidden]", state="attached", timeout=5000)
+
+
+def test_a_click_on_a_row_opens_every_field_in_english(sized, ds):
+    pg = sized("1440", "/?lang=en")
+    pg.locator("#table .ag-row .ag-cell").first.click()
+    pg.wait_for_selector("#detail:not([hidden]) #detail-title", timeout=10000)
+    text = pg.inner_text("#detail")
+    for label in ("Title (Chinese)", "Title (English)", "Issuer", "Source", "Summary"):
+        assert label in text
+    link = pg.locator("#detail a[href^='http']")
+    assert link.count() == 1 and link.get_attribute("target") == "_blank"
+
+
+@pytest.fixture(scope="module")
+def ds():
+    from data.dataset import load_dataset
+
+    return load_dataset()
