@@ -31,6 +31,7 @@ def create_app(dataset: Dataset | None = None) -> Dash:
     import callbacks.details  # noqa: F401
     import callbacks.exports  # noqa: F401
     import callbacks.grid  # noqa: F401
+    import callbacks.language  # noqa: F401
     import callbacks.url_sync  # noqa: F401
     import callbacks.views  # noqa: F401
     from callbacks.context import serve

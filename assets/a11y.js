@@ -26,9 +26,24 @@
     return root && root.classList.contains("lang-en") ? "en" : "zh";
   }
 
+  // The date picker names months and days with window.dateFns.locale, chosen by the browser's
+  // language; keep only the page language's locale there (assets/vendor/date-fns-locale-*).
+  var dateLocales = null;
+  function dateLocale(lang) {
+    var dfn = window.dateFns;
+    if (!dfn || !dfn.locale) return;
+    if (!dateLocales) dateLocales = { zh: dfn.locale.zhCN, en: dfn.locale.enUS };
+    var key = lang === "zh" ? "zhCN" : "enUS";
+    if (!dateLocales[lang] || dfn.locale[key] && Object.keys(dfn.locale).length === 1) return;
+    var only = {};
+    only[key] = dateLocales[lang];
+    dfn.locale = only;
+  }
+
   function repair() {
     var lang = pageLang();
     set(document.documentElement, "lang", LANGS[lang]);
+    dateLocale(lang);
     document.querySelectorAll(".dash-options-list").forEach(function (list) {
       var radio = list.classList.contains("dash-radioitems");
       set(list, "role", radio ? "radiogroup" : "group");

@@ -91,6 +91,14 @@ ZH: dict[str, str] = {
     "close": "关闭",
     "detail": "政策详情",
     "detail_hint": "点击表中一行（或在行上按回车）查看全部字段",
+    "dd_select_all": "全选",
+    "dd_deselect_all": "取消全选",
+    "dd_selected_count": "已选 {num_selected} 项",
+    "dd_search": "搜索",
+    "dd_clear_search": "清除搜索",
+    "dd_clear_selection": "清除选择",
+    "dd_no_options_found": "无匹配选项",
+    "pilot_field_placeholder": "试点领域",
 }
 
 EN: dict[str, str] = {
@@ -171,6 +179,14 @@ EN: dict[str, str] = {
     "close": "Close",
     "detail": "Policy details",
     "detail_hint": "Click a row (or press Enter on it) to see every field",
+    "dd_select_all": "Select all",
+    "dd_deselect_all": "Deselect all",
+    "dd_selected_count": "{num_selected} selected",
+    "dd_search": "Search",
+    "dd_clear_search": "Clear search",
+    "dd_clear_selection": "Clear selection",
+    "dd_no_options_found": "No options found",
+    "pilot_field_placeholder": "pilot field",
 }
 
 

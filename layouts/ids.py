@@ -20,6 +20,7 @@ URL_NOTES = "url-notes"
 MAIN = "main"  # the skip link's target
 MENU_TOGGLE = "menu-toggle"  # opens the header actions on a phone
 HEADER_ACTIONS = "header-actions"
+LANG_SHOWN = "lang-shown"  # store: the language the widgets' own texts are in
 LANG_TOGGLE = "lang-toggle"
 COPY_LINK = "copy-link"
 PRESENT_TOGGLE = "present-toggle"

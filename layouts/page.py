@@ -300,6 +300,8 @@ def table_card() -> html.Section:
                     "infiniteInitialRowCount": 25,
                     "enableCellTextSelection": True,
                     "tooltipShowDelay": 300,
+                    # AG Grid's own texts (paging, filters, "no rows") in the page's language.
+                    "getLocaleText": {"function": "gridText(params)"},
                 },
                 style={"height": "560px"},
                 className="ag-theme-quartz row-details-grid",
@@ -383,6 +385,7 @@ def page(
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.RENDERED, storage_type="memory"),
+            dcc.Store(id=ids.LANG_SHOWN),
             # The query string the views were last drawn for (tests and scripts wait on it).
             html.Div(id=ids.RENDERED_SEARCH, hidden=True),
             header(),

@@ -302,7 +302,8 @@ def chip_items(ds: Dataset, state: ViewState) -> list[tuple[str, str, str]]:
     lang = state.lang
     items: list[tuple[str, str, str]] = []
     if state.drill:
-        items.append(("drill", state.drill, "⌖ " + ds.name_of(state.drill, lang)))
+        # "→": a glyph every installed font has (⌖ was in none of them)
+        items.append(("drill", state.drill, "→ " + ds.name_of(state.drill, lang)))
     items.extend(("region", a, ds.name_of(a, lang)) for a in state.region)
     if state.date_from or state.date_to:
         text = captions.describe_filters(

@@ -216,3 +216,47 @@ def ds():
     from data.dataset import load_dataset
 
     return load_dataset()
+
+
+LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+#: Latin text that is not English: formats, units, names.
+NOT_ENGLISH = {"YYYY", "MM", "DD", "PNG", "SVG", "PDF", "GDP", "zip", "Policy", "Atlas"}
+
+
+def english_words(texts: list[str]) -> list[str]:
+    return sorted({w for s in texts for w in LATIN_WORD.findall(s or "")} - NOT_ENGLISH)
+
+
+def test_the_chinese_interface_shows_no_english_widget_text(sized):
+    pg = sized("1440")
+    seen = pg.evaluate(
+        """() => [...document.querySelectorAll('input[placeholder]')].map(i => i.placeholder)
+             .concat([...document.querySelectorAll('.modebar-btn')].map(b => b.dataset.title))
+             .concat([document.querySelector('#table .ag-paging-panel').innerText])"""
+    )
+    # the place dropdown: its search box, "select all", a search with no match
+    pg.click("#f-region")
+    pg.wait_for_selector(".dash-dropdown-content")
+    seen.append(pg.inner_text(".dash-dropdown-content"))
+    seen += pg.evaluate(
+        "() => [...document.querySelectorAll('.dash-dropdown-content input')]"
+        ".map(i => i.placeholder)"
+    )
+    pg.keyboard.type("zzzz")
+    seen.append(pg.inner_text(".dash-dropdown-content"))
+    pg.keyboard.press("Escape")
+    # the date picker's month and weekday names; it opens near the data, not in January 2000
+    pg.click("#f-date")
+    pg.wait_for_selector(".dash-datepicker-calendar-container, [role=dialog]")
+    calendar = pg.inner_text("[role=dialog]")
+    seen.append(calendar)
+    assert "2000" not in calendar
+    assert english_words(seen) == [], seen
+
+
+def test_the_english_interface_shows_english_placeholders(sized):
+    pg = sized("1440", "/?lang=en")
+    assert pg.get_attribute("#f-text", "placeholder") == "title, issuer, place…"
+    pg.click("#f-region")
+    pg.wait_for_selector(".dash-dropdown-content")
+    assert pg.get_attribute(".dash-dropdown-content input[type=search]", "placeholder") == "Search"
