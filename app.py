@@ -28,10 +28,10 @@ def create_app(dataset: Dataset | None = None) -> Dash:
     from flask import Flask
 
     import callbacks.clientside  # noqa: F401  (registers the callbacks)
-    import callbacks.details  # noqa: F401
     import callbacks.exports  # noqa: F401
     import callbacks.grid  # noqa: F401
     import callbacks.language  # noqa: F401
+    import callbacks.row_details  # noqa: F401
     import callbacks.url_sync  # noqa: F401
     import callbacks.views  # noqa: F401
     from callbacks.context import serve
