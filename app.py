@@ -31,6 +31,7 @@ def create_app(dataset: Dataset | None = None) -> Dash:
     import callbacks.exports  # noqa: F401
     import callbacks.grid  # noqa: F401
     import callbacks.language  # noqa: F401
+    import callbacks.measure_choice  # noqa: F401
     import callbacks.row_details  # noqa: F401
     import callbacks.url_sync  # noqa: F401
     import callbacks.views  # noqa: F401

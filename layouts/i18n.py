@@ -99,6 +99,8 @@ ZH: dict[str, str] = {
     "dd_clear_selection": "清除选择",
     "dd_no_options_found": "无匹配选项",
     "pilot_field_placeholder": "试点领域",
+    "measure_fallback": "“{asked}”只适用于省级地图（城市没有人口和 GDP 数据），当前显示“{shown}”",
+    "loading": "加载中…",
 }
 
 EN: dict[str, str] = {
@@ -187,6 +189,11 @@ EN: dict[str, str] = {
     "dd_clear_selection": "Clear selection",
     "dd_no_options_found": "No options found",
     "pilot_field_placeholder": "pilot field",
+    "measure_fallback": (
+        "“{asked}” applies to the province map only (cities have no population or GDP"
+        " figures); the map shows “{shown}”"
+    ),
+    "loading": "Loading…",
 }
 
 

@@ -52,6 +52,7 @@ MAP = "map"
 TIMELINE = "timeline"
 MAP_LEVEL = "map-level"
 MEASURE = "measure"
+MEASURE_NOTE = "measure-note"  # why the map shows another measure than the link asks
 GDP_YEAR = "gdp-year"
 PILOTS = "pilots"
 PILOT_FIELD = "pilot-field"

@@ -79,8 +79,26 @@ def icon_menu() -> html.Span:
     )
 
 
+#: What a chart slot shows before its data arrives: a quiet grey panel with an ellipsis, not
+#: plotly's empty axes (-1 to 6).
+LOADING_FIGURE: dict[str, Any] = {
+    "data": [],
+    "layout": {
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+        "paper_bgcolor": "#f5f7fa",
+        "plot_bgcolor": "#f5f7fa",
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "annotations": [
+            {"text": "…", "showarrow": False, "font": {"size": 32, "color": "#9aa5b1"}}
+        ],
+    },
+}
+
+
 def graph(graph_id: str, topojson_url: str, **kwargs: Any) -> dcc.Graph:
     config: Any = dict(GRAPH_CONFIG, topojsonURL=topojson_url)
+    kwargs.setdefault("figure", LOADING_FIGURE)
     return dcc.Graph(id=graph_id, config=config, **kwargs)
 
 
@@ -217,6 +235,7 @@ def map_card(topojson_url: str, pilot_fields: list[tuple[str, str, str]]) -> htm
                     *map_controls(pilot_fields),
                     html.Button(id=ids.DRILL_BTN, className="link-button", hidden=True),
                     html.Button(L("back"), id=ids.BACK_BTN, className="link-button", hidden=True),
+                    html.Div(id=ids.MEASURE_NOTE, className="note warning", role="status"),
                 ],
                 className="card-controls",
             ),

@@ -26,3 +26,17 @@ def test_a_row_with_problems_lists_them_and_an_unknown_row_gives_nothing(bundled
     assert "development zone" in fields["problems"]
     assert policy_details(frame, 999_999, "en", bundled.name_of) == {}
     assert detail_panel({}, "en") == []
+
+
+def test_the_measure_menu_offers_what_the_map_level_allows_and_says_why():
+    from data.state import parse_query
+    from layouts.measure_menu import measure_note, measure_options, shown_measure
+
+    city = parse_query("measure=per_pop&map=city")
+    disabled = {o["value"] for o in measure_options(city) if o["disabled"]}
+    assert "per_pop" in disabled and "count" not in disabled
+    assert shown_measure(city) == "count"
+    assert "province map only" in measure_note(parse_query("measure=per_pop&map=city&lang=en"))
+    province = parse_query("measure=per_pop")
+    assert shown_measure(province) == "per_pop" and measure_note(province) == ""
+    assert not any(o["disabled"] for o in measure_options(province))

@@ -260,3 +260,17 @@ def test_the_english_interface_shows_english_placeholders(sized):
     pg.click("#f-region")
     pg.wait_for_selector(".dash-dropdown-content")
     assert pg.get_attribute(".dash-dropdown-content input[type=search]", "placeholder") == "Search"
+
+
+def test_a_link_asking_for_a_measure_the_city_map_lacks_is_told_why(sized):
+    pg = sized("1440", "/?measure=per_pop&map=city&lang=en")
+    note = pg.inner_text("#measure-note")
+    assert "province map only" in note
+    shown = pg.inner_text("#measure")
+    assert "Policy count" in shown and "residents" not in shown  # what the map shows
+    pg.click("#measure")
+    disabled = pg.locator(
+        ".dash-dropdown-content [data-disabled], .dash-dropdown-content .disabled"
+    )
+    option = pg.locator(".dash-dropdown-content input[value=per_pop]")
+    assert option.is_disabled() or disabled.count() >= 1
