@@ -7,7 +7,8 @@
 //   inputs (nested-interactive); the dropdown's focus stop is not hidden from screen readers;
 // - the date picker's wrapper has no dangling ARIA, its clear control is a named button;
 // - the header menu button (phones) opens and closes the header actions;
-// - Enter on a focused grid row opens its details, as a click does.
+// - Enter on a focused grid row opens its details, as a click does;
+// - a pick in a dropdown clears its search text.
 (function () {
   "use strict";
   var LANGS = { zh: "zh-CN", en: "en" };
@@ -126,6 +127,20 @@
       }
     }
   });
+
+  // A pick in a dropdown clears its search box, so the next search starts afresh (React owns
+  // the input's value: set it through the native setter and tell React with an input event).
+  document.addEventListener("change", function (e) {
+    var t = e.target;
+    if (!t || !t.closest || !t.closest(".dash-dropdown-content") || t.type !== "checkbox") return;
+    window.setTimeout(function () {
+      var search = document.querySelector(".dash-dropdown-content .dash-dropdown-search");
+      if (!search || !search.value) return;
+      var setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
+      setter.call(search, "");
+      search.dispatchEvent(new Event("input", { bubbles: true }));
+    }, 0);
+  }, true);
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -274,3 +274,15 @@ def test_a_link_asking_for_a_measure_the_city_map_lacks_is_told_why(sized):
     )
     option = pg.locator(".dash-dropdown-content input[value=per_pop]")
     assert option.is_disabled() or disabled.count() >= 1
+
+
+def test_a_pick_in_a_dropdown_clears_its_search(sized):
+    pg = sized("1440")
+    pg.click("#f-region")
+    search = pg.locator(".dash-dropdown-content input[type=search]")
+    search.fill("深圳")
+    pg.locator(".dash-dropdown-content .dash-options-list-option").first.click()
+    pg.wait_for_url(re.compile(r"region=440300"))
+    pg.wait_for_function(
+        "() => document.querySelector('.dash-dropdown-content .dash-dropdown-search').value === ''"
+    )
