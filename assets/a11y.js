@@ -12,6 +12,11 @@
 (function () {
   "use strict";
   var LANGS = { zh: "zh-CN", en: "en" };
+  // English names Dash's widgets give their buttons, and their Chinese
+  var ARIA_ZH = {
+    "Clear search": "清除搜索", "Clear selection": "清除选择", "Clear Dates": "清除日期",
+    "Increase value": "增加", "Decrease value": "减少",
+  };
 
   function set(el, name, value) {
     if (value === null) { if (el.hasAttribute(name)) el.removeAttribute(name); }
@@ -55,16 +60,53 @@
         set(opt, "aria-selected", null);
       });
     });
-    document.querySelectorAll(".dash-dropdown-wrapper").forEach(function (wrap) {
+    var words = lang === "zh"
+      ? { month: "月份", year: "年份", dates: "选择日期", options: "选项" }
+      : { month: "Month", year: "Year", dates: "Choose dates", options: "Options" };
+    document.querySelectorAll(".dash-dropdown-wrapper").forEach(function (wrap, i) {
       var button = wrap.querySelector("button.dash-dropdown");
       var focus = wrap.querySelector(".dash-dropdown-focus-target");
       if (!button || !focus) return;
       set(focus, "aria-hidden", null);
-      set(focus, "role", "combobox");
+      set(focus, "role", "button");
       set(focus, "aria-haspopup", "listbox");
       set(focus, "aria-expanded", button.getAttribute("aria-expanded") || "false");
-      var names = [labelFor(button.id), button.id + "-value"].filter(Boolean);
-      set(focus, "aria-labelledby", names.join(" "));
+      if (button.id) {
+        var names = [labelFor(button.id), button.id + "-value"].filter(Boolean);
+        set(focus, "aria-labelledby", names.join(" "));
+      } else {
+        // the date picker's month and year menus have no id: named by their place
+        var menus = wrap.parentElement ? wrap.parentElement.querySelectorAll(".dash-dropdown-wrapper") : [];
+        var index = Array.prototype.indexOf.call(menus, wrap);
+        set(focus, "aria-labelledby", null);
+        set(focus, "aria-label", index === 1 ? words.year : words.month);
+      }
+      var popup = button.getAttribute("aria-controls");
+      var dialog = popup && document.getElementById(popup);
+      if (dialog) {
+        var label = button.id && labelFor(button.id);
+        if (label) set(dialog, "aria-labelledby", label);
+        else set(dialog, "aria-label", words.options);
+      }
+    });
+    // the calendar's year box and the English names Dash gives its buttons
+    document.querySelectorAll(".dash-datepicker-content input[type=number]").forEach(function (input) {
+      set(input, "aria-label", words.year);
+    });
+    document.querySelectorAll(".dash-datepicker-month-nav").forEach(function (b, i) {
+      var nav = lang === "zh" ? ["上个月", "下个月"] : ["Previous month", "Next month"];
+      set(b, "aria-label", nav[i] || nav[0]);
+    });
+    document.querySelectorAll("[aria-label]").forEach(function (el) {
+      var known = ARIA_ZH[el.getAttribute("data-aria-en") || el.getAttribute("aria-label")];
+      if (!known) return;
+      if (!el.hasAttribute("data-aria-en")) el.setAttribute("data-aria-en", el.getAttribute("aria-label"));
+      set(el, "aria-label", lang === "zh" ? known : el.getAttribute("data-aria-en"));
+    });
+    // any other popup dialog (the date picker's calendar) gets a name
+    document.querySelectorAll("[role=dialog]").forEach(function (dialog) {
+      if (dialog.hasAttribute("aria-labelledby") || dialog.hasAttribute("aria-label")) return;
+      set(dialog, "aria-label", dialog.querySelector(".dash-dropdown-search") ? words.options : words.dates);
     });
     document.querySelectorAll(".dash-datepicker-input-wrapper").forEach(function (wrap) {
       var id = (wrap.id || "").replace(/-wrapper$/, "");
@@ -75,8 +117,8 @@
       set(wrap, "aria-disabled", null);
       set(wrap, "aria-labelledby", labelFor(id));
       wrap.querySelectorAll("input").forEach(function (input, i) {
-        var words = lang === "zh" ? ["开始日期", "结束日期"] : ["Start date", "End date"];
-        set(input, "aria-label", words[i] || words[0]);
+        var ends = lang === "zh" ? ["开始日期", "结束日期"] : ["Start date", "End date"];
+        set(input, "aria-label", ends[i] || ends[0]);
       });
       wrap.querySelectorAll(".dash-datepicker-clear").forEach(function (a) {
         set(a, "role", "button");

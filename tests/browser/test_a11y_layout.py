@@ -133,6 +133,23 @@ def test_axe_finds_no_serious_or_critical_violation(sized, lang):
         )
 
 
+def test_axe_with_a_dropdown_the_calendar_and_the_details_open(sized):
+    pg = sized("1440")
+    pg.locator("#table .ag-center-cols-container .ag-row .ag-cell").first.click()
+    pg.wait_for_selector("#detail:not([hidden]) #detail-title")
+    pg.click("#f-region")
+    pg.wait_for_selector(".dash-dropdown-content")
+    pg.wait_for_timeout(100)
+    found = serious(run_axe(pg))
+    assert found == [], [(v["id"], [n["html"] for n in v["nodes"]]) for v in found]
+    pg.keyboard.press("Escape")
+    pg.click("#f-date")
+    pg.wait_for_selector("[role=dialog]")
+    pg.wait_for_timeout(100)
+    found = serious(run_axe(pg))
+    assert found == [], [(v["id"], [n["html"] for n in v["nodes"]]) for v in found]
+
+
 def test_html_lang_follows_the_language_switch(sized):
     pg = sized("1440")
     assert pg.evaluate("() => document.documentElement.lang") == "zh-CN"
@@ -250,6 +267,11 @@ def test_the_chinese_interface_shows_no_english_widget_text(sized):
     pg.wait_for_selector(".dash-datepicker-calendar-container, [role=dialog]")
     calendar = pg.inner_text("[role=dialog]")
     seen.append(calendar)
+    pg.wait_for_timeout(100)  # the names are repaired on the next frame
+    seen += pg.evaluate(
+        "() => [...document.querySelectorAll('[role=dialog] [aria-label]')]"
+        ".map(e => e.getAttribute('aria-label'))"
+    )
     assert "2000" not in calendar
     assert english_words(seen) == [], seen
 
