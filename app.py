@@ -31,7 +31,10 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     import callbacks.clientside  # noqa: F401  (registers the callbacks)
     import callbacks.exports  # noqa: F401
     import callbacks.grid  # noqa: F401
+    import callbacks.language  # noqa: F401
+    import callbacks.measure_choice  # noqa: F401
     import callbacks.playback  # noqa: F401
+    import callbacks.row_details  # noqa: F401
     import callbacks.url_sync  # noqa: F401
     import callbacks.views  # noqa: F401
     from callbacks import background, service
@@ -69,11 +72,35 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
         background_callback_manager=(jobs := background.manager(config)),
         **cast(dict[str, Any], service.dash_paths(config)),
     )
+    app.index_string = INDEX
     topojson_url = app.get_asset_url("topojson/")
     app.layout = page(topojson_url, viewmodel.place_choices(ds), viewmodel.pilot_field_choices(ds))
     server.config["POLICY_ATLAS_ROWS"] = ds.rows
     service.install(app, config, lambda: store.default, jobs)
     return app
+
+
+#: Dash's page shell with the page's language on <html> (assets/a11y.js keeps it in step with the
+#: language switch) and the scripts in a plain <div>: Dash's own <footer> would be a second
+#: ``contentinfo`` landmark beside the page's footer.
+INDEX = """<!DOCTYPE html>
+<html lang="zh-CN">
+    <head>
+        {%metas%}
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <div class="dash-scripts">
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </div>
+    </body>
+</html>"""
 
 
 def export_pack(

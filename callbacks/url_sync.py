@@ -13,6 +13,7 @@ from callbacks.context import guarded
 from data import periods
 from data.state import ViewState, encode_query, parse_query
 from layouts import ids
+from layouts.measure_menu import shown_measure
 
 #: (component id, property) of every control the URL sets, and its value for a state.
 CONTROLS: dict[tuple[str, str], Any] = {
@@ -26,7 +27,8 @@ CONTROLS: dict[tuple[str, str], Any] = {
     (ids.F_TEXT, "value"): lambda s: s.text,
     (ids.F_WR, "value"): lambda s: ["on"] if s.work_reports else [],
     (ids.MAP_LEVEL, "value"): lambda s: "city" if s.drill else s.map_level,
-    (ids.MEASURE, "value"): lambda s: s.measure,
+    # the measure the map shows: a link may ask for one the map's level does not allow
+    (ids.MEASURE, "value"): shown_measure,
     (ids.GDP_YEAR, "value"): lambda s: s.gdp_year,
     (ids.PILOTS, "value"): lambda s: ["on"] if s.pilots else [],
     (ids.PILOT_FIELD, "value"): lambda s: list(s.pilot_field),

@@ -59,10 +59,12 @@ def display_frame(frame: pd.DataFrame, lang: str, name_of: NameOf) -> pd.DataFra
         p, c, d, fallback = str(key).split(sep)
         if not (p or c):
             return fallback
+        # The deepest place first in English ("Longhua, Shenzhen"), so a narrow column still
+        # shows it; Chinese reads from the larger unit down (深圳市 龙华区).
         label = name_of(c or p, lang)
-        if lang == "en" and c and p and c != p and name_of(p, lang) not in label:
-            label = f"{name_of(p, lang)} {label}"
-        return f"{label} {name_of(d, lang)}" if d else label
+        if not d:
+            return label
+        return f"{name_of(d, lang)}, {label}" if lang == "en" else f"{label} {name_of(d, lang)}"
 
     codes = {c: _text(frame[c]) for c in ("province_adcode", "city_adcode", "district_adcode")}
     placed = _text(frame["placed"])

@@ -30,11 +30,16 @@ def _format_options() -> list[dict]:
 def _edit_fields() -> list:
     """The title (the generated one as placeholder) and a note, carried into the export."""
     return [
-        html.Label(_both(t("dl_title", "zh"), t("dl_title", "en")), className="field-label"),
+        _label(t("dl_title", "zh"), t("dl_title", "en"), ids.DL_TITLE),
         dcc.Input(id=ids.DL_TITLE, type="text", maxLength=200, className="dl-text"),
-        html.Label(_both(t("dl_note", "zh"), t("dl_note", "en")), className="field-label"),
+        _label(t("dl_note", "zh"), t("dl_note", "en"), ids.DL_NOTE),
         dcc.Textarea(id=ids.DL_NOTE, maxLength=300, rows=2, className="dl-text"),
     ]
+
+
+def _label(zh: str, en: str, control: str) -> html.Label:
+    """A visible label that names ``control`` (``assets/a11y.js`` reads its id)."""
+    return html.Label(_both(zh, en), id=ids.label_of(control), className="field-label")
 
 
 def export_menu() -> html.Details:
@@ -48,7 +53,7 @@ def export_menu() -> html.Details:
             html.Summary(_both("下载", "Download"), className="button"),
             html.Div(
                 [
-                    html.Label(_both("图表", "Chart"), className="field-label"),
+                    _label("图表", "Chart", ids.DL_CHART),
                     dcc.Dropdown(
                         id=ids.DL_CHART,
                         options=chart_options,
@@ -56,7 +61,7 @@ def export_menu() -> html.Details:
                         clearable=False,
                         searchable=False,
                     ),
-                    html.Label(_both("格式", "Format"), className="field-label"),
+                    _label("格式", "Format", ids.DL_FORMAT),
                     dcc.RadioItems(
                         id=ids.DL_FORMAT,
                         options=_format_options(),
@@ -65,7 +70,7 @@ def export_menu() -> html.Details:
                         className="segmented",
                     ),
                     *_edit_fields(),
-                    html.Label(_both("尺寸", "Size"), className="field-label"),
+                    _label("尺寸", "Size", ids.DL_SIZE),
                     dcc.RadioItems(
                         id=ids.DL_SIZE,
                         options=[{"label": SIZES[k].label, "value": k} for k in ("a4", "16x9")],

@@ -99,6 +99,27 @@ ZH: dict[str, str] = {
     "since": "{a} 起",
     "until": "至 {b}",
     "url_notes": "链接中有无法识别的参数，已忽略：",
+    "skip": "跳到地图和图表",
+    "menu": "菜单",
+    "pilot_field": "试点领域",
+    "col_sectors": "应用领域",
+    "col_work_report": "政府工作报告",
+    "col_summary": "摘要",
+    "col_problems": "数据问题",
+    "yes": "是",
+    "close": "关闭",
+    "detail": "政策详情",
+    "detail_hint": "点击表中一行（或在行上按回车）查看全部字段",
+    "dd_select_all": "全选",
+    "dd_deselect_all": "取消全选",
+    "dd_selected_count": "已选 {num_selected} 项",
+    "dd_search": "搜索",
+    "dd_clear_search": "清除搜索",
+    "dd_clear_selection": "清除选择",
+    "dd_no_options_found": "无匹配选项",
+    "pilot_field_placeholder": "试点领域",
+    "measure_fallback": "“{asked}”只适用于省级地图（城市没有人口和 GDP 数据），当前显示“{shown}”",
+    "loading": "加载中…",
 }
 
 EN: dict[str, str] = {
@@ -185,6 +206,30 @@ EN: dict[str, str] = {
     "since": "from {a}",
     "until": "until {b}",
     "url_notes": "Some link parameters were not understood: ",
+    "skip": "Skip to the map and charts",
+    "menu": "Menu",
+    "pilot_field": "Pilot field",
+    "col_sectors": "Sectors",
+    "col_work_report": "Government work report",
+    "col_summary": "Summary",
+    "col_problems": "Problems in the data",
+    "yes": "yes",
+    "close": "Close",
+    "detail": "Policy details",
+    "detail_hint": "Click a row (or press Enter on it) to see every field",
+    "dd_select_all": "Select all",
+    "dd_deselect_all": "Deselect all",
+    "dd_selected_count": "{num_selected} selected",
+    "dd_search": "Search",
+    "dd_clear_search": "Clear search",
+    "dd_clear_selection": "Clear selection",
+    "dd_no_options_found": "No options found",
+    "pilot_field_placeholder": "pilot field",
+    "measure_fallback": (
+        "“{asked}” applies to the province map only (cities have no population or GDP"
+        " figures); the map shows “{shown}”"
+    ),
+    "loading": "Loading…",
 }
 
 # Policy diffusion: the time slider and its player, the first-adoption map, the adoption curve.

@@ -17,6 +17,10 @@ FOOTER = "footer"
 URL_NOTES = "url-notes"
 
 # --- header
+MAIN = "main"  # the skip link's target
+MENU_TOGGLE = "menu-toggle"  # opens the header actions on a phone
+HEADER_ACTIONS = "header-actions"
+LANG_SHOWN = "lang-shown"  # store: the language the widgets' own texts are in
 LANG_TOGGLE = "lang-toggle"
 COPY_LINK = "copy-link"
 PRESENT_TOGGLE = "present-toggle"
@@ -50,6 +54,7 @@ RANKED = "ranked"  # regions ranked by the map's measure, beside the map
 TIMELINE = "timeline"
 MAP_LEVEL = "map-level"
 MEASURE = "measure"
+MEASURE_NOTE = "measure-note"  # why the map shows another measure than the link asks
 GDP_YEAR = "gdp-year"
 PILOTS = "pilots"
 PILOT_FIELD = "pilot-field"
@@ -76,6 +81,17 @@ ADOPTION_CURVE = "adoption-curve"
 TABLE = "table"
 TABLE_SEARCH = "table-search"
 PILOT_TABLE = "pilot-table"
+DETAIL = "detail"  # the detail panel of the policy a grid row shows
+DETAIL_TITLE = "detail-title"
+DETAIL_BODY = "detail-body"
+DETAIL_ROW = "detail-row"  # store: the spreadsheet line of the policy shown
+DETAIL_CLOSE = "detail-close"
+
+
+def label_of(control: str) -> str:
+    """The id of a control's visible label; ``assets/a11y.js`` names the control by it
+    (``aria-labelledby``), whatever markup the control's library renders."""
+    return f"{control}-label"
 
 
 def filter_control(dimension: str) -> str:

@@ -47,11 +47,60 @@ def bilingual_options(vocab: Mapping[str, schema.Label], skip: tuple[str, ...] =
 
 
 def _field(label_key: str, control: Any) -> html.Div:
-    return html.Div([html.Label(L(label_key), className="field-label"), control], className="field")
+    """A control under its visible label; the label names the control (see :func:`named`)."""
+    return html.Div(named(control, label_key, visible=True), className="field")
+
+
+def named(control: Any, label_key: str, visible: bool = False) -> list[Any]:
+    """``control`` with a label in both languages whose id is ``ids.label_of(control.id)``.
+
+    The reusable way to name a control: a native input gets ``<label for>``; for the markup of
+    Dash's and other libraries' components (radio groups, checklists, dropdowns, date pickers),
+    ``assets/a11y.js`` sets ``aria-labelledby`` from the label's id. ``visible=False`` keeps the
+    label for screen readers only (a group whose options already say what it is)."""
+    cid = control.id
+    native = isinstance(control, dcc.Input)
+    label = html.Label(
+        L(label_key),
+        id=ids.label_of(cid),
+        htmlFor=cid if native else None,
+        className="field-label" if visible else "sr-only",
+    )
+    return [label, control]
+
+
+def aria(**attrs: str) -> dict[str, Any]:
+    """``aria-*`` attributes as keyword arguments of a Dash html component."""
+    return {f"aria-{name}": value for name, value in attrs.items()}
+
+
+def icon_menu() -> html.Span:
+    """Three bars drawn by CSS: no glyph that a font may lack."""
+    return html.Span(
+        [html.Span(), html.Span(), html.Span()], className="icon-menu", **aria(hidden="true")
+    )
+
+
+#: What a chart slot shows before its data arrives: a quiet grey panel with an ellipsis, not
+#: plotly's empty axes (-1 to 6).
+LOADING_FIGURE: dict[str, Any] = {
+    "data": [],
+    "layout": {
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+        "paper_bgcolor": "#f5f7fa",
+        "plot_bgcolor": "#f5f7fa",
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "annotations": [
+            {"text": "…", "showarrow": False, "font": {"size": 32, "color": "#9aa5b1"}}
+        ],
+    },
+}
 
 
 def graph(graph_id: str, topojson_url: str, **kwargs: Any) -> dcc.Graph:
     config: Any = dict(GRAPH_CONFIG, topojsonURL=topojson_url)
+    kwargs.setdefault("figure", LOADING_FIGURE)
     return dcc.Graph(id=graph_id, config=config, **kwargs)
 
 
@@ -106,10 +155,13 @@ def filter_bar(places: list[tuple[str, str, str]]) -> html.Div:
                 ),
             ),
             html.Div(
-                dcc.Checklist(
-                    id=ids.F_WR,
-                    options=[{"label": L("work_reports"), "value": "on"}],
-                    value=["on"],
+                named(
+                    dcc.Checklist(
+                        id=ids.F_WR,
+                        options=[{"label": L("work_reports"), "value": "on"}],
+                        value=["on"],
+                    ),
+                    "work_reports",
                 ),
                 className="field field-check",
             ),
@@ -118,59 +170,85 @@ def filter_bar(places: list[tuple[str, str, str]]) -> html.Div:
     )
 
 
+def map_controls(pilot_fields: list[tuple[str, str, str]]) -> list[Any]:
+    """The map's level, measure, GDP year and pilot controls, each named."""
+    return [
+        *named(
+            dcc.RadioItems(
+                id=ids.MAP_LEVEL,
+                options=[
+                    {"label": L("provinces"), "value": "province"},
+                    {"label": L("cities"), "value": "city"},
+                ],
+                value="province",
+                inline=True,
+                className="segmented",
+            ),
+            "map_level",
+        ),
+        *named(
+            dcc.Dropdown(
+                id=ids.MEASURE,
+                options=[{"label": L(f"m_{m.id}"), "value": m.id} for m in MEASURES],
+                value="count",
+                clearable=False,
+                searchable=False,
+                className="measure",
+            ),
+            "measure",
+        ),
+        *named(
+            dcc.Dropdown(
+                id=ids.CLASSES,
+                options=[{"label": L(f"classes_{c}"), "value": c} for c in CLASSES],
+                value=CLASSES[0],
+                clearable=False,
+                searchable=False,
+                className="classes",
+            ),
+            "classes",
+        ),
+        *named(
+            dcc.RadioItems(
+                id=ids.GDP_YEAR,
+                options=[{"label": str(y), "value": y} for y in GDP_YEARS],
+                value=GDP_YEARS[0],
+                inline=True,
+                className="segmented small",
+            ),
+            "gdp_year",
+        ),
+        *named(
+            dcc.Checklist(
+                id=ids.PILOTS,
+                options=[{"label": L("pilots"), "value": "on"}],
+                value=[],
+                className="pilot-toggle",
+            ),
+            "pilots_legend",
+        ),
+        *named(
+            dcc.Dropdown(
+                id=ids.PILOT_FIELD,
+                options=labelled_options(pilot_fields),
+                multi=True,
+                placeholder="试点领域 / pilot field",
+                className="pilot-field",
+            ),
+            "pilot_field",
+        ),
+    ]
+
+
 def map_card(topojson_url: str, pilot_fields: list[tuple[str, str, str]]) -> html.Section:
     return html.Section(
         [
             html.Div(
                 [
-                    dcc.RadioItems(
-                        id=ids.MAP_LEVEL,
-                        options=[
-                            {"label": L("provinces"), "value": "province"},
-                            {"label": L("cities"), "value": "city"},
-                        ],
-                        value="province",
-                        inline=True,
-                        className="segmented",
-                    ),
-                    dcc.Dropdown(
-                        id=ids.MEASURE,
-                        options=[{"label": L(f"m_{m.id}"), "value": m.id} for m in MEASURES],
-                        value="count",
-                        clearable=False,
-                        searchable=False,
-                        className="measure",
-                    ),
-                    dcc.Dropdown(
-                        id=ids.CLASSES,
-                        options=[{"label": L(f"classes_{c}"), "value": c} for c in CLASSES],
-                        value=CLASSES[0],
-                        clearable=False,
-                        searchable=False,
-                        className="classes",
-                    ),
-                    dcc.RadioItems(
-                        id=ids.GDP_YEAR,
-                        options=[{"label": str(y), "value": y} for y in GDP_YEARS],
-                        value=GDP_YEARS[0],
-                        inline=True,
-                        className="segmented small",
-                    ),
-                    dcc.Checklist(
-                        id=ids.PILOTS,
-                        options=[{"label": L("pilots"), "value": "on"}],
-                        value=[],
-                        className="pilot-toggle",
-                    ),
-                    dcc.Dropdown(
-                        id=ids.PILOT_FIELD,
-                        options=labelled_options(pilot_fields),
-                        multi=True,
-                        placeholder="试点领域 / pilot field",
-                        className="pilot-field",
-                    ),
+                    *map_controls(pilot_fields),
                     html.Button(id=ids.DRILL_BTN, className="link-button", hidden=True),
                     html.Button(L("back"), id=ids.BACK_BTN, className="link-button", hidden=True),
+                    html.Div(id=ids.MEASURE_NOTE, className="note warning", role="status"),
                 ],
                 className="card-controls",
             ),
@@ -192,12 +270,15 @@ def timeline_card(topojson_url: str) -> html.Section:
     return html.Section(
         [
             html.Div(
-                dcc.RadioItems(
-                    id=ids.FREQ,
-                    options=[{"label": L(f), "value": f} for f in ("year", "quarter", "month")],
-                    value="year",
-                    inline=True,
-                    className="segmented",
+                named(
+                    dcc.RadioItems(
+                        id=ids.FREQ,
+                        options=[{"label": L(f), "value": f} for f in ("year", "quarter", "month")],
+                        value="year",
+                        inline=True,
+                        className="segmented",
+                    ),
+                    "step",
                 ),
                 className="card-controls",
             ),
@@ -233,11 +314,16 @@ def table_card() -> html.Section:
             html.Div(
                 [
                     html.H2(L("table")),
-                    dcc.Input(
-                        id=ids.TABLE_SEARCH,
-                        type="search",
-                        placeholder=" / ".join(t("table_search", lang) for lang in ("zh", "en")),
-                        className="table-search",
+                    *named(
+                        dcc.Input(
+                            id=ids.TABLE_SEARCH,
+                            type="search",
+                            placeholder=" / ".join(
+                                t("table_search", lang) for lang in ("zh", "en")
+                            ),
+                            className="table-search",
+                        ),
+                        "table_search",
                     ),
                 ],
                 className="table-head",
@@ -266,9 +352,24 @@ def table_card() -> html.Section:
                     "infiniteInitialRowCount": 25,
                     "enableCellTextSelection": True,
                     "tooltipShowDelay": 300,
+                    # AG Grid's own texts (paging, filters, "no rows") in the page's language.
+                    "getLocaleText": {"function": "gridText(params)"},
                 },
                 style={"height": "560px"},
-                className="ag-theme-quartz",
+                className="ag-theme-quartz row-details-grid",
+            ),
+            html.P(L("detail_hint"), className="note"),
+            dcc.Store(id=ids.DETAIL_ROW),
+            html.Section(
+                [
+                    html.Button(L("close"), id=ids.DETAIL_CLOSE, className="button detail-close"),
+                    html.Div(id=ids.DETAIL_BODY),
+                ],
+                id=ids.DETAIL,
+                className="detail-panel",
+                hidden=True,
+                tabIndex="-1",
+                **aria(labelledby=ids.DETAIL_TITLE, live="polite"),
             ),
             html.Details(
                 [
@@ -289,6 +390,42 @@ def table_card() -> html.Section:
     )
 
 
+def header() -> html.Header:
+    """Title, skip link and the header actions (behind a menu button on a phone)."""
+    return html.Header(
+        [
+            html.A(L("skip"), href="#" + ids.MAIN, className="skip-link"),
+            html.Div(
+                [html.H1(L("app_title")), html.P(L("app_subtitle"), className="subtitle")],
+                className="brand",
+            ),
+            html.Button(
+                [icon_menu(), html.Span(L("menu"), className="menu-text")],
+                id=ids.MENU_TOGGLE,
+                className="button menu-toggle",
+                **aria(expanded="false", controls=ids.HEADER_ACTIONS),
+            ),
+            html.Div(
+                [
+                    html.Button(L("lang_switch"), id=ids.LANG_TOGGLE, className="button"),
+                    html.Div(
+                        [
+                            dcc.Clipboard(id=ids.COPY_LINK, className="clipboard"),
+                            html.Span(L("copy_link")),
+                        ],
+                        className="button copy-link",
+                        title="Copy link / 复制链接",
+                    ),
+                    export_menu(),
+                    presentation_toggle(),
+                ],
+                id=ids.HEADER_ACTIONS,
+                className="header-actions",
+            ),
+        ]
+    )
+
+
 def page(
     topojson_url: str,
     places: list[tuple[str, str, str]],
@@ -300,59 +437,46 @@ def page(
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.RENDERED, storage_type="memory"),
+            dcc.Store(id=ids.LANG_SHOWN),
             # The query string the views were last drawn for (tests and scripts wait on it).
             html.Div(id=ids.RENDERED_SEARCH, hidden=True),
-            html.Header(
-                [
-                    html.Div(
-                        [html.H1(L("app_title")), html.P(L("app_subtitle"), className="subtitle")],
-                        className="brand",
-                    ),
-                    html.Div(
-                        [
-                            html.Button(L("lang_switch"), id=ids.LANG_TOGGLE, className="button"),
-                            html.Div(
-                                [
-                                    dcc.Clipboard(id=ids.COPY_LINK, className="clipboard"),
-                                    html.Span(L("copy_link")),
-                                ],
-                                className="button copy-link",
-                                title="Copy link / 复制链接",
-                            ),
-                            export_menu(),
-                            presentation_toggle(),
-                        ],
-                        className="header-actions",
-                    ),
-                ]
-            ),
-            filter_bar(places),
-            html.Div(
-                [
-                    html.Div(id=ids.CHIPS, className="chips"),
-                    html.Button(
-                        L("clear_all"), id=ids.CLEAR_ALL, className="link-button", hidden=True
-                    ),
-                ],
-                className="chip-row",
-            ),
-            html.Div(id=ids.SUMMARY, className="summary", role="status"),
-            html.Div(id=ids.URL_NOTES, className="note warning"),
+            header(),
             html.Main(
                 [
+                    filter_bar(places),
                     html.Div(
                         [
-                            map_card(topojson_url, pilot_fields),
-                            timeline_card(topojson_url),
-                            diffusion_card(topojson_url, GRAPH_CONFIG),
+                            html.Div(id=ids.CHIPS, className="chips"),
+                            html.Button(
+                                L("clear_all"),
+                                id=ids.CLEAR_ALL,
+                                className="link-button",
+                                hidden=True,
+                            ),
                         ],
-                        className="col-main",
+                        className="chip-row",
                     ),
-                    html.Div(breakdown_cards(topojson_url), className="col-side"),
-                ],
-                className="grid",
+                    html.Div(id=ids.SUMMARY, className="summary", role="status"),
+                    html.Div(id=ids.URL_NOTES, className="note warning"),
+                    html.Div(
+                        [
+                            html.Div(
+                                [
+                                    map_card(topojson_url, pilot_fields),
+                                    timeline_card(topojson_url),
+                                    diffusion_card(topojson_url, GRAPH_CONFIG),
+                                ],
+                                className="col-main",
+                            ),
+                            html.Div(breakdown_cards(topojson_url), className="col-side"),
+                        ],
+                        id=ids.MAIN,
+                        tabIndex="-1",
+                        className="grid",
+                    ),
+                    table_card(),
+                ]
             ),
-            table_card(),
             html.Footer(id=ids.FOOTER, className="footer"),
         ],
         id=ids.ROOT,

@@ -337,7 +337,8 @@ def chip_items(ds: Dataset, state: ViewState) -> list[tuple[str, str, str]]:
     lang = state.lang
     items: list[tuple[str, str, str]] = []
     if state.drill:
-        items.append(("drill", state.drill, "⌖ " + ds.name_of(state.drill, lang)))
+        # "→": a glyph every installed font has (⌖ was in none of them)
+        items.append(("drill", state.drill, "→ " + ds.name_of(state.drill, lang)))
     items.extend(("region", a, ds.name_of(a, lang)) for a in state.region)
     if state.active("date"):
         dates = ViewState(
@@ -371,10 +372,11 @@ def table_columns(lang: str) -> list[dict]:
     return [
         # Dates are text at their stated precision (2020, 2020-04, 2020-04-08), which sorts right.
         col("date", "col_date", width=110, cellDataType="text"),
-        col("place", "col_place", width=150),
+        col("place", "col_place", width=160, tooltipField="place"),
+        col("title_zh", "col_title_zh", width=250, tooltipField="title_zh"),
+        col("title_en", "col_title_en", width=280, tooltipField="title_en"),
+        col("source", "col_source", width=200, cellRenderer="SourceLink"),
         col("level", "col_level", width=100),
-        col("title_zh", "col_title_zh", width=280, tooltipField="title_zh"),
-        col("title_en", "col_title_en", width=320, tooltipField="title_en"),
         col("issuer", "col_issuer", width=200, tooltipField="issuer"),
         col("type", "col_type", width=130),
         col("stance", "col_stance", width=90),
@@ -400,7 +402,6 @@ def table_columns(lang: str) -> list[dict]:
                 "function": "params.value == null ? '' : d3.format(',.0f')(params.value)"
             },
         ),
-        col("source", "col_source", width=220, cellRenderer="SourceLink"),
         col("placed", "col_status", width=110),
     ]
 

@@ -22,7 +22,8 @@ def test_rows_show_names_dates_at_their_precision_and_keep_every_source(ds):
     assert count == len(rows) == 181
     assert all(r["source"] for r in rows)
     assert {"2021", "2020-05", "2024-01-12"} <= {r["date"] for r in rows}
-    assert any(r["place"] == "Guangdong Shenzhen Longhua" for r in rows)
+    assert any(r["place"] == "Longhua, Shenzhen" for r in rows)
+    assert any(r["place"] == "Shenzhen" for r in rows)  # the deepest place, not "Guangdong She…"
     assert sum(1 for r in rows if r["place"] == "national (no place)") == 35
     assert not any(str(v) == "nan" for r in rows for v in r.values())
     zh, _ = block(ds, ViewState(region=("440300",)), start=0, end=50)
