@@ -50,6 +50,10 @@
     var lang = pageLang();
     set(document.documentElement, "lang", LANGS[lang]);
     dateLocale(lang);
+    // a slider's thumb (role=slider) is named in the page's language (the time player's period)
+    document.querySelectorAll(".dash-slider-thumb").forEach(function (thumb) {
+      set(thumb, "aria-label", lang === "zh" ? "时期" : "Period");
+    });
     document.querySelectorAll(".dash-options-list").forEach(function (list) {
       var radio = list.classList.contains("dash-radioitems");
       set(list, "role", radio ? "radiogroup" : "group");

@@ -39,23 +39,25 @@ def player() -> html.Div:
                 n_clicks=0,
             ),
             html.Div(
-                dcc.Slider(
-                    id=ids.PERIOD,
-                    min=0,
-                    max=1,
-                    step=1,
-                    value=None,
-                    marks={},
-                    included=False,
-                    allow_direct_input=False,
-                    updatemode="mouseup",
-                ),
+                [
+                    dcc.Slider(
+                        id=ids.PERIOD,
+                        min=0,
+                        max=1,
+                        step=1,
+                        value=None,
+                        marks={},
+                        included=False,
+                        allow_direct_input=False,
+                        updatemode="mouseup",
+                    ),
+                ],
                 className="period-slider",
             ),
             html.Output(id=ids.PERIOD_LABEL, className="period-label", **_aria(live="polite")),
             html.Div(
                 [
-                    html.Label(_both("speed"), className="field-label"),
+                    html.Label(_both("speed"), id=ids.label_of(ids.SPEED), className="field-label"),
                     dcc.RadioItems(
                         id=ids.SPEED,
                         options=[{"label": _both(k), "value": ms} for k, ms in SPEEDS.items()],
