@@ -42,6 +42,8 @@ system-deps:
 
 test-deps:
 	@$(MAKE) --no-print-directory deb-install PACKAGES="$(TEST_DEB_PACKAGES)"
+	@# the accessibility test installs axe-core from the npm registry (never a CDN)
+	@command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory deb-install PACKAGES="npm"
 
 deb-install:
 	@dpkg -s $(PACKAGES) >/dev/null 2>&1 || { \
