@@ -221,11 +221,13 @@ def load_table(
     *,
     max_bytes: int | None = None,
     max_rows: int | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> LoadResult:
     """Read any similar table (CSV/XLSX/Parquet) into the canonical frame, with its problems.
 
     ``max_bytes`` / ``max_rows`` limit what is read (see ``data.read.limits``); over a limit the
-    result is ``fatal`` with a message naming the limit and how to raise it."""
+    result is ``fatal`` with a message naming the limit and how to raise it. ``mapping`` (field ->
+    input column) is what a user said a column holds when its header was not recognised."""
     path = str(path)
     try:
         table = read_raw(path, sheet, max_bytes=max_bytes, max_rows=max_rows)
@@ -233,7 +235,19 @@ def load_table(
         return LoadResult(frame=empty_frame(), fatal=str(exc), path=path)
     except Exception as exc:  # never a traceback for the user
         return LoadResult(frame=empty_frame(), fatal=f"{path}: cannot be read ({exc})", path=path)
-    return build(table, path)
+    return build(table, path, mapping)
+
+
+def _apply_mapping(cm: ColumnMap, columns: list, mapping: dict[str, str] | None) -> None:
+    """The user's answer to the mapping step: ``field -> column`` overrides the header match."""
+    for f, col in (mapping or {}).items():
+        if col not in columns:
+            continue
+        for other in [k for k, v in cm.fields.items() if v == col]:
+            del cm.fields[other]
+        if col in cm.extras:
+            cm.extras.remove(col)
+        cm.fields[f] = col
 
 
 class _Build:
@@ -281,7 +295,7 @@ class _Build:
             )
 
 
-def build(table: RawTable, path: str = "") -> LoadResult:
+def build(table: RawTable, path: str = "", mapping: dict[str, str] | None = None) -> LoadResult:
     """The canonical frame of a raw table (see the module docstring), with every problem."""
     raw = table.frame
     res = LoadResult(
@@ -290,6 +304,7 @@ def build(table: RawTable, path: str = "") -> LoadResult:
     )  # fmt: skip
     sample = {c: raw[c].head(200).tolist() for c in raw.columns}
     cm = map_columns(list(raw.columns), sample)
+    _apply_mapping(cm, list(raw.columns), mapping)
     res.columns, res.extras = dict(cm.fields), list(cm.extras)
     for col, f, used in cm.duplicates:
         res.notes.append(

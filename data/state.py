@@ -41,6 +41,7 @@ _TOKEN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
 # they separate values in the URL).
 _VALUE = re.compile(r"^[^,\x00-\x1f\x7f]{1,60}$")
 _MAX_TEXT = 200
+_DATA_ID = re.compile(r"^[0-9a-f]{64}$")  # an uploaded table's content id (sha256, hex)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class ViewState:
     lang: str = "zh"
     pilots: bool = False
     pilot_field: tuple[str, ...] = ()
+    #: the uploaded table viewed (its content id, ``data.uploads``); None: the default table
+    data: str | None = None
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -129,6 +132,7 @@ class ViewState:
             lang=self.lang,
             pilots=self.pilots,
             pilot_field=self.pilot_field,
+            data=self.data,
         )
 
     def toggled(self, dimension: str, value: str) -> ViewState:
@@ -242,6 +246,12 @@ def parse_query(search: str | None) -> ViewState:
     kw["lang"] = one("lang", LANGS, "zh")
     kw["pilots"] = (qs.get("pilots") or ["0"])[0] == "1"
     kw["pilot_field"] = pick("pf", None, _TOKEN)
+    data_id = _first(qs, "data")
+    if data_id is not None:
+        if _DATA_ID.match(data_id):
+            kw["data"] = data_id
+        else:
+            notes.append(f"ignored data={data_id[:40]!r}")
     drill = _first(qs, "drill")
     if drill is not None:
         if drill in _province_adcodes():
@@ -302,4 +312,6 @@ def encode_query(state: ViewState) -> str:
         pairs.append(("pilots", "1"))
     if state.pilot_field:
         pairs.append(("pf", ",".join(state.pilot_field)))
+    if state.data:
+        pairs.append(("data", state.data))
     return "?" + urlencode(pairs, safe=",") if pairs else ""

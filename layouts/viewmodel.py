@@ -47,6 +47,7 @@ def view_key(state: ViewState) -> str:
             state.lang,
             state.pilots,
             state.pilot_field,
+            state.data,
         )
     )
 
@@ -78,6 +79,9 @@ def subtitle(ds: Dataset, state: ViewState) -> str:
 
 
 def source(ds: Dataset, state: ViewState, short: bool = False) -> str:
+    if ds.uploaded:  # a user's table: credit their file, claim no per-row sources
+        label = captions.plain(ds.label)
+        return t("source_upload", state.lang, label=label, rows=f"{ds.rows:,}", date=ds.as_of)
     return captions.source_line(state.lang, ds.rows, ds.as_of, short=short)
 
 
