@@ -56,6 +56,8 @@
     }
     var url = route("upload") + "?name=" + encodeURIComponent(file.name);
     if (mapping) url += "&map=" + encodeURIComponent(JSON.stringify(mapping));
+    var gcj = document.querySelector("#upload-gcj02 input[type=checkbox]");
+    if (gcj && gcj.checked) url += "&datum=gcj02";
     var xhr = new XMLHttpRequest();
     xhr.open("POST", url);
     xhr.setRequestHeader("Content-Type", "application/octet-stream");

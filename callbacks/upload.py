@@ -2,9 +2,9 @@
 progress by ``assets/upload.js``) and the callbacks that show which table a view has and its check
 report. Wiring only: ``data.uploads`` checks, parses and stores.
 
-- ``POST {prefix}upload?name=FILE[&map=JSON]``: the table's id, rows and problems (200), or an
-  ``error`` (400; 413 over the size limit) and, when a needed column was not recognised, the
-  ``columns`` to choose from. Nothing is stored unless the table is usable.
+- ``POST {prefix}upload?name=FILE[&map=JSON][&datum=gcj02]``: the table's id, rows and problems
+  (200), or an ``error`` (400; 413 over the size limit) and, when a needed column was not
+  recognised, the ``columns`` to choose from. Nothing is stored unless the table is usable.
 - ``GET {prefix}upload/template.(csv|xlsx)?lang=zh|en``: the template.
 - ``GET {prefix}upload/<id>/problems.csv``: the check report of a stored table.
 - ``POST {prefix}upload/<id>/remove``: deletes it from the store.
@@ -71,7 +71,7 @@ def _upload_response(uploads: Uploads) -> tuple[dict, int]:
     except ValueError:
         mapping = {}
     try:
-        out = uploads.ingest(name, body, mapping)
+        out = uploads.ingest(name, body, mapping, request.args.get("datum", "wgs84"))
     except Exception as exc:  # the page gets a message, the log one line, never a traceback
         log.warning("upload of %r failed: %s: %s", name[:80], type(exc).__name__, str(exc)[:200])
         return {"error": f"{name}: the file could not be read"}, 400

@@ -30,6 +30,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from data.config import Config, private_dir
+from data.coords import DATUMS
 from data.dataset import Dataset
 from data.load import LoadResult, Problem, load_table
 
@@ -37,7 +38,7 @@ EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
 TUPLE_COLUMNS = ("incentives", "sectors")
 _ID = re.compile(r"^[0-9a-f]{64}$")
 #: Fields a user can point at a column when the loader did not recognise one (the mapping step).
-MAPPABLE = ("title_zh", "title_en", "date", "province", "city", "district", "place")
+MAPPABLE = ("title_zh", "title_en", "date", "province", "city", "district", "place", "lon", "lat")
 PARTS = ("raw", "frame", "meta")
 
 
@@ -152,8 +153,10 @@ class RedisBackend:
         pipe.execute()
 
     def prune(self, max_age_s: float, max_total: int) -> list[str]:
-        used = {k.decode(): s for k, s in self.r.zrange(self.USED, 0, -1, withscores=True)}
-        sizes = {k.decode(): int(v) for k, v in self.r.hgetall(self.SIZE).items()}
+        rows: Any = self.r.zrange(self.USED, 0, -1, withscores=True)
+        sized: Any = self.r.hgetall(self.SIZE)
+        used = {k.decode(): float(s) for k, s in rows}
+        sizes = {k.decode(): int(v) for k, v in sized.items()}
         entries = [(used[k], sizes.get(k, 0), k) for k in used]
         return _evict(entries, max_age_s, max_total, self.remove)
 
@@ -187,8 +190,15 @@ class Uploads:
         self._tmp = private_dir(Path(config.data_dir) / "incoming", "POLICY_ATLAS_DATA_DIR")
 
     # ----------------------------------------------------------------- upload
-    def ingest(self, name: str, body: bytes, mapping: dict[str, str] | None = None) -> Outcome:
-        """Check, parse and store one uploaded file; never raises for bad input."""
+    def ingest(
+        self,
+        name: str,
+        body: bytes,
+        mapping: dict[str, str] | None = None,
+        datum: str = "wgs84",
+    ) -> Outcome:
+        """Check, parse and store one uploaded file; never raises for bad input. ``datum``: of
+        longitude/latitude columns, if the table has them ("wgs84" or "gcj02")."""
         t0 = time.perf_counter()
         name = os.path.basename(name or "").strip()[:200] or "table"
         try:
@@ -196,15 +206,16 @@ class Uploads:
         except UploadError as exc:
             return Outcome(error=str(exc))
         mapping = {k: v for k, v in (mapping or {}).items() if k in MAPPABLE and v}
+        datum = datum if datum in DATUMS else "wgs84"
         digest = hashlib.sha256(body)
-        if mapping:
-            digest.update(b"\0" + json.dumps(mapping, sort_keys=True).encode())
+        if mapping or datum != "wgs84":
+            digest.update(b"\0" + json.dumps([mapping, datum], sort_keys=True).encode())
         table_id = digest.hexdigest()
         if self.backend.exists(table_id):
             meta = self.meta(table_id) or {}
             return Outcome(id=table_id, rows=meta.get("rows", 0),
                            problems=len(meta.get("problems", ())))  # fmt: skip
-        result = self._load(name, body, mapping)
+        result = self._load(name, body, mapping, datum)
         if result.fatal:
             return _refusal(name, result)
         parts = _parts(name, body, result)
@@ -214,13 +225,13 @@ class Uploads:
         return Outcome(id=table_id, rows=len(result.frame), problems=len(result.problems),
                        seconds=round(time.perf_counter() - t0, 3))  # fmt: skip
 
-    def _load(self, name: str, body: bytes, mapping: dict[str, str]) -> LoadResult:
+    def _load(self, name: str, body: bytes, mapping: dict[str, str], datum: str) -> LoadResult:
         suffix = Path(name).suffix.lower()
         fd, tmp = tempfile.mkstemp(suffix=suffix, dir=self._tmp)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(body)
-            return load_table(tmp, max_bytes=self.max_bytes, mapping=mapping)
+            return load_table(tmp, max_bytes=self.max_bytes, mapping=mapping, datum=datum)
         finally:
             os.unlink(tmp)
 
@@ -271,7 +282,7 @@ def _refusal(name: str, result: LoadResult) -> Outcome:
     missing = []
     if "title_zh" not in result.columns and "title_en" not in result.columns:
         missing.append("title")
-    if not {"date", "province", "city", "district", "place"} & result.columns.keys():
+    if not {"date", "province", "city", "district", "place", "lon"} & result.columns.keys():
         missing.append("where_when")
     header = list(result.columns.values()) + list(result.extras)
     if header and missing and "no rows" not in message:

@@ -96,3 +96,4 @@ UPLOAD_TABLE = "upload-table"  # which table the page shows (its name, rows, upl
 PILOT_TOGGLE_BOX = "pilot-toggle-box"
 UPLOAD_BANNER_BOX = "upload-banner-box"
 UPLOAD_PROBLEMS_TITLE = "upload-problems-title"
+UPLOAD_GCJ02 = "upload-gcj02"  # the table's longitude/latitude are GCJ-02 (AMap, Tencent)

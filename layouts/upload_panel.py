@@ -7,6 +7,7 @@ progress), never through a Dash callback; links are relative so the app works un
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import dash_ag_grid as dag
 from dash import dcc, html
@@ -49,6 +50,11 @@ def _script_strings() -> dict[str, str]:
     }
 
 
+def _data_attributes(max_mb: int) -> Any:
+    """``data-*`` attributes of the drop zone (Dash's stubs do not type them)."""
+    return {"data-accept": ACCEPT, "data-max-mb": str(max_mb), **_script_strings()}
+
+
 def upload_card(max_mb: int) -> html.Details:
     """The upload card: a drop zone with a file picker, progress, messages, the mapping step."""
     return html.Details(
@@ -62,7 +68,13 @@ def upload_card(max_mb: int) -> html.Details:
                 className="upload-drop",
                 role="button",
                 tabIndex="0",
-                **{"data-accept": ACCEPT, "data-max-mb": str(max_mb), **_script_strings()},
+                **_data_attributes(max_mb),
+            ),
+            dcc.Checklist(
+                id=ids.UPLOAD_GCJ02,
+                options=[{"label": _both("upload_gcj02"), "value": "gcj02"}],
+                value=[],
+                className="upload-gcj02",
             ),
             html.Progress(id=ids.UPLOAD_PROGRESS, max="100", value="0", hidden=True),
             html.Div(id=ids.UPLOAD_STATUS, className="upload-status", role="status"),
