@@ -159,3 +159,60 @@ def test_remove_and_expired_links_say_so(stack_page, stack, tmp_path):
     h.wait_ready(page)
     assert "已不在服务器上" in page.inner_text("#upload-banner")
     assert "181" in page.inner_text("#summary")  # the bundled table is shown meanwhile
+
+
+def test_an_interrupted_upload_stores_nothing_and_logs_no_traceback(stack):
+    """A client that goes away halfway through the body (a closed laptop, a dropped network)."""
+    import socket
+    import time
+    from urllib.parse import urlparse
+
+    keys = redis_keys(stack)
+    body = (FIXTURES / "messy_gbk.csv").read_bytes()
+    u = urlparse(stack.url)
+    with socket.create_connection((u.hostname, u.port), timeout=10) as s:
+        head = (f"POST /upload?name=cut.csv HTTP/1.1\r\nHost: {u.netloc}\r\n"
+                f"Content-Type: application/octet-stream\r\nContent-Length: {len(body) * 10}\r\n"
+                "\r\n")  # fmt: skip
+        s.sendall(head.encode() + body)
+        time.sleep(0.5)
+    deadline = time.monotonic() + 30
+    while "cut.csv" not in stack.log("web") and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert "upload of 'cut.csv' interrupted; nothing stored" in stack.log("web")
+    assert redis_keys(stack) == keys
+    assert "Traceback" not in stack.log("web")
+
+
+def test_a_column_not_recognised_is_asked_for(stack_page, stack, tmp_path):
+    page = stack_page
+    page.goto(stack.url + "/?lang=en")
+    h.wait_ready(page)
+    path = tmp_path / "odd-headers.csv"
+    path.write_text(
+        "文件X,日期,省份\n关于推进区块链发展的通知,2020-05-01,广东省\n", encoding="utf-8"
+    )
+    upload(page, path)
+    page.wait_for_selector("#upload-mapping select", timeout=30_000)
+    assert "no title column" in page.inner_text("#upload-status")
+    page.select_option("#upload-mapping select >> nth=0", "文件X")
+    page.click("#upload-mapping button")
+    page.wait_for_url(re.compile(r"data=[0-9a-f]{64}"), timeout=30_000)
+    h.wait_idle(page)
+    assert "odd-headers.csv (1 rows" in table_line(page)
+
+
+def test_an_oversize_file_is_refused_in_the_page(stack_page, stack, tmp_path):
+    page = stack_page
+    page.goto(stack.url + "/?lang=en")
+    h.wait_ready(page)
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as f:
+        f.truncate(51 * 1024 * 1024)
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if "/upload" in r.url else None)
+    before = page.url
+    upload(page, path)
+    page.wait_for_selector("#upload-status.error")
+    assert "51.0 MB is over the upload limit of 50 MB" in page.inner_text("#upload-status")
+    assert not sent and page.url == before
