@@ -309,9 +309,25 @@ def _parts(name: str, body: bytes, result: LoadResult) -> dict[str, bytes]:
         "encoding": result.encoding,
         "unplaced": summary["unplaced"],
         "undated": int(result.frame["date"].isna().sum()) if "date" in result.frame else 0,
-        "problems": [p.as_dict() for p in result.problems],
+        "problems": [p.as_dict() for p in result.problems + _silent_rows(result)],
     }
     return {"raw": body, "frame": out.getvalue(), "meta": json.dumps(meta).encode()}
+
+
+def _silent_rows(result: LoadResult) -> list[Problem]:
+    """Rows counted as undated or not placed that no problem names (an empty date cell): listed
+    too, so every row the banner counts can be found in the report."""
+    f, named = result.frame, {(p.row, p.field) for p in result.problems}
+    lines_with = {p.row for p in result.problems}
+    out = []
+    date_col = result.columns.get("date", "date")
+    for line in f.loc[f["date"].isna(), "row"]:
+        if (int(line), date_col) not in named:
+            out.append(Problem(int(line), date_col, "", "no date: counted as undated", "warning"))
+    for line in f.loc[f["placed"] == "unplaced", "row"]:
+        if int(line) not in lines_with:
+            out.append(Problem(int(line), "place", "", "not placed on the map", "warning"))
+    return out
 
 
 def to_dataset(frame: pd.DataFrame, meta: dict) -> Dataset:

@@ -150,7 +150,7 @@ def report_panel() -> html.Div:
 
 def problem_columns(lang: str) -> list[dict]:
     return [
-        {"field": "row", "headerName": t("col_line", lang), "width": 90, "sort": "asc"},
+        {"field": "row", "headerName": t("col_line", lang), "width": 110, "sort": "asc"},
         {"field": "field", "headerName": t("col_field", lang), "width": 140},
         {"field": "value", "headerName": t("col_value", lang), "width": 220},
         {"field": "reason", "headerName": t("col_reason", lang), "flex": 1},
