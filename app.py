@@ -46,7 +46,7 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     service.prepare(config)  # logging, private folders
 
     ds = dataset if dataset is not None else load_dataset()
-    uploads = Uploads(config)
+    uploads = Uploads(config, secret=service.secret_key(config))
     store = DatasetStore(ds, source=uploads)
     serve(store)
     # Flask-Compress reads its settings when Dash attaches it, so the server is configured first:

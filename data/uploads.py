@@ -1,11 +1,12 @@
 """Tables users upload from the browser: checked, stored under their content id, shared by link.
 
 An upload goes through the same loader as ``--data`` (``data.load.load_table``). A usable table is
-stored under an unguessable id derived from its content (sha256 of the file, and of the column
-mapping the user chose, if any), in a store every web worker shares: a private folder under
-``POLICY_ATLAS_DATA_DIR`` by default, Redis when ``REDIS_URL`` is set. Next to the original file the
-store keeps the parsed frame as Parquet (never a pickle: a store is data, not code) and a small JSON
-record (file name, rows, upload date, the problems), so opening a link does not parse again.
+stored under an unguessable id derived from its content (HMAC-SHA256 of the file with the server's
+signing key, and of the column mapping and datum the user chose, if any), in a store every web
+worker shares: a private folder under ``POLICY_ATLAS_DATA_DIR`` by default, Redis when
+``REDIS_URL`` is set. Next to the original file the store keeps the parsed frame as Parquet (never
+a pickle: a store is data, not code) and a small JSON record (file name, rows, upload date, the
+problems), so opening a link does not parse again.
 
 Privacy: there is no listing. A table is reached only by its id, which only its link carries.
 Retention: tables unused for ``POLICY_ATLAS_UPLOAD_MAX_AGE_DAYS`` are removed, and beyond
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -178,8 +180,11 @@ def _evict(entries: list, max_age_s: float, max_total: int, remove: Any) -> list
 class Uploads:
     """The upload store of one process (every worker opens the same backend)."""
 
-    def __init__(self, config: Config, backend: Backend | None = None) -> None:
+    def __init__(
+        self, config: Config, backend: Backend | None = None, secret: str | None = None
+    ) -> None:
         self.config = config
+        self.secret = secret.encode() if secret else None
         if backend is None:
             if config.redis_url:
                 backend = RedisBackend(config.redis_url)
@@ -207,7 +212,9 @@ class Uploads:
             return Outcome(error=str(exc))
         mapping = {k: v for k, v in (mapping or {}).items() if k in MAPPABLE and v}
         datum = datum if datum in DATUMS else "wgs84"
-        digest = hashlib.sha256(body)
+        # HMAC-SHA256 with the server's key: the same file gives the same id (stored once), but
+        # holding a copy of someone's file is not enough to find their table on this server.
+        digest = hmac.new(self.secret, body, "sha256") if self.secret else hashlib.sha256(body)
         if mapping or datum != "wgs84":
             digest.update(b"\0" + json.dumps([mapping, datum], sort_keys=True).encode())
         table_id = digest.hexdigest()

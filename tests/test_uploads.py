@@ -230,3 +230,13 @@ def test_no_listing_route(tmp_path, monkeypatch):
     for path in ("/upload", "/upload/", "/uploads"):
         body = client.get(path).data
         assert b"a.csv" not in body
+
+
+def test_ids_are_keyed_by_the_server_secret(tmp_path):
+    cfg = settings.load({"POLICY_ATLAS_HOME": str(tmp_path)})
+    a = Uploads(cfg, secret="one").ingest("a.csv", GBK).id
+    b = Uploads(cfg, secret="two").ingest("a.csv", GBK).id
+    import hashlib
+
+    assert a != b and hashlib.sha256(GBK).hexdigest() not in (a, b)
+    assert Uploads(cfg, secret="one").ingest("again.csv", GBK).id == a
