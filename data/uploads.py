@@ -10,7 +10,8 @@ problems), so opening a link does not parse again.
 
 Privacy: there is no listing. A table is reached only by its id, which only its link carries.
 Retention: tables unused for ``POLICY_ATLAS_UPLOAD_MAX_AGE_DAYS`` are removed, and beyond
-``POLICY_ATLAS_UPLOAD_MAX_TOTAL_MB`` the least recently used go first (checked at each upload).
+``POLICY_ATLAS_UPLOAD_MAX_TOTAL_MB`` the least recently used go first (checked at each upload and
+at most hourly when a link is opened).
 """
 
 from __future__ import annotations
@@ -193,6 +194,7 @@ class Uploads:
         self.backend = backend
         self.max_bytes = config.upload_max_mb * 1024 * 1024
         self._tmp = private_dir(Path(config.data_dir) / "incoming", "POLICY_ATLAS_DATA_DIR")
+        self._pruned = 0.0
 
     # ----------------------------------------------------------------- upload
     def ingest(
@@ -227,8 +229,7 @@ class Uploads:
             return _refusal(name, result)
         parts = _parts(name, body, result)
         self.backend.save(table_id, parts)
-        self.backend.prune(self.config.upload_max_age_days * 86400.0,
-                           self.config.upload_max_total_mb * 1024 * 1024)  # fmt: skip
+        self.prune()
         return Outcome(id=table_id, rows=len(result.frame), problems=len(result.problems),
                        seconds=round(time.perf_counter() - t0, 3))  # fmt: skip
 
@@ -242,10 +243,18 @@ class Uploads:
         finally:
             os.unlink(tmp)
 
+    def prune(self) -> list[str]:
+        """Apply the retention settings now (at each upload, and hourly when links are read)."""
+        self._pruned = time.time()
+        return self.backend.prune(self.config.upload_max_age_days * 86400.0,
+                                  self.config.upload_max_total_mb * 1024 * 1024)  # fmt: skip
+
     # ----------------------------------------------------------------- reading back
     def meta(self, table_id: str) -> dict | None:
         if not _ID.match(table_id or ""):
             return None
+        if time.time() - self._pruned > 3600:
+            self.prune()
         body = self.backend.read(table_id, "meta")
         return json.loads(body) if body else None
 

@@ -240,3 +240,14 @@ def test_ids_are_keyed_by_the_server_secret(tmp_path):
 
     assert a != b and hashlib.sha256(GBK).hexdigest() not in (a, b)
     assert Uploads(cfg, secret="one").ingest("again.csv", GBK).id == a
+
+
+def test_an_expired_table_is_gone_when_its_link_is_opened(tmp_path):
+    env = {"POLICY_ATLAS_HOME": str(tmp_path), "POLICY_ATLAS_UPLOAD_MAX_AGE_DAYS": "1"}
+    up = Uploads(settings.load(env))
+    table_id = up.ingest("a.csv", GBK).id
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(up.backend.root / table_id, (two_days_ago, two_days_ago))  # type: ignore[attr-defined]
+    assert up.meta(table_id) is not None  # pruned within the hour: not yet
+    up._pruned -= 3601
+    assert up.meta(table_id) is None and not up.exists(table_id)
