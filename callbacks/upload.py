@@ -74,7 +74,7 @@ def _upload_response(uploads: Uploads) -> tuple[dict, int]:
         out = uploads.ingest(name, body, mapping, request.args.get("datum", "wgs84"))
     except Exception as exc:  # the page gets a message, the log one line, never a traceback
         log.warning("upload of %r failed: %s: %s", name[:80], type(exc).__name__, str(exc)[:200])
-        return {"error": f"{name}: the file could not be read"}, 400
+        return {"error": f"{name}: the file could not be read or stored; nothing was stored"}, 400
     if out.error:
         log.info("upload of %r refused: %s", name[:80], out.error[:200])
         return out.as_dict(), 400

@@ -21,6 +21,7 @@ import hashlib
 import hmac
 import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -39,6 +40,7 @@ from data.load import LoadResult, Problem, load_table
 
 EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
 TUPLE_COLUMNS = ("incentives", "sectors")
+log = logging.getLogger("policy_atlas.uploads")
 _ID = re.compile(r"^[0-9a-f]{64}$")
 #: Fields a user can point at a column when the loader did not recognise one (the mapping step).
 MAPPABLE = ("title_zh", "title_en", "date", "province", "city", "district", "place", "lon", "lat")
@@ -253,18 +255,32 @@ class Uploads:
     def meta(self, table_id: str) -> dict | None:
         if not _ID.match(table_id or ""):
             return None
-        if time.time() - self._pruned > 3600:
-            self.prune()
-        body = self.backend.read(table_id, "meta")
+        try:
+            if time.time() - self._pruned > 3600:
+                self.prune()
+            body = self.backend.read(table_id, "meta")
+        except Exception as exc:  # the store is down: the page shows the default table
+            _unavailable(exc)
+            return None
         return json.loads(body) if body else None
 
     def exists(self, table_id: str) -> bool:
-        return bool(_ID.match(table_id or "")) and self.backend.exists(table_id)
+        if not _ID.match(table_id or ""):
+            return False
+        try:
+            return self.backend.exists(table_id)
+        except Exception as exc:
+            _unavailable(exc)
+            return False
 
     def dataset(self, table_id: str) -> Dataset | None:
         """The stored table as a :class:`Dataset` (from its Parquet: no parsing), or None."""
         meta = self.meta(table_id)
-        body = self.backend.read(table_id, "frame") if meta else None
+        try:
+            body = self.backend.read(table_id, "frame") if meta else None
+        except Exception as exc:
+            _unavailable(exc)
+            body = None
         if meta is None or body is None:
             return None
         return to_dataset(pd.read_parquet(io.BytesIO(body)), meta)
@@ -274,6 +290,11 @@ class Uploads:
             return False
         self.backend.remove(table_id)
         return True
+
+
+def _unavailable(exc: Exception) -> None:
+    """One log line (no traceback) when the upload store does not answer."""
+    log.warning("upload store unavailable: %s: %s", type(exc).__name__, str(exc)[:200])
 
 
 def _check_file(name: str, body: bytes, max_bytes: int, max_mb: int) -> None:

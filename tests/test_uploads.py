@@ -251,3 +251,12 @@ def test_an_expired_table_is_gone_when_its_link_is_opened(tmp_path):
     assert up.exists(table_id)  # retention ran at the upload, less than an hour ago
     up._pruned -= 3601
     assert up.meta(table_id) is None and not up.exists(table_id)
+
+
+def test_a_store_that_does_not_answer_shows_the_default_table(tmp_path):
+    env = {"POLICY_ATLAS_HOME": str(tmp_path), "REDIS_URL": "redis://127.0.0.1:9/0"}
+    up = Uploads(settings.load(env))  # nothing listens on port 9
+    store = DatasetStore(load_dataset(), source=up)
+    with pytest.raises(DatasetNotFound):
+        store.get("a" * 64)
+    assert up.meta("a" * 64) is None
