@@ -89,6 +89,7 @@ images: $(VENV)/.app-installed system-deps
 # Screenshots of the real app for the README, with the bytes and milliseconds of each interaction.
 screenshots: $(VENV)/.dev-installed system-deps
 	$(BIN)/python -m tests.browser.screenshots docs/img
+	$(BIN)/python -m tests.browser.screenshots_upload docs/img
 
 bench: $(VENV)/.dev-installed test-deps
 	$(BIN)/python -m tests.bench.run
