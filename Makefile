@@ -97,6 +97,7 @@ diffusion-images: $(VENV)/.app-installed system-deps
 screenshots: $(VENV)/.dev-installed system-deps
 	$(BIN)/python -m tests.browser.screenshots docs/img
 	$(BIN)/python -m tests.browser.screenshot_sizes docs/img
+	$(BIN)/python -m tests.browser.screenshots_upload docs/img
 
 bench: $(VENV)/.dev-installed test-deps
 	$(BIN)/python -m tests.bench.run

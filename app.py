@@ -35,12 +35,14 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     import callbacks.measure_choice  # noqa: F401
     import callbacks.playback  # noqa: F401
     import callbacks.row_details  # noqa: F401
+    import callbacks.upload  # noqa: F401
     import callbacks.url_sync  # noqa: F401
     import callbacks.views  # noqa: F401
     from callbacks import background, service
     from callbacks.context import serve
     from data import config as settings
     from data.dataset import DatasetStore, load_dataset
+    from data.uploads import Uploads
     from layouts import viewmodel
     from layouts.page import page
 
@@ -48,7 +50,8 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     service.prepare(config)  # logging, private folders
 
     ds = dataset if dataset is not None else load_dataset()
-    store = DatasetStore(ds)
+    uploads = Uploads(config, secret=service.secret_key(config))
+    store = DatasetStore(ds, source=uploads)
     serve(store)
     # Flask-Compress reads its settings when Dash attaches it, so the server is configured first:
     # the boundary layers (application/geo+json) shrink about fourfold with gzip.
@@ -74,9 +77,15 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     )
     app.index_string = INDEX
     topojson_url = app.get_asset_url("topojson/")
-    app.layout = page(topojson_url, viewmodel.place_choices(ds), viewmodel.pilot_field_choices(ds))
+    app.layout = page(
+        topojson_url,
+        viewmodel.place_choices(ds),
+        viewmodel.pilot_field_choices(ds),
+        upload_max_mb=config.upload_max_mb,
+    )
     server.config["POLICY_ATLAS_ROWS"] = ds.rows
     service.install(app, config, lambda: store.default, jobs)
+    callbacks.upload.install(app, uploads)
     return app
 
 

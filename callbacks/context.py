@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from dash.exceptions import PreventUpdate
 
-from data.dataset import Dataset, DatasetStore
+from data.dataset import Dataset, DatasetNotFound, DatasetStore
 from data.state import ViewState, parse_query
 
 _store: DatasetStore | None = None
@@ -27,10 +27,21 @@ def serve(store: DatasetStore) -> None:
 
 
 def dataset_for(state: ViewState) -> Dataset:
-    """The dataset ``state`` views (today the store's default table)."""
+    """The dataset ``state`` views: its uploaded table (``state.data``), else the default table.
+    A link to a table the store no longer holds shows the default table (the page says so)."""
     if _store is None:
         raise RuntimeError("no dataset store: create the app with app.create_app()")
-    return _store.get(None)
+    try:
+        return _store.get(state.data)
+    except DatasetNotFound:
+        return _store.default
+
+
+def store() -> DatasetStore:
+    """The store this process serves from (``app.create_app`` hands it over)."""
+    if _store is None:
+        raise RuntimeError("no dataset store: create the app with app.create_app()")
+    return _store
 
 
 def view(search: str | None) -> tuple[ViewState, Dataset]:

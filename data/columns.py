@@ -152,6 +152,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "来源链接",
         "信息来源",
     ),  # fmt: skip
+    # coordinates instead of names (data/coords.py places them in the boundaries)
+    "lon": ("lon", "lng", "long", "longitude", "经度", "x_wgs84"),
+    "lat": ("lat", "latitude", "纬度", "y_wgs84"),
 }
 
 GENERIC = {"issuer": "issuer", "title": "title", "summary": "summary"}

@@ -80,7 +80,7 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "kaleido's search (`/usr/bin/chromium`)",
         "Chromium binary for exports",
     ),
-    ("POLICY_ATLAS_UPLOAD_MAX_MB", "`20`", "largest uploaded table, in MB"),
+    ("POLICY_ATLAS_UPLOAD_MAX_MB", "`50`", "largest uploaded table, in MB"),
     (
         "POLICY_ATLAS_UPLOAD_MAX_AGE_DAYS",
         "`30`",
@@ -155,7 +155,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         worker_timeout=_number(env, "POLICY_ATLAS_WORKER_TIMEOUT", 30.0),
         secret_key=_text(env, "POLICY_ATLAS_SECRET_KEY"),
         chromium=_text(env, "POLICY_ATLAS_CHROMIUM"),
-        upload_max_mb=_int(env, "POLICY_ATLAS_UPLOAD_MAX_MB", 20),
+        upload_max_mb=_int(env, "POLICY_ATLAS_UPLOAD_MAX_MB", 50),
         upload_max_age_days=_int(env, "POLICY_ATLAS_UPLOAD_MAX_AGE_DAYS", 30),
         upload_max_total_mb=_int(env, "POLICY_ATLAS_UPLOAD_MAX_TOTAL_MB", 500),
     )

@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
@@ -37,6 +39,8 @@ class Dataset:
     label: str
     as_of: str
     problems: tuple = ()
+    #: a table a user uploaded (``data.uploads``): no bundled pilot layer, credited to its file
+    uploaded: bool = False
 
     @cached_property
     def index(self) -> PolicyIndex:
@@ -129,29 +133,52 @@ class DatasetNotFound(LookupError):
     """A link names a table this server does not hold (never stored, or removed)."""
 
 
+class TableSource(Protocol):
+    """Where uploaded tables are kept (``data.uploads.Uploads``)."""
+
+    def exists(self, table_id: str) -> bool: ...
+    def dataset(self, table_id: str) -> Dataset | None: ...
+
+
 class DatasetStore:
     """Maps a request's dataset id to the :class:`Dataset` it views.
 
-    Today it holds the default table (the bundled one, or ``--data``); a user's uploaded tables
-    join it under their content ids. Every view, table block and export asks the store for its
-    dataset instead of reaching for a process-wide "current" one.
+    The default table (the bundled one, or ``--data``) answers for no id; an uploaded table's id
+    is resolved through ``source`` (the store every worker shares) and the few most recently used
+    are kept parsed in memory (``keep``). A table removed by another worker is noticed at the next
+    request (``source.exists`` is asked each time: a stat or one Redis call).
     """
 
-    def __init__(self, default: Dataset) -> None:
+    def __init__(self, default: Dataset, source: TableSource | None = None, keep: int = 4) -> None:
         self.default = default
-        self._tables: dict[str, Dataset] = {}
+        self.source = source
+        self.keep = keep
+        self._tables: OrderedDict[str, Dataset] = OrderedDict()
         self._lock = threading.Lock()
 
     def add(self, dataset_id: str, dataset: Dataset) -> None:
         with self._lock:
             self._tables[dataset_id] = dataset
+            self._tables.move_to_end(dataset_id)
+            while self.source is not None and len(self._tables) > self.keep:
+                self._tables.popitem(last=False)
 
     def get(self, dataset_id: str | None = None) -> Dataset:
         """The dataset of ``dataset_id`` (the default table for None or "")."""
         if not dataset_id:
             return self.default
+        if self.source is not None and not self.source.exists(dataset_id):
+            with self._lock:
+                self._tables.pop(dataset_id, None)
+            raise DatasetNotFound(dataset_id)
         with self._lock:
             found = self._tables.get(dataset_id)
+            if found is not None:
+                self._tables.move_to_end(dataset_id)
+        if found is None and self.source is not None:
+            found = self.source.dataset(dataset_id)
+            if found is not None:
+                self.add(dataset_id, found)
         if found is None:
             raise DatasetNotFound(dataset_id)
         return found

@@ -221,11 +221,15 @@ def load_table(
     *,
     max_bytes: int | None = None,
     max_rows: int | None = None,
+    mapping: dict[str, str] | None = None,
+    datum: str = "wgs84",
 ) -> LoadResult:
     """Read any similar table (CSV/XLSX/Parquet) into the canonical frame, with its problems.
 
     ``max_bytes`` / ``max_rows`` limit what is read (see ``data.read.limits``); over a limit the
-    result is ``fatal`` with a message naming the limit and how to raise it."""
+    result is ``fatal`` with a message naming the limit and how to raise it. ``mapping`` (field ->
+    input column) is what a user said a column holds when its header was not recognised; ``datum``
+    ("wgs84" or "gcj02") is the datum of longitude/latitude columns (``data.coords``)."""
     path = str(path)
     try:
         table = read_raw(path, sheet, max_bytes=max_bytes, max_rows=max_rows)
@@ -233,7 +237,19 @@ def load_table(
         return LoadResult(frame=empty_frame(), fatal=str(exc), path=path)
     except Exception as exc:  # never a traceback for the user
         return LoadResult(frame=empty_frame(), fatal=f"{path}: cannot be read ({exc})", path=path)
-    return build(table, path)
+    return build(table, path, mapping, datum)
+
+
+def _apply_mapping(cm: ColumnMap, columns: list, mapping: dict[str, str] | None) -> None:
+    """The user's answer to the mapping step: ``field -> column`` overrides the header match."""
+    for f, col in (mapping or {}).items():
+        if col not in columns:
+            continue
+        for other in [k for k, v in cm.fields.items() if v == col]:
+            del cm.fields[other]
+        if col in cm.extras:
+            cm.extras.remove(col)
+        cm.fields[f] = col
 
 
 class _Build:
@@ -244,6 +260,8 @@ class _Build:
         self.problems: list[Problem] = []
         self.out: dict[str, Any] = {"row": lines}
         self.written_levels: tuple[pd.Series, pd.Series, pd.Series] | None = None
+        self.datum = "wgs84"
+        self.reported = np.zeros(len(raw), dtype=bool)  # rows whose place problem is reported
 
     def header(self, f: str) -> str:
         return str(self.cm.fields.get(f, f))
@@ -281,7 +299,12 @@ class _Build:
             )
 
 
-def build(table: RawTable, path: str = "") -> LoadResult:
+def build(
+    table: RawTable,
+    path: str = "",
+    mapping: dict[str, str] | None = None,
+    datum: str = "wgs84",
+) -> LoadResult:
     """The canonical frame of a raw table (see the module docstring), with every problem."""
     raw = table.frame
     res = LoadResult(
@@ -290,6 +313,7 @@ def build(table: RawTable, path: str = "") -> LoadResult:
     )  # fmt: skip
     sample = {c: raw[c].head(200).tolist() for c in raw.columns}
     cm = map_columns(list(raw.columns), sample)
+    _apply_mapping(cm, list(raw.columns), mapping)
     res.columns, res.extras = dict(cm.fields), list(cm.extras)
     for col, f, used in cm.duplicates:
         res.notes.append(
@@ -299,6 +323,7 @@ def build(table: RawTable, path: str = "") -> LoadResult:
     if res.fatal:
         return res
     b = _Build(raw, cm, np.asarray(table.lines, dtype=np.int64), res)
+    b.datum = datum
     _read_problems(b, table)
     _ids(b)
     _dates(b)
@@ -315,7 +340,9 @@ def _unusable(raw: pd.DataFrame, cm: ColumnMap, path: str) -> str | None:
     if not ({"title_zh", "title_en"} & cm.fields.keys()):
         found = ", ".join(repr(str(c))[1:-1][:80] for c in raw.columns[:50])
         return f"{path}: {_MISSING_TITLE}; columns found: {found}"
-    if not ({"date", "province", "city", "district", "place"} & cm.fields.keys()):
+    if not ({"date", "province", "city", "district", "place"} & cm.fields.keys()) and not (
+        {"lon", "lat"} <= cm.fields.keys()
+    ):
         return f"{path}: {_MISSING_WHERE_WHEN}"
     if len(raw) == 0:
         return f"{path}: the table has a header but no rows"
@@ -357,6 +384,10 @@ def _place_columns(b: _Build) -> tuple[pd.Series, pd.Series, pd.Series, pd.Serie
     """(province, city, district) as written; a single place column (地区 / location) when the
     table has no province, city or district column."""
     prov, city, dist = (b.col(f) for f in ("province", "city", "district"))
+    if {"lon", "lat"} <= b.cm.fields.keys() and not (
+        {"province", "city", "district", "place"} & b.cm.fields.keys()
+    ):
+        return (*_from_points(b), dist, None)
     if "place" in b.cm.fields and not ({"province", "city", "district"} & b.cm.fields.keys()):
         return prov, city, dist, b.col("place")
     if "place" in b.cm.fields:
@@ -365,6 +396,20 @@ def _place_columns(b: _Build) -> tuple[pd.Series, pd.Series, pd.Series, pd.Serie
             "or district columns; kept as is"
         )
     return prov, city, dist, None
+
+
+def _from_points(b: _Build) -> tuple[pd.Series, pd.Series]:
+    """(province, city) names of each row's point (``data.coords``); a point that cannot be
+    placed is an error naming its line and its coordinates."""
+    from data.coords import place_points
+
+    lon, lat = b.col("lon"), b.col("lat")
+    placed = place_points(lon, lat, b.datum)
+    bad = placed.reason.notna().to_numpy()
+    b.reported |= bad
+    b.add(bad, "lon", lon.astype("str") + ", " + lat.astype("str"), placed.reason, "error")
+    b.res.notes.append(f"places read from coordinates ({b.datum.upper()}) by point-in-polygon")
+    return placed.province, placed.city
 
 
 def _places_step(b: _Build) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -442,7 +487,7 @@ def _levels(b: _Build, has_place: np.ndarray, places: dict[str, np.ndarray]) -> 
     placed = pd.Series(places["level"], index=idx, dtype=object).fillna("unplaced")
     placed = placed.where(has_place | (level != "national"), "national")
     b.out["placed"] = placed.astype("str")
-    no_place = ~has_place & (level != "national").to_numpy()
+    no_place = ~has_place & (level != "national").to_numpy() & ~b.reported
     fields = [f for f in ("province", "city", "district", "place") if f in b.cm.fields]
     reason = "no place given and the row is not national: it cannot be placed on the map"
     b.add(no_place, fields[0] if fields else "province", prov, reason, "error")
@@ -467,7 +512,10 @@ def _texts_and_codes(b: _Build) -> None:
     b.add(unknown.map(len) > 0, "incentives", inc_raw,
           unknown.map(lambda u: "unknown incentive label(s) kept as written: " + ", ".join(u)),
           "warning")  # fmt: skip
-    b.out["incentives"], b.out["incentives_raw"] = inc["incentives"], inc_raw
+    incentives = inc["incentives"]
+    if "incentives" in b.cm.fields:  # an empty cell in an incentive column: none stated, as in
+        incentives = incentives.map(lambda v: v or ("none-stated",))  # the bundled table
+    b.out["incentives"], b.out["incentives_raw"] = incentives, inc_raw
     amount_raw = b.col("amount")
     am = parse.parse_amount_column(amount_raw, b.cm.amount_unit)
     b.add(am["amount_error"].notna(), "amount", amount_raw, am["amount_error"], "error")

@@ -45,6 +45,7 @@ _TOKEN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
 # they separate values in the URL).
 _VALUE = re.compile(r"^[^,\x00-\x1f\x7f]{1,60}$")
 _MAX_TEXT = 200
+_DATA_ID = re.compile(r"^[0-9a-f]{64}$")  # an uploaded table's content id (sha256, hex)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class ViewState:
     cumulative: bool = False
     classes: str = "jenks"
     order: str = "value"
+    #: the uploaded table viewed (its content id, ``data.uploads``); None: the default table
+    data: str | None = None
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -142,6 +145,7 @@ class ViewState:
             cumulative=self.cumulative,
             classes=self.classes,
             order=self.order,
+            data=self.data,
         )
 
     def date_window(self) -> tuple[str | None, str | None]:
@@ -275,6 +279,12 @@ def parse_query(search: str | None) -> ViewState:
         else:
             notes.append(f"ignored period={period[:40]!r}")
     kw["cumulative"] = (qs.get("cum") or ["0"])[0] == "1"
+    data_id = _first(qs, "data")
+    if data_id is not None:
+        if _DATA_ID.match(data_id):
+            kw["data"] = data_id
+        else:
+            notes.append(f"ignored data={data_id[:40]!r}")
     drill = _first(qs, "drill")
     if drill is not None:
         if drill in _province_adcodes():
@@ -341,4 +351,6 @@ def encode_query(state: ViewState) -> str:
         pairs.append(("pilots", "1"))
     if state.pilot_field:
         pairs.append(("pf", ",".join(state.pilot_field)))
+    if state.data:
+        pairs.append(("data", state.data))
     return "?" + urlencode(pairs, safe=",") if pairs else ""

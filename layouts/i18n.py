@@ -289,6 +289,92 @@ EN.update(
 )
 
 
+# --- your own table (issue 10)
+ZH.update(
+    {
+        "upload": "用自己的表格",
+        "upload_hint": "把 CSV、XLSX 或 Parquet 文件拖到这里，或点击选择（最大 {mb} MB）",
+        "upload_template": "模板：",
+        "upload_template_zh": "中文表头",
+        "upload_template_en": "英文表头",
+        "upload_private": "上传的表格只有持链接的人能看到，不会被列出。",
+        "upload_gcj02": "经纬度为 GCJ-02 坐标（高德、腾讯地图），不是 WGS-84",
+        "upload_banner": "{n} 行有问题 —— 查看",
+        "upload_banner_ok": "表格已载入，没有发现问题。",
+        "upload_unplaced": "{n} 行未能定位",
+        "upload_undated": "{n} 行日期不详",
+        "upload_dismiss": "关闭",
+        "upload_problems": "检查报告：{n} 个问题",
+        "upload_problems_csv": "下载问题清单 (CSV)",
+        "upload_remove": "删除此表格",
+        "upload_table": "当前表格：{name}（{rows} 行，上传于 {date}）",
+        "upload_gone": "链接中的表格已不在服务器上（已删除或过期）。现在显示的是内置表格。",
+        "upload_open_bundled": "打开内置表格",
+        "col_line": "行",
+        "col_field": "字段",
+        "col_value": "值",
+        "col_reason": "原因",
+        "col_suggestion": "建议",
+        "col_severity": "级别",
+        "source_upload": "数据：{label}（{rows} 行{sourced}），上传于 {date}",
+        "js_uploading": "正在上传 {pct}%…",
+        "js_reading": "正在读取和检查表格…",
+        "js_loaded": "已载入 {rows} 行。",
+        "js_error": "无法使用此文件：",
+        "js_interrupted": "上传中断，没有保存任何内容。请重试。",
+        "js_too_big": "{name}：{size} MB，超过上传上限 {mb} MB。",
+        "js_map_title": "哪一列是标题？",
+        "js_map_where": "哪一列是日期或地点？",
+        "js_map_go": "用这些列读取",
+        "js_removed": "表格已删除。",
+    }
+)
+EN.update(
+    {
+        "upload": "Use your own table",
+        "upload_hint": (
+            "Drop a CSV, XLSX or Parquet file here, or click to pick one (up to {mb} MB)"
+        ),
+        "upload_template": "Template: ",
+        "upload_template_zh": "Chinese headers",
+        "upload_template_en": "English headers",
+        "upload_private": "An uploaded table is never listed: only people with its link see it.",
+        "upload_gcj02": "Longitude/latitude are GCJ-02 (AMap, Tencent maps), not WGS-84",
+        "upload_banner": "{n} rows have problems — see them",
+        "upload_banner_ok": "Table loaded; no problems found.",
+        "upload_unplaced": "{n} rows not placed",
+        "upload_undated": "{n} rows undated",
+        "upload_dismiss": "Dismiss",
+        "upload_problems": "Check report: {n} problems",
+        "upload_problems_csv": "Download the problems (CSV)",
+        "upload_remove": "Remove this table",
+        "upload_table": "Table: {name} ({rows} rows, uploaded {date})",
+        "upload_gone": (
+            "The table this link names is no longer on the server (removed or expired). "
+            "Showing the bundled table."
+        ),
+        "upload_open_bundled": "Open the bundled table",
+        "col_line": "Line",
+        "col_field": "Field",
+        "col_value": "Value",
+        "col_reason": "Reason",
+        "col_suggestion": "Suggestion",
+        "col_severity": "Severity",
+        "source_upload": "Data: {label} ({rows} rows{sourced}), uploaded {date}",
+        "js_uploading": "Uploading {pct}%…",
+        "js_reading": "Reading and checking the table…",
+        "js_loaded": "Loaded {rows} rows.",
+        "js_error": "This file cannot be used: ",
+        "js_interrupted": "The upload was interrupted; nothing was stored. Please try again.",
+        "js_too_big": "{name}: {size} MB is over the upload limit of {mb} MB.",
+        "js_map_title": "Which column holds the title?",
+        "js_map_where": "Which column holds the date or the place?",
+        "js_map_go": "Read it with these columns",
+        "js_removed": "The table was removed.",
+    }
+)
+
+
 def _registry_names() -> dict[str, Label]:
     names: dict[str, Label] = {}
     for c in CATEGORIES:

@@ -108,3 +108,23 @@ BREAKDOWNS: dict[str, str] = {breakdown(d): d for d in CATEGORY}
 FILTER_CONTROLS: dict[str, str] = {filter_control(d): d for d in CATEGORY}
 #: Every chart on the page, in page order.
 FIGURES: tuple[str, ...] = (MAP, RANKED, TIMELINE, ADOPTION_MAP, ADOPTION_CURVE, *BREAKDOWNS)
+
+# --- your own table (issue 10: layouts/upload_panel.py, callbacks/upload.py, assets/upload.js)
+UPLOAD_CARD = "upload-card"
+UPLOAD_DROP = "upload-drop"
+UPLOAD_INPUT = "upload-input"
+UPLOAD_PROGRESS = "upload-progress"
+UPLOAD_STATUS = "upload-status"
+UPLOAD_MAPPING = "upload-mapping"
+UPLOAD_BANNER = "upload-banner"
+UPLOAD_DISMISS = "upload-dismiss"
+UPLOAD_DISMISSED = "upload-dismissed"  # session store: ids whose banner was dismissed
+UPLOAD_PROBLEMS = "upload-problems"
+UPLOAD_PROBLEMS_GRID = "upload-problems-grid"
+UPLOAD_PROBLEMS_CSV = "upload-problems-csv"
+UPLOAD_REMOVE = "upload-remove"
+UPLOAD_TABLE = "upload-table"  # which table the page shows (its name, rows, upload date)
+PILOT_TOGGLE_BOX = "pilot-toggle-box"
+UPLOAD_BANNER_BOX = "upload-banner-box"
+UPLOAD_PROBLEMS_TITLE = "upload-problems-title"
+UPLOAD_GCJ02 = "upload-gcj02"  # the table's longitude/latitude are GCJ-02 (AMap, Tencent)

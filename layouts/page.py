@@ -16,6 +16,7 @@ from layouts import ids
 from layouts.export_menu import export_menu, presentation_toggle
 from layouts.i18n import t
 from layouts.player import diffusion_card, player
+from layouts.upload_panel import report_panel, upload_card
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -430,6 +431,7 @@ def page(
     topojson_url: str,
     places: list[tuple[str, str, str]],
     pilot_fields: list[tuple[str, str, str]],
+    upload_max_mb: int = 50,
 ) -> html.Div:
     """The whole page. ``topojson_url``: where plotly's base topojson is served (never a CDN);
     ``places`` and ``pilot_fields``: (value, Chinese, English) choices of those two filters."""
@@ -458,6 +460,8 @@ def page(
                     ),
                     html.Div(id=ids.SUMMARY, className="summary", role="status"),
                     html.Div(id=ids.URL_NOTES, className="note warning"),
+                    upload_card(upload_max_mb),
+                    report_panel(),
                     html.Div(
                         [
                             html.Div(

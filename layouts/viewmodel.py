@@ -47,6 +47,7 @@ def view_key(state: ViewState) -> str:
             state.lang,
             state.pilots,
             state.pilot_field,
+            state.data,
         )
     )
 
@@ -78,13 +79,18 @@ def subtitle(ds: Dataset, state: ViewState) -> str:
 
 
 def source(ds: Dataset, state: ViewState, short: bool = False) -> str:
+    sourced = ds.every_row_sourced
+    if ds.uploaded:  # a user's table: their file, its rows and the day it was uploaded
+        return t(
+            "source_upload",
+            state.lang,
+            label=captions.plain(ds.label),
+            rows=f"{ds.rows:,}",
+            date=ds.as_of,
+            sourced=t("sourced", state.lang) if sourced else "",
+        )
     return captions.source_line(
-        state.lang,
-        ds.rows,
-        ds.as_of,
-        short=short,
-        label=ds.label,
-        sourced=ds.every_row_sourced,
+        state.lang, ds.rows, ds.as_of, short=short, label=ds.label, sourced=sourced
     )
 
 

@@ -1,0 +1,439 @@
+"""Tables users upload from the browser: checked, stored under their content id, shared by link.
+
+An upload goes through the same loader as ``--data`` (``data.load.load_table``). A usable table is
+stored under an unguessable id derived from its content (HMAC-SHA256 of the file with the server's
+signing key, and of the column mapping and datum the user chose, if any), in a store every web
+worker shares: a private folder under ``POLICY_ATLAS_DATA_DIR`` by default, Redis when
+``REDIS_URL`` is set. Next to the original file the store keeps the parsed frame as Parquet (never
+a pickle: a store is data, not code) and a small JSON record (file name, rows, upload date, the
+problems), so opening a link does not parse again.
+
+Privacy: there is no listing. A table is reached only by its id, which only its link carries.
+Retention: tables unused for ``POLICY_ATLAS_UPLOAD_MAX_AGE_DAYS`` are removed, and beyond
+``POLICY_ATLAS_UPLOAD_MAX_TOTAL_MB`` the least recently used go first (checked at each upload and
+at most hourly when a link is opened).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import io
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+from data.config import Config, private_dir
+from data.coords import DATUMS
+from data.dataset import Dataset
+from data.load import LoadResult, Problem, load_table
+
+EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
+TUPLE_COLUMNS = ("incentives", "sectors")
+log = logging.getLogger("policy_atlas.uploads")
+_ID = re.compile(r"^[0-9a-f]{64}$")
+#: Fields a user can point at a column when the loader did not recognise one (the mapping step).
+MAPPABLE = ("title_zh", "title_en", "date", "province", "city", "district", "place", "lon", "lat")
+PARTS = ("raw", "frame", "meta")
+
+
+class UploadError(ValueError):
+    """An upload that cannot be used; the message is shown to the user as is."""
+
+
+@dataclass
+class Outcome:
+    """What an upload gave: the table's ``id`` (stored), or an ``error`` (nothing stored), or the
+    ``columns`` a mapping step offers when the title or the where/when columns were not found."""
+
+    id: str | None = None
+    error: str | None = None
+    columns: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    rows: int = 0
+    problems: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v not in (None, [], "")}
+
+
+class Backend(Protocol):
+    def save(self, table_id: str, parts: dict[str, bytes]) -> None: ...
+    def read(self, table_id: str, part: str) -> bytes | None: ...
+    def exists(self, table_id: str) -> bool: ...
+    def remove(self, table_id: str) -> None: ...
+    def prune(self, max_age_s: float, max_total: int) -> list[str]: ...
+
+
+class FolderBackend:
+    """``<data_dir>/uploads/<id>/{raw,frame,meta}``; the folder's mtime is its last use."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = private_dir(root, "POLICY_ATLAS_DATA_DIR")
+
+    def _dir(self, table_id: str) -> Path:
+        return self.root / table_id
+
+    def save(self, table_id: str, parts: dict[str, bytes]) -> None:
+        tmp = Path(tempfile.mkdtemp(dir=self.root, prefix=".incoming-"))
+        for name, body in parts.items():
+            (tmp / name).write_bytes(body)
+        try:
+            os.rename(tmp, self._dir(table_id))  # atomic: a reader sees all parts or none
+        except OSError:  # stored meanwhile by another worker (same content, same id)
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def read(self, table_id: str, part: str) -> bytes | None:
+        try:
+            body = (self._dir(table_id) / part).read_bytes()
+            os.utime(self._dir(table_id))
+        except OSError:
+            return None
+        return body
+
+    def exists(self, table_id: str) -> bool:
+        return (self._dir(table_id) / "meta").is_file()
+
+    def remove(self, table_id: str) -> None:
+        shutil.rmtree(self._dir(table_id), ignore_errors=True)
+
+    def prune(self, max_age_s: float, max_total: int) -> list[str]:
+        entries = []
+        for d in self.root.iterdir():
+            if d.name.startswith(".") or not _ID.match(d.name):
+                continue
+            try:
+                size = sum(f.stat().st_size for f in d.iterdir())
+                entries.append((d.stat().st_mtime, size, d.name))
+            except OSError:
+                continue
+        return _evict(entries, max_age_s, max_total, self.remove)
+
+
+class RedisBackend:
+    """One Redis hash per table (its parts) and a sorted set of last use (for retention only;
+    nothing in the app reads it to list tables)."""
+
+    KEY = "policy-atlas:upload:"
+    USED = "policy-atlas:uploads:used"
+    SIZE = "policy-atlas:uploads:size"
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self.r = redis.Redis.from_url(url, socket_timeout=10)
+
+    def save(self, table_id: str, parts: dict[str, bytes]) -> None:
+        pipe = self.r.pipeline()
+        pipe.hset(self.KEY + table_id, mapping=parts)  # type: ignore[arg-type]
+        pipe.zadd(self.USED, {table_id: time.time()})
+        pipe.hset(self.SIZE, table_id, sum(len(b) for b in parts.values()))
+        pipe.execute()
+
+    def read(self, table_id: str, part: str) -> bytes | None:
+        body = self.r.hget(self.KEY + table_id, part)
+        if body is not None:
+            self.r.zadd(self.USED, {table_id: time.time()})
+        return body  # type: ignore[return-value]
+
+    def exists(self, table_id: str) -> bool:
+        return bool(self.r.hexists(self.KEY + table_id, "meta"))
+
+    def remove(self, table_id: str) -> None:
+        pipe = self.r.pipeline()
+        pipe.delete(self.KEY + table_id)
+        pipe.zrem(self.USED, table_id)
+        pipe.hdel(self.SIZE, table_id)
+        pipe.execute()
+
+    def prune(self, max_age_s: float, max_total: int) -> list[str]:
+        rows: Any = self.r.zrange(self.USED, 0, -1, withscores=True)
+        sized: Any = self.r.hgetall(self.SIZE)
+        used = {k.decode(): float(s) for k, s in rows}
+        sizes = {k.decode(): int(v) for k, v in sized.items()}
+        entries = [(used[k], sizes.get(k, 0), k) for k in used]
+        return _evict(entries, max_age_s, max_total, self.remove)
+
+
+def _evict(entries: list, max_age_s: float, max_total: int, remove: Any) -> list[str]:
+    """Remove what is older than ``max_age_s``, then least recently used first until the rest
+    fits in ``max_total`` bytes; the ids removed."""
+    now, gone = time.time(), []
+    entries = sorted(entries)  # oldest use first
+    total = sum(e[1] for e in entries)
+    for used, size, table_id in entries:
+        if now - used > max_age_s or total > max_total:
+            remove(table_id)
+            gone.append(table_id)
+            total -= size
+    return gone
+
+
+class Uploads:
+    """The upload store of one process (every worker opens the same backend)."""
+
+    def __init__(
+        self, config: Config, backend: Backend | None = None, secret: str | None = None
+    ) -> None:
+        self.config = config
+        self.secret = secret.encode() if secret else None
+        if backend is None:
+            if config.redis_url:
+                backend = RedisBackend(config.redis_url)
+            else:
+                backend = FolderBackend(Path(config.data_dir) / "uploads")
+        self.backend = backend
+        self.max_bytes = config.upload_max_mb * 1024 * 1024
+        self._tmp = private_dir(Path(config.data_dir) / "incoming", "POLICY_ATLAS_DATA_DIR")
+        self._pruned = 0.0
+
+    # ----------------------------------------------------------------- upload
+    def ingest(
+        self,
+        name: str,
+        body: bytes,
+        mapping: dict[str, str] | None = None,
+        datum: str = "wgs84",
+    ) -> Outcome:
+        """Check, parse and store one uploaded file; never raises for bad input. ``datum``: of
+        longitude/latitude columns, if the table has them ("wgs84" or "gcj02")."""
+        t0 = time.perf_counter()
+        name = os.path.basename(name or "").strip()[:200] or "table"
+        try:
+            _check_file(name, body, self.max_bytes, self.config.upload_max_mb)
+        except UploadError as exc:
+            return Outcome(error=str(exc))
+        mapping = {k: v for k, v in (mapping or {}).items() if k in MAPPABLE and v}
+        datum = datum if datum in DATUMS else "wgs84"
+        # HMAC-SHA256 with the server's key: the same file gives the same id (stored once), but
+        # holding a copy of someone's file is not enough to find their table on this server.
+        digest = hmac.new(self.secret, body, "sha256") if self.secret else hashlib.sha256(body)
+        if mapping or datum != "wgs84":
+            digest.update(b"\0" + json.dumps([mapping, datum], sort_keys=True).encode())
+        table_id = digest.hexdigest()
+        if self.backend.exists(table_id):
+            meta = self.meta(table_id) or {}
+            return Outcome(id=table_id, rows=meta.get("rows", 0),
+                           problems=len(meta.get("problems", ())))  # fmt: skip
+        result = self._load(name, body, mapping, datum)
+        if result.fatal:
+            return _refusal(name, result)
+        parts = _parts(name, body, result)
+        self.backend.save(table_id, parts)
+        self.prune()
+        return Outcome(id=table_id, rows=len(result.frame), problems=len(result.problems),
+                       seconds=round(time.perf_counter() - t0, 3))  # fmt: skip
+
+    def _load(self, name: str, body: bytes, mapping: dict[str, str], datum: str) -> LoadResult:
+        suffix = Path(name).suffix.lower()
+        fd, tmp = tempfile.mkstemp(suffix=suffix, dir=self._tmp)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(body)
+            return load_table(tmp, max_bytes=self.max_bytes, mapping=mapping, datum=datum)
+        finally:
+            os.unlink(tmp)
+
+    def prune(self) -> list[str]:
+        """Apply the retention settings now (at each upload, and hourly when links are read)."""
+        self._pruned = time.time()
+        return self.backend.prune(self.config.upload_max_age_days * 86400.0,
+                                  self.config.upload_max_total_mb * 1024 * 1024)  # fmt: skip
+
+    # ----------------------------------------------------------------- reading back
+    def meta(self, table_id: str) -> dict | None:
+        if not _ID.match(table_id or ""):
+            return None
+        try:
+            if time.time() - self._pruned > 3600:
+                self.prune()
+            body = self.backend.read(table_id, "meta")
+        except Exception as exc:  # the store is down: the page shows the default table
+            _unavailable(exc)
+            return None
+        return json.loads(body) if body else None
+
+    def exists(self, table_id: str) -> bool:
+        if not _ID.match(table_id or ""):
+            return False
+        try:
+            return self.backend.exists(table_id)
+        except Exception as exc:
+            _unavailable(exc)
+            return False
+
+    def dataset(self, table_id: str) -> Dataset | None:
+        """The stored table as a :class:`Dataset` (from its Parquet: no parsing), or None."""
+        meta = self.meta(table_id)
+        try:
+            body = self.backend.read(table_id, "frame") if meta else None
+        except Exception as exc:
+            _unavailable(exc)
+            body = None
+        if meta is None or body is None:
+            return None
+        return to_dataset(pd.read_parquet(io.BytesIO(body)), meta)
+
+    def remove(self, table_id: str) -> bool:
+        if not self.exists(table_id):
+            return False
+        self.backend.remove(table_id)
+        return True
+
+
+def _unavailable(exc: Exception) -> None:
+    """One log line (no traceback) when the upload store does not answer."""
+    log.warning("upload store unavailable: %s: %s", type(exc).__name__, str(exc)[:200])
+
+
+def _check_file(name: str, body: bytes, max_bytes: int, max_mb: int) -> None:
+    suffix = Path(name).suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise UploadError(
+            f"{name}: not a table this app reads (“{suffix or 'no extension'}”); "
+            "upload a CSV, XLSX or Parquet file"
+        )
+    if len(body) > max_bytes:
+        raise UploadError(
+            f"{name}: {len(body) / 1048576:.1f} MB is over the upload limit of {max_mb} MB"
+        )
+    if not body.strip():
+        raise UploadError(f"{name}: the file is empty")
+
+
+def _refusal(name: str, result: LoadResult) -> Outcome:
+    """A fatal load: the message (paths replaced by the file name), and the mapping step when
+    the loader found a header but not the columns it needs."""
+    message = (result.fatal or "").replace(result.path, name)
+    missing = []
+    if "title_zh" not in result.columns and "title_en" not in result.columns:
+        missing.append("title")
+    if not {"date", "province", "city", "district", "place", "lon"} & result.columns.keys():
+        missing.append("where_when")
+    header = list(result.columns.values()) + list(result.extras)
+    if header and missing and "no rows" not in message:
+        return Outcome(error=message, columns=[str(c) for c in header], missing=missing)
+    return Outcome(error=message)
+
+
+def _parts(name: str, body: bytes, result: LoadResult) -> dict[str, bytes]:
+    frame = result.frame.copy()
+    for col in frame.columns:
+        if col in TUPLE_COLUMNS:
+            frame[col] = frame[col].map(list)
+        elif frame[col].dtype == object:
+            frame[col] = frame[col].astype("str")
+    out = io.BytesIO()
+    frame.to_parquet(out, index=False)
+    summary = result.summary()
+    meta = {
+        "name": name,
+        "rows": len(result.frame),
+        "uploaded": dt.date.today().isoformat(),
+        "bytes": len(body),
+        "format": result.format,
+        "encoding": result.encoding,
+        "unplaced": summary["unplaced"],
+        "undated": int(result.frame["date"].isna().sum()) if "date" in result.frame else 0,
+        "problems": [p.as_dict() for p in result.problems + _silent_rows(result)],
+    }
+    return {"raw": body, "frame": out.getvalue(), "meta": json.dumps(meta).encode()}
+
+
+def _silent_rows(result: LoadResult) -> list[Problem]:
+    """Rows counted as undated or not placed that no problem names (an empty date cell): listed
+    too, so every row the banner counts can be found in the report."""
+    f, named = result.frame, {(p.row, p.field) for p in result.problems}
+    lines_with = {p.row for p in result.problems}
+    out = []
+    date_col = result.columns.get("date", "date")
+    for line in f.loc[f["date"].isna(), "row"]:
+        if (int(line), date_col) not in named:
+            out.append(Problem(int(line), date_col, "", "no date: counted as undated", "warning"))
+    for line in f.loc[f["placed"] == "unplaced", "row"]:
+        if int(line) not in lines_with:
+            out.append(Problem(int(line), "place", "", "not placed on the map", "warning"))
+    return out
+
+
+def to_dataset(frame: pd.DataFrame, meta: dict) -> Dataset:
+    """A stored frame and its record as the :class:`Dataset` the views query: the label names
+    the user's file, ``as_of`` is the upload date, and the bundled pilot layer is not offered."""
+    from data import pilots
+
+    for col in TUPLE_COLUMNS:
+        if col in frame:
+            frame[col] = frame[col].map(lambda v: tuple(v) if v is not None else ())
+    return Dataset(
+        frame=frame,
+        pilots=pilots.load_pilots().iloc[0:0],
+        label=str(meta.get("name", "table")),
+        as_of=str(meta.get("uploaded", "")),
+        problems=tuple(Problem(**p) for p in meta.get("problems", ())),
+        uploaded=True,
+    )
+
+
+# --- the downloadable template ---------------------------------------------------------------
+#: The bundled table's columns and the Chinese header the loader reads as the same field.
+TEMPLATE_ZH = {
+    "policy_id": "编号",
+    "date_issued": "发布日期",
+    "level": "层级",
+    "province_zh": "省份",
+    "city_zh": "城市",
+    "district_zh": "区县",
+    "issuing_body_zh": "发文机关",
+    "title_zh": "标题",
+    "title_en": "英文标题",
+    "policy_type": "政策类型",
+    "stance": "立场",
+    "incentives": "激励方式",
+    "amount_cny": "金额（元）",
+    "sectors": "领域",
+    "summary_en": "摘要",
+    "source": "来源",
+}
+
+
+def template_frame(lang: str) -> pd.DataFrame:
+    """Two rows of the bundled table as written (a provincial and a city policy), with Chinese
+    (``lang`` "zh") or the bundled English headers: what a user's file can look like."""
+    from data.load import BUNDLED
+
+    raw = pd.read_csv(BUNDLED, dtype=str, keep_default_na=False)
+    has = raw["title_zh"].ne("") & raw["province_zh"].ne("")
+    provincial = raw[has & raw["level"].eq("provincial")].head(1)
+    city = raw[has & raw["level"].eq("city") & raw["city_zh"].ne("")].head(1)
+    rows = pd.concat([provincial, city])
+    if lang == "zh":
+        return rows[list(TEMPLATE_ZH)].rename(columns=TEMPLATE_ZH)
+    return rows
+
+
+def template_bytes(lang: str, ext: str) -> bytes:
+    frame = template_frame("zh" if lang == "zh" else "en")
+    out = io.BytesIO()
+    if ext == "xlsx":
+        frame.to_excel(out, index=False, sheet_name="policies")
+        return out.getvalue()
+    return frame.to_csv(index=False).encode("utf-8-sig")  # the BOM: Excel opens it as UTF-8
+
+
+def problems_csv(meta: dict) -> bytes:
+    """The check report of a stored table as CSV (line, field, value, reason, suggestion)."""
+    cols = ["row", "field", "value", "reason", "suggestion", "severity"]
+    frame = pd.DataFrame(meta.get("problems", []), columns=cols)
+    frame = frame.rename(columns={"row": "line"})
+    return frame.to_csv(index=False).encode("utf-8-sig")
