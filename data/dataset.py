@@ -41,6 +41,12 @@ class Dataset:
     problems: tuple = ()
     #: a table a user uploaded (``data.uploads``): no bundled pilot layer, credited to its file
     uploaded: bool = False
+    #: the label in Chinese, where the table has one (the bundled table)
+    label_zh: str | None = None
+
+    def label_in(self, lang: str) -> str:
+        """The table's name in ``lang`` (a file name stays as it is)."""
+        return self.label_zh if lang == "zh" and self.label_zh else self.label
 
     @cached_property
     def index(self) -> PolicyIndex:
@@ -113,8 +119,9 @@ def load_dataset(path: str | None = None, sheet: str | None = None) -> Dataset:
     if path is None:
         result = load.load_bundled()
         info = json.loads(BUNDLED_INFO.read_text(encoding="utf-8"))
-        label, as_of = info["label"], info["as_of"]
+        label, as_of, label_zh = info["label"], info["as_of"], info.get("label_zh")
     else:
+        label_zh = None
         result = load.load_table(path, sheet=sheet)
         if result.fatal:
             raise ValueError(result.fatal)
@@ -126,6 +133,7 @@ def load_dataset(path: str | None = None, sheet: str | None = None) -> Dataset:
         label=label,
         as_of=as_of,
         problems=tuple(result.problems),
+        label_zh=label_zh,
     )
 
 

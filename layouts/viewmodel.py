@@ -90,7 +90,7 @@ def source(ds: Dataset, state: ViewState, short: bool = False) -> str:
             sourced=t("sourced", state.lang) if sourced else "",
         )
     return captions.source_line(
-        state.lang, ds.rows, ds.as_of, short=short, label=ds.label, sourced=sourced
+        state.lang, ds.rows, ds.as_of, short=short, label=ds.label_in(state.lang), sourced=sourced
     )
 
 
