@@ -140,7 +140,7 @@ EN: dict[str, str] = {
     "cities": "Cities",
     "measure": "Measure",
     "gdp_year": "GDP year",
-    "pilots": "Show national blockchain pilots",
+    "pilots": "National pilots",
     "pilots_legend": "National blockchain pilots",
     "drill": "Show the cities of {name}",
     "back": "Back to all of China",

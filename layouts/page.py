@@ -458,9 +458,15 @@ def page(
                         ],
                         className="chip-row",
                     ),
-                    html.Div(id=ids.SUMMARY, className="summary", role="status"),
+                    # the summary line and, at its right, the way to one's own table (no extra row)
+                    html.Div(
+                        [
+                            html.Div(id=ids.SUMMARY, className="summary", role="status"),
+                            upload_card(upload_max_mb),
+                        ],
+                        className="summary-row",
+                    ),
                     html.Div(id=ids.URL_NOTES, className="note warning"),
-                    upload_card(upload_max_mb),
                     report_panel(),
                     html.Div(
                         [
