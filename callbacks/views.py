@@ -10,13 +10,14 @@ import hashlib
 import json
 from typing import Any
 
-from dash import Input, Output, Patch, State, callback, no_update
+from dash import Input, Output, Patch, State, callback, get_asset_url, no_update
 from plotly.utils import PlotlyJSONEncoder
 
 from callbacks import playback
 from callbacks.context import guarded, view
 from layouts import ids, spread, viewmodel
 from layouts.components import beside, chips, notes
+from layouts.figures import geo_assets
 
 
 def to_patch(updates: dict[tuple, object]) -> Patch:
@@ -28,6 +29,15 @@ def to_patch(updates: dict[tuple, object]) -> Patch:
             target = target[key]
         target[path[-1]] = value
     return patch
+
+
+def _assets_url() -> str:
+    """Where this app serves its assets (``/atlas/assets/`` behind a URL prefix); the default
+    when no app is configured (the callback called directly, as in tests and benchmarks)."""
+    try:
+        return str(get_asset_url(""))
+    except (AttributeError, KeyError):
+        return geo_assets.DEFAULT_ASSETS
 
 
 def unsent(
@@ -91,7 +101,11 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
     v = viewmodel.views(ds, state, full=full, same_selection=same)
     sent: dict[str, str] = {}
     if full:
-        figures: dict[str, Any] = dict(v.figures)
+        # the layers are static files of this app: under its URL prefix when it has one
+        assets = _assets_url()
+        figures: dict[str, Any] = {
+            name: geo_assets.served_under(fig, assets) for name, fig in v.figures.items()
+        }
     else:
         before = rendered.get("sent") if rendered else None
         updates, sent = unsent(v.updates, before if isinstance(before, dict) else {})

@@ -11,6 +11,8 @@ import json
 from functools import cache
 from pathlib import Path
 
+import plotly.graph_objects as go
+
 Level = str  # "province" or "city"
 
 REPO = Path(__file__).resolve().parent.parent.parent
@@ -32,10 +34,26 @@ def geojson_path(level: Level) -> Path:
         raise ValueError(f"level must be 'province' or 'city', not {level!r}") from None
 
 
-def geojson_url(level: Level, assets_prefix: str = "/assets/") -> str:
+DEFAULT_ASSETS = "/assets/"
+
+
+def geojson_url(level: Level, assets_prefix: str = DEFAULT_ASSETS) -> str:
     """URL of a layer as Dash serves it (pass ``app.get_asset_url("")`` behind a path prefix)."""
     geojson_path(level)  # validates level
     return f"{assets_prefix.rstrip('/')}/geo/{_FILES[level]}"
+
+
+def served_under(fig: go.Figure, assets_prefix: str) -> go.Figure:
+    """``fig`` with its layer URLs (``geojson_url``'s default ``/assets/...``) moved under
+    ``assets_prefix`` (``app.get_asset_url("")``: ``/atlas/assets/`` behind a path prefix). An
+    inline layer (exports) is left alone."""
+    if assets_prefix == DEFAULT_ASSETS:
+        return fig
+    for trace in fig.data:
+        url = getattr(trace, "geojson", None)
+        if isinstance(url, str) and url.startswith(DEFAULT_ASSETS):
+            trace.geojson = assets_prefix.rstrip("/") + "/" + url[len(DEFAULT_ASSETS) :]
+    return fig
 
 
 @cache

@@ -128,16 +128,14 @@ def test_served_under_a_url_prefix(page, prefixed_url):
     assert topojson == "/atlas/assets/topojson/"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="layouts/viewmodel.py passes geo_assets.geojson_url(level) with its default "
-    "'/assets/' prefix, so the map layers are fetched outside the URL prefix (fix in layouts/)",
-)
 def test_map_layers_are_fetched_under_the_url_prefix(page, prefixed_url):
-    page.goto(prefixed_url)
+    page.goto(prefixed_url + "?region=440000")
     h.wait_idle(page)
+    page.wait_for_selector("#map .js-plotly-plot")
     geojson = page.evaluate("document.querySelector('#map .js-plotly-plot').data[0].geojson")
     assert geojson.startswith("/atlas/assets/geo/")
+    # the layer arrived: the provinces are drawn
+    page.wait_for_function("document.querySelectorAll('#map .choroplethlocation').length >= 34")
 
 
 def test_wait_ready_returns_when_the_stack_is_ready(stack):
