@@ -150,11 +150,15 @@ def _resolve_single(place: pd.Series, notes: list[str]) -> dict[str, np.ndarray]
         try:
             vals = _values(resolve_place(text or None))
         except Exception as exc:  # a resolver bug must not take the whole table down
-            vals = (None, None, None, None, f"place lookup failed ({exc})", "province",
-                    None, (), False)  # fmt: skip
+            vals = _lookup_failed(exc)
         for k, v in zip(out, vals, strict=True):
             out[k][i] = v
     return {k: v[codes] if len(codes) else v[:0] for k, v in out.items()}
+
+
+def _lookup_failed(exc: Exception) -> tuple[Any, ...]:
+    """The place values of a row whose lookup raised: nothing placed, the error as its problem."""
+    return (None, None, None, None, f"place lookup failed ({exc})", "province", None, (), False)
 
 
 def _resolve_places(prov: pd.Series, city: pd.Series, dist: pd.Series, notes: list[str]):
@@ -175,8 +179,7 @@ def _resolve_places(prov: pd.Series, city: pd.Series, dist: pd.Series, notes: li
             try:
                 vals = _values(resolve(p or None, c or None, d or None))
             except Exception as exc:  # a resolver bug must not take the whole table down
-                vals = (None, None, None, None, f"place lookup failed ({exc})", "province",
-                        None, (), False)  # fmt: skip
+                vals = _lookup_failed(exc)
         for k, v in zip(out, vals, strict=True):
             out[k][i] = v
     return {k: v[codes] if len(codes) else v[:0] for k, v in out.items()}

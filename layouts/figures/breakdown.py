@@ -80,13 +80,7 @@ def breakdown_figure(
             "automargin": False,
             "ticklabelstandoff": 6,
         },
-        xaxis={
-            "gridcolor": style.GRID,
-            "fixedrange": True,
-            "rangemode": "tozero",
-            "tickformat": ",d",
-            "dtick": style.count_dtick(bars["count"].max() if len(bars) else 0),
-        },
+        xaxis=style.value_axis(bars["count"].max() if len(bars) else 0),
         height=max(220, 130 + 24 * len(frame)),
         bargap=0.25,
     )

@@ -85,13 +85,7 @@ def ranked_figure(
             "automargin": False,
             "ticklabelstandoff": 6,
         },
-        xaxis={
-            "gridcolor": style.GRID,
-            "fixedrange": True,
-            "rangemode": "tozero",
-            "tickformat": ",d" if counts else None,
-            "dtick": style.count_dtick(max(a["x"], default=0)) if counts else None,
-        },
+        xaxis=style.value_axis(max(a["x"], default=0), counts),
         height=110 + 22 * TOP,
         bargap=0.2,
     )

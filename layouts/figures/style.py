@@ -96,6 +96,18 @@ def headline_patch(title: str, max_px: float = WIDE) -> dict[tuple, object]:
     return {("layout", "title", "text"): text, ("layout", "margin", "t"): top}
 
 
+def value_axis(max_value: float, counts: bool = True) -> dict:
+    """The value axis of a horizontal bar chart: light grid, fixed, from zero; whole-number ticks
+    for counts (a rate keeps plotly's own ticks)."""
+    return {
+        "gridcolor": GRID,
+        "fixedrange": True,
+        "rangemode": "tozero",
+        "tickformat": ",d" if counts else None,
+        "dtick": count_dtick(max_value) if counts else None,
+    }
+
+
 def frame(
     fig: go.Figure,
     title: str,
