@@ -46,6 +46,8 @@ class Dataset:
     uploaded: bool = False
     #: the label in Chinese, where the table has one (the bundled table)
     label_zh: str | None = None
+    #: the table shipped with the app (``data/policies.csv``), not a ``--data`` file
+    bundled: bool = False
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -141,6 +143,7 @@ def load_dataset(path: str | None = None, sheet: str | None = None) -> Dataset:
         as_of=as_of,
         report=check.page_report(result),
         label_zh=label_zh,
+        bundled=path is None,
     )
 
 
