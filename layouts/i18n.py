@@ -396,6 +396,41 @@ EN.update(
 )
 
 
+# --- export jobs that cannot finish (callbacks/background.py: the message in #export-notice)
+ZH.update(
+    {
+        "export_store_failed": "导出失败：任务存储不可用（{problem}）。详情见服务器日志。",
+        "export_no_result": "导出失败：任务未产生结果就结束了。详情见服务器日志。",
+        "export_no_worker": (
+            "导出已取消：{seconds} 秒内没有导出进程响应（未运行或全部繁忙）。请稍后再试，"
+            "或请管理员启动 worker。"
+        ),
+        "store_disk_full": "磁盘已满",
+        "store_folder_missing": "缓存文件夹不存在",
+        "store_redis_down": "无法连接 Redis",
+        "store_unusable": "无法读写",
+    }
+)
+EN.update(
+    {
+        "export_store_failed": (
+            "Export failed: the job store is not usable ({problem}). The server log has details."
+        ),
+        "export_no_result": (
+            "Export failed: the job stopped without a result. The server log has details."
+        ),
+        "export_no_worker": (
+            "Export cancelled: no export worker answered within {seconds} s (none running, or all "
+            "busy). Try again later, or ask the administrator to start a worker."
+        ),
+        "store_disk_full": "the disk is full",
+        "store_folder_missing": "its folder is missing",
+        "store_redis_down": "Redis is not reachable",
+        "store_unusable": "it cannot be read or written",
+    }
+)
+
+
 def _registry_names() -> dict[str, Label]:
     names: dict[str, Label] = {}
     for c in CATEGORIES:
