@@ -228,18 +228,20 @@ REPORT = {
     inputs={"search": Input(ids.URL, "search"), "group": Input(ids.UPLOAD_GROUP, "data")},
 )
 @guarded
-def report_rows(search: str | None, group: str | None) -> dict[str, Any]:
+def report_rows(search: str | None, group: dict | None) -> dict[str, Any]:
     """The check report's rows: every problem, or only those of the rows a banner link named
-    (not placed, undated), said above the grid with the way back to all problems."""
+    (not placed, undated) for this table, said above the grid with the way back to all."""
     state = parse_query(search if isinstance(search, str) else None)
+    table = state.data or DEFAULT
+    picked = group.get("group") if isinstance(group, dict) and group.get("table") == table else None
     try:
         report, _ = _report(state)
     except DatasetUnavailable:
         report = None
     if report is None:
         return {"rows": [], "note": "", "note_hidden": True, "csv": ""}
-    only = group if report.filters(group) else None
-    csv = f"upload/{state.data or DEFAULT}/problems.csv" + (f"?only={only}" if only else "")
+    only = picked if report.filters(picked) else None
+    csv = f"upload/{table}/problems.csv" + (f"?only={only}" if only else "")
     note = upload_panel.filter_note(report, only, state.lang)
     return {"rows": report.rows(only), "note": note, "note_hidden": not note, "csv": csv}
 
@@ -248,17 +250,19 @@ def report_rows(search: str | None, group: str | None) -> dict[str, Any]:
     Output(ids.UPLOAD_GROUP, "data"),
     Input({"type": ids.UPLOAD_SEE, "group": ALL}, "n_clicks"),
     Input(ids.UPLOAD_SHOW_ALL, "n_clicks"),
+    State(ids.URL, "search"),
     prevent_initial_call=True,
 )
-def pick_group(_see: list, _all: int | None) -> str | None:
-    """A banner link filters the report to its rows ("all": none); "show all" clears it."""
+def pick_group(_see: list, _all: int | None, search: str | None) -> dict:
+    """A banner link filters the report to its rows ("all": none), for the table it belongs to
+    (another table's report opens unfiltered); "show all" clears it."""
     hit = ctx.triggered[0] if ctx.triggered else {}
     if not hit.get("value"):
         raise PreventUpdate  # links drawn anew (no click)
-    if ctx.triggered_id == ids.UPLOAD_SHOW_ALL:
-        return None
-    group = ctx.triggered_id.get("group") if isinstance(ctx.triggered_id, dict) else None
-    return group if group in GROUPS else None
+    state = parse_query(search if isinstance(search, str) else None)
+    trigger = ctx.triggered_id
+    group = trigger.get("group") if isinstance(trigger, dict) else None
+    return {"table": state.data or DEFAULT, "group": group if group in GROUPS else None}
 
 
 # Dismissing the banner keeps it closed for this table for the rest of the browser session.
