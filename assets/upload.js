@@ -78,6 +78,7 @@
         go(viewOf(body.id));
         return;
       }
+      if (xhr.status === 503) { status(msg("unreachable"), true); return; }
       if (!body.error) { status(msg("interrupted"), true); return; }
       status(msg("error") + body.error, true);
       if (body.columns && body.columns.length) mappingStep(file, body);
@@ -138,7 +139,12 @@
     if (!id) return;
     var xhr = new XMLHttpRequest();
     xhr.open("POST", route("upload/" + id + "/remove"));
-    xhr.onload = function () { status(msg("removed")); go(viewOf(null)); };
+    xhr.onload = function () {
+      // 503: the store did not answer; the table is still there, so nothing is said removed
+      if (xhr.status === 503) { status(msg("unreachable"), true); return; }
+      status(msg("removed"));
+      go(viewOf(null));
+    };
     xhr.send();
   }
 

@@ -29,6 +29,7 @@ from dash import CeleryManager, DiskcacheManager, html
 
 from data.config import Config
 from layouts import ids
+from layouts.i18n import t
 
 log = logging.getLogger("policy_atlas.jobs")
 
@@ -56,8 +57,8 @@ STORE_ERRORS = store_errors()
 QUEUE_ERRORS: tuple[type[BaseException], ...] = (*STORE_ERRORS, RuntimeError)  # Celery gave up
 
 
-def store_problem(exc: BaseException | None, folder: Path | None = None) -> tuple[str, str]:
-    """(English, Chinese) words for what is wrong with the store, for the user's message."""
+def store_problem(exc: BaseException | None, folder: Path | None = None) -> str:
+    """What is wrong with the store: a key of the ``layouts.i18n`` catalogues (``store_*``)."""
     text = str(exc or "")
     if (
         isinstance(exc, OSError)
@@ -65,12 +66,12 @@ def store_problem(exc: BaseException | None, folder: Path | None = None) -> tupl
         or "disk is full" in text
         or (folder is not None and folder.is_dir() and _free(folder) < MIN_FREE_BYTES)
     ):
-        return "the disk is full", "磁盘已满"
+        return "store_disk_full"
     if folder is not None and not (folder / "cache.db").is_file():
-        return "its folder is missing", "缓存文件夹不存在"
+        return "store_folder_missing"
     if exc is not None and type(exc).__module__.split(".")[0] in ("redis", "kombu"):
-        return "Redis is not reachable", "无法连接 Redis"
-    return "it cannot be read or written", "无法读写"
+        return "store_redis_down"
+    return "store_unusable"
 
 
 def _free(folder: Path) -> int:
@@ -80,23 +81,27 @@ def _free(folder: Path) -> int:
         return 0
 
 
-def notice(en: str, zh: str) -> list:
-    """The message in both languages; the page's CSS shows the one it is in."""
-    return [html.Span(zh, className="l-zh"), html.Span(en, className="l-en")]
+def notice(key: str, **fmt: object) -> list:
+    """The message ``key`` (``layouts.i18n``) in both languages; the page's CSS shows the one it
+    is in. A ``problem`` is itself a key (:func:`store_problem`), said in the same language."""
+    problem = fmt.pop("problem", None)
+
+    def words(lang: str) -> str:
+        extra = {"problem": t(str(problem), lang)} if problem else {}
+        return t(key, lang, **fmt, **extra)
+
+    return [html.Span(words("zh"), className="l-zh"), html.Span(words("en"), className="l-en")]
 
 
-def _set_notice(en: str, zh: str) -> None:
+def _set_notice(key: str, **fmt: object) -> None:
     from flask import g, has_request_context
 
     if has_request_context():
-        g.policy_atlas_notice = notice(en, zh)
+        g.policy_atlas_notice = notice(key, **fmt)
 
 
-def _store_notice(problem: tuple[str, str]) -> None:
-    _set_notice(
-        f"Export failed: the job store is not usable ({problem[0]}). The server log has details.",
-        f"导出失败：任务存储不可用（{problem[1]}）。详情见服务器日志。",
-    )
+def _store_notice(problem: str) -> None:
+    _set_notice("export_store_failed", problem=problem)
 
 
 class _Guarded:
@@ -180,14 +185,12 @@ class DiskcacheJobs(_Guarded, DiskcacheManager):
             if problem:
                 _store_notice(problem)
             else:
-                _set_notice(
-                    "Export failed: the job stopped without a result. The server log has details.",
-                    "导出失败：任务未产生结果就结束了。详情见服务器日志。",
-                )
+                _set_notice("export_no_result")
         return running
 
-    def problem(self) -> tuple[str, str] | None:
-        """What is wrong with the store, or None when a write and a read work."""
+    def problem(self) -> str | None:
+        """What is wrong with the store (:func:`store_problem`), or None when a write and a read
+        work."""
         try:
             folder = self.folder
             if (
@@ -252,7 +255,7 @@ class CeleryJobs(_Guarded, CeleryManager):
         task_id, queued = self._parse(job)
         if task_id == UNAVAILABLE or _flag("store_failed"):
             if task_id == UNAVAILABLE:
-                _store_notice(("Redis is not reachable", "无法连接 Redis"))
+                _store_notice("store_redis_down")
             return False
         try:
             status = self.handle.AsyncResult(task_id).status
@@ -266,17 +269,11 @@ class CeleryJobs(_Guarded, CeleryManager):
         ):
             log.error("no export worker took job %s within %.0f s", task_id, waited)
             self.terminate_job(job)
-            seconds = f"{self.worker_timeout:g}"
-            _set_notice(
-                f"Export cancelled: no export worker answered within {seconds} s (none running, "
-                "or all busy). Try again later, or ask the administrator to start a worker.",
-                f"导出已取消：{seconds} 秒内没有导出进程响应（未运行或全部繁忙）。请稍后再试，"
-                "或请管理员启动 worker。",
-            )
+            _set_notice("export_no_worker", seconds=f"{self.worker_timeout:g}")
             return False
         return status in ("PENDING", "RECEIVED", "STARTED", "RETRY", "PROGRESS")
 
-    def problem(self) -> tuple[str, str] | None:
+    def problem(self) -> str | None:
         try:
             self.handle.backend.client.ping()
         except STORE_ERRORS as exc:

@@ -25,6 +25,7 @@ from dash import Dash, Input, Output
 from callbacks import background
 from data.config import Config, private_dir
 from layouts import ids
+from layouts.i18n import t
 
 log = logging.getLogger("policy_atlas")
 http_log = logging.getLogger("policy_atlas.http")
@@ -161,7 +162,7 @@ def readiness(config: Config, dataset: Callable[[], Any], manager: Any) -> dict:
     problem = manager.problem() if hasattr(manager, "problem") else None
     checks["jobs"] = {"ok": problem is None, "store": kind}
     if problem:
-        checks["jobs"]["problem"] = problem[0]
+        checks["jobs"]["problem"] = t(problem, "en")  # a key of layouts.i18n
     data_ok = os.path.isdir(config.data_dir) and os.access(config.data_dir, os.W_OK)
     checks["data_dir"] = {"ok": data_ok}
     return {"ready": all(c["ok"] for c in checks.values()), "checks": checks}

@@ -18,10 +18,13 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from dash import Dash, Input, Output, State, callback, clientside_callback
+from dash import ALL, Dash, Input, Output, State, callback, clientside_callback, ctx
+from dash.exceptions import PreventUpdate
 
-from callbacks.context import guarded
-from data.state import encode_query, parse_query
+from callbacks.context import guarded, store
+from data.check import GROUPS, CheckReport
+from data.dataset import DatasetUnavailable
+from data.state import ViewState, encode_query, parse_query
 from data.uploads import Uploads, problems_csv, template_bytes
 from layouts import ids, upload_panel
 from layouts.i18n import t
@@ -29,6 +32,8 @@ from layouts.i18n import t
 log = logging.getLogger("policy_atlas.upload")
 _uploads: Uploads | None = None
 CHUNK = 1 << 20
+#: What a route answers when the upload store does not answer (it may hold the table).
+UNREACHABLE = {"error": "the table store cannot be reached right now; please try again later"}
 
 
 def _read_body(request: Any, limit: int) -> bytes | None:
@@ -72,6 +77,8 @@ def _upload_response(uploads: Uploads) -> tuple[dict, int]:
         mapping = {}
     try:
         out = uploads.ingest(name, body, mapping, request.args.get("datum", "wgs84"))
+    except DatasetUnavailable:  # logged once by data.uploads
+        return {"error": f"{name}: {UNREACHABLE['error']}"}, 503
     except Exception as exc:  # the page gets a message, the log one line, never a traceback
         log.warning("upload of %r failed: %s: %s", name[:80], type(exc).__name__, str(exc)[:200])
         return {"error": f"{name}: the file could not be read or stored; nothing was stored"}, 400
@@ -108,17 +115,28 @@ def install(app: Dash, uploads: Uploads) -> None:
 
     @server.get(prefix + "upload/<table_id>/problems.csv")
     def problems(table_id: str):
-        from flask import Response, abort
+        from flask import Response, abort, request
 
-        meta = uploads.meta(table_id)
-        if meta is None:
-            abort(404)
+        group = request.args.get("only")
+        if table_id == DEFAULT:
+            body = store().default.report.csv(group)
+        else:
+            try:
+                meta = uploads.meta(table_id)
+            except DatasetUnavailable:
+                return UNREACHABLE, 503
+            if meta is None:
+                abort(404)
+            body = problems_csv(meta, group)
         disposition = {"Content-Disposition": "attachment; filename=problems.csv"}
-        return Response(problems_csv(meta), mimetype="text/csv", headers=disposition)
+        return Response(body, mimetype="text/csv", headers=disposition)
 
     @server.post(prefix + "upload/<table_id>/remove")
     def remove(table_id: str):
-        removed = uploads.remove(table_id)
+        try:
+            removed = uploads.remove(table_id)
+        except DatasetUnavailable:
+            return UNREACHABLE, 503
         log.info("upload removed: %s", removed)
         return {"removed": removed}, (200 if removed else 404)
 
@@ -131,11 +149,20 @@ PANEL = {
     "remove_hidden": Output(ids.UPLOAD_REMOVE, "hidden"),
     "report_hidden": Output(ids.UPLOAD_PROBLEMS, "hidden"),
     "title": Output(ids.UPLOAD_PROBLEMS_TITLE, "children"),
-    "rows": Output(ids.UPLOAD_PROBLEMS_GRID, "rowData"),
     "columns": Output(ids.UPLOAD_PROBLEMS_GRID, "columnDefs"),
-    "csv": Output(ids.UPLOAD_PROBLEMS_CSV, "href"),
     "pilots_style": Output(ids.PILOTS, "style"),
 }
+#: The check report's name in links (``upload/<id>/problems.csv``) for the default table.
+DEFAULT = "default"
+
+
+def _report(state: ViewState) -> tuple[CheckReport | None, dict | None]:
+    """The check report of the table ``state`` views and, for an uploaded table, its record
+    (None, None: the store no longer holds it). Raises DatasetUnavailable (store down)."""
+    if not state.data:
+        return store().default.report, None
+    meta = _uploads.meta(state.data) if _uploads is not None else None
+    return (CheckReport.from_record(meta), meta) if meta is not None else (None, None)
 
 
 @callback(
@@ -144,45 +171,105 @@ PANEL = {
 )
 @guarded
 def panel(search: str | None, dismissed: list | None) -> dict[str, Any]:
-    """Which table the view shows, its banner and its check report (nothing for the default)."""
+    """Which table the view shows, its banner and its check report: an uploaded table's, and the
+    default table's when it has problems (a ``--data`` table's, as ``--check`` lists them)."""
     state = parse_query(search if isinstance(search, str) else None)
     lang = state.lang
     out: dict[str, Any] = {
         "table": "", "banner": "", "banner_hidden": True, "dismiss_hidden": True,
-        "remove_hidden": True, "report_hidden": True, "title": "", "rows": [], "columns": [],
-        "csv": "", "pilots_style": {},
+        "remove_hidden": True, "report_hidden": True, "title": "", "columns": [],
+        "pilots_style": {},
     }  # fmt: skip
-    if not state.data or _uploads is None:
+    default = encode_query(replace(state, data=None)) or "."
+    try:
+        report, meta = _report(state)
+    except DatasetUnavailable:  # the store did not answer: never say the table is gone
+        here = encode_query(state) or "."
+        out.update(banner=upload_panel.unreachable(lang, here, default), banner_hidden=False)
         return out
-    meta = _uploads.meta(state.data)
-    if meta is None:  # removed or expired: say so, offer the bundled table
-        bundled = encode_query(replace(state, data=None)) or "."
-        out.update(banner=upload_panel.gone(lang, bundled), banner_hidden=False)
+    if report is None:  # removed or expired: say so, offer the default table
+        out.update(banner=upload_panel.gone(lang, default), banner_hidden=False)
         return out
-    problems = meta.get("problems", [])
+    ds = store().default
+    if meta is not None:
+        table = t("upload_table", lang, name=meta["name"], rows=meta["rows"], date=meta["uploaded"])
+    elif ds.bundled or not report.problems:
+        # The bundled table's notes (development zones placed a level up, undated rows) are not
+        # shown here: nothing may push the map out of the first screen (1280x720); the views
+        # note the undated rows, and `--check` lists every note.
+        return out
+    else:
+        table = t("upload_default_table", lang, name=ds.label, rows=ds.rows)
     out.update(
-        table=t(
-            "upload_table", lang, name=meta["name"], rows=meta["rows"], date=meta["uploaded"]
-        ),  # fmt: skip
-        banner=upload_panel.banner(meta, lang),
-        banner_hidden=state.data in (dismissed or []),
+        table=table,
+        banner=upload_panel.banner(report, lang),
+        banner_hidden=(state.data or DEFAULT) in (dismissed or []),
         dismiss_hidden=False,
-        remove_hidden=False,
-        report_hidden=not problems,
-        title=t("upload_problems", lang, n=len(problems)),
-        rows=problems,
+        remove_hidden=meta is None,
+        report_hidden=not report.problems,
+        title=t("upload_problems", lang, n=len(report.problems)),
         columns=upload_panel.problem_columns(lang),
-        csv=f"upload/{state.data}/problems.csv",
-        pilots_style={"display": "none"},  # the bundled pilot layer is not this table's
+        # the bundled pilot layer is not an uploaded table's
+        pilots_style={"display": "none"} if meta is not None else {},
     )
     return out
+
+
+REPORT = {
+    "rows": Output(ids.UPLOAD_PROBLEMS_GRID, "rowData"),
+    "note": Output(ids.UPLOAD_FILTER_NOTE, "children"),
+    "note_hidden": Output(ids.UPLOAD_FILTER_BOX, "hidden"),
+    "csv": Output(ids.UPLOAD_PROBLEMS_CSV, "href"),
+}
+
+
+@callback(
+    output=REPORT,
+    inputs={"search": Input(ids.URL, "search"), "group": Input(ids.UPLOAD_GROUP, "data")},
+)
+@guarded
+def report_rows(search: str | None, group: dict | None) -> dict[str, Any]:
+    """The check report's rows: every problem, or only those of the rows a banner link named
+    (not placed, undated) for this table, said above the grid with the way back to all."""
+    state = parse_query(search if isinstance(search, str) else None)
+    table = state.data or DEFAULT
+    picked = group.get("group") if isinstance(group, dict) and group.get("table") == table else None
+    try:
+        report, _ = _report(state)
+    except DatasetUnavailable:
+        report = None
+    if report is None:
+        return {"rows": [], "note": "", "note_hidden": True, "csv": ""}
+    only = picked if report.filters(picked) else None
+    csv = f"upload/{table}/problems.csv" + (f"?only={only}" if only else "")
+    note = upload_panel.filter_note(report, only, state.lang)
+    return {"rows": report.rows(only), "note": note, "note_hidden": not note, "csv": csv}
+
+
+@callback(
+    Output(ids.UPLOAD_GROUP, "data"),
+    Input({"type": ids.UPLOAD_SEE, "group": ALL}, "n_clicks"),
+    Input(ids.UPLOAD_SHOW_ALL, "n_clicks"),
+    State(ids.URL, "search"),
+    prevent_initial_call=True,
+)
+def pick_group(_see: list, _all: int | None, search: str | None) -> dict:
+    """A banner link filters the report to its rows ("all": none), for the table it belongs to
+    (another table's report opens unfiltered); "show all" clears it."""
+    hit = ctx.triggered[0] if ctx.triggered else {}
+    if not hit.get("value"):
+        raise PreventUpdate  # links drawn anew (no click)
+    state = parse_query(search if isinstance(search, str) else None)
+    trigger = ctx.triggered_id
+    group = trigger.get("group") if isinstance(trigger, dict) else None
+    return {"table": state.data or DEFAULT, "group": group if group in GROUPS else None}
 
 
 # Dismissing the banner keeps it closed for this table for the rest of the browser session.
 clientside_callback(
     """function(n, search, seen) {
-        var id = new URLSearchParams(search || "").get("data");
-        if (!n || !id) { return window.dash_clientside.no_update; }
+        var id = new URLSearchParams(search || "").get("data") || "default";
+        if (!n) { return window.dash_clientside.no_update; }
         var out = (seen || []).slice(); if (out.indexOf(id) < 0) { out.push(id); }
         return out;
     }""",

@@ -10,7 +10,10 @@ import contextlib
 import json
 import os
 import sys
+from dataclasses import dataclass, field
 from typing import Any, TextIO
+
+import pandas as pd
 
 from data.load import LoadResult, Problem, load_table
 
@@ -151,3 +154,92 @@ def _emit(lines: list[str], out: TextIO) -> None:
         if out is sys.stdout:
             with contextlib.suppress(OSError, ValueError):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+# --- the check report a page shows (an uploaded table's, and the --data table's) ---------------
+#: The groups of rows the banner counts; each link opens the report filtered to one of them.
+GROUPS = ("unplaced", "undated")
+REPORT_COLUMNS = ["row", "field", "value", "reason", "suggestion", "severity"]
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What the page shows of a table's check: every problem (and a line for each row counted as
+    undated or not placed that no problem names, so each row the banner counts is in the report),
+    how many rows are not placed or undated, and their lines (``lines[group]``).
+
+    Made once from a :class:`LoadResult` (:func:`page_report`), kept with the table (an upload's
+    record, ``Dataset.report``) and read back with :meth:`from_record`: one definition for the
+    banner, the grid, the CSV and ``--check``'s counts."""
+
+    problems: tuple[Problem, ...] = ()
+    unplaced: int = 0
+    undated: int = 0
+    lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    @property
+    def rows_with_problems(self) -> int:
+        return len({p.row for p in self.problems})
+
+    def rows(self, group: str | None = None) -> list[dict[str, Any]]:
+        """The problems as grid rows; with ``group`` ("unplaced" or "undated"), only those on
+        that group's lines."""
+        keep = set(self.lines.get(group, ())) if group in GROUPS else None
+        return [p.as_dict() for p in self.problems if keep is None or p.row in keep]
+
+    def filters(self, group: str | None) -> bool:
+        """Whether the report can be filtered to ``group`` (a record from before the lines were
+        kept cannot: it shows every problem)."""
+        return group in GROUPS and group in self.lines
+
+    def csv(self, group: str | None = None) -> bytes:
+        """The report as CSV (line, field, value, reason, suggestion, severity), UTF-8 with a BOM
+        so that Excel opens it as UTF-8."""
+        frame = pd.DataFrame(self.rows(group), columns=REPORT_COLUMNS)
+        return frame.rename(columns={"row": "line"}).to_csv(index=False).encode("utf-8-sig")
+
+    def record(self) -> dict[str, Any]:
+        """The report as JSON-ready fields of a table's record."""
+        return {
+            "unplaced": self.unplaced,
+            "undated": self.undated,
+            "problems": [p.as_dict() for p in self.problems],
+            "lines": {g: list(v) for g, v in self.lines.items()},
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> CheckReport:
+        return cls(
+            problems=tuple(Problem(**p) for p in record.get("problems", ())),
+            unplaced=int(record.get("unplaced", 0)),
+            undated=int(record.get("undated", 0)),
+            lines={g: tuple(v) for g, v in (record.get("lines") or {}).items() if g in GROUPS},
+        )
+
+
+def page_report(res: LoadResult) -> CheckReport:
+    """The check report of a loaded table (see :class:`CheckReport`)."""
+    f = res.frame
+    if f.empty or "row" not in f:
+        return CheckReport(problems=tuple(res.problems))
+    undated = [int(v) for v in f.loc[f["date"].isna(), "row"]] if "date" in f else []
+    unplaced = [int(v) for v in f.loc[f["placed"] == "unplaced", "row"]] if "placed" in f else []
+    named = {(p.row, p.field) for p in res.problems}
+    lines_with = {p.row for p in res.problems}
+    date_col = res.columns.get("date", "date")
+    silent = [
+        Problem(line, date_col, "", "no date: counted as undated", "warning")
+        for line in undated
+        if (line, date_col) not in named
+    ]
+    silent += [
+        Problem(line, "place", "", "not placed on the map", "warning")
+        for line in unplaced
+        if line not in lines_with
+    ]
+    return CheckReport(
+        problems=tuple(res.problems) + tuple(silent),
+        unplaced=len(unplaced),
+        undated=len(undated),
+        lines={"unplaced": tuple(unplaced), "undated": tuple(undated)},
+    )

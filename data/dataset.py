@@ -13,14 +13,16 @@ import datetime as dt
 import json
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
 
 import pandas as pd
 
+from data.check import CheckReport
 from data.dimensions import CATEGORIES
+from data.load import Problem
 from data.query import PolicyIndex, build_index
 from data.state import ViewState, restrict
 from geodata import gazetteer
@@ -38,11 +40,18 @@ class Dataset:
     pilots: pd.DataFrame
     label: str
     as_of: str
-    problems: tuple = ()
+    #: the table's check report (``data.check``): the page shows it as an upload's is shown
+    report: CheckReport = field(default_factory=CheckReport)
     #: a table a user uploaded (``data.uploads``): no bundled pilot layer, credited to its file
     uploaded: bool = False
     #: the label in Chinese, where the table has one (the bundled table)
     label_zh: str | None = None
+    #: the table shipped with the app (``data/policies.csv``), not a ``--data`` file
+    bundled: bool = False
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.report.problems
 
     def label_in(self, lang: str) -> str:
         """The table's name in ``lang`` (a file name stays as it is)."""
@@ -114,7 +123,7 @@ def load_reference() -> pd.DataFrame:
 
 def load_dataset(path: str | None = None, sheet: str | None = None) -> Dataset:
     """The bundled table (``path`` None) or a user's file, loaded through ``data.load``."""
-    from data import load, pilots
+    from data import check, load, pilots
 
     if path is None:
         result = load.load_bundled()
@@ -132,13 +141,19 @@ def load_dataset(path: str | None = None, sheet: str | None = None) -> Dataset:
         pilots=pilots.load_pilots(),
         label=label,
         as_of=as_of,
-        problems=tuple(result.problems),
+        report=check.page_report(result),
         label_zh=label_zh,
+        bundled=path is None,
     )
 
 
 class DatasetNotFound(LookupError):
     """A link names a table this server does not hold (never stored, or removed)."""
+
+
+class DatasetUnavailable(DatasetNotFound):
+    """The store that holds uploaded tables did not answer (Redis down): the table may well
+    exist, so a page must not say it was removed, only that it cannot be reached now."""
 
 
 class TableSource(Protocol):
@@ -154,7 +169,8 @@ class DatasetStore:
     The default table (the bundled one, or ``--data``) answers for no id; an uploaded table's id
     is resolved through ``source`` (the store every worker shares) and the few most recently used
     are kept parsed in memory (``keep``). A table removed by another worker is noticed at the next
-    request (``source.exists`` is asked each time: a stat or one Redis call).
+    request (``source.exists`` is asked each time: a stat or one Redis call). A store that does
+    not answer raises :class:`DatasetUnavailable` (a :class:`DatasetNotFound`).
     """
 
     def __init__(self, default: Dataset, source: TableSource | None = None, keep: int = 4) -> None:

@@ -16,6 +16,7 @@ at most hourly when a link is opened).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -27,16 +28,18 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import pandas as pd
 
+from data.check import CheckReport, page_report
 from data.config import Config, private_dir
 from data.coords import DATUMS
-from data.dataset import Dataset
-from data.load import LoadResult, Problem, load_table
+from data.dataset import Dataset, DatasetUnavailable
+from data.load import LoadResult, load_table
 
 EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
 TUPLE_COLUMNS = ("incentives", "sectors")
@@ -206,8 +209,9 @@ class Uploads:
         mapping: dict[str, str] | None = None,
         datum: str = "wgs84",
     ) -> Outcome:
-        """Check, parse and store one uploaded file; never raises for bad input. ``datum``: of
-        longitude/latitude columns, if the table has them ("wgs84" or "gcj02")."""
+        """Check, parse and store one uploaded file; never raises for bad input (a store that
+        does not answer raises :class:`DatasetUnavailable`). ``datum``: of longitude/latitude
+        columns, if the table has them ("wgs84" or "gcj02")."""
         t0 = time.perf_counter()
         name = os.path.basename(name or "").strip()[:200] or "table"
         try:
@@ -222,7 +226,9 @@ class Uploads:
         if mapping or datum != "wgs84":
             digest.update(b"\0" + json.dumps([mapping, datum], sort_keys=True).encode())
         table_id = digest.hexdigest()
-        if self.backend.exists(table_id):
+        with _answering():
+            stored = self.backend.exists(table_id)
+        if stored:
             meta = self.meta(table_id) or {}
             return Outcome(id=table_id, rows=meta.get("rows", 0),
                            problems=len(meta.get("problems", ())))  # fmt: skip
@@ -230,8 +236,9 @@ class Uploads:
         if result.fatal:
             return _refusal(name, result)
         parts = _parts(name, body, result)
-        self.backend.save(table_id, parts)
-        self.prune()
+        with _answering():
+            self.backend.save(table_id, parts)
+            self.prune()
         return Outcome(id=table_id, rows=len(result.frame), problems=len(result.problems),
                        seconds=round(time.perf_counter() - t0, 3))  # fmt: skip
 
@@ -253,34 +260,28 @@ class Uploads:
 
     # ----------------------------------------------------------------- reading back
     def meta(self, table_id: str) -> dict | None:
+        """The table's record, or None when the store does not hold it (never stored, removed,
+        expired). Raises :class:`DatasetUnavailable` when the store does not answer."""
         if not _ID.match(table_id or ""):
             return None
-        try:
+        with _answering():
             if time.time() - self._pruned > 3600:
                 self.prune()
             body = self.backend.read(table_id, "meta")
-        except Exception as exc:  # the store is down: the page shows the default table
-            _unavailable(exc)
-            return None
         return json.loads(body) if body else None
 
     def exists(self, table_id: str) -> bool:
+        """Whether the store holds ``table_id`` (:class:`DatasetUnavailable` if it cannot say)."""
         if not _ID.match(table_id or ""):
             return False
-        try:
+        with _answering():
             return self.backend.exists(table_id)
-        except Exception as exc:
-            _unavailable(exc)
-            return False
 
     def dataset(self, table_id: str) -> Dataset | None:
         """The stored table as a :class:`Dataset` (from its Parquet: no parsing), or None."""
         meta = self.meta(table_id)
-        try:
+        with _answering():
             body = self.backend.read(table_id, "frame") if meta else None
-        except Exception as exc:
-            _unavailable(exc)
-            body = None
         if meta is None or body is None:
             return None
         return to_dataset(pd.read_parquet(io.BytesIO(body)), meta)
@@ -288,13 +289,22 @@ class Uploads:
     def remove(self, table_id: str) -> bool:
         if not self.exists(table_id):
             return False
-        self.backend.remove(table_id)
+        with _answering():
+            self.backend.remove(table_id)
         return True
 
 
-def _unavailable(exc: Exception) -> None:
-    """One log line (no traceback) when the upload store does not answer."""
-    log.warning("upload store unavailable: %s: %s", type(exc).__name__, str(exc)[:200])
+@contextlib.contextmanager
+def _answering() -> Iterator[None]:
+    """A store that does not answer (Redis down, a folder that cannot be read) becomes one log
+    line (no traceback) and :class:`DatasetUnavailable`: the table may exist, we cannot tell."""
+    try:
+        yield
+    except DatasetUnavailable:
+        raise
+    except Exception as exc:
+        log.warning("upload store unavailable: %s: %s", type(exc).__name__, str(exc)[:200])
+        raise DatasetUnavailable(str(exc)[:200]) from None
 
 
 def _check_file(name: str, body: bytes, max_bytes: int, max_mb: int) -> None:
@@ -336,7 +346,6 @@ def _parts(name: str, body: bytes, result: LoadResult) -> dict[str, bytes]:
             frame[col] = frame[col].astype("str")
     out = io.BytesIO()
     frame.to_parquet(out, index=False)
-    summary = result.summary()
     meta = {
         "name": name,
         "rows": len(result.frame),
@@ -344,27 +353,9 @@ def _parts(name: str, body: bytes, result: LoadResult) -> dict[str, bytes]:
         "bytes": len(body),
         "format": result.format,
         "encoding": result.encoding,
-        "unplaced": summary["unplaced"],
-        "undated": int(result.frame["date"].isna().sum()) if "date" in result.frame else 0,
-        "problems": [p.as_dict() for p in result.problems + _silent_rows(result)],
+        **page_report(result).record(),
     }
     return {"raw": body, "frame": out.getvalue(), "meta": json.dumps(meta).encode()}
-
-
-def _silent_rows(result: LoadResult) -> list[Problem]:
-    """Rows counted as undated or not placed that no problem names (an empty date cell): listed
-    too, so every row the banner counts can be found in the report."""
-    f, named = result.frame, {(p.row, p.field) for p in result.problems}
-    lines_with = {p.row for p in result.problems}
-    out = []
-    date_col = result.columns.get("date", "date")
-    for line in f.loc[f["date"].isna(), "row"]:
-        if (int(line), date_col) not in named:
-            out.append(Problem(int(line), date_col, "", "no date: counted as undated", "warning"))
-    for line in f.loc[f["placed"] == "unplaced", "row"]:
-        if int(line) not in lines_with:
-            out.append(Problem(int(line), "place", "", "not placed on the map", "warning"))
-    return out
 
 
 def to_dataset(frame: pd.DataFrame, meta: dict) -> Dataset:
@@ -380,7 +371,7 @@ def to_dataset(frame: pd.DataFrame, meta: dict) -> Dataset:
         pilots=pilots.load_pilots().iloc[0:0],
         label=str(meta.get("name", "table")),
         as_of=str(meta.get("uploaded", "")),
-        problems=tuple(Problem(**p) for p in meta.get("problems", ())),
+        report=CheckReport.from_record(meta),
         uploaded=True,
     )
 
@@ -431,9 +422,7 @@ def template_bytes(lang: str, ext: str) -> bytes:
     return frame.to_csv(index=False).encode("utf-8-sig")  # the BOM: Excel opens it as UTF-8
 
 
-def problems_csv(meta: dict) -> bytes:
-    """The check report of a stored table as CSV (line, field, value, reason, suggestion)."""
-    cols = ["row", "field", "value", "reason", "suggestion", "severity"]
-    frame = pd.DataFrame(meta.get("problems", []), columns=cols)
-    frame = frame.rename(columns={"row": "line"})
-    return frame.to_csv(index=False).encode("utf-8-sig")
+def problems_csv(meta: dict, group: str | None = None) -> bytes:
+    """The check report of a stored table as CSV (``group``: only the rows not placed or
+    undated)."""
+    return CheckReport.from_record(meta).csv(group)

@@ -327,6 +327,14 @@ ZH.update(
         "js_map_where": "哪一列是日期或地点？",
         "js_map_go": "用这些列读取",
         "js_removed": "表格已删除。",
+        "upload_unreachable": "暂时无法连接存放上传表格的存储，打不开这个链接中的表格。请稍后再试。"
+        "现在显示的是默认表格。",
+        "upload_retry": "重试",
+        "js_unreachable": "暂时无法连接存放上传表格的存储，没有做任何更改。请稍后再试。",
+        "upload_default_table": "当前表格：{name}（{rows} 行）",
+        "upload_only_unplaced": "只显示未能定位的 {n} 行的问题。",
+        "upload_only_undated": "只显示日期不详的 {n} 行的问题。",
+        "upload_show_all": "显示全部问题",
     }
 )
 EN.update(
@@ -371,6 +379,54 @@ EN.update(
         "js_map_where": "Which column holds the date or the place?",
         "js_map_go": "Read it with these columns",
         "js_removed": "The table was removed.",
+        "upload_unreachable": (
+            "The store that keeps uploaded tables cannot be reached right now, so this link's "
+            "table cannot be opened. Please try again later. Showing the default table."
+        ),
+        "upload_retry": "Try again",
+        "js_unreachable": (
+            "The store that keeps uploaded tables cannot be reached right now; nothing was "
+            "changed. Please try again later."
+        ),
+        "upload_default_table": "Table: {name} ({rows} rows)",
+        "upload_only_unplaced": "Showing only the problems of the {n} rows not placed.",
+        "upload_only_undated": "Showing only the problems of the {n} undated rows.",
+        "upload_show_all": "Show all problems",
+    }
+)
+
+
+# --- export jobs that cannot finish (callbacks/background.py: the message in #export-notice)
+ZH.update(
+    {
+        "export_store_failed": "导出失败：任务存储不可用（{problem}）。详情见服务器日志。",
+        "export_no_result": "导出失败：任务未产生结果就结束了。详情见服务器日志。",
+        "export_no_worker": (
+            "导出已取消：{seconds} 秒内没有导出进程响应（未运行或全部繁忙）。请稍后再试，"
+            "或请管理员启动 worker。"
+        ),
+        "store_disk_full": "磁盘已满",
+        "store_folder_missing": "缓存文件夹不存在",
+        "store_redis_down": "无法连接 Redis",
+        "store_unusable": "无法读写",
+    }
+)
+EN.update(
+    {
+        "export_store_failed": (
+            "Export failed: the job store is not usable ({problem}). The server log has details."
+        ),
+        "export_no_result": (
+            "Export failed: the job stopped without a result. The server log has details."
+        ),
+        "export_no_worker": (
+            "Export cancelled: no export worker answered within {seconds} s (none running, or all "
+            "busy). Try again later, or ask the administrator to start a worker."
+        ),
+        "store_disk_full": "the disk is full",
+        "store_folder_missing": "its folder is missing",
+        "store_redis_down": "Redis is not reachable",
+        "store_unusable": "it cannot be read or written",
     }
 )
 

@@ -13,6 +13,7 @@ from data.dimensions import CATEGORIES
 from data.measures import GDP_YEARS, MEASURES
 from data.state import BAR_ORDERS, CLASSES
 from layouts import ids
+from layouts.bilingual import L, aria, named
 from layouts.export_menu import export_menu, presentation_toggle
 from layouts.i18n import t
 from layouts.player import diffusion_card, player
@@ -25,14 +26,6 @@ GRAPH_CONFIG = {
     "modeBarButtonsToRemove": ["lasso2d", "autoScale2d", "toggleSpikelines"],
     "toImageButtonOptions": {"format": "png", "scale": 3},
 }
-
-
-def L(key: str, **fmt: object) -> list[html.Span]:
-    """A label in both languages; CSS shows the one the page is in."""
-    return [
-        html.Span(t(key, "zh", **fmt), className="l-zh"),
-        html.Span(t(key, "en", **fmt), className="l-en"),
-    ]
 
 
 def bilingual_options(vocab: Mapping[str, schema.Label], skip: tuple[str, ...] = ()) -> list[dict]:
@@ -50,29 +43,6 @@ def bilingual_options(vocab: Mapping[str, schema.Label], skip: tuple[str, ...] =
 def _field(label_key: str, control: Any) -> html.Div:
     """A control under its visible label; the label names the control (see :func:`named`)."""
     return html.Div(named(control, label_key, visible=True), className="field")
-
-
-def named(control: Any, label_key: str, visible: bool = False) -> list[Any]:
-    """``control`` with a label in both languages whose id is ``ids.label_of(control.id)``.
-
-    The reusable way to name a control: a native input gets ``<label for>``; for the markup of
-    Dash's and other libraries' components (radio groups, checklists, dropdowns, date pickers),
-    ``assets/a11y.js`` sets ``aria-labelledby`` from the label's id. ``visible=False`` keeps the
-    label for screen readers only (a group whose options already say what it is)."""
-    cid = control.id
-    native = isinstance(control, dcc.Input)
-    label = html.Label(
-        L(label_key),
-        id=ids.label_of(cid),
-        htmlFor=cid if native else None,
-        className="field-label" if visible else "sr-only",
-    )
-    return [label, control]
-
-
-def aria(**attrs: str) -> dict[str, Any]:
-    """``aria-*`` attributes as keyword arguments of a Dash html component."""
-    return {f"aria-{name}": value for name, value in attrs.items()}
 
 
 def icon_menu() -> html.Span:

@@ -3,24 +3,13 @@ card holding the first-adoption map and the adoption curve. Filled in by callbac
 
 from __future__ import annotations
 
-from typing import Any
-
 from dash import dcc, html
 
 from layouts import ids
-from layouts.i18n import t
+from layouts.bilingual import L, aria, named
 
 FREQS = ("year", "quarter", "month")
 SPEEDS = {"slow": 1600, "normal": 900, "fast": 450}  # ms a frame stays on screen while playing
-
-
-def _both(key: str) -> list[html.Span]:
-    return [html.Span(t(key, "zh"), className="l-zh"), html.Span(t(key, "en"), className="l-en")]
-
-
-def _aria(**attrs: str) -> dict[str, Any]:
-    """ARIA attributes as Dash takes them (``aria-live`` …: not Python names)."""
-    return {f"aria-{k}": v for k, v in attrs.items()}
 
 
 def player() -> html.Div:
@@ -30,8 +19,8 @@ def player() -> html.Div:
         [
             html.Button(
                 [
-                    html.Span(["▶ ", *_both("play")], className="when-paused"),
-                    html.Span(["❚❚ ", *_both("pause")], className="when-playing"),
+                    html.Span(["▶ ", *L("play")], className="when-paused"),
+                    html.Span(["❚❚ ", *L("pause")], className="when-playing"),
                 ],
                 id=ids.PLAY,
                 className="button play-button",
@@ -54,23 +43,24 @@ def player() -> html.Div:
                 ],
                 className="period-slider",
             ),
-            html.Output(id=ids.PERIOD_LABEL, className="period-label", **_aria(live="polite")),
+            html.Output(id=ids.PERIOD_LABEL, className="period-label", **aria(live="polite")),
             html.Div(
-                [
-                    html.Label(_both("speed"), id=ids.label_of(ids.SPEED), className="field-label"),
+                named(
                     dcc.RadioItems(
                         id=ids.SPEED,
-                        options=[{"label": _both(k), "value": ms} for k, ms in SPEEDS.items()],
+                        options=[{"label": L(k), "value": ms} for k, ms in SPEEDS.items()],
                         value=SPEEDS["normal"],
                         inline=True,
                         className="segmented small",
                     ),
-                ],
+                    "speed",
+                    visible=True,
+                ),
                 className="speed",
             ),
             dcc.Checklist(
                 id=ids.CUMULATIVE,
-                options=[{"label": _both("cumulative_switch"), "value": "on"}],
+                options=[{"label": L("cumulative_switch"), "value": "on"}],
                 value=[],
                 className="cumulative-toggle",
             ),
@@ -78,15 +68,13 @@ def player() -> html.Div:
         ],
         className="player",
         role="group",
-        **_aria(label="时间播放 / time player"),
+        **aria(label="时间播放 / time player"),
     )
 
 
 def freq_options(dense: tuple[str, ...]) -> list[dict]:
     """The timeline step's options; a step the data is too sparse for is disabled."""
-    return [
-        {"label": _both(f), "value": f, "disabled": f not in dense and f != "year"} for f in FREQS
-    ]
+    return [{"label": L(f), "value": f, "disabled": f not in dense and f != "year"} for f in FREQS]
 
 
 def diffusion_card(topojson_url: str, graph_config: dict) -> html.Section:

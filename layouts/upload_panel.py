@@ -12,17 +12,12 @@ from typing import Any
 import dash_ag_grid as dag
 from dash import dcc, html
 
+from data.check import GROUPS, CheckReport
 from layouts import ids
+from layouts.bilingual import L
 from layouts.i18n import CATALOGUES, t
 
 ACCEPT = ".csv,.tsv,.txt,.xlsx,.parquet"
-
-
-def _both(key: str, **fmt: object) -> list[html.Span]:
-    return [
-        html.Span(t(key, "zh", **fmt), className="l-zh"),
-        html.Span(t(key, "en", **fmt), className="l-en"),
-    ]
 
 
 def _templates() -> html.Span:
@@ -31,13 +26,13 @@ def _templates() -> html.Span:
         for ext in ("csv", "xlsx"):
             links.append(
                 html.A(
-                    [*_both(f"upload_template_{lang}"), f" .{ext}"],
+                    [*L(f"upload_template_{lang}"), f" .{ext}"],
                     href=f"upload/template.{ext}?lang={lang}",
                     download=f"policy-atlas-template-{lang}.{ext}",
                     className="template-link",
                 )
             )
-    return html.Span([*_both("upload_template"), *links], className="upload-templates")
+    return html.Span([*L("upload_template"), *links], className="upload-templates")
 
 
 def _script_strings() -> dict[str, str]:
@@ -59,11 +54,11 @@ def upload_card(max_mb: int) -> html.Details:
     """The upload card: a drop zone with a file picker, progress, messages, the mapping step."""
     return html.Details(
         [
-            html.Summary(_both("upload")),
+            html.Summary(L("upload")),
             # assets/upload.js adds the <input type=file> (Dash has no file input but dcc.Upload,
             # which sends the file base64 through a callback: no progress, a third larger).
             html.Div(
-                html.Span(_both("upload_hint", mb=max_mb)),
+                html.Span(L("upload_hint", mb=max_mb)),
                 id=ids.UPLOAD_DROP,
                 className="upload-drop",
                 role="button",
@@ -72,7 +67,7 @@ def upload_card(max_mb: int) -> html.Details:
             ),
             dcc.Checklist(
                 id=ids.UPLOAD_GCJ02,
-                options=[{"label": _both("upload_gcj02"), "value": "gcj02"}],
+                options=[{"label": L("upload_gcj02"), "value": "gcj02"}],
                 value=[],
                 className="upload-gcj02",
             ),
@@ -80,7 +75,7 @@ def upload_card(max_mb: int) -> html.Details:
             html.Div(id=ids.UPLOAD_STATUS, className="upload-status", role="status"),
             html.Div(id=ids.UPLOAD_MAPPING, className="upload-mapping"),
             _templates(),
-            html.P(_both("upload_private"), className="upload-private"),
+            html.P(L("upload_private"), className="upload-private"),
         ],
         id=ids.UPLOAD_CARD,
         className="card upload-card",
@@ -92,11 +87,12 @@ def report_panel() -> html.Div:
     return html.Div(
         [
             dcc.Store(id=ids.UPLOAD_DISMISSED, storage_type="session", data=[]),
+            dcc.Store(id=ids.UPLOAD_GROUP, data=None),
             html.Div(
                 [
                     html.Span(id=ids.UPLOAD_TABLE),
                     html.Button(
-                        _both("upload_remove"),
+                        L("upload_remove"),
                         id=ids.UPLOAD_REMOVE,
                         className="link-button",
                         hidden=True,
@@ -108,7 +104,7 @@ def report_panel() -> html.Div:
                 [
                     html.Span(id=ids.UPLOAD_BANNER),
                     html.Button(
-                        _both("upload_dismiss"), id=ids.UPLOAD_DISMISS, className="link-button"
+                        L("upload_dismiss"), id=ids.UPLOAD_DISMISS, className="link-button"
                     ),  # fmt: skip
                 ],
                 id=ids.UPLOAD_BANNER_BOX,
@@ -121,8 +117,22 @@ def report_panel() -> html.Div:
                     html.Summary(id=ids.UPLOAD_PROBLEMS_TITLE),
                     html.Div(
                         [
+                            html.Span(id=ids.UPLOAD_FILTER_NOTE),
+                            html.Button(
+                                L("upload_show_all"),
+                                id=ids.UPLOAD_SHOW_ALL,
+                                className="link-button",
+                            ),
+                        ],
+                        id=ids.UPLOAD_FILTER_BOX,
+                        className="upload-filter",
+                        role="status",
+                        hidden=True,
+                    ),
+                    html.Div(
+                        [
                             html.A(
-                                _both("upload_problems_csv"),
+                                L("upload_problems_csv"),
                                 id=ids.UPLOAD_PROBLEMS_CSV,
                                 href="",
                                 className="button",
@@ -159,25 +169,50 @@ def problem_columns(lang: str) -> list[dict]:
     ]
 
 
-def _see(text: str) -> html.A:
-    return html.A(text, href="#" + ids.UPLOAD_PROBLEMS, className="upload-see")
+def _see(text: str, group: str) -> html.A:
+    """A link to the check report; ``assets/upload.js`` opens it, and the report shows only
+    ``group``'s rows ("unplaced", "undated"; "all": every problem)."""
+    return html.A(
+        text,
+        id={"type": ids.UPLOAD_SEE, "group": group},
+        href="#" + ids.UPLOAD_PROBLEMS,
+        className="upload-see",
+    )
 
 
-def banner(meta: dict, lang: str) -> list:
-    """The banner's text: rows with problems, not placed, undated (links to the report)."""
-    rows_with = len({p["row"] for p in meta.get("problems", ())})
-    if not rows_with and not meta.get("unplaced") and not meta.get("undated"):
-        text: list = [t("upload_banner_ok", lang)]
-    else:
-        text = [_see(t("upload_banner", lang, n=rows_with))]
-        for key in ("unplaced", "undated"):
-            if meta.get(key):
-                text += [" · ", _see(t(f"upload_{key}", lang, n=meta[key]))]
+def banner(report: CheckReport, lang: str) -> list:
+    """The banner's text: rows with problems, not placed, undated (links to the report, the last
+    two filtered to those rows)."""
+    if not report.problems and not report.unplaced and not report.undated:
+        return [t("upload_banner_ok", lang)]
+    text: list = [_see(t("upload_banner", lang, n=report.rows_with_problems), "all")]
+    for group in GROUPS:
+        n = getattr(report, group)
+        if n:
+            text += [" · ", _see(t(f"upload_{group}", lang, n=n), group)]
     return text
+
+
+def filter_note(report: CheckReport, group: str | None, lang: str) -> str:
+    """What the report shows when filtered to a group of rows ("" when it shows every problem)."""
+    if not report.filters(group):
+        return ""
+    return t(f"upload_only_{group}", lang, n=len(report.lines[str(group)]))
 
 
 def gone(lang: str, bundled_href: str) -> list:
     return [
         html.Span(t("upload_gone", lang) + " "),
+        dcc.Link(t("upload_open_bundled", lang), href=bundled_href, className="upload-bundled"),
+    ]
+
+
+def unreachable(lang: str, link_href: str, bundled_href: str) -> list:
+    """The store did not answer: the table may exist, so say only that it cannot be reached now;
+    "try again" reloads the link, and the default table is one click away."""
+    return [
+        html.Span(t("upload_unreachable", lang) + " "),
+        html.A(t("upload_retry", lang), href=link_href, className="upload-retry"),
+        " · ",
         dcc.Link(t("upload_open_bundled", lang), href=bundled_href, className="upload-bundled"),
     ]

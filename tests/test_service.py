@@ -19,6 +19,7 @@ import pytest
 from callbacks import background, service
 from data import config as settings
 from data.config import ConfigError, private_dir
+from layouts.i18n import t
 
 REPO = Path(__file__).resolve().parents[1]
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to make another user's folder")
@@ -153,12 +154,24 @@ def test_json_log_lines_parse():
 
 def test_store_problems_in_words(tmp_path):
     full = OSError(errno.ENOSPC, "No space left on device")
-    assert background.store_problem(full)[0] == "the disk is full"
-    assert background.store_problem(None, tmp_path / "gone")[0] == "its folder is missing"
+    assert t(background.store_problem(full), "en") == "the disk is full"
+    assert t(background.store_problem(None, tmp_path / "gone"), "en") == "its folder is missing"
     import redis.exceptions
 
     down = redis.exceptions.ConnectionError("Error 111 connecting")
-    assert background.store_problem(down)[0] == "Redis is not reachable"
+    assert t(background.store_problem(down), "en") == "Redis is not reachable"
+    assert t(background.store_problem(down), "zh") == "无法连接 Redis"
+
+
+def test_export_notices_come_from_both_catalogues():
+    """The message of a job that cannot finish, in both languages, with its problem said in the
+    same language (the page's CSS shows the one it is in)."""
+    zh, en = background.notice("export_store_failed", problem="store_disk_full")
+    assert zh.className == "l-zh" and en.className == "l-en"
+    assert zh.children == "导出失败：任务存储不可用（磁盘已满）。详情见服务器日志。"
+    assert en.children.startswith("Export failed: the job store is not usable (the disk is full)")
+    zh, en = background.notice("export_no_worker", seconds="30")
+    assert "30 秒内没有导出进程响应" in zh.children and "within 30 s" in en.children
 
 
 def _job(key, progress_key, args, context):

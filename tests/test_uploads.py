@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from data import config as settings
-from data.dataset import DatasetNotFound, DatasetStore, load_dataset
+from data.dataset import DatasetNotFound, DatasetStore, DatasetUnavailable, load_dataset
 from data.load import load_table
 from data.state import ViewState, encode_query, parse_query
 from data.uploads import FolderBackend, RedisBackend, Uploads, template_bytes
@@ -253,10 +253,84 @@ def test_an_expired_table_is_gone_when_its_link_is_opened(tmp_path):
     assert up.meta(table_id) is None and not up.exists(table_id)
 
 
-def test_a_store_that_does_not_answer_shows_the_default_table(tmp_path):
-    env = {"POLICY_ATLAS_HOME": str(tmp_path), "REDIS_URL": "redis://127.0.0.1:9/0"}
-    up = Uploads(settings.load(env))  # nothing listens on port 9
+def _redis_server(tmp_path: Path) -> tuple[subprocess.Popen, str]:
+    """Debian's redis-server on a free loopback port, no persistence; (process, URL) once it
+    answers."""
+    import redis
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(["/usr/bin/redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                             "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+                            stdout=subprocess.DEVNULL)  # fmt: skip
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(100):
+        try:
+            redis.Redis.from_url(url).ping()
+            return proc, url
+        except redis.exceptions.ConnectionError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("redis-server did not start")
+
+
+def test_a_store_that_stops_answering_is_unreachable_not_gone(tmp_path, monkeypatch, capfd):
+    """Redis stops after a table was stored: the table is not said to be removed (the store
+    cannot tell), the views fall back to the default table, the routes answer 503."""
+    if not os.path.exists("/usr/bin/redis-server"):
+        pytest.skip("no redis-server")
+    proc, url = _redis_server(tmp_path)
+    try:
+        monkeypatch.setenv("POLICY_ATLAS_HOME", str(tmp_path / "home"))
+        monkeypatch.setenv("REDIS_URL", url)
+        from app import create_app
+        from callbacks import upload
+
+        app = create_app(load_dataset())
+        client = app.server.test_client()
+        table_id = client.post("/upload?name=a.csv", data=GBK).json["id"]
+        up = Uploads(settings.load({"POLICY_ATLAS_HOME": str(tmp_path), "REDIS_URL": url}))
+        assert up.meta(table_id)["rows"] == 12
+    finally:
+        proc.terminate()
+        proc.wait(10)
     store = DatasetStore(load_dataset(), source=up)
-    with pytest.raises(DatasetNotFound):
-        store.get("a" * 64)
-    assert up.meta("a" * 64) is None
+    with pytest.raises(DatasetUnavailable):
+        store.get(table_id)
+    with pytest.raises(DatasetUnavailable):
+        up.meta(table_id)
+    capfd.readouterr()
+    out = upload.panel(f"?data={table_id}", [])
+    words = str(out["banner"])
+    assert "暂时无法连接" in words and "已不在服务器上" not in words and "删除" not in words
+    assert f"data={table_id}" in words  # "try again" opens the same link
+    assert out["banner_hidden"] is False and out["remove_hidden"] is True
+    log = capfd.readouterr().err
+    assert "Traceback" not in log and "upload store unavailable: ConnectionError" in log
+    assert client.get(f"/upload/{table_id}/problems.csv").status_code == 503
+    assert client.post(f"/upload/{table_id}/remove").status_code == 503
+    r = client.post("/upload?name=b.csv", data=GBK)
+    assert r.status_code == 503 and "try again later" in r.json["error"]
+
+
+def test_the_check_report_is_made_once_and_read_back_the_same(uploads):
+    """An upload's record and a --data table's Dataset carry the same report (problems, the rows
+    not placed and undated, and their lines for the banner's filtered links)."""
+    from data.check import page_report
+
+    broken = FIXTURES / "broken.csv"
+    table_id = uploads.ingest("broken.csv", broken.read_bytes()).id
+    direct = page_report(load_table(broken))
+    assert uploads.dataset(table_id).report == direct
+    assert load_dataset(str(broken)).report == direct
+    assert direct.undated and direct.unplaced  # the fixture has both
+    for group in ("unplaced", "undated"):
+        lines = set(direct.lines[group])
+        assert len(lines) == getattr(direct, group)
+        rows = direct.rows(group)
+        assert rows and {r["row"] for r in rows} == lines  # every such row, and only those
+    assert len(direct.rows()) == len(direct.problems)
+    csv = direct.csv("undated").decode("utf-8-sig").splitlines()
+    assert csv[0] == "line,field,value,reason,suggestion,severity"
+    assert len(csv) == 1 + len(direct.rows("undated"))
