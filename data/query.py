@@ -100,6 +100,7 @@ class PolicyIndex:
     amount: np.ndarray
     national: np.ndarray
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _orders: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def n(self) -> int:
@@ -140,6 +141,21 @@ class PolicyIndex:
         positions = np.arange(self.n)
         key = np.where(self.dated, -self.day, np.iinfo(np.int64).max)
         return positions[np.lexsort((positions, key))]
+
+    def dated_by_region(self, level: str) -> np.ndarray:
+        """Positions of the dated rows placed at ``level`` ("province" or "city"), by region
+        code, then day, then table order: sorted once, so a first adoption is a gather."""
+        key = "city" if level == "city" else "province"
+        with self._lock:
+            found = self._orders.get(key)
+        if found is None:
+            codes = self.city if key == "city" else self.province
+            rows = np.flatnonzero(self.dated & (codes >= 0))
+            found = rows[np.lexsort((rows, self.day[rows], codes[rows]))]
+            found.flags.writeable = False
+            with self._lock:
+                self._orders[key] = found
+        return found
 
     @cached_property
     def unplaced(self) -> np.ndarray:
