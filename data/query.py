@@ -29,11 +29,25 @@ FREQ_CODES = {"year": "Y", "quarter": "Q", "month": "M"}
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes (-1 for missing) and the sorted distinct values."""
-    clean = values.astype("object").where(values.notna(), None)
-    clean = clean.map(lambda v: None if v is None or v == "" else str(v))
-    cat = pd.Categorical(clean)
-    return np.asarray(cat.codes, dtype=np.int32), np.asarray(cat.categories, dtype=object)
+    """Integer codes (-1 for missing or empty) and the sorted distinct values (as text).
+
+    Works on the categories, not the rows: a categorical column (``data.load``) is not expanded,
+    and any other column is factorised once."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), np.asarray(values.cat.categories, object)
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+    text = np.array(["" if _missing(v) else str(v) for v in uniques], dtype=object)
+    kept = np.flatnonzero(text != "")
+    distinct, inverse = np.unique(text[kept], return_inverse=True)
+    remap = np.full(len(uniques) + 1, -1, dtype=np.int32)  # the last slot: code -1 stays -1
+    remap[kept] = inverse
+    return remap[np.asarray(codes, dtype=np.int64)], np.asarray(distinct, dtype=object)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 @dataclass(eq=False)
@@ -74,13 +88,17 @@ def _encode(column: pd.Series, multi: bool) -> Encoded:
     if not multi:
         codes, values = _codes(column)
         return Encoded(values=values, codes=codes)
-    lists = column.map(lambda v: tuple(v) if isinstance(v, list | tuple) else ())
-    values = np.array(sorted({i for row in lists for i in row}), dtype=object)
+    # each distinct tuple once (a million rows hold a few hundred combinations)
+    combos, uniques = pd.factorize(
+        column.map(lambda v: tuple(v) if isinstance(v, list | tuple) else ()), sort=False
+    )
+    values = np.array(sorted({i for combo in uniques for i in combo}), dtype=object)
     lookup = {v: j for j, v in enumerate(values)}
-    matrix = np.zeros((len(column), len(values)), dtype=bool)
-    for i, row in enumerate(lists):
-        for v in row:
-            matrix[i, lookup[v]] = True
+    small = np.zeros((len(uniques), len(values)), dtype=bool)
+    for i, combo in enumerate(uniques):
+        for v in combo:
+            small[i, lookup[v]] = True
+    matrix = small[combos] if len(column) else np.zeros((0, len(values)), dtype=bool)
     return Encoded(values=values, matrix=matrix)
 
 
@@ -212,6 +230,11 @@ def _day(iso: str) -> int:
 
 
 _MASK_CACHE_SIZE = 256
+_MASK_CACHE_BYTES = 64 << 20  # at a million rows (1 MB a mask) 64 masks, not 256 MB of them
+
+
+def _mask_cache_size(rows: int) -> int:
+    return max(16, min(_MASK_CACHE_SIZE, _MASK_CACHE_BYTES // max(1, rows)))
 
 
 def _mask_key(state: ViewState, dimension: str) -> tuple:
@@ -238,7 +261,7 @@ def dimension_mask(idx: PolicyIndex, state: ViewState, dimension: str) -> np.nda
         cached = _dimension_mask(idx, state, dimension)
         cached.flags.writeable = False
         with idx._lock:
-            if len(idx.masks) >= _MASK_CACHE_SIZE:
+            if len(idx.masks) >= _mask_cache_size(idx.n):
                 idx.masks.clear()
             idx.masks[key] = cached
     return cached
