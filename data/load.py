@@ -184,10 +184,10 @@ def _distinct_stripped(*columns: pd.Series) -> tuple[np.ndarray, list[tuple[str,
         parts.append(stripped)
     codes, first = pd.factorize(key, sort=False)
     uniques = []
-    for k in first:
-        cells = []
+    for value in first:
+        k, cells = int(value), []
         for stripped in reversed(parts):
-            k, j = divmod(int(k), len(stripped) + 1)
+            k, j = divmod(k, len(stripped) + 1)
             cells.append(str(stripped[j]))
         uniques.append(tuple(reversed(cells)))
     return np.asarray(codes), uniques

@@ -36,8 +36,8 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(values.dtype, pd.CategoricalDtype):
         codes, uniques = values.cat.codes.to_numpy(), np.asarray(values.cat.categories, object)
     else:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        uniques = np.asarray(uniques, dtype=object)
+        codes, found = pd.factorize(values, use_na_sentinel=True)
+        uniques = np.asarray(found, dtype=object)
     text = np.array(["" if _missing(v) else str(v) for v in uniques], dtype=object)
     kept = np.flatnonzero(text != "")
     distinct, inverse = np.unique(text[kept], return_inverse=True)
@@ -47,7 +47,7 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _missing(value: object) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))  # type: ignore[call-overload]
 
 
 @dataclass(eq=False)

@@ -33,6 +33,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from data import table_cache
 from data.config import Config, private_dir
 from data.coords import DATUMS
 from data.dataset import Dataset
@@ -283,7 +284,7 @@ class Uploads:
             body = None
         if meta is None or body is None:
             return None
-        return to_dataset(pd.read_parquet(io.BytesIO(body)), meta)
+        return to_dataset(table_cache.read_frame(body), meta)
 
     def remove(self, table_id: str) -> bool:
         if not self.exists(table_id):
@@ -328,14 +329,6 @@ def _refusal(name: str, result: LoadResult) -> Outcome:
 
 
 def _parts(name: str, body: bytes, result: LoadResult) -> dict[str, bytes]:
-    frame = result.frame.copy()
-    for col in frame.columns:
-        if col in TUPLE_COLUMNS:
-            frame[col] = frame[col].map(list)
-        elif frame[col].dtype == object:
-            frame[col] = frame[col].astype("str")
-    out = io.BytesIO()
-    frame.to_parquet(out, index=False)
     summary = result.summary()
     meta = {
         "name": name,
@@ -348,7 +341,8 @@ def _parts(name: str, body: bytes, result: LoadResult) -> dict[str, bytes]:
         "undated": int(result.frame["date"].isna().sum()) if "date" in result.frame else 0,
         "problems": [p.as_dict() for p in result.problems + _silent_rows(result)],
     }
-    return {"raw": body, "frame": out.getvalue(), "meta": json.dumps(meta).encode()}
+    frame = table_cache.frame_bytes(result.frame)  # the same Parquet form as --data's cache
+    return {"raw": body, "frame": frame, "meta": json.dumps(meta).encode()}
 
 
 def _silent_rows(result: LoadResult) -> list[Problem]:
