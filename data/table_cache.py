@@ -98,6 +98,16 @@ def read_frame(source: bytes | str | Path) -> pd.DataFrame:
     del table
     for col, values in lists.items():
         frame.insert(names.index(col), col, values)
+    for col in frame.columns:  # an all-missing text column comes back with object categories
+        dtype = frame[col].dtype
+        if (
+            isinstance(dtype, pd.CategoricalDtype)
+            and dtype.categories.dtype == object
+            and all(isinstance(v, str) for v in dtype.categories)
+        ):
+            categories = pd.Index(dtype.categories.astype("str"), dtype="str")
+            codes = frame[col].cat.codes.to_numpy()
+            frame[col] = pd.Categorical.from_codes(codes, categories=categories)
     return frame
 
 
