@@ -13,9 +13,10 @@ and a count is a ``bincount``. Nothing here imports Dash or plotly.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -118,7 +119,7 @@ class PolicyIndex:
     amount: np.ndarray
     national: np.ndarray
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _orders: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _derived: dict[tuple, Any] = field(default_factory=dict, repr=False)
 
     @property
     def n(self) -> int:
@@ -160,20 +161,61 @@ class PolicyIndex:
         key = np.where(self.dated, -self.day, np.iinfo(np.int64).max)
         return positions[np.lexsort((positions, key))]
 
+    def derived(self, key: tuple, build: Callable[[], Any]) -> Any:
+        """A value derived from the table once and kept (a sorted order, each row's period):
+        what a view would otherwise recompute over every row. Built outside the lock."""
+        with self._lock:
+            found = self._derived.get(key)
+        if found is None:
+            found = build()
+            with self._lock:
+                found = self._derived.setdefault(key, found)
+        return found
+
     def dated_by_region(self, level: str) -> np.ndarray:
         """Positions of the dated rows placed at ``level`` ("province" or "city"), by region
         code, then day, then table order: sorted once, so a first adoption is a gather."""
-        key = "city" if level == "city" else "province"
-        with self._lock:
-            found = self._orders.get(key)
-        if found is None:
-            codes = self.city if key == "city" else self.province
+        codes = self.city if level == "city" else self.province
+
+        def build() -> np.ndarray:
             rows = np.flatnonzero(self.dated & (codes >= 0))
-            found = rows[np.lexsort((rows, self.day[rows], codes[rows]))]
-            found.flags.writeable = False
-            with self._lock:
-                self._orders[key] = found
-        return found
+            return rows[np.lexsort((rows, self.day[rows], codes[rows]))]
+
+        return self.derived(("dated_by_region", level == "city"), build)
+
+    def region_incentive_pairs(self, level: str) -> tuple[np.ndarray, np.ndarray]:
+        """(row, region code × incentives + incentive) of every placed row's incentive at
+        ``level``: a region × incentive count is one gather and one ``bincount``."""
+        codes = self.city if level == "city" else self.province
+
+        def build() -> tuple[np.ndarray, np.ndarray]:
+            rows, cols = self.categories["incentive"].pairs
+            placed = codes[rows] >= 0
+            k = len(self.categories["incentive"].values)
+            return rows[placed], codes[rows[placed]].astype(np.int64) * k + cols[placed]
+
+        return self.derived(("region_incentive_pairs", level == "city"), build)
+
+    @cached_property
+    def day_span(self) -> tuple[int, int] | None:
+        """The first and last day of the dated rows (days since the epoch), None if none."""
+        if not self.dated.any():
+            return None
+        days = self.day[self.dated]
+        return int(days.min()), int(days.max())
+
+    def period_offsets(self, freq: str) -> np.ndarray:
+        """Each row's period of ``freq`` counted from the table's first period (0 if undated)."""
+
+        def build() -> np.ndarray:
+            span = period_range(self, freq)
+            out = np.zeros(self.n, dtype=np.int32)
+            if len(span):
+                dates = pd.DatetimeIndex(self.day[self.dated].astype("datetime64[D]"))
+                out[self.dated] = dates.to_period(FREQ_CODES[freq]).asi8 - span.asi8[0]
+            return out
+
+        return self.derived(("period_offsets", freq), build)
 
     @cached_property
     def unplaced(self) -> np.ndarray:
@@ -333,12 +375,10 @@ def region_counts(
     placed = codes >= 0
     counts_all = np.bincount(codes[placed], minlength=n_values)
     counts = np.bincount(codes[placed & mask], minlength=n_values)
-    sel = placed & mask
     incentives = idx.categories["incentive"]
     k = len(incentives.values)
-    rows, cols = incentives.pairs
-    keep = sel[rows]
-    inc = np.bincount(codes[rows[keep]] * k + cols[keep], minlength=n_values * k)
+    rows, keys = idx.region_incentive_pairs(level)
+    inc = np.bincount(keys[mask[rows]], minlength=n_values * k)
     inc = inc.astype(np.int64).reshape(n_values, k)
 
     def take(arr: np.ndarray) -> np.ndarray:
@@ -387,11 +427,10 @@ def unmapped_counts(idx: PolicyIndex, state: ViewState, map_level: str) -> dict[
 # ------------------------------------------------------------------------------- timeline
 def period_range(idx: PolicyIndex, freq: str) -> pd.PeriodIndex:
     """Every period from the first to the last dated row (fixed, so a figure can be patched)."""
-    if not idx.dated.any():
+    if idx.day_span is None:
         return pd.PeriodIndex([], freq=FREQ_CODES[freq])
-    days = idx.day[idx.dated]
-    lo = pd.Timestamp(np.datetime64(int(days.min()), "D"))
-    hi = pd.Timestamp(np.datetime64(int(days.max()), "D"))
+    lo = pd.Timestamp(np.datetime64(idx.day_span[0], "D"))
+    hi = pd.Timestamp(np.datetime64(idx.day_span[1], "D"))
     return pd.period_range(lo, hi, freq=FREQ_CODES[freq])
 
 
@@ -407,8 +446,7 @@ def timeline(idx: PolicyIndex, state: ViewState, *, crossfilter: bool = True) ->
     mask = selection(idx, state, except_dim="date" if crossfilter else None)
     rows = mask & idx.dated
     if len(periods):
-        dates = pd.DatetimeIndex(idx.day[rows].astype("datetime64[D]"))
-        pos = dates.to_period(FREQ_CODES[state.freq]).asi8 - periods.asi8[0]
+        pos = idx.period_offsets(state.freq)[rows]  # each row's period, computed once
         counts = np.bincount(pos, minlength=len(periods))
     else:
         counts = np.zeros(0, dtype=int)
@@ -469,13 +507,18 @@ def summary(idx: PolicyIndex, state: ViewState) -> dict[str, float | int]:
     return {
         "policies": int(mask.sum()),
         "total": idx.n,
-        "provinces": int(np.unique(idx.province[mask & (idx.province >= 0)]).size),
-        "cities": int(np.unique(idx.city[mask & (idx.city >= 0)]).size),
+        "provinces": _distinct(idx.province, mask, len(idx.province_values)),
+        "cities": _distinct(idx.city, mask, len(idx.city_values)),
         "national": int((mask & idx.national).sum()),
         "amount_total": float(stated.sum()),
         "amount_rows": int(stated.size),
         "undated": int((mask & ~idx.dated).sum()),
     }
+
+
+def _distinct(codes: np.ndarray, mask: np.ndarray, n_values: int) -> int:
+    """How many distinct codes the rows of ``mask`` hold (a count, not a sort)."""
+    return int(np.count_nonzero(np.bincount(codes[mask & (codes >= 0)], minlength=n_values)))
 
 
 def selected_rows(idx: PolicyIndex, state: ViewState, limit: int | None = None) -> pd.DataFrame:
