@@ -66,7 +66,8 @@ class Encoded:
         """(row, value) of every True in ``matrix``: counts become one ``bincount``."""
         assert self.matrix is not None
         rows, cols = np.nonzero(self.matrix)
-        return rows, cols
+        small = np.int32 if len(self.matrix) < 2**31 else np.int64  # half the memory
+        return rows.astype(small), cols.astype(small)
 
     def mask(self, wanted: Sequence[str]) -> np.ndarray:
         """Rows having any of ``wanted``."""
@@ -192,7 +193,9 @@ class PolicyIndex:
             rows, cols = self.categories["incentive"].pairs
             placed = codes[rows] >= 0
             k = len(self.categories["incentive"].values)
-            return rows[placed], codes[rows[placed]].astype(np.int64) * k + cols[placed]
+            keys = codes[rows[placed]].astype(np.int64) * k + cols[placed]
+            small = np.int32 if keys.size == 0 or keys.max() < 2**31 else np.int64
+            return rows[placed], keys.astype(small)
 
         return self.derived(("region_incentive_pairs", level == "city"), build)
 
