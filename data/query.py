@@ -158,7 +158,7 @@ class PolicyIndex:
     @cached_property
     def newest_first(self) -> np.ndarray:
         """Every row position, newest first (undated last, ties in table order), sorted once."""
-        positions = np.arange(self.n)
+        positions = np.arange(self.n, dtype=np.int32 if self.n < 2**31 else np.int64)
         key = np.where(self.dated, -self.day, np.iinfo(np.int64).max)
         return positions[np.lexsort((positions, key))]
 
@@ -180,7 +180,8 @@ class PolicyIndex:
 
         def build() -> np.ndarray:
             rows = np.flatnonzero(self.dated & (codes >= 0))
-            return rows[np.lexsort((rows, self.day[rows], codes[rows]))]
+            order = rows[np.lexsort((rows, self.day[rows], codes[rows]))]
+            return order.astype(np.int32) if self.n < 2**31 else order
 
         return self.derived(("dated_by_region", level == "city"), build)
 
@@ -275,7 +276,7 @@ def _day(iso: str) -> int:
 
 
 _MASK_CACHE_SIZE = 256
-_MASK_CACHE_BYTES = 64 << 20  # at a million rows (1 MB a mask) 64 masks, not 256 MB of them
+_MASK_CACHE_BYTES = 32 << 20  # at a million rows (1 MB a mask) 32 masks, not 256 MB of them
 
 
 def _mask_cache_size(rows: int) -> int:

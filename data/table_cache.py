@@ -43,6 +43,7 @@ _LOADER_SOURCES = (
 MAX_AGE_S = 30 * 86400.0
 MAX_TOTAL_BYTES = 2 << 30
 _SEP = "\x1f"
+WRITE_ROWS = 200_000  # rows per Parquet row group written
 
 
 @functools.lru_cache(maxsize=1)
@@ -80,8 +81,19 @@ def frame_bytes(frame: pd.DataFrame) -> bytes:
             out[col] = out[col].map(list)
         elif out[col].dtype == object:
             out[col] = out[col].astype("str")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # in slices of rows (row groups): the Arrow form of the whole table is never held at once
     buf = io.BytesIO()
-    out.to_parquet(buf, index=False)
+    first = pa.Table.from_pandas(out.iloc[:WRITE_ROWS], preserve_index=False)
+    with pq.ParquetWriter(buf, first.schema) as writer:
+        writer.write_table(first)
+        del first
+        for start in range(WRITE_ROWS, len(out), WRITE_ROWS):
+            part = out.iloc[start : start + WRITE_ROWS]
+            table = pa.Table.from_pandas(part, schema=writer.schema, preserve_index=False)
+            writer.write_table(table)
     return buf.getvalue()
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import shutil
 import stat
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from data import export_tables, load, query, table, table_cache
@@ -223,3 +225,10 @@ def test_exports_and_csv_twins_are_the_same_from_categorical_columns(bundled):
     pd.testing.assert_frame_equal(ours, before)
     assert export_tables.to_csv_bytes(ours) == export_tables.to_csv_bytes(before)
     assert export_tables.to_xlsx_bytes(ours) != b""
+
+
+def test_a_frame_written_in_several_row_groups_reads_back_the_same(bundled, monkeypatch):
+    monkeypatch.setattr(table_cache, "WRITE_ROWS", 50)  # 181 rows: four row groups
+    body = table_cache.frame_bytes(bundled.frame)
+    assert pq.ParquetFile(io.BytesIO(body)).metadata.num_row_groups == 4
+    pd.testing.assert_frame_equal(table_cache.read_frame(body), bundled.frame)
