@@ -62,7 +62,13 @@ class Dataset:
         source line say "each row with its source"."""
         if "source" not in self.frame or not self.rows:
             return False
-        text = self.frame["source"].astype("object").fillna("").astype(str).str.strip()
+        source = self.frame["source"]
+        if isinstance(source.dtype, pd.CategoricalDtype):  # each distinct source once
+            if source.isna().any():
+                return False
+            used = source.cat.remove_unused_categories().cat.categories
+            return bool((pd.Series(used, dtype="str").str.strip() != "").all())
+        text = source.astype("object").fillna("").astype(str).str.strip()
         return bool((text != "").all())
 
     @cached_property

@@ -232,3 +232,14 @@ def test_a_frame_written_in_several_row_groups_reads_back_the_same(bundled, monk
     body = table_cache.frame_bytes(bundled.frame)
     assert pq.ParquetFile(io.BytesIO(body)).metadata.num_row_groups == 4
     pd.testing.assert_frame_equal(table_cache.read_frame(body), bundled.frame)
+
+
+def test_every_row_sourced_reads_the_categorical_source(bundled):
+    assert bundled.every_row_sourced
+    frame = bundled.frame.copy()
+    frame["source"] = frame["source"].cat.add_categories(["  "])
+    frame.loc[frame.index[3], "source"] = "  "
+    other = Dataset(frame=frame, pilots=bundled.pilots, label="t", as_of="2026-01-01")
+    assert not other.every_row_sourced
+    frame.loc[frame.index[3], "source"] = None
+    assert not Dataset(frame=frame, pilots=bundled.pilots, label="t", as_of="x").every_row_sourced
