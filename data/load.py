@@ -244,9 +244,15 @@ def _col(raw: pd.DataFrame, cm: ColumnMap, f: str) -> pd.Series:
     return empty
 
 
+def _blank(s: pd.Series) -> pd.Series:
+    """Cells that are empty or only whitespace (what ``.str.strip() == ""`` says, without a
+    stripped copy of every cell); a missing cell is not blank."""
+    return (s == "") | s.str.isspace()
+
+
 def _na_empty(s: pd.Series) -> pd.Series:
     """Blank cells as missing; the column itself (no copy) when none is blank."""
-    blank = (s == "") | s.str.isspace()
+    blank = _blank(s)
     if not blank.any():
         return s.astype("str")
     return s.where(~blank, None).astype("str")
@@ -491,7 +497,7 @@ def _places_step(b: _Build) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     else:  # any of the three written (no joined copy of every row's place)
         has_place = np.zeros(len(prov), dtype=bool)
         for column in (prov, city, dist):
-            has_place |= (column.str.strip() != "").to_numpy()  # missing counts, as before
+            has_place |= ~_blank(column).to_numpy()  # missing counts, as before
     bad = np.array([p is not None for p in places["problem"]], dtype=bool)
     zone = bad & places["zone"].astype(bool)  # placed one level up: a warning
     bad &= ~zone
@@ -528,15 +534,18 @@ def _levels(b: _Build, has_place: np.ndarray, places: dict[str, np.ndarray]) -> 
     assert b.written_levels is not None
     prov, city, dist = b.written_levels
     idx = b.raw.index
-    res_level = pd.Series(places["level"], index=idx, dtype=object)
-    city_ad = pd.Series(places["c"], index=idx, dtype=object)
-    inferred = res_level.map({"province": "provincial", "city": "city", "district": "district"})
-    inferred = inferred.where(~((res_level == "city") & city_ad.isin(MUNICIPALITY_CITIES)),
-                              "provincial")  # fmt: skip
+    res_level = places["level"]
+    named = np.full(len(res_level), None, dtype=object)  # the resolved place's level, as a level
+    for place_level, level_name in (("province", "provincial"), ("city", "city"),
+                                    ("district", "district")):  # fmt: skip
+        named[res_level == place_level] = level_name
+    municipal = np.fromiter((c in MUNICIPALITY_CITIES for c in places["c"]), bool, len(named))
+    named[(res_level == "city") & municipal] = "provincial"
+    inferred = pd.Series(named, index=idx, dtype=object)
     # a place that could not be resolved: the deepest level written
     written = pd.Series(None, index=idx, dtype=object)
     for depth, column in (("provincial", prov), ("city", city), ("district", dist)):
-        written = written.mask(column.str.strip() != "", depth)  # the deepest written wins
+        written = written.mask(~_blank(column), depth)  # the deepest written wins
     inferred = inferred.where(inferred.notna(), written)
     issuer_zh, issuer_en = b.col("issuer_zh"), b.col("issuer_en")
     nat_codes, nat_uniques = _distinct_stripped(issuer_zh, issuer_en)
