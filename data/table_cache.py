@@ -194,12 +194,15 @@ def load_cached(path: str | Path, sheet: str | None = None, root: Path | None = 
     one log line and a parse."""
     path = str(path)
     root = root if root is not None else default_root()
+    backend, key = None, ""
+    try:
+        key = cache_key(path, sheet)
+    except OSError:  # no such file, a folder, unreadable: load_table says so in one line
+        root = None
     try:
         backend = _backend(root) if root is not None else None
-        key = cache_key(path, sheet) if backend is not None else ""
-    except Exception as exc:  # unreadable file (load_table says why) or an unusable folder
+    except Exception as exc:  # an unusable cache folder: the table is parsed, not cached
         log.warning("parsed-table cache off for %s: %s", path, str(exc)[:200])
-        backend, key = None, ""
     if backend is not None:
         hit = _read(backend, key, path)
         if hit is not None:

@@ -243,3 +243,10 @@ def test_every_row_sourced_reads_the_categorical_source(bundled):
     assert not other.every_row_sourced
     frame.loc[frame.index[3], "source"] = None
     assert not Dataset(frame=frame, pilots=bundled.pilots, label="t", as_of="x").every_row_sourced
+
+
+def test_a_missing_file_is_the_loaders_one_message_not_a_cache_warning(tmp_path, root, caplog):
+    with caplog.at_level(logging.WARNING, logger="policy_atlas.table_cache"):
+        result = table_cache.load_cached(tmp_path / "nope.csv", None, root)
+    assert result.fatal and "no such file" in result.fatal
+    assert caplog.records == []
