@@ -40,7 +40,11 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "private state folder (0700, must be owned by the service user)",
     ),
     ("POLICY_ATLAS_DATA_DIR", "`$POLICY_ATLAS_HOME/data`", "signing secret, uploaded tables"),
-    ("POLICY_ATLAS_CACHE_DIR", "`$POLICY_ATLAS_HOME/cache`", "diskcache store of export jobs"),
+    (
+        "POLICY_ATLAS_CACHE_DIR",
+        "`$POLICY_ATLAS_HOME/cache`",
+        "diskcache store of export jobs; parsed `--data` tables (Parquet, `tables/`)",
+    ),
     (
         "POLICY_ATLAS_URL_PREFIX",
         "`/`",

@@ -71,7 +71,13 @@ class Dataset:
         source line say "each row with its source"."""
         if "source" not in self.frame or not self.rows:
             return False
-        text = self.frame["source"].astype("object").fillna("").astype(str).str.strip()
+        source = self.frame["source"]
+        if isinstance(source.dtype, pd.CategoricalDtype):  # each distinct source once
+            if source.isna().any():
+                return False
+            used = source.cat.remove_unused_categories().cat.categories
+            return bool((pd.Series(used, dtype="str").str.strip() != "").all())
+        text = source.astype("object").fillna("").astype(str).str.strip()
         return bool((text != "").all())
 
     @cached_property
@@ -121,9 +127,13 @@ def load_reference() -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def load_dataset(path: str | None = None, sheet: str | None = None) -> Dataset:
-    """The bundled table (``path`` None) or a user's file, loaded through ``data.load``."""
-    from data import check, load, pilots
+def load_dataset(
+    path: str | None = None, sheet: str | None = None, *, cache: Path | bool = True
+) -> Dataset:
+    """The bundled table (``path`` None) or a user's file, loaded through ``data.load``; a file's
+    parsed table is kept in the cache folder (``data.table_cache``; ``cache``: True for the
+    configured folder, a folder, or False for none)."""
+    from data import check, load, pilots, table_cache
 
     if path is None:
         result = load.load_bundled()
@@ -131,14 +141,23 @@ def load_dataset(path: str | None = None, sheet: str | None = None) -> Dataset:
         label, as_of, label_zh = info["label"], info["as_of"], info.get("label_zh")
     else:
         label_zh = None
-        result = load.load_table(path, sheet=sheet)
+        if cache is False:
+            result = load.load_table(path, sheet=sheet)
+        else:
+            root = None if cache is True else Path(cache)
+            result = table_cache.load_cached(path, sheet, root)
         if result.fatal:
             raise ValueError(result.fatal)
         label = Path(path).name
         as_of = dt.date.fromtimestamp(Path(path).stat().st_mtime).isoformat()
+    if path is None or cache is False:
+        pilot_table = pilots.load_pilots()
+    else:
+        root = None if cache is True else Path(cache)
+        pilot_table = table_cache.cached_frame("pilots", pilots.load_pilots, root)
     return Dataset(
         frame=result.frame,
-        pilots=pilots.load_pilots(),
+        pilots=pilot_table,
         label=label,
         as_of=as_of,
         report=check.page_report(result),

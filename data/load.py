@@ -30,6 +30,15 @@ TEXT_COLUMNS = tuple(
     if c not in {"row", "date", "incentives", "amount_cny", "sectors", "is_work_report",
                  "level_inferred"}
 )  # fmt: skip
+#: Text columns whose values repeat (a few levels, places, issuers, codes): held as pandas
+#: categoricals (integer codes and each distinct value once), which at a million rows keeps the
+#: table about half its size. Values, comparisons, sorting and exports read the same as text.
+CATEGORICAL_COLUMNS = (
+    "date_precision", "date_raw", "level", "province_zh", "city_zh", "district_zh",
+    "province_adcode", "city_adcode", "district_adcode", "placed", "issuer_zh", "issuer_en",
+    "policy_type", "stance", "source", "level_raw", "policy_type_raw", "stance_raw",
+    "incentives_raw", "amount_raw", "sectors_raw",
+)  # fmt: skip
 MUNICIPALITY_CITIES = frozenset({"110100", "120100", "310100", "500100"})
 
 
@@ -161,12 +170,33 @@ def _lookup_failed(exc: Exception) -> tuple[Any, ...]:
     return (None, None, None, None, f"place lookup failed ({exc})", "province", None, (), False)
 
 
+def _distinct_stripped(*columns: pd.Series) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+    """Per row, the code of its tuple of stripped cells (missing = ""), and those tuples: each
+    column factorised as written and only its distinct values stripped, so no stripped copy of
+    a million cells is made."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    parts: list[np.ndarray] = []
+    for col in columns:
+        raw_codes, raw_uniques = pd.factorize(col, sort=False)
+        text = np.array([str(u).strip() for u in raw_uniques] + [""], dtype=object)
+        stripped, inverse = np.unique(text, return_inverse=True)
+        key = key * (len(stripped) + 1) + inverse[raw_codes]  # code -1 (missing) -> the "" slot
+        parts.append(stripped)
+    codes, first = pd.factorize(key, sort=False)
+    uniques = []
+    for value in first:
+        k, cells = int(value), []
+        for stripped in reversed(parts):
+            k, j = divmod(k, len(stripped) + 1)
+            cells.append(str(stripped[j]))
+        uniques.append(tuple(reversed(cells)))
+    return np.asarray(codes), uniques
+
+
 def _resolve_places(prov: pd.Series, city: pd.Series, dist: pd.Series, notes: list[str]):
     """Resolve each distinct (province, city, district) once; returns per-row arrays."""
     resolve = _resolver()
-    triples = pd.DataFrame({"p": prov.str.strip(), "c": city.str.strip(), "d": dist.str.strip()})
-    triples = triples.fillna("")
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(triples), sort=False)
+    codes, uniques = _distinct_stripped(prov, city, dist)
     n = len(uniques)
     out = {k: np.empty(n, dtype=object) for k in _PLACE_KEYS}
     if resolve is None and any(any(t) for t in uniques):
@@ -214,8 +244,33 @@ def _col(raw: pd.DataFrame, cm: ColumnMap, f: str) -> pd.Series:
     return empty
 
 
+def _blank(s: pd.Series) -> pd.Series:
+    """Cells that are empty or only whitespace (what ``.str.strip() == ""`` says, without a
+    stripped copy of every cell); a missing cell is not blank."""
+    return (s == "") | s.str.isspace()
+
+
 def _na_empty(s: pd.Series) -> pd.Series:
-    return s.where(s.str.strip() != "", None).astype("str")
+    """Blank cells as missing; the column itself (no copy) when none is blank."""
+    blank = _blank(s)
+    if not blank.any():
+        return s.astype("str")
+    return s.where(~blank, None).astype("str")
+
+
+def _categorical(values: Any) -> pd.Series:
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s
+    return s.astype("str").astype("category")
+
+
+class _Out(dict):
+    """The output columns by name; the repeated-text ones (``CATEGORICAL_COLUMNS``) become
+    categoricals as they are set, so they are not held as text beside the raw columns."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, _categorical(value) if key in CATEGORICAL_COLUMNS else value)
 
 
 def load_table(
@@ -240,7 +295,18 @@ def load_table(
         return LoadResult(frame=empty_frame(), fatal=str(exc), path=path)
     except Exception as exc:  # never a traceback for the user
         return LoadResult(frame=empty_frame(), fatal=f"{path}: cannot be read ({exc})", path=path)
-    return build(table, path, mapping, datum)
+    result = build(table, path, mapping, datum)
+    del table
+    release_memory()
+    return result
+
+
+def release_memory() -> None:
+    """Hand memory Arrow's allocator keeps for reuse back to the system: after a large table is
+    built its raw columns are free, but mimalloc would keep their pages (~450 MB at 1 M rows)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _apply_mapping(cm: ColumnMap, columns: list, mapping: dict[str, str] | None) -> None:
@@ -261,7 +327,7 @@ class _Build:
     def __init__(self, raw: pd.DataFrame, cm: ColumnMap, lines: np.ndarray, res: LoadResult):
         self.raw, self.cm, self.lines, self.res = raw, cm, lines, res
         self.problems: list[Problem] = []
-        self.out: dict[str, Any] = {"row": lines}
+        self.out: dict[str, Any] = _Out(row=lines)
         self.written_levels: tuple[pd.Series, pd.Series, pd.Series] | None = None
         self.datum = "wgs84"
         self.reported = np.zeros(len(raw), dtype=bool)  # rows whose place problem is reported
@@ -426,8 +492,12 @@ def _places_step(b: _Build) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     else:
         places = _resolve_places(prov, city, dist, b.res.notes)
         field_vals = {"province": prov, "city": city, "district": dist}
-    written = single if single is not None else prov + city + dist
-    has_place = (written.str.strip() != "").to_numpy()
+    if single is not None:
+        has_place = (single.str.strip() != "").to_numpy()
+    else:  # any of the three written (no joined copy of every row's place)
+        has_place = np.zeros(len(prov), dtype=bool)
+        for column in (prov, city, dist):
+            has_place |= ~_blank(column).to_numpy()  # missing counts, as before
     bad = np.array([p is not None for p in places["problem"]], dtype=bool)
     zone = bad & places["zone"].astype(bool)  # placed one level up: a warning
     bad &= ~zone
@@ -437,7 +507,10 @@ def _places_step(b: _Build) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         b.add(zone & on, fname or f, vals, places["problem"], "warning")
         b.add(bad & on, fname or f, vals, places["problem"], "error", places["suggestion"])
     other = bad & np.array([x not in field_vals for x in places["field"]], dtype=bool)
-    b.add(other, fname or "province", written, places["problem"], "error", places["suggestion"])
+    if other.any():
+        written = single if single is not None else prov + city + dist
+        b.add(other, fname or "province", written, places["problem"], "error",
+              places["suggestion"])  # fmt: skip
     b.out["province_zh"], b.out["city_zh"], b.out["district_zh"] = (
         _na_empty(prov), _na_empty(city), _na_empty(dist),
     )  # fmt: skip
@@ -461,20 +534,22 @@ def _levels(b: _Build, has_place: np.ndarray, places: dict[str, np.ndarray]) -> 
     assert b.written_levels is not None
     prov, city, dist = b.written_levels
     idx = b.raw.index
-    res_level = pd.Series(places["level"], index=idx, dtype=object)
-    city_ad = pd.Series(places["c"], index=idx, dtype=object)
-    inferred = res_level.map({"province": "provincial", "city": "city", "district": "district"})
-    inferred = inferred.where(~((res_level == "city") & city_ad.isin(MUNICIPALITY_CITIES)),
-                              "provincial")  # fmt: skip
+    res_level = places["level"]
+    named = np.full(len(res_level), None, dtype=object)  # the resolved place's level, as a level
+    for place_level, level_name in (("province", "provincial"), ("city", "city"),
+                                    ("district", "district")):  # fmt: skip
+        named[res_level == place_level] = level_name
+    municipal = np.fromiter((c in MUNICIPALITY_CITIES for c in places["c"]), bool, len(named))
+    named[(res_level == "city") & municipal] = "provincial"
+    inferred = pd.Series(named, index=idx, dtype=object)
     # a place that could not be resolved: the deepest level written
     written = pd.Series(None, index=idx, dtype=object)
     for depth, column in (("provincial", prov), ("city", city), ("district", dist)):
-        written = written.mask(column.str.strip() != "", depth)  # the deepest written wins
+        written = written.mask(~_blank(column), depth)  # the deepest written wins
     inferred = inferred.where(inferred.notna(), written)
     issuer_zh, issuer_en = b.col("issuer_zh"), b.col("issuer_en")
-    pairs = issuer_zh.str.strip() + "\x00" + issuer_en.str.strip()
-    nat_codes, nat_uniques = pd.factorize(pairs, sort=False)
-    nat = np.array([issuer_looks_national(*u.split("\x00", 1)) for u in nat_uniques], dtype=bool)
+    nat_codes, nat_uniques = _distinct_stripped(issuer_zh, issuer_en)
+    nat = np.array([issuer_looks_national(zh, en) for zh, en in nat_uniques], dtype=bool)
     nat = nat[nat_codes] if len(nat_codes) else np.zeros(0, dtype=bool)
     inferred = inferred.where(has_place | ~nat, "national").fillna("unknown")
     level_missing = lv["value"].isna()
@@ -557,7 +632,9 @@ def _assemble(b: _Build) -> pd.DataFrame:
         copy=False,  # the columns are new already; a copy would double the table in memory
     )
     for c in TEXT_COLUMNS:
-        if c != "problems":
+        if c in CATEGORICAL_COLUMNS:
+            frame[c] = _categorical(frame[c])
+        elif c != "problems":
             frame[c] = frame[c].astype("str")
     frame["row"] = frame["row"].astype("int64")
     taken = set(frame.columns)

