@@ -27,6 +27,10 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 #: A second cue besides colour: each region's markers have their own shape.
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star")
 LEGEND_ROW = 22  # px per row of the horizontal legend
+#: The plot's width on a phone (390 px screen, the card's padding and the margins taken off).
+PHONE_PLOT = {"timeline": 280, "screen": 350}
+#: Up to this many regions each bar carries its count (more: the axis reads better than labels).
+LABELLED = 3
 _PERIOD_FORMAT = {"year": "%Y", "quarter": "%Y Q%q", "month": "%Y-%m"}
 NOTE_INDEX = 2  # layout.annotations[NOTE_INDEX]: the line under the chart (overlaps, left out)
 
@@ -36,23 +40,22 @@ def colour(i: int) -> str:
 
 
 def legend_rows(names: Sequence[str], width_px: float = style.NARROW) -> int:
-    """Rows the horizontal legend takes at ``width_px`` (a swatch and gap per entry)."""
-    rows, used = 1, 0.0
-    for name in names:
-        need = 50 + sum(12 if ord(ch) > 0x2E80 else 6.6 for ch in name)
-        if used and used + need > width_px:
-            rows, used = rows + 1, 0.0
-        used += need
-    return rows
+    """Rows the horizontal legend takes at ``width_px``: one when every entry fits side by side;
+    otherwise plotly sets the entries in columns as wide as the widest one."""
+    widths = [50 + sum(12 if ord(ch) > 0x2E80 else 6.6 for ch in name) for name in names]
+    if not widths or sum(widths) <= width_px:
+        return 1
+    per_row = max(1, int(width_px // max(widths)))
+    return -(-len(widths) // per_row)
 
 
-def _legend(names: Sequence[str]) -> tuple[dict, int]:
-    """The legend above the plot, left-aligned under the subtitle, and the px it needs."""
-    rows = legend_rows(names)
+def _legend(names: Sequence[str], width_px: float) -> tuple[dict, int]:
+    """The legend above the plot, left-aligned with it, and the px it needs when the plot is
+    ``width_px`` wide (a phone's: on a wider screen a few px stay free)."""
+    rows = legend_rows(names, width_px)
     legend = {
         "orientation": "h",
-        "x": 0.01,
-        "xref": "container",  # from the left edge, as the title: the full width for the names
+        "x": 0,
         "xanchor": "left",
         "y": 1.0,
         "yanchor": "bottom",
@@ -65,11 +68,11 @@ def _legend(names: Sequence[str]) -> tuple[dict, int]:
     return legend, rows * LEGEND_ROW + 6
 
 
-def _bottom(note: str) -> int:
+def _bottom(note: str, width_px: float) -> int:
     """The bottom margin: the source line, and the note's lines above it (wrapped to fit)."""
     if not note:
         return 56
-    return 56 + 16 * (wrap(note).count("<br>") + 1)
+    return 56 + 16 * (wrap(note, width_px).count("<br>") + 1)
 
 
 def wrap(text: str, max_px: float = style.NARROW, size: float = 11) -> str:
@@ -88,9 +91,10 @@ def wrap(text: str, max_px: float = style.NARROW, size: float = 11) -> str:
     return "<br>".join(lines)
 
 
-def _note(fig: go.Figure, text: str, yshift: int) -> None:
-    """The line under the chart (``NOTE_INDEX``): what a reader must know to read the series."""
-    text = wrap(text)
+def _note(fig: go.Figure, text: str, yshift: int, width_px: float) -> None:
+    """The line under the chart (``NOTE_INDEX``): what a reader must know to read the series,
+    wrapped to the plot's width on a phone (it starts at the plot's left edge)."""
+    text = wrap(text, width_px)
     fig.add_annotation(
         text=text or " ",
         visible=bool(text),
@@ -171,7 +175,7 @@ def timeline_figure(
         )
     peak = int(frame[list(regions)].to_numpy().max()) if len(frame) else 0
     axes = _axes(peak, lang, freq)
-    legend, legend_px = _legend(names)
+    legend, legend_px = _legend(names, PHONE_PLOT["timeline"])
     fig.update_layout(
         dragmode="select",
         selectdirection="h",
@@ -182,7 +186,7 @@ def timeline_figure(
     )
     _selected_band(fig, frame, freq)
     total = int(frame[list(regions)].to_numpy().sum()) if len(frame) else 0
-    bottom = _bottom(note)
+    bottom = _bottom(note, PHONE_PLOT["timeline"])
     style.frame(
         fig,
         title,
@@ -192,8 +196,11 @@ def timeline_figure(
         empty=None if total else empty,
         empty_text=empty,
     )
-    _note(fig, note, -bottom + 22)
-    fig.update_layout(margin={"l": 56, "r": 20, "t": fig.layout.margin.t + legend_px})
+    _note(fig, note, -bottom + 22, PHONE_PLOT["timeline"])
+    top = fig.layout.margin.t + legend_px
+    # taller than the merged timeline's 320 px when the title, legend and note need it (the
+    # page lets the graph grow: assets/style.css)
+    fig.update_layout(margin={"l": 56, "r": 20, "t": top}, height=max(320, top + 200 + bottom))
     return fig
 
 
@@ -254,42 +261,21 @@ def breakdown_figure(
     and, when some are picked, the others' bars are pale."""
     bars = frame[frame[list(regions)].sum(axis=1) > 0] if drop_zero else frame
     bars = _bar_order(bars, regions, order).reset_index(drop=True)
-    ticks = [
-        f"<b>{labels[c]}</b>" if s else labels[c]
-        for c, s in zip(bars["code"], bars["selected"], strict=True)
-    ]
-    picked = bool(bars["selected"].any())
-    opacity = [1.0 if s or not picked else 0.4 for s in bars["selected"]]
-    fig = go.Figure()
-    for i, (r, name) in enumerate(zip(regions, names, strict=True)):
-        fig.add_bar(
-            x=bars[r].tolist(),
-            y=ticks,
-            orientation="h",
-            name=name,
-            customdata=bars["code"].tolist(),
-            marker={"color": colour(i), "opacity": opacity},
-            text=bars[r].tolist() if len(regions) <= 3 else None,
-            textposition="outside",
-            textfont={"size": 10},
-            cliponaxis=False,
-            hovertemplate="%{y} · %{fullData.name}: %{x}<extra></extra>",
-        )
-    rows = len(frame)
-    per_row = max(24, 9 * len(regions) + 8)
-    legend, legend_px = _legend(names)
+    fig = go.Figure(_bar_traces(bars, regions, names, labels))
+    margin_left = _label_margin(list(labels.values()))
+    plot_px = max(150, PHONE_PLOT["screen"] - margin_left - 30)  # the plot's width on a phone
+    legend, legend_px = _legend(names, plot_px)
     peak = int(bars[list(regions)].to_numpy().max()) if len(bars) else 0
     fig.update_layout(
         barmode="group",
         bargap=0.2,
         bargroupgap=0.05,
         showlegend=True,
-        legend={**legend, "traceorder": "normal"},
+        legend=legend,
         yaxis={"autorange": "reversed", "fixedrange": True, "automargin": False},
         xaxis=style.value_axis(peak),
-        height=max(240, 130 + per_row * rows + legend_px),
     )
-    bottom = _bottom(note)
+    bottom = _bottom(note, plot_px)
     style.frame(
         fig,
         title,
@@ -300,10 +286,44 @@ def breakdown_figure(
         empty_text=empty,
         title_px=style.NARROW,
     )
-    _note(fig, note, -bottom + 22)
-    margin_left = _label_margin(list(labels.values()))
-    fig.update_layout(margin={"l": margin_left, "r": 30, "t": fig.layout.margin.t + legend_px})
+    _note(fig, note, -bottom + 22, plot_px)
+    top = fig.layout.margin.t + legend_px
+    per_row = max(24, (12 if len(regions) <= LABELLED else 9) * len(regions) + 8)
+    fig.update_layout(
+        margin={"l": margin_left, "r": 30, "t": top},
+        height=max(240, top + per_row * max(len(bars), 1) + 24 + bottom),
+    )
     return fig
+
+
+def _bar_traces(
+    bars: pd.DataFrame, regions: Sequence[str], names: Sequence[str], labels: dict[str, str]
+) -> list[go.Bar]:
+    """One bar trace per region over the categories of ``bars`` (in drawing order)."""
+    ticks = [
+        f"<b>{labels[c]}</b>" if s else labels[c]
+        for c, s in zip(bars["code"], bars["selected"], strict=True)
+    ]
+    picked = bool(bars["selected"].any())
+    opacity = [1.0 if s or not picked else 0.4 for s in bars["selected"]]
+    labelled = len(regions) <= LABELLED
+    return [
+        go.Bar(
+            x=bars[r].tolist(),
+            y=ticks,
+            orientation="h",
+            name=name,
+            customdata=bars["code"].tolist(),
+            marker={"color": colour(i), "opacity": opacity},
+            text=[v or "" for v in bars[r].tolist()] if labelled else None,
+            textposition="outside",
+            constraintext="none",  # the count at its bar's end, never shrunk to the bar
+            textfont={"size": 10},
+            cliponaxis=False,
+            hovertemplate="%{y} · %{fullData.name}: %{x}<extra></extra>",
+        )
+        for i, (r, name) in enumerate(zip(regions, names, strict=True))
+    ]
 
 
 def _label_margin(labels: list[str]) -> int:
