@@ -116,6 +116,7 @@ def figures(ds: Dataset, state: ViewState, sub: str, *, export: bool) -> dict[st
             source=viewmodel.source(ds, state),
             note=below,
             empty=empty,
+            export=export,
         )
     }
     for shape in spread.period_shapes(state):  # the time slider's period, as on the merged one
@@ -136,6 +137,7 @@ def figures(ds: Dataset, state: ViewState, sub: str, *, export: bool) -> dict[st
             note="<br>".join(x for x in (apart, below) if x),
             empty=empty,
             drop_zero=export,
+            export=export,
         )
     return out
 

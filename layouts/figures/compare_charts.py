@@ -29,6 +29,8 @@ SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star")
 LEGEND_ROW = 22  # px per row of the horizontal legend
 #: The plot's width on a phone (390 px screen, the card's padding and the margins taken off).
 PHONE_PLOT = {"timeline": 280, "screen": 350}
+#: An exported chart's plot width and page height in CSS px (``layouts.charts.SIZES``: 720–800).
+PRINT_PLOT, PRINT_HEIGHT = 900, 720
 #: Up to this many regions each bar carries its count (more: the axis reads better than labels).
 LABELLED = 3
 _PERIOD_FORMAT = {"year": "%Y", "quarter": "%Y Q%q", "month": "%Y-%m"}
@@ -50,15 +52,16 @@ def legend_rows(names: Sequence[str], width_px: float = style.NARROW) -> int:
 
 
 def _legend(names: Sequence[str], width_px: float) -> tuple[dict, int]:
-    """The legend above the plot, left-aligned with it, and the px it needs when the plot is
-    ``width_px`` wide (a phone's: on a wider screen a few px stay free)."""
+    """The legend at the top of the plot area, left-aligned with it, and the px it needs when
+    the plot is ``width_px`` wide (a phone's: on a wider screen a few px stay free). It sits in
+    the paper, not in the top margin, which titles re-wrapped for print reset."""
     rows = legend_rows(names, width_px)
     legend = {
         "orientation": "h",
         "x": 0,
         "xanchor": "left",
         "y": 1.0,
-        "yanchor": "bottom",
+        "yanchor": "top",  # inside the paper, over the room the axes leave (``_room``)
         "yref": "paper",
         "font": {"size": 12},
         "itemclick": "toggle",
@@ -145,9 +148,11 @@ def timeline_figure(
     source: str,
     note: str = "",
     empty: str = "",
+    export: bool = False,
 ) -> go.Figure:
     """``frame`` from ``data.compare.Comparison.timeline`` (period, start, selected, a count
-    column per region); ``names`` the legend's name of each region of ``regions``."""
+    column per region); ``names`` the legend's name of each region of ``regions``. ``export``:
+    laid out for a print page (``PRINT_PLOT`` wide, ``PRINT_HEIGHT`` high) rather than a phone."""
     labels = [p.strftime(_PERIOD_FORMAT[freq]) for p in frame.get("period", [])]
     fig = go.Figure()
     for i, (r, name) in enumerate(zip(regions, names, strict=True)):
@@ -175,7 +180,7 @@ def timeline_figure(
         )
     peak = int(frame[list(regions)].to_numpy().max()) if len(frame) else 0
     axes = _axes(peak, lang, freq)
-    legend, legend_px = _legend(names, PHONE_PLOT["timeline"])
+    legend, legend_px = _legend(names, PRINT_PLOT if export else PHONE_PLOT["timeline"])
     fig.update_layout(
         dragmode="select",
         selectdirection="h",
@@ -186,7 +191,8 @@ def timeline_figure(
     )
     _selected_band(fig, frame, freq)
     total = int(frame[list(regions)].to_numpy().sum()) if len(frame) else 0
-    bottom = _bottom(note, PHONE_PLOT["timeline"])
+    note_px = PRINT_PLOT if export else PHONE_PLOT["timeline"]
+    bottom = _bottom(note, note_px)
     style.frame(
         fig,
         title,
@@ -196,12 +202,20 @@ def timeline_figure(
         empty=None if total else empty,
         empty_text=empty,
     )
-    _note(fig, note, -bottom + 22, PHONE_PLOT["timeline"])
-    top = fig.layout.margin.t + legend_px
+    _note(fig, note, -bottom + 22, note_px)
+    top = fig.layout.margin.t
     # taller than the merged timeline's 320 px when the title, legend and note need it (the
     # page lets the graph grow: assets/style.css)
-    fig.update_layout(margin={"l": 56, "r": 20, "t": top}, height=max(320, top + 200 + bottom))
+    height = max(320, top + legend_px + 200 + bottom)
+    upper = 1 - _room(legend_px, (PRINT_HEIGHT if export else height) - top - bottom)
+    fig.update_layout(margin={"l": 56, "r": 20}, height=height)
+    fig.update_layout(yaxis_domain=[0.34 * upper, upper], yaxis2_domain=[0.0, 0.27 * upper])
     return fig
+
+
+def _room(legend_px: int, plot_px: float) -> float:
+    """The share of the plot area's height the legend takes at its top."""
+    return min(0.5, legend_px / max(plot_px, 1.0))
 
 
 def _axes(peak: int, lang: str, freq: str) -> dict:
@@ -254,6 +268,7 @@ def breakdown_figure(
     note: str = "",
     empty: str = "",
     drop_zero: bool = False,
+    export: bool = False,
 ) -> go.Figure:
     """Grouped horizontal bars: ``frame`` (code, selected, a count column per region) with the
     kept-apart category already removed; ``labels`` each code's label. A click on a bar gives its
@@ -264,6 +279,7 @@ def breakdown_figure(
     fig = go.Figure(_bar_traces(bars, regions, names, labels))
     margin_left = _label_margin(list(labels.values()))
     plot_px = max(150, PHONE_PLOT["screen"] - margin_left - 30)  # the plot's width on a phone
+    plot_px = PRINT_PLOT if export else plot_px
     legend, legend_px = _legend(names, plot_px)
     peak = int(bars[list(regions)].to_numpy().max()) if len(bars) else 0
     fig.update_layout(
@@ -287,12 +303,11 @@ def breakdown_figure(
         title_px=style.NARROW,
     )
     _note(fig, note, -bottom + 22, plot_px)
-    top = fig.layout.margin.t + legend_px
+    top = fig.layout.margin.t
     per_row = max(24, (12 if len(regions) <= LABELLED else 9) * len(regions) + 8)
-    fig.update_layout(
-        margin={"l": margin_left, "r": 30, "t": top},
-        height=max(240, top + per_row * max(len(bars), 1) + 24 + bottom),
-    )
+    height = max(240, top + legend_px + per_row * max(len(bars), 1) + 24 + bottom)
+    upper = 1 - _room(legend_px, (PRINT_HEIGHT if export else height) - top - bottom)
+    fig.update_layout(margin={"l": margin_left, "r": 30}, height=height, yaxis_domain=[0, upper])
     return fig
 
 
