@@ -49,12 +49,12 @@ def names(ds: Dataset, cmp: compare.Comparison, lang: str, escape: bool = True) 
     return out
 
 
-def title(ds: Dataset, state: ViewState, unit: str, cmp: compare.Comparison) -> str:
+def title(ds: Dataset, state: ViewState, unit: str, regions: tuple[str, ...]) -> str:
     """The chart's headline without the merged place list, then the regions compared:
     "区块链政策，按年，对比：深圳市、广州市" / "Blockchain policies, per year, compared: …"."""
     lang = state.lang
     base = titles.chart_title(replace(state, region=()), unit, ds.name_of)
-    listed = _sep(lang).join(ds.name_of(r, lang) for r in cmp.regions)
+    listed = _sep(lang).join(ds.name_of(r, lang) for r in regions)
     joiner = "，" if lang == "zh" else ", "
     return base + joiner + captions.plain(t("compared", lang, names=listed))
 
@@ -111,7 +111,7 @@ def figures(ds: Dataset, state: ViewState, sub: str, *, export: bool) -> dict[st
             legend,
             freq=state.freq,
             lang=lang,
-            title=title(ds, state, state.freq, cmp),
+            title=title(ds, state, state.freq, cmp.regions),
             subtitle=sub,
             source=viewmodel.source(ds, state),
             note=below,
@@ -130,7 +130,7 @@ def figures(ds: Dataset, state: ViewState, sub: str, *, export: bool) -> dict[st
             cmp.regions,
             legend,
             {c: captions.plain(CATEGORY[dim].label(c, lang)) for c in f["code"]},
-            title=title(ds, state, dim, cmp),
+            title=title(ds, state, dim, cmp.regions),
             subtitle=sub,
             source=viewmodel.source(ds, state, short=True),
             order=state.order,
@@ -140,6 +140,20 @@ def figures(ds: Dataset, state: ViewState, sub: str, *, export: bool) -> dict[st
             export=export,
         )
     return out
+
+
+def headline(ds: Dataset, state: ViewState, chart: str) -> str | None:
+    """The generated title of a compare chart (the Download panel's placeholder), or None when
+    ``chart`` is not split in this view."""
+    if chart not in CHARTS or not state.comparing():
+        return None
+    unit = state.freq if chart == ids.TIMELINE else ids.BREAKDOWNS[chart]
+    return title(ds, state, unit, state.compared()[: compare.MAX_REGIONS])
+
+
+def stem(chart_stem: str, state: ViewState, chart: str) -> str:
+    """A compare chart's file names say so: ``policy-timeline-compared_…``."""
+    return chart_stem + "-compared" if chart in CHARTS and state.comparing() else chart_stem
 
 
 def whole(fig: go.Figure) -> dict[tuple, object]:

@@ -256,6 +256,10 @@ def test_exports_draw_the_compare_charts(ds):
     assert [t.name for t in figs[ids.TIMELINE].data][::2] == ["Guangzhou", "Shenzhen"]
     assert "compared: Guangzhou, Shenzhen" in figs[ids.TIMELINE].layout.title.text
     name, data = report_pack.chart_file(ds, state, ids.breakdown("sector"), "csv")
+    assert name.startswith("policies-by-sector-compared_guangzhou-shenzhen")
+    assert report_pack.chart_stem(ds, state, ids.MAP).startswith("policy-map_")  # not split
+    placeholder = report_pack.default_title(ds, state, ids.breakdown("type"))
+    assert placeholder.endswith("by policy type, compared: Guangzhou, Shenzhen")
     assert name.endswith(".csv") and "Shenzhen (440300)" in data.decode("utf-8-sig")
     name, data = report_pack.chart_file(ds, state, ids.TIMELINE, "html")
     assert b"Guangzhou" in data and b"compared: Guangzhou, Shenzhen" in data
