@@ -108,3 +108,25 @@ def test_a_click_while_comparing_redraws_the_split_charts(page, app_url, ds):
     assert page.locator("#compare input[type=checkbox]").is_disabled()
     assert len(timeline_series(page)) == 1
     assert page.watch.errors == []
+
+
+@pytest.mark.parametrize(
+    "query", [f"?region={JS},{GD}&compare=1&lang=en", f"?region={GD}&compare=1"]
+)
+def test_axe_finds_nothing_serious_in_compare_mode(page, app_url, query):
+    """The switch named in the page's language, enabled or disabled with its reason."""
+    from tests.browser.axe import run_axe, serious
+
+    page.goto(app_url + "/" + query)
+    h.wait_ready(page)
+    found = serious(run_axe(page))
+    assert found == [], [(v["id"], [n["target"] for n in v["nodes"]]) for v in found]
+    name = (
+        "Compare places side by side"
+        if "lang=en" in query
+        else "分地区对比（需选择两个或以上地区）"
+    )
+    assert page.get_by_role("checkbox", name=name, exact=True).count() == 1
+    if "lang=en" not in query:  # one province and compare=1: told, not silently ignored
+        assert "compare=1" in page.inner_text("#url-notes")
+        assert page.locator("#compare input[type=checkbox]").is_disabled()
