@@ -145,12 +145,21 @@ RULES: dict[str, Rule] = {
     ids.DRILL_BTN: _drill,
     ids.BACK_BTN: _back,
     ids.LANG_TOGGLE: lambda s, v: replace(s, lang="en" if s.lang == "zh" else "zh"),
+    ids.COMPARE: lambda s, v: replace(s, compare=_on(v)) if _strings(v) else s,
 }
 
 
+def _strings(value: Any) -> bool:
+    """A checklist's value (a list of strings), not another property of the control."""
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
 def apply(state: ViewState, trigger: str | dict | None, value: Any) -> ViewState:
-    """The state after ``trigger`` reported ``value``."""
+    """The state after ``trigger`` reported ``value``. An action leaving fewer than two regions
+    to compare also turns compare mode off (the switch is disabled then, so it could not be)."""
     if isinstance(trigger, dict):
-        return _chip(state, trigger) if trigger.get("type") == ids.CHIP else state
-    rule = RULES.get(trigger or "")
-    return rule(state, value) if rule else state
+        new = _chip(state, trigger) if trigger.get("type") == ids.CHIP else state
+    else:
+        rule = RULES.get(trigger or "")
+        new = rule(state, value) if rule else state
+    return replace(new, compare=False) if new.compare and not new.comparing() else new

@@ -12,7 +12,7 @@ from callbacks import events
 from callbacks.context import guarded
 from data import periods
 from data.state import ViewState, encode_query, parse_query
-from layouts import ids
+from layouts import compare_switch, ids
 from layouts.measure_menu import shown_measure
 
 #: (component id, property) of every control the URL sets, and its value for a state.
@@ -37,6 +37,8 @@ CONTROLS: dict[tuple[str, str], Any] = {
     (ids.CUMULATIVE, "value"): lambda s: ["on"] if s.cumulative else [],
     (ids.CLASSES, "value"): lambda s: s.classes,
     (ids.BAR_ORDER, "value"): lambda s: s.order,
+    (ids.COMPARE, "value"): compare_switch.value,
+    (ids.COMPARE, "options"): compare_switch.options,  # disabled, and why, below two regions
 }
 #: Chart and button events that change the state (``callbacks.events`` says how).
 CLICKS = [

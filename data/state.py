@@ -45,6 +45,8 @@ _TOKEN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
 # they separate values in the URL).
 _VALUE = re.compile(r"^[^,\x00-\x1f\x7f]{1,60}$")
 _MAX_TEXT = 200
+#: The note of a link asking to compare fewer than two regions (the views stay merged).
+NEEDS_TWO = "ignored compare=1: it needs two or more places selected"
 _DATA_ID = re.compile(r"^[0-9a-f]{64}$")  # an uploaded table's content id (sha256, hex)
 
 
@@ -75,6 +77,8 @@ class ViewState:
     order: str = "value"
     #: the uploaded table viewed (its content id, ``data.uploads``); None: the default table
     data: str | None = None
+    #: split the timeline and breakdowns by region (``data.compare``; needs two regions or more)
+    compare: bool = False
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
@@ -109,6 +113,17 @@ class ViewState:
         if dimension == "region":
             return bool(self.region) or self.drill is not None
         return bool(self.picked(dimension))
+
+    def compared(self) -> tuple[str, ...]:
+        """The regions a compare view splits by: the ones the region filter keeps (drilled into a
+        province, its selected cities; ``data.query``'s region mask ignores the rest)."""
+        if self.drill:
+            return tuple(a for a in self.region if a[:2] == self.drill[:2] and a != self.drill)
+        return self.region
+
+    def comparing(self) -> bool:
+        """Whether the views are split by region: asked for, and two regions or more to split."""
+        return self.compare and len(self.compared()) >= 2
 
     def has_filters(self) -> bool:
         return any(self.active(d) for d in DIMENSIONS)
@@ -279,6 +294,7 @@ def parse_query(search: str | None) -> ViewState:
         else:
             notes.append(f"ignored period={period[:40]!r}")
     kw["cumulative"] = (qs.get("cum") or ["0"])[0] == "1"
+    kw["compare"] = one("compare", ("0", "1"), "0") == "1"
     data_id = _first(qs, "data")
     if data_id is not None:
         if _DATA_ID.match(data_id):
@@ -309,6 +325,8 @@ def restrict(
         allowed = known.get(dim, ())
         picks[dim] = tuple(v for v in values if v in allowed)
         notes += [f"ignored {dim}={v[:40]!r}: not in the table" for v in values if v not in allowed]
+    if state.compare and len(replace(state, region=region).compared()) < 2:
+        notes.append(NEEDS_TWO)
     if len(notes) == len(state.notes):
         return state
     return replace(state, region=region, picks=_picks(picks), notes=tuple(notes))
@@ -333,6 +351,8 @@ def encode_query(state: ViewState) -> str:
         pairs.append(("period", state.period))
     if state.cumulative:
         pairs.append(("cum", "1"))
+    if state.compare:
+        pairs.append(("compare", "1"))
     defaults = ViewState()
     for name, key in (
         ("map_level", "map"),

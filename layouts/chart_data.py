@@ -23,7 +23,7 @@ from data.dataset import Dataset
 from data.dimensions import CATEGORY
 from data.measures import MEASURE
 from data.state import ViewState
-from layouts import ids, map_story, viewmodel
+from layouts import compare_view, ids, map_story, viewmodel
 from layouts.figures import breakdown as bd
 from layouts.figures import ranked
 from layouts.figures.geo_assets import TOPOJSON_DIR, load_geojson
@@ -85,6 +85,9 @@ def ranked_table(ds: Dataset, state: ViewState) -> pd.DataFrame:
 
 def chart_table(ds: Dataset, state: ViewState, chart: str) -> pd.DataFrame:
     """The numbers one chart draws, as its export draws them (every filter applied)."""
+    compared = compare_view.table(ds, state, chart)  # compare mode: one column per region
+    if compared is not None:
+        return compared
     if chart == ids.MAP:
         return map_table(ds, state)
     if chart == ids.RANKED:

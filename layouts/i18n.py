@@ -431,6 +431,31 @@ EN.update(
 )
 
 
+# --- compare mode (issue 16 item 6: data/compare.py, layouts/compare_view.py)
+ZH.update(
+    {
+        "compare": "分地区对比",
+        "compare_need_two": "（需选择两个或以上地区）",
+        "compared": "对比：{names}",
+        "compare_incl": "{name}（含{within}）",
+        "compare_overlap": "{name}的数字包含{within}。",
+        "compare_left_out": "最多对比 {n} 个地区，未列入：{names}。",
+        "compare_n": "{name}\u00a0{n}\u00a0项",
+    }
+)
+EN.update(
+    {
+        "compare": "Compare places side by side",
+        "compare_need_two": " (select two or more places)",
+        "compared": "compared: {names}",
+        "compare_incl": "{name} (incl. {within})",
+        "compare_overlap": "{name} counts include {within}.",
+        "compare_left_out": "At most {n} places are compared; left out: {names}.",
+        "compare_n": "{name}\u00a0{n}",
+    }
+)
+
+
 def _registry_names() -> dict[str, Label]:
     names: dict[str, Label] = {}
     for c in CATEGORIES:

@@ -46,6 +46,7 @@ F_WR = "f-wr"
 CHIPS = "chips"
 CHIP = "chip"  # the ``type`` of the pattern-matching chip ids {"type": CHIP, "dim", "value"}
 CLEAR_ALL = "clear-all"
+COMPARE = "compare"  # split the timeline and breakdowns by region (layouts/compare_switch.py)
 SUMMARY = "summary"
 
 # --- charts and their controls

@@ -12,7 +12,7 @@ from data import schema
 from data.dimensions import CATEGORIES
 from data.measures import GDP_YEARS, MEASURES
 from data.state import BAR_ORDERS, CLASSES
-from layouts import ids
+from layouts import compare_switch, ids
 from layouts.bilingual import L, aria, named
 from layouts.export_menu import export_menu, presentation_toggle
 from layouts.i18n import t
@@ -424,6 +424,10 @@ def page(
                                 id=ids.CLEAR_ALL,
                                 className="link-button",
                                 hidden=True,
+                            ),
+                            html.Div(
+                                named(compare_switch.checklist(), "compare"),
+                                className="compare-switch",
                             ),
                         ],
                         className="chip-row",

@@ -38,7 +38,7 @@ import plotly.graph_objects as go
 from data import export_tables, query
 from data.dataset import Dataset
 from data.state import ViewState, encode_query
-from layouts import chart_data, ids, spread, viewmodel
+from layouts import chart_data, compare_view, ids, spread, viewmodel
 from layouts.charts import ANIMATION, CHARTS, MULTIPLES, SEQUENCES, VIEW
 from layouts.figures import captions, gif, render, style, titles
 from layouts.i18n import t
@@ -99,6 +99,9 @@ class PackResult:
 def default_title(ds: Dataset, state: ViewState, chart: str) -> str:
     """The generated headline of ``chart`` (what the Download panel's title field shows until
     the user writes their own); the map's for the whole view."""
+    compared = compare_view.headline(ds, state, chart)
+    if compared is not None:
+        return html.unescape(compared)
     level = "city" if state.drill else state.map_level
     unit = {ids.MAP: level, ids.RANKED: f"ranked-{level}", ids.TIMELINE: state.freq}.get(
         chart, ids.BREAKDOWNS.get(chart, level)
@@ -107,7 +110,8 @@ def default_title(ds: Dataset, state: ViewState, chart: str) -> str:
 
 
 def chart_stem(ds: Dataset, state: ViewState, chart: str) -> str:
-    return captions.file_stem(CHARTS[chart].file_stem, state, ds.name_of)
+    stem = compare_view.stem(CHARTS[chart].file_stem, state, chart)
+    return captions.file_stem(stem, state, ds.name_of)
 
 
 def view_stem(ds: Dataset, state: ViewState) -> str:

@@ -48,6 +48,7 @@ def view_key(state: ViewState) -> str:
             state.pilots,
             state.pilot_field,
             state.data,
+            state.comparing(),  # compare charts are redrawn whole (layouts.compare_view)
         )
     )
 
@@ -513,11 +514,12 @@ def views(
     undated = tframe.attrs.get("undated", 0)
     out.texts["undated"] = t("undated_note", lang, n=undated) if undated else ""
     out.texts["chips"] = chip_items(ds, state)
-    from layouts import spread  # the diffusion views (built on this module's map helpers)
+    from layouts import compare_view, spread  # built on this module's helpers
 
     spread.add_views(
         out, ds, state, full=full, inline_geojson=inline_geojson, same_selection=same_selection
     )
+    compare_view.add_views(out, ds, state, sub, full=full, export=export)
     return out
 
 
