@@ -343,6 +343,23 @@ def _neighbour_trace(land: str | dict | None) -> go.Choropleth:
 _PARTS = (("geo", "main"), ("geo2", "inset"))  # each layer is drawn on the map and in the inset
 
 
+def _choropleth(
+    uid: str, geo: str, codes: list[str], geojson: str | dict, **kwargs: Any
+) -> go.Choropleth:
+    """One layer of regions by adcode (the values, no-record, outline and first-adoption layers
+    share all but their colours, texts and selection): the layer URL as is, or the inline layer
+    cut to ``codes``; no legend entry of its own."""
+    return go.Choropleth(
+        uid=uid,
+        geo=geo,
+        geojson=_subset_geojson(geojson, codes),
+        featureidkey="properties.adcode",
+        locations=codes,
+        showlegend=False,
+        **kwargs,
+    )
+
+
 def _value_hover(
     vals: pd.DataFrame, text: dict[str, str], colorbar_title: str, hover_name_col: str
 ) -> list[str]:
@@ -377,12 +394,11 @@ def _value_traces(
         else:
             template = "%{customdata}<extra></extra>"  # the inset locates; the main map tells
         out.append(
-            go.Choropleth(
-                uid=f"values-{suffix}",
-                geo=geo,
-                geojson=_subset_geojson(geojson, codes),
-                featureidkey="properties.adcode",
-                locations=codes,
+            _choropleth(
+                f"values-{suffix}",
+                geo,
+                codes,
+                geojson,
                 z=vals["z"].tolist(),
                 coloraxis="coloraxis",
                 text=hover if static is None or suffix == "main" else None,
@@ -392,7 +408,6 @@ def _value_traces(
                 selectedpoints=_selectedpoints(codes, sel),
                 unselected={"marker": {"opacity": DIM_OPACITY}},
                 name=name,
-                showlegend=False,
                 visible=suffix == "main" or inset,
             )
         )
@@ -410,12 +425,11 @@ def _nodata_traces(
 ) -> list[go.Choropleth]:
     """Regions with no recorded policy: neutral grey outside the scale (traces 2 and 3)."""
     return [
-        go.Choropleth(
-            uid=f"nodata-{suffix}",
-            geo=geo,
-            geojson=_subset_geojson(geojson, nd_codes),
-            featureidkey="properties.adcode",
-            locations=nd_codes,
+        _choropleth(
+            f"nodata-{suffix}",
+            geo,
+            nd_codes,
+            geojson,
             z=[0.0] * len(nd_codes),
             colorscale=[[0, NO_RECORD], [1, NO_RECORD]],
             showscale=False,
@@ -425,7 +439,6 @@ def _nodata_traces(
             selectedpoints=_selectedpoints(nd_codes, sel),
             unselected={"marker": {"opacity": DIM_OPACITY}},
             name=text["no_record"],
-            showlegend=False,
             visible=suffix == "main" or inset,
         )
         for geo, suffix in _PARTS
@@ -458,18 +471,16 @@ def _dashline_trace(dashline: dict | None, inset: bool) -> go.Scattergeo:
 def _selected_traces(sel_codes: list[str], geojson: str | dict, inset: bool) -> list:
     """Thick outlines of the selected regions, no fill (traces 5 and 6)."""
     return [
-        go.Choropleth(
-            uid=f"selected-{suffix}",
-            geo=geo,
-            geojson=_subset_geojson(geojson, sel_codes),
-            featureidkey="properties.adcode",
-            locations=sel_codes,
+        _choropleth(
+            f"selected-{suffix}",
+            geo,
+            sel_codes,
+            geojson,
             z=[1.0] * len(sel_codes),
             colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
             showscale=False,
             marker={"line": {"color": SELECTED_BORDER, "width": 2.2}},
             hoverinfo="skip",
-            showlegend=False,
             visible=suffix == "main" or inset,
         )
         for geo, suffix in _PARTS
