@@ -43,7 +43,8 @@
         var on = sel.has(p.__data__ && p.__data__.loc);
         var opacity = sel.size && !on ? DIM : "1";
         if (p.style.opacity !== opacity) p.style.opacity = opacity;
-        if (on) outlines.push([p.__data__.loc, p.getAttribute("d")]);
+        var d = p.getAttribute("d"); // none where the region is outside this frame (the inset)
+        if (on && d && d !== "null") outlines.push([p.__data__.loc, d]);
       });
     });
     while (overlay.childNodes.length > outlines.length) overlay.removeChild(overlay.lastChild);

@@ -193,6 +193,7 @@ def region_point(page, adcode: str) -> tuple[float, float]:
 
 
 def click_bar(page, graph_id: str, index: int) -> None:
+    drawn(page, graph_id)
     bar = page.locator(f"#{graph_id} .bars .point").nth(index)
     box = bar.bounding_box()
     assert box and box["width"] > 0, f"bar {index} of {graph_id} is not drawn"
@@ -201,6 +202,7 @@ def click_bar(page, graph_id: str, index: int) -> None:
 
 def drag_timeline(page, start: float, end: float) -> None:
     """Drag across the timeline plot from fraction ``start`` to ``end`` of its width."""
+    drawn(page, "timeline")
     box = page.locator("#timeline .nsewdrag").first.bounding_box()
     y = box["y"] + box["height"] / 2
     page.mouse.move(box["x"] + box["width"] * start, y)
@@ -211,8 +213,21 @@ def drag_timeline(page, start: float, end: float) -> None:
     page.mouse.up()
 
 
+def drawn(page, graph_id: str) -> None:
+    """Scroll a graph into view and wait until plotly has drawn it (charts below the fold are
+    drawn when they come into view: ``assets/lazy_charts.js``)."""
+    page.locator("#" + graph_id).scroll_into_view_if_needed()
+    page.wait_for_function(
+        "(id) => { const g = document.querySelector('#' + id + ' .js-plotly-plot');"
+        " return !!(g && g._fullLayout && g.data); }",
+        arg=graph_id,
+        timeout=30000,
+    )
+
+
 def figure_data(page, graph_id: str) -> list[dict]:
     """The traces plotly has drawn in a graph (its ``data``), as the browser holds them."""
+    drawn(page, graph_id)
     return page.evaluate(
         "(id) => document.querySelector('#' + id + ' .js-plotly-plot').data"
         ".map(t => ({uid: t.uid, z: t.z, x: t.x, y: t.y, locations: t.locations, text: t.text}))",
