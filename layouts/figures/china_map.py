@@ -25,8 +25,9 @@ filters", 1..k the legend's classes, see ``layouts.figures.classes``) on a stepp
 
 To change the values: ``patch["data"][i]["z"] = new_z`` for ``i in Z_TRACES`` (same order as the
 ``values`` frame the figure was built with; both traces share ``layout.coloraxis``, so set
-``patch["layout"]["coloraxis"]["cmax"]`` too if ``zmax`` was given). To change the selection,
-rebuild or patch with :func:`selection_patch`.
+``patch["layout"]["coloraxis"]["cmax"]`` too if ``zmax`` was given). The selection (traces 5 and 6,
+``selectedpoints``) is for self-contained figures (exports): on the page it is drawn over the map by
+``assets/map_selection.js``, since any restyle of a geo subplot re-projects every region.
 
 "No recorded policy" (no row in the whole table for that region) is drawn neutral grey outside the
 colour scale; "filtered to zero" (rows exist, none pass the filters) is the lightest colour of the
@@ -596,27 +597,3 @@ def _coloraxis(colorscale: Sequence[Sequence[Any]], k: int) -> dict[str, Any]:
         "cmax": k + 0.5,
         "showscale": False,
     }
-
-
-def selection_patch(
-    values_adcodes: Iterable[str],
-    no_data_adcodes: Iterable[str],
-    selected: Iterable[str],
-) -> dict[int, dict[str, Any]]:
-    """Per-trace property updates for a new selection, ``{trace index: {dotted path: value}}``.
-
-    Apply with a Dash ``Patch``: ``patch["data"][i]["selectedpoints"] = v`` etc. Works only for
-    figures built with an URL ``geojson`` (an inline dict was cut to the old selection).
-    """
-    sel = {str(a) for a in selected}
-    vals = [str(a) for a in values_adcodes]
-    nd = [str(a) for a in no_data_adcodes]
-    sel_codes = [a for a in vals + nd if a in sel]
-    out: dict[int, dict[str, Any]] = {}
-    for i in Z_TRACES:
-        out[i] = {"selectedpoints": _selectedpoints(vals, sel)}
-    for i in NODATA_TRACES:
-        out[i] = {"selectedpoints": _selectedpoints(nd, sel)}
-    for i in SELECTED_TRACES:
-        out[i] = {"locations": sel_codes, "z": [1.0] * len(sel_codes)}
-    return out

@@ -11,6 +11,9 @@ in one run in headless Chromium on the live app (province map and city map), med
 Each timing runs from the call until the next frame has been drawn. Reports figures; asserts none.
 
     python -m tests.bench.map_selection [--n 20] [--url http://127.0.0.1:8063]
+    python -m tests.bench.map_selection --before DIR [--n 20]   (DIR: a checkout of the app before;
+        province click -> every view drawn, the map's redraws, time to the first screen drawn with
+        and without drawing charts below the fold later)
 """
 
 from __future__ import annotations
@@ -90,6 +93,44 @@ async ([option, picks, n]) => {
 """
 
 
+def _app_at(folder: str):
+    """``python app.py`` of another checkout (the same harness, run from that folder)."""
+    import contextlib
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    import time
+    import urllib.request
+
+    @contextlib.contextmanager
+    def run():
+        port = h.free_port()
+        home = tempfile.mkdtemp(prefix="policy-atlas-before-")
+        env = {**os.environ, "POLICY_ATLAS_HOME": home, "PYTHONPATH": folder}
+        proc = subprocess.Popen(
+            [sys.executable, "app.py", "--port", str(port)],
+            cwd=folder,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(200):
+                try:
+                    with urllib.request.urlopen(base + "/", timeout=2):
+                        break
+                except OSError:
+                    time.sleep(0.3)
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+    return run()
+
+
 def _stats(times: list[float]) -> dict[str, float]:
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -117,11 +158,107 @@ def measure(base: str, n: int) -> dict[str, Any]:
     return out
 
 
+# Written into every page before it loads: the time (ms since navigation) at which every chart
+# whose box starts in the first screen is drawn for the view in the address bar.
+FIRST_SCREEN_JS = """
+(() => {
+  const lazyOff = %s;
+  if (lazyOff) window.paLazyCharts = false;
+  const check = () => {
+    const r = document.getElementById('rendered-search');
+    const graphs = [...document.querySelectorAll('.dash-graph')]
+      .filter(g => g.getBoundingClientRect().top < innerHeight && g.offsetParent);
+    const done = r && r.textContent === location.search && graphs.length
+      && graphs.every(g => { const gd = g.querySelector('.js-plotly-plot');
+        return gd && gd._fullLayout && gd.data && gd.data.length
+          && !gd.classList.contains('dash-graph--pending'); });
+    if (done) { window.__firstScreen = performance.now(); return; }
+    requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})();
+"""
+
+CLICK_JS = """() => {
+  const gd = document.querySelector('#map .js-plotly-plot');
+  window.__geoRedraws = 0;
+  new MutationObserver(rs => { for (const r of rs)
+    if (r.target.classList.contains('choroplethlocation')) window.__geoRedraws++; })
+    .observe(gd, {attributes: true, subtree: true, attributeFilter: ['d']});
+}"""
+
+
+def first_screen(browser, base: str, lazy: bool) -> float:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.add_init_script(FIRST_SCREEN_JS % ("false" if lazy else "true"))
+    page.goto(base + "/")
+    page.wait_for_function("() => window.__firstScreen", timeout=60000)
+    out = float(page.evaluate("() => window.__firstScreen"))
+    context.close()
+    return out
+
+
+def province_clicks(browser, base: str, n: int) -> tuple[list[float], int]:
+    """Click → every view drawn for the new URL (ms), province clicks toggling two provinces;
+    and how many times plotly re-projected the map's regions meanwhile."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(base + "/")
+    h.wait_ready(page)
+    page.evaluate(CLICK_JS)
+    times = []
+    for i in range(n):
+        code = ("440000", "110000")[i % 2]
+        x, y = h.region_point(page, code)
+        page.mouse.move(x, y)
+        page.wait_for_timeout(150)
+        before = page.evaluate("() => location.search")
+        t0 = page.evaluate("() => performance.now()")
+        page.mouse.click(x, y)
+        page.wait_for_function("(b) => location.search !== b", arg=before)
+        h.wait_idle(page, settle_ms=0)
+        times.append(page.evaluate("() => performance.now()") - t0)
+    redraws = int(page.evaluate("() => window.__geoRedraws"))
+    context.close()
+    return times, redraws
+
+
+def compare(bases: dict[str, str], n: int) -> dict[str, Any]:
+    """Province clicks and the first screen of each app, interleaved in one browser."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, Any] = {name: {"click": [], "first": [], "first_eager": []} for name in bases}
+    redraws: dict[str, int] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=h.chromium_path(), args=h.CHROMIUM_ARGS)
+        for _ in range(2):
+            for name, base in bases.items():
+                times, redraws[name] = province_clicks(browser, base, n // 2)
+                out[name]["click"] += times
+        for _ in range(n // 2):
+            for name, base in bases.items():
+                out[name]["first"].append(first_screen(browser, base, lazy=True))
+                out[name]["first_eager"].append(first_screen(browser, base, lazy=False))
+        browser.close()
+    return {
+        name: {k: _stats(v) for k, v in d.items()} | {"map_redraws_last_run": redraws[name]}
+        for name, d in out.items()
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=20)
     parser.add_argument("--url", help="a running app (default: start one)")
+    parser.add_argument(
+        "--before", help="a checkout of the app before: compare clicks, first screen"
+    )
     args = parser.parse_args()
+    if args.before:
+        with h.running_app() as after, _app_at(args.before) as before:
+            print(json.dumps(compare({"before": before, "after": after}, args.n), indent=2))
+        return
     if args.url:
         print(json.dumps(measure(args.url, args.n), indent=2))
         return
