@@ -226,10 +226,16 @@ def drawn(page, graph_id: str) -> None:
 
 
 def figure_data(page, graph_id: str) -> list[dict]:
-    """The traces plotly has drawn in a graph (its ``data``), as the browser holds them."""
-    drawn(page, graph_id)
-    return page.evaluate(
-        "(id) => document.querySelector('#' + id + ' .js-plotly-plot').data"
-        ".map(t => ({uid: t.uid, z: t.z, x: t.x, y: t.y, locations: t.locations, text: t.text}))",
-        graph_id,
+    """The traces plotly has drawn in a graph (its ``data``), as the browser holds them (a chart
+    below the fold is scrolled into view first, so that it is drawn)."""
+    read = (
+        "(id) => { const g = document.querySelector('#' + id + ' .js-plotly-plot');"
+        " if (!(g && g._fullLayout && g.data)) return null;"
+        " return g.data.map(t => ({uid: t.uid, z: t.z, x: t.x, y: t.y, locations: t.locations,"
+        " text: t.text})); }"
     )
+    traces = page.evaluate(read, graph_id)
+    if traces is None:
+        drawn(page, graph_id)
+        traces = page.evaluate(read, graph_id)
+    return traces
