@@ -225,6 +225,17 @@ def drawn(page, graph_id: str) -> None:
     )
 
 
+def draw_all(page) -> None:
+    """Draw the charts still waiting to come into view (before a full-page screenshot)."""
+    page.evaluate("() => window.paCharts && window.paCharts.drawAll()")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.dash-graph')].filter(g => g.offsetParent)"
+        ".every(g => { const gd = g.querySelector('.js-plotly-plot');"
+        " return gd && gd._fullLayout; })",
+        timeout=30000,
+    )
+
+
 def figure_data(page, graph_id: str) -> list[dict]:
     """The traces plotly has drawn in a graph (its ``data``), as the browser holds them (a chart
     below the fold is scrolled into view first, so that it is drawn)."""
