@@ -91,7 +91,7 @@ OUTPUTS = {
     "freq_options": Output(ids.FREQ, "options"),
     "period_label": Output(ids.PERIOD_LABEL, "children"),
     "rendered": Output(ids.RENDERED, "data"),
-    "selection": Output(ids.MAP_SELECTION, "data"),
+    "map_selection": Output(ids.MAP_SELECTION, "data"),
     "rendered_search": Output(ids.RENDERED_SEARCH, "children"),
 }
 
@@ -142,7 +142,7 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
         "pilot_rows": viewmodel.pilot_rows(ds, state) if full else no_update,
         "pilot_columns": viewmodel.pilot_columns(state.lang) if lang_changed else no_update,
         **playback.slider_outputs(ds, state, full),
-        "selection": v.texts["selection"],
+        "map_selection": v.texts["selection"],
         "rendered": {"key": key, "lang": state.lang, "selection": selection, "sent": sent},
         "rendered_search": "" if search in (None, "", "?") else search,  # as location.search
     }

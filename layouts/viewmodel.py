@@ -471,9 +471,10 @@ def views(
     same_selection: bool = False,
     export: bool = False,
 ) -> Views:
-    """All views of ``state``: full figures (``full``) or only the updates a patch needs
-    (``same_selection``: only the date filter changed since the views were drawn, so the
-    diffusion views, which span all dates, only move their period marker). ``export``: drawn as
+    """All views of ``state``: full figures (``full``) and, unless exporting, the updates a patch
+    needs (the callback sends only those the browser does not hold yet). ``same_selection``: only
+    the date filter changed since the views were drawn, so the diffusion views, which span all
+    dates, only move their period marker. ``export``: drawn as
     filtered (each chart shows exactly the rows every filter selects, its own included; nothing
     dimmed) and says so under the filters."""
     out = Views()
