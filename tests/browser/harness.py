@@ -138,10 +138,19 @@ def wait_idle(page, settle_ms: int = 100) -> None:
     page.wait_for_timeout(settle_ms)
 
 
-def region_box(page, adcode: str) -> dict:
-    """Bounding box of a region's shape on the main map (not the inset)."""
-    box = page.evaluate(
-        """(code) => {
+def region_box(page, adcode: str, timeout: float = 15000) -> dict:
+    """Bounding box of a region's shape on the main map (not the inset), once plotly has drawn
+    it: a new map layer (the cities) is fetched and drawn after the views are in the page."""
+    from playwright.sync_api import TimeoutError as NotDrawn
+
+    try:
+        page.wait_for_function(REGION_BOX_JS, arg=adcode, timeout=timeout)
+    except NotDrawn as exc:
+        raise AssertionError(f"region {adcode} is not drawn on the map") from exc
+    return page.evaluate(REGION_BOX_JS, adcode)
+
+
+REGION_BOX_JS = """(code) => {
           for (const el of document.querySelectorAll('#map .choroplethlocation')) {
             const d = el.__data__;
             const geo = el.closest('.geo');
@@ -152,12 +161,7 @@ def region_box(page, adcode: str) -> dict:
             }
           }
           return null;
-        }""",
-        adcode,
-    )
-    if box is None:
-        raise AssertionError(f"region {adcode} is not drawn on the map")
-    return box
+        }"""
 
 
 def click_region(page, adcode: str) -> None:
