@@ -49,6 +49,26 @@ SEEN_JS = """(graph) => {
 }"""
 
 
+SETTLED_JS = """() => new Promise(done => {
+  // until the map has drawn nothing for half a second (a new layer, a late resize)
+  const gd = document.querySelector('#map .js-plotly-plot');
+  const finish = () => { watch.disconnect(); done(true); };
+  let timer = setTimeout(finish, 500);
+  const watch = new MutationObserver(() => {
+    clearTimeout(timer);
+    timer = setTimeout(finish, 500);
+  });
+  watch.observe(gd, {attributes: true, subtree: true, childList: true});
+  setTimeout(finish, 10000);
+})"""
+
+
+def watch_map(page) -> None:
+    """Start counting the map's redraws once it has finished drawing the current view."""
+    page.evaluate(SETTLED_JS)
+    page.evaluate(WATCH_JS)
+
+
 def seen(page, graph: str = "map") -> dict:
     return page.evaluate(SEEN_JS, graph)
 
@@ -68,7 +88,7 @@ def test_a_province_click_outlines_it_without_redrawing_the_map(page, app_url):
     h.wait_ready(page)
     before = seen(page)
     assert before["outlines"] == [] and set(before["opacity"].values()) == {"1"}
-    page.evaluate(WATCH_JS)
+    watch_map(page)
     h.click_region(page, "440000")
     page.wait_for_url(re.compile(r"region=440000"))
     h.wait_idle(page, settle_ms=300)
@@ -103,7 +123,7 @@ def test_the_selection_survives_resize_language_and_drill_down(page, app_url):
     page.click("#drill-btn")  # Guangdong's cities
     page.wait_for_url(re.compile(r"drill=440000"))
     h.wait_idle(page, settle_ms=300)
-    page.evaluate(WATCH_JS)
+    watch_map(page)
     h.click_region(page, "440300")  # Shenzhen, on the drilled-down city map
     page.wait_for_url(re.compile(r"region=440300"))
     h.wait_idle(page, settle_ms=300)
