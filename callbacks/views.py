@@ -10,7 +10,17 @@ import hashlib
 import json
 from typing import Any
 
-from dash import Input, Output, Patch, State, callback, get_asset_url, no_update
+from dash import (
+    ClientsideFunction,
+    Input,
+    Output,
+    Patch,
+    State,
+    callback,
+    clientside_callback,
+    get_asset_url,
+    no_update,
+)
 from plotly.utils import PlotlyJSONEncoder
 
 from callbacks import playback
@@ -81,6 +91,7 @@ OUTPUTS = {
     "freq_options": Output(ids.FREQ, "options"),
     "period_label": Output(ids.PERIOD_LABEL, "children"),
     "rendered": Output(ids.RENDERED, "data"),
+    "map_selection": Output(ids.MAP_SELECTION, "data"),
     "rendered_search": Output(ids.RENDERED_SEARCH, "children"),
 }
 
@@ -106,6 +117,7 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
         figures: dict[str, Any] = {
             name: geo_assets.served_under(fig, assets) for name, fig in v.figures.items()
         }
+        _, sent = unsent(v.updates, {})  # what the browser now holds: a Patch skips it
     else:
         before = rendered.get("sent") if rendered else None
         updates, sent = unsent(v.updates, before if isinstance(before, dict) else {})
@@ -130,6 +142,14 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
         "pilot_rows": viewmodel.pilot_rows(ds, state) if full else no_update,
         "pilot_columns": viewmodel.pilot_columns(state.lang) if lang_changed else no_update,
         **playback.slider_outputs(ds, state, full),
+        "map_selection": v.texts["selection"],
         "rendered": {"key": key, "lang": state.lang, "selection": selection, "sent": sent},
         "rendered_search": "" if search in (None, "", "?") else search,  # as location.search
     }
+
+
+# The maps' selection is drawn over the plotly map in the browser (no geo redraw on a click).
+clientside_callback(
+    ClientsideFunction(namespace="map_selection", function_name="draw"),
+    Input(ids.MAP_SELECTION, "data"),
+)

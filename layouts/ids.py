@@ -12,6 +12,7 @@ from data.dimensions import CATEGORY
 URL = "url"
 RENDERED = "rendered"  # store: what the figures on the page were drawn for
 RENDERED_SEARCH = "rendered-search"  # the query string the views were last drawn for
+MAP_SELECTION = "map-selection"  # store: the adcodes the maps outline (drawn in the browser)
 ROOT = "root"
 FOOTER = "footer"
 URL_NOTES = "url-notes"

@@ -409,6 +409,7 @@ def page(
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.RENDERED, storage_type="memory"),
+            dcc.Store(id=ids.MAP_SELECTION),  # assets/map_selection.js draws it
             dcc.Store(id=ids.LANG_SHOWN),
             # The query string the views were last drawn for (tests and scripts wait on it).
             html.Div(id=ids.RENDERED_SEARCH, hidden=True),

@@ -75,7 +75,8 @@ def adoption_map_figure(
         dashline=geo_assets.load_dashline(),
         never=t("never", state.lang),
         legend_title=t("first_policy", state.lang),
-        selected=viewmodel._selected_on_map(ds, state, regions),
+        # on the page the selection is drawn over the map (``viewmodel.selection``)
+        selected=viewmodel._selected_on_map(ds, state, regions) if inline else (),
         inset=state.drill in (None, "460000"),
         lang=state.lang,
     )
@@ -164,28 +165,25 @@ def add_views(
         return
     frame = adoption_frame(ds, state)
     top = fixed_top(ds, state)
+    patched = ids.MAP in out.updates  # the updates are listed (not an export)
     if top is not None:  # while the slider moves, one colour scale for every period
         if full:
             out.figures[ids.MAP].update_layout(coloraxis={"cmax": top})
-        else:
+        if patched:
             out.updates[ids.MAP][("layout", "coloraxis", "cmax")] = top
+    curve_fig = curve_figure(ds, state)
     if full:
         out.figures[ids.ADOPTION_MAP] = adoption_map_figure(ds, state, frame, inline=inline_geojson)
-        out.figures[ids.ADOPTION_CURVE] = curve_figure(ds, state)
+        out.figures[ids.ADOPTION_CURVE] = curve_fig
         for shape in shapes:
             out.figures[ids.TIMELINE].add_shape(shape)
+    if not patched:
         return
     sub = _subtitle(ds, state)
     updates = adoption.first_adoption_updates(frame, table_years(ds))
-    level, regions = _regions(ds, state)
-    selected = viewmodel._selected_on_map(ds, state, regions)
-    sel = adoption.china_map.selection_patch(frame["adcode"], [], selected)
-    for i, props in sel.items():
-        for dotted, value in props.items():
-            updates[("data", i, *dotted.split("."))] = value
     updates[("layout", "title", "subtitle", "text")] = sub
     out.updates[ids.ADOPTION_MAP] = updates
-    curve = curve_figure(ds, state).to_plotly_json()
+    curve = curve_fig.to_plotly_json()
     out.updates[ids.ADOPTION_CURVE] = {
         ("data",): curve["data"],
         ("layout", "shapes"): shapes,

@@ -204,7 +204,9 @@ def map_figure(ds: Dataset, state: ViewState, values: pd.DataFrame, *, inline: b
         dashline=geo_assets.load_dashline(),
         colorbar_title=_measure_title(state, measure),
         no_data_adcodes=no_record,
-        selected=_selected_on_map(ds, state, ds.regions(level, state.drill)),
+        # a self-contained figure (export) carries its selection; on the page the selection is
+        # drawn over the map by assets/map_selection.js (``selection``), never by a geo redraw
+        selected=_selected_on_map(ds, state, ds.regions(level, state.drill)) if inline else (),
         lang=state.lang,
         inset=inset,
     )
@@ -270,13 +272,20 @@ def _add_pilots(fig: go.Figure, ds: Dataset, state: ViewState) -> None:
     )
 
 
+def selection(ds: Dataset, state: ViewState) -> dict[str, list[str]]:
+    """The adcodes each map on the page outlines (the rest dimmed), drawn in the browser over the
+    map (``assets/map_selection.js``): a click that selects a region leaves the figure alone."""
+    codes = _selected_on_map(ds, state, ds.regions(effective_map_level(state), state.drill))
+    return {ids.MAP: codes, ids.ADOPTION_MAP: codes}
+
+
 def map_updates(
     ds: Dataset, state: ViewState, values: pd.DataFrame, sub: str
 ) -> dict[tuple, object]:
-    """What a filter change alters on the map: values, hover texts, selection outline, scale top."""
+    """What a filter change alters on the map: values, hover texts, labels, legend, texts (the
+    selection is not in the figure on the page: ``selection``)."""
     grey = values["status"].isin(GREY)
     recorded = values[~grey]
-    no_record = values[grey]
     cls = map_story.map_classes(values, state)
     z = cls.of(recorded["z"].fillna(0.0).to_numpy()).tolist()
     hover = recorded["hover"].tolist()
@@ -284,11 +293,6 @@ def map_updates(
     for i in china_map.Z_TRACES:
         out[("data", i, "z")] = z
     out[("data", china_map.Z_TRACES[0], "text")] = hover  # the inset's hover names the place only
-    selected = _selected_on_map(ds, state, ds.regions(effective_map_level(state), state.drill))
-    sel = china_map.selection_patch(recorded["adcode"], no_record["adcode"], selected)
-    for i, props in sel.items():
-        for dotted, value in props.items():
-            out[("data", i, *dotted.split("."))] = value
     zero = bool((recorded["z"].fillna(0.0) == 0).any())
     out.update(china_map.legend_patch(cls, state.lang, True, zero))
     labels = map_story.region_labels(values, state)
@@ -468,9 +472,10 @@ def views(
     same_selection: bool = False,
     export: bool = False,
 ) -> Views:
-    """All views of ``state``: full figures (``full``) or only the updates a patch needs
-    (``same_selection``: only the date filter changed since the views were drawn, so the
-    diffusion views, which span all dates, only move their period marker). ``export``: drawn as
+    """All views of ``state``: full figures (``full``) and, unless exporting, the updates a patch
+    needs (the callback sends only those the browser does not hold yet). ``same_selection``: only
+    the date filter changed since the views were drawn, so the diffusion views, which span all
+    dates, only move their period marker. ``export``: drawn as
     filtered (each chart shows exactly the rows every filter selects, its own included; nothing
     dimmed) and says so under the filters."""
     out = Views()
@@ -489,37 +494,48 @@ def views(
         for f in bframes.values():
             f["selected"] = False
     rframe = map_story.ranked_of(mframe, map_story.map_classes(mframe, state))
+    frames = (mframe, tframe, bframes, rframe)
     if full:
-        frames = (mframe, tframe, bframes, rframe)
         out.figures.update(_full_figures(ds, state, sub, frames, inline_geojson, export))
-    else:
-        out.updates[ids.MAP] = map_updates(ds, state, mframe, sub)
-        out.updates[ids.MAP].update(style.headline_patch(map_title(ds, state)))
-        out.updates[ids.TIMELINE] = tl.timeline_updates(tframe, sub)
-        out.updates[ids.TIMELINE].update(style.headline_patch(timeline_title(state, ds)))
-        for d, f in bframes.items():
-            out.updates[ids.breakdown(d)] = bd.breakdown_updates(
-                f, sub, dimension=d, lang=lang, order=state.order, apart_text=_apart(d, lang)
-            )
-            out.updates[ids.breakdown(d)].update(
-                style.headline_patch(breakdown_title(state, d, ds), style.NARROW)
-            )
-        texts = map_story.ranked_texts(ds, state, rframe)
-        out.updates[ids.RANKED] = ranked.ranked_updates(
-            rframe, rframe.attrs["measure"], sub, texts["more"]
-        )
-        out.updates[ids.RANKED].update(style.headline_patch(texts["title"], style.NARROW))
+    if not export:  # a full draw lists them too: what the browser holds, so no Patch resends it
+        out.updates.update(_updates(ds, state, sub, frames))
     out.texts["summary"] = summary_text(ds, state)
     out.texts["beside"] = beside_lines(ds, state)
     undated = tframe.attrs.get("undated", 0)
     out.texts["undated"] = t("undated_note", lang, n=undated) if undated else ""
     out.texts["chips"] = chip_items(ds, state)
+    out.texts["selection"] = selection(ds, state)
     from layouts import compare_view, spread  # built on this module's helpers
 
     spread.add_views(
         out, ds, state, full=full, inline_geojson=inline_geojson, same_selection=same_selection
     )
     compare_view.add_views(out, ds, state, sub, full=full, export=export)
+    return out
+
+
+def _updates(
+    ds: Dataset, state: ViewState, sub: str, frames: tuple
+) -> dict[str, dict[tuple, object]]:
+    """The paths of every chart that filters change, for a Dash ``Patch`` (the same values as the
+    full figures of ``state``: the callback hashes them to send only what changed)."""
+    mframe, tframe, bframes, rframe = frames
+    lang = state.lang
+    out: dict[str, dict[tuple, object]] = {}
+    out[ids.MAP] = map_updates(ds, state, mframe, sub)
+    out[ids.MAP].update(style.headline_patch(map_title(ds, state)))
+    out[ids.TIMELINE] = tl.timeline_updates(tframe, sub)
+    out[ids.TIMELINE].update(style.headline_patch(timeline_title(state, ds)))
+    for d, f in bframes.items():
+        out[ids.breakdown(d)] = bd.breakdown_updates(
+            f, sub, dimension=d, lang=lang, order=state.order, apart_text=_apart(d, lang)
+        )
+        out[ids.breakdown(d)].update(
+            style.headline_patch(breakdown_title(state, d, ds), style.NARROW)
+        )
+    texts = map_story.ranked_texts(ds, state, rframe)
+    out[ids.RANKED] = ranked.ranked_updates(rframe, rframe.attrs["measure"], sub, texts["more"])
+    out[ids.RANKED].update(style.headline_patch(texts["title"], style.NARROW))
     return out
 
 

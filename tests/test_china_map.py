@@ -137,7 +137,6 @@ def test_prebuilt_hover_text_is_used_as_is():
 
 
 def test_selection_outlines_and_dims_the_rest():
-    values, _ = _frames()
     fig = _figure(selected=["440000", "110000"])
     sel = fig.data[cm.SELECTED_TRACES[0]]
     assert sorted(sel.locations) == ["110000", "440000"]
@@ -149,8 +148,6 @@ def test_selection_outlines_and_dims_the_rest():
     assert list(fig.data[cm.NODATA_TRACES[0]].selectedpoints) == []  # all dimmed
     # nothing selected: nothing dimmed
     assert _figure().data[0].selectedpoints is None
-    patch = cm.selection_patch(values["adcode"].tolist(), [], ["110000"])
-    assert patch[0]["selectedpoints"] == [0] and patch[5]["locations"] == ["110000"]
 
 
 def test_url_geojson_keeps_the_figure_small_and_off_any_cdn():

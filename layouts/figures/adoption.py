@@ -69,28 +69,35 @@ def first_adoption_map(
         dashline=dashline,
         colorbar_title=legend_title,
         selected=selected,
-        colorscale=class_scale(len(table_years)),
-        zmax=len(table_years) + 0.5,
         inset=inset,
         lang=lang,
+        showscale=False,  # a year per class: the colour bar below, not the map's count legend
     )
     k = len(table_years)
+    for i in china_map.Z_TRACES:  # the year classes as they are (china_map cuts counts)
+        fig.data[i].z = vals["z"].tolist()
     # the legend gets a strip of its own under the map: one class per year needs the width
     fig.layout.geo.domain = {"x": [0.0, 1.0], "y": [LEGEND_STRIP, 1.0]}
     fig.layout.geo2.domain = {"x": [0.8, 1.0], "y": [LEGEND_STRIP, 0.5]}
     fig.update_layout(
         coloraxis={
+            "colorscale": class_scale(k),
             "cmin": -0.5,
             "cmax": k + 0.5,
+            "showscale": True,
             "colorbar": {
+                "orientation": "h",
                 "tickvals": list(range(k + 1)),
                 "ticktext": [never, *(str(y) for y in table_years)],
                 "tickfont": {"size": 10},
                 "x": 0.0,
+                "xanchor": "left",
                 "y": 0.0,
-                "len": 1.0,
+                "yanchor": "bottom",
+                "len": 0.75,
+                "thickness": 12,
                 "ticks": "",
-                "title": {"side": "right"},
+                "title": {"text": legend_title, "side": "top"},
             },
         }
     )

@@ -137,7 +137,7 @@ def breakdown_updates(
         ("data", 0, "x"): counts,
         ("data", 0, "y"): _labels(bars, dimension, lang),
         ("data", 0, "customdata"): bars["code"].tolist(),
-        ("data", 0, "text"): counts,
+        ("data", 0, "text"): [str(c) for c in counts],  # as the figure holds them (text)
         ("data", 0, "marker", "color"): bar_colors(bars),
         ("layout", "xaxis", "dtick"): style.count_dtick(max(counts, default=0)),
         ("layout", "annotations", style.EMPTY_INDEX, "visible"): not int(frame["count"].sum()),

@@ -25,8 +25,9 @@ filters", 1..k the legend's classes, see ``layouts.figures.classes``) on a stepp
 
 To change the values: ``patch["data"][i]["z"] = new_z`` for ``i in Z_TRACES`` (same order as the
 ``values`` frame the figure was built with; both traces share ``layout.coloraxis``, so set
-``patch["layout"]["coloraxis"]["cmax"]`` too if ``zmax`` was given). To change the selection,
-rebuild or patch with :func:`selection_patch`.
+``patch["layout"]["coloraxis"]["cmax"]`` too if ``zmax`` was given). The selection (traces 5 and 6,
+``selectedpoints``) is for self-contained figures (exports): on the page it is drawn over the map by
+``assets/map_selection.js``, since any restyle of a geo subplot re-projects every region.
 
 "No recorded policy" (no row in the whole table for that region) is drawn neutral grey outside the
 colour scale; "filtered to zero" (rows exist, none pass the filters) is the lightest colour of the
@@ -343,6 +344,23 @@ def _neighbour_trace(land: str | dict | None) -> go.Choropleth:
 _PARTS = (("geo", "main"), ("geo2", "inset"))  # each layer is drawn on the map and in the inset
 
 
+def _choropleth(
+    uid: str, geo: str, codes: list[str], geojson: str | dict, **kwargs: Any
+) -> go.Choropleth:
+    """One layer of regions by adcode (the values, no-record, outline and first-adoption layers
+    share all but their colours, texts and selection): the layer URL as is, or the inline layer
+    cut to ``codes``; no legend entry of its own."""
+    return go.Choropleth(
+        uid=uid,
+        geo=geo,
+        geojson=_subset_geojson(geojson, codes),
+        featureidkey="properties.adcode",
+        locations=codes,
+        showlegend=False,
+        **kwargs,
+    )
+
+
 def _value_hover(
     vals: pd.DataFrame, text: dict[str, str], colorbar_title: str, hover_name_col: str
 ) -> list[str]:
@@ -377,12 +395,11 @@ def _value_traces(
         else:
             template = "%{customdata}<extra></extra>"  # the inset locates; the main map tells
         out.append(
-            go.Choropleth(
-                uid=f"values-{suffix}",
-                geo=geo,
-                geojson=_subset_geojson(geojson, codes),
-                featureidkey="properties.adcode",
-                locations=codes,
+            _choropleth(
+                f"values-{suffix}",
+                geo,
+                codes,
+                geojson,
                 z=vals["z"].tolist(),
                 coloraxis="coloraxis",
                 text=hover if static is None or suffix == "main" else None,
@@ -392,7 +409,6 @@ def _value_traces(
                 selectedpoints=_selectedpoints(codes, sel),
                 unselected={"marker": {"opacity": DIM_OPACITY}},
                 name=name,
-                showlegend=False,
                 visible=suffix == "main" or inset,
             )
         )
@@ -410,12 +426,11 @@ def _nodata_traces(
 ) -> list[go.Choropleth]:
     """Regions with no recorded policy: neutral grey outside the scale (traces 2 and 3)."""
     return [
-        go.Choropleth(
-            uid=f"nodata-{suffix}",
-            geo=geo,
-            geojson=_subset_geojson(geojson, nd_codes),
-            featureidkey="properties.adcode",
-            locations=nd_codes,
+        _choropleth(
+            f"nodata-{suffix}",
+            geo,
+            nd_codes,
+            geojson,
             z=[0.0] * len(nd_codes),
             colorscale=[[0, NO_RECORD], [1, NO_RECORD]],
             showscale=False,
@@ -425,7 +440,6 @@ def _nodata_traces(
             selectedpoints=_selectedpoints(nd_codes, sel),
             unselected={"marker": {"opacity": DIM_OPACITY}},
             name=text["no_record"],
-            showlegend=False,
             visible=suffix == "main" or inset,
         )
         for geo, suffix in _PARTS
@@ -458,18 +472,16 @@ def _dashline_trace(dashline: dict | None, inset: bool) -> go.Scattergeo:
 def _selected_traces(sel_codes: list[str], geojson: str | dict, inset: bool) -> list:
     """Thick outlines of the selected regions, no fill (traces 5 and 6)."""
     return [
-        go.Choropleth(
-            uid=f"selected-{suffix}",
-            geo=geo,
-            geojson=_subset_geojson(geojson, sel_codes),
-            featureidkey="properties.adcode",
-            locations=sel_codes,
+        _choropleth(
+            f"selected-{suffix}",
+            geo,
+            sel_codes,
+            geojson,
             z=[1.0] * len(sel_codes),
             colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
             showscale=False,
             marker={"line": {"color": SELECTED_BORDER, "width": 2.2}},
             hoverinfo="skip",
-            showlegend=False,
             visible=suffix == "main" or inset,
         )
         for geo, suffix in _PARTS
@@ -585,27 +597,3 @@ def _coloraxis(colorscale: Sequence[Sequence[Any]], k: int) -> dict[str, Any]:
         "cmax": k + 0.5,
         "showscale": False,
     }
-
-
-def selection_patch(
-    values_adcodes: Iterable[str],
-    no_data_adcodes: Iterable[str],
-    selected: Iterable[str],
-) -> dict[int, dict[str, Any]]:
-    """Per-trace property updates for a new selection, ``{trace index: {dotted path: value}}``.
-
-    Apply with a Dash ``Patch``: ``patch["data"][i]["selectedpoints"] = v`` etc. Works only for
-    figures built with an URL ``geojson`` (an inline dict was cut to the old selection).
-    """
-    sel = {str(a) for a in selected}
-    vals = [str(a) for a in values_adcodes]
-    nd = [str(a) for a in no_data_adcodes]
-    sel_codes = [a for a in vals + nd if a in sel]
-    out: dict[int, dict[str, Any]] = {}
-    for i in Z_TRACES:
-        out[i] = {"selectedpoints": _selectedpoints(vals, sel)}
-    for i in NODATA_TRACES:
-        out[i] = {"selectedpoints": _selectedpoints(nd, sel)}
-    for i in SELECTED_TRACES:
-        out[i] = {"locations": sel_codes, "z": [1.0] * len(sel_codes)}
-    return out

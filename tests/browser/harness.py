@@ -138,10 +138,19 @@ def wait_idle(page, settle_ms: int = 100) -> None:
     page.wait_for_timeout(settle_ms)
 
 
-def region_box(page, adcode: str) -> dict:
-    """Bounding box of a region's shape on the main map (not the inset)."""
-    box = page.evaluate(
-        """(code) => {
+def region_box(page, adcode: str, timeout: float = 15000) -> dict:
+    """Bounding box of a region's shape on the main map (not the inset), once plotly has drawn
+    it: a new map layer (the cities) is fetched and drawn after the views are in the page."""
+    from playwright.sync_api import TimeoutError as NotDrawn
+
+    try:
+        page.wait_for_function(REGION_BOX_JS, arg=adcode, timeout=timeout)
+    except NotDrawn as exc:
+        raise AssertionError(f"region {adcode} is not drawn on the map") from exc
+    return page.evaluate(REGION_BOX_JS, adcode)
+
+
+REGION_BOX_JS = """(code) => {
           for (const el of document.querySelectorAll('#map .choroplethlocation')) {
             const d = el.__data__;
             const geo = el.closest('.geo');
@@ -152,12 +161,7 @@ def region_box(page, adcode: str) -> dict:
             }
           }
           return null;
-        }""",
-        adcode,
-    )
-    if box is None:
-        raise AssertionError(f"region {adcode} is not drawn on the map")
-    return box
+        }"""
 
 
 def click_region(page, adcode: str) -> None:
@@ -193,6 +197,7 @@ def region_point(page, adcode: str) -> tuple[float, float]:
 
 
 def click_bar(page, graph_id: str, index: int) -> None:
+    drawn(page, graph_id)
     bar = page.locator(f"#{graph_id} .bars .point").nth(index)
     box = bar.bounding_box()
     assert box and box["width"] > 0, f"bar {index} of {graph_id} is not drawn"
@@ -201,6 +206,7 @@ def click_bar(page, graph_id: str, index: int) -> None:
 
 def drag_timeline(page, start: float, end: float) -> None:
     """Drag across the timeline plot from fraction ``start`` to ``end`` of its width."""
+    drawn(page, "timeline")
     box = page.locator("#timeline .nsewdrag").first.bounding_box()
     y = box["y"] + box["height"] / 2
     page.mouse.move(box["x"] + box["width"] * start, y)
@@ -211,10 +217,40 @@ def drag_timeline(page, start: float, end: float) -> None:
     page.mouse.up()
 
 
-def figure_data(page, graph_id: str) -> list[dict]:
-    """The traces plotly has drawn in a graph (its ``data``), as the browser holds them."""
-    return page.evaluate(
-        "(id) => document.querySelector('#' + id + ' .js-plotly-plot').data"
-        ".map(t => ({uid: t.uid, z: t.z, x: t.x, y: t.y, locations: t.locations, text: t.text}))",
-        graph_id,
+def drawn(page, graph_id: str) -> None:
+    """Scroll a graph into view and wait until plotly has drawn it (charts below the fold are
+    drawn when they come into view: ``assets/lazy_charts.js``)."""
+    page.locator("#" + graph_id).scroll_into_view_if_needed()
+    page.wait_for_function(
+        "(id) => { const g = document.querySelector('#' + id + ' .js-plotly-plot');"
+        " return !!(g && g._fullLayout && g.data); }",
+        arg=graph_id,
+        timeout=30000,
     )
+
+
+def draw_all(page) -> None:
+    """Draw the charts still waiting to come into view (before a full-page screenshot)."""
+    page.evaluate("() => window.paCharts && window.paCharts.drawAll()")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.dash-graph')].filter(g => g.offsetParent)"
+        ".every(g => { const gd = g.querySelector('.js-plotly-plot');"
+        " return gd && gd._fullLayout; })",
+        timeout=30000,
+    )
+
+
+def figure_data(page, graph_id: str) -> list[dict]:
+    """The traces plotly has drawn in a graph (its ``data``), as the browser holds them (a chart
+    below the fold is scrolled into view first, so that it is drawn)."""
+    read = (
+        "(id) => { const g = document.querySelector('#' + id + ' .js-plotly-plot');"
+        " if (!(g && g._fullLayout && g.data)) return null;"
+        " return g.data.map(t => ({uid: t.uid, z: t.z, x: t.x, y: t.y, locations: t.locations,"
+        " text: t.text})); }"
+    )
+    traces = page.evaluate(read, graph_id)
+    if traces is None:
+        drawn(page, graph_id)
+        traces = page.evaluate(read, graph_id)
+    return traces

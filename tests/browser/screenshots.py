@@ -78,6 +78,7 @@ def main(out_dir: str = "docs/img") -> int:
                  .concat(performance.getEntriesByType('resource'))
                  .reduce((n, e) => n + e.transferSize, 0)"""
         )
+        h.draw_all(page)  # charts below the fold are drawn on scroll
         page.screenshot(path=str(out / "dashboard.png"), full_page=True)
 
         _measure(
@@ -86,6 +87,7 @@ def main(out_dir: str = "docs/img") -> int:
             _click_at(page, h.region_point(page, "440000")),
             records,
         )
+        h.draw_all(page)  # charts below the fold are drawn on scroll
         page.screenshot(path=str(out / "dashboard-guangdong.png"), full_page=True)
         _measure(page, "drag a date range", lambda: h.drag_timeline(page, 0.55, 0.85), records)
         _measure(
@@ -105,6 +107,7 @@ def main(out_dir: str = "docs/img") -> int:
             records,
         )
         _measure(page, "switch to English", lambda: page.click("#lang-toggle"), records)
+        h.draw_all(page)  # charts below the fold are drawn on scroll
         page.screenshot(path=str(out / "dashboard-city-en.png"), full_page=True)
         page.goto(base + "/?drill=440000&map=city&lang=en")
         h.wait_ready(page)

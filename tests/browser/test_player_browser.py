@@ -43,7 +43,10 @@ def expected_counts(ds, state: ViewState) -> dict[str, float]:
 def test_play_animates_the_map_and_pause_stops_it(page, app_url, bundled):
     page.goto(app_url + "/")
     h.wait_ready(page)
-    page.click("#speed input[value='450']")  # fast
+    # normal speed: a frame stays 900 ms once drawn, long enough for this loop to read each one
+    # on a loaded machine (at 450 ms, with nothing redrawn that did not change, the loop's own
+    # round trips missed frames)
+    page.click("#speed input[value='900']")
     page.click("#play")
     history_at_play = page.evaluate("() => window.history.length")
     seen: dict[str, dict[str, float]] = {}
@@ -68,7 +71,7 @@ def test_play_animates_the_map_and_pause_stops_it(page, app_url, bundled):
     page.wait_for_function("() => !document.querySelector('#play').className.includes('playing')")
     page.wait_for_timeout(300)
     stopped_at = state_of(page).period
-    page.wait_for_timeout(1500)  # three ticks at the fast speed
+    page.wait_for_timeout(2000)  # two ticks at the normal speed
     h.wait_idle(page)
     assert state_of(page).period == stopped_at
     assert page.inner_text("#period-label").strip() == periods.display(stopped_at, "zh")

@@ -1,0 +1,131 @@
+/* Charts below the fold are drawn when they come into view (issue #15 item 4).
+
+   dcc.Graph draws with the global `Plotly.react`; this wraps it once plotly.js has loaded:
+   - a graph whose box starts below the screen (plus a margin) is not drawn yet: the latest figure
+     it was given is kept, and drawn when an IntersectionObserver sees the graph near the screen
+     (or before printing, or on `window.paCharts.drawAll()`). The promise dcc.Graph waits on
+     resolves then, so its own events are bound to the drawn graph as usual. Graphs in the first
+     screen, and graphs drawn once, go straight to plotly.
+   - a new figure whose config differs only in the camera button's options (its file name follows
+     the filters) updates those options in place: plotly redraws a whole graph on any config
+     change, and the camera options are read only when the button is pressed.
+   - a new figure whose template equals the drawn one keeps the drawn template object: plotly
+     compares templates by reference, and a Patch hands dcc.Graph a copy of the layout.
+   Set `window.paLazyCharts = false` before the page loads to draw every chart at once (how the
+   benchmark measures the first screen without it). */
+(function () {
+  "use strict";
+  var MARGIN = 200; // px below the screen that still count as in view (drawn while scrolling)
+  var waiting = new Map(); // graph div -> {args, resolve: [fn], reject: [fn]}
+  var observer = null;
+
+  function nearScreen(gd) {
+    var box = gd.getBoundingClientRect();
+    if (!box.width && !box.height) return true; // hidden or not laid out: as plotly would
+    return box.top < window.innerHeight + MARGIN && box.bottom > -MARGIN;
+  }
+
+  function cameraOnly(gd, config) {
+    // the camera button's options are the only difference: set them where plotly reads them
+    var ctx = gd._context;
+    if (!config || !ctx || !ctx.toImageButtonOptions || !config.toImageButtonOptions) return;
+    Object.keys(config.toImageButtonOptions).forEach(function (key) {
+      ctx.toImageButtonOptions[key] = config.toImageButtonOptions[key];
+    });
+    config.toImageButtonOptions = ctx.toImageButtonOptions;
+  }
+
+  function keepTemplate(gd, figure) {
+    // a Patch arrives as a copy of the figure: an equal template that is a new object makes
+    // plotly recalculate and redraw the whole graph (the map: every region re-projected)
+    var old = gd.layout && gd.layout.template;
+    var now = figure.layout && figure.layout.template;
+    if (old && now && old !== now && JSON.stringify(old) === JSON.stringify(now)) {
+      figure.layout.template = old;
+    }
+  }
+
+  function draw(gd, react) {
+    var job = waiting.get(gd);
+    if (!job) return;
+    waiting.delete(gd);
+    if (observer) observer.unobserve(gd);
+    react.apply(window.Plotly, job.args).then(
+      function (out) {
+        job.resolve.forEach(function (fn) {
+          fn(out);
+        });
+      },
+      function (err) {
+        job.reject.forEach(function (fn) {
+          fn(err);
+        });
+      }
+    );
+  }
+
+  function wrap(Plotly) {
+    if (!Plotly || Plotly.__paWrapped || typeof Plotly.react !== "function") return;
+    var react = Plotly.react;
+    original = react;
+    var lazy = window.paLazyCharts !== false && "IntersectionObserver" in window;
+    if (lazy) {
+      observer = new IntersectionObserver(
+        function (entries) {
+          entries.forEach(function (e) {
+            if (e.isIntersecting || e.boundingClientRect.bottom < 0) draw(e.target, react); // or scrolled past
+          });
+        },
+        { rootMargin: MARGIN + "px 0px" }
+      );
+    }
+    Plotly.react = function (gd, figure) {
+      var args = Array.prototype.slice.call(arguments);
+      if (gd && gd._context && figure && figure.config) cameraOnly(gd, figure.config);
+      if (gd && gd._fullLayout && figure && figure.layout) keepTemplate(gd, figure);
+      var job = waiting.get(gd);
+      if (job) {
+        job.args = args; // still out of view: only the latest figure will be drawn
+        return new Promise(function (resolve, reject) {
+          job.resolve.push(resolve);
+          job.reject.push(reject);
+        });
+      }
+      if (!lazy || !gd || gd._fullLayout || !(gd instanceof Element) || nearScreen(gd)) {
+        return react.apply(Plotly, args);
+      }
+      return new Promise(function (resolve, reject) {
+        waiting.set(gd, { args: args, resolve: [resolve], reject: [reject] });
+        observer.observe(gd);
+      });
+    };
+    Plotly.__paWrapped = true;
+  }
+
+  function drawAll() {
+    Array.from(waiting.keys()).forEach(function (gd) {
+      draw(gd, original);
+    });
+  }
+
+  // plotly.js arrives after this script (dcc loads it on demand): wrap it as it is set
+  var original = null; // plotly's own react
+  var current = window.Plotly;
+  if (current) {
+    wrap(current);
+  } else {
+    Object.defineProperty(window, "Plotly", {
+      configurable: true,
+      enumerable: true,
+      get: function () {
+        return current;
+      },
+      set: function (value) {
+        current = value;
+        wrap(value);
+      },
+    });
+  }
+  window.addEventListener("beforeprint", drawAll);
+  window.paCharts = { drawAll: drawAll, waiting: waiting };
+})();

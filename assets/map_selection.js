@@ -1,0 +1,116 @@
+/* The map's selection drawn outside plotly's geo redraw (issue #15).
+
+   Any restyle of a plotly geo subplot re-projects every region (63 ms for the outline traces
+   alone on the province map, 360 ms on the city map), so a province click, which leaves the map's
+   colours and hover text as they are, must not touch the figure. The server sends the adcodes to
+   outline (`map-selection` store, `layouts.viewmodel.selection`); this script draws them on the
+   SVG plotly already drew: the selected regions' paths are cloned, unfilled and outlined, into a
+   group above the regions' fills, and the other regions are dimmed (as plotly's `selectedpoints`
+   did). Drawn again after every plotly draw of the graph (resize, drill-down, language switch,
+   new values), from the last selection received.
+
+   Exports do not use this: they are full figures built on the server, with the selection traces
+   inside (`layouts/figures/china_map.py`). */
+(function () {
+  "use strict";
+  var SVGNS = "http://www.w3.org/2000/svg";
+  var DIM = "0.45"; // china_map.DIM_OPACITY
+  var INK = "#111111"; // china_map.SELECTED_BORDER
+  var WIDTH = "2.2";
+  var LAYERS = /^(values|nodata)-/; // the traces that are regions (not outlines, not neighbours)
+  var chosen = {}; // graph id -> adcodes to outline
+  var pending = {};
+
+  function plotOf(graphId) {
+    var el = document.getElementById(graphId);
+    return el && el.querySelector(".js-plotly-plot");
+  }
+
+  function paintLayer(back, sel) {
+    var overlay = back.querySelector(":scope > g.pa-selection");
+    if (!overlay) {
+      overlay = document.createElementNS(SVGNS, "g");
+      overlay.setAttribute("class", "pa-selection");
+      overlay.setAttribute("pointer-events", "none");
+    }
+    if (back.lastChild !== overlay) back.appendChild(overlay); // above every region's fill
+    var outlines = [];
+    back.querySelectorAll("g.trace.choropleth").forEach(function (g) {
+      var cd = g.__data__;
+      var uid = (cd && cd[0] && cd[0].trace && cd[0].trace.uid) || "";
+      if (!LAYERS.test(uid)) return;
+      g.querySelectorAll("path.choroplethlocation").forEach(function (p) {
+        var on = sel.has(p.__data__ && p.__data__.loc);
+        var opacity = sel.size && !on ? DIM : "1";
+        if (p.style.opacity !== opacity) p.style.opacity = opacity;
+        var d = p.getAttribute("d"); // none where the region is outside this frame (the inset)
+        if (on && d && d !== "null") outlines.push([p.__data__.loc, d]);
+      });
+    });
+    while (overlay.childNodes.length > outlines.length) overlay.removeChild(overlay.lastChild);
+    outlines.forEach(function (o, i) {
+      var path = overlay.childNodes[i];
+      if (!path) {
+        path = document.createElementNS(SVGNS, "path");
+        path.setAttribute("class", "pa-outline");
+        path.setAttribute("fill", "none");
+        path.setAttribute("stroke", INK);
+        path.setAttribute("stroke-width", WIDTH);
+        path.setAttribute("stroke-linejoin", "round");
+        overlay.appendChild(path);
+      }
+      if (path.getAttribute("d") !== o[1]) path.setAttribute("d", o[1]);
+      path.setAttribute("data-adcode", o[0]);
+    });
+  }
+
+  function paint(graphId) {
+    var gd = plotOf(graphId);
+    if (!gd || !gd._fullLayout) return false;
+    var sel = new Set(chosen[graphId] || []);
+    gd.querySelectorAll(".geo .layer.backplot").forEach(function (back) {
+      paintLayer(back, sel);
+    });
+    return true;
+  }
+
+  function watch(graphId) {
+    // plotly's events exist once the graph has been drawn: until then, look again shortly
+    var gd = plotOf(graphId);
+    if (gd && typeof gd.on === "function") {
+      if (!gd._paSelection) {
+        gd._paSelection = true;
+        var again = function () {
+          paint(graphId);
+        };
+        ["plotly_afterplot", "plotly_react", "plotly_redraw", "plotly_restyle", "plotly_relayout"]
+          .forEach(function (name) {
+            gd.on(name, again);
+          });
+      }
+      paint(graphId);
+      return;
+    }
+    if (pending[graphId]) return;
+    pending[graphId] = setTimeout(function () {
+      pending[graphId] = null;
+      watch(graphId);
+    }, 100);
+  }
+
+  var api = {
+    /* The clientside callback: {graph id: [adcode, ...]} for each map on the page. */
+    draw: function (selection) {
+      if (!selection || typeof selection !== "object") return;
+      Object.keys(selection).forEach(function (graphId) {
+        chosen[graphId] = selection[graphId] || [];
+        watch(graphId);
+      });
+    },
+    paint: paint,
+  };
+  window.paMapSelection = api;
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    map_selection: { draw: api.draw },
+  });
+})();

@@ -1,0 +1,134 @@
+"""The map's selection is drawn over the plotly map in the browser (``assets/map_selection.js``):
+a province click leaves the map's own drawing alone, and the selection survives every redraw."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser import harness as h
+
+pytestmark = pytest.mark.browser
+
+# Counts every re-projection of the map's regions (plotly sets each region's ``d`` when it redraws
+# the geo subplot) and keeps plotly's calculated data, which any restyle of the map replaces.
+WATCH_JS = """() => {
+  const gd = document.querySelector('#map .js-plotly-plot');
+  window.__redraws = 0;
+  window.__calcdata = gd.calcdata;
+  new MutationObserver(rs => {
+    for (const r of rs) if (r.target.classList.contains('choroplethlocation')) window.__redraws++;
+  }).observe(gd, {attributes: true, subtree: true, attributeFilter: ['d', 'fill']});
+}"""
+
+UNTOUCHED_JS = """() => {
+  const gd = document.querySelector('#map .js-plotly-plot');
+  return {redraws: window.__redraws, same: gd.calcdata === window.__calcdata};
+}"""
+
+# What a user sees: for each region of the main map, its opacity, and the outlines drawn on top.
+SEEN_JS = """(graph) => {
+  const gd = document.querySelector('#' + graph + ' .js-plotly-plot');
+  const main = gd.querySelector('.geo');  // the main map (the inset is the second)
+  const opacity = {};
+  for (const p of main.querySelectorAll('g.trace.choropleth path.choroplethlocation')) {
+    const uid = p.closest('g.trace').__data__[0].trace.uid;
+    if (/^(values|nodata)-main$/.test(uid)) opacity[p.__data__.loc] = getComputedStyle(p).opacity;
+  }
+  const outlines = [...main.querySelectorAll('.pa-outline')].map(o => {
+    const cs = getComputedStyle(o);
+    const shape = [...main.querySelectorAll('path.choroplethlocation')]
+      .find(p => p.__data__ && p.__data__.loc === o.dataset.adcode);
+    const onTop = o.parentNode === o.parentNode.parentNode.lastChild;  // above every fill
+    const sameShape = !!shape && shape.getAttribute('d') === o.getAttribute('d');
+    return {code: o.dataset.adcode, stroke: cs.stroke, width: parseFloat(cs.strokeWidth),
+            fill: cs.fill, onTop, sameShape, box: o.getBoundingClientRect().width};
+  });
+  return {opacity, outlines};
+}"""
+
+
+SETTLED_JS = """() => new Promise(done => {
+  // until the map has drawn nothing for half a second (a new layer, a late resize)
+  const gd = document.querySelector('#map .js-plotly-plot');
+  const finish = () => { watch.disconnect(); done(true); };
+  let timer = setTimeout(finish, 500);
+  const watch = new MutationObserver(() => {
+    clearTimeout(timer);
+    timer = setTimeout(finish, 500);
+  });
+  watch.observe(gd, {attributes: true, subtree: true, childList: true});
+  setTimeout(finish, 10000);
+})"""
+
+
+def watch_map(page) -> None:
+    """Start counting the map's redraws once it has finished drawing the current view."""
+    page.evaluate(SETTLED_JS)
+    page.evaluate(WATCH_JS)
+
+
+def seen(page, graph: str = "map") -> dict:
+    return page.evaluate(SEEN_JS, graph)
+
+
+def assert_outlined(view: dict, codes: set[str]) -> None:
+    drawn = {o["code"] for o in view["outlines"]}
+    assert drawn == codes, view["outlines"]
+    for o in view["outlines"]:
+        assert o["stroke"] == "rgb(17, 17, 17)" and o["width"] >= 2 and o["fill"] == "none", o
+        assert o["onTop"] and o["sameShape"] and o["box"] > 2, o
+    for code, opacity in view["opacity"].items():
+        assert float(opacity) == (1.0 if code in codes else pytest.approx(0.45)), code
+
+
+def test_a_province_click_outlines_it_without_redrawing_the_map(page, app_url):
+    page.goto(app_url + "/")
+    h.wait_ready(page)
+    before = seen(page)
+    assert before["outlines"] == [] and set(before["opacity"].values()) == {"1"}
+    watch_map(page)
+    h.click_region(page, "440000")
+    page.wait_for_url(re.compile(r"region=440000"))
+    h.wait_idle(page, settle_ms=300)
+    assert page.evaluate(UNTOUCHED_JS) == {"redraws": 0, "same": True}
+    assert_outlined(seen(page), {"440000"})
+    h.click_region(page, "110000")  # a second province joins the selection
+    page.wait_for_url(re.compile(r"region=110000(%2C|,)440000"))
+    h.wait_idle(page, settle_ms=300)
+    assert page.evaluate(UNTOUCHED_JS) == {"redraws": 0, "same": True}
+    assert_outlined(seen(page), {"110000", "440000"})
+    page.click("#clear-all")  # everything again: no outline, nothing dimmed
+    page.wait_for_function("() => !location.search.includes('region')")
+    h.wait_idle(page, settle_ms=300)
+    assert seen(page)["outlines"] == [] and set(seen(page)["opacity"].values()) == {"1"}
+    assert page.watch.errors == []
+
+
+def test_the_selection_survives_resize_language_and_drill_down(page, app_url):
+    page.goto(app_url + "/?region=440000")
+    h.wait_ready(page)
+    assert_outlined(seen(page), {"440000"})
+    page.set_viewport_size({"width": 1100, "height": 1400})  # plotly redraws at the new size
+    page.wait_for_timeout(800)
+    assert_outlined(seen(page), {"440000"})
+    page.click("#lang-toggle")  # a full redraw of every figure
+    page.wait_for_url(re.compile(r"lang=en"))
+    h.wait_idle(page, settle_ms=300)
+    assert_outlined(seen(page), {"440000"})
+    h.drawn(page, "adoption-map")  # the first-adoption map shows the same selection
+    assert_outlined(seen(page, "adoption-map"), {"440000"})
+    page.locator("#map").scroll_into_view_if_needed()
+    page.click("#drill-btn")  # Guangdong's cities
+    page.wait_for_url(re.compile(r"drill=440000"))
+    h.wait_idle(page, settle_ms=300)
+    watch_map(page)
+    h.click_region(page, "440300")  # Shenzhen, on the drilled-down city map
+    page.wait_for_url(re.compile(r"region=440300"))
+    h.wait_idle(page, settle_ms=300)
+    assert page.evaluate(UNTOUCHED_JS) == {"redraws": 0, "same": True}
+    view = seen(page)
+    assert len(view["opacity"]) > 15
+    assert_outlined(view, {"440300"})
+    assert page.watch.errors == []
