@@ -11,7 +11,7 @@ there; finally the 50-session gunicorn load test (``tests/bench/load.py``). Figu
 ``bench/results.json`` and ``docs/BENCHMARKS.md`` (issue #15's targets before and after).
 Reports figures; asserts none.
 
-    python -m tests.bench.run [--sizes 1000,10000,100000,1000000] [--rounds 8] [--loads 5] [--quick]
+    python -m tests.bench.run [--sizes 1000,10000,100000,1000000] [--rounds 6] [--loads 4] [--quick]
 """
 
 from __future__ import annotations
@@ -333,7 +333,7 @@ def scale_figures(sizes: list[int]) -> dict[str, Any] | None:
     """``tests/bench/scale.measure(sizes)`` (load times, peak RSS, server time per filter change
     against the bundled table's) when that module is there; None when it is not."""
     try:
-        from tests.bench import scale  # type: ignore[attr-defined]
+        from tests.bench import scale
     except ImportError:
         return None
     return scale.measure(sizes)
@@ -517,11 +517,11 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="1000,10000,100000,1000000")
     p.add_argument("--app-sizes", default="bundled", help="tables for the HTTP/browser runs")
-    p.add_argument("--rounds", type=int, default=8, help="browser rounds of the four interactions")
-    p.add_argument("--loads", type=int, default=5, help="first loads of each version")
+    p.add_argument("--rounds", type=int, default=6, help="browser rounds of the four interactions")
+    p.add_argument("--loads", type=int, default=4, help="first loads of each version")
     p.add_argument("--scale-sizes", default="100000,1000000", help="for tests/bench/scale.py")
-    p.add_argument("--reps", type=int, default=30)
-    p.add_argument("--naive-reps", type=int, default=10)
+    p.add_argument("--reps", type=int, default=20)
+    p.add_argument("--naive-reps", type=int, default=5)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--quick", action="store_true", help="1k and 10k only, fewer repetitions")
     p.add_argument("--no-load-test", action="store_true")
