@@ -24,13 +24,16 @@ from __future__ import annotations
 import contextlib
 import math
 import statistics
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 QUIET_MS = 500  # nothing new for this long after the last response or draw: the page has settled
 KINDS = ("province click", "date range", "incentive click", "clear")
 PROVINCES = ["440000", "320000", "110000", "310000", "500000", "430000", "330000", "510000"]
-RANGES = [(0.35, 0.75), (0.2, 0.6), (0.5, 0.9), (0.3, 0.8), (0.4, 0.7)]  # timeline width fractions
+# Timeline drags (fractions of its width). Each starts outside the previous one: the app keeps the
+# last selection's outline drawn (even after "clear"), and a drag that starts inside it moves it.
+RANGES = [(0.15, 0.45), (0.55, 0.85), (0.2, 0.5), (0.6, 0.9), (0.1, 0.4), (0.5, 0.8)]
 VIEWPORT = {"width": 1400, "height": 1000}
 
 # Installed before any page script: counts requests in flight, wraps plotly's API when it is
@@ -98,7 +101,7 @@ INIT_JS = """
   if (real) wrap(real);
   Object.defineProperty(window, 'Plotly', {configurable: true, get() { return real; },
     set(v) { real = v; wrap(v); }});
-  document.addEventListener('mousedown', (e) => { B.down = e.timeStamp; touch(); }, true);
+  document.addEventListener('mousedown', (e) => { B.down = e.timeStamp; }, true);
   document.addEventListener('mouseup', (e) => { B.up = e.timeStamp; }, true);
   performance.setResourceTimingBufferSize(100000);
 })();
@@ -330,6 +333,8 @@ def interact(page: Any, kind: str, r: int) -> dict[str, Any]:
     got = page.evaluate(COLLECT_JS, mark)
     start = got["released"] if got["released"] >= mark else mark
     end = max(got["last_response"], got["last_draw"])
+    if end <= start or not got["requests"]:  # only the pointer's own feedback: nothing changed
+        return {"kind": kind, "missed": True}
     floor = page.evaluate(FLOOR_JS)
     settle(page, page.evaluate("performance.now()"), idle_ms=100)
     return {
@@ -392,6 +397,7 @@ def measure(bases: dict[str, str], rounds: int = 8, loads: int = 5) -> dict[str,
         for _ in range(loads):
             for who, base in bases.items():
                 raw[who]["loads"].append(first_load(browser, base))
+        print(f"[bench] browser: {loads} first loads each", file=sys.stderr, flush=True)
         pages = {}
         for who, base in bases.items():
             context = browser.new_context(viewport=VIEWPORT)
@@ -401,6 +407,7 @@ def measure(bases: dict[str, str], rounds: int = 8, loads: int = 5) -> dict[str,
             for who, page in pages.items():
                 for kind in KINDS:
                     raw[who]["clicks"].append({"round": r, **interact(page, kind, r)})
+            print(f"[bench] browser round {r + 1}/{rounds}", file=sys.stderr, flush=True)
     return summarise(raw)
 
 

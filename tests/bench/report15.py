@@ -97,7 +97,7 @@ def target_rows(res: dict[str, Any]) -> list[str]:
         f"| {f'{fo:,.0f} / {fn:,.0f}' if fo and fn else '–'} | "
         f"{verdict(fo / fn if fo and fn else None, 1.0)} |",
         f"| first load requests, ours / naive (median) | fewer | 29 / – | "
-        f"{mp_pair(fl_o.get('requests'), fl_n.get('requests'))} | – |",
+        f"{mp_pair(fl_o.get('requests'), fl_n.get('requests'), lambda v: f'{v:,.0f}')} | – |",
         f"| first load transferred, ours / naive (median) | – | – | "
         f"{mp_pair(fl_o.get('bytes_wire'), fl_n.get('bytes_wire'), kb)} | – |",
         f"| server time per filter change, 1 M rows ÷ bundled (medians, worst kind) | ≤ 3× | 3–6× "

@@ -11,12 +11,13 @@ there; finally the 50-session gunicorn load test (``tests/bench/load.py``). Figu
 ``bench/results.json`` and ``docs/BENCHMARKS.md`` (issue #15's targets before and after).
 Reports figures; asserts none.
 
-    python -m tests.bench.run [--sizes 1000,10000,100000,1000000] [--rounds 6] [--loads 4] [--quick]
+    python -m tests.bench.run [--sizes 1000,10000,100000,1000000] [--rounds 5] [--loads 3] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -25,7 +26,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -393,7 +394,11 @@ def _header(res: dict[str, Any]) -> list[str]:
         "filtered per interaction). The machine is shared and noisy: compare figures of the same "
         "run (ratios), medians and p95.",
         "",
-    ]
+    ] + (
+        ["Time per part of the run: "
+         + ", ".join(f"{k} {v} s" for k, v in res["phase_s"].items()) + ".", ""]
+        if res.get("phase_s") else []
+    )  # fmt: skip
 
 
 def _direct_rows(res: dict[str, Any]) -> list[str]:
@@ -515,13 +520,14 @@ def write_report(res: dict[str, Any], out: Path) -> None:
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--sizes", default="1000,10000,100000,1000000")
+    p.add_argument("--sizes", default="100000,1000000", help="SYNTHETIC sizes (and bundled)")
     p.add_argument("--app-sizes", default="bundled", help="tables for the HTTP/browser runs")
-    p.add_argument("--rounds", type=int, default=6, help="browser rounds of the four interactions")
-    p.add_argument("--loads", type=int, default=4, help="first loads of each version")
+    p.add_argument("--rounds", type=int, default=5, help="browser rounds of the four interactions")
+    p.add_argument("--loads", type=int, default=3, help="first loads of each version")
     p.add_argument("--scale-sizes", default="100000,1000000", help="for tests/bench/scale.py")
-    p.add_argument("--reps", type=int, default=20)
+    p.add_argument("--reps", type=int, default=15)
     p.add_argument("--naive-reps", type=int, default=5)
+    p.add_argument("--naive-1m", action="store_true", help="also the naive version at 1 M rows")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--quick", action="store_true", help="1k and 10k only, fewer repetitions")
     p.add_argument("--no-load-test", action="store_true")
@@ -542,6 +548,17 @@ def _say(*parts: Any) -> None:
     print("[bench]", *parts, file=sys.stderr, flush=True)
 
 
+@contextlib.contextmanager
+def _phase(res: dict[str, Any], name: str) -> Iterator[None]:
+    """Time one part of the run into ``res["phase_s"]`` (shown under the report's header)."""
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        res.setdefault("phase_s", {})[name] = round(time.perf_counter() - t0)
+        _say(f"{name}: {res['phase_s'][name]} s")
+
+
 def _direct(res: dict[str, Any], tables: dict[str, str | None], args: argparse.Namespace) -> None:
     reuse = json.loads(Path(args.reuse_direct).read_text()) if args.reuse_direct else {}
     if reuse and "direct" in reuse:
@@ -555,15 +572,19 @@ def _direct(res: dict[str, Any], tables: dict[str, str | None], args: argparse.N
             continue
         big = label == "1000000"
         _say("direct", label)
-        res["direct"][label] = run_child(path, 10 if big else args.reps,
-                                         3 if big else args.naive_reps)  # fmt: skip
+        with _phase(res, f"direct {label}"):
+            # at 1 M rows the straightforward version takes seconds per change: left out by
+            # default (--naive-1m to measure it), so the run stays within its 15 minutes
+            naive = (3 if args.naive_1m else 0) if big else args.naive_reps
+            res["direct"][label] = run_child(path, 6 if big else args.reps, naive)
 
 
 def _apps(res: dict[str, Any], tables: dict[str, str | None], args: argparse.Namespace) -> None:
     for label in args.app_sizes.split(","):
         _say("apps and browser", label)
         try:
-            figures = app_figures(tables[label], args.reps, args.rounds, args.loads)
+            with _phase(res, f"apps and browser {label}"):
+                figures = app_figures(tables[label], args.reps, args.rounds, args.loads)
         except Exception as exc:  # report what was measured, say what failed
             res.setdefault("failures", []).append(f"apps {label}: {exc!r}"[:500])
             continue
@@ -608,7 +629,8 @@ def main(argv: list[str] | None = None) -> int:
     if scale_sizes:
         _say("scale", scale_sizes)
         try:
-            scale = scale_figures(scale_sizes)
+            with _phase(res, "scale"):
+                scale = scale_figures(scale_sizes)
         except Exception as exc:  # report what was measured, say what failed
             res.setdefault("failures", []).append(f"scale: {exc!r}"[:500])
         else:
@@ -618,7 +640,8 @@ def main(argv: list[str] | None = None) -> int:
         from tests.bench.load import run_load
 
         _say("load test")
-        res["load"] = run_load(sessions=50)
+        with _phase(res, "load test"):
+            res["load"] = run_load(sessions=50)
     res["runtime_s"] = time.perf_counter() - started
     res["command"] = "python -m tests.bench.run " + " ".join(argv or sys.argv[1:])
     res["target_lines"] = target_lines(res)
