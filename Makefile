@@ -99,8 +99,13 @@ screenshots: $(VENV)/.dev-installed system-deps
 	$(BIN)/python -m tests.browser.screenshot_sizes docs/img
 	$(BIN)/python -m tests.browser.screenshots_upload docs/img
 
+# Policy Atlas against the straightforward version: server times, one headless Chromium session
+# (clicks against their floor, first loads), scale, many users -> bench/results.json and
+# docs/BENCHMARKS.md (about 10-15 min here). BENCH_ARGS="--quick" for a short run.
+BENCH_ARGS ?=
 bench: $(VENV)/.dev-installed test-deps
-	$(BIN)/python -m tests.bench.run
+	@start=$$(date +%s); $(BIN)/python -m tests.bench.run $(BENCH_ARGS) && \
+	  echo "make bench took $$(( $$(date +%s) - start )) s"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,19 +1,23 @@
-"""``make bench``: Policy Atlas measured side by side with the straightforward way (issue #6).
+"""``make bench``: Policy Atlas measured side by side with the straightforward way (issues #6, #15).
 
 For the bundled table and SYNTHETIC tables (``tests/bench/synth.py``) of each size it reports:
 load time and peak memory; server time per interaction kind (map click, date range, incentive
 click, clear) calling the real callback body directly (median, p95 over many repetitions) and the
 bytes of its JSON; over HTTP against the running app, the bytes each response carries (raw and
-gzip); first page load bytes and click-to-all-views-updated in headless Chromium; and the same for
-``tests/bench/naive_app.py``. Finally the 50-session gunicorn load test (``tests/bench/load.py``).
-Figures go to ``bench/results.json`` and ``docs/BENCHMARKS.md``. Reports figures; asserts none.
+gzip); in one headless Chromium session (``tests/bench/browser.py``) each click's time to every view
+updated against its floor (the bare redraw of the charts it changed) and against
+``tests/bench/naive_app.py``, and both versions' first load; ``tests/bench/scale.py`` when it is
+there; finally the 50-session gunicorn load test (``tests/bench/load.py``). Figures go to
+``bench/results.json`` and ``docs/BENCHMARKS.md`` (issue #15's targets before and after).
+Reports figures; asserts none.
 
-    python -m tests.bench.run [--sizes 1000,10000,100000,1000000] [--clicks 30] [--quick]
+    python -m tests.bench.run [--sizes 1000,10000,100000,1000000] [--rounds 5] [--loads 3] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -22,7 +26,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -276,103 +280,7 @@ def _ours_key(query: str) -> dict:
     return {"key": viewmodel.view_key(state), "lang": state.lang}
 
 
-# ------------------------------------------------------------------------ browser
-_DONE_JS = """(prev) => {
-  const r = document.getElementById('rendered-search');
-  if (!r || location.search === prev || r.textContent !== location.search) return false;
-  if (document.querySelector('[data-dash-is-loading="true"]')) return false;
-  return performance.now() - window.__t0;
-}"""
-
-
-def browser_figures(base: str, clicks: int) -> dict[str, Any]:
-    """First page load bytes (transferred, from the Resource Timing API) and click-to-all-views
-    time: from the mousedown (recorded in the page) until the page has rendered the new URL and no
-    callback is pending, polled every animation frame. Clicks cycle map region, incentive bar,
-    clear."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.harness import (
-        CHROMIUM_ARGS,
-        chromium_path,
-        click_bar,
-        click_region,
-        wait_idle,
-        wait_ready,
-    )
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        t0 = time.perf_counter()
-        page.goto(base + "/")
-        wait_ready(page)
-        ready_s = time.perf_counter() - t0
-        page.wait_for_timeout(500)
-        first = page.evaluate(
-            """() => performance.getEntriesByType('navigation').concat(
-                 performance.getEntriesByType('resource'))
-               .reduce((a, e) => [a[0] + (e.transferSize || 0), a[1] + (e.decodedBodySize || 0),
-                                  a[2] + 1], [0, 0, 0])"""
-        )
-        page.evaluate(
-            "performance.setResourceTimingBufferSize(10000);"
-            "document.addEventListener('mousedown', () => { window.__t0 = performance.now(); },"
-            " true)"
-        )
-        times: list[float] = []
-        kinds: list[str] = []
-        missed: list[str] = []
-        net: list[float] = []
-        cycle = ("map", "incentive", "clear")
-        for i in range(clicks):
-            kind = cycle[i % 3]
-            prev = page.evaluate("location.search")
-            target = {"map": "#map", "incentive": "#bd-incentive", "clear": "#clear-all"}[kind]
-            page.locator(target).scroll_into_view_if_needed()
-            if kind == "map":
-                click_region(page, PROVINCES[(i // 3) % len(PROVINCES)])
-            elif kind == "incentive":  # the widest bar: a category with rows, never a no-op
-                widths = page.locator("#bd-incentive .bars .point").evaluate_all(
-                    "els => els.map(e => e.getBoundingClientRect().width)"
-                )
-                click_bar(page, "bd-incentive", int(np.argmax(widths)))
-            else:
-                page.locator("#clear-all").click()
-            try:
-                handle = page.wait_for_function(_DONE_JS, arg=prev, polling="raf", timeout=20000)
-            except PlaywrightTimeout:  # the click changed nothing: count it, carry on
-                missed.append(f"{kind} #{i}")
-                continue
-            times.append(float(handle.json_value()))
-            kinds.append(kind)
-            # when the last callback response of this click arrived, from the mousedown: the rest
-            # of the click's time is the browser applying and drawing the update
-            net.append(
-                page.evaluate(
-                    """() => Math.max(0, ...performance.getEntriesByType('resource')
-                      .filter(e => e.name.includes('_dash-update-component')
-                                   && e.startTime >= window.__t0)
-                      .map(e => e.responseEnd - window.__t0))"""
-                )
-            )
-            wait_idle(page, settle_ms=50)
-        browser.close()
-    return {
-        "first_load_transferred_bytes": int(first[0]),
-        "first_load_decoded_bytes": int(first[1]),
-        "first_load_requests": int(first[2]),
-        "page_ready_s": round(ready_s, 2),
-        "click": _stats(times),
-        "missed_clicks": missed,
-        "last_response": _stats(net),
-        "click_by_kind": {
-            k: _stats([t for t, kk in zip(times, kinds, strict=True) if kk == k]) for k in cycle
-        },
-    }
-
-
+# ------------------------------------------------------------------------ apps
 def start_naive(data: str | None, timeout: float = 300):
     """Start ``naive_app`` in a subprocess; returns (process, base URL)."""
     import urllib.request
@@ -398,8 +306,10 @@ def start_naive(data: str | None, timeout: float = 300):
     raise RuntimeError("naive app did not start")
 
 
-def app_figures(data: str | None, reps: int, clicks: int) -> dict[str, Any]:
-    """HTTP and browser figures for both versions on one table."""
+def app_figures(data: str | None, reps: int, rounds: int, loads: int) -> dict[str, Any]:
+    """HTTP figures for both versions on one table, then both in one headless Chromium session
+    (``tests/bench/browser.py``: clicks against their floor and each other, first loads)."""
+    from tests.bench import browser
     from tests.browser.harness import running_app
 
     out: dict[str, Any] = {}
@@ -408,15 +318,26 @@ def app_figures(data: str | None, reps: int, clicks: int) -> dict[str, Any]:
     with running_app(*args, timeout=600) as base:
         out["ours_start_s"] = round(time.perf_counter() - t0, 2)
         out["ours_http"] = http_times(base, reps, _ours_key)
-        out["ours_browser"] = browser_figures(base, clicks)
-    proc, base = start_naive(data)
-    try:
-        out["naive_http"] = http_times(base, max(5, reps // 3), lambda q: None)
-        out["naive_browser"] = browser_figures(base, clicks)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        proc, naive_base = start_naive(data)
+        try:
+            out["naive_http"] = http_times(naive_base, max(5, reps // 3), lambda q: None)
+            if rounds or loads:
+                bases = {"ours": base, "naive": naive_base}
+                out["browser"] = browser.measure(bases, rounds=rounds, loads=loads)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
     return out
+
+
+def scale_figures(sizes: list[int]) -> dict[str, Any] | None:
+    """``tests/bench/scale.measure(sizes)`` (load times, peak RSS, server time per filter change
+    against the bundled table's) when that module is there; None when it is not."""
+    try:
+        from tests.bench import scale
+    except ImportError:
+        return None
+    return scale.measure(sizes)
 
 
 # ------------------------------------------------------------------------ report
@@ -456,23 +377,36 @@ def _kb(n: float) -> str:
     return f"{n / 1024:,.1f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:,.2f} MB"
 
 
-def render_report(res: dict[str, Any]) -> str:
+def _header(res: dict[str, Any]) -> list[str]:
     m = res["machine"]
-    lines = [
+    return [
         "# Benchmarks — Policy Atlas vs the straightforward way",
         "",
         f"Measured {res['date']} by `{res['command']}` in {res['runtime_s']:.0f} s on: "
         f"{m['cores']} cores, {m['ram_gb']} GB RAM, {m['cpu']}; {m['os']}; Python {m['python']}, "
-        f"pandas {m['pandas']}, numpy {m['numpy']}, dash {m['dash']}, plotly {m['plotly']}.",
+        f"pandas {m['pandas']}, numpy {m['numpy']}, dash {m['dash']}, plotly {m['plotly']}"
+        + (f"; load average at the start {res['loadavg']}" if res.get("loadavg") else "")
+        + ".",
         "",
         "Tables other than `bundled` are SYNTHETIC (`tests/bench/synth.py`, seed "
         f"{res['seed']}), never shipped. *Ours* = Policy Atlas as committed; *naive* = "
         "`tests/bench/naive_app.py` (every figure rebuilt, GeoJSON inline, full pandas frame "
-        "filtered per interaction). Server time = the URL→views callback body plus JSON "
-        "serialisation, called directly (no HTTP), median / p95 over the repetitions; bytes = "
-        "uncompressed JSON of that response.",
+        "filtered per interaction). The machine is shared and noisy: compare figures of the same "
+        "run (ratios), medians and p95.",
         "",
+    ] + (
+        ["Time per part of the run: "
+         + ", ".join(f"{k} {v} s" for k, v in res["phase_s"].items()) + ".", ""]
+        if res.get("phase_s") else []
+    )  # fmt: skip
+
+
+def _direct_rows(res: dict[str, Any]) -> list[str]:
+    lines = [
         "## Load and server time per interaction",
+        "",
+        "Server time = the URL→views callback body plus JSON serialisation, called directly (no "
+        "HTTP), median / p95 over the repetitions; bytes = uncompressed JSON of that response.",
         "",
         "| rows | load s | peak RSS MB | interaction | ours median / p95 ms "
         "| naive median / p95 ms | ratio (median) | ours bytes (of which table rows) "
@@ -486,47 +420,46 @@ def render_report(res: dict[str, Any]) -> str:
             b = d.get("ours_block", {}).get(kind)
             first = (f"{label}", f"{d['load_s']} (+{d['index_s']} index)",
                      str(d["peak_rss_after_mb"])) if j == 0 else ("", "", "")  # fmt: skip
-            lines.append(
-                "| "
-                + " | ".join(
-                    [
-                        *first,
-                        kind,
-                        f"{o['median_ms']:.1f} / {o['p95_ms']:.1f}",
-                        f"{n['median_ms']:.0f} / {n['p95_ms']:.0f} (n={n['n']})" if n else "–",
-                        _ratio(n["median_ms"], o["median_ms"]) if n else "–",
-                        f"{_kb(o['bytes'])} ({_kb(o['rowdata_bytes'])})",
-                        _kb(n["bytes"]) if n else "–",
-                        f"{b['median_ms']:.1f} / {_kb(b['bytes'])}" if b else "–",
-                    ]
-                )
-                + " |"
-            )
-    lines += ["", "## Over HTTP and in headless Chromium", ""]
-    lines += [
-        "HTTP: POST /_dash-update-component with the body the browser sends for the URL→views "
-        "callback (gzip as served). Click→views: from the mousedown until every view shows the new "
-        "URL and no callback is pending (both hops: click→URL, URL→views), over the clicks "
-        "(map region, incentive bar, clear in turn).",
+            cells = [
+                *first,
+                kind,
+                f"{o['median_ms']:.1f} / {o['p95_ms']:.1f}",
+                f"{n['median_ms']:.0f} / {n['p95_ms']:.0f} (n={n['n']})" if n else "–",
+                _ratio(n["median_ms"], o["median_ms"]) if n else "–",
+                f"{_kb(o['bytes'])} ({_kb(o['rowdata_bytes'])})",
+                _kb(n["bytes"]) if n else "–",
+                f"{b['median_ms']:.1f} / {_kb(b['bytes'])}" if b else "–",
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _http_rows(res: dict[str, Any]) -> list[str]:
+    lines = [
+        "## Over HTTP",
         "",
-        "| rows | version | start s | HTTP median / p95 ms (map click) | response bytes raw / gzip "
-        "(map click) | first load transferred | click→views median / p95 ms (n) "
-        "| of which until the last response arrived, median / p95 ms |",
-        "|---|---|---|---|---|---|---|---|",
+        "POST /_dash-update-component with the body the browser sends for the URL→views "
+        "callback (compressed as served), the map click.",
+        "",
+        "| rows | version | start s | HTTP median / p95 ms (map click) "
+        "| response bytes raw / compressed (map click) |",
+        "|---|---|---|---|---|",
     ]
     for label, a in res["apps"].items():
         for who in ("ours", "naive"):
             h = a[f"{who}_http"]["map click"]
-            b = a[f"{who}_browser"]
-            lr = b.get("last_response")
-            lr = f"{lr['median_ms']:.0f} / {lr['p95_ms']:.0f}" if lr else "–"
             lines.append(
                 f"| {label} | {who} | {a.get(f'{who}_start_s', '–')} | "
                 f"{h['median_ms']:.0f} / {h['p95_ms']:.0f} | {_kb(h['bytes'])} / "
-                f"{_kb(h['gzip_bytes'])} | {_kb(b['first_load_transferred_bytes'])} "
-                f"({b['first_load_requests']} requests) | {b['click']['median_ms']:.0f} / "
-                f"{b['click']['p95_ms']:.0f} ({b['click']['n']}) | {lr} |"
+                f"{_kb(h['gzip_bytes'])} |"
             )
+    return lines
+
+
+def render_report(res: dict[str, Any]) -> str:
+    from tests.bench import report15
+
+    lines = [*_header(res), *report15.render(res), *_direct_rows(res), "", *_http_rows(res)]
     if res.get("load"):
         ld = res["load"]
         lines += [
@@ -538,14 +471,9 @@ def render_report(res: dict[str, Any]) -> str:
             f"click, clear): {ld['requests']} requests, **{ld['errors']} errors**, latency median "
             f"{ld['median_ms']:.0f} ms, p95 {ld['p95_ms']:.0f} ms, wall {ld['wall_s']:.1f} s.",
         ]
-    for label, a in res["apps"].items():
-        for who in ("ours", "naive"):
-            missed = a[f"{who}_browser"].get("missed_clicks")
-            if missed:
-                lines.append(f"\n{label}/{who}: clicks that changed nothing in 20 s: {missed}")
     for failure in res.get("failures", []):
         lines.append(f"\n**Not measured:** {failure}")
-    lines += ["", "## Targets", "", *res.get("target_lines", [])]
+    lines += ["", "## Targets of issue #6", "", *res.get("target_lines", [])]
     return "\n".join(lines) + "\n"
 
 
@@ -569,12 +497,14 @@ def target_lines(res: dict[str, Any]) -> list[str]:
             worst = max(v["median_ms"] for v in direct[label]["ours"].values())
             row(f"server time at {label} rows (worst median)", worst, t[key],
                 lambda v: f"{v:.1f} ms")  # fmt: skip
-    a = res["apps"].get("100000")
-    row("click→views p95 at 100 k rows", a["ours_browser"]["click"]["p95_ms"] if a else None,
-        t["click_p95_ms_100k"], lambda v: f"{v:.0f} ms")  # fmt: skip
+    big = res.get("browser", {}).get("100000", {}).get("ours", {})
+    p95 = big.get("kinds", {}).get("province click", {}).get("click", {}).get("p95")
+    row("province click→views p95 at 100 k rows", p95, t["click_p95_ms_100k"],
+        lambda v: f"{v:.0f} ms")  # fmt: skip
+    first = res.get("browser", {}).get("bundled", {}).get("ours", {}).get("first_load", {})
+    row("first page load transferred (median)", first.get("bytes_wire", {}).get("median"),
+        t["first_load_bytes"], lambda v: f"{v / 1e6:.2f} MB")  # fmt: skip
     b = res["apps"].get("bundled")
-    row("first page load transferred", b["ours_browser"]["first_load_transferred_bytes"]
-        if b else None, t["first_load_bytes"], lambda v: f"{v / 1e6:.2f} MB")  # fmt: skip
     row("app start, bundled data", b["ours_start_s"] if b else None, t["start_s"],
         lambda v: f"{v:.1f} s")  # fmt: skip
     return out
@@ -588,13 +518,16 @@ def write_report(res: dict[str, Any], out: Path) -> None:
     out.write_text(render_report(res) + notes, encoding="utf-8")
 
 
-def main(argv: list[str] | None = None) -> int:
+def _args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--sizes", default="1000,10000,100000,1000000")
-    p.add_argument("--app-sizes", default="bundled,100000", help="tables for HTTP/browser runs")
-    p.add_argument("--clicks", type=int, default=30)
-    p.add_argument("--reps", type=int, default=30)
-    p.add_argument("--naive-reps", type=int, default=10)
+    p.add_argument("--sizes", default="100000,1000000", help="SYNTHETIC sizes (and bundled)")
+    p.add_argument("--app-sizes", default="bundled", help="tables for the HTTP/browser runs")
+    p.add_argument("--rounds", type=int, default=5, help="browser rounds of the four interactions")
+    p.add_argument("--loads", type=int, default=3, help="first loads of each version")
+    p.add_argument("--scale-sizes", default="100000,1000000", help="for tests/bench/scale.py")
+    p.add_argument("--reps", type=int, default=15)
+    p.add_argument("--naive-reps", type=int, default=5)
+    p.add_argument("--naive-1m", action="store_true", help="also the naive version at 1 M rows")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--quick", action="store_true", help="1k and 10k only, fewer repetitions")
     p.add_argument("--no-load-test", action="store_true")
@@ -604,6 +537,64 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--direct-only", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.quick:
+        args.sizes, args.scale_sizes = "1000,10000", ""
+        args.reps, args.naive_reps = 10, 3
+        args.rounds, args.loads = min(args.rounds, 3), min(args.loads, 2)
+    return args
+
+
+def _say(*parts: Any) -> None:
+    print("[bench]", *parts, file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def _phase(res: dict[str, Any], name: str) -> Iterator[None]:
+    """Time one part of the run into ``res["phase_s"]`` (shown under the report's header)."""
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        res.setdefault("phase_s", {})[name] = round(time.perf_counter() - t0)
+        _say(f"{name}: {res['phase_s'][name]} s")
+
+
+def _direct(res: dict[str, Any], tables: dict[str, str | None], args: argparse.Namespace) -> None:
+    reuse = json.loads(Path(args.reuse_direct).read_text()) if args.reuse_direct else {}
+    if reuse and "direct" in reuse:
+        reuse = reuse["direct"]
+    sizes = {s for s in args.sizes.split(",") if s} | {"bundled"}
+    for label, path in tables.items():
+        if label not in sizes:
+            continue
+        if label in reuse:
+            res["direct"][label] = reuse[label]
+            continue
+        big = label == "1000000"
+        _say("direct", label)
+        with _phase(res, f"direct {label}"):
+            # at 1 M rows the straightforward version takes seconds per change: left out by
+            # default (--naive-1m to measure it), so the run stays within its 15 minutes
+            naive = (3 if args.naive_1m else 0) if big else args.naive_reps
+            res["direct"][label] = run_child(path, 6 if big else args.reps, naive)
+
+
+def _apps(res: dict[str, Any], tables: dict[str, str | None], args: argparse.Namespace) -> None:
+    for label in args.app_sizes.split(","):
+        _say("apps and browser", label)
+        try:
+            with _phase(res, f"apps and browser {label}"):
+                figures = app_figures(tables[label], args.reps, args.rounds, args.loads)
+        except Exception as exc:  # report what was measured, say what failed
+            res.setdefault("failures", []).append(f"apps {label}: {exc!r}"[:500])
+            continue
+        if "browser" in figures:
+            res["browser"][label] = figures.pop("browser")
+        res["apps"][label] = figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _args(argv)
     from tests.bench.synth import write_table
 
     if args.direct_only:  # re-measure the direct figures into an existing bench/results.json
@@ -611,7 +602,7 @@ def main(argv: list[str] | None = None) -> int:
         for label in res["direct"]:
             path = None if label == "bundled" else str(write_table(int(label), args.seed))
             big = label == "1000000"
-            print(f"[bench] direct {label}", file=sys.stderr, flush=True)
+            _say("direct", label)
             res["direct"][label] = run_child(path, 10 if big else args.reps, 3 if big else 10)
         RESULTS.write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
         args.render_only = True
@@ -625,49 +616,32 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     started = time.perf_counter()
-    sizes = [int(s) for s in args.sizes.split(",") if s]
-    app_sizes = args.app_sizes.split(",")
-    if args.quick:
-        sizes, app_sizes = [s for s in sizes if s <= 10000], ["bundled", "10000"]
-        args.reps, args.naive_reps, args.clicks = 10, 3, min(args.clicks, 9)
     tables: dict[str, str | None] = {"bundled": None}
-    for n in sizes:
-        tables[str(n)] = str(write_table(n, args.seed))
-    for label in app_sizes:
-        if label not in tables:
+    for label in [*args.sizes.split(","), *args.app_sizes.split(",")]:
+        if label and label not in tables:
             tables[label] = str(write_table(int(label), args.seed))
-    res: dict[str, Any] = {
-        "date": time.strftime("%Y-%m-%d"),
-        "seed": args.seed,
-        "machine": machine(),
-        "direct": {},
-        "apps": {},
-    }
-    reuse = json.loads(Path(args.reuse_direct).read_text()) if args.reuse_direct else {}
-    for label, path in tables.items():
-        if label != "bundled" and int(label) not in sizes:
-            continue
-        if label in reuse:
-            res["direct"][label] = reuse[label]
-            continue
-        big = label == "1000000"
-        print(f"[bench] direct {label}", file=sys.stderr, flush=True)
-        res["direct"][label] = run_child(path, 10 if big else args.reps,
-                                         3 if big else args.naive_reps)  # fmt: skip
-        print(json.dumps(res["direct"][label]), file=sys.stderr, flush=True)
-    for label in app_sizes:
-        print(f"[bench] apps {label}", file=sys.stderr, flush=True)
+    res: dict[str, Any] = {"date": time.strftime("%Y-%m-%d"), "seed": args.seed,
+                           "machine": machine(), "loadavg": _loadavg(), "direct": {}, "apps": {},
+                           "browser": {}}  # fmt: skip
+    _direct(res, tables, args)
+    _apps(res, tables, args)
+    scale_sizes = [int(s) for s in args.scale_sizes.split(",") if s]
+    if scale_sizes:
+        _say("scale", scale_sizes)
         try:
-            res["apps"][label] = app_figures(tables[label], args.reps, args.clicks)
+            with _phase(res, "scale"):
+                scale = scale_figures(scale_sizes)
         except Exception as exc:  # report what was measured, say what failed
-            res.setdefault("failures", []).append(f"apps {label}: {exc!r}"[:500])
-            continue
-        print(json.dumps(res["apps"][label]), file=sys.stderr, flush=True)
+            res.setdefault("failures", []).append(f"scale: {exc!r}"[:500])
+        else:
+            if scale is not None:
+                res["scale"] = scale
     if not args.no_load_test:
         from tests.bench.load import run_load
 
-        print("[bench] load test", file=sys.stderr, flush=True)
-        res["load"] = run_load(sessions=50)
+        _say("load test")
+        with _phase(res, "load test"):
+            res["load"] = run_load(sessions=50)
     res["runtime_s"] = time.perf_counter() - started
     res["command"] = "python -m tests.bench.run " + " ".join(argv or sys.argv[1:])
     res["target_lines"] = target_lines(res)
@@ -675,7 +649,15 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.write_text(json.dumps(res, indent=1, ensure_ascii=False), encoding="utf-8")
     write_report(res, Path(args.out))
     print(render_report(res))
+    _say(f"done in {res['runtime_s']:.0f} s ({res['runtime_s'] / 60:.1f} min)")
     return 0
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return ""
 
 
 if __name__ == "__main__":
