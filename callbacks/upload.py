@@ -140,10 +140,16 @@ PANEL = {
 
 @callback(
     output=PANEL,
-    inputs={"search": Input(ids.URL, "search"), "dismissed": Input(ids.UPLOAD_DISMISSED, "data")},
+    # the table or language changed (``callbacks.interaction`` says so), not every view change
+    inputs={
+        "table": Input(ids.VIEW_TABLE, "data"),
+        "dismissed": Input(ids.UPLOAD_DISMISSED, "data"),
+    },
+    state={"search": State(ids.URL, "search")},
+    prevent_initial_call=True,  # the first page is drawn with it (``callbacks.first_paint``)
 )
 @guarded
-def panel(search: str | None, dismissed: list | None) -> dict[str, Any]:
+def panel(search: str | None, dismissed: list | None, table: Any = None) -> dict[str, Any]:
     """Which table the view shows, its banner and its check report (nothing for the default)."""
     state = parse_query(search if isinstance(search, str) else None)
     lang = state.lang

@@ -1,0 +1,88 @@
+"""One round trip per interaction: a control, chart or chip event comes in, and the new URL, the
+controls it changed, every view, the measure menu, the widgets' texts (on a language change) and
+the grid's first block go out in the same response. A URL change (the back button, a link, the
+player) comes in the same way and gets the controls and the views.
+
+The rules stay in Python, defined once: ``callbacks.url_sync`` (event -> state, state ->
+controls), ``callbacks.views`` (state -> views, patches of what changed). Dash allows the cycle
+(the URL and the controls are inputs and outputs) because it is inside one callback; a callback
+does not trigger itself with its own outputs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks import grid, language, measure_choice, url_sync, views
+from callbacks.context import guarded, view
+from data.state import parse_query
+from layouts import ids
+
+OUTPUTS: dict[str, Any] = {
+    "url": Output(ids.URL, "search"),
+    "controls": {url_sync.key(c, p): Output(c, p) for c, p in url_sync.CONTROLS},
+    "views": views.OUTPUTS,
+    "widgets": language.OUTPUTS,
+    "measure": measure_choice.OUTPUTS,
+    "grid_first": grid.OUTPUT,
+    "table": Output(ids.VIEW_TABLE, "data"),
+}
+INPUTS: dict[str, Any] = {
+    "search": Input(ids.URL, "search"),
+    "controls": {url_sync.key(c, p): Input(c, p) for c, p in url_sync.CONTROLS},
+    "clicks": {url_sync.key(c, p): Input(c, p) for c, p in url_sync.CLICKS},
+    "chips": Input({"type": ids.CHIP, "dim": ALL, "value": ALL}, "n_clicks"),
+}
+STATE: dict[str, Any] = {
+    "rendered": State(ids.RENDERED, "data"),
+    "shown": State(ids.LANG_SHOWN, "data"),
+    "table": State(ids.VIEW_TABLE, "data"),
+}
+
+
+def respond(
+    query: str | None,
+    rendered: dict | None,
+    shown: str | None,
+    table: Any,
+    *,
+    before: str | None = None,
+) -> dict[str, Any]:
+    """``OUTPUTS`` for the view ``query``. ``before``: the query the event changed (then the URL
+    is written and only the controls that changed are sent); None: the URL is already
+    ``query`` and every control is set from it."""
+    state, ds = view(query)
+    now = {"data": state.data or "", "lang": state.lang}
+    return {
+        "url": no_update if before is None else (query or "?"),
+        "controls": url_sync.controls_for(
+            parse_query(query), None if before is None else parse_query(before)
+        ),
+        "views": views.render(query, rendered),
+        "widgets": language.widget_texts(ds, state, shown),
+        "measure": measure_choice.measure_menu(state),
+        "grid_first": grid.first_block(ds, state, query),
+        "table": no_update if table == now else now,
+    }
+
+
+@callback(output=OUTPUTS, inputs=INPUTS, state=STATE, prevent_initial_call=True)
+@guarded
+def interact(
+    search: str | None,
+    controls: dict[str, Any],
+    clicks: dict[str, Any],
+    chips: list,
+    rendered: dict | None,
+    shown: str | None,
+    table: Any,
+) -> dict[str, Any]:
+    if ctx.triggered_id in (None, ids.URL):
+        return respond(search, rendered, shown, table)
+    query = url_sync.after_event(search, ctx.triggered[0])
+    if query is None:
+        raise PreventUpdate  # nothing changed: a chip only drawn, a click on nothing
+    return respond(query, rendered, shown, table, before=search)
