@@ -7,6 +7,7 @@ Errors become one line under the buttons, never a traceback.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from dash import Input, Output, Patch, State, callback, clientside_callback, dcc, no_update
@@ -62,8 +63,8 @@ clientside_callback(
 )
 @guarded
 def camera_names(search: str | None) -> list[Patch]:
-    """The camera buttons' options for the view, as a patch of each graph's config (a new
-    config makes plotly redraw the chart: that is why it waits for the menu)."""
+    """The camera buttons' options for the view, as a patch of each graph's config (the graph
+    keeps it for its next drawing; the clientside callback below applies it now)."""
     state, ds = view(search)
     out = []
     for chart in CHARTS:
@@ -71,6 +72,23 @@ def camera_names(search: str | None) -> list[Patch]:
         patch["toImageButtonOptions"] = camera_options(ds, state, chart)
         out.append(patch)
     return out
+
+
+# A graph applies a new config when its figure next changes; the camera button reads plotly's
+# own copy, so the new file name goes there at once (no redraw).
+clientside_callback(
+    """function(...configs) {
+        const charts = CHARTS;
+        configs.forEach(function(config, i) {
+            const gd = document.querySelector('#' + charts[i] + ' .js-plotly-plot');
+            if (gd && gd._context && config && config.toImageButtonOptions) {
+                gd._context.toImageButtonOptions = config.toImageButtonOptions;
+            }
+        });
+    }""".replace("CHARTS", json.dumps(list(CHARTS))),
+    *[Input(f, "config") for f in CHARTS],
+    prevent_initial_call=True,
+)
 
 
 @callback(

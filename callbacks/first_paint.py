@@ -5,7 +5,7 @@ Dash fetches the layout (``_dash-layout``) from the page; that request's ``Refer
 address, so its query string is the view (``?region=440000&lang=en``). The layout is the page with
 every output of ``callbacks.interaction.respond`` for that view written into it (figures, texts,
 controls, the ``rendered`` store with key, language, selection and sent hashes, the grid's first
-block), plus the upload panel and the export texts. When the view cannot be known (no
+block, the upload panel), plus the export texts. When the view cannot be known (no
 ``Referer``), the page is left empty and the URL's first report draws it, as before.
 """
 
@@ -20,7 +20,7 @@ from dash import Patch, no_update
 from dash._grouping import flatten_grouping
 from dash.development.base_component import Component
 
-from callbacks import exports, interaction, upload
+from callbacks import exports, interaction
 from callbacks.context import view
 from callbacks.views import as_location
 from layouts import ids, report_pack
@@ -77,14 +77,11 @@ def prefill(tree: Component, search: str) -> Component:
         if isinstance(getattr(c, "id", None), str)
     }
     outputs = flatten_grouping(interaction.OUTPUTS)
-    values = flatten_grouping(interaction.respond(search, None, None, None), interaction.OUTPUTS)
+    values = flatten_grouping(interaction.respond(search, None, None), interaction.OUTPUTS)
     for output, value in zip(outputs, values, strict=True):
         if value is not no_update:
             _set(found, str(output.component_id), output.component_property, value)
     _set(found, ids.URL, "search", as_location(search))  # as the address bar says it
-    panel = upload.panel(search, [], None)
-    for name, output in upload.PANEL.items():
-        _set(found, str(output.component_id), output.component_property, panel[name])
     state, ds = view(search)
     for chart in CHARTS:
         camera = Patch()

@@ -139,17 +139,18 @@ PANEL = {
 
 
 @callback(
-    output=PANEL,
-    # the table or language changed (``callbacks.interaction`` says so), not every view change
-    inputs={
-        "table": Input(ids.VIEW_TABLE, "data"),
-        "dismissed": Input(ids.UPLOAD_DISMISSED, "data"),
+    # A new table or language comes with the views (``callbacks.interaction`` sends ``panel``
+    # when they change); this answers the banner's dismissal.
+    output={
+        k: Output(o.component_id, o.component_property, allow_duplicate=True)
+        for k, o in PANEL.items()
     },
+    inputs={"dismissed": Input(ids.UPLOAD_DISMISSED, "data")},
     state={"search": State(ids.URL, "search")},
-    prevent_initial_call=True,  # the first page is drawn with it (``callbacks.first_paint``)
+    prevent_initial_call=True,
 )
 @guarded
-def panel(search: str | None, dismissed: list | None, table: Any = None) -> dict[str, Any]:
+def panel(search: str | None, dismissed: list | None) -> dict[str, Any]:
     """Which table the view shows, its banner and its check report (nothing for the default)."""
     state = parse_query(search if isinstance(search, str) else None)
     lang = state.lang

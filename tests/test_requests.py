@@ -79,9 +79,8 @@ def _interact(prop_id: str, value: Any, search: str) -> dict:
     """The interaction callback with ``prop_id`` as its trigger, nothing drawn yet."""
     controls = {url_sync.key(c, p): None for c, p in url_sync.CONTROLS}
     clicks = {url_sync.key(c, p): None for c, p in url_sync.CLICKS}
-    return _run(
-        interaction.interact, prop_id, value, search, controls, clicks, [], None, None, None
-    )
+    state = dict.fromkeys(interaction.STATE)  # nothing drawn yet
+    return _run(lambda: interaction.interact(search, controls, clicks, [], **state), prop_id, value)
 
 
 def test_a_bogus_chip_id_or_wrongly_typed_values_get_no_update_and_one_log_line(caplog):
@@ -128,14 +127,13 @@ TRIGGERS = [f"{c}.{p}" for c, p in [*url_sync.CONTROLS, *url_sync.CLICKS]] + [
 ]
 
 
-@settings(
-    max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
-)
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(TRIGGERS), JSON, QUERY)
 def test_fuzz_control_and_click_payloads_never_raise(trigger, value, search):
     try:
         out = _interact(trigger, value, search)
     except PreventUpdate:
+        assert trigger != "url.search"  # any link draws a view (a malformed event may not)
         return
     assert set(out) == set(interaction.OUTPUTS)
     if out["url"] is not url_sync.no_update:
