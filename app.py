@@ -72,7 +72,9 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
         background_callback_manager=(jobs := background.manager(config)),
         **cast(dict[str, Any], service.dash_paths(config)),
     )
-    app.index_string = INDEX
+    app.index_string = INDEX.replace(
+        "{%css%}", "{%css%}" + preloads(app.config.requests_pathname_prefix)
+    )
     topojson_url = app.get_asset_url("topojson/")
     places, pilot_fields = viewmodel.place_choices(ds), viewmodel.pilot_field_choices(ds)
     # the page drawn for the link it is opened with (no round trip before the first paint)
@@ -106,6 +108,17 @@ INDEX = """<!DOCTYPE html>
         </div>
     </body>
 </html>"""
+
+
+def preloads(prefix: str) -> str:
+    """Fetched while the page's scripts load rather than after them: the layout (the first view,
+    drawn on the server: ``callbacks.first_paint``) and plotly (which the graphs load on mount)."""
+    return (
+        f'\n        <link rel="preload" href="{prefix}_dash-layout" as="fetch" '
+        'crossorigin="anonymous">'
+        f'\n        <link rel="preload" href="{prefix}_dash-component-suites/plotly/package_data/'
+        'plotly.min.js" as="script">'
+    )
 
 
 def export_pack(

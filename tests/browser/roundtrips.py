@@ -1,6 +1,6 @@
 """Requests and time per interaction and for the first paint, in headless Chromium.
 
-    python -m tests.browser.roundtrips [--base OTHER_CHECKOUT] [--n 8]
+    python -m tests.browser.roundtrips [--base OTHER_CHECKOUT] [--mid THIRD] [--n 8]
 
 Starts this checkout's app (and, with ``--base``, another checkout's, e.g. ``git archive`` of the
 commit before a change) and drives both in turn in the same run, so the figures compare on the
@@ -146,9 +146,12 @@ def main(argv: list[str] | None = None) -> int:
 
     p = argparse.ArgumentParser()
     p.add_argument("--base", type=Path, help="another checkout to compare with")
+    p.add_argument("--mid", type=Path, help="a third checkout (between before and after)")
     p.add_argument("--n", type=int, default=8)
     args = p.parse_args(argv)
     checkouts = {"after": h.REPO}
+    if args.mid:
+        checkouts = {"mid": args.mid, **checkouts}
     if args.base:
         checkouts = {"before": args.base, **checkouts}
     with contextlib.ExitStack() as stack, sync_playwright() as pw:
