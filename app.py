@@ -31,14 +31,11 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     import callbacks.clientside  # noqa: F401  (registers the callbacks)
     import callbacks.exports  # noqa: F401
     import callbacks.grid  # noqa: F401
-    import callbacks.language  # noqa: F401
-    import callbacks.measure_choice  # noqa: F401
+    import callbacks.interaction  # noqa: F401  (URL, controls, views: one round trip)
     import callbacks.playback  # noqa: F401
     import callbacks.row_details  # noqa: F401
     import callbacks.upload  # noqa: F401
-    import callbacks.url_sync  # noqa: F401
-    import callbacks.views  # noqa: F401
-    from callbacks import background, service
+    from callbacks import background, first_paint, service
     from callbacks.context import serve
     from data import config as settings
     from data.dataset import DatasetStore, load_dataset
@@ -75,13 +72,14 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
         background_callback_manager=(jobs := background.manager(config)),
         **cast(dict[str, Any], service.dash_paths(config)),
     )
-    app.index_string = INDEX
+    app.index_string = INDEX.replace(
+        "{%css%}", "{%css%}" + preloads(app.config.requests_pathname_prefix)
+    )
     topojson_url = app.get_asset_url("topojson/")
-    app.layout = page(
-        topojson_url,
-        viewmodel.place_choices(ds),
-        viewmodel.pilot_field_choices(ds),
-        upload_max_mb=config.upload_max_mb,
+    places, pilot_fields = viewmodel.place_choices(ds), viewmodel.pilot_field_choices(ds)
+    # the page drawn for the link it is opened with (no round trip before the first paint)
+    app.layout = first_paint.layout(
+        lambda: page(topojson_url, places, pilot_fields, upload_max_mb=config.upload_max_mb)
     )
     server.config["POLICY_ATLAS_ROWS"] = ds.rows
     service.install(app, config, lambda: store.default, jobs)
@@ -110,6 +108,17 @@ INDEX = """<!DOCTYPE html>
         </div>
     </body>
 </html>"""
+
+
+def preloads(prefix: str) -> str:
+    """Fetched while the page's scripts load rather than after them: the layout (the first view,
+    drawn on the server: ``callbacks.first_paint``) and plotly (which the graphs load on mount)."""
+    return (
+        f'\n        <link rel="preload" href="{prefix}_dash-layout" as="fetch" '
+        'crossorigin="anonymous">'
+        f'\n        <link rel="preload" href="{prefix}_dash-component-suites/plotly/package_data/'
+        'plotly.min.js" as="script">'
+    )
 
 
 def export_pack(

@@ -7,12 +7,14 @@ Errors become one line under the buttons, never a traceback.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from dash import Input, Output, Patch, State, callback, clientside_callback, dcc, no_update
 
-from callbacks.context import dataset_for
-from data.state import parse_query
+from callbacks.context import guarded, view
+from data.dataset import Dataset
+from data.state import ViewState
 from layouts import ids, report_pack
 from layouts.charts import CHARTS
 from layouts.figures.render import ExportError
@@ -26,36 +28,81 @@ def _message(exc: Exception, lang: str) -> str:
     return prefix + text[:200]
 
 
+def camera_options(ds: Dataset, state: ViewState, chart: str) -> dict[str, Any]:
+    """What the camera button of ``chart`` saves: a PNG at 3x named after what it shows
+    (``policy-map_guangdong…``)."""
+    return {
+        "format": "png",
+        "scale": CAMERA_SCALE,
+        "filename": report_pack.chart_stem(ds, state, chart),
+    }
+
+
+# The export texts are made when the Download menu is open, not on every interaction: opening it
+# (or a new view while it is open) writes the view into ``EXPORT_VIEW``; the first page has them.
+clientside_callback(
+    """async function(n, search, described) {
+        const nu = window.dash_clientside.no_update;
+        await new Promise(function(r) { window.setTimeout(r, 0); });  // after the toggle
+        const menu = document.getElementById('MENU');
+        const here = (search && search !== '?') ? search : '';
+        return (menu && menu.open && here !== described) ? here : nu;
+    }""".replace("MENU", ids.EXPORT_MENU),
+    Output(ids.EXPORT_VIEW, "data"),
+    Input(ids.EXPORT_MENU, "n_clicks"),
+    Input(ids.URL, "search"),
+    State(ids.EXPORT_VIEW, "data"),
+    prevent_initial_call=True,
+)
+
+
 @callback(
     *[Output(f, "config") for f in CHARTS],
-    Input(ids.URL, "search"),
+    Input(ids.EXPORT_VIEW, "data"),
+    prevent_initial_call=True,
 )
+@guarded
 def camera_names(search: str | None) -> list[Patch]:
-    """The camera button saves a PNG at 3x named after what it shows (``policy-map_guangdong…``);
-    only the options change, as a patch of each graph's config."""
-    state = parse_query(search)
-    ds = dataset_for(state)
+    """The camera buttons' options for the view, as a patch of each graph's config (the graph
+    keeps it for its next drawing; the clientside callback below applies it now)."""
+    state, ds = view(search)
     out = []
     for chart in CHARTS:
         patch = Patch()
-        patch["toImageButtonOptions"] = {
-            "format": "png",
-            "scale": CAMERA_SCALE,
-            "filename": report_pack.chart_stem(ds, state, chart),
-        }
+        patch["toImageButtonOptions"] = camera_options(ds, state, chart)
         out.append(patch)
     return out
 
 
+# A graph applies a new config when its figure next changes; the camera button reads plotly's
+# own copy, so the new file name goes there at once (no redraw).
+clientside_callback(
+    """function(...configs) {
+        const charts = CHARTS;
+        configs.forEach(function(config, i) {
+            const gd = document.querySelector('#' + charts[i] + ' .js-plotly-plot');
+            if (gd && gd._context && config && config.toImageButtonOptions) {
+                gd._context.toImageButtonOptions = config.toImageButtonOptions;
+            }
+        });
+    }""".replace("CHARTS", json.dumps(list(CHARTS))),
+    *[Input(f, "config") for f in CHARTS],
+    prevent_initial_call=True,
+)
+
+
 @callback(
     Output(ids.DL_TITLE, "placeholder"),
-    Input(ids.URL, "search"),
+    Input(ids.EXPORT_VIEW, "data"),
     Input(ids.DL_CHART, "value"),
+    State(ids.URL, "search"),
+    prevent_initial_call=True,
 )
-def title_placeholder(search: str | None, chart: str | None) -> str:
+@guarded
+def title_placeholder(_described: str | None, chart: str | None, search: str | None) -> str:
     """The generated title of the chosen chart, shown in the title field until replaced."""
-    state = parse_query(search)
-    return report_pack.default_title(dataset_for(state), state, chart or ids.MAP)
+    state, ds = view(search)
+    return report_pack.default_title(ds, state, chart or ids.MAP)
 
 
 @callback(
@@ -75,6 +122,7 @@ def title_placeholder(search: str | None, chart: str | None) -> str:
     ],
     prevent_initial_call=True,
 )
+@guarded
 def download_chart(
     n_clicks: int | None,
     chart: str,
@@ -84,12 +132,11 @@ def download_chart(
     title: str | None,
     note: str | None,
 ) -> tuple:
-    state = parse_query(search)
+    state, ds = view(search)
     if chart == "view" and fmt != "html":
         fmt = "pdf"
     edits = report_pack.Edits(title or "", note or "", chart)
     try:
-        ds = dataset_for(state)
         name, data = report_pack.chart_file(ds, state, chart, fmt, size or "a4", edits)
     except (ExportError, OSError, ValueError, RuntimeError) as exc:
         return no_update, _message(exc, state.lang)
@@ -114,6 +161,7 @@ def download_chart(
     progress_default=["0", "1"],
     prevent_initial_call=True,
 )
+@guarded
 def download_pack(
     set_progress: Any,
     n_clicks: int | None,
@@ -123,8 +171,7 @@ def download_pack(
     title: str | None,
     note: str | None,
 ) -> tuple:
-    state = parse_query(search)
-    ds = dataset_for(state)
+    state, ds = view(search)
 
     def report(done: int, total: int, label: str) -> None:
         set_progress([str(done), str(total)])

@@ -1,17 +1,37 @@
-"""The grid asks for a block of rows; the answer is that block for the view in the URL."""
+"""The grid's rows, one block at a time (AG Grid's infinite row model).
+
+The first block of a view (rows 0..BLOCK in the default order, no column sort or filter, no
+"find in table" text) travels with the views (``callbacks.interaction``; the first page has it
+too) into the ``GRID_FIRST`` store, and a clientside callback answers the grid's request for it
+from there: no round trip behind the views. Any other block goes to ``rows_block``.
+"""
 
 from __future__ import annotations
 
 from dash import Input, Output, State, callback, clientside_callback
 
 from callbacks.context import guarded, view
+from callbacks.views import as_location
 from data import table
+from data.dataset import Dataset
+from data.state import ViewState
 from layouts import ids
+
+#: The grid's block size (``cacheBlockSize`` in ``layouts/page.py``): the first block's rows.
+BLOCK = 25
+
+OUTPUT = Output(ids.GRID_FIRST, "data")
+
+
+def first_block(ds: Dataset, state: ViewState, search: str | None) -> dict:
+    """The view's first block as the grid's ``getRowsResponse``, keyed by its query string."""
+    rows, count = table.block(ds.index, state, ds.name_of, start=0, end=BLOCK)
+    return {"search": as_location(search), "rowData": rows, "rowCount": count}
 
 
 @callback(
-    Output(ids.TABLE, "getRowsResponse"),
-    Input(ids.TABLE, "getRowsRequest"),
+    Output(ids.TABLE, "getRowsResponse", allow_duplicate=True),
+    Input(ids.GRID_REQUEST, "data"),
     State(ids.URL, "search"),
     State(ids.TABLE_SEARCH, "value"),
     prevent_initial_call=True,
@@ -34,15 +54,41 @@ def rows_block(request: dict | None, search: str | None, quick: str | None) -> d
     return {"rowData": rows, "rowCount": count}
 
 
-# A new view (URL) or a new "find in table" text: drop the rows the grid holds, so it asks again.
+# The grid asks for a block: the first block of the view shown comes from the store, any other
+# request is passed on to ``rows_block`` (through a store: one callback per output property).
 clientside_callback(
-    """async function(search, quick) {
+    """function(request, first, search, quick) {
+        const nu = window.dash_clientside.no_update;
+        if (!request) { return [nu, nu]; }
+        const here = (search && search !== '?') ? search : '';
+        const sorted = request.sortModel && request.sortModel.length;
+        const filtered = request.filterModel && Object.keys(request.filterModel).length;
+        if (first && first.search === here && !sorted && !filtered && !quick
+                && (request.startRow || 0) === 0 && request.endRow === BLOCK) {
+            return [{rowData: first.rowData, rowCount: first.rowCount}, nu];
+        }
+        return [nu, Object.assign({}, request, {asked: Date.now()})];  // each ask is new
+    }""".replace("BLOCK", str(BLOCK)),
+    Output(ids.TABLE, "getRowsResponse"),
+    Output(ids.GRID_REQUEST, "data"),
+    Input(ids.TABLE, "getRowsRequest"),
+    State(ids.GRID_FIRST, "data"),
+    State(ids.URL, "search"),
+    State(ids.TABLE_SEARCH, "value"),
+    prevent_initial_call=True,
+)
+
+
+# A new view (its first block arrives with it) or a new "find in table" text: drop the rows the
+# grid holds, so it asks again (and the first block is already there to answer).
+clientside_callback(
+    """async function(first, quick) {
         const api = await dash_ag_grid.getApiAsync("table");
         api.purgeInfiniteCache();
         return window.dash_clientside.no_update;
     }""",
     Output(ids.TABLE, "className"),
-    Input(ids.URL, "search"),
+    Input(ids.GRID_FIRST, "data"),
     Input(ids.TABLE_SEARCH, "value"),
     prevent_initial_call=True,
 )

@@ -1,20 +1,22 @@
-"""The measure menu follows the map's level (wiring only; the rule is ``layouts.measure_menu``)."""
+"""The measure menu follows the map's level (wiring only; the rule is ``layouts.measure_menu``).
+Sent by ``callbacks.interaction`` with the views, drawn into the first page."""
 
 from __future__ import annotations
 
-from dash import Input, Output, callback
+from typing import Any
 
-from callbacks.context import guarded, view
+from dash import Output
+
+from data.state import ViewState
 from layouts import ids
 from layouts.measure_menu import measure_note, measure_options
 
+OUTPUTS = {
+    "options": Output(ids.MEASURE, "options"),
+    "note": Output(ids.MEASURE_NOTE, "children"),
+}
 
-@callback(
-    Output(ids.MEASURE, "options"),
-    Output(ids.MEASURE_NOTE, "children"),
-    Input(ids.URL, "search"),
-)
-@guarded
-def measure_menu(search: str | None) -> tuple:
-    state, _ds = view(search)
-    return measure_options(state), measure_note(state)
+
+def measure_menu(state: ViewState) -> dict[str, Any]:
+    """``OUTPUTS`` for a view."""
+    return {"options": measure_options(state), "note": measure_note(state)}

@@ -1,7 +1,7 @@
 """The time player: wiring only. Play/pause and each tick run in the browser
 (``assets/playback.js``): a tick writes the next period into the URL (one hop: the views answer
-with a small patch, ``views.render``, while ``url_sync`` moves the slider), as the slider itself
-does through ``url_sync``. The next tick waits until every view is drawn for the current URL, so a
+with a small patch and the slider moves, both from ``callbacks.interaction``), as the slider
+itself does through it. The next tick waits until every view is drawn for the current URL, so a
 slow answer delays the animation rather than skipping or stacking frames."""
 
 from __future__ import annotations

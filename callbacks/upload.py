@@ -166,8 +166,15 @@ def _report(state: ViewState) -> tuple[CheckReport | None, dict | None]:
 
 
 @callback(
-    output=PANEL,
-    inputs={"search": Input(ids.URL, "search"), "dismissed": Input(ids.UPLOAD_DISMISSED, "data")},
+    # A new table or language comes with the views (``callbacks.interaction`` sends ``panel``
+    # when they change); this answers the banner's dismissal.
+    output={
+        k: Output(o.component_id, o.component_property, allow_duplicate=True)
+        for k, o in PANEL.items()
+    },
+    inputs={"dismissed": Input(ids.UPLOAD_DISMISSED, "data")},
+    state={"search": State(ids.URL, "search")},
+    prevent_initial_call=True,
 )
 @guarded
 def panel(search: str | None, dismissed: list | None) -> dict[str, Any]:

@@ -1,15 +1,15 @@
-"""URL <-> controls. The URL is the state: a control or chart event writes the query string; a
-query string (a shared link, the back button) sets the controls. One callback holds both
-directions because Dash allows a cycle only inside a single callback."""
+"""URL <-> controls: the rules. The URL is the state: a control or chart event writes the query
+string; a query string (a shared link, the back button) sets the controls. The callback that
+applies them is ``callbacks.interaction`` (both directions and the views in one round trip)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash import no_update
 
 from callbacks import events
-from callbacks.context import guarded
 from data import periods
 from data.state import ViewState, encode_query, parse_query
 from layouts import compare_switch, ids
@@ -58,33 +58,35 @@ def control_values(state: ViewState) -> list:
     return [value(state) for value in CONTROLS.values()]
 
 
-@callback(
-    Output(ids.URL, "search"),
-    *[Output(c, p) for c, p in CONTROLS],
-    Input(ids.URL, "search"),
-    *[Input(c, p) for c, p in CONTROLS],
-    *[Input(c, p) for c, p in CLICKS],
-    Input({"type": ids.CHIP, "dim": ALL, "value": ALL}, "n_clicks"),
-    State(ids.URL, "search"),
-)
-@guarded
-def sync_state(search: str | None, *args: Any) -> list:
+def key(component: str, prop: str) -> str:
+    """The name of a control or click in the interaction callback's grouped inputs/outputs."""
+    return f"{component}.{prop}"
+
+
+def controls_for(state: ViewState, before: ViewState | None = None) -> dict[str, Any]:
+    """Each control's value for ``state``, by ``key``; with ``before``, only those that differ
+    from ``before``'s (the others ``no_update``: re-rendering a control costs the browser time)."""
+    new = control_values(state)
+    old = control_values(before) if before is not None else [object()] * len(new)
+    return {
+        key(c, p): value if value != was else no_update
+        for (c, p), value, was in zip(CONTROLS, new, old, strict=True)
+    }
+
+
+def after_event(search: str | None, triggered: dict[str, Any]) -> str | None:
+    """The query string after a control or chart event (``ctx.triggered[0]``: its ``prop_id`` and
+    ``value``), or None when the event changes nothing (a chip only drawn, a click on nothing)."""
     state = parse_query(search)
-    trigger = ctx.triggered_id
-    if trigger is None or trigger == ids.URL:
-        return [no_update, *control_values(state)]
-    prop = ctx.triggered[0]["prop_id"].rsplit(".", 1)[-1]
-    if isinstance(trigger, dict) and not ctx.triggered[0]["value"]:
-        return [no_update] * (1 + len(CONTROLS))  # a chip was just drawn, not clicked
-    if trigger == ids.F_DATE:
+    prop_id, value = triggered["prop_id"], triggered["value"]
+    component, prop = prop_id.rsplit(".", 1)
+    trigger: Any = component
+    if component.startswith("{"):  # a chip: {"dim":…,"type":"chip","value":…}
+        if not value:
+            return None  # a chip was just drawn, not clicked
+        trigger = json.loads(component)
+    elif component == ids.F_DATE:
         trigger = events.DATE_START if prop == "start_date" else events.DATE_END
-    new = events.apply(state, trigger, ctx.triggered[0]["value"])
+    new = events.apply(state, trigger, value)
     query = encode_query(new)
-    if query == encode_query(state):
-        return [no_update] * (1 + len(CONTROLS))
-    # Only controls whose value changed are sent: re-rendering the others costs the browser time.
-    changed = [
-        value if value != before else no_update
-        for value, before in zip(control_values(new), control_values(state), strict=True)
-    ]
-    return [query or "?", *changed]
+    return None if query == encode_query(state) else query

@@ -1,5 +1,5 @@
-"""URL -> every view. A change of filters sends a ``Patch`` of the arrays that changed; a change of
-map level, measure or language redraws the figures (boundaries still come by URL, never inline).
+"""The views of one URL. A change of filters sends a ``Patch`` of the arrays that changed; a change
+of map level, measure or language redraws the figures (boundaries still come by URL, never inline).
 
 Outputs are grouped by name (Dash's dict-grouped outputs), so nothing is matched by position.
 """
@@ -15,8 +15,6 @@ from dash import (
     Input,
     Output,
     Patch,
-    State,
-    callback,
     clientside_callback,
     get_asset_url,
     no_update,
@@ -48,6 +46,11 @@ def _assets_url() -> str:
         return str(get_asset_url(""))
     except (AttributeError, KeyError):
         return geo_assets.DEFAULT_ASSETS
+
+
+def as_location(search: str | None) -> str:
+    """A query string as the browser's ``location.search`` says it ("" for none)."""
+    return "" if search in (None, "", "?") or not isinstance(search, str) else search
 
 
 def unsent(
@@ -96,13 +99,12 @@ OUTPUTS = {
 }
 
 
-@callback(
-    output=OUTPUTS,
-    inputs={"search": Input(ids.URL, "search")},
-    state={"rendered": State(ids.RENDERED, "data")},
-)
 @guarded
 def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
+    """Every view's output (``OUTPUTS``) for the view in ``search``: full figures when the page
+    has none for this kind of view (``rendered``: what it was last drawn for), else patches of
+    what changed. ``callbacks.interaction`` sends it with the state change that caused it; the
+    initial page (``callbacks.first_paint``) is drawn with it too."""
     state, ds = view(search)
     rendered = rendered if isinstance(rendered, dict) else None
     key = viewmodel.view_key(state)
@@ -143,8 +145,14 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
         "pilot_columns": viewmodel.pilot_columns(state.lang) if lang_changed else no_update,
         **playback.slider_outputs(ds, state, full),
         "map_selection": v.texts["selection"],
-        "rendered": {"key": key, "lang": state.lang, "selection": selection, "sent": sent},
-        "rendered_search": "" if search in (None, "", "?") else search,  # as location.search
+        "rendered": {
+            "key": key,
+            "lang": state.lang,
+            "selection": selection,
+            "sent": sent,
+            "search": as_location(search),
+        },
+        "rendered_search": as_location(search),
     }
 
 

@@ -16,6 +16,10 @@ MAP_SELECTION = "map-selection"  # store: the adcodes the maps outline (drawn in
 ROOT = "root"
 FOOTER = "footer"
 URL_NOTES = "url-notes"
+VIEW_TABLE = "view-table"  # store: the table and language the view shows (set when they change)
+GRID_FIRST = "grid-first"  # store: the grid's first block for the view, sent with the views
+GRID_REQUEST = "grid-request"  # store: a block request the first block cannot answer
+EXPORT_VIEW = "export-view"  # store: the view the open Download menu describes
 
 # --- header
 MAIN = "main"  # the skip link's target

@@ -411,6 +411,10 @@ def page(
             dcc.Store(id=ids.RENDERED, storage_type="memory"),
             dcc.Store(id=ids.MAP_SELECTION),  # assets/map_selection.js draws it
             dcc.Store(id=ids.LANG_SHOWN),
+            dcc.Store(id=ids.VIEW_TABLE),
+            dcc.Store(id=ids.GRID_FIRST),
+            dcc.Store(id=ids.GRID_REQUEST),
+            dcc.Store(id=ids.EXPORT_VIEW),
             # The query string the views were last drawn for (tests and scripts wait on it).
             html.Div(id=ids.RENDERED_SEARCH, hidden=True),
             header(),

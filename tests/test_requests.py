@@ -15,7 +15,7 @@ from dash.exceptions import PreventUpdate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from callbacks import context, grid, url_sync, views
+from callbacks import context, grid, interaction, url_sync, views
 from data import table
 from data.dataset import DatasetStore
 from data.state import ViewState, encode_query, parse_query
@@ -75,19 +75,24 @@ def _run(func, prop_id: str, value: Any, *args: Any) -> Any:
     return copy_context().run(run)
 
 
-N_INPUTS = 1 + len(url_sync.CONTROLS) + len(url_sync.CLICKS) + 1
+def _interact(prop_id: str, value: Any, search: str) -> dict:
+    """The interaction callback with ``prop_id`` as its trigger, nothing drawn yet."""
+    controls = {url_sync.key(c, p): None for c, p in url_sync.CONTROLS}
+    clicks = {url_sync.key(c, p): None for c, p in url_sync.CLICKS}
+    state = dict.fromkeys(interaction.STATE)  # nothing drawn yet
+    return _run(lambda: interaction.interact(search, controls, clicks, [], **state), prop_id, value)
 
 
 def test_a_bogus_chip_id_or_wrongly_typed_values_get_no_update_and_one_log_line(caplog):
     chip = json.dumps({"dim": "nope", "type": "chip", "value": "x"}) + ".n_clicks"
-    out = _run(url_sync.sync_state, chip, 1, "", *([None] * N_INPUTS))
-    assert all(v is url_sync.no_update for v in out)  # a chip the page never makes: nothing
+    with pytest.raises(PreventUpdate):  # a chip the page never makes: nothing
+        _interact(chip, 1, "")
     with (
         caplog.at_level(logging.WARNING, logger="policy_atlas.callbacks"),
         pytest.raises(PreventUpdate),
     ):
-        _run(url_sync.sync_state, "f-region.value", 12345, "", *([None] * N_INPUTS))
-    assert len(caplog.records) == 1 and "sync_state" in caplog.records[0].getMessage()
+        _interact("f-region.value", 12345, "")
+    assert len(caplog.records) == 1 and "interact" in caplog.records[0].getMessage()
 
 
 JSON = st.recursive(
@@ -122,16 +127,18 @@ TRIGGERS = [f"{c}.{p}" for c, p in [*url_sync.CONTROLS, *url_sync.CLICKS]] + [
 ]
 
 
-@FAST
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(TRIGGERS), JSON, QUERY)
 def test_fuzz_control_and_click_payloads_never_raise(trigger, value, search):
     try:
-        out = _run(url_sync.sync_state, trigger, value, search, *([None] * N_INPUTS))
+        out = _interact(trigger, value, search)
     except PreventUpdate:
+        assert trigger != "url.search"  # any link draws a view (a malformed event may not)
         return
-    assert len(out) == 1 + len(url_sync.CONTROLS)
-    if out[0] is not url_sync.no_update:
-        assert isinstance(out[0], str) and out[0].startswith("?")
+    assert set(out) == set(interaction.OUTPUTS)
+    if out["url"] is not url_sync.no_update:
+        assert isinstance(out["url"], str) and out["url"].startswith("?")
+        assert out["views"]["rendered_search"] in (out["url"], "")  # the views of the new URL
 
 
 @settings(max_examples=250, deadline=None, derandomize=True)

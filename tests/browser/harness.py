@@ -130,7 +130,9 @@ def wait_idle(page, settle_ms: int = 100) -> None:
     page.wait_for_function(
         """() => {
           const r = document.getElementById('rendered-search');
+          // the first page has the views' texts before plotly has drawn the map
           return r && r.textContent === location.search
+            && document.querySelector('#map .js-plotly-plot')
             && !document.querySelector('[data-dash-is-loading="true"]');
         }""",
         timeout=30000,

@@ -1,0 +1,104 @@
+"""The first page is drawn for the link it was opened with: no callback round trip before the
+first paint, and the first interaction patches what the page holds.
+
+Dash fetches the layout (``_dash-layout``) from the page; that request's ``Referer`` is the page's
+address, so its query string is the view (``?region=440000&lang=en``). The layout is the page with
+every output of ``callbacks.interaction.respond`` for that view written into it (figures, texts,
+controls, the ``rendered`` store with key, language, selection and sent hashes, the grid's first
+block, the upload panel), plus the export texts. When the view cannot be known (no
+``Referer``), the page is left empty and the URL's first report draws it, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import flask
+from dash import Patch, no_update
+from dash._grouping import flatten_grouping
+from dash.development.base_component import Component
+
+from callbacks import exports, interaction
+from callbacks.context import view
+from callbacks.views import as_location
+from layouts import ids, report_pack
+from layouts.charts import CHARTS
+
+
+def request_search() -> str | None:
+    """The query string of the page being drawn: the ``Referer`` of Dash's layout request (the
+    page's address), or the request's own query string for any other request; None when it is
+    not known."""
+    if not flask.has_request_context():
+        return None
+    request = flask.request
+    if request.path.endswith("_dash-layout"):
+        referrer = request.referrer
+        return None if not referrer else "?" + urlsplit(referrer).query
+    return "?" + request.query_string.decode("utf-8", "replace")
+
+
+def _components(tree: Component) -> Iterator[Component]:
+    yield tree
+    children = getattr(tree, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if isinstance(child, Component):
+            yield from _components(child)
+
+
+def _patched(current: Any, patch: Patch) -> Any:
+    """``current`` (a dict prop, such as a graph's ``config``) with a patch's assignments."""
+    out = dict(current or {})
+    for op in patch.to_plotly_json()["operations"]:
+        if op["operation"] != "Assign":
+            raise ValueError(f"cannot apply {op['operation']} to a first page")
+        target = out
+        *path, last = op["location"]
+        for part in path:
+            target = target.setdefault(part, {})
+        target[last] = op["params"]["value"]
+    return out
+
+
+def _set(found: dict[str, Component], component_id: str, prop: str, value: Any) -> None:
+    component = found[component_id]
+    if isinstance(value, Patch):
+        value = _patched(getattr(component, prop, None), value)
+    setattr(component, prop, value)
+
+
+def prefill(tree: Component, search: str) -> Component:
+    """``tree`` (the page) drawn for the view ``search``."""
+    found = {
+        str(getattr(c, "id", "")): c
+        for c in _components(tree)
+        if isinstance(getattr(c, "id", None), str)
+    }
+    outputs = flatten_grouping(interaction.OUTPUTS)
+    values = flatten_grouping(interaction.respond(search, None, None), interaction.OUTPUTS)
+    for output, value in zip(outputs, values, strict=True):
+        if value is not no_update:
+            _set(found, str(output.component_id), output.component_property, value)
+    _set(found, ids.URL, "search", as_location(search))  # as the address bar says it
+    state, ds = view(search)
+    for chart in CHARTS:
+        camera = Patch()
+        camera["toImageButtonOptions"] = exports.camera_options(ds, state, chart)
+        _set(found, chart, "config", camera)
+    chart = getattr(found[ids.DL_CHART], "value", None) or ids.MAP
+    _set(found, ids.DL_TITLE, "placeholder", report_pack.default_title(ds, state, chart))
+    _set(found, ids.EXPORT_VIEW, "data", as_location(search))
+    return tree
+
+
+def layout(build: Callable[[], Component]) -> Callable[[], Component]:
+    """``app.layout``: the page ``build`` makes, drawn for the request's view when it is known."""
+
+    def first_page() -> Component:
+        tree = build()
+        search = request_search()
+        return tree if search is None else prefill(tree, search)
+
+    return first_page

@@ -1,0 +1,97 @@
+"""One round trip per interaction: a control, chart or chip event comes in, and the new URL, the
+controls it changed, every view, the measure menu, the grid's first block, and (when the language
+or the table changes) the widgets' texts and the upload panel go out in the same response. A URL
+change (the back button, a link, the player, an upload) comes in the same way and gets the
+controls and the views.
+
+The rules stay in Python, defined once: ``callbacks.url_sync`` (event -> state, state ->
+controls), ``callbacks.views`` (state -> views, patches of what changed). Dash allows the cycle
+(the URL and the controls are inputs and outputs) because it is inside one callback; a callback
+does not trigger itself with its own outputs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks import grid, language, measure_choice, upload, url_sync, views
+from callbacks.context import guarded, view
+from data.state import parse_query
+from layouts import ids
+
+OUTPUTS: dict[str, Any] = {
+    "url": Output(ids.URL, "search"),
+    "controls": {url_sync.key(c, p): Output(c, p) for c, p in url_sync.CONTROLS},
+    "views": views.OUTPUTS,
+    "widgets": language.OUTPUTS,
+    "measure": measure_choice.OUTPUTS,
+    "grid_first": grid.OUTPUT,
+    "upload": upload.PANEL,
+    "table": Output(ids.VIEW_TABLE, "data"),
+}
+INPUTS: dict[str, Any] = {
+    "search": Input(ids.URL, "search"),
+    "controls": {url_sync.key(c, p): Input(c, p) for c, p in url_sync.CONTROLS},
+    "clicks": {url_sync.key(c, p): Input(c, p) for c, p in url_sync.CLICKS},
+    "chips": Input({"type": ids.CHIP, "dim": ALL, "value": ALL}, "n_clicks"),
+}
+STATE: dict[str, Any] = {
+    "rendered": State(ids.RENDERED, "data"),
+    "shown": State(ids.LANG_SHOWN, "data"),
+    "table": State(ids.VIEW_TABLE, "data"),
+    "dismissed": State(ids.UPLOAD_DISMISSED, "data"),
+}
+
+
+def respond(
+    query: str | None,
+    rendered: dict | None,
+    shown: str | None,
+    table: Any = None,
+    dismissed: list | None = None,
+    *,
+    before: str | None = None,
+) -> dict[str, Any]:
+    """``OUTPUTS`` for the view ``query``. ``before``: the query the event changed (then the URL
+    is written and only the controls that changed are sent); None: the URL is already
+    ``query`` and every control is set from it. ``table``: the table and language the page
+    shows (the upload panel is sent when they change), ``dismissed``: banners closed."""
+    state, ds = view(query)
+    asked = parse_query(query)  # as the link says (a table no longer stored is named, not dropped)
+    now = f"{asked.data or ''}|{asked.lang}"
+    return {
+        "url": no_update if before is None else (query or "?"),
+        "controls": url_sync.controls_for(asked, None if before is None else parse_query(before)),
+        "views": views.render(query, rendered),
+        "widgets": language.widget_texts(ds, state, shown),
+        "measure": measure_choice.measure_menu(state),
+        "grid_first": grid.first_block(ds, state, query),
+        "upload": (
+            {k: no_update for k in upload.PANEL} if table == now else upload.panel(query, dismissed)
+        ),
+        "table": no_update if table == now else now,
+    }
+
+
+# (copies: Dash merges the inputs into the state mapping it is given)
+@callback(output=OUTPUTS, inputs=dict(INPUTS), state=dict(STATE), prevent_initial_call=True)
+@guarded
+def interact(
+    search: str | None,
+    controls: dict[str, Any],
+    clicks: dict[str, Any],
+    chips: list,
+    rendered: dict | None,
+    shown: str | None,
+    table: Any,
+    dismissed: list | None,
+) -> dict[str, Any]:
+    if ctx.triggered_id in (None, ids.URL):
+        return respond(search, rendered, shown, table, dismissed)
+    query = url_sync.after_event(search, ctx.triggered[0])
+    if query is None:
+        raise PreventUpdate  # nothing changed: a chip only drawn, a click on nothing
+    return respond(query, rendered, shown, table, dismissed, before=search)
