@@ -1,7 +1,9 @@
 /* The time player (see callbacks/playback.py): Play/Pause toggles a dcc.Interval; each tick writes
    the next period into the URL (every view answers with a patch; the slider follows the URL), once
-   the views are drawn for the current URL, so a slow answer delays a frame and never stacks them. */
+   the views are drawn for the current URL, so a slow answer delays a frame and never stacks them;
+   a frame stays on screen for a whole tick after the tick that first saw it drawn. */
 (function () {
+  let shown = {search: null, at: 0};  // the frame last seen drawn, and when
   function monthOf(period) {  // "2020" | "2020Q3" | "2020-07" -> month number (year * 12 + month - 1)
     const m = /^(\d{4})(?:Q([1-4])|-(\d{2}))?$/.exec(period || '');
     if (!m) { return null; }
@@ -21,7 +23,7 @@
   }
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     playback: {
-      step: function (clicks, ticks, min, max, step, paused) {
+      step: function (clicks, ticks, min, max, step, paused, interval) {
         const no = window.dash_clientside.no_update;
         const ctx = window.dash_clientside.callback_context;
         const trigger = (ctx.triggered[0] || {}).prop_id || '';
@@ -38,6 +40,12 @@
         if (paused || !drawn || drawn.textContent !== window.location.search) {
           return [no, no, no];
         }
+        const now = Date.now();
+        if (shown.search !== window.location.search) {  // drawn since the last tick: show it
+          shown = {search: window.location.search, at: now};
+          return [no, no, no];
+        }
+        if (now - shown.at < (interval || 900) / 2) { return [no, no, no]; }
         const next = current === null ? min : current - ((current - min) % step) + step;
         if (next > max) { return [no, true, stopped]; }
         const last = next + step > max;

@@ -41,6 +41,7 @@ clientside_callback(
     State(ids.PERIOD, "max"),
     State(ids.PERIOD, "step"),
     State(ids.PLAY_TIMER, "disabled"),
+    State(ids.PLAY_TIMER, "interval"),
     prevent_initial_call=True,
 )
 

@@ -45,7 +45,7 @@ def run_load(
     """Start gunicorn, drive ``sessions`` concurrent users, stop gunicorn; return the figures."""
     import requests
 
-    from tests.bench.run import _ours_key, render_payload
+    from tests.bench.run import _ours_key, render_payload, with_view
     from tests.browser.harness import free_port
 
     port = free_port()
@@ -89,9 +89,7 @@ def run_load(
                         r = s.get(base + "/", timeout=60)
                         ok = r.status_code == 200 and "_dash-config" in r.text
                     else:
-                        body = json.loads(json.dumps(template))
-                        body["inputs"][0]["value"] = query
-                        body["state"][0]["value"] = rendered
+                        body = with_view(template, query, rendered)
                         r = s.post(base + "/_dash-update-component", json=body, timeout=60)
                         ok = r.status_code == 200 and '"rendered"' in r.text
                         if ok:

@@ -224,7 +224,8 @@ def run_child(data: str | None, reps: int, naive_reps: int) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------ HTTP
 def render_payload(base: str, query: str, rendered: dict | None) -> dict:
-    """The body the browser POSTs for the URL->views callback (from ``/_dash-dependencies``)."""
+    """The body the browser POSTs when the URL changes (the one interaction callback: every
+    input and state it declares, from ``/_dash-dependencies``; all empty but the URL)."""
     import requests
 
     deps = requests.get(base + "/_dash-dependencies", timeout=10).json()
@@ -233,14 +234,30 @@ def render_payload(base: str, query: str, rendered: dict | None) -> dict:
         {"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]}
         for o in dep["output"].strip(".").split("...")
     ]
+
+    def item(spec: dict) -> Any:
+        if spec["id"].startswith("{"):  # a pattern-matching input: the list of its matches
+            return []
+        return {"id": spec["id"], "property": spec["property"], "value": None}
+
     body = {
         "output": dep["output"],
         "outputs": outputs,
-        "inputs": [{"id": "url", "property": "search", "value": query}],
+        "inputs": [item(i) for i in dep["inputs"]],
         "changedPropIds": ["url.search"],
+        "state": [item(i) for i in dep.get("state", [])],
     }
-    if dep.get("state"):
-        body["state"] = [{"id": "rendered", "property": "data", "value": rendered}]
+    return with_view(body, query, rendered)
+
+
+def with_view(body: dict, query: str, rendered: dict | None) -> dict:
+    """A copy of ``body`` asking for the view ``query`` with the browser's ``rendered`` store."""
+    body = json.loads(json.dumps(body))
+    for group, (cid, prop, value) in (("inputs", ("url", "search", query)),
+                                      ("state", ("rendered", "data", rendered))):  # fmt: skip
+        for spec in body.get(group, []):
+            if isinstance(spec, dict) and (spec["id"], spec["property"]) == (cid, prop):
+                spec["value"] = value
     return body
 
 
@@ -255,10 +272,7 @@ def http_times(base: str, reps: int, view_key: Callable[[str], dict | None]) -> 
         ms, raw, wire = [], [], []
         for i in range(-1, reps):
             query = interaction_queries(kind, i)
-            body = json.loads(json.dumps(template))
-            body["inputs"][0]["value"] = query
-            if body.get("state"):
-                body["state"][0]["value"] = view_key(query)
+            body = with_view(template, query, view_key(query))
             t0 = time.perf_counter()
             r = s.post(base + "/_dash-update-component", json=body, timeout=120)
             dt = (time.perf_counter() - t0) * 1000
