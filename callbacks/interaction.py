@@ -30,6 +30,7 @@ OUTPUTS: dict[str, Any] = {
     "measure": measure_choice.OUTPUTS,
     "grid_first": grid.OUTPUT,
     "upload": upload.PANEL,
+    "report": upload.REPORT,
     "table": Output(ids.VIEW_TABLE, "data"),
 }
 INPUTS: dict[str, Any] = {
@@ -71,6 +72,11 @@ def respond(
         "grid_first": grid.first_block(ds, state, query),
         "upload": (
             {k: no_update for k in upload.PANEL} if table == now else upload.panel(query, dismissed)
+        ),
+        "report": (
+            {k: no_update for k in upload.REPORT}
+            if table == now
+            else upload.report_rows(query, None)
         ),
         "table": no_update if table == now else now,
     }

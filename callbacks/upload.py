@@ -230,14 +230,11 @@ REPORT = {
 }
 
 
-@callback(
-    output=REPORT,
-    inputs={"search": Input(ids.URL, "search"), "group": Input(ids.UPLOAD_GROUP, "data")},
-)
-@guarded
 def report_rows(search: str | None, group: dict | None) -> dict[str, Any]:
-    """The check report's rows: every problem, or only those of the rows a banner link named
-    (not placed, undated) for this table, said above the grid with the way back to all."""
+    """``REPORT``: the check report's rows, every problem or only those of the rows a banner link
+    named (not placed, undated) for this table, said above the grid with the way back to all.
+    Sent with the views when the table or language changes (``callbacks.interaction``), and on a
+    banner link (``pick_group``)."""
     state = parse_query(search if isinstance(search, str) else None)
     table = state.data or DEFAULT
     picked = group.get("group") if isinstance(group, dict) and group.get("table") == table else None
@@ -254,13 +251,22 @@ def report_rows(search: str | None, group: dict | None) -> dict[str, Any]:
 
 
 @callback(
-    Output(ids.UPLOAD_GROUP, "data"),
-    Input({"type": ids.UPLOAD_SEE, "group": ALL}, "n_clicks"),
-    Input(ids.UPLOAD_SHOW_ALL, "n_clicks"),
-    State(ids.URL, "search"),
+    output={
+        "group": Output(ids.UPLOAD_GROUP, "data"),
+        **{
+            k: Output(o.component_id, o.component_property, allow_duplicate=True)
+            for k, o in REPORT.items()
+        },
+    },  # fmt: skip
+    inputs={
+        "see": Input({"type": ids.UPLOAD_SEE, "group": ALL}, "n_clicks"),
+        "show_all": Input(ids.UPLOAD_SHOW_ALL, "n_clicks"),
+    },
+    state={"search": State(ids.URL, "search")},
     prevent_initial_call=True,
 )
-def pick_group(_see: list, _all: int | None, search: str | None) -> dict:
+@guarded
+def pick_group(see: list, show_all: int | None, search: str | None) -> dict[str, Any]:
     """A banner link filters the report to its rows ("all": none), for the table it belongs to
     (another table's report opens unfiltered); "show all" clears it."""
     hit = ctx.triggered[0] if ctx.triggered else {}
@@ -269,7 +275,8 @@ def pick_group(_see: list, _all: int | None, search: str | None) -> dict:
     state = parse_query(search if isinstance(search, str) else None)
     trigger = ctx.triggered_id
     group = trigger.get("group") if isinstance(trigger, dict) else None
-    return {"table": state.data or DEFAULT, "group": group if group in GROUPS else None}
+    picked = {"table": state.data or DEFAULT, "group": group if group in GROUPS else None}
+    return {"group": picked, **report_rows(search, picked)}
 
 
 # Dismissing the banner keeps it closed for this table for the rest of the browser session.
