@@ -86,22 +86,12 @@ def _json_bytes(value: Any) -> int:
 
 
 # ------------------------------------------------------------------------ direct server times
-def _output_index(output: str) -> int | None:
-    """Position of ``output`` ("id.prop") among the URL->views callback's outputs (None: not one
-    of them, e.g. once the grid fetches its rows in blocks by its own callback)."""
-    from dash._callback import GLOBAL_CALLBACK_LIST
-
-    spec = next(c for c in GLOBAL_CALLBACK_LIST if "rendered-search.children" in c["output"])
-    outputs = spec["output"].strip(".").split("...")
-    return outputs.index(output) if output in outputs else None
-
-
 def server_times(reps: int = 30, warm: int = 2) -> dict[str, dict[str, Any]]:
-    """Time the URL->views callback body (``callbacks.views.render``: parse_query, viewmodel,
-    Patch) plus its JSON serialisation, per interaction kind, on the dataset this process serves
-    (``callbacks.context.dataset_for``). Also the bytes of the response JSON and of the table's
-    rowData in it. No HTTP."""
-    import callbacks.views as cv
+    """Time the interaction callback body (``callbacks.interaction.respond``: parse_query,
+    viewmodel, Patch, the controls, the grid's first rows) plus its JSON serialisation, per
+    interaction kind, on the dataset this process serves (``callbacks.context.dataset_for``).
+    Also the bytes of the response JSON and of the grid's rows in it. No HTTP."""
+    from callbacks import interaction
     from data.state import parse_query
     from layouts import viewmodel
 
@@ -114,15 +104,15 @@ def server_times(reps: int = 30, warm: int = 2) -> dict[str, dict[str, Any]]:
             query = interaction_queries(kind, i)
             state = parse_query(query)
             rendered = {"key": viewmodel.view_key(state), "lang": state.lang}
+            table = f"{state.data or ''}|{state.lang}"  # the page shows this table already
             t0 = time.perf_counter()
-            result = cv.render(query, rendered)
+            result = interaction.respond(query, rendered, state.lang, table, before="?")
             body = _json_bytes(result)
             dt = (time.perf_counter() - t0) * 1000
             if i >= 0:
                 ms.append(dt)
                 sizes.append(body)
-                at = _output_index("table.rowData")
-                rows_bytes.append(0 if at is None else _json_bytes(result[at]))
+                rows_bytes.append(_json_bytes(result["grid_first"]))
         out[kind] = {
             **_stats(ms),
             "bytes": int(statistics.median(sizes)),
