@@ -176,10 +176,11 @@ def scale_rows(scale: dict[str, Any]) -> list[str]:
     plain = {k: v for k, v in scale.items() if not isinstance(v, dict)}
     lines: list[str] = []
     if rows:
-        cols = list(dict.fromkeys(c for v in rows.values() for c in v))
+        cols = list(dict.fromkeys(str(c) for v in rows.values() for c in v))
         lines += ["| | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
         for name, v in rows.items():
-            lines.append(f"| {name} | " + " | ".join(_cell(v.get(c, "–")) for c in cols) + " |")
+            cells = {str(c): x for c, x in v.items()}
+            lines.append(f"| {name} | " + " | ".join(_cell(cells.get(c, "–")) for c in cols) + " |")
     lines += [f"- {k}: {_cell(v)}" for k, v in plain.items()]
     return lines
 
