@@ -112,7 +112,11 @@ def ranked_figure(
         font={"size": 10, "color": style.MUTED},
     )
     widest = max([*a["y"], "北京市北京"], key=len)
-    fig.update_layout(margin={"l": label_margin([widest]), "r": 40})
+    left = label_margin([widest])
+    fig.update_layout(margin={"l": left, "r": 40})
+    # the source line starts at the figure's left edge, not the plot's: the labels' margin would
+    # otherwise push it past the right edge of a narrow chart
+    fig.layout.annotations[style.SOURCE_INDEX].xshift = -(left - 10)
     return fig
 
 
