@@ -26,7 +26,7 @@ STATES = [
     ViewState.of(region=("440000",), stance=("support",)),
     ViewState.of(incentive=("subsidy",), lang="en", date_from="2019-01-01", date_to="2021-12-31"),
     ViewState(map_level="city", region=("440300",)),
-    ViewState(drill="440000", measure="per_capita"),
+    ViewState(drill="440000", measure="per_pop"),
     ViewState(period="2021", cumulative=True),
 ]
 

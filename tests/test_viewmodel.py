@@ -1,10 +1,12 @@
 """What the page shows for a view: self-explaining figures, patches that fit, small payloads."""
 
 import base64
+import copy
 import json
 
 import numpy as np
 import plotly
+import plotly.graph_objects as go
 import pytest
 
 from callbacks.views import to_patch
@@ -47,13 +49,21 @@ def test_patches_address_paths_that_exist_in_the_full_figure(ds):
     later = viewmodel.views(ds, ViewState.of(region=("440000",), stance=("support",)), full=False)
     assert set(later.updates) == set(full)
     for name, updates in later.updates.items():
+        patched = copy.deepcopy(full[name])
         for path, value in updates.items():
-            current = _get(full[name], path[:-1])  # the parent must exist
-            assert path[-1] in current or isinstance(current, dict), (name, path)
+            current = _get(patched, path[:-1])  # the parent must exist
+            if isinstance(current, list):  # an index into an array of the full figure
+                assert isinstance(path[-1], int) and path[-1] < len(current), (name, path)
+            else:
+                assert isinstance(current, dict), (name, path)
+            current[path[-1]] = value
             is_map = name in ("map", "adoption-map")
             fixed_length = not is_map or path[1] in china_map.Z_TRACES  # outline traces vary
             if fixed_length and isinstance(value, list) and path[-1] in ("z", "x", "y"):
                 assert len(value) == _length(_get(full[name], path)), (name, path)
+        # a key the full figure lacks is only allowed where plotly knows it (layout.shapes when a
+        # band is drawn): plotly's validation refuses any other path
+        go.Figure(patched)
 
 
 def test_figures_and_patches_carry_no_geometry_and_no_cdn(ds):

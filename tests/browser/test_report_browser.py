@@ -46,9 +46,13 @@ def grid_lines(page) -> list[int]:
 
 
 def wait_grid(page, n: int) -> None:
+    # the rows are replaced as the grid's block arrives: wait until n rows show a line number each
     page.wait_for_function(
-        """(n) => document.querySelectorAll(
-             '#upload-problems-grid .ag-center-cols-container .ag-row').length === n""",
+        """(n) => {
+             const cells = [...document.querySelectorAll(
+               '#upload-problems-grid .ag-center-cols-container .ag-row [col-id=row]')];
+             return cells.length === n && cells.every((c) => /^\\d+$/.test(c.innerText.trim()));
+           }""",
         arg=n,
         timeout=15000,
     )
