@@ -93,7 +93,23 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
     (
         "POLICY_ATLAS_UPLOAD_MAX_TOTAL_MB",
         "`500`",
-        "oldest uploads are removed beyond this total, in MB",
+        "space for every uploaded table, in MB: a full store refuses new uploads",
+    ),
+    # w/identity: fair retention and exports that end
+    (
+        "POLICY_ATLAS_UPLOAD_OWNER_MAX_MB",
+        "`100`",
+        "space for one uploader's tables (by the secret their browser keeps), in MB",
+    ),
+    (
+        "POLICY_ATLAS_UPLOAD_CLIENT_MAX_MB",
+        "`200`",
+        "space for anonymous uploads from one client address, in MB",
+    ),
+    (
+        "POLICY_ATLAS_EXPORT_TIMEOUT",
+        "`120`",
+        "seconds an export may run without reporting before the page says it failed",
     ),
 )
 
@@ -121,6 +137,9 @@ class Config:
     upload_max_mb: int
     upload_max_age_days: int
     upload_max_total_mb: int
+    upload_owner_max_mb: int = 100
+    upload_client_max_mb: int = 200
+    export_timeout: float = 120.0
 
 
 def cores() -> int:
@@ -162,6 +181,9 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         upload_max_mb=_int(env, "POLICY_ATLAS_UPLOAD_MAX_MB", 50),
         upload_max_age_days=_int(env, "POLICY_ATLAS_UPLOAD_MAX_AGE_DAYS", 30),
         upload_max_total_mb=_int(env, "POLICY_ATLAS_UPLOAD_MAX_TOTAL_MB", 500),
+        upload_owner_max_mb=_int(env, "POLICY_ATLAS_UPLOAD_OWNER_MAX_MB", 100),
+        upload_client_max_mb=_int(env, "POLICY_ATLAS_UPLOAD_CLIENT_MAX_MB", 200),
+        export_timeout=_number(env, "POLICY_ATLAS_EXPORT_TIMEOUT", 120.0),
     )
 
 
