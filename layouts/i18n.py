@@ -472,6 +472,8 @@ ZH.update(
         "js_pinned": "这个表格会一直保留，直到你删除它。",
         "js_unpinned": "这个表格会在长期不用后过期。",
         "js_pin": "一直保留",
+        "export_timed_out": "导出失败：渲染程序在 {seconds} 秒内没有回应（可能无法启动 Chromium），"
+        "任务已停止。详情见服务器日志。",
     }
 )
 EN.update(
@@ -507,6 +509,10 @@ EN.update(
         "js_pinned": "This table is kept until you remove it.",
         "js_unpinned": "This table expires when it has not been used for a while.",
         "js_pin": "Keep this table",
+        "export_timed_out": (
+            "Export failed: the renderer did not answer within {seconds} s (Chromium may not "
+            "start); the job was stopped. The server log has the details."
+        ),
     }
 )
 
