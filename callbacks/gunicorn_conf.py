@@ -17,6 +17,10 @@ bind = _config.bind
 workers = _config.workers
 threads = _config.threads
 worker_class = "gthread"
+# A worker accepts only the connections its threads can serve (gunicorn's default is 1000): the
+# rest wait in the listen queue for whichever worker is free, so a worker that dies (kill -9, out
+# of memory) takes down only what it was serving (docs/BENCHMARKS.md, "Losing a worker").
+worker_connections = _config.worker_connections
 preload_app = True
 timeout = 60
 graceful_timeout = 20

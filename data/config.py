@@ -107,6 +107,11 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "space for anonymous uploads from one client address, in MB",
     ),
     (
+        "POLICY_ATLAS_WORKER_CONNECTIONS",
+        "threads per worker",
+        "connections a gunicorn worker accepts at once (the rest wait for any worker)",
+    ),
+    (
         "POLICY_ATLAS_EXPORT_TIMEOUT",
         "`120`",
         "seconds an export may run without reporting before the page says it failed",
@@ -140,6 +145,7 @@ class Config:
     upload_owner_max_mb: int = 100
     upload_client_max_mb: int = 200
     export_timeout: float = 120.0
+    worker_connections: int = 4
 
 
 def cores() -> int:
@@ -184,6 +190,9 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         upload_owner_max_mb=_int(env, "POLICY_ATLAS_UPLOAD_OWNER_MAX_MB", 100),
         upload_client_max_mb=_int(env, "POLICY_ATLAS_UPLOAD_CLIENT_MAX_MB", 200),
         export_timeout=_number(env, "POLICY_ATLAS_EXPORT_TIMEOUT", 120.0),
+        worker_connections=_int(
+            env, "POLICY_ATLAS_WORKER_CONNECTIONS", _int(env, "POLICY_ATLAS_THREADS", 4)
+        ),
     )
 
 

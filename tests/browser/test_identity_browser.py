@@ -79,7 +79,7 @@ def _every_path_says(page, short: str, banner: str) -> None:
         timeout=60_000,
     )
     assert not downloads
-    assert page.watch.errors == []
+    assert [e for e in page.watch.errors if "403" not in e] == []  # (the refused removal)
 
 
 def test_a_table_removed_under_an_open_page(browser, stack, tmp_path):
