@@ -52,8 +52,8 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
     ),
     ("POLICY_ATLAS_LOG_LEVEL", "`INFO`", "the app's log level (libraries log at WARNING)"),
     ("POLICY_ATLAS_LOG_FORMAT", "`text`", "`text` or `json` (one JSON object a line)"),
-    ("POLICY_ATLAS_WORKERS", "cores + 1", "gunicorn worker processes"),
-    ("POLICY_ATLAS_THREADS", "`4`", "threads per gunicorn worker"),
+    ("POLICY_ATLAS_WORKERS", "2 × cores", "gunicorn worker processes"),
+    ("POLICY_ATLAS_THREADS", "`2`", "threads per gunicorn worker"),
     (
         "POLICY_ATLAS_BIND",
         "`127.0.0.1:8050`",
@@ -145,7 +145,7 @@ class Config:
     upload_owner_max_mb: int = 100
     upload_client_max_mb: int = 200
     export_timeout: float = 120.0
-    worker_connections: int = 4
+    worker_connections: int = 2
 
 
 def cores() -> int:
@@ -176,8 +176,8 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         url_prefix=_url_prefix(env),
         log_level=_choice(env, "POLICY_ATLAS_LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
         log_format=_choice(env, "POLICY_ATLAS_LOG_FORMAT", LOG_FORMATS, "text"),
-        workers=_int(env, "POLICY_ATLAS_WORKERS", n + 1),
-        threads=_int(env, "POLICY_ATLAS_THREADS", 4),
+        workers=_int(env, "POLICY_ATLAS_WORKERS", 2 * n),
+        threads=_int(env, "POLICY_ATLAS_THREADS", 2),
         bind=_text(env, "POLICY_ATLAS_BIND") or "127.0.0.1:8050",
         redis_url=_text(env, "REDIS_URL"),
         export_workers=_int(env, "POLICY_ATLAS_EXPORT_WORKERS", n),
@@ -191,7 +191,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         upload_client_max_mb=_int(env, "POLICY_ATLAS_UPLOAD_CLIENT_MAX_MB", 200),
         export_timeout=_number(env, "POLICY_ATLAS_EXPORT_TIMEOUT", 120.0),
         worker_connections=_int(
-            env, "POLICY_ATLAS_WORKER_CONNECTIONS", _int(env, "POLICY_ATLAS_THREADS", 4)
+            env, "POLICY_ATLAS_WORKER_CONNECTIONS", _int(env, "POLICY_ATLAS_THREADS", 2)
         ),
     )
 
