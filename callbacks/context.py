@@ -65,7 +65,7 @@ def gone_dataset(why: str) -> Dataset:
             frame=default.frame.iloc[0:0].copy(),
             pilots=default.pilots.iloc[0:0],
             label="—",
-            as_of="",
+            as_of="—",
             uploaded=True,
             gone=why,
         )
