@@ -242,3 +242,16 @@ def test_prepare_makes_the_folders_and_points_kaleido_at_the_chromium(tmp_path, 
     assert os.environ["BROWSER_PATH"] == "/usr/bin/chromium"
     for folder in (cfg.home, cfg.data_dir, cfg.cache_dir):
         assert _mode(folder) == 0o700
+
+
+def test_no_usable_chromium_is_an_export_error_at_once(monkeypatch):
+    """``POLICY_ATLAS_CHROMIUM`` naming no browser: the export says so (kaleido itself would wait
+    for its whole start timeout)."""
+    from layouts.figures import render
+
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent")
+    monkeypatch.setattr(render, "_started_pid", None)
+    with pytest.raises(
+        render.ExportError, match="Chromium cannot start: no browser at /nonexistent"
+    ):
+        render.to_bytes({"data": [], "layout": {}}, "svg", "web")

@@ -321,7 +321,7 @@ def test_an_export_whose_chromium_hangs_ends_with_a_message(browser, small_stack
             timeout=90_000,
         )
         text = page.inner_text("#export-notice") + page.inner_text("#dl-status")
-        assert "did not answer within 8 s" in text or "Export failed" in text
+        assert "did not answer within 8 s" in text
         page.wait_for_function("() => !document.getElementById('dl-go').disabled")
         time.sleep(0)  # the job's process is reaped: no zombie child of gunicorn is left
         ps = subprocess.run(["ps", "-eo", "stat,args"], capture_output=True, text=True).stdout
