@@ -83,7 +83,7 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     )
     server.config["POLICY_ATLAS_ROWS"] = ds.rows
     service.install(app, config, lambda: store.default, jobs)
-    callbacks.upload.install(app, uploads)
+    callbacks.upload.install(app, uploads, service.secret_key(config))
     return app
 
 

@@ -32,6 +32,48 @@
   }
   function route(path) { return new URL(path, document.baseURI).toString(); }
 
+  /* The owner's secret (answered by the first upload, sent with the next ones) and the tables this
+   * browser uploaded: kept in this browser's storage, never in a link. Removing or keeping a table
+   * needs the secret; a link's recipient does not have it. */
+  var OWNER = "policy-atlas-owner", OWNED = "policy-atlas-owned";
+  function load(key, fallback) {
+    try { var v = window.localStorage.getItem(key); return v === null ? fallback : JSON.parse(v); }
+    catch (err) { return fallback; }
+  }
+  function keep(key, value) {
+    try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (err) { /* private mode */ }
+  }
+  function owned(id) { return id && load(OWNED, []).indexOf(id) >= 0; }
+  function own(id, yes) {
+    var ids = load(OWNED, []).filter(function (x) { return x !== id; });
+    if (yes) ids.push(id);
+    keep(OWNED, ids);
+  }
+  function currentId() { return new URLSearchParams(window.location.search).get("data"); }
+
+  /* Every POST carries a token from this app (a page on another site cannot read it). */
+  function post(url, body, headers, done) {
+    var tk = new XMLHttpRequest();
+    tk.open("GET", route("upload/token"));
+    tk.onerror = function () { done(null); };
+    tk.onload = function () {
+      var token = "";
+      try { token = JSON.parse(tk.responseText).token || ""; } catch (err) { token = ""; }
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", url);
+      xhr.setRequestHeader("X-CSRF-Token", token);
+      var secret = load(OWNER, "");
+      if (secret) xhr.setRequestHeader("X-Owner", secret);
+      Object.keys(headers || {}).forEach(function (k) { xhr.setRequestHeader(k, headers[k]); });
+      done(xhr);
+      xhr.send(body);
+    };
+    tk.send();
+  }
+  function answer(xhr) {
+    try { return JSON.parse(xhr.responseText) || {}; } catch (err) { return {}; }
+  }
+
   /* Navigate within the Dash app (dcc.Location listens to this event). */
   function go(params) {
     var search = params.toString();
@@ -58,9 +100,8 @@
     if (mapping) url += "&map=" + encodeURIComponent(JSON.stringify(mapping));
     var gcj = document.querySelector("#upload-gcj02 input[type=checkbox]");
     if (gcj && gcj.checked) url += "&datum=gcj02";
-    var xhr = new XMLHttpRequest();
-    xhr.open("POST", url);
-    xhr.setRequestHeader("Content-Type", "application/octet-stream");
+    post(url, file, {"Content-Type": "application/octet-stream"}, function (xhr) {
+    if (!xhr) { progress(null); status(msg("interrupted"), true); return; }
     xhr.upload.onprogress = function (e) {
       if (!e.lengthComputable) return;
       var pct = Math.round((100 * e.loaded) / e.total);
@@ -74,16 +115,19 @@
       var body = {};
       try { body = JSON.parse(xhr.responseText); } catch (err) { body = {}; }
       if (xhr.status === 200 && body.id) {
+        if (body.owner) keep(OWNER, body.owner);
+        own(body.id, true);
         status(msg("loaded", {rows: body.rows}));
         go(viewOf(body.id));
         return;
       }
       if (xhr.status === 503) { status(msg("unreachable"), true); return; }
+      if (xhr.status === 403) { status(msg("refused"), true); return; }
       if (!body.error) { status(msg("interrupted"), true); return; }
       status(msg("error") + body.error, true);
       if (body.columns && body.columns.length) mappingStep(file, body);
     };
-    xhr.send(file);
+    });
   }
 
   /* A required column was not recognised: ask which column holds it, then send again. */
@@ -134,24 +178,78 @@
     input.click();
   }
 
-  function remove() {
-    var id = new URLSearchParams(window.location.search).get("data");
-    if (!id) return;
-    var xhr = new XMLHttpRequest();
-    xhr.open("POST", route("upload/" + id + "/remove"));
-    xhr.onload = function () {
-      // 503: the store did not answer; the table is still there, so nothing is said removed
-      if (xhr.status === 503) { status(msg("unreachable"), true); return; }
-      status(msg("removed"));
-      go(viewOf(null));
-    };
-    xhr.send();
+  /* What an owner action answered: 403 is "not yours" or "not from this page". */
+  function refused(xhr) {
+    if (xhr.status === 503) { status(msg("unreachable"), true); return true; }
+    if (xhr.status === 403) {
+      status(msg(answer(xhr).outcome === "forbidden" ? "not_owner" : "refused"), true);
+      return true;
+    }
+    return false;
   }
+
+  function remove() {
+    var id = currentId();
+    if (!id) return;
+    if (!owned(id)) { status(msg("not_owner"), true); return; }
+    post(route("upload/" + id + "/remove"), null, {}, function (xhr) {
+      if (!xhr) { status(msg("unreachable"), true); return; }
+      xhr.onload = function () {
+        // 503: the store did not answer; the table is still there, so nothing is said removed
+        if (refused(xhr)) return;
+        own(id, false);
+        status(msg("removed"));
+        go(viewOf(null));
+      };
+    });
+  }
+
+  function pin() {
+    var id = currentId();
+    if (!id || !owned(id)) { status(msg("not_owner"), true); return; }
+    var pinned = load("policy-atlas-pinned", []);
+    var on = pinned.indexOf(id) < 0;
+    post(route("upload/" + id + "/pin") + "?on=" + (on ? 1 : 0), null, {}, function (xhr) {
+      if (!xhr) { status(msg("unreachable"), true); return; }
+      xhr.onload = function () {
+        if (refused(xhr)) return;
+        keep("policy-atlas-pinned", pinned.filter(function (x) { return x !== id; }).concat(on ? [id] : []));
+        status(msg(on ? "pinned" : "unpinned"));
+        sync();
+      };
+    });
+  }
+
+  /* Only the tables this browser uploaded offer "remove" and "keep"; a link's recipient sees
+   * neither (the server refuses them anyway). */
+  function sync() {
+    var rm = document.getElementById("upload-remove");
+    if (!rm) return;
+    var mine = owned(currentId());
+    if (!mine && !rm.hidden) rm.hidden = true;
+    var btn = document.getElementById("upload-pin");
+    if (!btn) {
+      btn = document.createElement("button");
+      btn.id = "upload-pin";
+      btn.type = "button";
+      btn.className = rm.className;
+      rm.parentNode.insertBefore(btn, rm.nextSibling);
+    }
+    var label = msg("pin");
+    var on = load("policy-atlas-pinned", []).indexOf(currentId()) >= 0;
+    btn.setAttribute("aria-pressed", on ? "true" : "false");
+    if (btn.textContent !== label) btn.textContent = label;
+    if (btn.hidden !== rm.hidden) btn.hidden = rm.hidden;
+  }
+  new MutationObserver(sync).observe(document.documentElement, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ["hidden"],
+  });
 
   document.addEventListener("click", function (e) {
     var t = e.target;
     if (t.closest && t.closest("#upload-drop")) { pick(); return; }
     if (t.closest && t.closest("#upload-remove")) { remove(); return; }
+    if (t.closest && t.closest("#upload-pin")) { pin(); return; }
     if (t.closest && t.closest(".upload-see")) {
       var panel = document.getElementById("upload-problems");
       if (panel) panel.open = true;

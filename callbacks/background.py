@@ -8,6 +8,9 @@ Redis (``REDIS_URL``). Wiring only: the managers are Dash's, with what a service
   spinner that never stops. The details go to the log.
 - **No zombies.** A diskcache job is a child of the gunicorn worker that started it, but its result
   may be collected by another worker; a thread waits for each child so none is left unreaped.
+- **A job ends.** A job whose renderer cannot start, hangs or has not reported progress for
+  ``POLICY_ATLAS_EXPORT_TIMEOUT`` seconds is stopped (its process killed and reaped, or its Celery
+  task revoked) and the panel says so.
 - **Warm Chromium in Celery.** Each worker process starts kaleido's Chromium when it starts
   (``worker_process_init``) and keeps it, so an export does not pay a browser start.
 """
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import logging
 import os
 import shutil
@@ -105,10 +109,39 @@ def _store_notice(problem: str) -> None:
 
 
 class _Guarded:
-    """Store failures while polling a job end the job with a message (mixed into a manager)."""
+    """Store failures while polling a job end the job with a message (mixed into a manager), and
+    so does a job that has not reported for ``export_timeout`` seconds."""
 
     folder: Path | None = None
     UNDEFINED: Any  # the manager's "no result yet" marker (Dash's BaseBackgroundCallbackManager)
+    export_timeout: float = 120.0
+
+    def _remember(self, key: str, value: str | None = None) -> str | None:
+        """A small value in the job store, shared by every web process (None: not set)."""
+        raise NotImplementedError
+
+    def overdue(self, job: Any, started: float) -> bool:
+        """Whether ``job`` (started at ``started``) has gone ``export_timeout`` seconds without
+        reporting: its progress is remembered with the time it last changed."""
+        progress = json.dumps(_progress_seen())
+        key = f"policy-atlas-job-seen:{job}"
+        try:
+            last = self._remember(key)
+            then, seen = (last or "").partition("|")[::2]
+            now = time.time()
+            if progress != "null" and progress != seen:
+                self._remember(key, f"{now:.3f}|{progress}")
+                return False
+            since = float(then) if then else started
+        except STORE_ERRORS:
+            return False  # the store's own failures are reported elsewhere
+        except ValueError:
+            return False
+        if now - since <= self.export_timeout:
+            return False
+        log.error("export job %s reported nothing for %.0f s: stopped", job, now - since)
+        _set_notice("export_timed_out", seconds=f"{self.export_timeout:g}")
+        return True
 
     def _store_failed(self, exc: BaseException) -> None:
         log.error("job store failed: %s: %s", type(exc).__name__, exc)
@@ -117,10 +150,12 @@ class _Guarded:
 
     def get_progress(self, key: str) -> Any:
         try:
-            return super().get_progress(key)  # type: ignore[misc]
+            progress = super().get_progress(key)  # type: ignore[misc]
         except STORE_ERRORS as exc:
             self._store_failed(exc)
             return None
+        _progress_seen(progress)
+        return progress
 
     def get_result(self, key: str, job: Any) -> Any:
         try:
@@ -145,6 +180,26 @@ class _Guarded:
         return props
 
 
+def _progress_seen(value: Any = None) -> Any:
+    """The progress this request read for its job (``get_progress`` runs before ``job_running``)."""
+    from flask import g, has_request_context
+
+    if not has_request_context():
+        return None
+    if value is not None:
+        g.policy_atlas_progress = value
+    return getattr(g, "policy_atlas_progress", None)
+
+
+def _pid(job: Any) -> tuple[int, float]:
+    """A diskcache job handle: "<pid>@<time it started>" (a bare pid from an older page)."""
+    pid, _, started = str(job).partition("@")
+    try:
+        return int(pid), float(started or time.time())
+    except ValueError:
+        return 0, time.time()
+
+
 def _flag(name: str, value: bool | None = None) -> bool:
     """A per-request flag shared by the manager's methods (Dash calls them one after another)."""
     from flask import g, has_request_context
@@ -159,11 +214,22 @@ def _flag(name: str, value: bool | None = None) -> bool:
 class DiskcacheJobs(_Guarded, DiskcacheManager):
     """Jobs in subprocesses, results in a private diskcache folder."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, export_timeout: float = 120.0) -> None:
         import diskcache
 
         self.folder = folder
+        self.export_timeout = export_timeout
         super().__init__(diskcache.Cache(str(folder)))
+
+    def _remember(self, key: str, value: str | None = None) -> str | None:
+        if value is not None:
+            self.handle.set(key, value, expire=max(3600.0, 4 * self.export_timeout))
+            return value
+        found = self.handle.get(key)
+        return str(found) if found is not None else None
+
+    def terminate_job(self, job: Any) -> None:
+        super().terminate_job(_pid(job)[0] or None)
 
     def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> Any:
         from multiprocess import Process
@@ -172,13 +238,17 @@ class DiskcacheJobs(_Guarded, DiskcacheManager):
         process.start()
         # Reap the child when it ends, whichever gunicorn worker collects its result.
         threading.Thread(target=process.join, name=f"reap-{process.pid}", daemon=True).start()
-        return process.pid
+        return f"{process.pid}@{time.time():.3f}"  # the start: how long it has gone silent
 
     def job_running(self, job: Any) -> bool:
+        pid, started = _pid(job)
         if _flag("store_failed"):
-            _kill(job)  # not terminate_job: it locks the broken store
+            _kill(pid)  # not terminate_job: it locks the broken store
             return False
-        running = super().job_running(job)
+        running = bool(pid) and super().job_running(pid)
+        if running and _flag("result_missing") and self.overdue(job, started):
+            _kill(pid)  # its parent's reaper thread collects it
+            return False
         if not running and _flag("result_missing"):
             log.error("export job %s ended without a result", job)
             problem = self.problem()
@@ -210,15 +280,30 @@ def _kill(pid: Any) -> None:
     import psutil
 
     with contextlib.suppress(psutil.Error, ValueError):
-        psutil.Process(int(pid)).kill()
+        process = psutil.Process(int(pid))
+        for child in process.children(recursive=True):  # its renderer (Chromium) too
+            with contextlib.suppress(psutil.Error):
+                child.kill()
+        process.kill()
 
 
 class CeleryJobs(_Guarded, CeleryManager):
     """Jobs on Celery workers, results in Redis; a job no worker takes in time is cancelled."""
 
-    def __init__(self, celery_app: Any, worker_timeout: float) -> None:
+    def __init__(
+        self, celery_app: Any, worker_timeout: float, export_timeout: float = 120.0
+    ) -> None:
         self.worker_timeout = worker_timeout
+        self.export_timeout = export_timeout
         super().__init__(celery_app)
+
+    def _remember(self, key: str, value: str | None = None) -> str | None:
+        client = self.handle.backend.client
+        if value is not None:
+            client.set(key, value, ex=int(max(3600.0, 4 * self.export_timeout)))
+            return value
+        found = client.get(key)
+        return found.decode() if isinstance(found, bytes) else found
 
     def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> Any:
         try:
@@ -271,7 +356,11 @@ class CeleryJobs(_Guarded, CeleryManager):
             self.terminate_job(job)
             _set_notice("export_no_worker", seconds=f"{self.worker_timeout:g}")
             return False
-        return status in ("PENDING", "RECEIVED", "STARTED", "RETRY", "PROGRESS")
+        running = status in ("PENDING", "RECEIVED", "STARTED", "RETRY", "PROGRESS")
+        if running and missing and status != "PENDING" and self.overdue(job, queued):
+            self.terminate_job(job)  # revoked with terminate: the worker's child is replaced
+            return False
+        return running
 
     def problem(self) -> str | None:
         try:
@@ -292,8 +381,8 @@ def celery_app() -> Any:
 def manager(config: Config) -> Any:
     """The background-callback manager for ``config``: Celery + Redis, or diskcache."""
     if config.redis_url:
-        return CeleryJobs(make_celery(config), config.worker_timeout)
-    return DiskcacheJobs(config.cache_dir)
+        return CeleryJobs(make_celery(config), config.worker_timeout, config.export_timeout)
+    return DiskcacheJobs(config.cache_dir, config.export_timeout)
 
 
 def make_celery(config: Config) -> Any:

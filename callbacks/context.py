@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from dash.exceptions import PreventUpdate
 
-from data.dataset import Dataset, DatasetNotFound, DatasetStore
+from data.dataset import Dataset, DatasetNotFound, DatasetStore, DatasetUnavailable
 from data.state import ViewState, parse_query
 
 _store: DatasetStore | None = None
@@ -24,17 +24,53 @@ def serve(store: DatasetStore) -> None:
     """Use ``store`` for every request this process answers (``app.create_app`` calls this)."""
     global _store
     _store = store
+    _stand_ins.clear()
 
 
 def dataset_for(state: ViewState) -> Dataset:
-    """The dataset ``state`` views: its uploaded table (``state.data``), else the default table.
-    A link to a table the store no longer holds shows the default table (the page says so)."""
+    """The dataset ``state`` views: its uploaded table (``state.data``), or the default table
+    when it names none. A table that cannot be loaded (removed, expired, the store unreachable)
+    gives an empty stand-in saying why (``Dataset.gone``): every view, the grid, the row details
+    and the exports then show nothing, never another table's rows, and the page says why."""
     if _store is None:
         raise RuntimeError("no dataset store: create the app with app.create_app()")
     try:
         return _store.get(state.data)
+    except DatasetUnavailable:
+        return gone_dataset("unreachable")
     except DatasetNotFound:
-        return _store.default
+        return gone_dataset(why_gone(state.data))
+
+
+def why_gone(table_id: str | None) -> str:
+    """Why the store does not hold ``table_id``: "removed", "expired", "unreachable" or
+    "missing" (never held, or gone so long ago that the store forgot)."""
+    source = getattr(_store, "source", None)
+    try:
+        why = source.why_gone(table_id) if source is not None and table_id else None
+    except DatasetUnavailable:
+        return "unreachable"
+    return why if why in ("removed", "expired") else "missing"
+
+
+_stand_ins: dict[str, Dataset] = {}
+
+
+def gone_dataset(why: str) -> Dataset:
+    """An empty table of the default table's columns, marked ``gone=why``."""
+    found = _stand_ins.get(why)
+    if found is None:
+        default = store().default
+        found = Dataset(
+            frame=default.frame.iloc[0:0].copy(),
+            pilots=default.pilots.iloc[0:0],
+            label="—",
+            as_of="—",
+            uploaded=True,
+            gone=why,
+        )
+        _stand_ins[why] = found
+    return found
 
 
 def store() -> DatasetStore:

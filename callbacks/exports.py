@@ -18,6 +18,7 @@ from data.state import ViewState
 from layouts import ids, report_pack
 from layouts.charts import CHARTS
 from layouts.figures.render import ExportError
+from layouts.i18n import t
 
 CAMERA_SCALE = 3
 
@@ -133,6 +134,8 @@ def download_chart(
     note: str | None,
 ) -> tuple:
     state, ds = view(search)
+    if ds.gone:
+        return no_update, _message(ValueError(t(f"gone_short_{ds.gone}", state.lang)), state.lang)
     if chart == "view" and fmt != "html":
         fmt = "pdf"
     edits = report_pack.Edits(title or "", note or "", chart)
@@ -172,6 +175,8 @@ def download_pack(
     note: str | None,
 ) -> tuple:
     state, ds = view(search)
+    if ds.gone:
+        return no_update, _message(ValueError(t(f"gone_short_{ds.gone}", state.lang)), state.lang)
 
     def report(done: int, total: int, label: str) -> None:
         set_progress([str(done), str(total)])

@@ -8,7 +8,7 @@ from there: no round trip behind the views. Any other block goes to ``rows_block
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, clientside_callback
+from dash import Input, Output, State, callback, clientside_callback, no_update
 
 from callbacks.context import guarded, view
 from callbacks.views import as_location
@@ -31,13 +31,31 @@ def first_block(ds: Dataset, state: ViewState, search: str | None) -> dict:
 
 @callback(
     Output(ids.TABLE, "getRowsResponse", allow_duplicate=True),
+    Output(ids.UPLOAD_BANNER, "children", allow_duplicate=True),
+    Output(ids.UPLOAD_BANNER_BOX, "hidden", allow_duplicate=True),
     Input(ids.GRID_REQUEST, "data"),
     State(ids.URL, "search"),
     State(ids.TABLE_SEARCH, "value"),
     prevent_initial_call=True,
 )
 @guarded
+def rows_answer(request: dict | None, search: str | None, quick: str | None) -> tuple:
+    """The block asked for and, when the view's table went (removed, expired, unreachable) under
+    the open page, the banner saying so at once (a sort or a scroll is the first to notice)."""
+    rows = rows_block(request, search, quick)
+    state, ds = view(search)
+    if not ds.gone:
+        return rows, no_update, no_update
+    from callbacks import upload
+
+    panel = upload.panel(search, [])
+    return rows, panel["banner"], panel["banner_hidden"]
+
+
+@guarded
 def rows_block(request: dict | None, search: str | None, quick: str | None) -> dict:
+    """The grid's ``getRowsResponse`` for ``request`` (no rows of another table: a table that
+    went gives none)."""
     if not isinstance(request, dict) or not request:
         return {"rowData": [], "rowCount": 0}
     state, ds = view(search)

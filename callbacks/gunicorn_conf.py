@@ -1,10 +1,12 @@
 """gunicorn's settings for the service (``python -m gunicorn -c python:callbacks.gunicorn_conf
 app:server``, what ``make run`` and docs/deploy/policy-atlas-web.service start).
 
-Workers and threads come from ``POLICY_ATLAS_WORKERS`` / ``POLICY_ATLAS_THREADS`` (default: one
-worker per core plus one, four threads each: callbacks are CPU-bound Python, the threads cover
-the waits of export polling and static files). ``--preload`` loads the table once before forking,
-so the workers share its memory. Logging is the app's (one line per request, from the app).
+Workers and threads come from ``POLICY_ATLAS_WORKERS`` / ``POLICY_ATLAS_THREADS`` (default: two
+workers per core, two threads each: callbacks are CPU-bound Python, the threads cover the waits
+of export polling and static files; few threads per worker, because a worker that dies takes its
+threads' requests with it — docs/BENCHMARKS.md, "Losing a worker"). ``--preload`` loads the
+table once before forking, so the workers share its memory. Logging is the app's (one line per
+request, from the app).
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ bind = _config.bind
 workers = _config.workers
 threads = _config.threads
 worker_class = "gthread"
+# A worker accepts only the connections its threads can serve (gunicorn's default is 1000): the
+# rest wait in the listen queue for whichever worker is free, so a worker that dies (kill -9, out
+# of memory) takes down only what it was serving (docs/BENCHMARKS.md, "Losing a worker").
+worker_connections = _config.worker_connections
 preload_app = True
 timeout = 60
 graceful_timeout = 20

@@ -63,6 +63,8 @@ def respond(
     state, ds = view(query)
     asked = parse_query(query)  # as the link says (a table no longer stored is named, not dropped)
     now = f"{asked.data or ''}|{asked.lang}"
+    if ds.gone:  # the table went under an open page: its banner is sent whatever the page had
+        table = None
     return {
         "url": no_update if before is None else (query or "?"),
         "controls": url_sync.controls_for(asked, None if before is None else parse_query(before)),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Input, Output, State, callback, clientside_callback, ctx
+from dash import Input, Output, State, callback, clientside_callback, ctx, html
 
 from callbacks.context import guarded, view
 from data.details import policy_details
 from layouts import ids
 from layouts.detail import detail_panel
+from layouts.i18n import t
 
 # The grid reports the clicked row's position; the row's own number (its spreadsheet line) is in
 # the data the grid holds, read where it is.
@@ -40,6 +41,8 @@ def show_details(picked: dict | None, _close: Any, search: str | None) -> tuple:
     if ctx.triggered_id == ids.DETAIL_CLOSE or not isinstance(picked, dict):
         return [], True
     state, ds = view(search)
+    if ds.gone:  # the table went: say so, never another table's row
+        return [html.P(t(f"gone_short_{ds.gone}", state.lang), className="detail-gone")], False
     fields = policy_details(ds.frame, int(picked["row"]), state.lang, ds.name_of)
     return detail_panel(fields, state.lang), not fields
 

@@ -7,21 +7,29 @@ report. Wiring only: ``data.uploads`` checks, parses and stores.
   recognised, the ``columns`` to choose from. Nothing is stored unless the table is usable.
 - ``GET {prefix}upload/template.(csv|xlsx)?lang=zh|en``: the template.
 - ``GET {prefix}upload/<id>/problems.csv``: the check report of a stored table.
-- ``POST {prefix}upload/<id>/remove``: deletes it from the store.
+- ``POST {prefix}upload/<id>/remove`` and ``upload/<id>/pin?on=1|0``: for the table's owner only
+  (the ``X-Owner`` header: the secret the upload answered with, which the uploader's browser keeps
+  in its storage and which no link carries); 403 for anyone else.
+- ``GET {prefix}upload/token``: a CSRF token (bound to the client's address, valid for a day).
+  Every POST must carry it (``X-CSRF-Token``) and come from this app's own origin (``Origin`` or
+  ``Referer``, when the browser sends one): a page on another site can neither upload nor remove.
 There is deliberately no route that lists tables.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
+import time
 from dataclasses import replace
 from typing import Any
 
 from dash import ALL, Dash, Input, Output, State, callback, clientside_callback, ctx
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import guarded, store
+from callbacks.context import guarded, store, why_gone
 from data.check import GROUPS, CheckReport
 from data.dataset import DatasetUnavailable
 from data.state import ViewState, encode_query, parse_query
@@ -56,6 +64,55 @@ def _read_body(request: Any, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
+OWNER_HEADER = "X-Owner"
+TOKEN_HEADER = "X-CSRF-Token"
+TOKEN_TTL_S = 86400
+REFUSED = {"error": "refused: this request did not come from this app's page; reload the page"}
+
+
+def _client(request: Any) -> str:
+    return str(request.remote_addr or "")
+
+
+def make_token(key: bytes, client: str, now: float | None = None) -> str:
+    """A CSRF token for ``client``: the time it was made and an HMAC of it and the address."""
+    stamp = str(int(time.time() if now is None else now))
+    mac = hmac.new(key, f"csrf\0{stamp}\0{client}".encode(), hashlib.sha256).hexdigest()[:32]
+    return f"{stamp}.{mac}"
+
+
+def token_ok(key: bytes, client: str, token: str | None) -> bool:
+    stamp, _, _mac = (token or "").partition(".")
+    if not stamp.isdigit() or not 0 <= time.time() - int(stamp) <= TOKEN_TTL_S:
+        return False
+    return hmac.compare_digest(make_token(key, client, int(stamp)), token or "")
+
+
+def same_origin(request: Any) -> bool:
+    """Whether the request comes from this app's own pages: ``Origin`` (or else ``Referer``),
+    when the client sends one, names this host (a client that sends neither is not a browser
+    on another site: the token decides)."""
+    from urllib.parse import urlsplit
+
+    for header in ("Origin", "Referer"):
+        value = request.headers.get(header)
+        if value:
+            return urlsplit(value).netloc == request.host
+    return request.headers.get("Sec-Fetch-Site") != "cross-site"
+
+
+def _checked(key: bytes) -> tuple[dict, int] | None:
+    """None for a POST from this app's page with a valid token, else the refusal (403)."""
+    from flask import request
+
+    if not same_origin(request) or not token_ok(
+        key, _client(request), request.headers.get(TOKEN_HEADER)
+    ):
+        log.info("refused a state-changing request to %s (origin or token)", request.path[:80])
+        return REFUSED, 403
+    return None
+
+
 def _upload_response(uploads: Uploads) -> tuple[dict, int]:
     from flask import request
 
@@ -76,7 +133,14 @@ def _upload_response(uploads: Uploads) -> tuple[dict, int]:
     except ValueError:
         mapping = {}
     try:
-        out = uploads.ingest(name, body, mapping, request.args.get("datum", "wgs84"))
+        out = uploads.ingest(
+            name,
+            body,
+            mapping,
+            request.args.get("datum", "wgs84"),
+            owner=request.headers.get(OWNER_HEADER),
+            client=_client(request),
+        )
     except DatasetUnavailable:  # logged once by data.uploads
         return {"error": f"{name}: {UNREACHABLE['error']}"}, 503
     except Exception as exc:  # the page gets a message, the log one line, never a traceback
@@ -89,16 +153,24 @@ def _upload_response(uploads: Uploads) -> tuple[dict, int]:
     return out.as_dict(), 200
 
 
-def install(app: Dash, uploads: Uploads) -> None:
-    """The upload routes on ``app``'s server; the panel's callbacks read from ``uploads``."""
+def install(app: Dash, uploads: Uploads, key: str | bytes = b"") -> None:
+    """The upload routes on ``app``'s server; the panel's callbacks read from ``uploads``.
+    ``key``: the server's signing key (CSRF tokens)."""
     global _uploads
     _uploads = uploads
     server = app.server
     prefix = app.config.routes_pathname_prefix or "/"
+    key = (key.encode() if isinstance(key, str) else key) or uploads.secret or b"policy-atlas"
 
     @server.post(prefix + "upload")
     def upload():
-        return _upload_response(uploads)
+        return _checked(key) or _upload_response(uploads)
+
+    @server.get(prefix + "upload/token")
+    def token():
+        from flask import request
+
+        return {"token": make_token(key, _client(request))}, 200, {"Cache-Control": "no-store"}
 
     @server.get(prefix + "upload/template.<ext>")
     def template(ext: str):
@@ -107,8 +179,11 @@ def install(app: Dash, uploads: Uploads) -> None:
         if ext not in ("csv", "xlsx"):
             abort(404)
         lang = "en" if request.args.get("lang") == "en" else "zh"
-        mime = "text/csv" if ext == "csv" else (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+        mime = (
+            "text/csv"
+            if ext == "csv"
+            else ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        )
         name = f"policy-atlas-template-{lang}.{ext}"
         disposition = {"Content-Disposition": f"attachment; filename={name}"}
         return Response(template_bytes(lang, ext), mimetype=mime, headers=disposition)
@@ -133,12 +208,30 @@ def install(app: Dash, uploads: Uploads) -> None:
 
     @server.post(prefix + "upload/<table_id>/remove")
     def remove(table_id: str):
-        try:
-            removed = uploads.remove(table_id)
-        except DatasetUnavailable:
-            return UNREACHABLE, 503
-        log.info("upload removed: %s", removed)
-        return {"removed": removed}, (200 if removed else 404)
+        return _checked(key) or _owner_action(uploads, table_id, "remove")
+
+    @server.post(prefix + "upload/<table_id>/pin")
+    def pin(table_id: str):
+        return _checked(key) or _owner_action(uploads, table_id, "pin")
+
+
+#: What an owner action's outcome answers (``Uploads.remove`` / ``Uploads.pin``).
+STATUS = {"removed": 200, "pinned": 200, "unpinned": 200, "forbidden": 403, "missing": 404}
+
+
+def _owner_action(uploads: Uploads, table_id: str, action: str) -> tuple[dict, int]:
+    from flask import request
+
+    owner = request.headers.get(OWNER_HEADER)
+    try:
+        if action == "remove":
+            outcome = uploads.remove(table_id, owner)
+        else:
+            outcome = uploads.pin(table_id, owner, request.args.get("on", "1") != "0")
+    except DatasetUnavailable:
+        return UNREACHABLE, 503
+    log.info("upload %s: %s", action, outcome)
+    return {"outcome": outcome, "removed": outcome == "removed"}, STATUS[outcome]
 
 
 PANEL = {
@@ -183,10 +276,16 @@ def panel(search: str | None, dismissed: list | None) -> dict[str, Any]:
     state = parse_query(search if isinstance(search, str) else None)
     lang = state.lang
     out: dict[str, Any] = {
-        "table": "", "banner": "", "banner_hidden": True, "dismiss_hidden": True,
-        "remove_hidden": True, "report_hidden": True, "title": "", "columns": [],
+        "table": "",
+        "banner": "",
+        "banner_hidden": True,
+        "dismiss_hidden": True,
+        "remove_hidden": True,
+        "report_hidden": True,
+        "title": "",
+        "columns": [],
         "pilots_style": {},
-    }  # fmt: skip
+    }
     default = encode_query(replace(state, data=None)) or "."
     try:
         report, meta = _report(state)
@@ -194,8 +293,14 @@ def panel(search: str | None, dismissed: list | None) -> dict[str, Any]:
         here = encode_query(state) or "."
         out.update(banner=upload_panel.unreachable(lang, here, default), banner_hidden=False)
         return out
-    if report is None:  # removed or expired: say so, offer the default table
-        out.update(banner=upload_panel.gone(lang, default), banner_hidden=False)
+    if report is None:  # removed or expired: say so (nothing else is shown in its place)
+        why = why_gone(state.data)
+        if why == "unreachable":
+            here = encode_query(state) or "."
+            out.update(banner=upload_panel.unreachable(lang, here, default), banner_hidden=False)
+        else:
+            days = _uploads.config.upload_max_age_days if _uploads is not None else 0
+            out.update(banner=upload_panel.gone(lang, default, why, days), banner_hidden=False)
         return out
     ds = store().default
     if meta is not None:
@@ -257,7 +362,7 @@ def report_rows(search: str | None, group: dict | None) -> dict[str, Any]:
             k: Output(o.component_id, o.component_property, allow_duplicate=True)
             for k, o in REPORT.items()
         },
-    },  # fmt: skip
+    },
     inputs={
         "see": Input({"type": ids.UPLOAD_SEE, "group": ALL}, "n_clicks"),
         "show_all": Input(ids.UPLOAD_SHOW_ALL, "n_clicks"),

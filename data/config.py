@@ -52,8 +52,8 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
     ),
     ("POLICY_ATLAS_LOG_LEVEL", "`INFO`", "the app's log level (libraries log at WARNING)"),
     ("POLICY_ATLAS_LOG_FORMAT", "`text`", "`text` or `json` (one JSON object a line)"),
-    ("POLICY_ATLAS_WORKERS", "cores + 1", "gunicorn worker processes"),
-    ("POLICY_ATLAS_THREADS", "`4`", "threads per gunicorn worker"),
+    ("POLICY_ATLAS_WORKERS", "2 × cores", "gunicorn worker processes"),
+    ("POLICY_ATLAS_THREADS", "`2`", "threads per gunicorn worker"),
     (
         "POLICY_ATLAS_BIND",
         "`127.0.0.1:8050`",
@@ -93,7 +93,28 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
     (
         "POLICY_ATLAS_UPLOAD_MAX_TOTAL_MB",
         "`500`",
-        "oldest uploads are removed beyond this total, in MB",
+        "space for every uploaded table, in MB: a full store refuses new uploads",
+    ),
+    # w/identity: fair retention and exports that end
+    (
+        "POLICY_ATLAS_UPLOAD_OWNER_MAX_MB",
+        "`100`",
+        "space for one uploader's tables (by the secret their browser keeps), in MB",
+    ),
+    (
+        "POLICY_ATLAS_UPLOAD_CLIENT_MAX_MB",
+        "`200`",
+        "space for anonymous uploads from one client address, in MB",
+    ),
+    (
+        "POLICY_ATLAS_WORKER_CONNECTIONS",
+        "threads per worker",
+        "connections a gunicorn worker accepts at once (the rest wait for any worker)",
+    ),
+    (
+        "POLICY_ATLAS_EXPORT_TIMEOUT",
+        "`120`",
+        "seconds an export may run without reporting before the page says it failed",
     ),
 )
 
@@ -121,6 +142,10 @@ class Config:
     upload_max_mb: int
     upload_max_age_days: int
     upload_max_total_mb: int
+    upload_owner_max_mb: int = 100
+    upload_client_max_mb: int = 200
+    export_timeout: float = 120.0
+    worker_connections: int = 2
 
 
 def cores() -> int:
@@ -151,8 +176,8 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         url_prefix=_url_prefix(env),
         log_level=_choice(env, "POLICY_ATLAS_LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
         log_format=_choice(env, "POLICY_ATLAS_LOG_FORMAT", LOG_FORMATS, "text"),
-        workers=_int(env, "POLICY_ATLAS_WORKERS", n + 1),
-        threads=_int(env, "POLICY_ATLAS_THREADS", 4),
+        workers=_int(env, "POLICY_ATLAS_WORKERS", 2 * n),
+        threads=_int(env, "POLICY_ATLAS_THREADS", 2),
         bind=_text(env, "POLICY_ATLAS_BIND") or "127.0.0.1:8050",
         redis_url=_text(env, "REDIS_URL"),
         export_workers=_int(env, "POLICY_ATLAS_EXPORT_WORKERS", n),
@@ -162,6 +187,12 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         upload_max_mb=_int(env, "POLICY_ATLAS_UPLOAD_MAX_MB", 50),
         upload_max_age_days=_int(env, "POLICY_ATLAS_UPLOAD_MAX_AGE_DAYS", 30),
         upload_max_total_mb=_int(env, "POLICY_ATLAS_UPLOAD_MAX_TOTAL_MB", 500),
+        upload_owner_max_mb=_int(env, "POLICY_ATLAS_UPLOAD_OWNER_MAX_MB", 100),
+        upload_client_max_mb=_int(env, "POLICY_ATLAS_UPLOAD_CLIENT_MAX_MB", 200),
+        export_timeout=_number(env, "POLICY_ATLAS_EXPORT_TIMEOUT", 120.0),
+        worker_connections=_int(
+            env, "POLICY_ATLAS_WORKER_CONNECTIONS", _int(env, "POLICY_ATLAS_THREADS", 2)
+        ),
     )
 
 

@@ -48,6 +48,9 @@ class Dataset:
     label_zh: str | None = None
     #: the table shipped with the app (``data/policies.csv``), not a ``--data`` file
     bundled: bool = False
+    #: why the table a request names cannot be shown ("removed", "expired", "unreachable",
+    #: "missing"): this dataset is then an empty stand-in, so nothing draws from another table
+    gone: str | None = None
 
     @property
     def problems(self) -> tuple[Problem, ...]:

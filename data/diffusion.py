@@ -61,7 +61,8 @@ def first_adoption(
     first_row = np.full(len(values), -1, dtype=np.int64)
     first_row[codes[firsts]] = firsts
     row = np.where(slot >= 0, first_row[np.maximum(slot, 0)], -1)
-    day = np.where(row >= 0, idx.day[np.maximum(row, 0)], 0)
+    days = idx.day if len(idx.day) else np.zeros(1, dtype=idx.day.dtype)  # an empty table
+    day = np.where(row >= 0, days[np.maximum(row, 0)], 0)
     first = pd.to_datetime(np.where(row >= 0, day, np.iinfo(np.int64).min).astype("datetime64[D]"))
     out = pd.DataFrame({"adcode": list(adcodes), "first": first, "row": row})
     out["year"] = out["first"].dt.year.fillna(0).astype(int)

@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import re
+import secrets
 import shutil
 import tempfile
 import time
@@ -46,6 +47,10 @@ EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
 TUPLE_COLUMNS = ("incentives", "sectors")
 log = logging.getLogger("policy_atlas.uploads")
 _ID = re.compile(r"^[0-9a-f]{64}$")
+#: An owner's secret as the page keeps it (``secrets.token_urlsafe(24)``).
+OWNER = re.compile(r"^[A-Za-z0-9_-]{32}$")
+#: The key prefix of content-addressed blobs (a record's ``blob``).
+BLOB = "blob-"
 #: Fields a user can point at a column when the loader did not recognise one (the mapping step).
 MAPPABLE = ("title_zh", "title_en", "date", "province", "city", "district", "place", "lon", "lat")
 PARTS = ("raw", "frame", "meta")
@@ -67,6 +72,8 @@ class Outcome:
     rows: int = 0
     problems: int = 0
     seconds: float = 0.0
+    #: the uploader's secret (kept in their browser; removing or pinning needs it)
+    owner: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v not in (None, [], "")}
@@ -74,10 +81,15 @@ class Outcome:
 
 class Backend(Protocol):
     def save(self, table_id: str, parts: dict[str, bytes]) -> None: ...
-    def read(self, table_id: str, part: str) -> bytes | None: ...
+    def read(self, table_id: str, part: str, touch: bool = True) -> bytes | None: ...
+    def put(self, table_id: str, part: str, body: bytes) -> None: ...
+    def used(self, table_id: str) -> float | None: ...
     def exists(self, table_id: str) -> bool: ...
     def remove(self, table_id: str) -> None: ...
     def prune(self, max_age_s: float, max_total: int) -> list[str]: ...
+    def entries(self) -> dict[str, float]: ...
+    def bury(self, table_id: str, why: str, keep_s: float) -> None: ...
+    def why(self, table_id: str) -> str | None: ...
 
 
 class FolderBackend:
@@ -98,13 +110,28 @@ class FolderBackend:
         except OSError:  # stored meanwhile by another worker (same content, same id)
             shutil.rmtree(tmp, ignore_errors=True)
 
-    def read(self, table_id: str, part: str) -> bytes | None:
+    def read(self, table_id: str, part: str, touch: bool = True) -> bytes | None:
         try:
             body = (self._dir(table_id) / part).read_bytes()
-            os.utime(self._dir(table_id))
+            if touch:
+                os.utime(self._dir(table_id))
         except OSError:
             return None
         return body
+
+    def put(self, table_id: str, part: str, body: bytes) -> None:
+        """Replace one part of a stored entry (atomic: a reader sees the old or the new)."""
+        fd, tmp = tempfile.mkstemp(dir=self._dir(table_id), prefix=".part-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(body)
+        os.replace(tmp, self._dir(table_id) / part)
+
+    def used(self, table_id: str) -> float | None:
+        """When ``table_id`` was last used (None: not stored)."""
+        try:
+            return self._dir(table_id).stat().st_mtime if self.exists(table_id) else None
+        except OSError:
+            return None
 
     def exists(self, table_id: str) -> bool:
         return (self._dir(table_id) / "meta").is_file()
@@ -124,6 +151,32 @@ class FolderBackend:
                 continue
         return _evict(entries, max_age_s, max_total, self.remove)
 
+    def entries(self) -> dict[str, float]:
+        """Every table record's id and last use (blobs and tombstones are not records)."""
+        out = {}
+        for d in self.root.iterdir():
+            if _ID.match(d.name):
+                with contextlib.suppress(OSError):
+                    out[d.name] = d.stat().st_mtime
+        return out
+
+    def bury(self, table_id: str, why: str, keep_s: float) -> None:
+        """Remember for ``keep_s`` seconds why ``table_id`` is gone ("removed", "expired")."""
+        graves = self.root / ".gone"
+        graves.mkdir(mode=0o700, exist_ok=True)
+        (graves / table_id).write_text(why, encoding="utf-8")
+        now = time.time()
+        for grave in graves.iterdir():  # forget the old ones
+            with contextlib.suppress(OSError):
+                if now - grave.stat().st_mtime > keep_s:
+                    grave.unlink()
+
+    def why(self, table_id: str) -> str | None:
+        try:
+            return (self.root / ".gone" / table_id).read_text(encoding="utf-8")
+        except OSError:
+            return None
+
 
 class RedisBackend:
     """One Redis hash per table (its parts) and a sorted set of last use (for retention only;
@@ -132,6 +185,7 @@ class RedisBackend:
     KEY = "policy-atlas:upload:"
     USED = "policy-atlas:uploads:used"
     SIZE = "policy-atlas:uploads:size"
+    GONE = "policy-atlas:gone:"
 
     def __init__(self, url: str) -> None:
         import redis
@@ -141,13 +195,14 @@ class RedisBackend:
     def save(self, table_id: str, parts: dict[str, bytes]) -> None:
         pipe = self.r.pipeline()
         pipe.hset(self.KEY + table_id, mapping=parts)  # type: ignore[arg-type]
-        pipe.zadd(self.USED, {table_id: time.time()})
-        pipe.hset(self.SIZE, table_id, sum(len(b) for b in parts.values()))
+        if _ID.match(table_id):  # a table record (blobs are reached through their records)
+            pipe.zadd(self.USED, {table_id: time.time()})
+            pipe.hset(self.SIZE, table_id, sum(len(b) for b in parts.values()))
         pipe.execute()
 
-    def read(self, table_id: str, part: str) -> bytes | None:
+    def read(self, table_id: str, part: str, touch: bool = True) -> bytes | None:
         body = self.r.hget(self.KEY + table_id, part)
-        if body is not None:
+        if body is not None and touch and _ID.match(table_id):
             self.r.zadd(self.USED, {table_id: time.time()})
         return body  # type: ignore[return-value]
 
@@ -169,6 +224,26 @@ class RedisBackend:
         entries = [(used[k], sizes.get(k, 0), k) for k in used]
         return _evict(entries, max_age_s, max_total, self.remove)
 
+    def put(self, table_id: str, part: str, body: bytes) -> None:
+        self.r.hset(self.KEY + table_id, part, body)
+
+    def used(self, table_id: str) -> float | None:
+        if not self.exists(table_id):
+            return None
+        score: Any = self.r.zscore(self.USED, table_id)
+        return float(score) if score is not None else time.time()
+
+    def entries(self) -> dict[str, float]:
+        rows: Any = self.r.zrange(self.USED, 0, -1, withscores=True)
+        return {k.decode(): float(s) for k, s in rows}
+
+    def bury(self, table_id: str, why: str, keep_s: float) -> None:
+        self.r.set(self.GONE + table_id, why, ex=max(1, int(keep_s)))
+
+    def why(self, table_id: str) -> str | None:
+        body: Any = self.r.get(self.GONE + table_id)
+        return body.decode() if body else None
+
 
 def _evict(entries: list, max_age_s: float, max_total: int, remove: Any) -> list[str]:
     """Remove what is older than ``max_age_s``, then least recently used first until the rest
@@ -185,7 +260,14 @@ def _evict(entries: list, max_age_s: float, max_total: int, remove: Any) -> list
 
 
 class Uploads:
-    """The upload store of one process (every worker opens the same backend)."""
+    """The upload store of one process (every worker opens the same backend).
+
+    One record per upload: a record (``<table id>``: file name, upload date, owner, size, pinned)
+    points at a content-addressed blob (``blob-<content id>``: the original, the frame, the check
+    report) that identical files share; a blob goes with the last record that uses it. The table
+    id is derived from the content *and* the owner, so two people uploading the same file get two
+    tables, each with its own name, removed independently.
+    """
 
     def __init__(
         self, config: Config, backend: Backend | None = None, secret: str | None = None
@@ -199,8 +281,32 @@ class Uploads:
                 backend = FolderBackend(Path(config.data_dir) / "uploads")
         self.backend = backend
         self.max_bytes = config.upload_max_mb * 1024 * 1024
+        self.max_age_s = config.upload_max_age_days * 86400.0
         self._tmp = private_dir(Path(config.data_dir) / "incoming", "POLICY_ATLAS_DATA_DIR")
         self._pruned = 0.0
+
+    # ----------------------------------------------------------------- ids
+    def _mac(self, *parts: bytes) -> str:
+        body = b"\0".join(parts)
+        return (
+            hmac.new(self.secret, body, "sha256") if self.secret else hashlib.sha256(body)
+        ).hexdigest()
+
+    def blob_id(self, body: bytes, options: object = None) -> str:
+        """The content id of a file read with ``options`` (JSON-able; None: the defaults):
+        HMAC-SHA256 with the server's key, so a copy of someone's file does not find it."""
+        if not options:
+            return self._mac(b"blob", body)
+        return self._mac(b"blob", body, json.dumps(options, sort_keys=True).encode())
+
+    def owner_key(self, owner: str) -> str:
+        """What a record keeps of its owner's secret (the secret itself is never stored)."""
+        return self._mac(b"owner", owner.encode())[:32]
+
+    def table_id(self, blob: str, owner_key: str) -> str:
+        """The public id of ``owner_key``'s table of content ``blob`` (:meth:`blob_id`): the same
+        file from two owners gives two tables; the same owner uploading it again, the same one."""
+        return self._mac(b"table", blob.encode(), owner_key.encode())
 
     # ----------------------------------------------------------------- upload
     def ingest(
@@ -209,10 +315,15 @@ class Uploads:
         body: bytes,
         mapping: dict[str, str] | None = None,
         datum: str = "wgs84",
+        *,
+        owner: str | None = None,
+        client: str = "",
     ) -> Outcome:
         """Check, parse and store one uploaded file; never raises for bad input (a store that
         does not answer raises :class:`DatasetUnavailable`). ``datum``: of longitude/latitude
-        columns, if the table has them ("wgs84" or "gcj02")."""
+        columns, if the table has them ("wgs84" or "gcj02"). ``owner``: the uploader's secret
+        (a new one is made and returned in ``Outcome.owner`` when it has none); ``client``: the
+        client's address (the cap on anonymous uploads)."""
         t0 = time.perf_counter()
         name = os.path.basename(name or "").strip()[:200] or "table"
         try:
@@ -221,27 +332,62 @@ class Uploads:
             return Outcome(error=str(exc))
         mapping = {k: v for k, v in (mapping or {}).items() if k in MAPPABLE and v}
         datum = datum if datum in DATUMS else "wgs84"
-        # HMAC-SHA256 with the server's key: the same file gives the same id (stored once), but
-        # holding a copy of someone's file is not enough to find their table on this server.
-        digest = hmac.new(self.secret, body, "sha256") if self.secret else hashlib.sha256(body)
-        if mapping or datum != "wgs84":
-            digest.update(b"\0" + json.dumps([mapping, datum], sort_keys=True).encode())
-        table_id = digest.hexdigest()
+        anonymous = not OWNER.match(owner or "")
+        owner = secrets.token_urlsafe(24) if anonymous else str(owner)
+        who: dict[str, Any] = {
+            "owner": self.owner_key(owner),
+            "client": self._mac(b"client", client.encode())[:32],
+            "anonymous": anonymous,
+        }
+        blob = self.blob_id(body, [mapping, datum] if mapping or datum != "wgs84" else None)
+        table_id = self.table_id(blob, who["owner"])
         with _answering():
-            stored = self.backend.exists(table_id)
-        if stored:
-            meta = self.meta(table_id) or {}
-            return Outcome(id=table_id, rows=meta.get("rows", 0),
-                           problems=len(meta.get("problems", ())))  # fmt: skip
-        result = self._load(name, body, mapping, datum)
-        if result.fatal:
-            return _refusal(name, result)
-        parts = _parts(name, body, result)
-        with _answering():
-            self.backend.save(table_id, parts)
+            if self.backend.exists(table_id):  # this owner uploaded it already
+                meta = self.meta(table_id) or {}
+                return Outcome(
+                    id=table_id,
+                    rows=meta.get("rows", 0),
+                    owner=owner,
+                    problems=len(meta.get("problems", ())),
+                )
             self.prune()
-        return Outcome(id=table_id, rows=len(result.frame), problems=len(result.problems),
-                       seconds=round(time.perf_counter() - t0, 3))  # fmt: skip
+            refused = self._over_quota(name, len(body), who)
+            if refused:
+                return Outcome(error=refused)
+            report = self._blob_report(blob)
+        if report is None:  # new content: parse it
+            result = self._load(name, body, mapping, datum)
+            if result.fatal:
+                return _refusal(name, result)
+            parts = _parts(body, result)
+            report = json.loads(parts["report"])
+            with _answering():
+                self.backend.save(BLOB + blob, parts)
+        record = {
+            "name": name,
+            "uploaded": dt.date.today().isoformat(),
+            "blob": blob,
+            "size": report.get("stored", 0),
+            "pinned": False,
+            **who,
+        }
+        with _answering():
+            refused = self._over_quota(name, record["size"], who)
+            if refused:
+                self._drop_blob(blob, table_id)
+                return Outcome(error=refused)
+            self.backend.save(table_id, {"meta": json.dumps(record).encode()})
+        return Outcome(
+            id=table_id,
+            rows=report.get("rows", 0),
+            owner=owner,
+            problems=len(report.get("problems", ())),
+            seconds=round(time.perf_counter() - t0, 3),
+        )
+
+    def _blob_report(self, blob: str) -> dict | None:
+        body = self.backend.read(BLOB + blob, "report")
+        return json.loads(body) if body else None
 
     def _load(self, name: str, body: bytes, mapping: dict[str, str], datum: str) -> LoadResult:
         suffix = Path(name).suffix.lower()
@@ -253,46 +399,161 @@ class Uploads:
         finally:
             os.unlink(tmp)
 
+    # ----------------------------------------------------------------- retention
+    def records(self) -> dict[str, tuple[float, dict]]:
+        """Every table record with its last use (for retention and quotas; never listed to a
+        user)."""
+        out = {}
+        for table_id, used in self.backend.entries().items():
+            body = self.backend.read(table_id, "meta", touch=False)
+            if body:
+                out[table_id] = (used, json.loads(body))
+        return out
+
+    def _over_quota(self, name: str, size: int, who: dict) -> str | None:
+        """Why a table of ``size`` bytes from ``who`` does not fit (never by removing someone
+        else's table: a full store refuses), or None."""
+        records = [rec for _, rec in self.records().values()]
+        mine = sum(r.get("size", 0) for r in records if r.get("owner") == who["owner"])
+        blobs = {r.get("blob"): r.get("size", 0) for r in records}
+        mb = 1024 * 1024
+        cfg = self.config
+        if mine + size > cfg.upload_owner_max_mb * mb:
+            return (
+                f"{name}: your tables on this server already use {mine / mb:.1f} MB of your "
+                f"{cfg.upload_owner_max_mb} MB; remove one of them to upload another"
+            )
+        if who["anonymous"]:
+            theirs = sum(
+                r.get("size", 0)
+                for r in records
+                if r.get("anonymous") and r.get("client") == who["client"]
+            )
+            if theirs + size > cfg.upload_client_max_mb * mb:
+                return (
+                    f"{name}: uploads from your address already use {theirs / mb:.1f} MB of "
+                    f"{cfg.upload_client_max_mb} MB; try again when older ones expire"
+                )
+        if sum(blobs.values()) + size > cfg.upload_max_total_mb * mb:
+            return (
+                f"{name}: the server's space for uploaded tables is full "
+                f"({cfg.upload_max_total_mb} MB); nothing was stored. Tables free space as "
+                f"they expire after {cfg.upload_max_age_days} days unused: try again later"
+            )
+        return None
+
     def prune(self) -> list[str]:
-        """Apply the retention settings now (at each upload, and hourly when links are read)."""
+        """Remove the tables unused for longer than the age limit (a pinned table stays); run at
+        each upload and hourly when links are read. Nothing is removed for space: a full store
+        refuses new uploads instead."""
         self._pruned = time.time()
-        return self.backend.prune(self.config.upload_max_age_days * 86400.0,
-                                  self.config.upload_max_total_mb * 1024 * 1024)  # fmt: skip
+        now, gone = time.time(), []
+        for table_id, (used, record) in self.records().items():
+            if now - used > self.max_age_s and not record.get("pinned"):
+                self._forget(table_id, record, "expired")
+                gone.append(table_id)
+        return gone
+
+    def _forget(self, table_id: str, record: dict, why: str) -> None:
+        self.backend.remove(table_id)
+        self.backend.bury(table_id, why, max(self.max_age_s, 86400.0))
+        self._drop_blob(record.get("blob") or "", table_id)
+
+    def _drop_blob(self, blob: str, table_id: str) -> None:
+        """Remove ``blob`` unless another record still uses it (reference counted)."""
+        if not blob:
+            return
+        users = [
+            i for i, (_, r) in self.records().items() if r.get("blob") == blob and i != table_id
+        ]
+        if not users:
+            self.backend.remove(BLOB + blob)
 
     # ----------------------------------------------------------------- reading back
+    def _record(self, table_id: str, touch: bool = True) -> dict | None:
+        body = self.backend.read(table_id, "meta", touch=touch)
+        return json.loads(body) if body else None
+
     def meta(self, table_id: str) -> dict | None:
-        """The table's record, or None when the store does not hold it (never stored, removed,
-        expired). Raises :class:`DatasetUnavailable` when the store does not answer."""
+        """The table's record and check report, or None when the store does not hold it (never
+        stored, removed, expired). Raises :class:`DatasetUnavailable` when the store does not
+        answer."""
         if not _ID.match(table_id or ""):
             return None
         with _answering():
             if time.time() - self._pruned > 3600:
                 self.prune()
-            body = self.backend.read(table_id, "meta")
-        return json.loads(body) if body else None
+            if not self.exists(table_id):
+                return None
+            record = self._record(table_id)
+            if record is None or "blob" not in record:
+                return record  # a record written before blobs: it holds everything itself
+            report = self._blob_report(record["blob"])
+        return {**report, **record} if report is not None else None
 
     def exists(self, table_id: str) -> bool:
-        """Whether the store holds ``table_id`` (:class:`DatasetUnavailable` if it cannot say)."""
+        """Whether the store holds ``table_id`` (:class:`DatasetUnavailable` if it cannot say);
+        a table past its age limit is removed now (it has expired)."""
         if not _ID.match(table_id or ""):
             return False
         with _answering():
-            return self.backend.exists(table_id)
+            used = self.backend.used(table_id)
+            if used is None:
+                return False
+            if time.time() - used > self.max_age_s:
+                record = self._record(table_id, touch=False) or {}
+                if not record.get("pinned"):
+                    self._forget(table_id, record, "expired")
+                    return False
+            return True
+
+    def why_gone(self, table_id: str) -> str | None:
+        """ "removed" or "expired" for a table the store held within the age limit, else None."""
+        if not _ID.match(table_id or ""):
+            return None
+        with _answering():
+            return self.backend.why(table_id)
 
     def dataset(self, table_id: str) -> Dataset | None:
         """The stored table as a :class:`Dataset` (from its Parquet: no parsing), or None."""
         meta = self.meta(table_id)
         with _answering():
-            body = self.backend.read(table_id, "frame") if meta else None
+            key = BLOB + meta["blob"] if meta and "blob" in meta else table_id
+            body = self.backend.read(key, "frame") if meta else None
         if meta is None or body is None:
             return None
         return to_dataset(table_cache.read_frame(body), meta)
 
-    def remove(self, table_id: str) -> bool:
+    def _owned(self, table_id: str, owner: str | None) -> tuple[str, dict | None]:
         if not self.exists(table_id):
-            return False
+            return "missing", None
         with _answering():
-            self.backend.remove(table_id)
-        return True
+            record = self._record(table_id, touch=False) or {}
+        key = self.owner_key(owner) if owner and OWNER.match(owner) else ""
+        if not key or not hmac.compare_digest(key, str(record.get("owner", ""))):
+            return "forbidden", record
+        return "ok", record
+
+    def remove(self, table_id: str, owner: str | None) -> str:
+        """Remove ``table_id`` for its ``owner`` (the secret given at upload): "removed",
+        "forbidden" (another secret, or none) or "missing"."""
+        status, record = self._owned(table_id, owner)
+        if status != "ok" or record is None:
+            return status
+        with _answering():
+            self._forget(table_id, record, "removed")
+        return "removed"
+
+    def pin(self, table_id: str, owner: str | None, pinned: bool = True) -> str:
+        """Keep (or stop keeping) ``table_id`` past the age limit; it counts in the owner's
+        quota all the same. "pinned"/"unpinned", "forbidden" or "missing"."""
+        status, record = self._owned(table_id, owner)
+        if status != "ok" or record is None:
+            return status
+        record["pinned"] = bool(pinned)
+        with _answering():
+            self.backend.put(table_id, "meta", json.dumps(record).encode())
+        return "pinned" if pinned else "unpinned"
 
 
 @contextlib.contextmanager
@@ -338,18 +599,19 @@ def _refusal(name: str, result: LoadResult) -> Outcome:
     return Outcome(error=message)
 
 
-def _parts(name: str, body: bytes, result: LoadResult) -> dict[str, bytes]:
-    meta = {
-        "name": name,
+def _parts(body: bytes, result: LoadResult) -> dict[str, bytes]:
+    """A blob's parts: the original, the frame, the check report (no file name: that is the
+    record's, never shown to another uploader of the same content)."""
+    frame = table_cache.frame_bytes(result.frame)  # the same Parquet form as --data's cache
+    report = {
         "rows": len(result.frame),
-        "uploaded": dt.date.today().isoformat(),
         "bytes": len(body),
+        "stored": len(body) + len(frame),
         "format": result.format,
         "encoding": result.encoding,
         **page_report(result).record(),
     }
-    frame = table_cache.frame_bytes(result.frame)  # the same Parquet form as --data's cache
-    return {"raw": body, "frame": frame, "meta": json.dumps(meta).encode()}
+    return {"raw": body, "frame": frame, "report": json.dumps(report).encode()}
 
 
 def to_dataset(frame: pd.DataFrame, meta: dict) -> Dataset:

@@ -328,7 +328,7 @@ ZH.update(
         "js_map_go": "用这些列读取",
         "js_removed": "表格已删除。",
         "upload_unreachable": "暂时无法连接存放上传表格的存储，打不开这个链接中的表格。请稍后再试。"
-        "现在显示的是默认表格。",
+        "页面不显示任何其他表格的数据。",
         "upload_retry": "重试",
         "js_unreachable": "暂时无法连接存放上传表格的存储，没有做任何更改。请稍后再试。",
         "upload_default_table": "当前表格：{name}（{rows} 行）",
@@ -381,7 +381,7 @@ EN.update(
         "js_removed": "The table was removed.",
         "upload_unreachable": (
             "The store that keeps uploaded tables cannot be reached right now, so this link's "
-            "table cannot be opened. Please try again later. Showing the default table."
+            "table cannot be opened. Please try again later. Nothing from another table is shown."
         ),
         "upload_retry": "Try again",
         "js_unreachable": (
@@ -452,6 +452,67 @@ EN.update(
         "compare_overlap": "{name} counts include {within}.",
         "compare_left_out": "At most {n} places are compared; left out: {names}.",
         "compare_n": "{name}\u00a0{n}",
+    }
+)
+
+# --- w/identity: a table that is gone (removed, expired, unreachable), owners, origins
+ZH.update(
+    {
+        "gone_removed": "这个表格已被上传者删除。页面不显示任何其他表格的数据。",
+        "gone_expired": "这个表格已过期（超过 {days} 天未使用），已从服务器上移除。"
+        "页面不显示任何其他表格的数据。",
+        "gone_missing": "链接中的表格不在服务器上（已删除或过期）。页面不显示任何其他表格的数据。",
+        "gone_unreachable": "暂时无法连接存放上传表格的存储，现在打不开这个表格。请稍后再试。",
+        "gone_short_removed": "这个表格已被删除",
+        "gone_short_expired": "这个表格已过期",
+        "gone_short_missing": "这个表格不在服务器上",
+        "gone_short_unreachable": "这个表格现在无法连接",
+        "js_not_owner": "只有上传这个表格的人（在上传时使用的浏览器中）才能删除或保留它。",
+        "js_refused": "请求被拒绝（来自其他网站，或页面已过期）。请重新加载页面后再试。",
+        "js_pinned": "这个表格会一直保留，直到你删除它。",
+        "js_unpinned": "这个表格会在长期不用后过期。",
+        "js_pin": "一直保留",
+        "export_timed_out": "导出失败：渲染程序在 {seconds} 秒内没有回应（可能无法启动 Chromium），"
+        "任务已停止。详情见服务器日志。",
+    }
+)
+EN.update(
+    {
+        "gone_removed": (
+            "This table was removed by the person who uploaded it. Nothing from another table "
+            "is shown."
+        ),
+        "gone_expired": (
+            "This table has expired (unused for more than {days} days) and is no longer on the "
+            "server. Nothing from another table is shown."
+        ),
+        "gone_missing": (
+            "The table this link names is not on the server (removed or expired). Nothing from "
+            "another table is shown."
+        ),
+        "gone_unreachable": (
+            "This table cannot be reached now: the store that keeps uploaded tables does not "
+            "answer. Please try again later."
+        ),
+        "gone_short_removed": "this table was removed",
+        "gone_short_expired": "this table has expired",
+        "gone_short_missing": "this table is not on the server",
+        "gone_short_unreachable": "this table cannot be reached now",
+        "js_not_owner": (
+            "Only the person who uploaded this table (in the browser they uploaded it from) can "
+            "remove or keep it."
+        ),
+        "js_refused": (
+            "The request was refused (from another site, or the page is out of date). Reload "
+            "the page and try again."
+        ),
+        "js_pinned": "This table is kept until you remove it.",
+        "js_unpinned": "This table expires when it has not been used for a while.",
+        "js_pin": "Keep this table",
+        "export_timed_out": (
+            "Export failed: the renderer did not answer within {seconds} s (Chromium may not "
+            "start); the job was stopped. The server log has the details."
+        ),
     }
 )
 

@@ -131,6 +131,13 @@ def figures(ds: Dataset, state: ViewState, edits: Edits | None = None) -> dict[s
     return out
 
 
+def refuse_gone(ds: Dataset, lang: str) -> None:
+    """A table that is gone (``Dataset.gone``) exports nothing: no file drawn from another
+    table, no CITATION naming it."""
+    if ds.gone:
+        raise render.ExportError(t(f"gone_short_{ds.gone}", lang))
+
+
 def chart_file(
     ds: Dataset,
     state: ViewState,
@@ -142,6 +149,7 @@ def chart_file(
     """(file name, bytes) of one chart: ``chart`` a key of ``CHARTS`` or ``"view"`` (PDF of all);
     ``fmt`` an image format, or one of the data formats (``chart_data.DATA_FORMATS``: the numbers
     behind the chart as CSV, the map as GeoPackage/GeoJSON, the chart as offline HTML)."""
+    refuse_gone(ds, state.lang)
     if chart in SEQUENCES:
         return sequence_file(ds, state, chart, fmt, size)
     if chart == VIEW.id:
@@ -282,6 +290,7 @@ def write_pack(
 ) -> PackResult:
     """Write the report pack of ``state`` as a zip into ``target`` (a folder: the zip is written
     there under ``pack_name``; a ``.zip`` path; a buffer; or None: only ``PackResult.data``)."""
+    refuse_gone(ds, state.lang)
     generated = dt.datetime.now().astimezone()
     if not view_url or not urlparse(view_url).scheme:
         view_url = view_address(state, base_url)

@@ -200,9 +200,11 @@ def filter_note(report: CheckReport, group: str | None, lang: str) -> str:
     return t(f"upload_only_{group}", lang, n=len(report.lines[str(group)]))
 
 
-def gone(lang: str, bundled_href: str) -> list:
+def gone(lang: str, bundled_href: str, why: str = "missing", days: int = 0) -> list:
+    """The table a link names is gone (``why``: "removed", "expired", "missing"): say so; the
+    default table is one click away, never shown in its place."""
     return [
-        html.Span(t("upload_gone", lang) + " "),
+        html.Span(t(f"gone_{why}", lang, days=days) + " ", className=f"upload-gone gone-{why}"),
         dcc.Link(t("upload_open_bundled", lang), href=bundled_href, className="upload-bundled"),
     ]
 

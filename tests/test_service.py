@@ -29,7 +29,7 @@ def test_defaults_follow_xdg_and_the_core_count():
     cfg = settings.load({"XDG_STATE_HOME": "/srv/state"})
     assert cfg.home == Path("/srv/state/policy-atlas")
     assert cfg.cache_dir == cfg.home / "cache" and cfg.data_dir == cfg.home / "data"
-    assert cfg.workers == settings.cores() + 1 and cfg.threads == 4
+    assert cfg.workers == 2 * settings.cores() and cfg.threads == 2
     assert cfg.url_prefix == "/" and cfg.log_level == "INFO" and cfg.redis_url is None
     assert settings.load({}).home == Path.home() / ".local/state/policy-atlas"
 
@@ -183,7 +183,7 @@ def _job(key, progress_key, args, context):
 def test_a_finished_diskcache_job_leaves_no_zombie(tmp_path):
     folder = private_dir(tmp_path / "cache", "POLICY_ATLAS_CACHE_DIR")
     jobs = background.DiskcacheJobs(folder)
-    pid = jobs.call_job_fn("job-1", _job, [str(folder)], {})
+    pid = background._pid(jobs.call_job_fn("job-1", _job, [str(folder)], {}))[0]
     deadline = time.monotonic() + 30
     while jobs.handle.get("job-1") is None and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -198,6 +198,41 @@ def test_a_finished_diskcache_job_leaves_no_zombie(tmp_path):
     assert not [c for c in psutil.Process().children() if c.status() == psutil.STATUS_ZOMBIE]
 
 
+def _hang(key, progress_key, args, context):
+    import subprocess
+
+    subprocess.run(["sleep", "600"])  # a renderer that never answers
+
+
+def test_a_silent_job_is_stopped_with_a_message_and_reaped(tmp_path):
+    """A job that has not reported for ``export_timeout`` seconds ends: the page gets a message,
+    the job's process and its renderer are killed, and the child is reaped."""
+    from flask import Flask
+
+    folder = private_dir(tmp_path / "cache", "POLICY_ATLAS_CACHE_DIR")
+    jobs = background.DiskcacheJobs(folder, export_timeout=1.0)
+    job = jobs.call_job_fn("job-2", _hang, [], {})
+    pid = background._pid(job)[0]
+    app = Flask("poll")
+    with app.test_request_context():
+        background._flag("result_missing", True)
+        assert jobs.job_running(job)  # within its time: still running
+    deadline = time.monotonic() + 30
+    while psutil.Process(pid).children() == [] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    renderer = psutil.Process(pid).children()[0].pid
+    time.sleep(1.2)
+    with app.test_request_context():
+        background._flag("result_missing", True)
+        assert not jobs.job_running(job)
+        notice = str(jobs.get_updated_props("job-2"))
+    assert "did not answer within 1 s" in notice and "没有回应" in notice
+    while (psutil.pid_exists(pid) or psutil.pid_exists(renderer)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not psutil.pid_exists(pid) and not psutil.pid_exists(renderer)
+    assert not [c for c in psutil.Process().children() if c.status() == psutil.STATUS_ZOMBIE]
+
+
 def test_prepare_makes_the_folders_and_points_kaleido_at_the_chromium(tmp_path, monkeypatch):
     monkeypatch.delenv("BROWSER_PATH", raising=False)
     cfg = settings.load(
@@ -207,3 +242,16 @@ def test_prepare_makes_the_folders_and_points_kaleido_at_the_chromium(tmp_path, 
     assert os.environ["BROWSER_PATH"] == "/usr/bin/chromium"
     for folder in (cfg.home, cfg.data_dir, cfg.cache_dir):
         assert _mode(folder) == 0o700
+
+
+def test_no_usable_chromium_is_an_export_error_at_once(monkeypatch):
+    """``POLICY_ATLAS_CHROMIUM`` naming no browser: the export says so (kaleido itself would wait
+    for its whole start timeout)."""
+    from layouts.figures import render
+
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent")
+    monkeypatch.setattr(render, "_started_pid", None)
+    with pytest.raises(
+        render.ExportError, match="Chromium cannot start: no browser at /nonexistent"
+    ):
+        render.to_bytes({"data": [], "layout": {}}, "svg", "web")

@@ -28,14 +28,30 @@ def uploads(tmp_path) -> Uploads:
 
 
 def stored(uploads: Uploads) -> list[str]:
-    return sorted(p.name for p in uploads.backend.root.iterdir() if not p.name.startswith("."))  # type: ignore[attr-defined]
+    """The table records in the store (blobs, named ``blob-…``, are not tables)."""
+    return sorted(uploads.backend.entries())
+
+
+def blobs(uploads: Uploads) -> list[str]:
+    root = uploads.backend.root  # type: ignore[attr-defined]
+    return sorted(p.name for p in root.iterdir() if p.name.startswith("blob-"))
+
+
+def post(client, url: str, data=None, owner: str | None = None, **headers):
+    """A POST as the page sends it: with a token from ``upload/token`` (and the owner's secret)."""
+    token = client.get("/upload/token").json["token"]
+    headers = {"X-CSRF-Token": token, **headers}
+    if owner:
+        headers["X-Owner"] = owner
+    return client.post(url, data=data, headers=headers)
 
 
 def test_upload_is_stored_by_content_and_reopened_without_parsing(uploads, monkeypatch):
     out = uploads.ingest("我的表.csv", GBK)
     assert out.error is None and out.rows == 12 and len(out.id) == 64
-    assert stored(uploads) == [out.id]
-    assert out.id == uploads.ingest("renamed.csv", GBK).id  # same content, same table
+    assert stored(uploads) == [out.id] and len(blobs(uploads)) == 1
+    # the same owner uploading it again: the same table
+    assert out.id == uploads.ingest("renamed.csv", GBK, owner=out.owner).id
     import data.uploads
 
     monkeypatch.setattr(data.uploads, "load_table", lambda *a, **k: pytest.fail("parsed again"))
@@ -122,10 +138,14 @@ def test_redis_backend(tmp_path):
         assert isinstance(up.backend, RedisBackend)
         out = up.ingest("a.csv", GBK)
         assert up.dataset(out.id).rows == 12
-        assert up.remove(out.id) and up.dataset(out.id) is None
+        assert up.remove(out.id, None) == "forbidden" and up.dataset(out.id).rows == 12
+        assert up.remove(out.id, out.owner) == "removed" and up.dataset(out.id) is None
+        assert up.why_gone(out.id) == "removed"
+        assert not up.backend.r.keys("policy-atlas:upload:blob-*")  # its blob went with it
         out = up.ingest("a.csv", GBK)
-        assert up.backend.prune(max_age_s=0, max_total=1 << 40) == [out.id]
-        assert not up.exists(out.id)
+        up.backend.r.zadd(up.backend.USED, {out.id: time.time() - 40 * 86400})
+        assert up.prune() == [out.id]
+        assert not up.exists(out.id) and up.why_gone(out.id) == "expired"
     finally:
         proc.terminate()
         proc.wait(10)
@@ -145,12 +165,15 @@ def test_the_url_carries_the_table_id():
 def test_dataset_store_resolves_ids_and_notices_removal(uploads):
     store = DatasetStore(load_dataset(), source=uploads, keep=1)
     a = uploads.ingest("a.csv", GBK).id
-    b = uploads.ingest("b.csv", (FIXTURES / "zh_gbk.csv").read_bytes()).id
+    out = uploads.ingest("b.csv", (FIXTURES / "zh_gbk.csv").read_bytes())
+    b, owners = out.id, {out.id: out.owner}
     assert store.get(None) is store.default
     assert store.get(a).label == "a.csv"
     assert store.get(b).label == "b.csv"
     assert list(store._tables) == [b]  # bounded: one parsed table kept
-    uploads.remove(b)  # e.g. by another worker
+    assert uploads.remove(b, None) == "forbidden"
+    assert store.get(b).label == "b.csv"
+    uploads.remove(b, owners[b])  # e.g. by another worker
     with pytest.raises(DatasetNotFound):
         store.get(b)
     with pytest.raises(DatasetNotFound):
@@ -163,16 +186,16 @@ def test_routes_upload_over_size_and_remove(tmp_path, monkeypatch):
 
     app = create_app(load_dataset())
     client = app.server.test_client()
-    r = client.post("/upload?name=a.csv", data=GBK)
+    r = post(client, "/upload?name=a.csv", data=GBK)
     assert r.status_code == 200 and r.json["rows"] == 12
-    table_id = r.json["id"]
+    table_id, owner = r.json["id"], r.json["owner"]
     csv = client.get(f"/upload/{table_id}/problems.csv")
     assert csv.status_code == 200 and csv.data.startswith("\ufeffline,field,value".encode())
-    r = client.post("/upload?name=c.csv", data=b"x" * (51 << 20))
+    r = post(client, "/upload?name=c.csv", data=b"x" * (51 << 20))
     assert r.status_code == 413 and "50 MB" in r.json["error"]
-    assert client.post(f"/upload/{table_id}/remove").status_code == 200
+    assert post(client, f"/upload/{table_id}/remove", owner=owner).status_code == 200
     assert client.get(f"/upload/{table_id}/problems.csv").status_code == 404
-    assert client.post(f"/upload/{table_id}/remove").status_code == 404
+    assert post(client, f"/upload/{table_id}/remove", owner=owner).status_code == 404
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -234,12 +257,13 @@ def test_no_listing_route(tmp_path, monkeypatch):
 
 def test_ids_are_keyed_by_the_server_secret(tmp_path):
     cfg = settings.load({"POLICY_ATLAS_HOME": str(tmp_path)})
-    a = Uploads(cfg, secret="one").ingest("a.csv", GBK).id
-    b = Uploads(cfg, secret="two").ingest("a.csv", GBK).id
+    owner = "o" * 32
+    a = Uploads(cfg, secret="one").ingest("a.csv", GBK, owner=owner).id
+    b = Uploads(cfg, secret="two").ingest("a.csv", GBK, owner=owner).id
     import hashlib
 
     assert a != b and hashlib.sha256(GBK).hexdigest() not in (a, b)
-    assert Uploads(cfg, secret="one").ingest("again.csv", GBK).id == a
+    assert Uploads(cfg, secret="one").ingest("again.csv", GBK, owner=owner).id == a
 
 
 def test_an_expired_table_is_gone_when_its_link_is_opened(tmp_path):
@@ -248,9 +272,9 @@ def test_an_expired_table_is_gone_when_its_link_is_opened(tmp_path):
     table_id = up.ingest("a.csv", GBK).id
     two_days_ago = time.time() - 2 * 86400
     os.utime(up.backend.root / table_id, (two_days_ago, two_days_ago))  # type: ignore[attr-defined]
-    assert up.exists(table_id)  # retention ran at the upload, less than an hour ago
-    up._pruned -= 3601
+    # past its age limit when its link is opened: gone at once, and said to have expired
     assert up.meta(table_id) is None and not up.exists(table_id)
+    assert up.why_gone(table_id) == "expired" and blobs(up) == []
 
 
 def _redis_server(tmp_path: Path) -> tuple[subprocess.Popen, str]:
@@ -289,7 +313,7 @@ def test_a_store_that_stops_answering_is_unreachable_not_gone(tmp_path, monkeypa
 
         app = create_app(load_dataset())
         client = app.server.test_client()
-        table_id = client.post("/upload?name=a.csv", data=GBK).json["id"]
+        table_id = post(client, "/upload?name=a.csv", data=GBK).json["id"]
         up = Uploads(settings.load({"POLICY_ATLAS_HOME": str(tmp_path), "REDIS_URL": url}))
         assert up.meta(table_id)["rows"] == 12
     finally:
@@ -309,8 +333,8 @@ def test_a_store_that_stops_answering_is_unreachable_not_gone(tmp_path, monkeypa
     log = capfd.readouterr().err
     assert "Traceback" not in log and "upload store unavailable: ConnectionError" in log
     assert client.get(f"/upload/{table_id}/problems.csv").status_code == 503
-    assert client.post(f"/upload/{table_id}/remove").status_code == 503
-    r = client.post("/upload?name=b.csv", data=GBK)
+    assert post(client, f"/upload/{table_id}/remove", owner="o" * 32).status_code == 503
+    r = post(client, "/upload?name=b.csv", data=GBK)
     assert r.status_code == 503 and "try again later" in r.json["error"]
 
 

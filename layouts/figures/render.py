@@ -47,6 +47,10 @@ def _ensure_server() -> None:
     with _lock:
         if _started_pid == os.getpid():
             return
+        # kaleido waits up to its timeout for a browser it cannot find: say so at once
+        path = os.environ.get("BROWSER_PATH")
+        if path and not (os.path.isfile(path) and os.access(path, os.X_OK)):
+            raise ExportError(f"Chromium cannot start: no browser at {path}")
         kaleido.start_sync_server(n=1, timeout=120, mathjax=False, silence_warnings=True)
         _started_pid = os.getpid()
 

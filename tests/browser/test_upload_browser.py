@@ -5,6 +5,7 @@ worker answers), other sessions unaffected, bad files refused with a message, re
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -130,7 +131,7 @@ def test_bad_files_get_a_message_and_change_nothing(stack_page, stack, tmp_path,
 
 
 def test_remove_and_expired_links_say_so(stack_page, stack, tmp_path):
-    from data.uploads import RedisBackend
+    import redis
 
     page = stack_page
     page.goto(stack.url + "/")
@@ -147,7 +148,8 @@ def test_remove_and_expired_links_say_so(stack_page, stack, tmp_path):
     assert table_line(page) == ""
     page.goto(link)
     h.wait_ready(page)
-    assert "已不在服务器上" in page.inner_text("#upload-banner")
+    assert "已被上传者删除" in page.inner_text("#upload-banner")
+    assert "181" not in page.inner_text("#summary")  # nothing of another table meanwhile
     page.click(".upload-bundled")
     page.wait_for_url(lambda u: "data=" not in u)
     # Expiry: the store's retention removes a table unused for longer than the age limit.
@@ -155,24 +157,32 @@ def test_remove_and_expired_links_say_so(stack_page, stack, tmp_path):
     page.wait_for_url(re.compile(r"data=[0-9a-f]{64}"), timeout=30_000)
     h.wait_idle(page)
     link = page.url
-    assert RedisBackend(stack.redis_url).prune(max_age_s=0, max_total=1 << 40)
+    table_id = re.search(r"data=([0-9a-f]{64})", link).group(1)
+    redis.Redis.from_url(stack.redis_url).zadd(
+        "policy-atlas:uploads:used", {table_id: time.time() - 40 * 86400}
+    )
     page.goto(link)
     h.wait_ready(page)
-    assert "已不在服务器上" in page.inner_text("#upload-banner")
-    assert "181" in page.inner_text("#summary")  # the bundled table is shown meanwhile
+    assert "已过期" in page.inner_text("#upload-banner")
+    assert "181" not in page.inner_text("#summary")  # nothing of another table meanwhile
 
 
 def test_an_interrupted_upload_stores_nothing_and_logs_no_traceback(stack):
     """A client that goes away halfway through the body (a closed laptop, a dropped network)."""
+    import json
     import socket
     import time
+    import urllib.request
     from urllib.parse import urlparse
 
     keys = redis_keys(stack)
     body = (FIXTURES / "messy_gbk.csv").read_bytes()
     u = urlparse(stack.url)
+    with urllib.request.urlopen(stack.url + "/upload/token", timeout=10) as r:
+        token = json.loads(r.read())["token"]
     with socket.create_connection((u.hostname, u.port), timeout=10) as s:
         head = (f"POST /upload?name=cut.csv HTTP/1.1\r\nHost: {u.netloc}\r\n"
+                f"X-CSRF-Token: {token}\r\n"
                 f"Content-Type: application/octet-stream\r\nContent-Length: {len(body) * 10}\r\n"
                 "\r\n")  # fmt: skip
         s.sendall(head.encode() + body)
