@@ -95,6 +95,20 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "`500`",
         "oldest uploads are removed beyond this total, in MB",
     ),
+    # w/abuse: bounded cost per upload and per response
+    ("POLICY_ATLAS_PARSE_MEMORY_MB", "`1024`", "memory one upload's parse may use, in MB"),
+    ("POLICY_ATLAS_PARSE_SECONDS", "`300`", "time one upload's parse may take, in seconds"),
+    ("POLICY_ATLAS_MAX_RESPONSE_MB", "`64`", "largest response the app sends, in MB"),
+    (
+        "POLICY_ATLAS_UPLOADS_AT_ONCE",
+        "threads − 1",
+        "uploads one worker receives at once (one per client); the rest are asked to retry",
+    ),
+    (
+        "POLICY_ATLAS_UPLOAD_MIN_KBPS",
+        "`32`",
+        "slowest upload body accepted, in KB/s (after the first 10 s)",
+    ),
 )
 
 
@@ -121,6 +135,12 @@ class Config:
     upload_max_mb: int
     upload_max_age_days: int
     upload_max_total_mb: int
+    # w/abuse
+    parse_memory_mb: int = 1024
+    parse_seconds: float = 300.0
+    max_response_mb: int = 64
+    uploads_at_once: int = 3
+    upload_min_kbps: int = 32
 
 
 def cores() -> int:
@@ -142,6 +162,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
     env = os.environ if env is None else env
     home = _path(env, "POLICY_ATLAS_HOME") or default_home(env)
     n = cores()
+    threads = _int(env, "POLICY_ATLAS_THREADS", 4)
     return Config(
         data_file=_text(env, "POLICY_ATLAS_DATA"),
         sheet=_text(env, "POLICY_ATLAS_SHEET"),
@@ -152,7 +173,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         log_level=_choice(env, "POLICY_ATLAS_LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
         log_format=_choice(env, "POLICY_ATLAS_LOG_FORMAT", LOG_FORMATS, "text"),
         workers=_int(env, "POLICY_ATLAS_WORKERS", n + 1),
-        threads=_int(env, "POLICY_ATLAS_THREADS", 4),
+        threads=threads,
         bind=_text(env, "POLICY_ATLAS_BIND") or "127.0.0.1:8050",
         redis_url=_text(env, "REDIS_URL"),
         export_workers=_int(env, "POLICY_ATLAS_EXPORT_WORKERS", n),
@@ -162,6 +183,12 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         upload_max_mb=_int(env, "POLICY_ATLAS_UPLOAD_MAX_MB", 50),
         upload_max_age_days=_int(env, "POLICY_ATLAS_UPLOAD_MAX_AGE_DAYS", 30),
         upload_max_total_mb=_int(env, "POLICY_ATLAS_UPLOAD_MAX_TOTAL_MB", 500),
+        # w/abuse
+        parse_memory_mb=_int(env, "POLICY_ATLAS_PARSE_MEMORY_MB", 1024),
+        parse_seconds=_number(env, "POLICY_ATLAS_PARSE_SECONDS", 300.0),
+        max_response_mb=_int(env, "POLICY_ATLAS_MAX_RESPONSE_MB", 64),
+        uploads_at_once=_int(env, "POLICY_ATLAS_UPLOADS_AT_ONCE", max(1, threads - 1)),
+        upload_min_kbps=_int(env, "POLICY_ATLAS_UPLOAD_MIN_KBPS", 32),
     )
 
 
