@@ -35,7 +35,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from data import table_cache
+from data import bounded, table_cache
 from data.check import CheckReport, page_report
 from data.config import Config, private_dir
 from data.coords import DATUMS
@@ -201,6 +201,7 @@ class Uploads:
         self.max_bytes = config.upload_max_mb * 1024 * 1024
         self._tmp = private_dir(Path(config.data_dir) / "incoming", "POLICY_ATLAS_DATA_DIR")
         self._pruned = 0.0
+        self.sweep_incoming(older_than_s=600.0)  # at start-up: what a killed worker left
 
     # ----------------------------------------------------------------- upload
     def ingest(
@@ -233,29 +234,63 @@ class Uploads:
             meta = self.meta(table_id) or {}
             return Outcome(id=table_id, rows=meta.get("rows", 0),
                            problems=len(meta.get("problems", ())))  # fmt: skip
-        result = self._load(name, body, mapping, datum)
-        if result.fatal:
-            return _refusal(name, result)
-        parts = _parts(name, body, result)
+        try:
+            parsed = self._load(name, body, mapping, datum)
+        except bounded.OverBudget as exc:
+            log.warning("upload of %r over budget: %s", name[:80], exc)
+            return Outcome(error=f"{name}: {exc}; nothing was stored")
+        if isinstance(parsed, Outcome):
+            return parsed
+        parts, rows, problems = parsed
         with _answering():
-            self.backend.save(table_id, parts)
+            self.backend.save(table_id, {"raw": body, **parts})
             self.prune()
-        return Outcome(id=table_id, rows=len(result.frame), problems=len(result.problems),
+        return Outcome(id=table_id, rows=rows, problems=problems,
                        seconds=round(time.perf_counter() - t0, 3))  # fmt: skip
 
-    def _load(self, name: str, body: bytes, mapping: dict[str, str], datum: str) -> LoadResult:
+    def _load(
+        self, name: str, body: bytes, mapping: dict[str, str], datum: str
+    ) -> Outcome | tuple[dict[str, bytes], int, int]:
+        """The file parsed in a child process within the parse budget (``data.bounded``): a
+        refusal, or the stored parts but the original (frame, meta), rows and problems."""
         suffix = Path(name).suffix.lower()
         fd, tmp = tempfile.mkstemp(suffix=suffix, dir=self._tmp)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(body)
-            return load_table(tmp, max_bytes=self.max_bytes, mapping=mapping, datum=datum)
+            args = (name, tmp, len(body), self.max_bytes, mapping, datum)
+            cfg = self.config
+            return bounded.run(parse_upload, args, cfg.parse_memory_mb, cfg.parse_seconds)
         finally:
             os.unlink(tmp)
+
+    def sweep_incoming(self, older_than_s: float = 3600.0) -> int:
+        """Remove what interrupted uploads left (a worker killed mid-parse, a full disk): files
+        in the incoming folder and half-written store folders older than ``older_than_s``
+        (at start-up and with each retention sweep); how many were removed."""
+        roots = [self._tmp]
+        if isinstance(self.backend, FolderBackend):
+            roots.append(self.backend.root)
+        now, gone = time.time(), 0
+        for root in roots:
+            for entry in root.iterdir():
+                if root != self._tmp and not entry.name.startswith(".incoming-"):
+                    continue
+                with contextlib.suppress(OSError):
+                    if now - entry.lstat().st_mtime >= older_than_s:
+                        if entry.is_dir() and not entry.is_symlink():
+                            shutil.rmtree(entry)
+                        else:
+                            entry.unlink()
+                        gone += 1
+        if gone:
+            log.info("removed %d file(s) left by interrupted uploads", gone)
+        return gone
 
     def prune(self) -> list[str]:
         """Apply the retention settings now (at each upload, and hourly when links are read)."""
         self._pruned = time.time()
+        self.sweep_incoming()
         return self.backend.prune(self.config.upload_max_age_days * 86400.0,
                                   self.config.upload_max_total_mb * 1024 * 1024)  # fmt: skip
 
@@ -321,6 +356,24 @@ def _check_file(name: str, body: bytes, max_bytes: int, max_mb: int) -> None:
         )
     if not body.strip():
         raise UploadError(f"{name}: the file is empty")
+
+
+def parse_upload(
+    name: str, path: str, size: int, max_bytes: int, mapping: dict[str, str], datum: str
+) -> Outcome | tuple[dict[str, bytes], int, int]:
+    """In the parse's child process: the table at ``path`` read, checked and turned into the
+    parts a store keeps but the original (``frame``, ``meta``), or the refusal."""
+    result = load_table(path, max_bytes=max_bytes, mapping=mapping, datum=datum)
+    if result.fatal:
+        return _refusal(name, result)
+    parts = _parts(name, b"", result)
+    meta = json.loads(parts["meta"])
+    meta["bytes"] = size
+    return (
+        {"frame": parts["frame"], "meta": json.dumps(meta).encode()},
+        len(result.frame),
+        len(result.problems),
+    )
 
 
 def _refusal(name: str, result: LoadResult) -> Outcome:
