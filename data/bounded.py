@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import resource
+import signal
 import threading
 import time
 import traceback
@@ -22,9 +23,18 @@ from typing import Any
 
 log = logging.getLogger("policy_atlas.bounded")
 #: Modules the forkserver imports once, so each child starts with the loader ready.
-PRELOAD = ["data.load", "data.uploads"]
+#: (What a parse imports lazily is mapped before the limit: a library mapped past it fails.)
+PRELOAD = ["data.load", "data.uploads", "pyarrow.parquet", "pyarrow.compute", "openpyxl",
+           "charset_normalizer", "geodata.resolver"]  # fmt: skip
 _ctx: Any = None
 ARROW_POOL = "ARROW_DEFAULT_MEMORY_POOL"
+#: The last parse of this process: its child's peak resident memory (bytes) and seconds.
+_last: dict[str, float] = {"peak": 0, "seconds": 0.0}
+
+
+def last() -> dict[str, float]:
+    """The last bounded run of this process: ``peak`` resident bytes of its child, ``seconds``."""
+    return dict(_last)
 
 
 class OverBudget(Exception):
@@ -75,12 +85,15 @@ def _child(conn: Any, func: Callable[..., Any], args: tuple, memory: int) -> Non
         out: tuple[str, Any] = ("ok", func(*args))
     except MemoryError:
         out = ("memory", None)
+    except ImportError as exc:  # a library that could not be mapped within the limit
+        out = ("memory" if "map" in str(exc) else "error", str(exc))
     except Exception as exc:  # sent to the parent, which logs it with the traceback
         out = ("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # bytes (Linux: KB)
     try:
-        conn.send(out)
+        conn.send((*out, peak))
     except MemoryError:
-        conn.send(("memory", None))
+        conn.send(("memory", None, peak))
     finally:
         conn.close()
 
@@ -100,16 +113,22 @@ def run(func: Callable[..., Any], args: tuple, memory_mb: int, seconds: float) -
         if not ready:
             raise OverBudget(f"reading the file took longer than the limit of {seconds:g} s")
         try:
-            status, value = parent.recv()
-        except EOFError:  # the child died without a word (the kernel, or a C library abort)
-            status, value = "memory", None
+            status, value, peak = parent.recv()
+        except EOFError:  # the child died without a word: see how, below
+            status, value, peak = "died", None, 0
     finally:
         parent.close()
         if proc.is_alive():
             proc.kill()
         proc.join(5)
-    log.info("bounded parse: %s in %.2f s (child exit %s)", status, time.monotonic() - t0,
-             proc.exitcode)  # fmt: skip
+    if status == "died":  # killed (the kernel's OOM killer) or aborted (a C++ bad_alloc)
+        # (glibc exits 127 when a new thread's memory cannot be had)
+        signals = (-signal.SIGKILL, -signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, 127)
+        status = "memory" if proc.exitcode in signals else "error"
+        value = f"the parse process ended without an answer (exit {proc.exitcode})"
+    log.info("bounded parse: %s in %.2f s, peak %.0f MB (child exit %s)", status,
+             time.monotonic() - t0, peak / 2**20, proc.exitcode)  # fmt: skip
+    _last["peak"], _last["seconds"] = peak, time.monotonic() - t0
     if status == "memory":
         raise OverBudget(
             f"reading the file needs more than the memory limit of {memory_mb:,} MB "

@@ -239,6 +239,8 @@ class Uploads:
         except bounded.OverBudget as exc:
             log.warning("upload of %r over budget: %s", name[:80], exc)
             return Outcome(error=f"{name}: {exc}; nothing was stored")
+        except RuntimeError:  # logged with its traceback by data.bounded
+            return Outcome(error=f"{name}: the file could not be read; nothing was stored")
         if isinstance(parsed, Outcome):
             return parsed
         parts, rows, problems = parsed
