@@ -22,6 +22,7 @@ from dash import ALL, Dash, Input, Output, State, callback, clientside_callback,
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import guarded, store
+from callbacks.intake import Intake, stop_reading
 from data.check import GROUPS, CheckReport
 from data.dataset import DatasetUnavailable
 from data.state import ViewState, encode_query, parse_query
@@ -31,44 +32,39 @@ from layouts.i18n import t
 
 log = logging.getLogger("policy_atlas.upload")
 _uploads: Uploads | None = None
-CHUNK = 1 << 20
 #: What a route answers when the upload store does not answer (it may hold the table).
 UNREACHABLE = {"error": "the table store cannot be reached right now; please try again later"}
 
 
-def _read_body(request: Any, limit: int) -> bytes | None:
-    """The request body, at most ``limit`` + 1 bytes; None when the client went away early."""
-    from werkzeug.exceptions import ClientDisconnected
-
-    chunks, got = [], 0
-    try:
-        while got <= limit:
-            chunk = request.stream.read(CHUNK)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            got += len(chunk)
-    except (ClientDisconnected, OSError):
-        return None
-    expected = request.content_length
-    if expected is not None and got < expected and got <= limit:
-        return None
-    return b"".join(chunks)
-
-
-def _upload_response(uploads: Uploads) -> tuple[dict, int]:
+def _upload_response(uploads: Uploads, intake: Intake) -> tuple[dict, int]:
     from flask import request
 
     name = request.args.get("name", "")
     limit = uploads.max_bytes
     too_big = {"error": f"{name}: over the upload limit of {uploads.config.upload_max_mb} MB"}
+    sock = request.environ.get("gunicorn.socket")
     if request.content_length is not None and request.content_length > limit:
+        stop_reading(sock)  # the body is not drained
         return too_big, 413
-    body = _read_body(request, limit)
+    client = request.remote_addr or "?"
+    refused = intake.admit(client)
+    if refused:  # slow or many clients do not hold every thread (callbacks.intake)
+        stop_reading(sock)
+        log.warning("upload of %r refused: %s", name[:80], refused)
+        return {"error": f"{name}: {refused}; nothing was stored"}, 429
+    try:
+        body, why = intake.read(request, limit)
+    finally:
+        intake.release(client)
+    if why == "slow":
+        log.warning("upload of %r cut: slower than %d KB/s", name[:80], intake.min_rate >> 10)
+        return {"error": f"{name}: the file arrived too slowly (under {intake.min_rate >> 10} "
+                         "KB/s); nothing was stored"}, 408  # fmt: skip
     if body is None:
         log.info("upload of %r interrupted; nothing stored", name[:80])
         return {"error": "the upload was interrupted; nothing was stored"}, 400
     if len(body) > limit:
+        stop_reading(sock)
         return too_big, 413
     try:
         mapping = json.loads(request.args.get("map") or "{}")
@@ -96,9 +92,11 @@ def install(app: Dash, uploads: Uploads) -> None:
     server = app.server
     prefix = app.config.routes_pathname_prefix or "/"
 
+    intake = Intake(uploads.config.uploads_at_once, uploads.config.upload_min_kbps)
+
     @server.post(prefix + "upload")
     def upload():
-        return _upload_response(uploads)
+        return _upload_response(uploads, intake)
 
     @server.get(prefix + "upload/template.<ext>")
     def template(ext: str):
