@@ -15,6 +15,7 @@ Prints one JSON object with the figures.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import random
 import re
@@ -46,20 +47,23 @@ def http(url: str, body: bytes | None = None, timeout: float = 120) -> tuple[int
         return 0, b"", time.perf_counter() - t0
 
 
+HEAD = (
+    b"POST /upload?name=slow.csv HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    b"Content-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\n"
+)
+
+
 def slow_upload(port: int, results: list, seconds: float = 60, rate: int = 100) -> None:
     """One client sending an upload's body at ``rate`` bytes a second; appends (status, s)."""
     t0 = time.perf_counter()
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=seconds + 30) as s:
-            s.sendall(b"POST /upload?name=slow.csv HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                      b"Content-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\n")  # fmt: skip
+            s.sendall(HEAD)
             s.settimeout(1.0)
             answer = b""
             while time.perf_counter() - t0 < seconds + 20 and not answer:
-                try:
+                with contextlib.suppress(OSError):
                     s.sendall(b"x" * rate)
-                except OSError:
-                    pass
                 try:
                     answer = s.recv(4096)
                 except TimeoutError:
@@ -93,7 +97,8 @@ def slow_clients(stack: Stack, n: int = 20, seconds: float = 30) -> dict[str, An
     failed: list[int] = []
     stop = threading.Event()
     prober = threading.Thread(target=probe, args=(stack.url, stop, latencies, failed))
-    clients = [threading.Thread(target=slow_upload, args=(port, results, seconds)) for _ in range(n)]
+    args = (port, results, seconds)
+    clients = [threading.Thread(target=slow_upload, args=args) for _ in range(n)]
     for c in clients:
         c.start()
     time.sleep(0.5)
