@@ -249,3 +249,20 @@ def test_payload_check_accepts_what_the_renderer_sends_and_refuses_other_shapes(
                    {"changedPropIds": [1]}, {"inputs": "c.n"}):  # fmt: skip
         assert payload_problem(callbacks, {**good, **change}) is not None, change
     assert payload_problem(callbacks, ["x"]) is not None
+
+
+def test_a_page_that_fails_to_draw_shows_the_page_with_the_message_not_a_blank(monkeypatch):
+    """A bug while drawing the first page for a link (as a table with no placed row once did in
+    data/diffusion) logs an ERROR and serves the page with its error notice, never a 204."""
+    from callbacks import first_paint
+    from layouts import ids
+    from layouts.page import page
+
+    def broken(*_args: Any) -> Any:
+        raise IndexError("index 0 is out of bounds for axis 0 with size 0")
+
+    monkeypatch.setattr(first_paint.interaction, "respond", broken)
+    monkeypatch.setattr(first_paint, "request_search", lambda: "?region=440000")
+    tree = first_paint.layout(lambda: page("/t/", [], []))()
+    notice = [c for c in first_paint._components(tree) if getattr(c, "id", None) == ids.PAGE_ERROR]
+    assert notice and notice[0].hidden is False and notice[0].children
