@@ -98,3 +98,41 @@ def huge_cell_csv(chars: int = 9_000) -> bytes:
     """A CSV of about 10 KB whose one title cell holds ``chars`` characters."""
     title = "区块链" * (chars // 3)
     return f"标题,日期,省份\n{title},2020-05-01,广东省\n测试,2021-01-01,北京市\n".encode()
+
+
+def big_xlsx(rows: int = 1_048_575) -> bytes:
+    """A plain policy-like workbook of ``rows`` rows (Excel's most) of title, date, province
+    (inline strings, streamed into the zip): the 1 M-row case of the bench."""
+    provinces = ["广东省", "北京市", "浙江省", "四川省", "湖南省", "上海市"]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", _CT.replace(_SST_OVERRIDE, ""))
+        z.writestr("_rels/.rels", _RELS)
+        z.writestr("xl/workbook.xml", _WB)
+        z.writestr("xl/_rels/workbook.xml.rels", _WB_RELS.replace(_SST_REL, ""))
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            fh.write(f'<worksheet {_NS}><dimension ref="A1:C{rows + 1}"/><sheetData>'.encode())
+            fh.write(_inline_row(1, ["标题", "日期", "省份"]))
+            for i in range(rows):
+                day = f"20{16 + i % 10}-{1 + i % 12:02d}-{1 + i % 28:02d}"
+                fh.write(_inline_row(i + 2, [f"政策{i}", day, provinces[i % 6]]))
+            fh.write(b"</sheetData></worksheet>")
+    return buf.getvalue()
+
+
+_SST_OVERRIDE = (
+    '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+_SST_REL = (
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/sharedStrings" Target="sharedStrings.xml"/>'
+)
+
+
+def _inline_row(r: int, values: list[str]) -> bytes:
+    cells = "".join(
+        f'<c r="{_col(j + 1)}{r}" t="inlineStr"><is><t>{v}</t></is></c>'
+        for j, v in enumerate(values)
+    )
+    return f'<row r="{r}">{cells}</row>'.encode()
