@@ -3,7 +3,8 @@ progress by ``assets/upload.js``) and the callbacks that show which table a view
 report. Wiring only: ``data.uploads`` checks, parses and stores.
 
 - ``POST {prefix}upload?name=FILE[&map=JSON][&datum=gcj02]``: the table's id, rows and problems
-  (200), or an ``error`` (400; 413 over the size limit) and, when a needed column was not
+  (200), or an ``error`` (400; 413 over the size limit; 429 too many at once, 408 too slow:
+  ``callbacks.intake``) and, when a needed column was not
   recognised, the ``columns`` to choose from. Nothing is stored unless the table is usable.
 - ``GET {prefix}upload/template.(csv|xlsx)?lang=zh|en``: the template.
 - ``GET {prefix}upload/<id>/problems.csv``: the check report of a stored table.
