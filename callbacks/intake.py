@@ -123,3 +123,16 @@ def stop_reading(sock: Any) -> None:
         return
     with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RD)
+
+
+LOOPBACK = ("127.0.0.1", "::1")
+
+
+def client_address(request: Any) -> str:
+    """Who sends a request: its address, or behind a proxy on this host (docs/deploy/nginx.conf)
+    the address the proxy saw (the last ``X-Forwarded-For`` entry, the only one it vouches for)."""
+    addr = request.remote_addr or "?"
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if addr in LOOPBACK and forwarded:
+        return forwarded.rsplit(",", 1)[-1].strip()[:64] or addr
+    return addr

@@ -23,7 +23,7 @@ from dash import ALL, Dash, Input, Output, State, callback, clientside_callback,
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import guarded, store
-from callbacks.intake import Intake, stop_reading
+from callbacks.intake import Intake, client_address, stop_reading
 from data.check import GROUPS, CheckReport
 from data.dataset import DatasetUnavailable
 from data.state import ViewState, encode_query, parse_query
@@ -47,7 +47,7 @@ def _upload_response(uploads: Uploads, intake: Intake) -> tuple[dict, int]:
     if request.content_length is not None and request.content_length > limit:
         stop_reading(sock)  # the body is not drained
         return too_big, 413
-    client = request.remote_addr or "?"
+    client = client_address(request)
     refused = intake.admit(client)
     if refused:  # slow or many clients do not hold every thread (callbacks.intake)
         stop_reading(sock)

@@ -49,3 +49,16 @@ def test_the_intake_caps_uploads_per_client_and_in_total():
     assert "too many uploads at once" in (intake.admit("c") or "")
     intake.release("a")
     assert intake.admit("c") is None and intake.admit("a") is not None
+
+
+def test_behind_a_proxy_on_this_host_the_client_is_the_address_it_forwards():
+    from types import SimpleNamespace
+
+    from callbacks.intake import client_address
+
+    def req(addr: str, xff: str = "") -> SimpleNamespace:
+        return SimpleNamespace(remote_addr=addr, headers={"X-Forwarded-For": xff} if xff else {})
+
+    assert client_address(req("127.0.0.1", "1.2.3.4, 10.0.0.9")) == "10.0.0.9"
+    assert client_address(req("127.0.0.1")) == "127.0.0.1"
+    assert client_address(req("8.8.8.8", "1.2.3.4")) == "8.8.8.8"  # not a proxy of ours
