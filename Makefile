@@ -7,9 +7,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8050
 # Debian packages: the browser for tests and image export, and a CJK font so Chinese renders;
-# the tests also start a real redis-server (the Celery + Redis stack).
+# the tests also start a real redis-server (the Celery + Redis stack) and nginx (docs/deploy/nginx.conf).
 DEB_PACKAGES := chromium fonts-noto-cjk
-TEST_DEB_PACKAGES := $(DEB_PACKAGES) redis-server
+TEST_DEB_PACKAGES := $(DEB_PACKAGES) redis-server nginx-light
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The service: gunicorn with the app's settings (workers and threads from the core count,
 # --preload; POLICY_ATLAS_* variables, see README "Deploy"). HOST/PORT choose the address.

@@ -7,6 +7,7 @@ same store.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 from collections.abc import Callable
@@ -90,21 +91,82 @@ def view(search: str | None) -> tuple[ViewState, Dataset]:
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("policy_atlas.callbacks")
-#: What a request the page never sends raises inside a callback (a wrong type, a missing key).
-MALFORMED = (TypeError, ValueError, KeyError, AttributeError, IndexError)
 
 
 def guarded(func: F) -> F:
-    """A malformed request (a payload the page never sends) changes nothing and leaves one log
-    line, never a traceback or an HTTP 500: the callback answers "no update"."""
+    """Every callback behind one guard, so no request ends in an HTTP 500.
+
+    - A malformed request (an argument whose type is not the one the callback declares: a payload
+      the page never sends) changes nothing: "no update" and one log line at WARNING.
+    - Anything raised by a callback given arguments of the declared types is a bug: its traceback
+      is logged at ERROR and the page says that the action failed (``ids.PAGE_ERROR``); the
+      request still answers "no update", never a 500 with a traceback.
+    """
+    checks = _argument_checks(func)
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        bad = _mistyped(checks, args, kwargs)
+        if bad is not None:
+            log.warning("ignored a malformed request to %s: %s", func.__name__, bad[:200])
+            raise PreventUpdate
         try:
             return func(*args, **kwargs)
-        except MALFORMED as exc:
-            log.warning("ignored a malformed request to %s: %s: %s", func.__name__,
-                        type(exc).__name__, str(exc)[:200])  # fmt: skip
+        except PreventUpdate:
+            raise
+        except Exception:
+            log.exception("callback %s failed", func.__name__)
+            _say_failed()
             raise PreventUpdate from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _say_failed() -> None:
+    """The page's notice that an action failed (both languages; the page shows its own)."""
+    from dash import set_props
+
+    from layouts import ids
+    from layouts.bilingual import L
+
+    # outside a request (tests call callbacks directly) only the log line stays
+    with contextlib.suppress(Exception):
+        set_props(ids.PAGE_ERROR, {"children": L("request_failed"), "hidden": False})
+
+
+def _argument_checks(func: Callable[..., Any]) -> dict[str, tuple[type, ...] | None]:
+    """Per parameter, the types its annotation allows at the top level (None: anything)."""
+    import inspect
+    import types
+    import typing
+
+    hints = typing.get_type_hints(func)
+    out: dict[str, tuple[type, ...] | None] = {}
+    for name in inspect.signature(func).parameters:
+        hint = hints.get(name, Any)
+        args = typing.get_args(hint) if isinstance(hint, types.UnionType) or (
+            typing.get_origin(hint) is typing.Union) else (hint,)  # fmt: skip
+        allowed: list[type] = []
+        for a in args:
+            origin = typing.get_origin(a) or a
+            if a is Any or not isinstance(origin, type):
+                allowed = []
+                break
+            allowed.append(type(None) if a is type(None) else origin)
+        if int in allowed:
+            allowed.append(float)  # JSON numbers: n_clicks may come as 1.0
+        out[name] = tuple(allowed) or None
+    return out
+
+
+def _mistyped(
+    checks: dict[str, tuple[type, ...] | None], args: tuple, kwargs: dict[str, Any]
+) -> str | None:
+    """What does not match the declared types, or None."""
+    values = dict(zip(checks, args, strict=False)) | kwargs
+    for name, value in values.items():
+        allowed = checks.get(name)
+        if allowed is None or isinstance(value, allowed):
+            continue
+        return f"{name}: a {type(value).__name__}, expected {'/'.join(a.__name__ for a in allowed)}"
+    return None

@@ -11,6 +11,7 @@ block, the upload panel), plus the export texts. When the view cannot be known (
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,12 +20,16 @@ import flask
 from dash import Patch, no_update
 from dash._grouping import flatten_grouping
 from dash.development.base_component import Component
+from dash.exceptions import PreventUpdate
 
 from callbacks import exports, interaction
 from callbacks.context import view
 from callbacks.views import as_location
 from layouts import ids, report_pack
+from layouts.bilingual import L
 from layouts.charts import CHARTS
+
+log = logging.getLogger("policy_atlas.callbacks")
 
 
 def request_search() -> str | None:
@@ -99,6 +104,19 @@ def layout(build: Callable[[], Component]) -> Callable[[], Component]:
     def first_page() -> Component:
         tree = build()
         search = request_search()
-        return tree if search is None else prefill(tree, search)
+        if search is None:
+            return tree
+        try:
+            return prefill(tree, search)
+        except PreventUpdate:  # a bug the guard logged (callbacks.context.guarded)
+            pass
+        except Exception:
+            log.exception("drawing the page for %r failed", search[:200])
+        # the page as for no link, saying that this view failed (never a blank page)
+        tree = build()
+        found = {str(getattr(c, "id", "")): c for c in _components(tree)}
+        _set(found, ids.PAGE_ERROR, "hidden", False)
+        _set(found, ids.PAGE_ERROR, "children", L("request_failed"))
+        return tree
 
     return first_page

@@ -38,12 +38,13 @@ clientside_callback(
 )
 @guarded
 def show_details(picked: dict | None, _close: Any, search: str | None) -> tuple:
-    if ctx.triggered_id == ids.DETAIL_CLOSE or not isinstance(picked, dict):
-        return [], True
+    row = picked.get("row") if isinstance(picked, dict) else None
+    if ctx.triggered_id == ids.DETAIL_CLOSE or not isinstance(row, int) or isinstance(row, bool):
+        return [], True  # closed, or not a row the grid sends (a forged request)
     state, ds = view(search)
     if ds.gone:  # the table went: say so, never another table's row
         return [html.P(t(f"gone_short_{ds.gone}", state.lang), className="detail-gone")], False
-    fields = policy_details(ds.frame, int(picked["row"]), state.lang, ds.name_of)
+    fields = policy_details(ds.frame, row, state.lang, ds.name_of)
     return detail_panel(fields, state.lang), not fields
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from dash import Dash, Input, Output
 
-from callbacks import background
+from callbacks import background, guard
 from data.config import Config, private_dir
 from layouts import ids
 from layouts.i18n import t
@@ -135,6 +135,7 @@ def install(app: Dash, config: Config, dataset: Callable[[], Any], jobs: Any) ->
 
     server.before_request(_start_clock)
     server.after_request(_log_request)
+    guard.install(app, config.max_response_mb * 2**20)  # no 500 for input, no huge answer
     # A new export clears the message left by the last one.
     app.clientside_callback(
         "function(a, b) { return ''; }",
@@ -189,8 +190,8 @@ def _log_request(response):
     }
     line = f"{request.method} {request.path} {response.status_code} {extra['bytes']} B {ms} ms"
     if request.path.endswith("_dash-update-component"):
-        body = request.get_json(silent=True, cache=True) or {}
-        extra["callback"] = str(body.get("output", ""))[:120]
+        body = request.get_json(silent=True, cache=True)
+        extra["callback"] = str(body.get("output", "") if isinstance(body, dict) else "")[:120]
         line += f" {extra['callback']}"
     http_log.info(line, extra=extra)
     return response

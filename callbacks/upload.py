@@ -3,7 +3,8 @@ progress by ``assets/upload.js``) and the callbacks that show which table a view
 report. Wiring only: ``data.uploads`` checks, parses and stores.
 
 - ``POST {prefix}upload?name=FILE[&map=JSON][&datum=gcj02]``: the table's id, rows and problems
-  (200), or an ``error`` (400; 413 over the size limit) and, when a needed column was not
+  (200), or an ``error`` (400; 413 over the size limit; 429 too many at once, 408 too slow:
+  ``callbacks.intake``) and, when a needed column was not
   recognised, the ``columns`` to choose from. Nothing is stored unless the table is usable.
 - ``GET {prefix}upload/template.(csv|xlsx)?lang=zh|en``: the template.
 - ``GET {prefix}upload/<id>/problems.csv``: the check report of a stored table.
@@ -30,6 +31,7 @@ from dash import ALL, Dash, Input, Output, State, callback, clientside_callback,
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import guarded, store, why_gone
+from callbacks.intake import Intake, client_address, stop_reading
 from data.check import GROUPS, CheckReport
 from data.dataset import DatasetUnavailable
 from data.state import ViewState, encode_query, parse_query
@@ -39,39 +41,14 @@ from layouts.i18n import t
 
 log = logging.getLogger("policy_atlas.upload")
 _uploads: Uploads | None = None
-CHUNK = 1 << 20
 #: What a route answers when the upload store does not answer (it may hold the table).
 UNREACHABLE = {"error": "the table store cannot be reached right now; please try again later"}
-
-
-def _read_body(request: Any, limit: int) -> bytes | None:
-    """The request body, at most ``limit`` + 1 bytes; None when the client went away early."""
-    from werkzeug.exceptions import ClientDisconnected
-
-    chunks, got = [], 0
-    try:
-        while got <= limit:
-            chunk = request.stream.read(CHUNK)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            got += len(chunk)
-    except (ClientDisconnected, OSError):
-        return None
-    expected = request.content_length
-    if expected is not None and got < expected and got <= limit:
-        return None
-    return b"".join(chunks)
 
 
 OWNER_HEADER = "X-Owner"
 TOKEN_HEADER = "X-CSRF-Token"
 TOKEN_TTL_S = 86400
 REFUSED = {"error": "refused: this request did not come from this app's page; reload the page"}
-
-
-def _client(request: Any) -> str:
-    return str(request.remote_addr or "")
 
 
 def make_token(key: bytes, client: str, now: float | None = None) -> str:
@@ -106,26 +83,42 @@ def _checked(key: bytes) -> tuple[dict, int] | None:
     from flask import request
 
     if not same_origin(request) or not token_ok(
-        key, _client(request), request.headers.get(TOKEN_HEADER)
+        key, client_address(request), request.headers.get(TOKEN_HEADER)
     ):
         log.info("refused a state-changing request to %s (origin or token)", request.path[:80])
         return REFUSED, 403
     return None
 
 
-def _upload_response(uploads: Uploads) -> tuple[dict, int]:
+def _upload_response(uploads: Uploads, intake: Intake) -> tuple[dict, int]:
     from flask import request
 
     name = request.args.get("name", "")
     limit = uploads.max_bytes
     too_big = {"error": f"{name}: over the upload limit of {uploads.config.upload_max_mb} MB"}
+    sock = request.environ.get("gunicorn.socket")
     if request.content_length is not None and request.content_length > limit:
+        stop_reading(sock)  # the body is not drained
         return too_big, 413
-    body = _read_body(request, limit)
+    client = client_address(request)
+    refused = intake.admit(client)
+    if refused:  # slow or many clients do not hold every thread (callbacks.intake)
+        stop_reading(sock)
+        log.warning("upload of %r refused: %s", name[:80], refused)
+        return {"error": f"{name}: {refused}; nothing was stored"}, 429
+    try:
+        body, why = intake.read(request, limit)
+    finally:
+        intake.release(client)
+    if why == "slow":
+        log.warning("upload of %r cut: slower than %d KB/s", name[:80], intake.min_rate >> 10)
+        return {"error": f"{name}: the file arrived too slowly (under {intake.min_rate >> 10} "
+                         "KB/s); nothing was stored"}, 408  # fmt: skip
     if body is None:
         log.info("upload of %r interrupted; nothing stored", name[:80])
         return {"error": "the upload was interrupted; nothing was stored"}, 400
     if len(body) > limit:
+        stop_reading(sock)
         return too_big, 413
     try:
         mapping = json.loads(request.args.get("map") or "{}")
@@ -139,7 +132,7 @@ def _upload_response(uploads: Uploads) -> tuple[dict, int]:
             mapping,
             request.args.get("datum", "wgs84"),
             owner=request.headers.get(OWNER_HEADER),
-            client=_client(request),
+            client=client,
         )
     except DatasetUnavailable:  # logged once by data.uploads
         return {"error": f"{name}: {UNREACHABLE['error']}"}, 503
@@ -162,15 +155,21 @@ def install(app: Dash, uploads: Uploads, key: str | bytes = b"") -> None:
     prefix = app.config.routes_pathname_prefix or "/"
     key = (key.encode() if isinstance(key, str) else key) or uploads.secret or b"policy-atlas"
 
+    intake = Intake(uploads.config.uploads_at_once, uploads.config.upload_min_kbps)
+
     @server.post(prefix + "upload")
     def upload():
-        return _checked(key) or _upload_response(uploads)
+        return _checked(key) or _upload_response(uploads, intake)
 
     @server.get(prefix + "upload/token")
     def token():
         from flask import request
 
-        return {"token": make_token(key, _client(request))}, 200, {"Cache-Control": "no-store"}
+        return (
+            {"token": make_token(key, client_address(request))},
+            200,
+            {"Cache-Control": "no-store"},
+        )
 
     @server.get(prefix + "upload/template.<ext>")
     def template(ext: str):

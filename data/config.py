@@ -116,6 +116,20 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "`120`",
         "seconds an export may run without reporting before the page says it failed",
     ),
+    # w/abuse: bounded cost per upload and per response
+    ("POLICY_ATLAS_PARSE_MEMORY_MB", "`1024`", "memory one upload's parse may use, in MB"),
+    ("POLICY_ATLAS_PARSE_SECONDS", "`300`", "time one upload's parse may take, in seconds"),
+    ("POLICY_ATLAS_MAX_RESPONSE_MB", "`64`", "largest response the app sends, in MB"),
+    (
+        "POLICY_ATLAS_UPLOADS_AT_ONCE",
+        "threads − 1",
+        "uploads one worker receives at once (one per client); the rest are asked to retry",
+    ),
+    (
+        "POLICY_ATLAS_UPLOAD_MIN_KBPS",
+        "`32`",
+        "slowest upload body accepted, in KB/s (after the first 10 s)",
+    ),
 )
 
 
@@ -146,6 +160,12 @@ class Config:
     upload_client_max_mb: int = 200
     export_timeout: float = 120.0
     worker_connections: int = 2
+    # w/abuse
+    parse_memory_mb: int = 1024
+    parse_seconds: float = 300.0
+    max_response_mb: int = 64
+    uploads_at_once: int = 3
+    upload_min_kbps: int = 32
 
 
 def cores() -> int:
@@ -167,6 +187,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
     env = os.environ if env is None else env
     home = _path(env, "POLICY_ATLAS_HOME") or default_home(env)
     n = cores()
+    threads = _int(env, "POLICY_ATLAS_THREADS", 2)
     return Config(
         data_file=_text(env, "POLICY_ATLAS_DATA"),
         sheet=_text(env, "POLICY_ATLAS_SHEET"),
@@ -177,7 +198,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         log_level=_choice(env, "POLICY_ATLAS_LOG_LEVEL", LOG_LEVELS, "INFO", upper=True),
         log_format=_choice(env, "POLICY_ATLAS_LOG_FORMAT", LOG_FORMATS, "text"),
         workers=_int(env, "POLICY_ATLAS_WORKERS", 2 * n),
-        threads=_int(env, "POLICY_ATLAS_THREADS", 2),
+        threads=threads,
         bind=_text(env, "POLICY_ATLAS_BIND") or "127.0.0.1:8050",
         redis_url=_text(env, "REDIS_URL"),
         export_workers=_int(env, "POLICY_ATLAS_EXPORT_WORKERS", n),
@@ -190,9 +211,13 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         upload_owner_max_mb=_int(env, "POLICY_ATLAS_UPLOAD_OWNER_MAX_MB", 100),
         upload_client_max_mb=_int(env, "POLICY_ATLAS_UPLOAD_CLIENT_MAX_MB", 200),
         export_timeout=_number(env, "POLICY_ATLAS_EXPORT_TIMEOUT", 120.0),
-        worker_connections=_int(
-            env, "POLICY_ATLAS_WORKER_CONNECTIONS", _int(env, "POLICY_ATLAS_THREADS", 2)
-        ),
+        worker_connections=_int(env, "POLICY_ATLAS_WORKER_CONNECTIONS", threads),
+        # w/abuse
+        parse_memory_mb=_int(env, "POLICY_ATLAS_PARSE_MEMORY_MB", 1024),
+        parse_seconds=_number(env, "POLICY_ATLAS_PARSE_SECONDS", 300.0),
+        max_response_mb=_int(env, "POLICY_ATLAS_MAX_RESPONSE_MB", 64),
+        uploads_at_once=_int(env, "POLICY_ATLAS_UPLOADS_AT_ONCE", max(1, threads - 1)),
+        upload_min_kbps=_int(env, "POLICY_ATLAS_UPLOAD_MIN_KBPS", 32),
     )
 
 

@@ -293,6 +293,8 @@ def load_table(
         table = read_raw(path, sheet, max_bytes=max_bytes, max_rows=max_rows)
     except ReadError as exc:
         return LoadResult(frame=empty_frame(), fatal=str(exc), path=path)
+    except MemoryError:  # over an upload's parse budget: data.bounded says so
+        raise
     except Exception as exc:  # never a traceback for the user
         return LoadResult(frame=empty_frame(), fatal=f"{path}: cannot be read ({exc})", path=path)
     result = build(table, path, mapping, datum)

@@ -21,6 +21,7 @@ from array import array
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -92,12 +93,13 @@ def read_raw(
     if kind == "xls":
         raise ReadError(f"{path}: old Excel .xls format is not supported; save it as .xlsx or CSV")
     if kind == "xlsx":
+        check_xlsx(path, max_rows)
         grid, sheet_name, sheets = _read_xlsx(path, sheet, max_rows)
-        return _with_header(grid, "xlsx", path, sheet=sheet_name, sheets=sheets)
+        return cut_long_cells(_with_header(grid, "xlsx", path, sheet=sheet_name, sheets=sheets))
     table = _read_parquet(path, max_rows) if kind == "parquet" else _read_text(path, max_rows)
     if sheet is not None:
         table.notes.append(f"sheet {sheet!r} ignored: only Excel files have sheets")
-    return table
+    return cut_long_cells(table)
 
 
 # --- limits -----------------------------------------------------------------------------------
@@ -120,6 +122,129 @@ def limits(max_bytes: int | None = None, max_rows: int | None = None) -> tuple[i
         max_bytes if max_bytes is not None else mb * 1024 * 1024,
         max_rows if max_rows is not None else _env_int("POLICY_ATLAS_MAX_ROWS", DEFAULT_MAX_ROWS),
     )
+
+
+# --- bounds on what a file may expand to (w/abuse: issue 25) ------------------------------------
+
+DEFAULT_MAX_COLUMNS = 1_000  # env POLICY_ATLAS_MAX_COLUMNS
+DEFAULT_MAX_CELLS = 50_000_000  # env POLICY_ATLAS_MAX_CELLS (rows × columns)
+DEFAULT_MAX_CELL_CHARS = 10_000  # env POLICY_ATLAS_MAX_CELL_CHARS: longer cells are cut
+MAX_ZIP_RATIO = 200  # an XLSX part that expands more than this (and past 8 MB) is a bomb
+MAX_XLSX_EXPANDED = 4 << 30  # all parts of an XLSX together, uncompressed
+MAX_SHARED_STRINGS = 256 << 20  # sharedStrings.xml uncompressed (read whole into memory)
+
+
+DEFAULT_MAX_TEXT_MB = 512  # env POLICY_ATLAS_MAX_TEXT_MB: all of a table's text, decoded
+
+
+def max_text() -> int:
+    """Most text (bytes, decoded) a table may hold: a file that expands beyond is refused."""
+    return _env_int("POLICY_ATLAS_MAX_TEXT_MB", DEFAULT_MAX_TEXT_MB) << 20
+
+
+def bounds() -> tuple[int, int, int]:
+    """(most columns, most cells, longest cell in characters), from the environment."""
+    return (
+        _env_int("POLICY_ATLAS_MAX_COLUMNS", DEFAULT_MAX_COLUMNS),
+        _env_int("POLICY_ATLAS_MAX_CELLS", DEFAULT_MAX_CELLS),
+        _env_int("POLICY_ATLAS_MAX_CELL_CHARS", DEFAULT_MAX_CELL_CHARS),
+    )
+
+
+def _too_wide(path: str, columns: int, max_columns: int, at_least: bool = False) -> ReadError:
+    return ReadError(
+        f"{path}: {'at least ' if at_least else ''}{columns:,} columns; the limit is "
+        f"{max_columns:,} "
+        "(raise it with POLICY_ATLAS_MAX_COLUMNS)"
+    )
+
+
+def _too_many_cells(path: str, cells: int, max_cells: int) -> ReadError:
+    return ReadError(
+        f"{path}: more than {max_cells:,} cells ({cells:,}); the limit is {max_cells:,} "
+        "(raise it with POLICY_ATLAS_MAX_CELLS)"
+    )
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension[^>]*\sref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def check_xlsx(path: str, max_rows: int) -> None:
+    """Refuse an XLSX that would expand beyond the limits, from its zip directory and the first
+    bytes of each sheet, before any parsing: parts that expand more than ``MAX_ZIP_RATIO`` times,
+    shared strings over ``MAX_SHARED_STRINGS``, a declared size (``<dimension>``) over the
+    column, row or cell limits."""
+    import zipfile
+
+    max_columns, max_cells, _ = bounds()
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            total = sum(i.file_size for i in infos)
+            if total > MAX_XLSX_EXPANDED:
+                raise ReadError(f"{path}: expands to {total / 2**30:,.1f} GB when unpacked; "
+                                f"the limit is {MAX_XLSX_EXPANDED / 2**30:g} GB")  # fmt: skip
+            for i in infos:
+                ratio = i.file_size / max(1, i.compress_size)
+                if i.file_size > 8 << 20 and ratio > MAX_ZIP_RATIO:
+                    raise ReadError(
+                        f"{path}: part {i.filename} expands {ratio:,.0f} times "
+                        f"({i.file_size / 2**20:,.0f} MB); not read (a zip bomb?)"
+                    )
+                if i.filename.lower().endswith("sharedstrings.xml") and (
+                    i.file_size > MAX_SHARED_STRINGS
+                ):
+                    raise ReadError(f"{path}: its shared strings take {i.file_size / 2**20:,.0f} "
+                                    f"MB; the limit is {MAX_SHARED_STRINGS >> 20} MB")  # fmt: skip
+                if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml"):
+                    with z.open(i) as fh:
+                        head = fh.read(4096)
+                    _check_dimension(path, head, max_rows, max_columns, max_cells)
+    except ReadError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ReadError(f"{path}: not a readable Excel workbook ({_one_line(exc)})") from None
+
+
+def _check_dimension(path: str, head: bytes, max_rows: int, max_columns: int, cells: int) -> None:
+    m = _DIMENSION.search(head)
+    if not m:
+        return  # no declared size: the streaming read counts as it goes
+    last_col, last_row = (m.group(3), m.group(4)) if m.group(3) else (m.group(1), m.group(2))
+    cols, rows = _column_number(last_col), int(last_row)
+    if cols > max_columns:
+        raise _too_wide(path, cols, max_columns)
+    if rows > max_rows + MAX_HEADER_SCAN:
+        raise _too_many_rows(path, max_rows)
+    if rows * cols > cells:
+        raise _too_many_cells(path, rows * cols, cells)
+
+
+def cut_long_cells(table: RawTable) -> RawTable:
+    """Cells longer than ``POLICY_ATLAS_MAX_CELL_CHARS`` are cut to it, each with a warning
+    naming its line and column (the uploaded original keeps them whole)."""
+    _, _, limit = bounds()
+    for j, name in enumerate(table.frame.columns):
+        col = table.frame[name]
+        lengths = col.str.len()
+        long = np.flatnonzero(lengths.fillna(0).to_numpy() > limit)
+        if not len(long):
+            continue
+        for i in long[:1000]:
+            n = int(lengths.iloc[i])
+            table.problems.append(ReadProblem(
+                int(table.lines[i]), j, str(col.iloc[i])[:200] + "…",
+                f"a cell of {n:,} characters; cut to the first {limit:,} (the limit)", "warning",
+            ))  # fmt: skip
+        table.frame[name] = col.str.slice(0, limit)
+    return table
 
 
 def _too_many_rows(path: str, max_rows: int) -> ReadError:
@@ -209,6 +334,18 @@ def _looks_binary(text: str) -> bool:
     return bad > max(8, len(sample) // 100)
 
 
+def _check_width(path: str, head: str, delim: str) -> None:
+    """Refuse a text table wider than the column limit from its first lines, before scanning."""
+    max_columns, _, _ = bounds()
+    lines = head.splitlines()[:MAX_HEADER_SCAN]
+    for i, line in enumerate(lines):
+        if line.count(delim) + 1 > max_columns:
+            fields = _plain_fields(line, delim)
+            if len(fields) > max_columns:
+                cut = i == len(lines) - 1 and len(head) >= SAMPLE_BYTES // 4  # the sample ends
+                raise _too_wide(path, len(fields), max_columns, at_least=cut)
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter among , ; tab | that splits the first lines most consistently."""
     lines = [ln for ln in text[:65536].splitlines()[:50] if ln.strip()]
@@ -245,6 +382,7 @@ def _read_text(path: str, max_rows: int) -> RawTable:
                     f"{path}: not a table (binary content that is not Excel or Parquet)"
                 )
             delim = sniff_delimiter(head)
+            _check_width(path, head, delim)
             with open(path, encoding=codec, newline="") as fh:
                 grid, lines, problems, ragged = _scan(fh, delim, max_rows, path)
         except UnicodeDecodeError:
@@ -356,6 +494,7 @@ def _scan(
     """Every record of a delimited text file as columns of strings (Arrow-backed, built in chunks
     so a large file needs about its own size in memory); nothing merged without a problem."""
     src = _Lines(fh)
+    max_columns = bounds()[0]
     reader = csv.reader(src, delimiter=delim)
     grid = _Columns()
     problems: list[ReadProblem] = []
@@ -380,6 +519,8 @@ def _scan(
         record += 1
         if record > max_rows + MAX_HEADER_SCAN:
             raise _too_many_rows(path, max_rows)
+        if len(fields) > max_columns:
+            raise _too_wide(path, len(fields), max_columns)
         if len(src.current) > 1 or (fields and fields[-1].endswith(("\n", "\r"))):
             fields, problem = _spanning(src, fields, width, delim, record)
             problems.append(problem)
@@ -490,22 +631,42 @@ def _read_xlsx(path: str, sheet: str | None, max_rows: int) -> tuple[pd.DataFram
                 raise ReadError(
                     f"{path}: no sheet named {sheet!r}; the sheets are: " + ", ".join(sheets)
                 )
-        ws = wb[name]
-        rows = []
-        for r in ws.iter_rows(values_only=True):
-            rows.append([_cell_text(v) for v in r])
-            if len(rows) > max_rows + MAX_HEADER_SCAN:
-                raise _too_many_rows(path, max_rows)
+        grid = _stream_rows(wb[name], path, max_rows)
     finally:
         wb.close()
-    # drop trailing empty rows (Excel often reports formatted but empty rows)
-    while rows and not any(rows[-1]):
-        rows.pop()
-    if not rows:
+    if not grid.widths:
         raise ReadError(f"{path}: sheet {name!r} is empty")
-    width = max(len(r) for r in rows)
-    grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype="str")
-    return grid, name, sheets
+    return grid.frame(), name, sheets
+
+
+def _stream_rows(ws: object, path: str, max_rows: int) -> _Columns:
+    """A sheet's rows, streamed (openpyxl read-only) into Arrow string columns, with the column
+    and cell limits checked on each row; trailing empty rows (formatted, no value) dropped."""
+    max_columns, max_cells, _ = bounds()
+    grid, blank, cells, text, limit = _Columns(), 0, 0, 0, max_text()
+    for r in ws.iter_rows(values_only=True):  # type: ignore[attr-defined]
+        if len(r) > max_columns and any(v is not None for v in r[max_columns:]):
+            raise _too_wide(path, len(r), max_columns)
+        row = [_cell_text(v) for v in r[:max_columns]]
+        while row and not row[-1]:
+            row.pop()
+        if not row:
+            blank += 1  # kept only if a row with values follows (line numbers stay right)
+            continue
+        for _ in range(blank):
+            grid.add([])
+        blank = 0
+        grid.add(row)
+        cells += len(row)
+        text += sum(map(len, row))
+        if text > limit:
+            raise ReadError(f"{path}: its cells hold more than {limit >> 20:,} MB of text; "
+                            "not read (POLICY_ATLAS_MAX_TEXT_MB)")  # fmt: skip
+        if len(grid.widths) > max_rows + MAX_HEADER_SCAN:
+            raise _too_many_rows(path, max_rows)
+        if cells > max_cells:
+            raise _too_many_cells(path, cells, max_cells)
+    return grid
 
 
 # --- Parquet ----------------------------------------------------------------------------------
@@ -519,6 +680,7 @@ def _read_parquet(path: str, max_rows: int) -> RawTable:
         names = [str(n) for n in pf.schema_arrow.names]
         if pf.metadata.num_rows > max_rows:
             raise _too_many_rows(path, max_rows)
+        check_parquet(pf, path)
         table = pf.read()
     except ReadError:
         raise
@@ -543,6 +705,63 @@ def _read_parquet(path: str, max_rows: int) -> RawTable:
     frame = pd.DataFrame(out, copy=False)
     lines = np.arange(2, len(frame) + 2)
     return RawTable(frame=frame, lines=lines, header_line=1, format="parquet", notes=notes)
+
+
+def check_parquet(pf: Any, path: str) -> None:
+    """Refuse a Parquet file that would expand beyond the limits, from its metadata (columns,
+    cells, uncompressed sizes) and, for dictionary-encoded columns, from the dictionary and its
+    indices alone (a file of a few KB can repeat a long value two million times)."""
+    import pyarrow.parquet as pq
+
+    max_columns, max_cells, _ = bounds()
+    md, names = pf.metadata, pf.schema_arrow.names
+    if md.num_columns > max_columns:
+        raise _too_wide(path, md.num_columns, max_columns)
+    if md.num_rows * md.num_columns > max_cells:
+        raise _too_many_cells(path, md.num_rows * md.num_columns, max_cells)
+    limit = max_text()
+    expanded = sum(md.row_group(g).total_byte_size for g in range(md.num_row_groups))
+    paths = {md.schema.column(j).path: j for j in range(md.num_columns)}
+    coded = sorted(
+        {
+            n
+            for g in range(md.num_row_groups)
+            for j, n in enumerate(names)
+            if j < md.row_group(g).num_columns
+            and md.row_group(g).column(j).has_dictionary_page
+            and n in paths
+        }  # fmt: skip
+    )
+    if coded and expanded <= limit:
+        dictionaries = pq.ParquetFile(path, read_dictionary=coded)
+        for g in range(md.num_row_groups):
+            for name in coded:
+                expanded += _dictionary_text(dictionaries.read_row_group(g, columns=[name]))
+                if expanded > limit:
+                    break
+            if expanded > limit:
+                break
+    if expanded > limit:
+        raise ReadError(
+            f"{path}: its columns expand to more than {limit >> 20:,} MB once decoded "
+            "(a dictionary bomb?); not read (POLICY_ATLAS_MAX_TEXT_MB)"
+        )
+
+
+def _dictionary_text(table: pa.Table) -> int:
+    """Bytes a dictionary-encoded text column takes once decoded, from its dictionary and
+    indices (never decoded)."""
+    import pyarrow.compute as pc
+
+    total = 0
+    for part in table.column(0).chunks:
+        if pa.types.is_dictionary(part.type) and (
+            pa.types.is_string(part.type.value_type) or pa.types.is_binary(part.type.value_type)
+        ):
+            lengths = pc.binary_length(part.dictionary).fill_null(0)
+            taken = pc.take(lengths, part.indices.fill_null(0))
+            total += int(pc.sum(taken).as_py() or 0)
+    return total
 
 
 def _parquet_text(s: pd.Series) -> pd.Series:

@@ -36,7 +36,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from data import table_cache
+from data import bounded, table_cache
 from data.check import CheckReport, page_report
 from data.config import Config, private_dir
 from data.coords import DATUMS
@@ -284,6 +284,7 @@ class Uploads:
         self.max_age_s = config.upload_max_age_days * 86400.0
         self._tmp = private_dir(Path(config.data_dir) / "incoming", "POLICY_ATLAS_DATA_DIR")
         self._pruned = 0.0
+        self.sweep_incoming(older_than_s=600.0)  # at start-up: what a killed worker left
 
     # ----------------------------------------------------------------- ids
     def _mac(self, *parts: bytes) -> str:
@@ -355,14 +356,20 @@ class Uploads:
             if refused:
                 return Outcome(error=refused)
             report = self._blob_report(blob)
-        if report is None:  # new content: parse it
-            result = self._load(name, body, mapping, datum)
-            if result.fatal:
-                return _refusal(name, result)
-            parts = _parts(body, result)
+        if report is None:  # new content: parse it, in a child within the parse budget
+            try:
+                parsed = self._load(name, body, mapping, datum)
+            except bounded.OverBudget as exc:
+                log.warning("upload of %r over budget: %s", name[:80], exc)
+                return Outcome(error=f"{name}: {exc}; nothing was stored")
+            except RuntimeError:  # logged with its traceback by data.bounded
+                return Outcome(error=f"{name}: the file could not be read; nothing was stored")
+            if isinstance(parsed, Outcome):
+                return parsed
+            parts = parsed[0]
             report = json.loads(parts["report"])
             with _answering():
-                self.backend.save(BLOB + blob, parts)
+                self.backend.save(BLOB + blob, {"raw": body, **parts})
         record = {
             "name": name,
             "uploaded": dt.date.today().isoformat(),
@@ -389,13 +396,19 @@ class Uploads:
         body = self.backend.read(BLOB + blob, "report")
         return json.loads(body) if body else None
 
-    def _load(self, name: str, body: bytes, mapping: dict[str, str], datum: str) -> LoadResult:
+    def _load(
+        self, name: str, body: bytes, mapping: dict[str, str], datum: str
+    ) -> Outcome | tuple[dict[str, bytes], int, int]:
+        """The file parsed in a child process within the parse budget (``data.bounded``): a
+        refusal, or the stored parts but the original (frame, meta), rows and problems."""
         suffix = Path(name).suffix.lower()
         fd, tmp = tempfile.mkstemp(suffix=suffix, dir=self._tmp)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(body)
-            return load_table(tmp, max_bytes=self.max_bytes, mapping=mapping, datum=datum)
+            args = (name, tmp, len(body), self.max_bytes, mapping, datum)
+            cfg = self.config
+            return bounded.run(parse_upload, args, cfg.parse_memory_mb, cfg.parse_seconds)
         finally:
             os.unlink(tmp)
 
@@ -442,11 +455,35 @@ class Uploads:
             )
         return None
 
+    def sweep_incoming(self, older_than_s: float = 3600.0) -> int:
+        """Remove what interrupted uploads left (a worker killed mid-parse, a full disk): files
+        in the incoming folder and half-written store folders older than ``older_than_s``
+        (at start-up and with each retention sweep); how many were removed."""
+        roots = [self._tmp]
+        if isinstance(self.backend, FolderBackend):
+            roots.append(self.backend.root)
+        now, gone = time.time(), 0
+        for root in roots:
+            for entry in root.iterdir():
+                if root != self._tmp and not entry.name.startswith(".incoming-"):
+                    continue
+                with contextlib.suppress(OSError):
+                    if now - entry.lstat().st_mtime >= older_than_s:
+                        if entry.is_dir() and not entry.is_symlink():
+                            shutil.rmtree(entry)
+                        else:
+                            entry.unlink()
+                        gone += 1
+        if gone:
+            log.info("removed %d file(s) left by interrupted uploads", gone)
+        return gone
+
     def prune(self) -> list[str]:
         """Remove the tables unused for longer than the age limit (a pinned table stays); run at
         each upload and hourly when links are read. Nothing is removed for space: a full store
         refuses new uploads instead."""
         self._pruned = time.time()
+        self.sweep_incoming()
         now, gone = time.time(), []
         for table_id, (used, record) in self.records().items():
             if now - used > self.max_age_s and not record.get("pinned"):
@@ -582,6 +619,24 @@ def _check_file(name: str, body: bytes, max_bytes: int, max_mb: int) -> None:
         )
     if not body.strip():
         raise UploadError(f"{name}: the file is empty")
+
+
+def parse_upload(
+    name: str, path: str, size: int, max_bytes: int, mapping: dict[str, str], datum: str
+) -> Outcome | tuple[dict[str, bytes], int, int]:
+    """In the parse's child process: the table at ``path`` read, checked and turned into a
+    blob's parts but the original (``frame``, ``report``), rows and problems; or the refusal."""
+    result = load_table(path, max_bytes=max_bytes, mapping=mapping, datum=datum)
+    if result.fatal:
+        return _refusal(name, result)
+    parts = _parts(b"", result)
+    report = json.loads(parts["report"])
+    report["bytes"], report["stored"] = size, size + len(parts["frame"])
+    return (
+        {"frame": parts["frame"], "report": json.dumps(report).encode()},
+        len(result.frame),
+        len(result.problems),
+    )
 
 
 def _refusal(name: str, result: LoadResult) -> Outcome:

@@ -517,6 +517,20 @@ EN.update(
 )
 
 
+# --- w/abuse: a request that failed on the server (callbacks/context.guarded, #page-error) ------
+ZH.update(
+    {"request_failed": "出错了：这一操作未能在服务器上完成，错误已记入日志。请重试或刷新页面。"}
+)
+EN.update(
+    {
+        "request_failed": (
+            "Something went wrong: the server could not complete this action; the error was "
+            "logged. Try again or reload the page."
+        )
+    }
+)
+
+
 def _registry_names() -> dict[str, Label]:
     names: dict[str, Label] = {}
     for c in CATEGORIES:

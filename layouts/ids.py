@@ -42,6 +42,7 @@ PACK_PROGRESS = "pack-progress"
 PACK_STATUS = "pack-status"
 PACK_FILE = "pack-file"
 EXPORT_NOTICE = "export-notice"  # an export job that cannot finish says why here
+PAGE_ERROR = "page-error"  # a request that failed on the server says so here (w/abuse)
 
 # --- filter bar, chips, summary
 F_DATE = "f-date"

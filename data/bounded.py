@@ -1,0 +1,140 @@
+"""Bounded cost per parse: a function run in a child process with a memory and a time budget.
+
+An uploaded file is parsed in a child process (``multiprocessing``'s forkserver: a clean,
+single-threaded parent for each child, with the loader already imported), whose address space is
+limited (``RLIMIT_AS``: what it holds when it starts plus the budget) and whose time is limited
+(it is killed past the deadline). A file that needs more ends in :class:`OverBudget` with one
+clear line for the user — never a web worker killed by the kernel — and whatever the parse used
+goes back to the system with the child, so the web worker's memory stays flat upload after upload.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import resource
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger("policy_atlas.bounded")
+#: Modules the forkserver imports once, so each child starts with the loader ready.
+#: (What a parse imports lazily is mapped before the limit: a library mapped past it fails.)
+PRELOAD = ["data.load", "data.uploads", "pyarrow.parquet", "pyarrow.compute", "openpyxl",
+           "charset_normalizer", "geodata.resolver"]  # fmt: skip
+_ctx: Any = None
+ARROW_POOL = "ARROW_DEFAULT_MEMORY_POOL"
+#: The last parse of this process: its child's peak resident memory (bytes) and seconds.
+_last: dict[str, float] = {"peak": 0, "seconds": 0.0}
+
+
+def last() -> dict[str, float]:
+    """The last bounded run of this process: ``peak`` resident bytes of its child, ``seconds``."""
+    return dict(_last)
+
+
+class OverBudget(Exception):
+    """The parse needed more memory or time than its budget; the message is for the user."""
+
+
+_lock = threading.Lock()
+
+
+def _context() -> Any:
+    """The forkserver context, its server started with Arrow on the system allocator (Arrow's
+    own, mimalloc, reserves 1 GB of address space up front, which a limit would count)."""
+    global _ctx
+    with _lock:
+        if _ctx is None:
+            from multiprocessing import forkserver
+
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(PRELOAD)
+            before = os.environ.get(ARROW_POOL)
+            os.environ[ARROW_POOL] = "system"
+            try:
+                forkserver.ensure_running()
+            finally:
+                if before is None:
+                    os.environ.pop(ARROW_POOL, None)
+                else:
+                    os.environ[ARROW_POOL] = before
+            _ctx = ctx
+    return _ctx
+
+
+def _vm_size() -> int:
+    """This process's address space now, in bytes (Linux), else 0."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def _child(conn: Any, func: Callable[..., Any], args: tuple, memory: int) -> None:
+    """In the child: limit the address space, run ``func(*args)``, send back what it gave."""
+    if memory > 0:
+        limit = _vm_size() + memory
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        out: tuple[str, Any] = ("ok", func(*args))
+    except MemoryError:
+        out = ("memory", None)
+    except ImportError as exc:  # a library that could not be mapped within the limit
+        out = ("memory" if "map" in str(exc) else "error", str(exc))
+    except Exception as exc:  # sent to the parent, which logs it with the traceback
+        out = ("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # bytes (Linux: KB)
+    try:
+        conn.send((*out, peak))
+    except MemoryError:
+        conn.send(("memory", None, peak))
+    finally:
+        conn.close()
+
+
+def run(func: Callable[..., Any], args: tuple, memory_mb: int, seconds: float) -> Any:
+    """``func(*args)`` (a module-level function; arguments and result picklable) in a child
+    process with ``memory_mb`` of memory and ``seconds`` of time. Raises :class:`OverBudget`
+    when it needs more, ``RuntimeError`` when it failed otherwise (logged with its traceback)."""
+    ctx = _context()
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, func, args, memory_mb * 2**20), daemon=True)
+    t0 = time.monotonic()
+    proc.start()
+    child.close()
+    try:
+        ready = parent.poll(seconds)
+        if not ready:
+            raise OverBudget(f"reading the file took longer than the limit of {seconds:g} s")
+        try:
+            status, value, peak = parent.recv()
+        except EOFError:  # the child died without a word: see how, below
+            status, value, peak = "died", None, 0
+    finally:
+        parent.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+    if status == "died":  # killed (the kernel's OOM killer) or aborted (a C++ bad_alloc)
+        # (glibc exits 127 when a new thread's memory cannot be had)
+        signals = (-signal.SIGKILL, -signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS, 127)
+        status = "memory" if proc.exitcode in signals else "error"
+        value = f"the parse process ended without an answer (exit {proc.exitcode})"
+    log.info("bounded parse: %s in %.2f s, peak %.0f MB (child exit %s)", status,
+             time.monotonic() - t0, peak / 2**20, proc.exitcode)  # fmt: skip
+    _last["peak"], _last["seconds"] = peak, time.monotonic() - t0
+    if status == "memory":
+        raise OverBudget(
+            f"reading the file needs more than the memory limit of {memory_mb:,} MB "
+            "(POLICY_ATLAS_PARSE_MEMORY_MB); is it much larger inside than on disk?"
+        )
+    if status == "error":
+        log.error("bounded parse failed: %s", value)
+        raise RuntimeError(str(value).splitlines()[0])
+    return value
