@@ -18,7 +18,7 @@ from data import bounded
 from data import config as settings
 from data.load import load_table
 from data.read import ReadError, read_raw
-from data.uploads import Uploads
+from data.uploads import BLOB, Uploads
 from tests import bombs
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -88,7 +88,8 @@ def test_a_huge_cell_is_a_problem_and_cut_the_original_keeps_it(uploads, tmp_pat
     (cut,) = [p for p in res.problems if "cut to the first 10,000" in p.reason]
     assert cut.row == 2 and cut.field == "标题" and "49,998 characters" in cut.reason
     out = uploads.ingest("h.csv", body)
-    assert out.id and uploads.backend.read(out.id, "raw") == body
+    blob = uploads.meta(out.id)["blob"]  # the original is kept once, as the table's blob
+    assert out.id and uploads.backend.read(BLOB + blob, "raw") == body
 
 
 def test_a_parse_over_its_memory_budget_ends_in_a_message_not_a_killed_worker(tmp_path):

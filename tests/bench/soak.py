@@ -34,10 +34,20 @@ from tests.browser.stack import Stack, running_stack
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
+def token(base: str) -> str:
+    """A CSRF token for this client, as the page fetches it before any POST."""
+    with urllib.request.urlopen(f"{base}/upload/token", timeout=30) as r:
+        return json.loads(r.read())["token"]
+
+
 def http(url: str, body: bytes | None = None, timeout: float = 120) -> tuple[int, bytes, float]:
-    """(status, body, seconds) of one request; status 0 when it did not answer in time."""
+    """(status, body, seconds) of one request; status 0 when it did not answer in time. A POST
+    carries a CSRF token, as the page's do."""
     t0 = time.perf_counter()
     req = urllib.request.Request(url, data=body, method="POST" if body is not None else "GET")
+    if body is not None:
+        base = url.split("/upload", 1)[0]
+        req.add_header("X-CSRF-Token", token(base))
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:
             return r.status, r.read(), time.perf_counter() - t0
@@ -48,17 +58,18 @@ def http(url: str, body: bytes | None = None, timeout: float = 120) -> tuple[int
 
 
 HEAD = (
-    b"POST /upload?name=slow.csv HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-    b"Content-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\n"
+    "POST /upload?name=slow.csv HTTP/1.1\r\nHost: 127.0.0.1\r\nX-CSRF-Token: {token}\r\n"
+    "Content-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\n"
 )
 
 
 def slow_upload(port: int, results: list, seconds: float = 60, rate: int = 100) -> None:
     """One client sending an upload's body at ``rate`` bytes a second; appends (status, s)."""
+    head = HEAD.format(token=token(f"http://127.0.0.1:{port}")).encode()
     t0 = time.perf_counter()
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=seconds + 30) as s:
-            s.sendall(HEAD)
+            s.sendall(head)
             s.settimeout(1.0)
             answer = b""
             while time.perf_counter() - t0 < seconds + 20 and not answer:
