@@ -161,7 +161,7 @@ def _resolve_single(place: pd.Series, notes: list[str]) -> dict[str, np.ndarray]
     out = {k: np.empty(len(uniques), dtype=object) for k in _PLACE_KEYS}
     for i, text in enumerate(uniques):
         try:
-            vals = _values(resolve_place(text or None))
+            vals = _values(resolve_place(column_roles.code_name(text) or text or None))
         except Exception as exc:  # a resolver bug must not take the whole table down
             vals = _lookup_failed(exc)
         for k, v in zip(out, vals, strict=True):

@@ -456,6 +456,22 @@ EN.update(
 )
 
 
+# --- w/roles (issue 20 items 1, 2, 7, 8): charts of a table that lacks places or dates, the
+# column panel
+ZH.update(
+    {
+        "empty_none_placed": "没有一行能定位到地图上——见检查报告",
+        "empty_none_dated": "没有一行有可读的日期——见检查报告",
+    }
+)
+EN.update(
+    {
+        "empty_none_placed": "No row could be placed on the map — see the report",
+        "empty_none_dated": "No row has a date this app can read — see the report",
+    }
+)
+
+
 def _registry_names() -> dict[str, Label]:
     names: dict[str, Label] = {}
     for c in CATEGORIES:
