@@ -56,6 +56,11 @@ ROLE_CHOICES = (
     "lon", "lat",
 )  # fmt: skip
 PLACE_ROLES = ("province", "city", "district", "place")
+#: the role of columns the user says are not used (``("unused", "a+b")`` in the choices): kept
+#: as they are, never given a role by content
+UNUSED = "unused"
+#: fields whose column may be several joined by ``JOIN`` (the parts joined by ": ")
+JOINABLE = ("title", "title_zh", "title_en", "summary", "summary_zh", "summary_en")
 
 
 @dataclass

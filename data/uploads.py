@@ -41,6 +41,7 @@ from data.config import Config, private_dir
 from data.coords import DATUMS
 from data.dataset import Dataset, DatasetUnavailable
 from data.load import LoadResult, load_table
+from data.read_options import ReadOptions
 
 EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
 TUPLE_COLUMNS = ("incentives", "sectors")
@@ -209,10 +210,14 @@ class Uploads:
         body: bytes,
         mapping: dict[str, str] | None = None,
         datum: str = "wgs84",
+        options: ReadOptions | None = None,
+        original: str | None = None,
     ) -> Outcome:
         """Check, parse and store one uploaded file; never raises for bad input (a store that
         does not answer raises :class:`DatasetUnavailable`). ``datum``: of longitude/latitude
-        columns, if the table has them ("wgs84" or "gcj02")."""
+        columns, if the table has them ("wgs84" or "gcj02"). ``options``: how to read it (the
+        column panel's choices; stored with the table, part of its id). ``original``: the id
+        whose stored file this is (a re-read keeps no second copy of the file)."""
         t0 = time.perf_counter()
         name = os.path.basename(name or "").strip()[:200] or "table"
         try:
@@ -226,6 +231,9 @@ class Uploads:
         digest = hmac.new(self.secret, body, "sha256") if self.secret else hashlib.sha256(body)
         if mapping or datum != "wgs84":
             digest.update(b"\0" + json.dumps([mapping, datum], sort_keys=True).encode())
+        options = options or ReadOptions()
+        if not options.empty:
+            digest.update(b"\0options\0" + options.to_json().encode())
         table_id = digest.hexdigest()
         with _answering():
             stored = self.backend.exists(table_id)
@@ -233,23 +241,48 @@ class Uploads:
             meta = self.meta(table_id) or {}
             return Outcome(id=table_id, rows=meta.get("rows", 0),
                            problems=len(meta.get("problems", ())))  # fmt: skip
-        result = self._load(name, body, mapping, datum)
+        result = self._load(name, body, mapping, datum, options)
         if result.fatal:
             return _refusal(name, result)
-        parts = _parts(name, body, result)
+        parts = _parts(name, body, result, datum, original)
         with _answering():
             self.backend.save(table_id, parts)
             self.prune()
         return Outcome(id=table_id, rows=len(result.frame), problems=len(result.problems),
                        seconds=round(time.perf_counter() - t0, 3))  # fmt: skip
 
-    def _load(self, name: str, body: bytes, mapping: dict[str, str], datum: str) -> LoadResult:
+    def reread(self, table_id: str, options: ReadOptions) -> Outcome:
+        """The stored table ``table_id`` read again from its original file with ``options`` (the
+        column panel): a new table record (its own id) pointing at the same original; an error
+        (nothing stored, the previous reading stays) when the choices cannot be used."""
+        meta = self.meta(table_id)
+        if meta is None:
+            return Outcome(error="this table is no longer stored; upload it again")
+        original = str(meta.get("original") or table_id)
+        with _answering():
+            body = self.backend.read(original, "raw")
+        if body is None:
+            return Outcome(error="the original file is no longer stored; upload it again")
+        name = str(meta.get("name", "table"))
+        datum = str(meta.get("datum") or "wgs84")
+        return self.ingest(name, body, None, datum, options=options, original=original)
+
+    def _load(
+        self,
+        name: str,
+        body: bytes,
+        mapping: dict[str, str],
+        datum: str,
+        options: ReadOptions | None = None,
+    ) -> LoadResult:
         suffix = Path(name).suffix.lower()
         fd, tmp = tempfile.mkstemp(suffix=suffix, dir=self._tmp)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(body)
-            return load_table(tmp, max_bytes=self.max_bytes, mapping=mapping, datum=datum)
+            return load_table(
+                tmp, max_bytes=self.max_bytes, mapping=mapping, datum=datum, options=options
+            )
         finally:
             os.unlink(tmp)
 
@@ -338,7 +371,9 @@ def _refusal(name: str, result: LoadResult) -> Outcome:
     return Outcome(error=message)
 
 
-def _parts(name: str, body: bytes, result: LoadResult) -> dict[str, bytes]:
+def _parts(
+    name: str, body: bytes, result: LoadResult, datum: str = "wgs84", original: str | None = None
+) -> dict[str, bytes]:
     meta = {
         "name": name,
         "rows": len(result.frame),
@@ -347,9 +382,17 @@ def _parts(name: str, body: bytes, result: LoadResult) -> dict[str, bytes]:
         "format": result.format,
         "encoding": result.encoding,
         **page_report(result).record(),
+        # the column panel: every input column's role and why, the first rows, the choices
+        "roles": result.roles,
+        "preview": result.preview,
+        "options": result.options.as_dict(),
+        "datum": datum,
     }
+    if original:  # a re-read: the file stays stored once, under the first reading's id
+        meta["original"] = original
     frame = table_cache.frame_bytes(result.frame)  # the same Parquet form as --data's cache
-    return {"raw": body, "frame": frame, "meta": json.dumps(meta).encode()}
+    parts = {"frame": frame, "meta": json.dumps(meta).encode()}
+    return parts if original else {"raw": body, **parts}
 
 
 def to_dataset(frame: pd.DataFrame, meta: dict) -> Dataset:
