@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from data import parse
-from data.columns import ColumnMap, match_field, mostly_chinese, normalise
+from data.columns import ColumnMap, exact_field, match_field, mostly_chinese, normalise
 
 SAMPLE_ROWS = 300
 #: share of a column's values that must read as X for the column to be read as X by content
@@ -230,8 +230,11 @@ def assign(
 
 
 def _placed(cm: ColumnMap, kind: str) -> set[str]:
-    """Columns already given another place role (a city column is not also the province)."""
-    return {c for f, c in cm.fields.items() if f in PLACE_ROLES and f != kind}
+    """Columns given, or headed as, another place role: a city column is not also the province,
+    and a second 省份 column stays passed through rather than become the city."""
+    taken = {c for f, c in cm.fields.items() if f in PLACE_ROLES and f != kind}
+    headed = {c for c, _, _ in cm.duplicates if match_field(c) in PLACE_ROLES}
+    return taken | {c for c in headed if match_field(c) != kind}
 
 
 def _put(cm: ColumnMap, f: str, col: str) -> None:
@@ -273,6 +276,8 @@ def _not_titles(cm: ColumnMap, profiles: dict[str, Profile], picked: frozenset[s
             continue
         p = profiles[col]
         why = _not_title_reason(p)
+        if why and exact_field(col) in ("title", "title_zh", "title_en") and p.share("url") < 0.5:
+            continue  # a header that says title (标题) is believed unless its values are links
         if why:
             del cm.fields[f]
             for g, src in list(cm.split.items()):
@@ -302,7 +307,7 @@ def _text_columns(cm: ColumnMap, profiles: dict[str, Profile]) -> list[str]:
 def _title(cm: ColumnMap, profiles: dict[str, Profile],
            reasons: dict[str, tuple[str, str]]) -> None:  # fmt: skip
     """The most title-like text column (mostly distinct, long enough); else a title composed of
-    the first two text columns, preferring headers such as policy / description."""
+    the first two text columns whose headers say policy, measure, description …"""
     text = _text_columns(cm, profiles)
     if not text:
         return
@@ -318,7 +323,9 @@ def _title(cm: ColumnMap, profiles: dict[str, Profile],
         reasons[col] = ("text", f"the most title-like text: {p.distinct} distinct of {p.n} values")
         return
     worded = [c for c in text if any(w in normalise(c) for w in _TITLE_WORDS)]
-    parts = (worded or text)[:2]
+    if not worded:
+        return  # nothing says it is a title: the page asks (the mapping step)
+    parts = worded[:2]
     composed = JOIN.join(parts)
     f = "title_zh" if mostly_chinese([profiles[parts[0]].first]) else "title_en"
     cm.fields[f] = composed

@@ -206,6 +206,13 @@ def _match(n: str) -> str | None:
     return None
 
 
+def exact_field(name: str) -> str | None:
+    """The field a header names exactly (an alias, brackets aside), not by one of its words:
+    "标题" is a title, "adm0_name" only contains a word ("name") that could be one."""
+    n = normalise(name)
+    return _LOOKUP.get(n) or _LOOKUP.get(_strip_brackets(n))
+
+
 def header_unit(name: str) -> float:
     """Multiplier a header states for amounts: '金额（万元）' -> 10000."""
     m = _UNIT.search(unicodedata.normalize("NFKC", str(name)))
