@@ -283,7 +283,7 @@ def _choices(options: dict, lang: str) -> html.Div:
                         value=options.get("whole_marker") or "",
                         placeholder="All / 全省",
                         maxLength=200,
-                        size="10",
+                        style={"width": "9em"},
                     ),  # fmt: skip
                 ]
             ),
@@ -296,6 +296,7 @@ def _choices(options: dict, lang: str) -> html.Div:
                         value=options.get("topic") or "",
                         placeholder=t("colpanel_topic_hint", lang),
                         maxLength=200,
+                        style={"width": "14em"},
                     ),
                 ]
             ),  # fmt: skip
