@@ -245,6 +245,71 @@
     subtree: true, childList: true, attributes: true, attributeFilter: ["hidden"],
   });
 
+  /* The column panel (layouts/upload_panel.column_panel): every change re-reads the stored
+   * original with the panel's choices (upload/<id>/reread) and opens the new reading; a choice
+   * that makes no sense is refused with its reason and the panel goes back to the reading shown. */
+  function choices(panel) {
+    var byRole = {};
+    var unused = [];
+    panel.querySelectorAll("select[data-column]").forEach(function (sel) {
+      var col = sel.getAttribute("data-column");
+      if (!sel.value) { unused.push(col); return; }
+      (byRole[sel.value] = byRole[sel.value] || []).push(col);
+    });
+    var columns = Object.keys(byRole).map(function (role) { return [role, byRole[role].join("+")]; });
+    if (unused.length) columns.push(["unused", unused.join("+")]);
+    var out = {columns: columns};
+    panel.querySelectorAll("[name=date_order], [name=whole_marker], [name=topic]").forEach(function (el) {
+      out[el.name] = el.value || null;
+    });
+    return out;
+  }
+  function restore(panel) { // the reading shown (layouts/upload_panel: data-initial)
+    panel.querySelectorAll("select[data-initial]").forEach(function (sel) {
+      sel.value = sel.getAttribute("data-initial");
+    });
+  }
+  function reread(panel) {
+    var id = currentId();
+    var says = panel.querySelector(".colpanel-status");
+    if (!id) return;
+    says.className = "colpanel-status";
+    says.textContent = msg("rereading");
+    function failed(text) {
+      restore(panel);
+      says.className = "colpanel-status error";
+      says.textContent = text;
+    }
+    post(route("upload/" + id + "/reread"), JSON.stringify(choices(panel)),
+         {"Content-Type": "application/json"}, function (xhr) {
+      if (!xhr) { failed(msg("interrupted")); return; }
+      xhr.onerror = function () { failed(msg("interrupted")); };
+      xhr.onload = function () {
+        var body = answer(xhr);
+        if (xhr.status === 200 && body.id) {
+          if (body.owner) keep(OWNER, body.owner);
+          own(body.id, true); // a new reading belongs to whoever made it
+          says.textContent = msg("loaded", {rows: body.rows});
+          if (body.id !== id) go(viewOf(body.id));
+          return;
+        }
+        failed(msg("reread_refused") + (body.error || msg("interrupted")));
+      };
+    });
+  }
+  var JOINABLE = ["", "title", "summary"]; // roles several columns may share (joined)
+  document.addEventListener("change", function (e) {
+    var panel = e.target.closest && e.target.closest("#upload-columns");
+    if (!panel) return;
+    var role = e.target.getAttribute("data-column") !== null ? e.target.value : "";
+    if (JOINABLE.indexOf(role) < 0) { // one column per role: the one just picked
+      panel.querySelectorAll("select[data-column]").forEach(function (sel) {
+        if (sel !== e.target && sel.value === role) sel.value = "";
+      });
+    }
+    reread(panel);
+  });
+
   document.addEventListener("click", function (e) {
     var t = e.target;
     if (t.closest && t.closest("#upload-drop")) { pick(); return; }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "policy_id": ("policy_id", "id", "policy id", "编号", "政策编号", "序号", "no", "no."),
@@ -205,6 +206,13 @@ def _match(n: str) -> str | None:
     return None
 
 
+def exact_field(name: str) -> str | None:
+    """The field a header names exactly (an alias, brackets aside), not by one of its words:
+    "标题" is a title, "adm0_name" only contains a word ("name") that could be one."""
+    n = normalise(name)
+    return _LOOKUP.get(n) or _LOOKUP.get(_strip_brackets(n))
+
+
 def header_unit(name: str) -> float:
     """Multiplier a header states for amounts: '金额（万元）' -> 10000."""
     m = _UNIT.search(unicodedata.normalize("NFKC", str(name)))
@@ -269,3 +277,12 @@ def map_columns(columns: list[str], sample: dict[str, list[str]]) -> ColumnMap:
         if f == "amount":
             cm.amount_unit = header_unit(col)
     return cm
+
+
+def passthrough(frame: Any) -> list[str]:
+    """The input's own columns the loader kept as written (not canonical ones): what the row
+    details, the grid's column toggle and the exports show under their own headers."""
+    from data.schema import CANONICAL_COLUMNS, EXTRA_COLUMNS
+
+    known = set(CANONICAL_COLUMNS) | set(EXTRA_COLUMNS)
+    return [str(c) for c in frame.columns if c not in known]

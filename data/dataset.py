@@ -24,6 +24,7 @@ from data.check import CheckReport
 from data.dimensions import CATEGORIES
 from data.load import Problem
 from data.query import PolicyIndex, build_index
+from data.read_options import ReadOptions
 from data.state import ViewState, restrict
 from geodata import gazetteer
 
@@ -67,6 +68,19 @@ class Dataset:
     @property
     def rows(self) -> int:
         return len(self.frame)
+
+    @cached_property
+    def missing(self) -> str | None:
+        """What the whole table lacks for the charts: "placed" (no row could be placed on the
+        map: every chart is empty), "dated" (no row has a readable date: the time charts are
+        empty) or None. The charts say so instead of "no policy matches these filters"."""
+        if not self.rows:
+            return None
+        if "placed" in self.frame and not (self.frame["placed"] != "unplaced").any():
+            return "placed"
+        if "date" in self.frame and not self.frame["date"].notna().any():
+            return "dated"
+        return None
 
     @cached_property
     def every_row_sourced(self) -> bool:
@@ -131,7 +145,11 @@ def load_reference() -> pd.DataFrame:
 
 
 def load_dataset(
-    path: str | None = None, sheet: str | None = None, *, cache: Path | bool = True
+    path: str | None = None,
+    sheet: str | None = None,
+    *,
+    cache: Path | bool = True,
+    options: ReadOptions | None = None,
 ) -> Dataset:
     """The bundled table (``path`` None) or a user's file, loaded through ``data.load``; a file's
     parsed table is kept in the cache folder (``data.table_cache``; ``cache``: True for the
@@ -145,10 +163,10 @@ def load_dataset(
     else:
         label_zh = None
         if cache is False:
-            result = load.load_table(path, sheet=sheet)
+            result = load.load_table(path, sheet=sheet, options=options)
         else:
             root = None if cache is True else Path(cache)
-            result = table_cache.load_cached(path, sheet, root)
+            result = table_cache.load_cached(path, sheet, root, options)
         if result.fatal:
             raise ValueError(result.fatal)
         label = Path(path).name

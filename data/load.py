@@ -18,12 +18,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data import parse
-from data.columns import ColumnMap, map_columns
+from data import column_roles, parse
+from data.columns import ALIASES, GENERIC, ColumnMap, map_columns, mostly_chinese
 from data.read import RawTable, ReadError, read_raw
+from data.read_options import ReadOptions
 from data.schema import CANONICAL_COLUMNS, EXTRA_COLUMNS
 
 BUNDLED = Path(__file__).resolve().parent / "policies.csv"
+_FIELD_NAMES = frozenset(ALIASES)
 TEXT_COLUMNS = tuple(
     c
     for c in CANONICAL_COLUMNS + EXTRA_COLUMNS
@@ -76,6 +78,9 @@ class LoadResult:
     columns: dict[str, str] = field(default_factory=dict)  # field -> input column
     extras: list[str] = field(default_factory=list)  # input columns passed through
     notes: list[str] = field(default_factory=list)
+    options: ReadOptions = field(default_factory=ReadOptions)
+    roles: list[dict[str, str]] = field(default_factory=list)  # per input column: its role, why
+    preview: list[list[str]] = field(default_factory=list)  # the input's first rows, as written
 
     @property
     def ok(self) -> bool:
@@ -157,7 +162,7 @@ def _resolve_single(place: pd.Series, notes: list[str]) -> dict[str, np.ndarray]
     out = {k: np.empty(len(uniques), dtype=object) for k in _PLACE_KEYS}
     for i, text in enumerate(uniques):
         try:
-            vals = _values(resolve_place(text or None))
+            vals = _values(resolve_place(column_roles.code_name(text) or text or None))
         except Exception as exc:  # a resolver bug must not take the whole table down
             vals = _lookup_failed(exc)
         for k, v in zip(out, vals, strict=True):
@@ -281,13 +286,16 @@ def load_table(
     max_rows: int | None = None,
     mapping: dict[str, str] | None = None,
     datum: str = "wgs84",
+    options: ReadOptions | None = None,
 ) -> LoadResult:
     """Read any similar table (CSV/XLSX/Parquet) into the canonical frame, with its problems.
 
     ``max_bytes`` / ``max_rows`` limit what is read (see ``data.read.limits``); over a limit the
     result is ``fatal`` with a message naming the limit and how to raise it. ``mapping`` (field ->
     input column) is what a user said a column holds when its header was not recognised; ``datum``
-    ("wgs84" or "gcj02") is the datum of longitude/latitude columns (``data.coords``)."""
+    ("wgs84" or "gcj02") is the datum of longitude/latitude columns (``data.coords``).
+    ``options`` (``data.read_options.ReadOptions``): the user's reading choices; ``mapping``, when
+    given, is merged into ``options.columns``."""
     path = str(path)
     try:
         table = read_raw(path, sheet, max_bytes=max_bytes, max_rows=max_rows)
@@ -297,7 +305,7 @@ def load_table(
         raise
     except Exception as exc:  # never a traceback for the user
         return LoadResult(frame=empty_frame(), fatal=f"{path}: cannot be read ({exc})", path=path)
-    result = build(table, path, mapping, datum)
+    result = build(table, path, mapping, datum, options=options)
     del table
     release_memory()
     return result
@@ -311,23 +319,100 @@ def release_memory() -> None:
     pa.default_memory_pool().release_unused()
 
 
-def _apply_mapping(cm: ColumnMap, columns: list, mapping: dict[str, str] | None) -> None:
-    """The user's answer to the mapping step: ``field -> column`` overrides the header match."""
+def merged_options(options: ReadOptions | None, mapping: dict[str, str] | None) -> ReadOptions:
+    """``options`` with the older ``mapping=`` argument (field -> column) folded into its
+    ``columns`` (the mapping wins where both name a field)."""
+    options = options or ReadOptions()
+    if not mapping:
+        return options
+    return options.with_columns({**options.column_map(), **mapping})
+
+
+def _apply_mapping(cm: ColumnMap, raw: pd.DataFrame, mapping: dict[str, str] | None) -> None:
+    """The user's choices (the column panel, ``--columns``, the mapping step): ``field ->
+    column`` overrides the header and content match. A generic field (title, issuer, summary)
+    goes to its _zh or _en column by content; a composed title ("policy+policy_description")
+    becomes one column of the parts joined ("travel_ban_local: public transit suspended")."""
+    columns = [str(c) for c in raw.columns]
     for f, col in (mapping or {}).items():
-        if col not in columns:
+        parts = col.split(column_roles.JOIN) if col not in columns else [col]
+        if not all(p in columns for p in parts):
             continue
+        if len(parts) > 1:
+            raw[col] = _composed(raw, parts)
+        if f in GENERIC:
+            sample = raw[parts[0]].head(200).astype("str").fillna("").tolist()
+            f = f"{f}_zh" if mostly_chinese(sample) else f"{f}_en"
+            for other in (f"{GENERIC[f[:-3]]}_zh", f"{GENERIC[f[:-3]]}_en"):
+                cm.fields.pop(other, None)
+            cm.split.pop(f[:-3], None)
         for other in [k for k, v in cm.fields.items() if v == col]:
             del cm.fields[other]
+        if f in cm.fields and cm.fields[f] not in cm.extras and cm.fields[f] in columns:
+            cm.extras.append(cm.fields[f])
         if col in cm.extras:
             cm.extras.remove(col)
         cm.fields[f] = col
 
 
+def _let_go(cm: ColumnMap, col: str) -> None:
+    """``col`` holds no field (the user said it is not used): passed through as it is."""
+    for f in [k for k, v in cm.fields.items() if v == col]:
+        del cm.fields[f]
+    for g in [k for k, v in cm.split.items() if v == col]:
+        del cm.split[g]
+    if col not in cm.extras:
+        cm.extras.append(col)
+
+
+def _composed(raw: pd.DataFrame, parts: list[str]) -> pd.Series:
+    """Parts of a composed title joined by ": ", empty parts left out."""
+    out = pd.Series("", index=raw.index, dtype="str")
+    for part in parts:
+        s = raw[part].astype("str").fillna("").str.strip()
+        out = out.where(s == "", out.where(out == "", out + ": ") + s)
+    return out
+
+
+def _missing_columns(raw: pd.DataFrame, options: ReadOptions) -> str | None:
+    """A choice naming a column the table does not have: one line listing the columns."""
+    columns = [str(c) for c in raw.columns]
+    for f, col in options.columns:
+        for part in col.split(column_roles.JOIN) if col not in columns else [col]:
+            if part not in columns:
+                found = ", ".join(columns[:50])
+                return f"--columns {f}={col}: no column {part!r}; the columns are: {found}"
+        joined = column_roles.JOIN in col and col not in columns
+        if joined and f not in column_roles.JOINABLE and f != column_roles.UNUSED:
+            return f"--columns {f}={col}: only a title or summary may join columns with +"
+        if f not in column_roles.ROLE_CHOICES and f not in _FIELD_NAMES | {column_roles.UNUSED}:
+            names = ", ".join(c for c in column_roles.ROLE_CHOICES if c)
+            return f"--columns {f}={col}: {f!r} is not a role; the roles are: {names}"
+    return None
+
+
+def _nonsense_pick(profiles: dict[str, column_roles.Profile], options: ReadOptions) -> str | None:
+    for f, col in options.columns:
+        why = column_roles.check_pick(f, col, profiles.get(col))
+        if why:
+            return why
+    return None
+
+
 class _Build:
     """One table being built: the raw columns, the column map, the problems found so far."""
 
-    def __init__(self, raw: pd.DataFrame, cm: ColumnMap, lines: np.ndarray, res: LoadResult):
+    def __init__(
+        self,
+        raw: pd.DataFrame,
+        cm: ColumnMap,
+        lines: np.ndarray,
+        res: LoadResult,
+        options: ReadOptions | None = None,
+    ):
         self.raw, self.cm, self.lines, self.res = raw, cm, lines, res
+        #: the user's reading choices (date order, whole-province marker, aliases, topic)
+        self.options = options or ReadOptions()
         self.problems: list[Problem] = []
         self.out: dict[str, Any] = _Out(row=lines)
         self.written_levels: tuple[pd.Series, pd.Series, pd.Series] | None = None
@@ -375,25 +460,33 @@ def build(
     path: str = "",
     mapping: dict[str, str] | None = None,
     datum: str = "wgs84",
+    *,
+    options: ReadOptions | None = None,
 ) -> LoadResult:
     """The canonical frame of a raw table (see the module docstring), with every problem."""
+    options = merged_options(options, mapping)
+    mapping = options.column_map()
     raw = table.frame
     res = LoadResult(
         frame=empty_frame(), path=path, format=table.format, encoding=table.encoding,
         delimiter=table.delimiter, sheet=table.sheet, sheets=table.sheets, notes=list(table.notes),
     )  # fmt: skip
-    sample = {c: raw[c].head(200).tolist() for c in raw.columns}
-    cm = map_columns(list(raw.columns), sample)
-    _apply_mapping(cm, list(raw.columns), mapping)
+    res.options = options
+    res.preview = preview_rows(raw)
+    cm, res.fatal = _column_map(raw, options, res)
+    if res.fatal:
+        return res
     res.columns, res.extras = dict(cm.fields), list(cm.extras)
     for col, f, used in cm.duplicates:
+        if cm.fields.get(f) != used or col in cm.fields.values():
+            continue  # content or the user gave one of them another role
         res.notes.append(
             f"column {col!r} also looks like {f} (already read from {used!r}); kept as is"
         )
     res.fatal = _unusable(raw, cm, path)
     if res.fatal:
         return res
-    b = _Build(raw, cm, np.asarray(table.lines, dtype=np.int64), res)
+    b = _Build(raw, cm, np.asarray(table.lines, dtype=np.int64), res, options)
     b.datum = datum
     _read_problems(b, table)
     _ids(b)
@@ -405,6 +498,51 @@ def build(
     res.frame = _assemble(b)
     res.problems = b.problems
     return res
+
+
+PREVIEW_ROWS = 5
+
+
+def preview_rows(raw: pd.DataFrame, n: int = PREVIEW_ROWS, width: int = 80) -> list[list[str]]:
+    """The input's first ``n`` rows as written (cells cut at ``width`` characters): what the
+    column panel shows under each column's role."""
+    head = raw.head(n).astype("str").fillna("")
+    return [[str(v)[:width] for v in values] for values in head.itertuples(index=False)]
+
+
+def _column_map(
+    raw: pd.DataFrame, options: ReadOptions, res: LoadResult
+) -> tuple[ColumnMap, str | None]:
+    """Headers, then content (``data.column_roles``), then the user's choices; ``res.roles``
+    says which column got which role and why. A fatal line when a choice cannot be used."""
+    sample = {c: raw[c].head(200).tolist() for c in raw.columns}
+    cm = map_columns(list(raw.columns), sample)
+    missing = _missing_columns(raw, options)
+    if missing:
+        return cm, missing
+    profiles = column_roles.profile(raw)
+    nonsense = _nonsense_pick(profiles, options)
+    if nonsense:
+        return cm, nonsense
+    picked = options.column_map()
+    unused = set(picked.pop(column_roles.UNUSED, "").split(column_roles.JOIN)) - {""}
+    for col in unused:
+        _let_go(cm, col)
+    free = {c: p for c, p in profiles.items() if c not in unused}
+    reasons = column_roles.assign(cm, free, frozenset(picked))
+    _apply_mapping(cm, raw, picked)
+    for col in unused:
+        reasons[col] = ("", "your choice: not used (kept as it is)")
+    for col in list(cm.fields.values()):
+        if col not in raw.columns and column_roles.JOIN in col:
+            raw[col] = _composed(raw, col.split(column_roles.JOIN))
+    for f, col in picked.items():
+        for part in col.split(column_roles.JOIN):
+            reasons[part] = ("", f"your choice: {f}")
+    order = {str(c): i for i, c in enumerate(raw.columns)}
+    cm.extras.sort(key=lambda c: order.get(str(c), len(order)))
+    res.roles = [r.as_dict() for r in column_roles.roles(cm, profiles, reasons)]
+    return cm, None
 
 
 def _unusable(raw: pd.DataFrame, cm: ColumnMap, path: str) -> str | None:
@@ -440,9 +578,33 @@ def _ids(b: _Build) -> None:
     b.out["policy_id"] = pid.astype("str")
 
 
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})\s*$")
+
+
+def in_order(values: pd.Series, order: str | None) -> pd.Series:
+    """Numeric dates in the order the user chose (``ReadOptions.date_order``) rewritten as
+    YYYY-MM-DD, so 01/02/2020 read "mdy" is 2020-01-02; other values unchanged."""
+    if order not in ("mdy", "dmy", "ymd"):
+        return values
+
+    def one(text: str) -> str:
+        m = _NUMERIC_DATE.match(text)
+        if not m:
+            return text
+        a, b, c = m.group(1), m.group(3), m.group(4)
+        y, mo, d = {"mdy": (c, a, b), "dmy": (c, b, a), "ymd": (a, b, c)}[str(order)]
+        if len(y) != 4:
+            return text
+        return f"{y}-{int(mo):02d}-{int(d):02d}"
+
+    codes, uniques = pd.factorize(values, sort=False)
+    mapped = np.array([one(str(u)) for u in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=values.index, dtype="str")
+
+
 def _dates(b: _Build) -> None:
     date_raw = b.col("date")
-    d = parse.parse_date_column(date_raw)
+    d = parse.parse_date_column(in_order(date_raw, b.options.date_order))
     b.add(d["date_error"].notna(), "date", date_raw, d["date_error"], "error")
     future = d["date"] > pd.Timestamp(dt.date.today())
     b.add(future, "date", date_raw, "date is in the future", "warning")

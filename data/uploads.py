@@ -42,6 +42,7 @@ from data.config import Config, private_dir
 from data.coords import DATUMS
 from data.dataset import Dataset, DatasetUnavailable
 from data.load import LoadResult, load_table
+from data.read_options import ReadOptions
 
 EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
 TUPLE_COLUMNS = ("incentives", "sectors")
@@ -319,12 +320,14 @@ class Uploads:
         *,
         owner: str | None = None,
         client: str = "",
+        options: ReadOptions | None = None,
     ) -> Outcome:
         """Check, parse and store one uploaded file; never raises for bad input (a store that
         does not answer raises :class:`DatasetUnavailable`). ``datum``: of longitude/latitude
         columns, if the table has them ("wgs84" or "gcj02"). ``owner``: the uploader's secret
         (a new one is made and returned in ``Outcome.owner`` when it has none); ``client``: the
-        client's address (the cap on anonymous uploads)."""
+        client's address (the cap on anonymous uploads). ``options``: how to read it (the column
+        panel's choices; part of the content id, so a link reproduces the reading)."""
         t0 = time.perf_counter()
         name = os.path.basename(name or "").strip()[:200] or "table"
         try:
@@ -340,7 +343,11 @@ class Uploads:
             "client": self._mac(b"client", client.encode())[:32],
             "anonymous": anonymous,
         }
-        blob = self.blob_id(body, [mapping, datum] if mapping or datum != "wgs84" else None)
+        options = options or ReadOptions()
+        how: list[Any] = [mapping, datum] if mapping or datum != "wgs84" else []
+        if not options.empty:
+            how.append(options.as_dict())
+        blob = self.blob_id(body, how or None)
         table_id = self.table_id(blob, who["owner"])
         with _answering():
             if self.backend.exists(table_id):  # this owner uploaded it already
@@ -358,7 +365,7 @@ class Uploads:
             report = self._blob_report(blob)
         if report is None:  # new content: parse it, in a child within the parse budget
             try:
-                parsed = self._load(name, body, mapping, datum)
+                parsed = self._load(name, body, mapping, datum, options)
             except bounded.OverBudget as exc:
                 log.warning("upload of %r over budget: %s", name[:80], exc)
                 return Outcome(error=f"{name}: {exc}; nothing was stored")
@@ -396,17 +403,39 @@ class Uploads:
         body = self.backend.read(BLOB + blob, "report")
         return json.loads(body) if body else None
 
+    def reread(
+        self, table_id: str, options: ReadOptions, *, owner: str | None = None, client: str = ""
+    ) -> Outcome:
+        """The stored table ``table_id`` read again from its original file with ``options`` (the
+        column panel): a new table (its own id, owned by whoever asked); an error (nothing
+        stored, the previous reading stays) when the choices cannot be used."""
+        meta = self.meta(table_id)
+        if meta is None:
+            return Outcome(error="this table is no longer stored; upload it again")
+        with _answering():
+            body = self.backend.read(BLOB + str(meta.get("blob", "")), "raw")
+        if body is None:
+            return Outcome(error="the original file is no longer stored; upload it again")
+        name = str(meta.get("name", "table"))
+        datum = str(meta.get("datum") or "wgs84")
+        return self.ingest(name, body, None, datum, owner=owner, client=client, options=options)
+
     def _load(
-        self, name: str, body: bytes, mapping: dict[str, str], datum: str
+        self,
+        name: str,
+        body: bytes,
+        mapping: dict[str, str],
+        datum: str,
+        options: ReadOptions | None = None,
     ) -> Outcome | tuple[dict[str, bytes], int, int]:
         """The file parsed in a child process within the parse budget (``data.bounded``): a
-        refusal, or the stored parts but the original (frame, meta), rows and problems."""
+        refusal, or the stored parts but the original (frame, report), rows and problems."""
         suffix = Path(name).suffix.lower()
         fd, tmp = tempfile.mkstemp(suffix=suffix, dir=self._tmp)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(body)
-            args = (name, tmp, len(body), self.max_bytes, mapping, datum)
+            args = (name, tmp, len(body), self.max_bytes, mapping, datum, options)
             cfg = self.config
             return bounded.run(parse_upload, args, cfg.parse_memory_mb, cfg.parse_seconds)
         finally:
@@ -622,14 +651,20 @@ def _check_file(name: str, body: bytes, max_bytes: int, max_mb: int) -> None:
 
 
 def parse_upload(
-    name: str, path: str, size: int, max_bytes: int, mapping: dict[str, str], datum: str
+    name: str,
+    path: str,
+    size: int,
+    max_bytes: int,
+    mapping: dict[str, str],
+    datum: str,
+    options: ReadOptions | None = None,
 ) -> Outcome | tuple[dict[str, bytes], int, int]:
     """In the parse's child process: the table at ``path`` read, checked and turned into a
     blob's parts but the original (``frame``, ``report``), rows and problems; or the refusal."""
-    result = load_table(path, max_bytes=max_bytes, mapping=mapping, datum=datum)
+    result = load_table(path, max_bytes=max_bytes, mapping=mapping, datum=datum, options=options)
     if result.fatal:
         return _refusal(name, result)
-    parts = _parts(b"", result)
+    parts = _parts(b"", result, datum)
     report = json.loads(parts["report"])
     report["bytes"], report["stored"] = size, size + len(parts["frame"])
     return (
@@ -654,9 +689,9 @@ def _refusal(name: str, result: LoadResult) -> Outcome:
     return Outcome(error=message)
 
 
-def _parts(body: bytes, result: LoadResult) -> dict[str, bytes]:
-    """A blob's parts: the original, the frame, the check report (no file name: that is the
-    record's, never shown to another uploader of the same content)."""
+def _parts(body: bytes, result: LoadResult, datum: str = "wgs84") -> dict[str, bytes]:
+    """A blob's parts: the original, the frame, the check report and the column panel's reading
+    (no file name: that is the record's, never shown to another uploader of the same content)."""
     frame = table_cache.frame_bytes(result.frame)  # the same Parquet form as --data's cache
     report = {
         "rows": len(result.frame),
@@ -665,6 +700,11 @@ def _parts(body: bytes, result: LoadResult) -> dict[str, bytes]:
         "format": result.format,
         "encoding": result.encoding,
         **page_report(result).record(),
+        # the column panel: every input column's role and why, the first rows, the choices
+        "roles": result.roles,
+        "preview": result.preview,
+        "options": result.options.as_dict(),
+        "datum": datum,
     }
     return {"raw": body, "frame": frame, "report": json.dumps(report).encode()}
 
