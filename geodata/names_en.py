@@ -101,7 +101,7 @@ EXCEPTIONS: dict[tuple[str, str] | str, tuple[str, tuple[str, ...]]] = {
     ("province", "陕西省"): ("Shaanxi", ()),
     ("province", "山西省"): ("Shanxi", ()),
     ("province", "广西壮族自治区"): ("Guangxi", ("Guangxi Zhuang",)),
-    ("province", "宁夏回族自治区"): ("Ningxia", ("Ningxia Hui",)),
+    ("province", "宁夏回族自治区"): ("Ningxia", ("Ningxia Hui", "Ningxia Huizu", "Ningxia Huizi")),
     ("province", "新疆维吾尔自治区"): ("Xinjiang", ("Xinjiang Uygur", "Xinjiang Uyghur")),
     ("province", "香港特别行政区"): ("Hong Kong", ("Xianggang", "HK", "HKSAR")),
     ("province", "澳门特别行政区"): ("Macau", ("Macao", "Aomen", "MSAR")),

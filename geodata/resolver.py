@@ -130,6 +130,7 @@ _EN_SUFFIXES: tuple[tuple[str, str], ...] = tuple(
             ("banner", "qi"),
             ("district", "qu"),
             ("new area", "xinqu"),
+            ("forestry district", "linqu"),
             ("county", "xian"),
             ("city", "shi"),
             ("sar", ""),
@@ -268,6 +269,12 @@ def _index() -> dict[str, dict[str, dict[tuple[str, str], str]]]:
             for py in {r["pinyin"], r["pinyin_full"]}:
                 _add(ix, py, place, "pinyin")
                 _add(ix, py.replace("v", "u"), place, "pinyin")
+    for r in records():  # Shanxi Sheng is 山西, whose English name is Shanxi (陕西 is Shaanxi)
+        if r["pinyin_full"].startswith(r["pinyin"]):
+            key = latin_key(r["name_en"]) + r["pinyin_full"][len(r["pinyin"]) :]
+            slot = idx[r["level"]].get(key, {})
+            if len(slot) > 1 and (r["adcode"], r["level"]) in slot:
+                _add(idx[r["level"]], key, (r["adcode"], r["level"]), "english")
     return idx
 
 
@@ -314,27 +321,47 @@ def _clean(value: object) -> str | None:
 # province 海南, "Kashgar Prefecture" never the county-level city 喀什市.
 _SUFFIX_LEVELS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(
-        ("autonomous prefecture", "prefecture", "league", "zizhizhou", "meng", "diqu", "region",
-         "prefecture-level city"),
+        (
+            "autonomous prefecture",
+            "prefecture",
+            "league",
+            "zizhizhou",
+            "meng",
+            "diqu",
+            "region",
+            "prefecture-level city",
+        ),
         ("city",),
     ),  # fmt: skip
     **dict.fromkeys(
-        ("autonomous county", "autonomous banner", "banner", "county", "xian", "qi", "zizhixian",
-         "zizhiqi", "district", "qu", "county-level city"),
+        (
+            "autonomous county",
+            "autonomous banner",
+            "banner",
+            "county",
+            "xian",
+            "qi",
+            "zizhixian",
+            "zizhiqi",
+            "district",
+            "qu",
+            "county-level city",
+            "forestry district",
+        ),
         ("city", "district"),
     ),  # fmt: skip
-    **dict.fromkeys(
-        ("autonomous region", "zizhiqu", "province", "sheng", "special administrative region",
-         "sar"),
-        ("province", "city"),
-    ),  # fmt: skip
+    **dict.fromkeys(("autonomous region", "zizhiqu", "province", "sheng"), ("province",)),
+    **dict.fromkeys(("special administrative region", "sar"), ("province", "city")),
 }
 # ethnic groups in pinyin with 族 (Hainan Zangzu Zizhizhou, Qiandongnan Miaozu Dongzu ...)
 _PY_ETHNIC = frozenset(
-    "zang hui miao tujia menggu chaoxian zhuang yi dong buyi bai hani dai li lisu wa she lahu "
-    "shui naxi jingpo keerkezi tu dawoer mulao qiang bulang sala maonan gelao xibo achang pumi "
-    "tajike nu ewenke deang baoan yugu jing dulong elunchun hezhe menba luoba jinuo hasake man "
-    "weiwuer yao ge".split()
+    re.findall(
+        r"\w+",
+        "zang hui miao tujia menggu chaoxian zhuang yi dong buyi bai hani dai li lisu wa she lahu "
+        "shui naxi jingpo keerkezi tu dawoer mulao qiang bulang sala maonan gelao xibo achang pumi "
+        "tajike nu ewenke deang baoan yugu jing dulong elunchun hezhe menba luoba jinuo hasake man "
+        "weiwuer yao ge",
+    )
 )
 _AUTONOMOUS_ONLY = "~"  # a key made by dropping an ethnic qualifier: only 自治 units match it
 
@@ -344,7 +371,7 @@ def _is_ethnic(word: str) -> bool:
 
 
 def _strip_ethnic_words(text: str) -> str | None:
-    """"enshi tujia and miao" -> "enshi"; None when the text ends in no ethnic group."""
+    """ "enshi tujia and miao" -> "enshi"; None when the text ends in no ethnic group."""
     words = text.split()
     i, seen = len(words), False
     while i > 1 and (_is_ethnic(words[i - 1]) or (seen and words[i - 1] == "and")):
