@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from data.config import Config
     from data.dataset import Dataset
+    from data.read_options import ReadOptions
 
 
 def create_app(dataset: Dataset | None = None, config: Config | None = None) -> Dash:
@@ -152,6 +153,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--data", metavar="FILE", help="a policy table (CSV, XLSX or Parquet)")
     p.add_argument("--sheet", metavar="NAME", help="the XLSX sheet to read (default: the first)")
     p.add_argument("--check", action="store_true", help="validate --data and print a report")
+    p.add_argument(
+        "--columns",
+        metavar="ROLE=COLUMN,...",
+        help="with --data: what columns hold, e.g. province=adm1_name,city=adm2_name,"
+        "title=policy+policy_description (a title may join columns with +)",
+    )
+    p.add_argument(
+        "--date-order",
+        choices=("mdy", "dmy", "ymd"),
+        help="with --data: the order of day, month and year in numeric dates (default: inferred)",
+    )
     p.add_argument("--json", action="store_true", help="with --check: the report as JSON")
     p.add_argument("--export", metavar="DIR", help="write the report pack (zip) into DIR and exit")
     p.add_argument(
@@ -168,17 +180,36 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _read_options(args: argparse.Namespace) -> ReadOptions | None:
+    """``--columns`` / ``--date-order`` as reading options; None (and one line on stderr) when
+    they cannot be used."""
+    from data.read_options import ReadOptions, parse_columns_arg
+
+    if (args.columns or args.date_order) and not args.data:
+        print("--columns and --date-order need --data FILE", file=sys.stderr)
+        return None
+    try:
+        columns = parse_columns_arg(args.columns or "")
+        return ReadOptions(date_order=args.date_order).with_columns(columns)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
     from data.config import ConfigError, load
 
     args = _parser().parse_args(argv)
+    options = _read_options(args)
+    if options is None:
+        return 2
     if args.check:
         if not args.data:
             print("--check needs --data FILE", file=sys.stderr)
             return 2
         from data.check import run_check
 
-        return run_check(args.data, sheet=args.sheet, as_json=args.json)
+        return run_check(args.data, sheet=args.sheet, as_json=args.json, options=options)
     try:
         config = load()
     except ConfigError as exc:
@@ -189,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
 
     data_file = args.data or config.data_file
     try:
-        dataset = load_dataset(data_file, sheet=args.sheet or config.sheet)
+        dataset = load_dataset(data_file, sheet=args.sheet or config.sheet, options=options)
     except (OSError, ValueError) as exc:
         print(f"Cannot use {data_file}: {exc}", file=sys.stderr)
         return 2

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 import pandas as pd
 
 from data.load import LoadResult, Problem, load_table
+from data.read_options import ReadOptions
 
 MAX_SHOWN = 200  # problems listed in the human report (the JSON report lists all)
 MAX_VALUE = 120  # characters of a value shown
@@ -118,6 +119,7 @@ def run_check(
     *,
     max_bytes: int | None = None,
     max_rows: int | None = None,
+    options: ReadOptions | None = None,
 ) -> int:
     """Load `path`, print the report to `out` (stdout), return the exit code (0, 1 or 2).
 
@@ -126,7 +128,7 @@ def run_check(
     """
     out = _safe_out(out if out is not None else sys.stdout)
     try:
-        res = load_table(path, sheet, max_bytes=max_bytes, max_rows=max_rows)
+        res = load_table(path, sheet, max_bytes=max_bytes, max_rows=max_rows, options=options)
     except Exception as exc:  # last line of defence: one line, never a traceback
         msg = f"{path}: cannot be checked ({type(exc).__name__}: {exc})".splitlines()[0]
         zero = {"province": 0, "city": 0, "district": 0}

@@ -24,6 +24,7 @@ from data.check import CheckReport
 from data.dimensions import CATEGORIES
 from data.load import Problem
 from data.query import PolicyIndex, build_index
+from data.read_options import ReadOptions
 from data.state import ViewState, restrict
 from geodata import gazetteer
 
@@ -128,7 +129,11 @@ def load_reference() -> pd.DataFrame:
 
 
 def load_dataset(
-    path: str | None = None, sheet: str | None = None, *, cache: Path | bool = True
+    path: str | None = None,
+    sheet: str | None = None,
+    *,
+    cache: Path | bool = True,
+    options: ReadOptions | None = None,
 ) -> Dataset:
     """The bundled table (``path`` None) or a user's file, loaded through ``data.load``; a file's
     parsed table is kept in the cache folder (``data.table_cache``; ``cache``: True for the
@@ -142,10 +147,10 @@ def load_dataset(
     else:
         label_zh = None
         if cache is False:
-            result = load.load_table(path, sheet=sheet)
+            result = load.load_table(path, sheet=sheet, options=options)
         else:
             root = None if cache is True else Path(cache)
-            result = table_cache.load_cached(path, sheet, root)
+            result = table_cache.load_cached(path, sheet, root, options)
         if result.fatal:
             raise ValueError(result.fatal)
         label = Path(path).name

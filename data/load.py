@@ -18,13 +18,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data import parse
-from data.columns import ColumnMap, map_columns
+from data import column_roles, parse
+from data.columns import ALIASES, GENERIC, ColumnMap, map_columns, mostly_chinese
 from data.read import RawTable, ReadError, read_raw
 from data.read_options import ReadOptions
 from data.schema import CANONICAL_COLUMNS, EXTRA_COLUMNS
 
 BUNDLED = Path(__file__).resolve().parent / "policies.csv"
+_FIELD_NAMES = frozenset(ALIASES)
 TEXT_COLUMNS = tuple(
     c
     for c in CANONICAL_COLUMNS + EXTRA_COLUMNS
@@ -78,6 +79,7 @@ class LoadResult:
     extras: list[str] = field(default_factory=list)  # input columns passed through
     notes: list[str] = field(default_factory=list)
     options: ReadOptions = field(default_factory=ReadOptions)
+    roles: list[dict[str, str]] = field(default_factory=list)  # per input column: its role, why
 
     @property
     def ok(self) -> bool:
@@ -395,16 +397,62 @@ def merged_options(options: ReadOptions | None, mapping: dict[str, str] | None) 
     return options.with_columns({**options.column_map(), **mapping})
 
 
-def _apply_mapping(cm: ColumnMap, columns: list, mapping: dict[str, str] | None) -> None:
-    """The user's answer to the mapping step: ``field -> column`` overrides the header match."""
+def _apply_mapping(cm: ColumnMap, raw: pd.DataFrame, mapping: dict[str, str] | None) -> None:
+    """The user's choices (the column panel, ``--columns``, the mapping step): ``field ->
+    column`` overrides the header and content match. A generic field (title, issuer, summary)
+    goes to its _zh or _en column by content; a composed title ("policy+policy_description")
+    becomes one column of the parts joined ("travel_ban_local: public transit suspended")."""
+    columns = [str(c) for c in raw.columns]
     for f, col in (mapping or {}).items():
-        if col not in columns:
+        parts = col.split(column_roles.JOIN) if col not in columns else [col]
+        if not all(p in columns for p in parts):
             continue
+        if len(parts) > 1:
+            raw[col] = _composed(raw, parts)
+        if f in GENERIC:
+            sample = raw[parts[0]].head(200).astype("str").fillna("").tolist()
+            f = f"{f}_zh" if mostly_chinese(sample) else f"{f}_en"
+            for other in (f"{GENERIC[f[:-3]]}_zh", f"{GENERIC[f[:-3]]}_en"):
+                cm.fields.pop(other, None)
+            cm.split.pop(f[:-3], None)
         for other in [k for k, v in cm.fields.items() if v == col]:
             del cm.fields[other]
+        if f in cm.fields and cm.fields[f] not in cm.extras and cm.fields[f] in columns:
+            cm.extras.append(cm.fields[f])
         if col in cm.extras:
             cm.extras.remove(col)
         cm.fields[f] = col
+
+
+def _composed(raw: pd.DataFrame, parts: list[str]) -> pd.Series:
+    """Parts of a composed title joined by ": ", empty parts left out."""
+    out = pd.Series("", index=raw.index, dtype="str")
+    for part in parts:
+        s = raw[part].astype("str").fillna("").str.strip()
+        out = out.where(s == "", out.where(out == "", out + ": ") + s)
+    return out
+
+
+def _missing_columns(raw: pd.DataFrame, options: ReadOptions) -> str | None:
+    """A choice naming a column the table does not have: one line listing the columns."""
+    columns = [str(c) for c in raw.columns]
+    for f, col in options.columns:
+        for part in col.split(column_roles.JOIN) if col not in columns else [col]:
+            if part not in columns:
+                found = ", ".join(columns[:50])
+                return f"--columns {f}={col}: no column {part!r}; the columns are: {found}"
+        if f not in column_roles.ROLE_CHOICES and f not in _FIELD_NAMES:
+            names = ", ".join(c for c in column_roles.ROLE_CHOICES if c)
+            return f"--columns {f}={col}: {f!r} is not a role; the roles are: {names}"
+    return None
+
+
+def _nonsense_pick(profiles: dict[str, column_roles.Profile], options: ReadOptions) -> str | None:
+    for f, col in options.columns:
+        why = column_roles.check_pick(f, col, profiles.get(col))
+        if why:
+            return why
+    return None
 
 
 class _Build:
@@ -480,11 +528,13 @@ def build(
         delimiter=table.delimiter, sheet=table.sheet, sheets=table.sheets, notes=list(table.notes),
     )  # fmt: skip
     res.options = options
-    sample = {c: raw[c].head(200).tolist() for c in raw.columns}
-    cm = map_columns(list(raw.columns), sample)
-    _apply_mapping(cm, list(raw.columns), mapping)
+    cm, res.fatal = _column_map(raw, options, res)
+    if res.fatal:
+        return res
     res.columns, res.extras = dict(cm.fields), list(cm.extras)
     for col, f, used in cm.duplicates:
+        if cm.fields.get(f) != used or col in cm.fields.values():
+            continue  # content or the user gave one of them another role
         res.notes.append(
             f"column {col!r} also looks like {f} (already read from {used!r}); kept as is"
         )
@@ -503,6 +553,35 @@ def build(
     res.frame = _assemble(b)
     res.problems = b.problems
     return res
+
+
+def _column_map(
+    raw: pd.DataFrame, options: ReadOptions, res: LoadResult
+) -> tuple[ColumnMap, str | None]:
+    """Headers, then content (``data.column_roles``), then the user's choices; ``res.roles``
+    says which column got which role and why. A fatal line when a choice cannot be used."""
+    sample = {c: raw[c].head(200).tolist() for c in raw.columns}
+    cm = map_columns(list(raw.columns), sample)
+    missing = _missing_columns(raw, options)
+    if missing:
+        return cm, missing
+    profiles = column_roles.profile(raw)
+    nonsense = _nonsense_pick(profiles, options)
+    if nonsense:
+        return cm, nonsense
+    picked = options.column_map()
+    reasons = column_roles.assign(cm, profiles, frozenset(picked))
+    _apply_mapping(cm, raw, picked)
+    for col in list(cm.fields.values()):
+        if col not in raw.columns and column_roles.JOIN in col:
+            raw[col] = _composed(raw, col.split(column_roles.JOIN))
+    for f, col in picked.items():
+        for part in col.split(column_roles.JOIN):
+            reasons[part] = ("", f"your choice: {f}")
+    order = {str(c): i for i, c in enumerate(raw.columns)}
+    cm.extras.sort(key=lambda c: order.get(str(c), len(order)))
+    res.roles = [r.as_dict() for r in column_roles.roles(cm, profiles, reasons)]
+    return cm, None
 
 
 def _unusable(raw: pd.DataFrame, cm: ColumnMap, path: str) -> str | None:
@@ -538,9 +617,33 @@ def _ids(b: _Build) -> None:
     b.out["policy_id"] = pid.astype("str")
 
 
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})\s*$")
+
+
+def in_order(values: pd.Series, order: str | None) -> pd.Series:
+    """Numeric dates in the order the user chose (``ReadOptions.date_order``) rewritten as
+    YYYY-MM-DD, so 01/02/2020 read "mdy" is 2020-01-02; other values unchanged."""
+    if order not in ("mdy", "dmy", "ymd"):
+        return values
+
+    def one(text: str) -> str:
+        m = _NUMERIC_DATE.match(text)
+        if not m:
+            return text
+        a, b, c = m.group(1), m.group(3), m.group(4)
+        y, mo, d = {"mdy": (c, a, b), "dmy": (c, b, a), "ymd": (a, b, c)}[str(order)]
+        if len(y) != 4:
+            return text
+        return f"{y}-{int(mo):02d}-{int(d):02d}"
+
+    codes, uniques = pd.factorize(values, sort=False)
+    mapped = np.array([one(str(u)) for u in uniques] + [None], dtype=object)
+    return pd.Series(mapped[codes], index=values.index, dtype="str")
+
+
 def _dates(b: _Build) -> None:
     date_raw = b.col("date")
-    d = parse.parse_date_column(date_raw)
+    d = parse.parse_date_column(in_order(date_raw, b.options.date_order))
     b.add(d["date_error"].notna(), "date", date_raw, d["date_error"], "error")
     future = d["date"] > pd.Timestamp(dt.date.today())
     b.add(future, "date", date_raw, "date is in the future", "warning")

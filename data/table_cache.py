@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from data.load import LoadResult, Problem, load_table, release_memory
+from data.read_options import ReadOptions
 
 log = logging.getLogger("policy_atlas.table_cache")
 TUPLE_COLUMNS = ("incentives", "sectors")
@@ -37,6 +38,7 @@ LOADER_VERSION = "1"
 #: the modules and files whose content decides the parsed table
 _LOADER_SOURCES = (
     "data/load.py", "data/read.py", "data/parse.py", "data/columns.py", "data/schema.py",
+    "data/column_roles.py", "data/read_options.py",
     "data/coords.py", "data/table_cache.py", "geodata/resolver.py", "geodata/gazetteer.py",
     "geodata/script.py", "geodata/gazetteer.csv", "data/pilots.py", "data/pilots.csv",
 )  # fmt: skip
@@ -61,13 +63,16 @@ def loader_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_key(path: str | Path, sheet: str | None) -> str:
-    """The entry's id: SHA-256 of the file's bytes, the sheet and the loader's version."""
+def cache_key(path: str | Path, sheet: str | None, options: ReadOptions | None = None) -> str:
+    """The entry's id: SHA-256 of the file's bytes, the sheet, the loader's version and the
+    reading options (``--columns`` / ``--date-order``), if any."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     digest.update(b"\0" + (sheet or "").encode() + b"\0" + loader_version().encode())
+    if options is not None and not options.empty:
+        digest.update(b"\0" + options.to_json().encode())
     return digest.hexdigest()
 
 
@@ -155,6 +160,8 @@ def _record(result: LoadResult) -> dict[str, Any]:
     out["extras"] = [str(c) for c in result.extras]
     out["problems"] = [p.as_dict() for p in result.problems]
     out["rows"] = len(result.frame)
+    out["roles"] = result.roles
+    out["options"] = result.options.as_dict()
     return out
 
 
@@ -164,6 +171,8 @@ def _from_record(frame: pd.DataFrame, record: dict[str, Any], path: str) -> Load
         frame=frame,
         problems=[Problem(**p) for p in record["problems"]],
         path=path,
+        roles=list(record.get("roles") or []),
+        options=ReadOptions.from_dict(record.get("options") or {}),
         **{k: record[k] for k in keys},
     )
 
@@ -187,7 +196,12 @@ def default_root() -> Path | None:
         return None
 
 
-def load_cached(path: str | Path, sheet: str | None = None, root: Path | None = None) -> LoadResult:
+def load_cached(
+    path: str | Path,
+    sheet: str | None = None,
+    root: Path | None = None,
+    options: ReadOptions | None = None,
+) -> LoadResult:
     """``data.load.load_table(path, sheet)``, from the cache when this file was parsed before by
     this loader; a fresh parse is stored (a fatal one is not). ``root``: the cache folder
     (default :func:`default_root`). The cache never makes a load fail: any problem with it is
@@ -196,7 +210,7 @@ def load_cached(path: str | Path, sheet: str | None = None, root: Path | None = 
     root = root if root is not None else default_root()
     backend, key = None, ""
     try:
-        key = cache_key(path, sheet)
+        key = cache_key(path, sheet, options)
     except OSError:  # no such file, a folder, unreadable: load_table says so in one line
         root = None
     try:
@@ -207,7 +221,7 @@ def load_cached(path: str | Path, sheet: str | None = None, root: Path | None = 
         hit = _read(backend, key, path)
         if hit is not None:
             return hit
-    result = load_table(path, sheet)
+    result = load_table(path, sheet, options=options)
     if backend is not None and result.ok:
         _write(backend, key, result)
     return result
