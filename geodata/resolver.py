@@ -794,8 +794,8 @@ def _as_written_elsewhere(given: dict[str, str | None], res: Resolution) -> Reso
     if down is None:
         return None
     if down.problem:  # several district-level units of that name
-        labels = ", ".join(down.candidates)
-        msg = f"ambiguous {field} {_short(value)!r}: it names district-level units {labels}"
+        names = ", ".join(down.candidates)
+        msg = f"ambiguous {field} {_short(value)!r}: it names district-level units {names}"
         return _finish(res, False, msg, field, down.candidates, None, down.candidate_adcodes)
     if down.province_adcode in SINGLE_CITY_PROVINCES:
         return down  # a municipality's district in its city column: the usual way to write it
@@ -1103,3 +1103,69 @@ class _Decision:
             self.dist, self.city = pl.adcode, pl.parent
             self.how = m0[place] if self.cons["city"] else "district unique"
         self.prov, self.provs = pl.province, None
+
+
+# --- reconciliation: candidates for a name no rule could place, and a search over the gazetteer
+def place_label(adcode: str) -> str | None:
+    """A place as a person picks it: "邓州市 (南阳市) · Dengzhou"; None for an unknown adcode."""
+    ps = _places()
+    for level in ("district", "city", "province"):
+        p = ps.get((adcode, level))
+        if p is not None:
+            return f"{_label((adcode, level))} · {p.name_en}"
+    return None
+
+
+def _level_of(adcode: str) -> str | None:
+    ps = _places()
+    return next((lvl for lvl in ("province", "city", "district") if (adcode, lvl) in ps), None)
+
+
+def suggest_places(
+    text: object, level: str = "city", province: str | None = None, limit: int = 5
+) -> list[str]:
+    """Adcodes a person may have meant by ``text`` at ``level`` (inside ``province`` when
+    given), best first: every reading of the name, then the nearest spellings. For a list to
+    pick from, never a placement."""
+    value = _clean(text)
+    if value is None or len(value) > MAX_LEN or _CONTROL.search(value):
+        return []
+    ps = _places()
+    out: list[str] = []
+    for lvl in (level, *(x for x in LEVELS if x != level)):
+        out += [a for a, _ in sorted(_lookup_all(value, lvl))]
+    latin = not _CJK.search(value)
+    query = _latin_variants(value, level)[-1].lstrip(_AUTONOMOUS_ONLY) if latin else value
+    choices = {
+        k: (r["adcode"], r["level"])
+        for r in records()
+        if r["level"] == level and (province is None or r["province_adcode"] == province)
+        for k in ((latin_key(r["name_en"]), r["pinyin"]) if latin else (r["name_zh"],))
+    }
+    for key, _score, _ in process.extract(query, list(choices), scorer=fuzz.ratio, limit=limit):
+        out.append(choices[key][0])
+    inside = [
+        a for a in out if province is None or ps[(a, _level_of(a) or level)].province == province
+    ]
+    return list(dict.fromkeys(inside or out))[:limit]
+
+
+def search_places(query: object, limit: int = 12) -> list[str]:
+    """Adcodes whose Chinese, English or pinyin name starts with (then contains) ``query``,
+    provinces and cities first: the reconciliation's search box."""
+    value = _clean(query)
+    if value is None or len(value) > 40:
+        return []
+    zh = bool(_CJK.search(value))
+    key = re.sub(r"\s+", "", to_simplified(value)) if zh else latin_key(value)
+    if not key:
+        return []
+    starts: list[str] = []
+    contains: list[str] = []
+    for r in records():
+        names = (r["name_zh"],) if zh else (latin_key(r["name_en"]), r["pinyin"])
+        if any(n.startswith(key) for n in names):
+            starts.append(r["adcode"])
+        elif any(key in n for n in names):
+            contains.append(r["adcode"])
+    return list(dict.fromkeys(starts + contains))[:limit]
