@@ -21,12 +21,13 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, callback, clientside_callback, ctx
 from dash.exceptions import PreventUpdate
 
+from callbacks import reconcile
 from callbacks.context import guarded, store
 from data.check import GROUPS, CheckReport
 from data.dataset import DatasetUnavailable
 from data.state import ViewState, encode_query, parse_query
 from data.uploads import Uploads, problems_csv, template_bytes
-from layouts import ids, upload_panel
+from layouts import ids, reconcile_panel, upload_panel
 from layouts.i18n import t
 
 log = logging.getLogger("policy_atlas.upload")
@@ -93,6 +94,7 @@ def install(app: Dash, uploads: Uploads) -> None:
     """The upload routes on ``app``'s server; the panel's callbacks read from ``uploads``."""
     global _uploads
     _uploads = uploads
+    reconcile.install(app, uploads)
     server = app.server
     prefix = app.config.routes_pathname_prefix or "/"
 
@@ -151,6 +153,15 @@ PANEL = {
     "title": Output(ids.UPLOAD_PROBLEMS_TITLE, "children"),
     "columns": Output(ids.UPLOAD_PROBLEMS_GRID, "columnDefs"),
     "pilots_style": Output(ids.PILOTS, "style"),
+    # reconciliation of unplaced names (layouts/reconcile_panel.py, callbacks/reconcile.py)
+    "reconcile_hidden": Output(ids.RECONCILE, "hidden"),
+    "reconcile_list": Output(ids.RECONCILE_LIST, "children"),
+    "reconcile_names": Output(ids.RECONCILE_NAMES, "data"),
+    "reconcile_applied_hidden": Output(ids.RECONCILE_APPLIED, "hidden"),
+    "reconcile_applied_text": Output(ids.RECONCILE_APPLIED_TEXT, "children"),
+    "reconcile_csv": Output(ids.RECONCILE_CSV, "href"),
+    "reconcile_status": Output(ids.RECONCILE_STATUS, "children"),
+    "reconcile_apply_hidden": Output(ids.RECONCILE_APPLY, "hidden"),
 }
 #: The check report's name in links (``upload/<id>/problems.csv``) for the default table.
 DEFAULT = "default"
@@ -185,7 +196,7 @@ def panel(search: str | None, dismissed: list | None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "table": "", "banner": "", "banner_hidden": True, "dismiss_hidden": True,
         "remove_hidden": True, "report_hidden": True, "title": "", "columns": [],
-        "pilots_style": {},
+        "pilots_style": {}, **reconcile_panel.empty(),
     }  # fmt: skip
     default = encode_query(replace(state, data=None)) or "."
     try:
@@ -219,6 +230,10 @@ def panel(search: str | None, dismissed: list | None) -> dict[str, Any]:
         # the bundled pilot layer is not an uploaded table's
         pilots_style={"display": "none"} if meta is not None else {},
     )
+    if meta is not None and state.data:
+        aliases = ((meta.get("reading") or {}).get("options") or {}).get("aliases") or []
+        pairs = [(str(a), str(b)) for a, b in aliases]
+        out.update(reconcile_panel.content(report.groups, pairs, state.data, lang))
     return out
 
 

@@ -29,7 +29,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -41,6 +41,7 @@ from data.config import Config, private_dir
 from data.coords import DATUMS
 from data.dataset import Dataset, DatasetUnavailable
 from data.load import LoadResult, load_table
+from data.read_options import ReadOptions
 
 EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
 TUPLE_COLUMNS = ("incentives", "sectors")
@@ -209,10 +210,13 @@ class Uploads:
         body: bytes,
         mapping: dict[str, str] | None = None,
         datum: str = "wgs84",
+        options: ReadOptions | None = None,
+        alias_fields: dict[str, str] | None = None,
     ) -> Outcome:
         """Check, parse and store one uploaded file; never raises for bad input (a store that
         does not answer raises :class:`DatasetUnavailable`). ``datum``: of longitude/latitude
-        columns, if the table has them ("wgs84" or "gcj02")."""
+        columns, if the table has them ("wgs84" or "gcj02"); ``options``: the user's reading
+        choices (kept in the record, part of the id: the link reproduces the reading)."""
         t0 = time.perf_counter()
         name = os.path.basename(name or "").strip()[:200] or "table"
         try:
@@ -226,6 +230,9 @@ class Uploads:
         digest = hmac.new(self.secret, body, "sha256") if self.secret else hashlib.sha256(body)
         if mapping or datum != "wgs84":
             digest.update(b"\0" + json.dumps([mapping, datum], sort_keys=True).encode())
+        options = options or ReadOptions()
+        if not options.empty:
+            digest.update(b"\0options" + options.to_json().encode())
         table_id = digest.hexdigest()
         with _answering():
             stored = self.backend.exists(table_id)
@@ -233,23 +240,33 @@ class Uploads:
             meta = self.meta(table_id) or {}
             return Outcome(id=table_id, rows=meta.get("rows", 0),
                            problems=len(meta.get("problems", ())))  # fmt: skip
-        result = self._load(name, body, mapping, datum)
+        result = self._load(name, body, mapping, datum, options)
         if result.fatal:
             return _refusal(name, result)
-        parts = _parts(name, body, result)
+        reading = {"mapping": mapping, "datum": datum, "options": options.as_dict(),
+                   "alias_fields": alias_fields or {}}  # fmt: skip
+        parts = _parts(name, body, result, reading)
         with _answering():
             self.backend.save(table_id, parts)
             self.prune()
         return Outcome(id=table_id, rows=len(result.frame), problems=len(result.problems),
                        seconds=round(time.perf_counter() - t0, 3))  # fmt: skip
 
-    def _load(self, name: str, body: bytes, mapping: dict[str, str], datum: str) -> LoadResult:
+    def _load(
+        self,
+        name: str,
+        body: bytes,
+        mapping: dict[str, str],
+        datum: str,
+        options: ReadOptions | None = None,
+    ) -> LoadResult:
         suffix = Path(name).suffix.lower()
         fd, tmp = tempfile.mkstemp(suffix=suffix, dir=self._tmp)
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(body)
-            return load_table(tmp, max_bytes=self.max_bytes, mapping=mapping, datum=datum)
+            return load_table(tmp, max_bytes=self.max_bytes, mapping=mapping, datum=datum,
+                              options=options)  # fmt: skip
         finally:
             os.unlink(tmp)
 
@@ -286,6 +303,27 @@ class Uploads:
         if meta is None or body is None:
             return None
         return to_dataset(table_cache.read_frame(body), meta)
+
+    def with_aliases(
+        self, table_id: str, aliases: dict[str, str], fields: dict[str, str] | None = None
+    ) -> Outcome:
+        """The stored table read again from its original with ``aliases`` (name as written ->
+        adcode) added to its reading options: a new table id (the old one stays). An empty
+        ``aliases`` removes every pick. ``fields``: the column each name was in (for the CSV).
+        Nothing is uploaded again."""
+        meta = self.meta(table_id)
+        with _answering():
+            body = self.backend.read(table_id, "raw") if meta else None
+        if meta is None or body is None:
+            return Outcome(error="this table is no longer stored; upload it again")
+        reading = meta.get("reading") or {}
+        options = ReadOptions.from_dict(reading.get("options") or {})
+        merged = {**options.alias_map(), **aliases} if aliases else {}
+        options = replace(options, aliases=tuple(sorted(merged.items())))
+        names = {**(reading.get("alias_fields") or {}), **(fields or {})}
+        kept = {k: v for k, v in names.items() if k in merged}
+        return self.ingest(meta.get("name", "table"), body, reading.get("mapping"),
+                           reading.get("datum", "wgs84"), options, alias_fields=kept)  # fmt: skip
 
     def remove(self, table_id: str) -> bool:
         if not self.exists(table_id):
@@ -338,8 +376,11 @@ def _refusal(name: str, result: LoadResult) -> Outcome:
     return Outcome(error=message)
 
 
-def _parts(name: str, body: bytes, result: LoadResult) -> dict[str, bytes]:
+def _parts(
+    name: str, body: bytes, result: LoadResult, reading: dict | None = None
+) -> dict[str, bytes]:
     meta = {
+        "reading": reading or {},
         "name": name,
         "rows": len(result.frame),
         "uploaded": dt.date.today().isoformat(),

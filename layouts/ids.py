@@ -139,3 +139,15 @@ UPLOAD_FILTER_BOX = "upload-filter-box"  # "showing only …" and the way back t
 UPLOAD_FILTER_NOTE = "upload-filter-note"
 UPLOAD_SHOW_ALL = "upload-show-all"
 UPLOAD_GCJ02 = "upload-gcj02"  # the table's longitude/latitude are GCJ-02 (AMap, Tencent)
+
+# --- reconciliation of unplaced names (w/resolver, issue 20 item 5: layouts/reconcile_panel.py)
+RECONCILE = "reconcile"  # the section above the check report's grid
+RECONCILE_LIST = "reconcile-list"  # one row per unplaced name
+RECONCILE_NAMES = "reconcile-names"  # store: the names, in the order of the rows
+RECONCILE_PICK = "reconcile-pick"  # the ``type`` of each name's dropdown {"type", "index"}
+RECONCILE_APPLY = "reconcile-apply"
+RECONCILE_STATUS = "reconcile-status"
+RECONCILE_APPLIED = "reconcile-applied"  # the picks the table was read with, and their CSV
+RECONCILE_APPLIED_TEXT = "reconcile-applied-text"
+RECONCILE_CSV = "reconcile-csv"
+RECONCILE_CLEAR = "reconcile-clear"
