@@ -142,6 +142,8 @@ def export_pack(
     print(result.path)
     for name in result.files:
         print(f"  {name}")
+    for line in result.left_out:
+        print(f"not in the pack: {line}", file=sys.stderr)
     return 0
 
 

@@ -148,6 +148,67 @@
     xhr.send();
   }
 
+  /* The column panel (layouts/upload_panel.column_panel): every change re-reads the stored
+   * original with the panel's choices (upload/<id>/reread) and opens the new reading; a choice
+   * that makes no sense is refused with its reason and the panel goes back to the reading shown. */
+  function choices(panel) {
+    var byRole = {};
+    var unused = [];
+    panel.querySelectorAll("select[data-column]").forEach(function (sel) {
+      var col = sel.getAttribute("data-column");
+      if (!sel.value) { unused.push(col); return; }
+      (byRole[sel.value] = byRole[sel.value] || []).push(col);
+    });
+    var columns = Object.keys(byRole).map(function (role) { return [role, byRole[role].join("+")]; });
+    if (unused.length) columns.push(["unused", unused.join("+")]);
+    var out = {columns: columns};
+    panel.querySelectorAll("[name=date_order], [name=whole_marker], [name=topic]").forEach(function (el) {
+      out[el.name] = el.value || null;
+    });
+    return out;
+  }
+  function restore(panel) { // the reading shown (layouts/upload_panel: data-initial)
+    panel.querySelectorAll("select[data-initial]").forEach(function (sel) {
+      sel.value = sel.getAttribute("data-initial");
+    });
+  }
+  function reread(panel) {
+    var id = new URLSearchParams(window.location.search).get("data");
+    var says = panel.querySelector(".colpanel-status");
+    if (!id) return;
+    says.className = "colpanel-status";
+    says.textContent = msg("rereading");
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", route("upload/" + id + "/reread"));
+    xhr.setRequestHeader("Content-Type", "application/json");
+    xhr.onerror = function () { says.textContent = msg("interrupted"); says.className = "colpanel-status error"; };
+    xhr.onload = function () {
+      var body = {};
+      try { body = JSON.parse(xhr.responseText); } catch (err) { body = {}; }
+      if (xhr.status === 200 && body.id) {
+        says.textContent = msg("loaded", {rows: body.rows});
+        if (body.id !== id) go(viewOf(body.id));
+        return;
+      }
+      restore(panel);
+      says.className = "colpanel-status error";
+      says.textContent = msg("reread_refused") + (body.error || msg("interrupted"));
+    };
+    xhr.send(JSON.stringify(choices(panel)));
+  }
+  var JOINABLE = ["", "title", "summary"]; // roles several columns may share (joined)
+  document.addEventListener("change", function (e) {
+    var panel = e.target.closest && e.target.closest("#upload-columns");
+    if (!panel) return;
+    var role = e.target.getAttribute("data-column") !== null ? e.target.value : "";
+    if (JOINABLE.indexOf(role) < 0) { // one column per role: the one just picked
+      panel.querySelectorAll("select[data-column]").forEach(function (sel) {
+        if (sel !== e.target && sel.value === role) sel.value = "";
+      });
+    }
+    reread(panel);
+  });
+
   document.addEventListener("click", function (e) {
     var t = e.target;
     if (t.closest && t.closest("#upload-drop")) { pick(); return; }

@@ -42,11 +42,17 @@ def install(app: Dash, uploads: Uploads) -> None:
             return {"error": "the table store cannot be reached right now"}, 503
         if meta is None:
             abort(404)
-        reading = meta.get("reading") or {}
-        pairs = [tuple(p) for p in (reading.get("options") or {}).get("aliases") or []]
-        body = to_csv(pairs, reading.get("alias_fields") or {})
+        pairs = [(str(a), str(b)) for a, b in (meta.get("options") or {}).get("aliases") or []]
+        body = to_csv(pairs, _fields(uploads, meta))
         disposition = {"Content-Disposition": "attachment; filename=aliases.csv"}
         return Response(body, mimetype="text/csv", headers=disposition)
+
+
+def _fields(uploads: Uploads, meta: dict) -> dict[str, str]:
+    """The column each name was in, from the first reading's unplaced names (the later
+    readings have placed them)."""
+    first = uploads.meta(str(meta["original"])) if meta.get("original") else meta
+    return {str(g.get("value")): str(g.get("field")) for g in (first or {}).get("groups") or ()}
 
 
 @callback(
@@ -91,15 +97,13 @@ def apply(
     if not (n_clear if clear else n_apply) or _uploads is None or not state.data:
         raise PreventUpdate
     chosen: dict[str, str] = {}
-    fields: dict[str, str] = {}
     for i, code in enumerate(picks or []):
         if isinstance(code, str) and code and isinstance(names, list) and i < len(names):
             chosen[str(names[i]["name"])] = code
-            fields[str(names[i]["name"])] = str(names[i].get("field", ""))
     if not chosen and not clear:
         return no_update, t("reconcile_none", lang)
     try:
-        outcome = _uploads.with_aliases(state.data, chosen, fields)
+        outcome = _uploads.with_aliases(state.data, chosen)
     except DatasetUnavailable:
         return no_update, t("reconcile_failed", lang, error=t("upload_unreachable", lang))
     if outcome.error or not outcome.id:

@@ -8,6 +8,9 @@ report. Wiring only: ``data.uploads`` checks, parses and stores.
 - ``GET {prefix}upload/template.(csv|xlsx)?lang=zh|en``: the template.
 - ``GET {prefix}upload/<id>/problems.csv``: the check report of a stored table.
 - ``POST {prefix}upload/<id>/remove``: deletes it from the store.
+- ``POST {prefix}upload/<id>/reread`` (body: the reading options as JSON, the column panel's
+  choices): the table read again from its stored original; the new reading's id (200) or an
+  ``error`` (400: the previous reading stays).
 There is deliberately no route that lists tables.
 """
 
@@ -25,6 +28,7 @@ from callbacks import reconcile
 from callbacks.context import guarded, store
 from data.check import GROUPS, CheckReport
 from data.dataset import DatasetUnavailable
+from data.read_options import ReadOptions
 from data.state import ViewState, encode_query, parse_query
 from data.uploads import Uploads, problems_csv, template_bytes
 from layouts import ids, reconcile_panel, upload_panel
@@ -90,6 +94,36 @@ def _upload_response(uploads: Uploads) -> tuple[dict, int]:
     return out.as_dict(), 200
 
 
+#: the largest reading-options body a re-read accepts (a few hundred columns' roles)
+MAX_OPTIONS_BYTES = 64 * 1024
+
+
+def _reread_response(uploads: Uploads, table_id: str) -> tuple[dict, int]:
+    """The column panel's choices applied: read the stored original again with them."""
+    from flask import request
+
+    kept = "the previous reading is kept"
+    body = request.get_data(cache=False)[: MAX_OPTIONS_BYTES + 1]
+    if len(body) > MAX_OPTIONS_BYTES:
+        return {"error": f"the choices are too long; {kept}"}, 413
+    try:
+        options = ReadOptions.from_json(body.decode("utf-8", "replace"))
+    except ValueError as exc:
+        return {"error": f"{exc}; {kept}"}, 400
+    try:
+        out = uploads.reread(table_id, options)
+    except DatasetUnavailable:
+        return {"error": UNREACHABLE["error"]}, 503
+    except Exception as exc:  # one log line, a message, never a traceback
+        log.warning("re-read of %s failed: %s: %s", table_id[:12], type(exc).__name__,
+                    str(exc)[:200])  # fmt: skip
+        return {"error": f"the table could not be read again; {kept}"}, 400
+    if out.error:  # the loader's line names the choice as --columns does
+        return {"error": f"{out.error.removeprefix('--columns ')}; {kept}"}, 400
+    log.info("table re-read: %d rows, %d problems, %.3f s", out.rows, out.problems, out.seconds)
+    return out.as_dict(), 200
+
+
 def install(app: Dash, uploads: Uploads) -> None:
     """The upload routes on ``app``'s server; the panel's callbacks read from ``uploads``."""
     global _uploads
@@ -133,6 +167,10 @@ def install(app: Dash, uploads: Uploads) -> None:
         disposition = {"Content-Disposition": "attachment; filename=problems.csv"}
         return Response(body, mimetype="text/csv", headers=disposition)
 
+    @server.post(prefix + "upload/<table_id>/reread")
+    def reread(table_id: str):
+        return _reread_response(uploads, table_id)
+
     @server.post(prefix + "upload/<table_id>/remove")
     def remove(table_id: str):
         try:
@@ -153,6 +191,8 @@ PANEL = {
     "title": Output(ids.UPLOAD_PROBLEMS_TITLE, "children"),
     "columns": Output(ids.UPLOAD_PROBLEMS_GRID, "columnDefs"),
     "pilots_style": Output(ids.PILOTS, "style"),
+    "colpanel": Output(ids.UPLOAD_COLUMNS, "children"),
+    "colpanel_hidden": Output(ids.UPLOAD_COLUMNS, "hidden"),
     # reconciliation of unplaced names (layouts/reconcile_panel.py, callbacks/reconcile.py)
     "reconcile_hidden": Output(ids.RECONCILE, "hidden"),
     "reconcile_list": Output(ids.RECONCILE_LIST, "children"),
@@ -196,7 +236,8 @@ def panel(search: str | None, dismissed: list | None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "table": "", "banner": "", "banner_hidden": True, "dismiss_hidden": True,
         "remove_hidden": True, "report_hidden": True, "title": "", "columns": [],
-        "pilots_style": {}, **reconcile_panel.empty(),
+        "pilots_style": {}, "colpanel": [], "colpanel_hidden": True,
+        **reconcile_panel.empty(),
     }  # fmt: skip
     default = encode_query(replace(state, data=None)) or "."
     try:
@@ -230,8 +271,10 @@ def panel(search: str | None, dismissed: list | None) -> dict[str, Any]:
         # the bundled pilot layer is not an uploaded table's
         pilots_style={"display": "none"} if meta is not None else {},
     )
-    if meta is not None and state.data:
-        aliases = ((meta.get("reading") or {}).get("options") or {}).get("aliases") or []
+    if meta is not None and meta.get("roles"):  # the column panel (after every upload)
+        out.update(colpanel=upload_panel.column_panel(meta, lang), colpanel_hidden=False)
+    if meta is not None and state.data:  # the unplaced names (callbacks/reconcile.py)
+        aliases = (meta.get("options") or {}).get("aliases") or []
         pairs = [(str(a), str(b)) for a, b in aliases]
         out.update(reconcile_panel.content(report.groups, pairs, state.data, lang))
     return out

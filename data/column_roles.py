@@ -56,6 +56,11 @@ ROLE_CHOICES = (
     "lon", "lat",
 )  # fmt: skip
 PLACE_ROLES = ("province", "city", "district", "place")
+#: the role of columns the user says are not used (``("unused", "a+b")`` in the choices): kept
+#: as they are, never given a role by content
+UNUSED = "unused"
+#: fields whose column may be several joined by ``JOIN`` (the parts joined by ": ")
+JOINABLE = ("title", "title_zh", "title_en", "summary", "summary_zh", "summary_en")
 
 
 @dataclass
@@ -380,3 +385,22 @@ def check_pick(f: str, column: str, p: Profile | None) -> str | None:
     if f == "date" and p.share("date") == 0 and p.share("number") < THRESHOLD:
         return f"column {column!r} cannot be the date: none of its {p.n} values is a date"
     return None
+
+
+def code_name(text: str) -> str | None:
+    """The place a 6-digit adcode or an ISO 3166-2:CN code names, as the nested Chinese names
+    the resolver reads (440305 -> 广东省深圳市南山区, CN-GD -> 广东省); None for other text."""
+    from geodata.gazetteer import row
+
+    text = text.strip()
+    code = iso_adcode(text) if text[:2].upper() == "CN" else text
+    if not code or not _ADCODE.match(code):
+        return None
+    names: list[str] = []
+    current = row(code)
+    while current is not None:
+        if not names or names[0] != current["name_zh"]:  # 北京市北京市 is 北京市
+            names.insert(0, str(current["name_zh"]))
+        parent = current.get("parent_adcode")
+        current = row(str(parent)) if isinstance(parent, str) and parent else None
+    return "".join(names) or None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "policy_id": ("policy_id", "id", "policy id", "编号", "政策编号", "序号", "no", "no."),
@@ -269,3 +270,12 @@ def map_columns(columns: list[str], sample: dict[str, list[str]]) -> ColumnMap:
         if f == "amount":
             cm.amount_unit = header_unit(col)
     return cm
+
+
+def passthrough(frame: Any) -> list[str]:
+    """The input's own columns the loader kept as written (not canonical ones): what the row
+    details, the grid's column toggle and the exports show under their own headers."""
+    from data.schema import CANONICAL_COLUMNS, EXTRA_COLUMNS
+
+    known = set(CANONICAL_COLUMNS) | set(EXTRA_COLUMNS)
+    return [str(c) for c in frame.columns if c not in known]

@@ -67,6 +67,19 @@ class Dataset:
         return len(self.frame)
 
     @cached_property
+    def missing(self) -> str | None:
+        """What the whole table lacks for the charts: "placed" (no row could be placed on the
+        map: every chart is empty), "dated" (no row has a readable date: the time charts are
+        empty) or None. The charts say so instead of "no policy matches these filters"."""
+        if not self.rows:
+            return None
+        if "placed" in self.frame and not (self.frame["placed"] != "unplaced").any():
+            return "placed"
+        if "date" in self.frame and not self.frame["date"].notna().any():
+            return "dated"
+        return None
+
+    @cached_property
     def every_row_sourced(self) -> bool:
         """Whether every row names its source (a non-empty ``source``): only then may a chart's
         source line say "each row with its source"."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data import schema
+from data.columns import passthrough
 from data.table import NameOf, display_frame
 
 #: The fields the panel lists, in order (the grid's display columns and the full texts).
@@ -16,6 +17,10 @@ FIELDS: tuple[str, ...] = (
     "title_zh", "title_en", "date", "place", "level", "issuer", "type", "stance",
     "incentives", "sectors", "amount", "work_report", "summary", "source", "placed", "problems",
 )  # fmt: skip
+
+
+#: key prefix of a passed-through input column in ``policy_details`` ("input:notes")
+INPUT = "input:"
 
 
 def _text(value: object) -> str:
@@ -50,4 +55,7 @@ def policy_details(frame: pd.DataFrame, row: int, lang: str, name_of: NameOf) ->
         "placed": _text(shown["placed"]),
         "problems": _text(raw.get("problems")),
     }
-    return {k: out[k] for k in FIELDS}
+    fields = {k: out[k] for k in FIELDS}
+    for name in passthrough(frame):  # the user's own columns, under their own headers
+        fields[INPUT + name] = _text(raw[name])
+    return fields

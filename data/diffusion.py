@@ -56,9 +56,10 @@ def first_adoption(
     rows = order[mask[order]]
     region = codes[rows]
     firsts = rows[np.r_[True, region[1:] != region[:-1]]] if len(rows) else rows
-    counts = np.bincount(region, minlength=len(values))
+    # at least one slot: a table that places no row has no region values (every slot is -1)
+    counts = np.bincount(region, minlength=max(len(values), 1))
     slot = pd.Index(values).get_indexer(list(adcodes))
-    first_row = np.full(len(values), -1, dtype=np.int64)
+    first_row = np.full(max(len(values), 1), -1, dtype=np.int64)
     first_row[codes[firsts]] = firsts
     row = np.where(slot >= 0, first_row[np.maximum(slot, 0)], -1)
     day = np.where(row >= 0, idx.day[np.maximum(row, 0)], 0)

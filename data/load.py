@@ -80,6 +80,7 @@ class LoadResult:
     notes: list[str] = field(default_factory=list)
     options: ReadOptions = field(default_factory=ReadOptions)
     roles: list[dict[str, str]] = field(default_factory=list)  # per input column: its role, why
+    preview: list[list[str]] = field(default_factory=list)  # the input's first rows, as written
 
     @property
     def ok(self) -> bool:
@@ -220,7 +221,7 @@ def _resolve_single(
                 cells = {"province": text, "city": None, "district": None}
                 named = _alias_names("province", aliases[alias_key(text)], cells)
                 text = "".join(v for v in named.values() if v)
-            vals = _values(resolve_place(text or None))
+            vals = _values(resolve_place(column_roles.code_name(text) or text or None))
         except Exception as exc:  # a resolver bug must not take the whole table down
             vals = _lookup_failed(exc)
         for k, v in zip(out, vals, strict=True):
@@ -424,6 +425,16 @@ def _apply_mapping(cm: ColumnMap, raw: pd.DataFrame, mapping: dict[str, str] | N
         cm.fields[f] = col
 
 
+def _let_go(cm: ColumnMap, col: str) -> None:
+    """``col`` holds no field (the user said it is not used): passed through as it is."""
+    for f in [k for k, v in cm.fields.items() if v == col]:
+        del cm.fields[f]
+    for g in [k for k, v in cm.split.items() if v == col]:
+        del cm.split[g]
+    if col not in cm.extras:
+        cm.extras.append(col)
+
+
 def _composed(raw: pd.DataFrame, parts: list[str]) -> pd.Series:
     """Parts of a composed title joined by ": ", empty parts left out."""
     out = pd.Series("", index=raw.index, dtype="str")
@@ -441,7 +452,10 @@ def _missing_columns(raw: pd.DataFrame, options: ReadOptions) -> str | None:
             if part not in columns:
                 found = ", ".join(columns[:50])
                 return f"--columns {f}={col}: no column {part!r}; the columns are: {found}"
-        if f not in column_roles.ROLE_CHOICES and f not in _FIELD_NAMES:
+        joined = column_roles.JOIN in col and col not in columns
+        if joined and f not in column_roles.JOINABLE and f != column_roles.UNUSED:
+            return f"--columns {f}={col}: only a title or summary may join columns with +"
+        if f not in column_roles.ROLE_CHOICES and f not in _FIELD_NAMES | {column_roles.UNUSED}:
             names = ", ".join(c for c in column_roles.ROLE_CHOICES if c)
             return f"--columns {f}={col}: {f!r} is not a role; the roles are: {names}"
     return None
@@ -528,6 +542,7 @@ def build(
         delimiter=table.delimiter, sheet=table.sheet, sheets=table.sheets, notes=list(table.notes),
     )  # fmt: skip
     res.options = options
+    res.preview = preview_rows(raw)
     cm, res.fatal = _column_map(raw, options, res)
     if res.fatal:
         return res
@@ -555,6 +570,16 @@ def build(
     return res
 
 
+PREVIEW_ROWS = 5
+
+
+def preview_rows(raw: pd.DataFrame, n: int = PREVIEW_ROWS, width: int = 80) -> list[list[str]]:
+    """The input's first ``n`` rows as written (cells cut at ``width`` characters): what the
+    column panel shows under each column's role."""
+    head = raw.head(n).astype("str").fillna("")
+    return [[str(v)[:width] for v in values] for values in head.itertuples(index=False)]
+
+
 def _column_map(
     raw: pd.DataFrame, options: ReadOptions, res: LoadResult
 ) -> tuple[ColumnMap, str | None]:
@@ -570,8 +595,14 @@ def _column_map(
     if nonsense:
         return cm, nonsense
     picked = options.column_map()
-    reasons = column_roles.assign(cm, profiles, frozenset(picked))
+    unused = set(picked.pop(column_roles.UNUSED, "").split(column_roles.JOIN)) - {""}
+    for col in unused:
+        _let_go(cm, col)
+    free = {c: p for c, p in profiles.items() if c not in unused}
+    reasons = column_roles.assign(cm, free, frozenset(picked))
     _apply_mapping(cm, raw, picked)
+    for col in unused:
+        reasons[col] = ("", "your choice: not used (kept as it is)")
     for col in list(cm.fields.values()):
         if col not in raw.columns and column_roles.JOIN in col:
             raw[col] = _composed(raw, col.split(column_roles.JOIN))

@@ -211,12 +211,13 @@ class Uploads:
         mapping: dict[str, str] | None = None,
         datum: str = "wgs84",
         options: ReadOptions | None = None,
-        alias_fields: dict[str, str] | None = None,
+        original: str | None = None,
     ) -> Outcome:
         """Check, parse and store one uploaded file; never raises for bad input (a store that
         does not answer raises :class:`DatasetUnavailable`). ``datum``: of longitude/latitude
-        columns, if the table has them ("wgs84" or "gcj02"); ``options``: the user's reading
-        choices (kept in the record, part of the id: the link reproduces the reading)."""
+        columns, if the table has them ("wgs84" or "gcj02"). ``options``: how to read it (the
+        column panel's choices; stored with the table, part of its id). ``original``: the id
+        whose stored file this is (a re-read keeps no second copy of the file)."""
         t0 = time.perf_counter()
         name = os.path.basename(name or "").strip()[:200] or "table"
         try:
@@ -232,7 +233,7 @@ class Uploads:
             digest.update(b"\0" + json.dumps([mapping, datum], sort_keys=True).encode())
         options = options or ReadOptions()
         if not options.empty:
-            digest.update(b"\0options" + options.to_json().encode())
+            digest.update(b"\0options\0" + options.to_json().encode())
         table_id = digest.hexdigest()
         with _answering():
             stored = self.backend.exists(table_id)
@@ -243,14 +244,39 @@ class Uploads:
         result = self._load(name, body, mapping, datum, options)
         if result.fatal:
             return _refusal(name, result)
-        reading = {"mapping": mapping, "datum": datum, "options": options.as_dict(),
-                   "alias_fields": alias_fields or {}}  # fmt: skip
-        parts = _parts(name, body, result, reading)
+        parts = _parts(name, body, result, datum, original)
         with _answering():
             self.backend.save(table_id, parts)
             self.prune()
         return Outcome(id=table_id, rows=len(result.frame), problems=len(result.problems),
                        seconds=round(time.perf_counter() - t0, 3))  # fmt: skip
+
+    def reread(self, table_id: str, options: ReadOptions) -> Outcome:
+        """The stored table ``table_id`` read again from its original file with ``options`` (the
+        column panel): a new table record (its own id) pointing at the same original; an error
+        (nothing stored, the previous reading stays) when the choices cannot be used."""
+        meta = self.meta(table_id)
+        if meta is None:
+            return Outcome(error="this table is no longer stored; upload it again")
+        original = str(meta.get("original") or table_id)
+        with _answering():
+            body = self.backend.read(original, "raw")
+        if body is None:
+            return Outcome(error="the original file is no longer stored; upload it again")
+        name = str(meta.get("name", "table"))
+        datum = str(meta.get("datum") or "wgs84")
+        return self.ingest(name, body, None, datum, options=options, original=original)
+
+    def with_aliases(self, table_id: str, aliases: dict[str, str]) -> Outcome:
+        """The reconciliation's picks (name as written -> adcode) added to the table's reading
+        options and the table read again (:meth:`reread`: a new id, the old one stays); an empty
+        ``aliases`` removes every pick."""
+        meta = self.meta(table_id)
+        if meta is None:
+            return Outcome(error="this table is no longer stored; upload it again")
+        options = ReadOptions.from_dict(meta.get("options") or {})
+        merged = {**options.alias_map(), **aliases} if aliases else {}
+        return self.reread(table_id, replace(options, aliases=tuple(sorted(merged.items()))))
 
     def _load(
         self,
@@ -265,8 +291,9 @@ class Uploads:
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(body)
-            return load_table(tmp, max_bytes=self.max_bytes, mapping=mapping, datum=datum,
-                              options=options)  # fmt: skip
+            return load_table(
+                tmp, max_bytes=self.max_bytes, mapping=mapping, datum=datum, options=options
+            )
         finally:
             os.unlink(tmp)
 
@@ -303,27 +330,6 @@ class Uploads:
         if meta is None or body is None:
             return None
         return to_dataset(table_cache.read_frame(body), meta)
-
-    def with_aliases(
-        self, table_id: str, aliases: dict[str, str], fields: dict[str, str] | None = None
-    ) -> Outcome:
-        """The stored table read again from its original with ``aliases`` (name as written ->
-        adcode) added to its reading options: a new table id (the old one stays). An empty
-        ``aliases`` removes every pick. ``fields``: the column each name was in (for the CSV).
-        Nothing is uploaded again."""
-        meta = self.meta(table_id)
-        with _answering():
-            body = self.backend.read(table_id, "raw") if meta else None
-        if meta is None or body is None:
-            return Outcome(error="this table is no longer stored; upload it again")
-        reading = meta.get("reading") or {}
-        options = ReadOptions.from_dict(reading.get("options") or {})
-        merged = {**options.alias_map(), **aliases} if aliases else {}
-        options = replace(options, aliases=tuple(sorted(merged.items())))
-        names = {**(reading.get("alias_fields") or {}), **(fields or {})}
-        kept = {k: v for k, v in names.items() if k in merged}
-        return self.ingest(meta.get("name", "table"), body, reading.get("mapping"),
-                           reading.get("datum", "wgs84"), options, alias_fields=kept)  # fmt: skip
 
     def remove(self, table_id: str) -> bool:
         if not self.exists(table_id):
@@ -377,10 +383,9 @@ def _refusal(name: str, result: LoadResult) -> Outcome:
 
 
 def _parts(
-    name: str, body: bytes, result: LoadResult, reading: dict | None = None
+    name: str, body: bytes, result: LoadResult, datum: str = "wgs84", original: str | None = None
 ) -> dict[str, bytes]:
     meta = {
-        "reading": reading or {},
         "name": name,
         "rows": len(result.frame),
         "uploaded": dt.date.today().isoformat(),
@@ -388,9 +393,17 @@ def _parts(
         "format": result.format,
         "encoding": result.encoding,
         **page_report(result).record(),
+        # the column panel: every input column's role and why, the first rows, the choices
+        "roles": result.roles,
+        "preview": result.preview,
+        "options": result.options.as_dict(),
+        "datum": datum,
     }
+    if original:  # a re-read: the file stays stored once, under the first reading's id
+        meta["original"] = original
     frame = table_cache.frame_bytes(result.frame)  # the same Parquet form as --data's cache
-    return {"raw": body, "frame": frame, "meta": json.dumps(meta).encode()}
+    parts = {"frame": frame, "meta": json.dumps(meta).encode()}
+    return parts if original else {"raw": body, **parts}
 
 
 def to_dataset(frame: pd.DataFrame, meta: dict) -> Dataset:

@@ -96,7 +96,7 @@ def figures(ds: Dataset, state: ViewState, sub: str, *, export: bool) -> dict[st
     from layouts import spread, viewmodel  # shared helpers (viewmodel imports this module)
 
     cmp = compare.comparison(ds.index, state, crossfilter=not export)
-    lang, empty = state.lang, t("empty_chart", state.lang)
+    lang, empty = state.lang, viewmodel.empty_text(ds, state, "timeline")
     legend = names(ds, cmp, lang)
     below = note(ds, state, cmp)
     frame = cmp.timeline

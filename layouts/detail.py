@@ -7,6 +7,7 @@ from typing import Any
 
 from dash import html
 
+from data.details import INPUT
 from layouts import ids
 from layouts.i18n import t
 
@@ -40,5 +41,6 @@ def detail_panel(fields: dict[str, str], lang: str) -> list[Any]:
     for field, text in fields.items():
         if not text:
             continue
-        rows += [html.Dt(t(LABELS[field], lang)), html.Dd(_value(field, text, lang))]
+        label = t(LABELS[field], lang) if field in LABELS else field.removeprefix(INPUT)
+        rows += [html.Dt(label), html.Dd(_value(field, text, lang))]
     return [html.H3(title, id=ids.DETAIL_TITLE), html.Dl(rows, className="detail-fields")]

@@ -456,6 +456,88 @@ EN.update(
 )
 
 
+# --- w/roles (issue 20 items 1, 2, 7, 8): charts of a table that lacks places or dates, the
+# column panel
+ZH.update(
+    {
+        "empty_none_placed": "没有一行能定位到地图上——见检查报告",
+        "empty_none_dated": "没有一行有可读的日期——见检查报告",
+        "role_none": "不使用（原样保留）",
+        "role_title": "标题",
+        "role_date": "日期",
+        "role_province": "省份",
+        "role_city": "城市",
+        "role_district": "区县",
+        "role_place": "地点（任意级别）",
+        "role_issuer": "发文机关",
+        "role_policy_type": "政策类型",
+        "role_stance": "立场",
+        "role_incentives": "激励方式",
+        "role_amount": "金额",
+        "role_sectors": "领域",
+        "role_summary": "摘要",
+        "role_source": "来源链接",
+        "role_policy_id": "编号",
+        "role_level": "层级",
+        "role_lon": "经度",
+        "role_lat": "纬度",
+        "colpanel_title": "列：表格是怎样读取的",
+        "colpanel_hint": "每列的用途由内容判断；可在下拉框中更改，立即重新读取（无需重新上传）。"
+        "选两列为标题即合并为一个标题。",
+        "colpanel_role_of": "{column} 列的用途",
+        "colpanel_date_order": "日期顺序",
+        "colpanel_whole": "“全省”标记",
+        "colpanel_topic": "主题",
+        "colpanel_topic_hint": "如：防疫措施",
+        "order_infer": "自动判断",
+        "order_mdy": "月/日/年",
+        "order_dmy": "日/月/年",
+        "order_ymd": "年/月/日",
+        "js_rereading": "正在重新读取……",
+        "js_reread_refused": "未应用：",
+    }
+)
+EN.update(
+    {
+        "empty_none_placed": "No row could be placed on the map — see the report",
+        "empty_none_dated": "No row has a date this app can read — see the report",
+        "role_none": "not used (kept as is)",
+        "role_title": "title",
+        "role_date": "date",
+        "role_province": "province",
+        "role_city": "city",
+        "role_district": "district",
+        "role_place": "place (any level)",
+        "role_issuer": "issuer",
+        "role_policy_type": "policy type",
+        "role_stance": "stance",
+        "role_incentives": "incentives",
+        "role_amount": "amount",
+        "role_sectors": "sectors",
+        "role_summary": "summary",
+        "role_source": "source link",
+        "role_policy_id": "id",
+        "role_level": "level",
+        "role_lon": "longitude",
+        "role_lat": "latitude",
+        "colpanel_title": "Columns: how the table was read",
+        "colpanel_hint": "Each column's role comes from its values; change it in its menu and the "
+        "table is read again at once (no new upload). Two title columns make one title.",
+        "colpanel_role_of": "role of column {column}",
+        "colpanel_date_order": "Date order",
+        "colpanel_whole": "“Whole province” marker",
+        "colpanel_topic": "Topic",
+        "colpanel_topic_hint": "e.g. COVID-19 measures",
+        "order_infer": "infer",
+        "order_mdy": "month/day/year",
+        "order_dmy": "day/month/year",
+        "order_ymd": "year/month/day",
+        "js_rereading": "Reading the table again …",
+        "js_reread_refused": "Not applied: ",
+    }
+)
+
+
 # --- reconciliation of unplaced names (w/resolver, issue 20 item 5)
 ZH.update(
     {

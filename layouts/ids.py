@@ -138,6 +138,7 @@ UPLOAD_GROUP = "upload-group"  # which rows the check report shows (None: every 
 UPLOAD_FILTER_BOX = "upload-filter-box"  # "showing only …" and the way back to all problems
 UPLOAD_FILTER_NOTE = "upload-filter-note"
 UPLOAD_SHOW_ALL = "upload-show-all"
+UPLOAD_COLUMNS = "upload-columns"  # the column panel: each column's role, why, the first rows
 UPLOAD_GCJ02 = "upload-gcj02"  # the table's longitude/latitude are GCJ-02 (AMap, Tencent)
 
 # --- reconciliation of unplaced names (w/resolver, issue 20 item 5: layouts/reconcile_panel.py)

@@ -94,6 +94,7 @@ class PackResult:
     path: Path | None = None
     files: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    left_out: list[str] = field(default_factory=list)  # files the table cannot give, and why
 
 
 def default_title(ds: Dataset, state: ViewState, chart: str) -> str:
@@ -315,7 +316,12 @@ def write_pack(
         step("pdf")
     for chart, fmt in ((ANIMATION.id, "gif"), (MULTIPLES.id, "png"), (MULTIPLES.id, "pdf")):
         t0 = time.perf_counter()
-        name, data = sequence_file(ds, state, chart, fmt, png_size if fmt == "png" else "a4")
+        try:
+            name, data = sequence_file(ds, state, chart, fmt, png_size if fmt == "png" else "a4")
+        except render.ExportError as exc:  # a table with no dated row has no periods to show
+            result.left_out.append(f"{chart}.{fmt}: {exc}")
+            step(f"{chart}.{fmt}")
+            continue
         members[f"charts/{name}"] = data
         result.seconds[name] = time.perf_counter() - t0
         step(name)
@@ -328,6 +334,9 @@ def write_pack(
     step("tables")
     members["CITATION.txt"] = citation_text(ds, state, view_url, len(frame), generated).encode()
     members["README.txt"] = readme_text([*members, "README.txt"]).encode()
+    if result.left_out:
+        members["README.txt"] += ("Not in this pack:\n" + "".join(
+            f"- {line}\n" for line in result.left_out)).encode()  # fmt: skip
 
     result.data = _zip(members, generated)
     result.files = {n: len(d) for n, d in members.items()}

@@ -87,7 +87,7 @@ def adoption_map_figure(
         fig.layout.geo.fitbounds = "locations"
     title = t("first_adoption", state.lang)
     nothing = not (frame["row"] >= 0).any()
-    empty = t("empty_chart", state.lang) if nothing else None
+    empty = viewmodel.empty_text(ds, state, "adoption-map") if nothing else None
     style.frame(fig, title, _subtitle(ds, state), viewmodel.source(ds, state), empty=empty)
     fig.update_layout(margin={"l": 4, "r": 4})
     return fig
@@ -124,7 +124,7 @@ def curve_figure(ds: Dataset, state: ViewState) -> go.Figure:
     if undated:
         source += " · " + t("undated_not_counted", lang, n=undated)
     nothing = not curves[0].frame["adopted"].any()
-    empty = t("empty_chart", lang) if nothing else None
+    empty = viewmodel.empty_text(ds, state, "adoption-curve") if nothing else None
     style.frame(fig, title, _subtitle(ds, state), source, empty=empty)
     fig.update_layout(margin={"l": 50, "r": 50})
     return fig

@@ -114,6 +114,9 @@ def report_panel() -> html.Div:
             ),
             reconcile_panel.section(),
             html.Details(
+                id=ids.UPLOAD_COLUMNS, className="card column-panel", open=True, hidden=True
+            ),
+            html.Details(
                 [
                     html.Summary(id=ids.UPLOAD_PROBLEMS_TITLE),
                     html.Div(
@@ -216,4 +219,113 @@ def unreachable(lang: str, link_href: str, bundled_href: str) -> list:
         html.A(t("upload_retry", lang), href=link_href, className="upload-retry"),
         " · ",
         dcc.Link(t("upload_open_bundled", lang), href=bundled_href, className="upload-bundled"),
+    ]
+
+
+# --- the column panel (w/roles): each column's role and why, changeable; applies at once -------
+#: the roles a column can be given, in the dropdown's order ("" = not used, kept as it is)
+ROLES = (
+    "", "title", "date", "province", "city", "district", "place", "issuer", "policy_type",
+    "stance", "incentives", "amount", "sectors", "summary", "source", "policy_id", "level",
+    "lon", "lat",
+)  # fmt: skip
+DATE_ORDERS = ("", "mdy", "dmy", "ymd")
+
+
+def _attributes(values: dict[str, str]) -> Any:
+    """``data-*`` / ``aria-*`` attributes (Dash's stubs do not type them)."""
+    return values
+
+
+def _role_select(column: str, role: str, lang: str) -> html.Select:
+    options = [
+        html.Option(t(f"role_{r or 'none'}", lang), value=r, selected=r == role) for r in ROLES
+    ]
+    return html.Select(
+        options,
+        className="role-select",
+        title=column,
+        **_attributes(
+            {
+                "data-column": column,
+                "data-initial": role,
+                "aria-label": t("colpanel_role_of", lang, column=column),
+            }
+        ),  # fmt: skip
+    )
+
+
+def _choices(options: dict, lang: str) -> html.Div:
+    """Date order, the whole-province marker and the topic: each applies when changed."""
+    order = options.get("date_order") or ""
+    return html.Div(
+        [
+            html.Label(
+                [
+                    t("colpanel_date_order", lang) + " ",
+                    html.Select(
+                        [
+                            html.Option(
+                                t(f"order_{o or 'infer'}", lang), value=o, selected=o == order
+                            )
+                            for o in DATE_ORDERS
+                        ],  # fmt: skip
+                        name="date_order",
+                        **_attributes({"data-initial": order}),
+                    ),
+                ]
+            ),
+            html.Label(
+                [
+                    t("colpanel_whole", lang) + " ",
+                    dcc.Input(
+                        type="text",
+                        name="whole_marker",
+                        value=options.get("whole_marker") or "",
+                        placeholder="All / 全省",
+                        maxLength=200,
+                        size="10",
+                    ),  # fmt: skip
+                ]
+            ),
+            html.Label(
+                [
+                    t("colpanel_topic", lang) + " ",
+                    dcc.Input(
+                        type="text",
+                        name="topic",
+                        value=options.get("topic") or "",
+                        placeholder=t("colpanel_topic_hint", lang),
+                        maxLength=200,
+                    ),
+                ]
+            ),  # fmt: skip
+        ],
+        className="colpanel-choices",
+    )
+
+
+def column_panel(meta: dict, lang: str) -> list:
+    """The column panel of a stored table (``meta``: its record): one screen, a column each —
+    its header, the role the loader gave it (a dropdown), why, and the first rows as written.
+    ``assets/upload.js`` sends every change at once (``upload/<id>/reread``)."""
+    roles = [r for r in meta.get("roles", []) if isinstance(r, dict)]
+    preview = meta.get("preview") or []
+    options = meta.get("options") or {}
+    head = html.Tr([html.Th(r["column"], scope="col") for r in roles])
+    picks = html.Tr([html.Td(_role_select(r["column"], r.get("field", ""), lang)) for r in roles])
+    why = html.Tr([html.Td(r.get("reason", ""), className="role-why") for r in roles])
+    body = [html.Tr([html.Td(str(v)) for v in row[: len(roles)]]) for row in preview]
+    return [
+        html.Summary(t("colpanel_title", lang)),
+        html.P(t("colpanel_hint", lang), className="colpanel-hint"),
+        _choices(options, lang),
+        html.Div(className="colpanel-status", role="status"),
+        html.Div(
+            html.Table(
+                [html.Thead([head, picks, why]), html.Tbody(body)], className="colpanel-table"
+            ),  # fmt: skip
+            className="colpanel-scroll",
+            tabIndex="0",
+        ),
     ]

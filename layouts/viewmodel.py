@@ -105,6 +105,21 @@ def _measure_title(state: ViewState, measure: str) -> str:
     return title
 
 
+#: charts that read dates: on a table with no dated row they say so
+DATED_CHARTS = frozenset({"timeline", "adoption-map", "adoption-curve"})
+
+
+def empty_text(ds: Dataset, state: ViewState, chart: str) -> str:
+    """What an empty chart says: why the whole table cannot fill it ("no row could be placed on
+    the map — see the report"), else that no policy matches the filters."""
+    missing = ds.missing
+    if missing == "placed":
+        return t("empty_none_placed", state.lang)
+    if missing == "dated" and chart in DATED_CHARTS:
+        return t("empty_none_dated", state.lang)
+    return t("empty_chart", state.lang)
+
+
 def map_frame(ds: Dataset, state: ViewState, *, crossfilter: bool = True) -> pd.DataFrame:
     level = effective_map_level(state)
     regions = ds.regions(level, state.drill)
@@ -221,7 +236,7 @@ def map_figure(ds: Dataset, state: ViewState, values: pd.DataFrame, *, inline: b
         fig.layout.geo.lataxis.range = lat
         fig.layout.geo.fitbounds = False
     _add_pilots(fig, ds, state)
-    empty = t("empty_chart", state.lang)
+    empty = empty_text(ds, state, ids.MAP)
     nothing = not int(values["count"].sum())
     style.frame(
         fig,
@@ -561,7 +576,7 @@ def _full_figures(
 ) -> dict[str, go.Figure]:
     """Every chart of the view. ``frames``: the map, timeline, breakdown and ranking frames."""
     mframe, tframe, bframes, rframe = frames
-    lang, empty = state.lang, t("empty_chart", state.lang)
+    lang, empty = state.lang, empty_text(ds, state, ids.MAP)
     figs: dict[str, go.Figure] = {}
     figs[ids.MAP] = map_figure(ds, state, mframe, inline=inline)
     figs[ids.MAP].layout.title.subtitle.text = sub
@@ -583,7 +598,7 @@ def _full_figures(
         title=timeline_title(state, ds),
         subtitle=sub,
         source=source(ds, state),
-        empty=empty,
+        empty=empty_text(ds, state, ids.TIMELINE),
     )
     for d, f in bframes.items():
         figs[ids.breakdown(d)] = bd.breakdown_figure(

@@ -88,7 +88,9 @@ def test_a_changed_loader_is_parsed_again(messy, root, monkeypatch):
     table_cache.loader_version.cache_clear()
     calls = []
     real = table_cache.load_table
-    monkeypatch.setattr(table_cache, "load_table", lambda *a, **kw: calls.append(a) or real(*a, **kw))
+    monkeypatch.setattr(
+        table_cache, "load_table", lambda *a, **kw: calls.append(a) or real(*a, **kw)
+    )
     try:
         again = table_cache.load_cached(messy, None, root)
     finally:
