@@ -194,6 +194,7 @@ PANEL = {
     "colpanel": Output(ids.UPLOAD_COLUMNS, "children"),
     "colpanel_hidden": Output(ids.UPLOAD_COLUMNS, "hidden"),
     # reconciliation of unplaced names (layouts/reconcile_panel.py, callbacks/reconcile.py)
+    "reconcile_summary": Output(ids.RECONCILE_SUMMARY, "children"),
     "reconcile_hidden": Output(ids.RECONCILE, "hidden"),
     "reconcile_list": Output(ids.RECONCILE_LIST, "children"),
     "reconcile_names": Output(ids.RECONCILE_NAMES, "data"),

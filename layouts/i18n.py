@@ -542,6 +542,7 @@ EN.update(
 ZH.update(
     {
         "reconcile": "未能定位的地名：为每个地名选择地点",
+        "reconcile_summary": "{n} 个地名未能定位——为每个地名选择地点",
         "reconcile_hint": "一次选择适用于该地名的所有行；选择随表格保存在链接中。",
         "reconcile_rows": "{n} 行",
         "reconcile_row": "{n} 行",
@@ -560,6 +561,7 @@ ZH.update(
 EN.update(
     {
         "reconcile": "Names not placed: choose a place for each",
+        "reconcile_summary": "{n} names not placed — choose a place for each",
         "reconcile_hint": "A choice applies to every row with that name; it is kept with the "
         "table and in its link.",
         "reconcile_rows": "{n} rows",

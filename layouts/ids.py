@@ -144,6 +144,7 @@ UPLOAD_GCJ02 = "upload-gcj02"  # the table's longitude/latitude are GCJ-02 (AMap
 # --- reconciliation of unplaced names (w/resolver, issue 20 item 5: layouts/reconcile_panel.py)
 RECONCILE = "reconcile"  # the section above the check report's grid
 RECONCILE_LIST = "reconcile-list"  # one row per unplaced name
+RECONCILE_SUMMARY = "reconcile-summary"  # "3 names not placed — choose a place for each"
 RECONCILE_NAMES = "reconcile-names"  # store: the names, in the order of the rows
 RECONCILE_PICK = "reconcile-pick"  # the ``type`` of each name's dropdown {"type", "index"}
 RECONCILE_APPLY = "reconcile-apply"

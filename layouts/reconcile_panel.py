@@ -16,11 +16,12 @@ from layouts.i18n import t
 MAX_SHOWN = 30  # names listed here (the check report lists every problem)
 
 
-def section() -> html.Div:
-    """The section's frame (filled by ``content`` when a table is shown)."""
-    return html.Div(
+def section() -> html.Details:
+    """The section's frame (filled by ``content`` when a table is shown): closed by default, so
+    that nothing pushes the map out of the first screen; its summary counts the names."""
+    return html.Details(
         [
-            html.H3(L("reconcile"), className="reconcile-title"),
+            html.Summary(id=ids.RECONCILE_SUMMARY, className="reconcile-title"),
             html.P(L("reconcile_hint"), className="reconcile-hint"),
             dcc.Store(id=ids.RECONCILE_NAMES, data=[]),
             html.Div(id=ids.RECONCILE_LIST, className="reconcile-list"),
@@ -102,7 +103,9 @@ def content(
         rows.append(html.P(t("reconcile_more", lang, n=len(groups) - MAX_SHOWN)))
     names = [{"name": g["value"], "field": g["field"], "candidates": g.get("candidates", [])}
              for g in shown]  # fmt: skip
+    summary = t("reconcile_summary", lang, n=len(groups)) if groups else t("reconcile", lang)
     return {
+        "reconcile_summary": summary,
         "reconcile_hidden": not shown and not aliases,
         "reconcile_list": rows,
         "reconcile_names": names,
@@ -116,7 +119,8 @@ def content(
 
 def empty() -> dict[str, Any]:
     return {
-        "reconcile_hidden": True, "reconcile_list": [], "reconcile_names": [],
+        "reconcile_summary": "", "reconcile_hidden": True, "reconcile_list": [],
+        "reconcile_names": [],
         "reconcile_applied_hidden": True, "reconcile_applied_text": "", "reconcile_csv": "",
         "reconcile_status": "", "reconcile_apply_hidden": True,
     }  # fmt: skip
