@@ -275,8 +275,10 @@ def _resolve_places(
     out = {k: np.empty(n, dtype=object) for k in _PLACE_KEYS}
     if resolve is None and any(any(t) for t in uniques):
         notes.append("place resolver (geodata.resolver) not available: no row could be placed")
+    chosen = np.zeros(n, dtype=bool)  # a name the user placed (an alias) is in the row
     for i, (p, c, d) in enumerate(uniques):
         vals: tuple[Any, ...]
+        chosen[i] = bool(aliases) and any(alias_key(x) in aliases for x in (p, c, d) if x)
         if not (p or c or d) or resolve is None:
             vals = _NOTHING
         else:
@@ -289,6 +291,8 @@ def _resolve_places(
                 vals = _lookup_failed(exc)
         for k, v in zip(out, vals, strict=True):
             out[k][i] = v
+    if chosen.any() and len(codes):
+        notes.append(f"{int(chosen[codes].sum())} row(s) placed as you chose (aliases)")
     return {k: v[codes] if len(codes) else v[:0] for k, v in out.items()}
 
 

@@ -58,6 +58,7 @@ def test_a_pick_applies_to_every_row_with_that_name() -> None:
     assert not [p for p in res.problems if p.severity == "error"]
     assert list(f.loc[[8, 6], "city_zh"]) == ["Xiangfan City Hall", "Statewide"]  # as written
     assert page_report(res).groups == ()
+    assert "5 row(s) placed as you chose (aliases)" in res.notes
 
 
 def test_the_users_whole_province_marker() -> None:
