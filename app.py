@@ -166,6 +166,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=("mdy", "dmy", "ymd"),
         help="with --data: the order of day, month and year in numeric dates (default: inferred)",
     )
+    p.add_argument(
+        "--aliases",
+        metavar="FILE",
+        help="with --data: a CSV of name,field,adcode[,name_zh] placing names as you chose "
+        "(the page's reconciliation downloads one)",
+    )
     p.add_argument("--json", action="store_true", help="with --check: the report as JSON")
     p.add_argument("--export", metavar="DIR", help="write the report pack (zip) into DIR and exit")
     p.add_argument(
@@ -185,14 +191,16 @@ def _parser() -> argparse.ArgumentParser:
 def _read_options(args: argparse.Namespace) -> ReadOptions | None:
     """``--columns`` / ``--date-order`` as reading options; None (and one line on stderr) when
     they cannot be used."""
+    from data.aliases import read_aliases
     from data.read_options import ReadOptions, parse_columns_arg
 
-    if (args.columns or args.date_order) and not args.data:
-        print("--columns and --date-order need --data FILE", file=sys.stderr)
+    if (args.columns or args.date_order or args.aliases) and not args.data:
+        print("--columns, --date-order and --aliases need --data FILE", file=sys.stderr)
         return None
     try:
         columns = parse_columns_arg(args.columns or "")
-        return ReadOptions(date_order=args.date_order).with_columns(columns)
+        aliases = read_aliases(args.aliases) if args.aliases else ()
+        return ReadOptions(date_order=args.date_order, aliases=aliases).with_columns(columns)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return None

@@ -33,6 +33,7 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, callback, clientside_callback, ctx
 from dash.exceptions import PreventUpdate
 
+from callbacks import reconcile
 from callbacks.context import guarded, store, why_gone
 from callbacks.intake import Intake, client_address, stop_reading
 from data.check import GROUPS, CheckReport
@@ -40,7 +41,7 @@ from data.dataset import DatasetUnavailable
 from data.read_options import ReadOptions
 from data.state import ViewState, encode_query, parse_query
 from data.uploads import Uploads, problems_csv, template_bytes
-from layouts import ids, upload_panel
+from layouts import ids, reconcile_panel, upload_panel
 from layouts.i18n import t
 
 log = logging.getLogger("policy_atlas.upload")
@@ -190,6 +191,7 @@ def install(app: Dash, uploads: Uploads, key: str | bytes = b"") -> None:
     ``key``: the server's signing key (CSRF tokens)."""
     global _uploads
     _uploads = uploads
+    reconcile.install(app, uploads)
     server = app.server
     prefix = app.config.routes_pathname_prefix or "/"
     key = (key.encode() if isinstance(key, str) else key) or uploads.secret or b"policy-atlas"
@@ -288,6 +290,16 @@ PANEL = {
     "pilots_style": Output(ids.PILOTS, "style"),
     "colpanel": Output(ids.UPLOAD_COLUMNS, "children"),
     "colpanel_hidden": Output(ids.UPLOAD_COLUMNS, "hidden"),
+    # reconciliation of unplaced names (layouts/reconcile_panel.py, callbacks/reconcile.py)
+    "reconcile_summary": Output(ids.RECONCILE_SUMMARY, "children"),
+    "reconcile_hidden": Output(ids.RECONCILE, "hidden"),
+    "reconcile_list": Output(ids.RECONCILE_LIST, "children"),
+    "reconcile_names": Output(ids.RECONCILE_NAMES, "data"),
+    "reconcile_applied_hidden": Output(ids.RECONCILE_APPLIED, "hidden"),
+    "reconcile_applied_text": Output(ids.RECONCILE_APPLIED_TEXT, "children"),
+    "reconcile_csv": Output(ids.RECONCILE_CSV, "href"),
+    "reconcile_status": Output(ids.RECONCILE_STATUS, "children"),
+    "reconcile_apply_hidden": Output(ids.RECONCILE_APPLY, "hidden"),
 }
 #: The check report's name in links (``upload/<id>/problems.csv``) for the default table.
 DEFAULT = "default"
@@ -323,6 +335,7 @@ def panel(search: str | None, dismissed: list | None) -> dict[str, Any]:
         "table": "", "banner": "", "banner_hidden": True, "dismiss_hidden": True,
         "remove_hidden": True, "report_hidden": True, "title": "", "columns": [],
         "pilots_style": {}, "colpanel": [], "colpanel_hidden": True,
+        **reconcile_panel.empty(),
     }  # fmt: skip
     default = encode_query(replace(state, data=None)) or "."
     try:
@@ -364,6 +377,10 @@ def panel(search: str | None, dismissed: list | None) -> dict[str, Any]:
     )
     if meta is not None and meta.get("roles"):  # the column panel (after every upload)
         out.update(colpanel=upload_panel.column_panel(meta, lang), colpanel_hidden=False)
+    if meta is not None and state.data:  # the unplaced names (callbacks/reconcile.py)
+        aliases = (meta.get("options") or {}).get("aliases") or []
+        pairs = [(str(a), str(b)) for a, b in aliases]
+        out.update(reconcile_panel.content(report.groups, pairs, state.data, lang))
     return out
 
 

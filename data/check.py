@@ -60,6 +60,7 @@ def report_dict(res: LoadResult) -> dict[str, Any]:
         "passed_through": res.extras,
         "notes": res.notes,
         "problems": [{**p.as_dict(), "value": show_value(p.value, 500)} for p in res.problems],
+        "unplaced_names": place_groups(res) if res.fatal is None else [],
     }
 
 
@@ -100,7 +101,22 @@ def human_report(res: LoadResult) -> list[str]:
     lines.extend(problem_line(p) for p in res.problems[:MAX_SHOWN])
     if len(res.problems) > MAX_SHOWN:
         lines.append(f"  … and {len(res.problems) - MAX_SHOWN} more (use --json to list all)")
+    lines.extend(group_lines(place_groups(res)))
     return lines
+
+
+def group_lines(groups: list[dict[str, Any]]) -> list[str]:
+    """The unplaced names, once each, with their candidates and how to apply a choice."""
+    if not groups:
+        return []
+    out = [f"Names not placed ({len(groups)}; choose a place for each in an aliases CSV "
+           "and pass --aliases FILE):"]  # fmt: skip
+    for g in groups:
+        rows = f"{g['rows']} row" + ("s" if g["rows"] != 1 else "")
+        out.append(f'  {show_value(g["field"], 40)} "{show_value(g["value"], 80)}" — {rows}')
+        for code, label in g.get("candidates", ())[:MAX_CANDIDATES]:
+            out.append(f"      {code}  {label}")
+    return out
 
 
 def _safe_out(out: TextIO) -> TextIO:
@@ -178,6 +194,8 @@ class CheckReport:
     unplaced: int = 0
     undated: int = 0
     lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    #: the place names no rule could place, one entry per (column, name): see `place_groups`
+    groups: tuple[dict[str, Any], ...] = ()
 
     @property
     def rows_with_problems(self) -> int:
@@ -207,6 +225,7 @@ class CheckReport:
             "undated": self.undated,
             "problems": [p.as_dict() for p in self.problems],
             "lines": {g: list(v) for g, v in self.lines.items()},
+            "groups": [dict(g) for g in self.groups],
         }
 
     @classmethod
@@ -216,6 +235,7 @@ class CheckReport:
             unplaced=int(record.get("unplaced", 0)),
             undated=int(record.get("undated", 0)),
             lines={g: tuple(v) for g, v in (record.get("lines") or {}).items() if g in GROUPS},
+            groups=tuple(g for g in record.get("groups") or () if isinstance(g, dict)),
         )
 
 
@@ -244,4 +264,68 @@ def page_report(res: LoadResult) -> CheckReport:
         unplaced=len(unplaced),
         undated=len(undated),
         lines={"unplaced": tuple(unplaced), "undated": tuple(undated)},
+        groups=tuple(place_groups(res)),
     )
+
+
+# --- reconciliation: the unplaced names, grouped ------------------------------------------------
+PLACE_FIELDS = ("province", "city", "district", "place")
+MAX_GROUPS = 200  # names listed for reconciliation (the report keeps every problem)
+MAX_CANDIDATES = 6
+
+
+def place_groups(res: LoadResult) -> list[dict[str, Any]]:
+    """Every place name that stopped a row from being placed where it says, once per (column,
+    name as written), most rows first: ``{"field": header, "level": province|city|district|place,
+    "value", "rows": n, "lines": [...], "reason", "candidates": [[adcode, label], ...]}``.
+    Candidates are the resolver's own (an ambiguity, a did-you-mean), then the nearest names
+    inside the province the row is in. A pick applies to every row of the group."""
+    headers = {res.columns[f]: f for f in PLACE_FIELDS if f in res.columns}
+    groups: dict[tuple[str, str], dict[str, Any]] = {}
+    for p in res.problems:
+        if p.severity != "error" or p.field not in headers or not p.value.strip():
+            continue
+        g = groups.setdefault((p.field, p.value.strip()), {
+            "field": p.field, "level": headers[p.field], "value": p.value.strip(), "rows": 0,
+            "lines": [], "reason": p.reason, "suggestion": p.suggestion,
+        })  # fmt: skip
+        g["rows"] += 1
+        g["lines"].append(p.row)
+    ordered = sorted(groups.values(), key=lambda g: (-g["rows"], g["lines"][0]))[:MAX_GROUPS]
+    by_line = _rows_by_line(res.frame)
+    for g in ordered:
+        g["candidates"] = _candidates(g, by_line.get(g["lines"][0]))
+    return ordered
+
+
+def _rows_by_line(frame: pd.DataFrame) -> dict[int, dict[str, Any]]:
+    cols = ["row", "province_zh", "city_zh", "district_zh", "province_adcode"]
+    if frame.empty or not set(cols) <= set(frame.columns):
+        return {}
+    part = frame[cols].astype(object).where(frame[cols].notna(), None)
+    return {int(r["row"]): {str(k): v for k, v in r.items()} for r in part.to_dict("records")}
+
+
+def _candidates(group: dict[str, Any], row: dict[str, Any] | None) -> list[list[str]]:
+    from geodata.resolver import place_label, resolve, resolve_place, suggest_places
+
+    level = group["level"]
+    if level == "place" or row is None:
+        res = resolve_place(group["value"])
+        province = None
+    else:
+        res = resolve(row["province_zh"], row["city_zh"], row["district_zh"])
+        province = row["province_adcode"]
+    codes = list(res.candidate_adcodes)
+    if group.get("suggestion"):
+        hit = resolve_place(group["suggestion"])
+        codes += [c for c in (hit.district_adcode, hit.city_adcode, hit.province_adcode) if c][:1]
+    level_for = "city" if level == "place" else level
+    codes += suggest_places(group["value"], level_for, province, MAX_CANDIDATES - 1)
+    codes += [province] if province else []  # the whole province ("Statewide")
+    out = []
+    for code in dict.fromkeys(codes):
+        label = place_label(code)
+        if label:
+            out.append([code, label])
+    return out[: MAX_CANDIDATES - 1] + out[-1:] if province and len(out) > MAX_CANDIDATES else out

@@ -144,17 +144,72 @@ def issuer_looks_national(zh: str, en: str) -> bool:
     return bool(_NATIONAL_ZH.match(zh.strip()) or _NATIONAL_EN.search(en))
 
 
-_PLACE_KEYS = ("p", "c", "d", "level", "problem", "field", "suggestion", "candidates", "zone")
+_PLACE_KEYS = (
+    "p", "c", "d", "level", "problem", "field", "suggestion", "candidates", "zone", "note",
+    "candidate_adcodes",
+)  # fmt: skip
+_NOTHING = (None, None, None, None, None, None, None, (), False, None, ())
 
 
 def _values(r: Any) -> tuple:
     return (
         r.province_adcode, r.city_adcode, r.district_adcode, r.level, r.problem, r.field,
-        r.suggestion, tuple(r.candidates or ()), bool(r.zone),
+        r.suggestion, tuple(r.candidates or ()), bool(r.zone), getattr(r, "note", None),
+        tuple(getattr(r, "candidate_adcodes", ()) or ()),
     )  # fmt: skip
 
 
-def _resolve_single(place: pd.Series, notes: list[str]) -> dict[str, np.ndarray]:
+def alias_key(name: object) -> str:
+    """How a name as written is matched against the user's aliases (spaces and case ignored)."""
+    return " ".join(str(name).split()).casefold()
+
+
+def _alias_names(field: str, code: str, cells: dict[str, str | None]) -> dict[str, str | None]:
+    """The cells of a row whose ``field`` the user placed at ``code``: the official names of the
+    unit and the units above it, so the resolver places the row there (names below it kept)."""
+    from geodata.gazetteer import row
+
+    r = row(code)
+    if r is None:
+        return cells
+    out = dict(cells)
+    prov = row(r["province_adcode"], "province")
+    out["province"] = prov["name_zh"] if prov else None
+    if r["level"] == "province":
+        out["city"] = None if field in ("city", "district") else out["city"]
+        out["district"] = None if field in ("city", "district") else out["district"]
+    elif r["level"] == "city":
+        out["city"] = r["name_zh"]
+        out["district"] = None if field == "district" else out["district"]
+    else:
+        parent = row(r["parent_adcode"], "city") if r["parent_adcode"] else None
+        out["city"] = parent["name_zh"] if parent else None
+        out["district"] = r["name_zh"]
+    return out
+
+
+def _with_choices(
+    cells: dict[str, str | None], marker: str | None, aliases: dict[str, str]
+) -> dict[str, str | None]:
+    """The user's whole-province marker read as "All"; the deepest aliased cell placed at its
+    adcode (``ReadOptions.aliases``, the reconciliation's picks)."""
+    from geodata.resolver import is_whole_marker
+
+    out = dict(cells)
+    if marker:
+        for f in ("city", "district"):
+            if out[f] and is_whole_marker(out[f], marker):
+                out[f] = "All"
+    for f in ("district", "city", "province"):
+        code = aliases.get(alias_key(cells[f])) if cells[f] else None
+        if code:
+            return _alias_names(f, code, out)
+    return out
+
+
+def _resolve_single(
+    place: pd.Series, notes: list[str], aliases: dict[str, str] | None = None
+) -> dict[str, np.ndarray]:
     """Resolve a single place column (地区 / 所在地 / location), each distinct value once."""
     from geodata.resolver import resolve_place
 
@@ -162,6 +217,10 @@ def _resolve_single(place: pd.Series, notes: list[str]) -> dict[str, np.ndarray]
     out = {k: np.empty(len(uniques), dtype=object) for k in _PLACE_KEYS}
     for i, text in enumerate(uniques):
         try:
+            if aliases and text and alias_key(text) in aliases:
+                cells = {"province": text, "city": None, "district": None}
+                named = _alias_names("province", aliases[alias_key(text)], cells)
+                text = "".join(v for v in named.values() if v)
             vals = _values(resolve_place(column_roles.code_name(text) or text or None))
         except Exception as exc:  # a resolver bug must not take the whole table down
             vals = _lookup_failed(exc)
@@ -172,7 +231,8 @@ def _resolve_single(place: pd.Series, notes: list[str]) -> dict[str, np.ndarray]
 
 def _lookup_failed(exc: Exception) -> tuple[Any, ...]:
     """The place values of a row whose lookup raised: nothing placed, the error as its problem."""
-    return (None, None, None, None, f"place lookup failed ({exc})", "province", None, (), False)
+    return (None, None, None, None, f"place lookup failed ({exc})", "province", None, (), False,
+            None, ())  # fmt: skip
 
 
 def _distinct_stripped(*columns: pd.Series) -> tuple[np.ndarray, list[tuple[str, ...]]]:
@@ -198,25 +258,41 @@ def _distinct_stripped(*columns: pd.Series) -> tuple[np.ndarray, list[tuple[str,
     return np.asarray(codes), uniques
 
 
-def _resolve_places(prov: pd.Series, city: pd.Series, dist: pd.Series, notes: list[str]):
-    """Resolve each distinct (province, city, district) once; returns per-row arrays."""
+def _resolve_places(
+    prov: pd.Series,
+    city: pd.Series,
+    dist: pd.Series,
+    notes: list[str],
+    options: ReadOptions | None = None,
+):
+    """Resolve each distinct (province, city, district) once; returns per-row arrays. The
+    user's ``options`` (whole-province marker, aliases) apply before resolving."""
+    options = options or ReadOptions()
+    aliases = {alias_key(k): v for k, v in options.aliases}
     resolve = _resolver()
     codes, uniques = _distinct_stripped(prov, city, dist)
     n = len(uniques)
     out = {k: np.empty(n, dtype=object) for k in _PLACE_KEYS}
     if resolve is None and any(any(t) for t in uniques):
         notes.append("place resolver (geodata.resolver) not available: no row could be placed")
+    chosen = np.zeros(n, dtype=bool)  # a name the user placed (an alias) is in the row
     for i, (p, c, d) in enumerate(uniques):
         vals: tuple[Any, ...]
+        chosen[i] = bool(aliases) and any(alias_key(x) in aliases for x in (p, c, d) if x)
         if not (p or c or d) or resolve is None:
-            vals = (None, None, None, None, None, None, None, (), False)
+            vals = _NOTHING
         else:
             try:
-                vals = _values(resolve(p or None, c or None, d or None))
+                cells = {"province": p or None, "city": c or None, "district": d or None}
+                if options.whole_marker or aliases:
+                    cells = _with_choices(cells, options.whole_marker, aliases)
+                vals = _values(resolve(cells["province"], cells["city"], cells["district"]))
             except Exception as exc:  # a resolver bug must not take the whole table down
                 vals = _lookup_failed(exc)
         for k, v in zip(out, vals, strict=True):
             out[k][i] = v
+    if chosen.any() and len(codes):
+        notes.append(f"{int(chosen[codes].sum())} row(s) placed as you chose (aliases)")
     return {k: v[codes] if len(codes) else v[:0] for k, v in out.items()}
 
 
@@ -648,13 +724,14 @@ def _from_points(b: _Build) -> tuple[pd.Series, pd.Series]:
 def _places_step(b: _Build) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     prov, city, dist, single = _place_columns(b)
     if single is not None:
-        places = _resolve_single(single, b.res.notes)
+        aliases = {alias_key(k): v for k, v in b.options.aliases}
+        places = _resolve_single(single, b.res.notes, aliases)
         prov, city, dist = (_official(places[k], lvl) for k, lvl in
                             (("p", "province"), ("c", "city"), ("d", "district")))  # fmt: skip
         prov = prov.where(~pd.isna(places["p"]) | (single.str.strip() == ""), single)
         field_vals = {"province": single}
     else:
-        places = _resolve_places(prov, city, dist, b.res.notes)
+        places = _resolve_places(prov, city, dist, b.res.notes, b.options)
         field_vals = {"province": prov, "city": city, "district": dist}
     if single is not None:
         has_place = (single.str.strip() != "").to_numpy()
@@ -670,6 +747,7 @@ def _places_step(b: _Build) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         on = np.array([x == f for x in places["field"]], dtype=bool)
         b.add(zone & on, fname or f, vals, places["problem"], "warning")
         b.add(bad & on, fname or f, vals, places["problem"], "error", places["suggestion"])
+    _place_notes(b, places, bad | zone, field_vals, fname)
     other = bad & np.array([x not in field_vals for x in places["field"]], dtype=bool)
     if other.any():
         written = single if single is not None else prov + city + dist
@@ -682,6 +760,29 @@ def _places_step(b: _Build) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         b.out[c] = pd.array(places[k], dtype="str")
     b.written_levels = (prov, city, dist)
     return has_place, places
+
+
+def _place_notes(
+    b: _Build,
+    places: dict[str, np.ndarray],
+    reported: np.ndarray,
+    field_vals: dict[str, pd.Series],
+    fname: str | None,
+) -> None:
+    """A row placed, but not as written (a county-level city in the city column, Taipei placed
+    at Taiwan): a warning naming the field, from the resolver's note."""
+    notes = places["note"]
+    noted = np.array([n is not None for n in notes], dtype=bool) & ~reported
+    if not noted.any():
+        return
+    first = np.array([str(n).split(" ", 1)[0] if n else "" for n in notes], dtype=object)
+    for f, vals in field_vals.items():
+        on = noted & ((first == f) if fname is None else np.ones(len(first), dtype=bool))
+        if fname is None and f == "province":
+            on |= noted & ~np.isin(first, list(field_vals))
+        b.add(on, fname or f, vals, notes, "warning")
+        if fname:
+            break
 
 
 def _official(codes: np.ndarray, level: str) -> pd.Series:

@@ -30,7 +30,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -419,6 +419,17 @@ class Uploads:
         name = str(meta.get("name", "table"))
         datum = str(meta.get("datum") or "wgs84")
         return self.ingest(name, body, None, datum, owner=owner, client=client, options=options)
+
+    def with_aliases(self, table_id: str, aliases: dict[str, str]) -> Outcome:
+        """The reconciliation's picks (name as written -> adcode) added to the table's reading
+        options and the table read again (:meth:`reread`: a new id, the old one stays); an empty
+        ``aliases`` removes every pick."""
+        meta = self.meta(table_id)
+        if meta is None:
+            return Outcome(error="this table is no longer stored; upload it again")
+        options = ReadOptions.from_dict(meta.get("options") or {})
+        merged = {**options.alias_map(), **aliases} if aliases else {}
+        return self.reread(table_id, replace(options, aliases=tuple(sorted(merged.items()))))
 
     def _load(
         self,

@@ -56,7 +56,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from geodata.gazetteer import SINGLE_CITY_PROVINCES, records
-from geodata.names_en import EXCEPTIONS, latin_key, strip_ethnic
+from geodata.names_en import EXCEPTIONS, SPECIAL_REGION_NAMES, latin_key, strip_ethnic
 from geodata.script import to_simplified
 
 LEVELS = ("province", "city", "district")
@@ -82,6 +82,9 @@ class Resolution:
     candidate_adcodes: tuple[str, ...] = ()
     combined: bool = False
     zone: bool = False  # the deepest name is a development zone / 市辖区: placed one level up
+    # placed, but not as written: a county-level city given as a city, a Taiwan city placed at
+    # Taiwan, a whole-province marker ... (the loader reports it as a warning)
+    note: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -127,6 +130,7 @@ _EN_SUFFIXES: tuple[tuple[str, str], ...] = tuple(
             ("banner", "qi"),
             ("district", "qu"),
             ("new area", "xinqu"),
+            ("forestry district", "linqu"),
             ("county", "xian"),
             ("city", "shi"),
             ("sar", ""),
@@ -143,6 +147,43 @@ _EN_SUFFIXES: tuple[tuple[str, str], ...] = tuple(
     )
 )
 _EN_ETHNIC = (
+    "buyi",
+    "kyrgyz",
+    "kirghiz",
+    "mongolia",
+    "tajik",
+    "xibe",
+    "daur",
+    "oroqen",
+    "ewenki",
+    "evenk",
+    "tu",
+    "salar",
+    "dongxiang",
+    "bonan",
+    "yugur",
+    "she",
+    "yao",
+    "gelao",
+    "mulao",
+    "maonan",
+    "wa",
+    "lahu",
+    "naxi",
+    "nu",
+    "pumi",
+    "achang",
+    "derung",
+    "jino",
+    "blang",
+    "deang",
+    "manchu",
+    "russian",
+    "uzbek",
+    "tatar",
+    "hezhen",
+    "monba",
+    "lhoba",
     "zhuang",
     "hui",
     "uygur",
@@ -228,6 +269,12 @@ def _index() -> dict[str, dict[str, dict[tuple[str, str], str]]]:
             for py in {r["pinyin"], r["pinyin_full"]}:
                 _add(ix, py, place, "pinyin")
                 _add(ix, py.replace("v", "u"), place, "pinyin")
+    for r in records():  # Shanxi Sheng is 山西, whose English name is Shanxi (陕西 is Shaanxi)
+        if r["pinyin_full"].startswith(r["pinyin"]):
+            key = latin_key(r["name_en"]) + r["pinyin_full"][len(r["pinyin"]) :]
+            slot = idx[r["level"]].get(key, {})
+            if len(slot) > 1 and (r["adcode"], r["level"]) in slot:
+                _add(idx[r["level"]], key, (r["adcode"], r["level"]), "english")
     return idx
 
 
@@ -270,8 +317,72 @@ def _clean(value: object) -> str | None:
     return text or None
 
 
-def _latin_variants(text: str) -> list[str]:
-    """Keys to try for Latin text: as written, suffix in pinyin, suffixes stripped."""
+# The levels an English suffix allows: "Hainan Tibetan Autonomous Prefecture" is never the
+# province 海南, "Kashgar Prefecture" never the county-level city 喀什市.
+_SUFFIX_LEVELS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        (
+            "autonomous prefecture",
+            "prefecture",
+            "league",
+            "zizhizhou",
+            "meng",
+            "diqu",
+            "region",
+            "prefecture-level city",
+        ),
+        ("city",),
+    ),  # fmt: skip
+    **dict.fromkeys(
+        (
+            "autonomous county",
+            "autonomous banner",
+            "banner",
+            "county",
+            "xian",
+            "qi",
+            "zizhixian",
+            "zizhiqi",
+            "district",
+            "qu",
+            "county-level city",
+            "forestry district",
+        ),
+        ("city", "district"),
+    ),  # fmt: skip
+    **dict.fromkeys(("autonomous region", "zizhiqu", "province", "sheng"), ("province",)),
+    **dict.fromkeys(("special administrative region", "sar"), ("province", "city")),
+}
+# ethnic groups in pinyin with 族 (Hainan Zangzu Zizhizhou, Qiandongnan Miaozu Dongzu ...)
+_PY_ETHNIC = frozenset(
+    re.findall(
+        r"\w+",
+        "zang hui miao tujia menggu chaoxian zhuang yi dong buyi bai hani dai li lisu wa she lahu "
+        "shui naxi jingpo keerkezi tu dawoer mulao qiang bulang sala maonan gelao xibo achang pumi "
+        "tajike nu ewenke deang baoan yugu jing dulong elunchun hezhe menba luoba jinuo hasake man "
+        "weiwuer yao ge",
+    )
+)
+_AUTONOMOUS_ONLY = "~"  # a key made by dropping an ethnic qualifier: only 自治 units match it
+
+
+def _is_ethnic(word: str) -> bool:
+    return word in _EN_ETHNIC or (word.endswith("zu") and word[:-2] in _PY_ETHNIC)
+
+
+def _strip_ethnic_words(text: str) -> str | None:
+    """ "enshi tujia and miao" -> "enshi"; None when the text ends in no ethnic group."""
+    words = text.split()
+    i, seen = len(words), False
+    while i > 1 and (_is_ethnic(words[i - 1]) or (seen and words[i - 1] == "and")):
+        seen = seen or words[i - 1] != "and"
+        i -= 1
+    return " ".join(words[:i]) if seen and i < len(words) else None
+
+
+def _latin_variants(text: str, level: str | None = None) -> list[str]:
+    """Keys to try for Latin text: as written, suffix in pinyin, suffixes stripped, ethnic
+    qualifiers dropped (keys marked :data:`_AUTONOMOUS_ONLY`, below province level only)."""
     words = re.sub(r"[,;/()]+", " ", text.casefold()).split()
     s = " ".join(words)
     for pre in _EN_PREFIX:
@@ -284,20 +395,17 @@ def _latin_variants(text: str) -> list[str]:
         changed = False
         for suf, py in _EN_SUFFIXES:
             if stripped.endswith(" " + suf):
+                if level is not None and level not in _SUFFIX_LEVELS.get(suf, LEVELS):
+                    return out  # a suffix naming another level: only the name as written
                 base = stripped[: -len(suf) - 1].strip()
                 out.append(latin_key(base) + py)
                 stripped = base
                 out.append(latin_key(stripped))
                 changed = True
                 break
-        else:
-            for e in _EN_ETHNIC:
-                if stripped.endswith(" " + e) and len(stripped.split()) > 1 and stripped != s:
-                    stripped = stripped[: -len(e) - 1].strip()
-                    out.append(latin_key(stripped))
-                    changed = True
-                    break
-    return list(dict.fromkeys(k for k in out if k))
+    if level != "province" and (bare := _strip_ethnic_words(stripped)):
+        out.append(_AUTONOMOUS_ONLY + latin_key(bare))
+    return list(dict.fromkeys(k for k in out if k.strip(_AUTONOMOUS_ONLY)))
 
 
 # Suffixes never stripped to find a name: 北戴河新区 is not 北戴河区, 城东新区 not 城东区. 地区 is
@@ -322,7 +430,16 @@ def _zh_variants(text: str, level: str | None = None) -> list[str]:
 
 
 def _variants(text: str, level: str) -> list[str]:
-    return _zh_variants(text, level) if _CJK.search(text) else _latin_variants(text)
+    return _zh_variants(text, level) if _CJK.search(text) else _latin_variants(text, level)
+
+
+def _slot(ix: dict, key: str) -> dict[tuple[str, str], str]:
+    """The places of one key; a key without its ethnic qualifier matches autonomous units only."""
+    if not key.startswith(_AUTONOMOUS_ONLY):
+        return ix.get(key) or {}
+    ps = _places()
+    slot = ix.get(key[1:]) or {}
+    return {p: h for p, h in slot.items() if "自治" in ps[p].name_zh}
 
 
 _SYLLABLE_CAPS = re.compile(r"[a-z][A-Z]")  # ShanXi, GuangDong: pinyin written by syllable
@@ -339,7 +456,7 @@ def _lookup(text: str, level: str) -> dict[tuple[str, str], str]:
     ix = _index()[level]
     pinyin_style = bool(_SYLLABLE_CAPS.search(text))
     for key in _variants(text, level):
-        slot = ix.get(key)
+        slot = _slot(ix, key)
         if slot:
             return _best(slot, pinyin_style)
     simple = to_simplified(text)
@@ -355,7 +472,7 @@ def _lookup_all(text: str, level: str) -> dict[tuple[str, str], str]:
     ix = _index()[level]
     out: dict[tuple[str, str], str] = {}
     for key in _variants(text, level):
-        for place, how in ix.get(key, {}).items():
+        for place, how in _slot(ix, key).items():
             if place not in out or _RANK[how] < _RANK[out[place]]:
                 out[place] = how
     return out
@@ -510,8 +627,8 @@ def _choices(level: str, latin: bool) -> dict[str, str]:
 def _suggest(text: str, level: str) -> str | None:
     latin = not _CJK.search(text)
     if latin:
-        keys = _latin_variants(text)
-        query = keys[-1] if keys else ""
+        keys = _latin_variants(text, level)
+        query = keys[-1].lstrip(_AUTONOMOUS_ONLY) if keys else ""
     else:
         query = re.sub(r"\s+", "", text)
     if not query or len(query) > 40:
@@ -573,6 +690,10 @@ def resolve_place(place: object) -> Resolution:
 @lru_cache(maxsize=100_000)
 def _resolve_place(text: str) -> Resolution:
     parsed = _parse(text) if len(text) <= MAX_LEN and not _CONTROL.search(text) else None
+    if parsed is None and (region := _special_region({f: None for f in FIELDS}, "province", text)):
+        name = ps_name(region, "province")
+        note = f"place {_short(text)!r} is in {name}: placed at {name} as a whole"
+        return _with_note(_resolve_core(name, None, None), note)
     if parsed is None:
         sugg = next((g for lvl in LEVELS if (g := _suggest(text, lvl))), None)
         msg = f"unknown place {_short(text)!r}" + (f" — did you mean {sugg}?" if sugg else "")
@@ -597,6 +718,137 @@ def _resolve_raw(province: str | None, city: str | None, district: str | None) -
 
 @lru_cache(maxsize=200_000)
 def _resolve(province: str | None, city: str | None, district: str | None) -> Resolution:
+    given = {"province": province, "city": city, "district": district}
+    for field in ("district", "city"):
+        if given[field] and is_whole_marker(given[field]):
+            return _whole(given, field)
+    res = _resolve_core(province, city, district)
+    if res.problem is None or res.field is None or res.zone or "ambiguous" in res.problem:
+        return res  # an ambiguous name stays a problem with its candidates
+    return _as_written_elsewhere(given, res) or res
+
+
+# --- whole-province markers -------------------------------------------------------------------
+WHOLE_MARKERS = frozenset(
+    ("all", "全省", "全市", "省本级", "省直", "whole province", "province-wide", "provincewide",
+     "province wide", "entire province", "whole city", "citywide", "city-wide")
+)  # fmt: skip
+
+
+def is_whole_marker(value: object, extra: str | None = None) -> bool:
+    """A "the whole unit above" marker (All, 全省, 全市, 省本级, 省直, whole province, ...), case-
+    and space-insensitive; ``extra`` is one more marker the user chose."""
+    text = _clean(value)
+    if text is None:
+        return False
+    key = text.casefold()
+    return key in WHOLE_MARKERS or (extra is not None and key == (_clean(extra) or "").casefold())
+
+
+def _whole(given: dict[str, str | None], field: str) -> Resolution:
+    """A marker in the city column: the province; in the district column: the city (or the
+    province when no city is given)."""
+    marker = given[field] or ""
+    keep = dict(given, **{field: None})
+    if field == "city":
+        keep["district"] = None if is_whole_marker(keep["district"]) else keep["district"]
+    res = _resolve(keep["province"], keep["city"], keep["district"])
+    if res.problem or res.level is not None:
+        return res
+    above = "province" if field == "city" else "city or province"
+    return Resolution(
+        problem=f"{field} {_short(marker)!r} means the whole {above}, but none is given",
+        field=field,
+    )
+
+
+# --- names written at another level: a county-level city as a city, Taipei --------------------
+def _as_written_elsewhere(given: dict[str, str | None], res: Resolution) -> Resolution | None:
+    """A name that failed in its column but places elsewhere without a guess: a district-level
+    unit in the city column (邓州市 under 南阳市; 海淀区 in Beijing's city column), or a city or
+    region of Taiwan, Hong Kong or Macao (placed at that unit). Both at once: ambiguous."""
+    field = res.field or ""
+    value = given.get(field)
+    if not value or len(value) > MAX_LEN or _CONTROL.search(value):
+        return None
+    region = _special_region(given, field, value)
+    down = None
+    if field == "city" and not given["district"]:
+        alt = _resolve_core(given["province"], None, value)
+        ambiguous = bool(alt.problem and alt.candidates and "ambiguous" in alt.problem)
+        if alt.district_adcode or (ambiguous and alt.field == "district"):
+            down = alt
+        elif alt.ok and alt.city_adcode and alt.city_adcode not in SINGLE_CITY_PROVINCES.values():
+            down = alt  # a province-administered county-level unit (仙桃, 澄迈)
+    if region and down:
+        labels = [ps_name(region, "province") or region]
+        codes = [region]
+        labels += list(down.candidates) or [_label_of(down)]
+        codes += list(down.candidate_adcodes) or [down.district_adcode or down.city_adcode or ""]
+        msg = f"ambiguous {field} {_short(value)!r}: {', '.join(labels)}"
+        return _finish(Resolution(), False, msg, field, tuple(labels), None, tuple(codes))
+    if region:
+        name = ps_name(region, "province")
+        note = f"{field} {_short(value)!r} is in {name}: placed at {name} as a whole"
+        return _with_note(_resolve_core(name, None, None), note)
+    if down is None:
+        return None
+    if down.problem:  # several district-level units of that name
+        names = ", ".join(down.candidates)
+        msg = f"ambiguous {field} {_short(value)!r}: it names district-level units {names}"
+        return _finish(res, False, msg, field, down.candidates, None, down.candidate_adcodes)
+    if down.province_adcode in SINGLE_CITY_PROVINCES:
+        return down  # a municipality's district in its city column: the usual way to write it
+    note = (
+        f"city {_short(value)!r} is the district-level unit {_label_of(down)}: placed at "
+        "district level under its city"
+    )
+    return _with_note(down, note)
+
+
+def _label_of(res: Resolution) -> str:
+    if res.district_adcode:
+        return _label((res.district_adcode, "district"))
+    code = res.city_adcode or res.province_adcode or ""
+    return _label((code, "city")) if res.city_adcode else ps_name(code, "province") or code
+
+
+def _with_note(res: Resolution, note: str) -> Resolution:
+    from dataclasses import replace
+
+    return replace(res, note=note) if res.ok else res
+
+
+@cache
+def _special_index() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for zh, (region, english) in SPECIAL_REGION_NAMES.items():
+        for key in (zh, zh[:-1] if zh[-1] in "市县" and len(zh) > 2 else zh):
+            out[key] = region
+        for name in english:
+            out[latin_key(name)] = region
+            out[latin_key(name) + "city"] = region
+    return out
+
+
+def _special_region(given: dict[str, str | None], field: str, value: str) -> str | None:
+    """Taiwan's, Hong Kong's or Macao's unit for a name the gazetteer has no unit for, if the
+    fields above it do not name another province."""
+    ix = _special_index()
+    text = re.sub(r"\s+", "", value) if _CJK.search(value) else latin_key(value)
+    region = ix.get(text) or ix.get(re.sub(r"\s+", "", to_simplified(value)))
+    if region is None:
+        return None
+    above = {f: (given[f] if LEVELS.index(f) < LEVELS.index(field) else None) for f in FIELDS}
+    if any(above.values()):
+        ctx = _resolve_core(above["province"], above["city"], None)
+        if ctx.province_adcode not in (None, region):
+            return None
+    return region
+
+
+@lru_cache(maxsize=200_000)
+def _resolve_core(province: str | None, city: str | None, district: str | None) -> Resolution:
     given = {"province": province, "city": city, "district": district}
     if not any(given.values()):
         return Resolution()
@@ -851,3 +1103,69 @@ class _Decision:
             self.dist, self.city = pl.adcode, pl.parent
             self.how = m0[place] if self.cons["city"] else "district unique"
         self.prov, self.provs = pl.province, None
+
+
+# --- reconciliation: candidates for a name no rule could place, and a search over the gazetteer
+def place_label(adcode: str) -> str | None:
+    """A place as a person picks it: "邓州市 (南阳市) · Dengzhou"; None for an unknown adcode."""
+    ps = _places()
+    for level in ("district", "city", "province"):
+        p = ps.get((adcode, level))
+        if p is not None:
+            return f"{_label((adcode, level))} · {p.name_en}"
+    return None
+
+
+def _level_of(adcode: str) -> str | None:
+    ps = _places()
+    return next((lvl for lvl in ("province", "city", "district") if (adcode, lvl) in ps), None)
+
+
+def suggest_places(
+    text: object, level: str = "city", province: str | None = None, limit: int = 5
+) -> list[str]:
+    """Adcodes a person may have meant by ``text`` at ``level`` (inside ``province`` when
+    given), best first: every reading of the name, then the nearest spellings. For a list to
+    pick from, never a placement."""
+    value = _clean(text)
+    if value is None or len(value) > MAX_LEN or _CONTROL.search(value):
+        return []
+    ps = _places()
+    out: list[str] = []
+    for lvl in (level, *(x for x in LEVELS if x != level)):
+        out += [a for a, _ in sorted(_lookup_all(value, lvl))]
+    latin = not _CJK.search(value)
+    query = _latin_variants(value, level)[-1].lstrip(_AUTONOMOUS_ONLY) if latin else value
+    choices = {
+        k: (r["adcode"], r["level"])
+        for r in records()
+        if r["level"] == level and (province is None or r["province_adcode"] == province)
+        for k in ((latin_key(r["name_en"]), r["pinyin"]) if latin else (r["name_zh"],))
+    }
+    for key, _score, _ in process.extract(query, list(choices), scorer=fuzz.ratio, limit=limit):
+        out.append(choices[key][0])
+    inside = [
+        a for a in out if province is None or ps[(a, _level_of(a) or level)].province == province
+    ]
+    return list(dict.fromkeys(inside or out))[:limit]
+
+
+def search_places(query: object, limit: int = 12) -> list[str]:
+    """Adcodes whose Chinese, English or pinyin name starts with (then contains) ``query``,
+    provinces and cities first: the reconciliation's search box."""
+    value = _clean(query)
+    if value is None or len(value) > 40:
+        return []
+    zh = bool(_CJK.search(value))
+    key = re.sub(r"\s+", "", to_simplified(value)) if zh else latin_key(value)
+    if not key:
+        return []
+    starts: list[str] = []
+    contains: list[str] = []
+    for r in records():
+        names = (r["name_zh"],) if zh else (latin_key(r["name_en"]), r["pinyin"])
+        if any(n.startswith(key) for n in names):
+            starts.append(r["adcode"])
+        elif any(key in n for n in names):
+            contains.append(r["adcode"])
+    return list(dict.fromkeys(starts + contains))[:limit]

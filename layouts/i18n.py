@@ -613,6 +613,48 @@ EN.update(
 )
 
 
+# --- reconciliation of unplaced names (w/resolver, issue 20 item 5)
+ZH.update(
+    {
+        "reconcile": "未能定位的地名：为每个地名选择地点",
+        "reconcile_summary": "{n} 个地名未能定位——为每个地名选择地点",
+        "reconcile_hint": "一次选择适用于该地名的所有行；选择随表格保存在链接中。",
+        "reconcile_rows": "{n} 行",
+        "reconcile_row": "{n} 行",
+        "reconcile_where": "列 {field} · 第 {lines} 行",
+        "reconcile_pick": "选择地点或输入搜索…",
+        "reconcile_apply": "应用选择",
+        "reconcile_applying": "正在按所选地点重新读取表格…",
+        "reconcile_none": "请先为至少一个地名选择地点。",
+        "reconcile_failed": "未能应用：{error}",
+        "reconcile_applied": "按你的选择定位的地名：{n} 个。",
+        "reconcile_csv": "下载地名对照表（CSV）",
+        "reconcile_clear": "撤销全部选择",
+        "reconcile_more": "另有 {n} 个地名未列出（见检查报告）。",
+    }
+)
+EN.update(
+    {
+        "reconcile": "Names not placed: choose a place for each",
+        "reconcile_summary": "{n} names not placed — choose a place for each",
+        "reconcile_hint": "A choice applies to every row with that name; it is kept with the "
+        "table and in its link.",
+        "reconcile_rows": "{n} rows",
+        "reconcile_row": "{n} row",
+        "reconcile_where": "column {field} · lines {lines}",
+        "reconcile_pick": "Choose a place or type to search…",
+        "reconcile_apply": "Apply choices",
+        "reconcile_applying": "Reading the table again with your choices…",
+        "reconcile_none": "Choose a place for at least one name first.",
+        "reconcile_failed": "Could not apply: {error}",
+        "reconcile_applied": "Names placed as you chose: {n}.",
+        "reconcile_csv": "Download aliases (CSV)",
+        "reconcile_clear": "Undo all choices",
+        "reconcile_more": "{n} more names are not listed (see the check report).",
+    }
+)
+
+
 def _registry_names() -> dict[str, Label]:
     names: dict[str, Label] = {}
     for c in CATEGORIES:

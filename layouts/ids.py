@@ -141,3 +141,16 @@ UPLOAD_FILTER_NOTE = "upload-filter-note"
 UPLOAD_SHOW_ALL = "upload-show-all"
 UPLOAD_COLUMNS = "upload-columns"  # the column panel: each column's role, why, the first rows
 UPLOAD_GCJ02 = "upload-gcj02"  # the table's longitude/latitude are GCJ-02 (AMap, Tencent)
+
+# --- reconciliation of unplaced names (w/resolver, issue 20 item 5: layouts/reconcile_panel.py)
+RECONCILE = "reconcile"  # the section above the check report's grid
+RECONCILE_LIST = "reconcile-list"  # one row per unplaced name
+RECONCILE_SUMMARY = "reconcile-summary"  # "3 names not placed — choose a place for each"
+RECONCILE_NAMES = "reconcile-names"  # store: the names, in the order of the rows
+RECONCILE_PICK = "reconcile-pick"  # the ``type`` of each name's dropdown {"type", "index"}
+RECONCILE_APPLY = "reconcile-apply"
+RECONCILE_STATUS = "reconcile-status"
+RECONCILE_APPLIED = "reconcile-applied"  # the picks the table was read with, and their CSV
+RECONCILE_APPLIED_TEXT = "reconcile-applied-text"
+RECONCILE_CSV = "reconcile-csv"
+RECONCILE_CLEAR = "reconcile-clear"

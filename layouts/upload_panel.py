@@ -13,7 +13,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from data.check import GROUPS, CheckReport
-from layouts import ids
+from layouts import ids, reconcile_panel
 from layouts.bilingual import L
 from layouts.i18n import CATALOGUES, t
 
@@ -112,6 +112,7 @@ def report_panel() -> html.Div:
                 role="status",
                 hidden=True,
             ),
+            reconcile_panel.section(),
             html.Details(
                 id=ids.UPLOAD_COLUMNS, className="card column-panel", open=True, hidden=True
             ),

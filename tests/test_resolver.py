@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from geodata.resolver import Resolution, resolve
+from geodata.resolver import Resolution, resolve, resolve_place
 
 FIXTURE = Path(__file__).parent / "fixtures" / "shared_places.csv"
 
@@ -346,8 +346,8 @@ def test_development_zones_are_not_districts() -> None:
 
 
 def test_name_of_another_level() -> None:
-    r = resolve("", "海淀区", "")
-    assert r.field == "city" and "district" in r.problem and r.level is None
+    r = resolve("", "", "Guangdong")
+    assert r.field == "district" and "province" in r.problem and r.level is None
 
 
 # --- inconsistency -------------------------------------------------------------
@@ -603,3 +603,164 @@ def test_combined_city_is_not_read_as_its_namesake_county(value, city) -> None:
     # 长沙市 is the city, not 长沙县 by its short name (the better-matched reading wins)
     r = resolve(value, "", "")
     assert (r.level, r.city_adcode, r.problem) == ("city", city, None)
+
+
+# --- issue 20 item 4: places as people write them ------------------------------
+@pytest.mark.parametrize(
+    ("args", "expected", "level"),
+    [
+        (("Guangdong", "All", ""), ("440000", None, None), "province"),
+        (("广东省", "全省", ""), ("440000", None, None), "province"),
+        (("广东省", "省本级", ""), ("440000", None, None), "province"),
+        (("湖南省", "省直", ""), ("430000", None, None), "province"),
+        (("Sichuan", "ALL", ""), ("510000", None, None), "province"),
+        (("Sichuan", "whole province", ""), ("510000", None, None), "province"),
+        (("Sichuan", "Province-wide", ""), ("510000", None, None), "province"),
+        (("广东省", "深圳市", "全市"), ("440000", "440300", None), "city"),
+        (("广东省", "深圳市", "All"), ("440000", "440300", None), "city"),
+        (("北京市", "全市", ""), ("110000", "110100", None), "city"),
+    ],
+)
+def test_whole_province_markers(args, expected, level) -> None:
+    r = resolve(*args)
+    assert r.problem is None, r.problem
+    assert (r.province_adcode, r.city_adcode, r.district_adcode) == expected
+    assert r.level == level
+
+
+def test_whole_marker_without_a_province_is_a_problem() -> None:
+    r = resolve("", "All", "")
+    assert r.problem and r.field == "city" and "whole" in r.problem and r.level is None
+
+
+def test_an_extra_marker_the_user_chose() -> None:
+    from geodata.resolver import is_whole_marker
+
+    assert is_whole_marker(" ALL ") and is_whole_marker("全省") and not is_whole_marker("Allen")
+    assert is_whole_marker("Statewide", extra="statewide") and not is_whole_marker("Statewide")
+
+
+@pytest.mark.parametrize(
+    ("args", "city"),
+    [
+        (("", "Enshi Tujia and Miao Autonomous Prefecture", ""), "422800"),
+        (("Sichuan", "Ngawa Tibetan and Qiang Autonomous Prefecture", ""), "513200"),
+        (("Guizhou", "Qiandongnan Miao and Dong", ""), "522600"),
+        (("Gansu", "Gannan Tibetan", ""), "623000"),
+        (("Nei Mongol", "Ulaan Chab", ""), "150900"),
+        (("Xinjiang Uygur", "Turfan", ""), "650400"),
+        (("Qinghai", "Hainan Zangzu Zizhizhou", ""), "632500"),
+        (("", "Haixi Mongol and Tibetan Autonomous Prefecture", ""), "632800"),
+        (("Hubei", "Xiangfan", ""), "420600"),
+    ],
+)
+def test_english_names_with_ethnic_qualifiers(args, city) -> None:
+    r = resolve(*args)
+    assert r.problem is None, r.problem
+    assert (r.city_adcode, r.level) == (city, "city")
+
+
+@pytest.mark.parametrize(
+    ("name", "province"),
+    [("Nei Mongol", "150000"), ("Xinjiang Uygur", "650000"), ("Nei Mongol Zizhiqu", "150000"),
+     ("Ningxia Huizi Zizhiqu", "640000"), ("Shanxi Sheng", "140000"), ("Shaanxi Sheng", "610000")],
+)  # fmt: skip
+def test_province_names_as_gis_and_iso_write_them(name, province) -> None:
+    r = resolve(name)
+    assert r.problem is None and r.province_adcode == province
+
+
+def test_a_suffix_naming_another_level_never_matches_there() -> None:
+    r = resolve_place("Hainan Tibetan Autonomous Prefecture")  # not 海南省
+    assert (r.province_adcode, r.city_adcode, r.problem) == ("630000", "632500", None)
+    r = resolve("Hainan Tibetan Autonomous Prefecture")
+    assert r.province_adcode is None and r.problem and "city-level" in r.problem
+    r = resolve_place("Henan Sheng")  # not 河南蒙古族自治县 (Qinghai)
+    assert (r.province_adcode, r.level) == ("410000", "province")
+
+
+def test_an_ethnic_qualifier_only_matches_autonomous_units() -> None:
+    r = resolve("", "", "Gannan Tibetan")  # 甘南县 (Heilongjiang) is not autonomous
+    assert r.district_adcode is None and r.problem
+
+
+@pytest.mark.parametrize(
+    ("args", "codes"),
+    [
+        (("Henan", "Dengzhou", ""), ("410000", "411300", "411381")),
+        (("河南省", "邓州市", ""), ("410000", "411300", "411381")),
+        (("", "Dengzhou City", ""), ("410000", "411300", "411381")),
+        (("Jilin", "Chaoyang", ""), ("220000", "220100", "220104")),
+    ],
+)
+def test_county_level_city_in_the_city_column(args, codes) -> None:
+    r = resolve(*args)
+    assert r.problem is None and r.ok
+    assert (r.province_adcode, r.city_adcode, r.district_adcode) == codes
+    assert r.level == "district"
+    assert r.note and "district level" in r.note and args[1] in r.note
+
+
+@pytest.mark.parametrize(
+    ("args", "codes"),
+    [
+        (("Beijing", "Haidian", ""), ("110000", "110100", "110108")),
+        (("北京", "朝阳", ""), ("110000", "110100", "110105")),  # not 朝阳市 (Liaoning)
+        (("Shanghai", "Pudong New Area", ""), ("310000", "310100", "310115")),
+        (("重庆市", "万州区", ""), ("500000", "500100", "500101")),
+        (("", "海淀区", ""), ("110000", "110100", "110108")),
+    ],
+)
+def test_a_district_in_a_municipality_city_column(args, codes) -> None:
+    r = resolve(*args)
+    assert r.problem is None and r.note is None
+    assert (r.province_adcode, r.city_adcode, r.district_adcode) == codes
+
+
+@pytest.mark.parametrize(
+    ("args", "region"),
+    [
+        (("台北市", "", ""), "710000"),
+        (("", "台北市", ""), "710000"),
+        (("", "臺北市", ""), "710000"),
+        (("Taiwan", "Taipei", ""), "710000"),
+        (("台湾省", "高雄", ""), "710000"),
+        (("", "Kaohsiung", ""), "710000"),
+        (("Hong Kong", "Kowloon", ""), "810000"),
+        (("", "New Territories", ""), "810000"),
+        (("Macao", "Macau Peninsula", ""), "820000"),
+        (("Taiwan", "Taoyuan", ""), "710000"),
+    ],
+)
+def test_taiwan_hong_kong_macao_names(args, region) -> None:
+    r = resolve(*args)
+    assert r.problem is None and r.suggestion is None
+    assert (r.province_adcode, r.city_adcode, r.district_adcode) == (region, region, None)
+    assert r.note and "as a whole" in r.note
+
+
+def test_taipei_is_no_longer_beijing() -> None:
+    r = resolve_place("台北市")
+    assert r.province_adcode == "710000" and r.suggestion is None and "北京" not in (r.note or "")
+
+
+@pytest.mark.parametrize(
+    ("args", "candidates"),
+    [
+        (("", "Taoyuan", ""), {"台湾省", "桃源县 (常德市)"}),  # Taiwan's city or Hunan's county
+        (("", "Yilan", ""), {"台湾省", "依兰县 (哈尔滨市)"}),
+        (("", "Suzhou", ""), {"苏州市 (江苏省)", "宿州市 (安徽省)"}),  # not 肃州区
+        (("Jiangsu", "Gulou", ""), {"鼓楼区 (南京市)", "鼓楼区 (徐州市)"}),
+    ],
+)
+def test_still_never_a_guess(args, candidates) -> None:
+    r = resolve(*args)
+    assert r.problem and "ambiguous" in r.problem and r.field == "city"
+    assert set(r.candidates) == candidates
+    assert len(r.candidate_adcodes) == len(r.candidates)
+    assert r.district_adcode is None and r.city_adcode is None
+
+
+def test_a_taiwan_name_under_another_province_is_a_problem() -> None:
+    r = resolve("Guangdong", "Taipei", "")
+    assert r.problem and r.province_adcode == "440000" and r.city_adcode is None
