@@ -119,6 +119,8 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
         figures: dict[str, Any] = {
             name: geo_assets.served_under(fig, assets) for name, fig in v.figures.items()
         }
+        # the charts of dimensions this table has not (hidden: ``layouts.own_dimensions``)
+        figures.update({f: no_update for f in ids.FIGURES if f not in figures})
         _, sent = unsent(v.updates, {})  # what the browser now holds: a Patch skips it
     else:
         before = rendered.get("sent") if rendered else None

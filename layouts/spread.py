@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from data import diffusion, measures, periods, schema
 from data.dataset import Dataset
-from data.dimensions import CATEGORY
+from data.dimensions import category
 from data.state import ViewState, encode_query
 from layouts import ids, viewmodel
 from layouts.figures import adoption, captions, geo_assets, style
@@ -101,7 +101,7 @@ def _subtitle(ds: Dataset, state: ViewState) -> str:
 def _curve_name(dimension: str | None, code: str | None, lang: str) -> str:
     if dimension is None or code is None:
         return t("all_selected", lang)
-    return captions.plain(CATEGORY[dimension].label(code, lang))
+    return captions.plain(category(dimension).label(code, lang))
 
 
 def curve_figure(ds: Dataset, state: ViewState) -> go.Figure:
