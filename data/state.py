@@ -251,8 +251,7 @@ def parse_query(search: str | None) -> ViewState:
         return tuple(sorted(set(good)))
 
     kw["region"] = pick("region", None, _ADCODE)
-    # the bundled dimensions' keys, and any other key that may be a table's own dimension (which
-    # ones the table has is checked by ``restrict``, against the dataset)
+    # bundled dimensions' keys and any other that may be a table's own (checked by ``restrict``)
     dims = [*CATEGORY, *(k for k in qs if k not in CATEGORY and is_dimension(k))]
     kw["picks"] = _picks({d: pick(d, None, _VALUE) for d in dims})
     for key, attr in (("from", "date_from"), ("to", "date_to")):
