@@ -64,7 +64,7 @@ def _state(search: str) -> ViewState:
 def test_the_bundled_table_keeps_its_five_dimensions(bundled):
     assert bundled.dimensions == CATEGORIES
     assert dimensions_of(bundled.frame) == CATEGORIES  # read from its columns: the same
-    assert CHARTS == charts_for(bundled.dimensions)
+    assert charts_for(bundled.dimensions) == CHARTS
     slots = own_dimensions.slots(bundled)
     assert not any(slots[(ids.card(c), "hidden")] for c in ids.BREAKDOWNS)
     assert all(slots[(ids.card(c), "hidden")] for c in ids.OWN_CHARTS)
