@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -160,13 +160,20 @@ def own_id(column: str, taken: Iterable[str] = ()) -> str:
     return out
 
 
-def _informative(column: pd.Series, c: Category) -> bool:
-    """Whether a bundled dimension's column states anything (not all unknown / none stated)."""
+def _stated(column: pd.Series, c: Category) -> set[str]:
+    """The codes a bundled dimension's column holds, "unknown" and "none stated" left out."""
     if c.multi:
         found = {str(v) for cell in column.dropna() for v in (cell or ())}
     else:
         found = {str(v) for v in pd.unique(column.dropna().astype("object"))}
-    return bool(found - _NOTHING - {str(c.none_code)})
+    return found - _NOTHING - {str(c.none_code)}
+
+
+def _as_stated(c: Category, found: set[str]) -> Category:
+    """A bundled dimension drawn with the codes this table has (no bar of zeros for a code it
+    never uses; the bundled table keeps its whole vocabulary)."""
+    absent = tuple(code for code in c.vocab if code not in found and code != c.none_code)
+    return replace(c, hidden=(*c.hidden, *absent))
 
 
 def _own(frame: pd.DataFrame, column: str, marked: bool, taken: Sequence[str]) -> Category | None:
@@ -200,7 +207,8 @@ def dimensions_of(
     ``MAX_VALUES`` values, in table order), at most ``MAX_OWN`` of them."""
     if bundled:
         return CATEGORIES
-    out = [c for c in CATEGORIES if c.column in frame and _informative(frame[c.column], c)]
+    stated = {c.id: _stated(frame[c.column], c) for c in CATEGORIES if c.column in frame}
+    out = [_as_stated(c, stated[c.id]) for c in CATEGORIES if stated.get(c.id)]
     extra = [c for c in frame.columns if c not in _CANONICAL]
     order = [c for c in marked if c in frame.columns]
     order += [c for c in extra if c not in order]

@@ -87,6 +87,10 @@ def headline(ds: Dataset, state: ViewState, unit: str) -> str:
 
 def source(ds: Dataset, state: ViewState, short: bool = False) -> str:
     sourced = ds.every_row_sourced
+    if ds.uploaded and short:  # a narrow chart: the file and its rows
+        return t(
+            "source_upload_short", state.lang, label=captions.plain(ds.label), rows=f"{ds.rows:,}"
+        )
     if ds.uploaded:  # a user's table: their file, its rows and the day it was uploaded
         return t(
             "source_upload",

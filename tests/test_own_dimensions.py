@@ -63,7 +63,8 @@ def _state(search: str) -> ViewState:
 # ------------------------------------------------------------------ the registry
 def test_the_bundled_table_keeps_its_five_dimensions(bundled):
     assert bundled.dimensions == CATEGORIES
-    assert dimensions_of(bundled.frame) == CATEGORIES  # read from its columns: the same
+    # read from its columns: the same five (an upload's draw only the codes it states)
+    assert [c.id for c in dimensions_of(bundled.frame)] == [c.id for c in CATEGORIES]
     assert charts_for(bundled.dimensions) == CHARTS
     slots = own_dimensions.slots(bundled)
     assert not any(slots[(ids.card(c), "hidden")] for c in ids.BREAKDOWNS)
@@ -79,6 +80,9 @@ def test_a_table_gets_its_own_column_and_not_the_dimensions_it_lacks(own):
     # 60 offices and a free-text note are not categories (more than MAX_VALUES values)
     assert "office" not in found and "note" not in found
     assert found["policy"].chart_name.en == "By policy"
+    # a bundled dimension it states (the level, inferred from its places) has no bar of zeros
+    stated = set(own.frame["level"].astype(str)) - {"unknown"}
+    assert set(found["level"].order) == stated and "national" not in stated
 
 
 def test_a_marked_column_with_many_values_shows_its_top_values_and_other(bundled):
