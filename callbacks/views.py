@@ -26,6 +26,7 @@ from callbacks.context import guarded, view
 from layouts import ids, spread, viewmodel
 from layouts.components import beside, chips, notes
 from layouts.figures import geo_assets
+from layouts.own_dimensions import root_classes
 
 
 def to_patch(updates: dict[tuple, object]) -> Patch:
@@ -136,7 +137,7 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
         "chips": chips(v.texts["chips"]),
         "clear_hidden": not v.texts["chips"],
         "notes": notes(state.notes, state.lang),
-        "root_class": f"lang-{state.lang}",
+        "root_class": " ".join(x for x in (f"lang-{state.lang}", root_classes(ds)) if x),
         "drill_label": drill or "",
         "drill_hidden": drill is None,
         "back_hidden": not state.drill,

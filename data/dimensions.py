@@ -115,7 +115,7 @@ def category(dimension: str | Category) -> Category:
 #: its TOP_N most frequent values and OTHER; at most MAX_OWN own dimensions are drawn.
 MAX_VALUES = 40
 TOP_N = 20
-MAX_OWN = 6
+MAX_OWN = 4
 #: The value standing for the values a ``top`` dimension does not draw.
 OTHER = "(other)"
 OTHER_LABEL = Label("other", "其他")

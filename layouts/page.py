@@ -47,7 +47,8 @@ def _field(label_key: str, control: Any, **kw: Any) -> html.Div:
 
 def own_field(control: str, multi: dict[str, Any]) -> html.Div:
     """The filter of a table's own dimension (a slot of ``ids.OWN_FILTERS``): its label (the
-    column's header, as written) and options are set per table; hidden when no table fills it."""
+    column's header, as written) and options are set per table; hidden unless the table fills it
+    (``layouts.own_dimensions.root_classes``)."""
     return html.Div(
         [
             html.Label(id=ids.label_of(control), className="field-label"),
@@ -55,7 +56,6 @@ def own_field(control: str, multi: dict[str, Any]) -> html.Div:
         ],
         id=ids.field_of(control),
         className="field",
-        hidden=True,
     )
 
 
@@ -291,9 +291,7 @@ def breakdown_cards(topojson_url: str) -> html.Div:
                 for chart in ids.BREAKDOWNS
             ],
             *[
-                html.Section(
-                    graph(chart, topojson_url), className="card", id=ids.card(chart), hidden=True
-                )
+                html.Section(graph(chart, topojson_url), className="card", id=ids.card(chart))
                 for chart in ids.OWN_CHARTS
             ],
         ],

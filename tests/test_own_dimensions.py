@@ -66,9 +66,7 @@ def test_the_bundled_table_keeps_its_five_dimensions(bundled):
     # read from its columns: the same five (an upload's draw only the codes it states)
     assert [c.id for c in dimensions_of(bundled.frame)] == [c.id for c in CATEGORIES]
     assert charts_for(bundled.dimensions) == CHARTS
-    slots = own_dimensions.slots(bundled)
-    assert not any(slots[(ids.card(c), "hidden")] for c in ids.BREAKDOWNS)
-    assert all(slots[(ids.card(c), "hidden")] for c in ids.OWN_CHARTS)
+    assert own_dimensions.root_classes(bundled) == ""  # every bundled chart, no slot
 
 
 def test_a_table_gets_its_own_column_and_not_the_dimensions_it_lacks(own):
@@ -152,12 +150,14 @@ def test_chips_and_filters_in_words_name_its_values(own):
 
 
 def test_the_page_shows_its_slot_and_hides_the_missing_dimensions(own):
+    classes = own_dimensions.root_classes(own).split()
+    assert {"hide-incentive", "hide-type", "hide-stance", "hide-sector", "own-1"} == set(classes)
+    css = (Path(__file__).parent.parent / "assets" / "style.css").read_text(encoding="utf-8")
+    for chart, dim in ids.BREAKDOWNS.items():  # each class has its rule
+        assert f".hide-{dim} #{ids.card(chart)}" in css
+    for i, chart in enumerate(ids.OWN_CHARTS, 1):
+        assert f"#root:not(.own-{i}) #{ids.card(chart)}" in css
     slots = own_dimensions.slots(own)
-    assert slots[(ids.card(ids.breakdown("incentive")), "hidden")] is True
-    assert slots[(ids.field_of(ids.filter_control("stance")), "hidden")] is True
-    assert slots[(ids.card(ids.breakdown("level")), "hidden")] is False
-    assert slots[(ids.card(ids.OWN_CHARTS[0]), "hidden")] is False
-    assert slots[(ids.card(ids.OWN_CHARTS[1]), "hidden")] is True
     assert slots[(ids.label_of(ids.OWN_FILTERS[0]), "children")] == "policy"
     options = slots[(ids.OWN_FILTERS[0], "options")]
     assert {o["value"] for o in options} == KINDS
@@ -195,8 +195,10 @@ def test_a_click_on_its_bar_filters_and_sets_its_filter_in_the_same_response(own
     # the dropdown of its filter writes the same key
     out = _fire(search, f"{ids.OWN_FILTERS[0]}.value", ["training", "procurement"])
     assert parse_query(out["url"]).picked("policy") == ("procurement", "training")
-    # the table's parts are sent with the first view of the table, not with every click
-    assert out["dimensions"][url_sync.key(ids.card(ids.OWN_CHARTS[0]), "hidden")] is False
+    # the slots are filled with the first view of the table, not with every click
+    label = url_sync.key(ids.label_of(ids.OWN_FILTERS[0]), "children")
+    assert out["dimensions"][label] == "policy"
+    assert "own-1" in out["views"]["root_class"].split()
     again = _fire(out["url"], "url.search", out["url"], table=f"{TABLE_ID}|zh")
     assert all(v is no_update for v in again["dimensions"].values())
 
