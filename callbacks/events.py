@@ -8,7 +8,7 @@ registry (``layouts.ids``), so a new dimension needs no rule of its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -154,12 +154,28 @@ def _strings(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def apply(state: ViewState, trigger: str | dict | None, value: Any) -> ViewState:
+def _own_rule(trigger: str, slots: Mapping[str, str] | None) -> Rule | None:
+    """The rule of a slot of a table's own dimension (``slots``: slot id -> dimension id): a
+    click on its bar or a change of its filter, as a bundled dimension's."""
+    dim = (slots or {}).get(trigger)
+    if dim is None:
+        return None
+    return _bar_click(dim) if trigger in ids.OWN_CHARTS else _picks(dim)
+
+
+def apply(
+    state: ViewState,
+    trigger: str | dict | None,
+    value: Any,
+    slots: Mapping[str, str] | None = None,
+) -> ViewState:
     """The state after ``trigger`` reported ``value``. An action leaving fewer than two regions
-    to compare also turns compare mode off (the switch is disabled then, so it could not be)."""
+    to compare also turns compare mode off (the switch is disabled then, so it could not be).
+    ``slots``: which dimension each slot of the table's own dimensions holds (a slot not
+    filled changes nothing)."""
     if isinstance(trigger, dict):
         new = _chip(state, trigger) if trigger.get("type") == ids.CHIP else state
     else:
-        rule = RULES.get(trigger or "")
+        rule = RULES.get(trigger or "") or _own_rule(str(trigger), slots)
         new = rule(state, value) if rule else state
     return replace(new, compare=False) if new.compare and not new.comparing() else new

@@ -16,7 +16,7 @@ from callbacks.context import guarded, view
 from data.dataset import Dataset
 from data.state import ViewState
 from layouts import ids, report_pack
-from layouts.charts import CHARTS
+from layouts.charts import charts_for
 from layouts.figures.render import ExportError
 from layouts.i18n import t
 
@@ -58,7 +58,7 @@ clientside_callback(
 
 
 @callback(
-    *[Output(f, "config") for f in CHARTS],
+    *[Output(f, "config") for f in ids.FIGURES],
     Input(ids.EXPORT_VIEW, "data"),
     prevent_initial_call=True,
 )
@@ -67,8 +67,12 @@ def camera_names(search: str | None) -> list[Patch]:
     """The camera buttons' options for the view, as a patch of each graph's config (the graph
     keeps it for its next drawing; the clientside callback below applies it now)."""
     state, ds = view(search)
-    out = []
-    for chart in CHARTS:
+    charts = charts_for(ds.dimensions)
+    out: list[Any] = []
+    for chart in ids.FIGURES:
+        if chart not in charts:  # a dimension this table has not: its chart is hidden
+            out.append(no_update)
+            continue
         patch = Patch()
         patch["toImageButtonOptions"] = camera_options(ds, state, chart)
         out.append(patch)
@@ -86,8 +90,8 @@ clientside_callback(
                 gd._context.toImageButtonOptions = config.toImageButtonOptions;
             }
         });
-    }""".replace("CHARTS", json.dumps(list(CHARTS))),
-    *[Input(f, "config") for f in CHARTS],
+    }""".replace("CHARTS", json.dumps(list(ids.FIGURES))),
+    *[Input(f, "config") for f in ids.FIGURES],
     prevent_initial_call=True,
 )
 

@@ -27,7 +27,7 @@ from callbacks.context import view
 from callbacks.views import as_location
 from layouts import ids, report_pack
 from layouts.bilingual import L
-from layouts.charts import CHARTS
+from layouts.charts import charts_for
 
 log = logging.getLogger("policy_atlas.callbacks")
 
@@ -88,7 +88,7 @@ def prefill(tree: Component, search: str) -> Component:
             _set(found, str(output.component_id), output.component_property, value)
     _set(found, ids.URL, "search", as_location(search))  # as the address bar says it
     state, ds = view(search)
-    for chart in CHARTS:
+    for chart in charts_for(ds.dimensions):
         camera = Patch()
         camera["toImageButtonOptions"] = exports.camera_options(ds, state, chart)
         _set(found, chart, "config", camera)

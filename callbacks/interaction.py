@@ -20,11 +20,12 @@ from dash.exceptions import PreventUpdate
 from callbacks import grid, language, measure_choice, upload, url_sync, views
 from callbacks.context import guarded, view
 from data.state import parse_query
-from layouts import ids
+from layouts import ids, own_dimensions
 
 OUTPUTS: dict[str, Any] = {
     "url": Output(ids.URL, "search"),
     "controls": {url_sync.key(c, p): Output(c, p) for c, p in url_sync.CONTROLS},
+    "own_controls": {url_sync.key(c, p): Output(c, p) for c, p in url_sync.OWN_CONTROLS},
     "views": views.OUTPUTS,
     "widgets": language.OUTPUTS,
     "measure": measure_choice.OUTPUTS,
@@ -32,10 +33,12 @@ OUTPUTS: dict[str, Any] = {
     "upload": upload.PANEL,
     "report": upload.REPORT,
     "table": Output(ids.VIEW_TABLE, "data"),
+    # the table's own dimensions: which charts and filters show, the slots' labels and options
+    "dimensions": {url_sync.key(c, p): Output(c, p) for c, p in own_dimensions.PARTS},
 }
 INPUTS: dict[str, Any] = {
     "search": Input(ids.URL, "search"),
-    "controls": {url_sync.key(c, p): Input(c, p) for c, p in url_sync.CONTROLS},
+    "controls": {url_sync.key(c, p): Input(c, p) for c, p in url_sync.ALL_CONTROLS},
     "clicks": {url_sync.key(c, p): Input(c, p) for c, p in url_sync.CLICKS},
     "chips": Input({"type": ids.CHIP, "dim": ALL, "value": ALL}, "n_clicks"),
 }
@@ -68,6 +71,9 @@ def respond(
     return {
         "url": no_update if before is None else (query or "?"),
         "controls": url_sync.controls_for(asked, None if before is None else parse_query(before)),
+        "own_controls": url_sync.own_controls_for(
+            asked, None if before is None else parse_query(before)
+        ),
         "views": views.render(query, rendered),
         "widgets": language.widget_texts(ds, state, shown),
         "measure": measure_choice.measure_menu(state),
@@ -81,6 +87,11 @@ def respond(
             else upload.report_rows(query, None)
         ),
         "table": no_update if table == now else now,
+        "dimensions": (
+            {url_sync.key(c, p): no_update for c, p in own_dimensions.PARTS}
+            if table == now
+            else {url_sync.key(c, p): v for (c, p), v in own_dimensions.slots(ds).items()}
+        ),
     }
 
 

@@ -5,11 +5,13 @@ applies them is ``callbacks.interaction`` (both directions and the views in one 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from dash import no_update
 
 from callbacks import events
+from callbacks.context import dataset_for
 from data import periods
 from data.state import ViewState, encode_query, parse_query
 from layouts import compare_switch, ids
@@ -50,7 +52,22 @@ CLICKS = [
     (ids.DRILL_BTN, "n_clicks"),
     (ids.BACK_BTN, "n_clicks"),
     (ids.LANG_TOGGLE, "n_clicks"),
+    # the slots of a table's own dimensions (``layouts.own_dimensions``)
+    *[(chart, "clickData") for chart in ids.OWN_CHARTS],
 ]
+#: The filters of a table's own dimensions: which dimension each slot holds depends on the
+#: table (``own_slots``), so their values are set apart from ``CONTROLS``.
+OWN_CONTROLS: tuple[tuple[str, str], ...] = tuple((c, "value") for c in ids.OWN_FILTERS)
+#: Every control the interaction callback sets and listens to.
+ALL_CONTROLS: tuple[tuple[str, str], ...] = (*CONTROLS, *OWN_CONTROLS)
+
+
+def own_slots(state: ViewState) -> dict[str, str]:
+    """Slot id (chart or filter of ``ids.OWN_CHARTS`` / ``ids.OWN_FILTERS``) -> the dimension
+    of the viewed table it holds."""
+    dims = dataset_for(state).dimensions
+    both = {**ids.charts_of(dims), **ids.filters_of(dims)}
+    return {k: v for k, v in both.items() if k in ids.OWN_CHARTS or k in ids.OWN_FILTERS}
 
 
 def control_values(state: ViewState) -> list:
@@ -74,6 +91,21 @@ def controls_for(state: ViewState, before: ViewState | None = None) -> dict[str,
     }
 
 
+def _own_values(state: ViewState, slots: Mapping[str, str]) -> list:
+    return [list(state.picked(slots[c])) if c in slots else [] for c, _ in OWN_CONTROLS]
+
+
+def own_controls_for(state: ViewState, before: ViewState | None = None) -> dict[str, Any]:
+    """The filters of the table's own dimensions (``OWN_CONTROLS``), as ``controls_for``."""
+    slots = own_slots(state)
+    new = _own_values(state, slots)
+    old = _own_values(before, slots) if before is not None else [object()] * len(new)
+    return {
+        key(c, p): value if value != was else no_update
+        for (c, p), value, was in zip(OWN_CONTROLS, new, old, strict=True)
+    }
+
+
 def after_event(search: str | None, triggered: dict[str, Any]) -> str | None:
     """The query string after a control or chart event (``ctx.triggered[0]``: its ``prop_id`` and
     ``value``), or None when the event changes nothing (a chip only drawn, a click on nothing)."""
@@ -87,6 +119,7 @@ def after_event(search: str | None, triggered: dict[str, Any]) -> str | None:
         trigger = json.loads(component)
     elif component == ids.F_DATE:
         trigger = events.DATE_START if prop == "start_date" else events.DATE_END
-    new = events.apply(state, trigger, value)
+    slots = own_slots(state) if component in ids.OWN_CHARTS + ids.OWN_FILTERS else None
+    new = events.apply(state, trigger, value, slots)
     query = encode_query(new)
     return None if query == encode_query(state) else query

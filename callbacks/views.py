@@ -26,6 +26,7 @@ from callbacks.context import guarded, view
 from layouts import ids, spread, viewmodel
 from layouts.components import beside, chips, notes
 from layouts.figures import geo_assets
+from layouts.own_dimensions import root_classes
 
 
 def to_patch(updates: dict[tuple, object]) -> Patch:
@@ -119,6 +120,8 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
         figures: dict[str, Any] = {
             name: geo_assets.served_under(fig, assets) for name, fig in v.figures.items()
         }
+        # the charts of dimensions this table has not (hidden: ``layouts.own_dimensions``)
+        figures.update({f: no_update for f in ids.FIGURES if f not in figures})
         _, sent = unsent(v.updates, {})  # what the browser now holds: a Patch skips it
     else:
         before = rendered.get("sent") if rendered else None
@@ -134,7 +137,7 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
         "chips": chips(v.texts["chips"]),
         "clear_hidden": not v.texts["chips"],
         "notes": notes(state.notes, state.lang),
-        "root_class": f"lang-{state.lang}",
+        "root_class": " ".join(x for x in (f"lang-{state.lang}", root_classes(ds)) if x),
         "drill_label": drill or "",
         "drill_hidden": drill is None,
         "back_hidden": not state.drill,

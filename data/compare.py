@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from data import query
-from data.dimensions import CATEGORIES
 from data.query import PolicyIndex
 from data.state import ViewState
 
@@ -74,7 +73,7 @@ def comparison(
     wanted = state.compared() if state.comparing() else ()
     regions, left_out = wanted[:limit], wanted[limit:]
     periods: pd.DataFrame | None = None
-    counts: dict[str, dict[str, pd.Series]] = {c.id: {} for c in CATEGORIES}
+    counts: dict[str, dict[str, pd.Series]] = {c: {} for c in idx.dimensions}
     undated: dict[str, int] = {}
     for r in regions:
         one = single(state, r)
@@ -83,7 +82,7 @@ def comparison(
             periods = tl[["period", "start", "selected"]].copy()
         periods[r] = tl["count"].to_numpy()
         undated[r] = int(tl.attrs.get("undated", 0))
-        for c in CATEGORIES:
+        for c in idx.dimensions.values():
             f = query.breakdown(idx, one, c.id, crossfilter=crossfilter)
             counts[c.id][r] = pd.Series(f["count"].to_numpy(), index=f["code"].to_numpy())
     bars = {dim: _side_by_side(per, state.picked(dim)) for dim, per in counts.items() if per}

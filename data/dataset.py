@@ -21,7 +21,7 @@ from typing import Protocol
 import pandas as pd
 
 from data.check import CheckReport
-from data.dimensions import CATEGORIES
+from data.dimensions import Category, dimensions_of
 from data.load import Problem
 from data.query import PolicyIndex, build_index
 from data.read_options import ReadOptions
@@ -52,6 +52,34 @@ class Dataset:
     #: why the table a request names cannot be shown ("removed", "expired", "unreachable",
     #: "missing"): this dataset is then an empty stand-in, so nothing draws from another table
     gone: str | None = None
+    #: columns the user marked as dimensions (``ReadOptions.dimensions``), drawn whatever their
+    #: number of values
+    marked: tuple[str, ...] = ()
+    #: what the table's policies are about, as the user typed it (``ReadOptions.topic``): titles
+    #: say "<topic> policies"; None: neutral ("Policies"). The bundled table's titles say
+    #: "blockchain" (``title_topic``).
+    topic: str | None = None
+
+    @cached_property
+    def dimensions(self) -> tuple[Category, ...]:
+        """The table's categorical dimensions (``data.dimensions.dimensions_of``): a breakdown
+        chart, a filter, a URL key, chips and an export each."""
+        return dimensions_of(self.frame, self.marked, bundled=self.bundled)
+
+    @cached_property
+    def dimension(self) -> dict[str, Category]:
+        return {c.id: c for c in self.dimensions}
+
+    @property
+    def title_topic(self) -> str | None:
+        """The topic chart titles name: the user's ``topic``; None (neutral titles) for an
+        uploaded table without one; "blockchain" for the app's own table (bundled or ``--data``,
+        ``data.dimensions.BLOCKCHAIN``)."""
+        from data.dimensions import BLOCKCHAIN
+
+        if self.topic:
+            return self.topic
+        return None if self.uploaded else BLOCKCHAIN
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -63,7 +91,7 @@ class Dataset:
 
     @cached_property
     def index(self) -> PolicyIndex:
-        return build_index(self.frame)
+        return build_index(self.frame, self.dimensions)
 
     @property
     def rows(self) -> int:
@@ -112,7 +140,7 @@ class Dataset:
         labels this table uses as written."""
         return {
             c.id: frozenset(c.vocab) | frozenset(str(v) for v in self.index.categories[c.id].values)
-            for c in CATEGORIES
+            for c in self.dimensions
         }
 
     def restrict(self, state: ViewState) -> ViewState:
@@ -184,6 +212,7 @@ def load_dataset(
         report=check.page_report(result),
         label_zh=label_zh,
         bundled=path is None,
+        topic=options.topic if options else None,
     )
 
 

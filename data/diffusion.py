@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from data import periods, query
-from data.dimensions import CATEGORIES
 from data.query import FREQ_CODES, PolicyIndex
 from data.state import ViewState
 
@@ -121,7 +120,7 @@ def compared_curves(
     dimension are picked (e.g. subsidy and cash reward), one curve per picked value: adoption of
     each policy instrument, compared. Only the first such dimension (registry order) is split."""
     curves = [Curve(None, None, adoption_curve(idx, state, adcodes, level))]
-    for category in CATEGORIES:
+    for category in idx.dimensions.values():
         picked = state.picked(category.id)
         if len(picked) >= 2:
             for code in picked:

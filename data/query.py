@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from data import measures
-from data.dimensions import CATEGORIES, CATEGORY, FILTERS
+from data.dimensions import CATEGORIES, CATEGORY, FILTERS, OTHER, Category
 from data.state import ViewState
 from geodata import gazetteer
 
@@ -115,10 +115,12 @@ class PolicyIndex:
     city_values: np.ndarray
     day: np.ndarray  # days since epoch, or INT_MIN when undated
     dated: np.ndarray
-    categories: dict[str, Encoded]  # one per ``data.dimensions.CATEGORIES``
+    categories: dict[str, Encoded]  # one per bundled dimension and per own one of the table
     work_report: np.ndarray
     amount: np.ndarray
     national: np.ndarray
+    #: the table's dimensions (``data.dimensions.dimensions_of``), by id
+    dimensions: dict[str, Category] = field(default_factory=lambda: dict(CATEGORY))
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _derived: dict[tuple, Any] = field(default_factory=dict, repr=False)
 
@@ -233,8 +235,21 @@ class PolicyIndex:
         return {}
 
 
-def build_index(frame: pd.DataFrame) -> PolicyIndex:
-    """Encode a canonical policy frame (see docs/ARCHITECTURE.md) for querying."""
+def _column(frame: pd.DataFrame, c: Category) -> pd.Series:
+    """The column a dimension counts; a ``top`` dimension's other values as ``OTHER``."""
+    if c.column not in frame:
+        return pd.Series([None] * len(frame))
+    column = frame[c.column]
+    if not c.top:
+        return column
+    text = column.astype("object")
+    kept = text.isna() | text.astype(str).str.strip().isin(c.top)
+    return text.where(kept, OTHER)
+
+
+def build_index(frame: pd.DataFrame, dimensions: Sequence[Category] = CATEGORIES) -> PolicyIndex:
+    """Encode a canonical policy frame (see docs/ARCHITECTURE.md) for querying: every bundled
+    dimension (the map's hover names incentives) and the table's own ``dimensions``."""
     province, province_values = _codes(frame["province_adcode"])
     city, city_values = _codes(frame["city_adcode"])
     dates = pd.to_datetime(frame["date"], errors="coerce")
@@ -242,12 +257,8 @@ def build_index(frame: pd.DataFrame) -> PolicyIndex:
     day = np.where(
         dated, dates.to_numpy(dtype="datetime64[D]").astype("int64"), np.iinfo(np.int64).min
     )
-    categories = {
-        c.id: _encode(
-            frame[c.column] if c.column in frame else pd.Series([None] * len(frame)), c.multi
-        )
-        for c in CATEGORIES
-    }
+    every = {**CATEGORY, **{c.id: c for c in dimensions}}
+    categories = {c.id: _encode(_column(frame, c), c.multi) for c in every.values()}
     amount = pd.to_numeric(frame["amount_cny"], errors="coerce").to_numpy(dtype=float)
     wr = frame.get("is_work_report", pd.Series(False, index=frame.index))
     return PolicyIndex(
@@ -262,6 +273,7 @@ def build_index(frame: pd.DataFrame) -> PolicyIndex:
         work_report=wr.fillna(False).astype(bool).to_numpy(),
         amount=amount,
         national=(frame["placed"].astype("object") == "national").to_numpy(),
+        dimensions={c.id: c for c in dimensions},
     )
 
 
@@ -329,7 +341,7 @@ def _dimension_mask(idx: PolicyIndex, state: ViewState, dimension: str) -> np.nd
         lo = _day(date_from) if date_from else np.iinfo(np.int64).min + 1
         hi = _day(date_to) if date_to else np.iinfo(np.int64).max
         return idx.dated & (idx.day >= lo) & (idx.day <= hi)
-    if dimension in CATEGORY:
+    if dimension in idx.categories:
         return idx.categories[dimension].mask(state.picked(dimension))
     if dimension == "text":
         found = idx.search_text.str.contains(state.text.casefold(), regex=False)
@@ -342,7 +354,8 @@ def _dimension_mask(idx: PolicyIndex, state: ViewState, dimension: str) -> np.nd
 def selection(idx: PolicyIndex, state: ViewState, except_dim: str | None = None) -> np.ndarray:
     """Rows kept by every active filter except ``except_dim`` (crossfilter's group view)."""
     mask = np.ones(idx.n, dtype=bool)
-    for dim in FILTERS:
+    own = tuple(d for d, _ in state.picks if d not in CATEGORY and d in idx.categories)
+    for dim in (*FILTERS, *own):
         if dim == except_dim:
             continue
         m = dimension_mask(idx, state, dim)
@@ -489,7 +502,8 @@ def breakdown(
     mask = selection(idx, state, except_dim=dimension if crossfilter else None)
     encoded = idx.categories[dimension]
     counts = encoded.counts(mask)
-    order = CATEGORY[dimension].order if order is None else order
+    if order is None:
+        order = (idx.dimensions.get(dimension) or CATEGORY[dimension]).order
     found = dict(zip(encoded.values.tolist(), counts.tolist(), strict=True))
     codes_out = list(order) + sorted(v for v in found if v not in set(order))
     chosen = set(state.picked(dimension))

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from data import periods
-from data.dimensions import CATEGORY, FILTERS
+from data.dimensions import CATEGORY, FILTERS, is_dimension
 from data.measures import GDP_YEARS, MEASURE
 
 DIMENSIONS = FILTERS
@@ -97,8 +97,9 @@ class ViewState:
         return ()
 
     def with_picked(self, dimension: str, values: tuple[str, ...] | list[str]) -> ViewState:
-        """The state with a categorical dimension's picks replaced."""
-        if dimension not in CATEGORY:
+        """The state with a categorical dimension's picks replaced (a bundled dimension or one of
+        a table's own, ``data.dimensions.is_dimension``)."""
+        if not is_dimension(dimension):
             raise ValueError(f"unknown filter dimension {dimension!r}")
         return replace(self, picks=_picks({**dict(self.picks), dimension: tuple(values)}))
 
@@ -139,7 +140,7 @@ class ViewState:
         if dimension == "region":
             kept = () if value is None else tuple(v for v in self.region if v != value)
             return replace(self, region=kept)
-        if dimension in CATEGORY:
+        if is_dimension(dimension):
             current = self.picked(dimension)
             return self.with_picked(
                 dimension, () if value is None else tuple(v for v in current if v != value)
@@ -184,9 +185,10 @@ class ViewState:
 
 
 def _picks(values: dict[str, tuple[str, ...]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Picks in registry order, each sorted and unique, empty ones left out (equal views are
-    equal states)."""
-    return tuple((dim, tuple(sorted(set(values[dim])))) for dim in CATEGORY if values.get(dim))
+    """Picks in registry order (a table's own dimensions after the bundled ones, by id), each
+    sorted and unique, empty ones left out (equal views are equal states)."""
+    dims = [*CATEGORY, *sorted(d for d in values if d not in CATEGORY)]
+    return tuple((dim, tuple(sorted(set(values[dim])))) for dim in dims if values.get(dim))
 
 
 # --------------------------------------------------------------------------- parsing
@@ -249,7 +251,9 @@ def parse_query(search: str | None) -> ViewState:
         return tuple(sorted(set(good)))
 
     kw["region"] = pick("region", None, _ADCODE)
-    kw["picks"] = _picks({c.id: pick(c.url_key, None, _VALUE) for c in CATEGORY.values()})
+    # bundled dimensions' keys and any other that may be a table's own (checked by ``restrict``)
+    dims = [*CATEGORY, *(k for k in qs if k not in CATEGORY and is_dimension(k))]
+    kw["picks"] = _picks({d: pick(d, None, _VALUE) for d in dims})
     for key, attr in (("from", "date_from"), ("to", "date_to")):
         raw = _first(qs, key)
         if raw:
@@ -322,14 +326,17 @@ def restrict(
     notes += [f"ignored region={a!r}: no such place" for a in state.region if a not in regions]
     picks: dict[str, tuple[str, ...]] = {}
     for dim, values in state.picks:
+        if dim not in known and dim not in CATEGORY:
+            continue  # a key no dimension of this table has: ignored, as any unknown key
         allowed = known.get(dim, ())
         picks[dim] = tuple(v for v in values if v in allowed)
         notes += [f"ignored {dim}={v[:40]!r}: not in the table" for v in values if v not in allowed]
     if state.compare and len(replace(state, region=region).compared()) < 2:
         notes.append(NEEDS_TWO)
-    if len(notes) == len(state.notes):
+    kept = _picks(picks)
+    if len(notes) == len(state.notes) and kept == state.picks:
         return state
-    return replace(state, region=region, picks=_picks(picks), notes=tuple(notes))
+    return replace(state, region=region, picks=kept, notes=tuple(notes))
 
 
 def encode_query(state: ViewState) -> str:
@@ -338,7 +345,7 @@ def encode_query(state: ViewState) -> str:
     if state.region:
         pairs.append(("region", ",".join(state.region)))
     for dim, values in state.picks:
-        pairs.append((CATEGORY[dim].url_key, ",".join(values)))
+        pairs.append((dim, ",".join(values)))
     if state.date_from:
         pairs.append(("from", state.date_from))
     if state.date_to:

@@ -735,6 +735,7 @@ def to_dataset(frame: pd.DataFrame, meta: dict) -> Dataset:
         as_of=str(meta.get("uploaded", "")),
         report=CheckReport.from_record(meta),
         uploaded=True,
+        topic=(meta.get("options") or {}).get("topic") or None,  # the column panel's topic
     )
 
 

@@ -20,7 +20,6 @@ import plotly.io as pio
 
 from data import diffusion, export_tables, query
 from data.dataset import Dataset
-from data.dimensions import CATEGORY
 from data.measures import MEASURE
 from data.state import ViewState
 from layouts import compare_view, ids, map_story, viewmodel
@@ -104,16 +103,17 @@ def chart_table(ds: Dataset, state: ViewState, chart: str) -> pd.DataFrame:
         )
     if chart in (ids.ADOPTION_MAP, ids.ADOPTION_CURVE):
         return adoption_table(ds, state, chart)
-    dim = ids.BREAKDOWNS[chart]
+    dim = ids.charts_of(ds.dimensions)[chart]
+    c = ds.dimension[dim]
     f = query.breakdown(ds.index, state, dim, crossfilter=False)
-    bars, _apart = bd.arrange(f, dim, state.order)
-    none = CATEGORY[dim].none_code
+    bars, _apart = bd.arrange(f, c, state.order)
+    none = c.none_code
     rows = pd.concat([bars, f[f["code"] == none]]) if none else bars
     return pd.DataFrame(
         {
             "code": rows["code"].to_numpy(),
-            "label_zh": [CATEGORY[dim].label(c, "zh") for c in rows["code"]],
-            "label_en": [CATEGORY[dim].label(c, "en") for c in rows["code"]],
+            "label_zh": [c.label(v, "zh") for v in rows["code"]],
+            "label_en": [c.label(v, "en") for v in rows["code"]],
             "count": rows["count"].astype(int).to_numpy(),
             "drawn_as_bar": [c != none for c in rows["code"]],
         }

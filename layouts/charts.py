@@ -8,9 +8,10 @@ Dash, no rendering).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from data.dimensions import CATEGORIES
+from data.dimensions import CATEGORIES, Category
 from data.schema import Label
 from layouts import ids
 
@@ -24,17 +25,29 @@ class Chart:
     dimension: str | None = None
 
 
-CHARTS: dict[str, Chart] = {
-    c.id: c
-    for c in (
-        Chart(ids.MAP, "policy-map", Label("Map", "地图")),
-        Chart(ids.RANKED, "policy-ranking", Label("Regions ranked", "地区排名")),
-        Chart(ids.TIMELINE, "policy-timeline", Label("Timeline", "发布时间")),
-        Chart(ids.ADOPTION_MAP, "first-adoption-map", Label("First-adoption map", "首次采纳地图")),
-        Chart(ids.ADOPTION_CURVE, "adoption-curve", Label("Adoption curve", "采纳曲线")),
-        *(Chart(d.chart_id, d.file_stem, d.chart_name, d.id) for d in CATEGORIES),
-    )
-}
+_VIEWS: tuple[Chart, ...] = (
+    Chart(ids.MAP, "policy-map", Label("Map", "地图")),
+    Chart(ids.RANKED, "policy-ranking", Label("Regions ranked", "地区排名")),
+    Chart(ids.TIMELINE, "policy-timeline", Label("Timeline", "发布时间")),
+    Chart(ids.ADOPTION_MAP, "first-adoption-map", Label("First-adoption map", "首次采纳地图")),
+    Chart(ids.ADOPTION_CURVE, "adoption-curve", Label("Adoption curve", "采纳曲线")),
+)
+
+
+def charts_for(dimensions: Sequence[Category]) -> dict[str, Chart]:
+    """The charts of a table with these dimensions (``Dataset.dimensions``): the map, ranking,
+    timeline and diffusion views, then one breakdown per dimension (an own dimension's in its
+    slot, ``ids.charts_of``), each with its file-name stem and name."""
+    dims = {d.id: d for d in dimensions}
+    out = {c.id: c for c in _VIEWS}
+    for chart, dim in ids.charts_of(dimensions).items():
+        d = dims[dim]
+        out[chart] = Chart(chart, d.file_stem, d.chart_name, d.id)
+    return out
+
+
+#: The bundled table's charts (every table's charts: ``charts_for(Dataset.dimensions)``).
+CHARTS: dict[str, Chart] = charts_for(CATEGORIES)
 #: The whole view (every chart, one PDF page each) as a Download-menu choice.
 VIEW = Chart(
     "view", "policy-atlas", Label("Whole view (PDF, one chart a page)", "整个视图（PDF，每图一页）")

@@ -18,7 +18,6 @@ import plotly.graph_objects as go
 
 from data import compare
 from data.dataset import Dataset
-from data.dimensions import CATEGORY
 from data.state import ViewState
 from layouts import ids
 from layouts.figures import captions, compare_charts, titles
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
     from layouts.viewmodel import Views
 
 #: The charts compare mode splits (their ids stay: exports, camera names and clicks follow).
-CHARTS: tuple[str, ...] = (ids.TIMELINE, *ids.BREAKDOWNS)
+CHARTS: tuple[str, ...] = (ids.TIMELINE, *ids.BREAKDOWNS, *ids.OWN_CHARTS)
 
 
 def _sep(lang: str) -> str:
@@ -53,7 +52,9 @@ def title(ds: Dataset, state: ViewState, unit: str, regions: tuple[str, ...]) ->
     """The chart's headline without the merged place list, then the regions compared:
     "区块链政策，按年，对比：深圳市、广州市" / "Blockchain policies, per year, compared: …"."""
     lang = state.lang
-    base = titles.chart_title(replace(state, region=()), unit, ds.name_of)
+    base = titles.chart_title(
+        replace(state, region=()), unit, ds.name_of, dims=ds.dimension, topic=ds.title_topic
+    )
     listed = _sep(lang).join(ds.name_of(r, lang) for r in regions)
     joiner = "，" if lang == "zh" else ", "
     return base + joiner + captions.plain(t("compared", lang, names=listed))
@@ -77,12 +78,12 @@ def note(ds: Dataset, state: ViewState, cmp: compare.Comparison) -> str:
 def _apart(ds: Dataset, state: ViewState, dim: str, frame: pd.DataFrame, regions: tuple) -> str:
     """The "nothing stated" count of each region, kept apart from the bars as in the merged
     chart ("未提及激励方式：深圳市 1 项、广州市 4 项")."""
-    none = CATEGORY[dim].none_code
+    none = ds.dimension[dim].none_code
     row = frame[frame["code"] == none]
     if none is None or row.empty or not int(row[list(regions)].to_numpy().sum()):
         return ""
     lang = state.lang
-    what = CATEGORY[dim].label(none, lang)
+    what = ds.dimension[dim].label(none, lang)
     counts = _sep(lang).join(
         t("compare_n", lang, name=ds.name_of(r, lang), n=int(row[r].iloc[0])) for r in regions
     )
@@ -121,15 +122,16 @@ def figures(ds: Dataset, state: ViewState, sub: str, *, export: bool) -> dict[st
     }
     for shape in spread.period_shapes(state):  # the time slider's period, as on the merged one
         out[ids.TIMELINE].add_shape(shape)
-    for chart, dim in ids.BREAKDOWNS.items():
+    for chart, dim in ids.charts_of(ds.dimensions).items():
         f = cmp.breakdowns[dim]
-        none = CATEGORY[dim].none_code
+        c = ds.dimension[dim]
+        none = c.none_code
         apart = _apart(ds, state, dim, f, cmp.regions)
         out[chart] = compare_charts.breakdown_figure(
             (f[f["code"] != none] if none else f).assign(selected=f["selected"] & (not export)),
             cmp.regions,
             legend,
-            {c: captions.plain(CATEGORY[dim].label(c, lang)) for c in f["code"]},
+            {v: captions.plain(c.label(v, lang)) for v in f["code"]},
             title=title(ds, state, dim, cmp.regions),
             subtitle=sub,
             source=viewmodel.source(ds, state, short=True),
@@ -147,7 +149,9 @@ def headline(ds: Dataset, state: ViewState, chart: str) -> str | None:
     ``chart`` is not split in this view."""
     if chart not in CHARTS or not state.comparing():
         return None
-    unit = state.freq if chart == ids.TIMELINE else ids.BREAKDOWNS[chart]
+    unit = state.freq if chart == ids.TIMELINE else ids.charts_of(ds.dimensions).get(chart)
+    if unit is None:
+        return None
     return title(ds, state, unit, state.compared()[: compare.MAX_REGIONS])
 
 
@@ -196,14 +200,17 @@ def table(ds: Dataset, state: ViewState, chart: str) -> pd.DataFrame | None:
         return pd.concat(
             [head.reset_index(drop=True), f[list(cmp.regions)].reset_index(drop=True)], axis=1
         ).rename(columns=columns)
-    dim = ids.BREAKDOWNS[chart]
-    f = cmp.breakdowns[dim]
+    dim = ids.charts_of(ds.dimensions).get(chart)
+    if dim is None:
+        return None
+    c = ds.dimension[dim]
+    f = cmp.breakdowns[c.id]
     head = pd.DataFrame(
         {
             "code": f["code"],
-            "label_zh": [CATEGORY[dim].label(c, "zh") for c in f["code"]],
-            "label_en": [CATEGORY[dim].label(c, "en") for c in f["code"]],
+            "label_zh": [c.label(v, "zh") for v in f["code"]],
+            "label_en": [c.label(v, "en") for v in f["code"]],
         }
     )
     body = f[list(cmp.regions)].rename(columns=columns)
-    return pd.concat([head, body], axis=1).assign(drawn_as_bar=f["code"] != CATEGORY[dim].none_code)
+    return pd.concat([head, body], axis=1).assign(drawn_as_bar=f["code"] != c.none_code)

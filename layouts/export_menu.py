@@ -3,10 +3,12 @@ and the presentation-mode toggle. Component trees only; ``callbacks.exports`` wi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from dash import dcc, html
 
 from layouts import ids
-from layouts.charts import CHARTS, SEQUENCES, SIZES, VIEW
+from layouts.charts import CHARTS, SEQUENCES, SIZES, VIEW, Chart
 from layouts.i18n import t
 
 
@@ -42,12 +44,17 @@ def _label(zh: str, en: str, control: str) -> html.Label:
     return html.Label(_both(zh, en), id=ids.label_of(control), className="field-label")
 
 
+def chart_options(charts: Mapping[str, Chart] = CHARTS) -> list[dict]:
+    """The Download menu's choices: the whole view, each chart of the table (``charts_for``),
+    the map through the periods."""
+    return [
+        {"label": _both(c.name.zh, c.name.en), "value": c.id, "search": f"{c.name.zh} {c.name.en}"}
+        for c in (VIEW, *charts.values(), *SEQUENCES.values())
+    ]
+
+
 def export_menu() -> html.Details:
     """A drop-down panel in the header: what to download, in which format and size."""
-    chart_options = [
-        {"label": _both(c.name.zh, c.name.en), "value": c.id, "search": f"{c.name.zh} {c.name.en}"}
-        for c in (VIEW, *CHARTS.values(), *SEQUENCES.values())
-    ]
     return html.Details(
         [
             html.Summary(_both("下载", "Download"), className="button"),
@@ -56,7 +63,7 @@ def export_menu() -> html.Details:
                     _label("图表", "Chart", ids.DL_CHART),
                     dcc.Dropdown(
                         id=ids.DL_CHART,
-                        options=chart_options,
+                        options=chart_options(),
                         value="map",
                         clearable=False,
                         searchable=False,

@@ -654,6 +654,20 @@ EN.update(
     }
 )
 
+# --- w/dims: a table's own dimensions (issue 20 item 6)
+ZH.update(
+    {
+        "own_other": "属于其余 {n} 个值（只画出最常见的 {top} 个）",
+        "source_upload_short": "数据：{label}（{rows} 行）",
+    }
+)
+EN.update(
+    {
+        "own_other": "in the {n} other values (the {top} most frequent are drawn)",
+        "source_upload_short": "Data: {label} ({rows} rows)",
+    }
+)
+
 
 def _registry_names() -> dict[str, Label]:
     names: dict[str, Label] = {}

@@ -6,7 +6,9 @@ dimension's filter control and breakdown chart), so adding a dimension adds its 
 
 from __future__ import annotations
 
-from data.dimensions import CATEGORY
+from collections.abc import Sequence
+
+from data.dimensions import CATEGORY, MAX_OWN, Category
 
 # --- state and plumbing
 URL = "url"
@@ -113,8 +115,49 @@ def breakdown(dimension: str) -> str:
 
 BREAKDOWNS: dict[str, str] = {breakdown(d): d for d in CATEGORY}
 FILTER_CONTROLS: dict[str, str] = {filter_control(d): d for d in CATEGORY}
+#: A table's own dimensions (``data.dimensions.dimensions_of``) fill these slots in order: a
+#: breakdown chart, its card and its filter each (the page is static; a slot a table does not
+#: fill is hidden).
+OWN_CHARTS: tuple[str, ...] = tuple(f"bd-own-{i}" for i in range(1, MAX_OWN + 1))
+OWN_FILTERS: tuple[str, ...] = tuple(f"f-own-{i}" for i in range(1, MAX_OWN + 1))
 #: Every chart on the page, in page order.
-FIGURES: tuple[str, ...] = (MAP, RANKED, TIMELINE, ADOPTION_MAP, ADOPTION_CURVE, *BREAKDOWNS)
+FIGURES: tuple[str, ...] = (
+    MAP,
+    RANKED,
+    TIMELINE,
+    ADOPTION_MAP,
+    ADOPTION_CURVE,
+    *BREAKDOWNS,
+    *OWN_CHARTS,
+)
+
+
+def card(chart: str) -> str:
+    """The card around a breakdown chart (hidden when the table has not that dimension)."""
+    return f"{chart}-card"
+
+
+def field_of(control: str) -> str:
+    """The filter-bar field around a dimension's filter (hidden likewise)."""
+    return f"{control}-field"
+
+
+def charts_of(dimensions: Sequence[Category]) -> dict[str, str]:
+    """Chart id -> dimension id of a table's dimensions: a bundled one's own chart
+    (``bd-incentive``), an own one's slot (``bd-own-1``) in order."""
+    own = [d for d in dimensions if d.own]
+    out = {breakdown(d.id): d.id for d in dimensions if not d.own}
+    out.update({chart: d.id for chart, d in zip(OWN_CHARTS, own, strict=False)})
+    return out
+
+
+def filters_of(dimensions: Sequence[Category]) -> dict[str, str]:
+    """Filter control id -> dimension id, as ``charts_of``."""
+    own = [d for d in dimensions if d.own]
+    out = {filter_control(d.id): d.id for d in dimensions if not d.own}
+    out.update({control: d.id for control, d in zip(OWN_FILTERS, own, strict=False)})
+    return out
+
 
 # --- your own table (issue 10: layouts/upload_panel.py, callbacks/upload.py, assets/upload.js)
 UPLOAD_CARD = "upload-card"

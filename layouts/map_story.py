@@ -105,7 +105,9 @@ def ranked_texts(ds: Dataset, state: ViewState, frame: pd.DataFrame) -> dict[str
     more = frame.attrs.get("more", 0)
     name = measure.name.zh if state.lang == "zh" else measure.name.en
     return {
-        "title": titles.chart_title(state, f"ranked-{level}", ds.name_of),
+        "title": titles.chart_title(
+            state, f"ranked-{level}", ds.name_of, dims=ds.dimension, topic=ds.title_topic
+        ),
         "axis": name,
         "more": t("rank_more", state.lang, n=more, unit=t(f"unit_{level}", state.lang))
         if more

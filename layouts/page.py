@@ -40,9 +40,23 @@ def bilingual_options(vocab: Mapping[str, schema.Label], skip: tuple[str, ...] =
     ]
 
 
-def _field(label_key: str, control: Any) -> html.Div:
+def _field(label_key: str, control: Any, **kw: Any) -> html.Div:
     """A control under its visible label; the label names the control (see :func:`named`)."""
-    return html.Div(named(control, label_key, visible=True), className="field")
+    return html.Div(named(control, label_key, visible=True), className="field", **kw)
+
+
+def own_field(control: str, multi: dict[str, Any]) -> html.Div:
+    """The filter of a table's own dimension (a slot of ``ids.OWN_FILTERS``): its label (the
+    column's header, as written) and options are set per table; hidden unless the table fills it
+    (``layouts.own_dimensions.root_classes``)."""
+    return html.Div(
+        [
+            html.Label(id=ids.label_of(control), className="field-label"),
+            dcc.Dropdown(id=control, options=[], **multi),
+        ],
+        id=ids.field_of(control),
+        className="field",
+    )
 
 
 def icon_menu() -> html.Span:
@@ -112,9 +126,11 @@ def filter_bar(places: list[tuple[str, str, str]]) -> html.Div:
                     dcc.Dropdown(
                         id=ids.filter_control(c.id), options=bilingual_options(c.vocab), **multi
                     ),
+                    id=ids.field_of(ids.filter_control(c.id)),
                 )
                 for c in CATEGORIES
             ],
+            *[own_field(control, multi) for control in ids.OWN_FILTERS],
             _field(
                 "text",
                 dcc.Input(
@@ -271,8 +287,12 @@ def breakdown_cards(topojson_url: str) -> html.Div:
         [
             html.Div(order, className="card-controls bar-order"),
             *[
-                html.Section(graph(chart, topojson_url), className="card")
+                html.Section(graph(chart, topojson_url), className="card", id=ids.card(chart))
                 for chart in ids.BREAKDOWNS
+            ],
+            *[
+                html.Section(graph(chart, topojson_url), className="card", id=ids.card(chart))
+                for chart in ids.OWN_CHARTS
             ],
         ],
         className="breakdowns",

@@ -39,8 +39,8 @@ from data import export_tables, query
 from data.dataset import Dataset
 from data.state import ViewState, encode_query
 from layouts import chart_data, compare_view, ids, spread, viewmodel
-from layouts.charts import ANIMATION, CHARTS, MULTIPLES, SEQUENCES, VIEW
-from layouts.figures import captions, gif, render, style, titles
+from layouts.charts import ANIMATION, MULTIPLES, SEQUENCES, VIEW, charts_for
+from layouts.figures import captions, gif, render, style
 from layouts.i18n import t
 
 Progress = Callable[[int, int, str], None]
@@ -105,13 +105,13 @@ def default_title(ds: Dataset, state: ViewState, chart: str) -> str:
         return html.unescape(compared)
     level = "city" if state.drill else state.map_level
     unit = {ids.MAP: level, ids.RANKED: f"ranked-{level}", ids.TIMELINE: state.freq}.get(
-        chart, ids.BREAKDOWNS.get(chart, level)
+        chart, ids.charts_of(ds.dimensions).get(chart, level)
     )
-    return html.unescape(titles.chart_title(state, unit, ds.name_of))
+    return html.unescape(viewmodel.headline(ds, state, unit))
 
 
 def chart_stem(ds: Dataset, state: ViewState, chart: str) -> str:
-    stem = compare_view.stem(CHARTS[chart].file_stem, state, chart)
+    stem = compare_view.stem(charts_for(ds.dimensions)[chart].file_stem, state, chart)
     return captions.file_stem(stem, state, ds.name_of)
 
 
@@ -123,7 +123,7 @@ def figures(ds: Dataset, state: ViewState, edits: Edits | None = None) -> dict[s
     """Every chart of the view as an export draws it (drawn as filtered, GeoJSON inline: what an
     offline renderer needs), with the user's title and note."""
     figs = viewmodel.views(ds, state, full=True, inline_geojson=True, export=True).figures
-    out = {k: figs[k] for k in CHARTS}
+    out = {k: figs[k] for k in charts_for(ds.dimensions)}
     for fig in out.values():
         style.rewrap(fig)
     if edits is not None:
@@ -159,7 +159,7 @@ def chart_file(
         if fmt != "pdf":
             raise render.ExportError("the whole view is one PDF (one chart per page)")
         return f"{view_stem(ds, state)}.pdf", view_pdf(figures(ds, state, edits), size)
-    if chart not in CHARTS:
+    if chart not in charts_for(ds.dimensions):
         raise render.ExportError(f"unknown chart {chart!r}")
     stem = chart_stem(ds, state, chart)
     if fmt in chart_data.DATA_FORMATS:
@@ -195,8 +195,8 @@ def citation_text(
     ds: Dataset, state: ViewState, view_url: str, rows: int, generated: dt.datetime
 ) -> str:
     """CITATION.txt: enough to find the view again and to cite it."""
-    zh = _unescaped(captions.describe_filters(state, "zh", ds.name_of))
-    en = _unescaped(captions.describe_filters(state, "en", ds.name_of))
+    zh = _unescaped(captions.describe_filters(state, "zh", ds.name_of, ds.dimension))
+    en = _unescaped(captions.describe_filters(state, "en", ds.name_of, ds.dimension))
     zh = zh.removeprefix(t("filters_in_words", "zh"))
     en = en.removeprefix(t("filters_in_words", "en"))
     date = generated.strftime("%Y-%m-%d")
@@ -241,7 +241,7 @@ def data_members(ds: Dataset, state: ViewState, figs: dict[str, go.Figure]) -> d
     """The data behind each chart (CSV), the map as GeoPackage and GeoJSON, and every chart in
     one offline interactive HTML file."""
     out: dict[str, bytes] = {}
-    for chart in CHARTS:
+    for chart in charts_for(ds.dimensions):
         stem = chart_stem(ds, state, chart)
         out[f"data/{stem}.csv"] = chart_data.chart_data_file(ds, state, chart, "csv", figs)
     map_stem = chart_stem(ds, state, ids.MAP)
@@ -296,7 +296,8 @@ def write_pack(
     if not view_url or not urlparse(view_url).scheme:
         view_url = view_address(state, base_url)
     result = PackResult()
-    steps = 2 * len(CHARTS) + (1 if pdf else 0) + 2 + 3  # + GIF, small multiples PNG and PDF
+    charts = len(charts_for(ds.dimensions))
+    steps = 2 * charts + (1 if pdf else 0) + 2 + 3  # + GIF, small multiples PNG and PDF
     done = 0
 
     def step(label: str) -> None:

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from data import diffusion, measures, periods, schema
 from data.dataset import Dataset
-from data.dimensions import CATEGORY
+from data.dimensions import category
 from data.state import ViewState, encode_query
 from layouts import ids, viewmodel
 from layouts.figures import adoption, captions, geo_assets, style
@@ -98,10 +98,10 @@ def _subtitle(ds: Dataset, state: ViewState) -> str:
     return viewmodel.subtitle(ds, diffusion.undated_state(state))
 
 
-def _curve_name(dimension: str | None, code: str | None, lang: str) -> str:
+def _curve_name(ds: Dataset, dimension: str | None, code: str | None, lang: str) -> str:
     if dimension is None or code is None:
         return t("all_selected", lang)
-    return captions.plain(CATEGORY[dimension].label(code, lang))
+    return captions.plain(category(ds.dimension.get(dimension) or dimension).label(code, lang))
 
 
 def curve_figure(ds: Dataset, state: ViewState) -> go.Figure:
@@ -111,7 +111,7 @@ def curve_figure(ds: Dataset, state: ViewState) -> go.Figure:
     lang = state.lang
     unit_key = "adopted_cities" if level == "city" else "adopted_provinces"
     fig = adoption.adoption_curve_figure(
-        [(_curve_name(c.dimension, c.code, lang), c.frame) for c in curves],
+        [(_curve_name(ds, c.dimension, c.code, lang), c.frame) for c in curves],
         regions=len(regions),
         unit=t(unit_key, lang) if lang == "en" else "",
         y_title=t(unit_key, lang),

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 
 from data import measures, query, schema
 from data.dataset import Dataset
-from data.dimensions import CATEGORIES, CATEGORY
+from data.dimensions import CATEGORY, TOP_N, Category
 from data.measures import MEASURE
 from data.state import ViewState
 from layouts import ids, map_story
@@ -76,11 +76,21 @@ def _count(n: int, one: str, many: str, lang: str) -> str:
 
 
 def subtitle(ds: Dataset, state: ViewState) -> str:
-    return captions.describe_filters(state, state.lang, ds.name_of)
+    return captions.describe_filters(state, state.lang, ds.name_of, ds.dimension)
+
+
+def headline(ds: Dataset, state: ViewState, unit: str) -> str:
+    """A chart's title from the filters (``titles.chart_title``) for this table: its own
+    dimensions and its topic (neutral for an uploaded table)."""
+    return titles.chart_title(state, unit, ds.name_of, dims=ds.dimension, topic=ds.title_topic)
 
 
 def source(ds: Dataset, state: ViewState, short: bool = False) -> str:
     sourced = ds.every_row_sourced
+    if ds.uploaded and short:  # a narrow chart: the file and its rows
+        return t(
+            "source_upload_short", state.lang, label=captions.plain(ds.label), rows=f"{ds.rows:,}"
+        )
     if ds.uploaded:  # a user's table: their file, its rows and the day it was uploaded
         return t(
             "source_upload",
@@ -175,7 +185,7 @@ def map_frame(ds: Dataset, state: ViewState, *, crossfilter: bool = True) -> pd.
 
 def map_title(ds: Dataset, state: ViewState) -> str:
     """The headline, written from the filters (``titles.chart_title``)."""
-    return titles.chart_title(state, effective_map_level(state), ds.name_of)
+    return headline(ds, state, effective_map_level(state))
 
 
 GREY = ("no_record", "no_reference")  # map states drawn in the neutral grey, outside the scale
@@ -324,13 +334,13 @@ def timeline_title(state: ViewState, ds: Dataset | None = None) -> str:
     """The headline from the filters ("… per year"); the plain chart name without a dataset."""
     if ds is None:
         return t("timeline", state.lang)
-    return titles.chart_title(state, state.freq, ds.name_of)
+    return headline(ds, state, state.freq)
 
 
 def breakdown_title(state: ViewState, dim: str, ds: Dataset | None = None) -> str:
     if ds is None:
         return t(f"by_{dim}", state.lang)
-    return titles.chart_title(state, dim, ds.name_of)
+    return headline(ds, state, dim)
 
 
 def summary_text(ds: Dataset, state: ViewState) -> str:
@@ -373,10 +383,11 @@ def chip_items(ds: Dataset, state: ViewState) -> list[tuple[str, str, str]]:
             period=state.period,
             cumulative=state.cumulative,
         )
-        text = captions.describe_filters(dates, lang, ds.name_of)
+        text = captions.describe_filters(dates, lang, ds.name_of, ds.dimension)
         items.append(("date", "", text.split(t("filters_in_words", lang), 1)[-1]))
     for dim, values in state.picks:
-        items.extend((dim, v, CATEGORY[dim].label(v, lang)) for v in values)
+        c = ds.dimension.get(dim) or CATEGORY[dim]
+        items.extend((dim, v, c.label(v, lang)) for v in values)
     if state.text:
         items.append(("text", "", t("search_for", lang, q=state.text)))
     if not state.work_reports:
@@ -501,7 +512,9 @@ def views(
     if export:
         mframe = map_story.exported(state, mframe)
     tframe = query.timeline(ds.index, state, crossfilter=cross)
-    bframes = {c.id: query.breakdown(ds.index, state, c.id, crossfilter=cross) for c in CATEGORIES}
+    bframes = {
+        c.id: query.breakdown(ds.index, state, c.id, crossfilter=cross) for c in ds.dimensions
+    }
     if export:
         if state.active("date"):  # only the periods the date filter keeps
             tframe = tframe[tframe["selected"]].reset_index(drop=True)
@@ -541,28 +554,30 @@ def _updates(
     out[ids.MAP].update(style.headline_patch(map_title(ds, state)))
     out[ids.TIMELINE] = tl.timeline_updates(tframe, sub)
     out[ids.TIMELINE].update(style.headline_patch(timeline_title(state, ds)))
-    for d, f in bframes.items():
-        out[ids.breakdown(d)] = bd.breakdown_updates(
-            f, sub, dimension=d, lang=lang, order=state.order, apart_text=_apart(d, lang)
+    for chart, d in ids.charts_of(ds.dimensions).items():
+        c = ds.dimension[d]
+        out[chart] = bd.breakdown_updates(
+            bframes[d], sub, dimension=c, lang=lang, order=state.order, apart_text=_apart(c, lang)
         )
-        out[ids.breakdown(d)].update(
-            style.headline_patch(breakdown_title(state, d, ds), style.NARROW)
-        )
+        out[chart].update(style.headline_patch(breakdown_title(state, d, ds), style.NARROW))
     texts = map_story.ranked_texts(ds, state, rframe)
     out[ids.RANKED] = ranked.ranked_updates(rframe, rframe.attrs["measure"], sub, texts["more"])
     out[ids.RANKED].update(style.headline_patch(texts["title"], style.NARROW))
     return out
 
 
-def _apart(dimension: str, lang: str) -> str:
-    """The line for a dimension's "nothing stated" count ("{n} more state no incentive")."""
-    if CATEGORY[dimension].none_code is None:
+def _apart(c: Category, lang: str) -> str:
+    """The line for a dimension's "nothing stated" count ("{n} more state no incentive"); for
+    a marked column of many values, its values past the top ones ("{n} more in the 392 other
+    values")."""
+    if c.none_code is None:
         return ""
-    what = (
-        f"未提及{CATEGORY[dimension].name.zh}"
-        if lang == "zh"
-        else f"state no {CATEGORY[dimension].name.en.lower()}"
-    )
+    if c.top:
+        what = t("own_other", lang, n=f"{c.distinct - len(c.top):,}", top=TOP_N)
+    elif lang == "zh":
+        what = f"未提及{c.name.zh}"
+    else:
+        what = f"state no {c.name.en.lower()}"
     return t("none_apart", lang, n="{n}", what=what)
 
 
@@ -600,16 +615,17 @@ def _full_figures(
         source=source(ds, state),
         empty=empty_text(ds, state, ids.TIMELINE),
     )
-    for d, f in bframes.items():
-        figs[ids.breakdown(d)] = bd.breakdown_figure(
-            f,
-            dimension=d,
+    for chart, d in ids.charts_of(ds.dimensions).items():
+        c = ds.dimension[d]
+        figs[chart] = bd.breakdown_figure(
+            bframes[d],
+            dimension=c,
             lang=lang,
             title=breakdown_title(state, d, ds),
             subtitle=sub,
             source=source(ds, state, short=True),
             order=state.order,
-            apart_text=_apart(d, lang),
+            apart_text=_apart(c, lang),
             empty=empty,
             drop_zero=export,
         )

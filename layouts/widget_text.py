@@ -15,7 +15,8 @@ from layouts.i18n import t
 
 #: Every dropdown on the page (new dropdowns: add their id here).
 DROPDOWNS: tuple[str, ...] = (
-    ids.F_REGION, *ids.FILTER_CONTROLS, ids.MEASURE, ids.PILOT_FIELD, ids.DL_CHART,
+    ids.F_REGION, *ids.FILTER_CONTROLS, *ids.OWN_FILTERS, ids.MEASURE, ids.PILOT_FIELD,
+    ids.DL_CHART,
 )  # fmt: skip
 #: Search boxes and their placeholder's catalogue key.
 PLACEHOLDERS: dict[str, str] = {

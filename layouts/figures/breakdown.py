@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from data.dimensions import CATEGORY
+from data.dimensions import Category, category
 from layouts.figures import captions, style
 
 NOTE_INDEX = 2  # layout.annotations[NOTE_INDEX]: the "kept apart" line
@@ -22,10 +22,12 @@ def bar_colors(frame: pd.DataFrame) -> list[str]:
     return [style.ACCENT if s else style.ACCENT_LIGHT for s in frame["selected"]]
 
 
-def arrange(frame: pd.DataFrame, dimension: str, order: str, drop_zero: bool = False) -> tuple:
+def arrange(
+    frame: pd.DataFrame, dimension: str | Category, order: str, drop_zero: bool = False
+) -> tuple:
     """(the bars in drawing order, the count kept apart). ``order``: "value" or "schema";
     ``drop_zero`` (exports): only categories the rows have."""
-    none = CATEGORY[dimension].none_code
+    none = category(dimension).none_code
     apart = int(frame.loc[frame["code"] == none, "count"].sum()) if none else 0
     bars = frame[frame["code"] != none] if none else frame
     if drop_zero:
@@ -35,14 +37,14 @@ def arrange(frame: pd.DataFrame, dimension: str, order: str, drop_zero: bool = F
     return bars.reset_index(drop=True), apart
 
 
-def _labels(frame: pd.DataFrame, dimension: str, lang: str) -> list[str]:
-    return [captions.plain(CATEGORY[dimension].label(c, lang)) for c in frame["code"]]
+def _labels(frame: pd.DataFrame, dimension: str | Category, lang: str) -> list[str]:
+    return [captions.plain(category(dimension).label(c, lang)) for c in frame["code"]]
 
 
 def breakdown_figure(
     frame: pd.DataFrame,
     *,
-    dimension: str,
+    dimension: str | Category,
     lang: str,
     title: str,
     subtitle: str,
@@ -125,7 +127,7 @@ def breakdown_updates(
     frame: pd.DataFrame,
     subtitle: str,
     *,
-    dimension: str,
+    dimension: str | Category,
     lang: str,
     order: str = "schema",
     apart_text: str = "",

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from data import periods
-from data.dimensions import CATEGORY
+from data.dimensions import CATEGORY, Category
 from data.state import ViewState
 from layouts.i18n import t
 
@@ -24,9 +24,11 @@ def plain(text: str) -> str:
     return html.escape(str(text), quote=False)
 
 
-def describe_filters(state: ViewState, lang: str, name_of: NameOf) -> str:
+def describe_filters(
+    state: ViewState, lang: str, name_of: NameOf, dims: Mapping[str, Category] = CATEGORY
+) -> str:
     """The active filters as one line of words, e.g. ``广东省 · 2019-01-01 至 2021-12-31``; safe to
-    put into a figure (user text escaped)."""
+    put into a figure (user text escaped). ``dims``: the table's dimensions (its own ones)."""
     parts: list[str] = []
     places = state.region or ((state.drill,) if state.drill else ())  # a drill-down is a place
     if places:
@@ -42,7 +44,8 @@ def describe_filters(state: ViewState, lang: str, name_of: NameOf) -> str:
         parts.append(t("period_up_to" if state.cumulative else "period_in", lang, p=shown))
     for dim, values in state.picks:
         sep = "、" if lang == "zh" else " or "
-        parts.append(sep.join(CATEGORY[dim].label(v, lang) for v in values))
+        c = dims.get(dim) or CATEGORY.get(dim)
+        parts.append(sep.join(c.label(v, lang) if c else v for v in values))
     if state.text:
         parts.append(t("search_for", lang, q=state.text))
     if not state.work_reports:

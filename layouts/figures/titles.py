@@ -8,7 +8,9 @@ The user may still replace the title before exporting (Download panel).
 
 from __future__ import annotations
 
-from data.dimensions import CATEGORY
+from collections.abc import Mapping
+
+from data.dimensions import BLOCKCHAIN, CATEGORY, Category
 from data.measures import MEASURE
 from data.state import ViewState
 from layouts.figures.captions import NameOf, plain
@@ -54,40 +56,64 @@ def _place(state: ViewState, lang: str, name_of: NameOf) -> str:
     return sep.join(name_of(a, lang) for a in places[:4]) + ("…" if len(places) > 4 else "")
 
 
-def _qualifiers(state: ViewState, lang: str) -> tuple[str, list[str]]:
+def _qualifiers(state: ViewState, lang: str, dims: Mapping[str, Category]) -> tuple[str, list[str]]:
     """(the incentive phrase, the other picks as "dimension: values")."""
     zh = lang == "zh"
     incentive = ""
     others: list[str] = []
     for dim, values in state.picks:
-        labels = [CATEGORY[dim].label(v, lang) for v in values]
+        c = dims.get(dim) or CATEGORY[dim]
+        labels = [c.label(v, lang) for v in values]
         if dim == "incentive":
             joined = "或".join(labels) if zh else " or ".join(_lower_first(x) for x in labels)
             incentive = joined
             continue
-        name = CATEGORY[dim].name.zh if zh else _lower_first(CATEGORY[dim].name.en)
+        name = c.name.zh if zh else (c.name.en if c.own else _lower_first(c.name.en))
         others.append(f"{name}：{'、'.join(labels)}" if zh else f"{name}: {' or '.join(labels)}")
     if state.text:
         others.append(f"含“{state.text}”" if zh else f"mentioning “{state.text}”")
     return incentive, others
 
 
-def chart_title(state: ViewState, unit: str, name_of: NameOf, lang: str | None = None) -> str:
+def _core(topic: str | None, incentive: str, zh: bool) -> str:
+    """What the policies are: the bundled table's "区块链政策" / "Blockchain policies", a user's
+    topic ("<topic> policies"), or neutral "政策" / "Policies" (an uploaded table)."""
+    if zh:
+        what = "区块链" if topic == BLOCKCHAIN else (topic or "")
+        if incentive:
+            return f"以{incentive}支持{what}的政策" if what else f"提供{incentive}的政策"
+        return f"{what}政策"
+    what = "Blockchain" if topic == BLOCKCHAIN else (topic or "")
+    core = f"{what[:1].upper()}{what[1:]} policies" if what else "Policies"
+    return core + (f" offering {incentive}" if incentive else "")
+
+
+def chart_title(
+    state: ViewState,
+    unit: str,
+    name_of: NameOf,
+    lang: str | None = None,
+    *,
+    dims: Mapping[str, Category] = CATEGORY,
+    topic: str | None = BLOCKCHAIN,
+) -> str:
     """The headline of a chart of ``state``; ``unit`` a key of ``_UNITS`` (``province``, ``year``,
-    ``ranked-city`` …) or a categorical dimension id (``incentive``: "by incentive"). Safe to put
-    into a figure (user text escaped)."""
+    ``ranked-city`` …) or a categorical dimension id of ``dims`` (``incentive``: "by
+    incentive"). ``topic``: what the policies are about (``Dataset.title_topic``; None: neutral
+    "Policies, by province"). Safe to put into a figure (user text escaped)."""
     lang = lang or state.lang
     zh = lang == "zh"
-    incentive, others = _qualifiers(state, lang)
+    incentive, others = _qualifiers(state, lang, dims)
     place = _place(state, lang, name_of)
     measure = MEASURE.get(state.measure)
     measure_name = (
         ""
-        if measure is None or measure.id == "count" or unit in CATEGORY
+        if measure is None or measure.id == "count" or unit in CATEGORY or unit in dims
         else (measure.name.zh if zh else _lower_first(measure.name.en))
     )
-    if unit in CATEGORY:
-        by = (f"按{CATEGORY[unit].name.zh}", f"by {_lower_first(CATEGORY[unit].name.en)}")
+    if unit in CATEGORY or unit in dims:
+        c = dims.get(unit) or CATEGORY[unit]
+        by = (f"按{c.name.zh}", f"by {c.name.en if c.own else _lower_first(c.name.en)}")
         unit_text = by[0] if zh else by[1]
     elif unit in ("year", "quarter", "month", "province", "city", "ranked-province", "ranked-city"):
         unit_text = _UNITS[unit][1 if zh else 0]
@@ -96,11 +122,10 @@ def chart_title(state: ViewState, unit: str, name_of: NameOf, lang: str | None =
     if unit in ("year", "quarter", "month"):
         measure_name = ""
     if zh:
-        core = f"以{incentive}支持区块链的政策" if incentive else "区块链政策"
-        head = place + core + "".join(f"（{o}）" for o in others)
+        head = place + _core(topic, incentive, zh) + "".join(f"（{o}）" for o in others)
         parts = [head, measure_name, unit_text, _period(state, lang)]
         return plain("，".join(p for p in parts if p))
-    core = "Blockchain policies" + (f" offering {incentive}" if incentive else "")
+    core = _core(topic, incentive, zh)
     if place:
         core += f" in {place}"
     if others:
