@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 DIST = "policy-atlas"
+GUNICORN_CONF = "python:callbacks.gunicorn_conf"
 
 
 def version() -> str:
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         host = args.host or "127.0.0.1"
         if args.host or args.port or "POLICY_ATLAS_BIND" not in os.environ:
             os.environ["POLICY_ATLAS_BIND"] = f"{host}:{args.port or 8050}"
-        return _exec_python(["-m", "gunicorn", "-c", "python:callbacks.gunicorn_conf", "app:server"])
+        return _exec_python(["-m", "gunicorn", "-c", GUNICORN_CONF, "app:server"])
     if args.command == "dev":
         return _run_app(
             ["--host", args.host or "127.0.0.1", "--port", str(args.port or 8050), "--debug"]
@@ -102,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         extra += ["--base-url", args.base_url] if args.base_url else []
         return _run_app(["--export", args.dir, *extra])
     if not os.environ.get("REDIS_URL"):
-        print("policy-atlas worker needs REDIS_URL (e.g. redis://127.0.0.1:6379/0)", file=sys.stderr)
+        print("policy-atlas worker needs REDIS_URL, e.g. redis://127.0.0.1:6379/0", file=sys.stderr)
         return 2
     celery = ["-m", "celery", "-A", "app:celery_app", "worker"]
     return _exec_python([*celery, "--without-gossip", "--without-mingle"])

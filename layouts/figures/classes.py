@@ -1,9 +1,10 @@
 """Legend classes of the map: a stepped legend instead of a continuous ramp (pure: no plotly).
 
 The breaks are natural breaks (Fisher-Jenks, ``jenkspy``), quantiles or equal intervals (numpy),
-the user's pick, computed on the positive values only: "0 under these filters" and "no recorded policy" are legend
-entries of their own, never the bottom of a class. Counts get whole-number classes ("1–2", "3–5");
-rates get breaks rounded to two significant figures so a reader can repeat them.
+the user's pick, computed on the positive values only: "0 under these filters" and "no recorded
+policy" are legend entries of their own, never the bottom of a class. Counts get whole-number
+classes ("1–2", "3–5"); rates get breaks rounded to two significant figures so a reader can
+repeat them.
 """
 
 from __future__ import annotations
