@@ -185,7 +185,7 @@ def _oembed(prefix: str) -> Any:
     if request.args.get("format", "json") != "json":
         return _error("only format=json", 501)
     parts = urlsplit(url)
-    if not parts.path.endswith(prefix) and parts.path.rstrip("/") != prefix.rstrip("/"):
+    if (parts.path or "/").rstrip("/") != prefix.rstrip("/"):  # the page, under the prefix
         return _error("url is not a view of this atlas", 404)
     pairs = data_api.query_pairs(parts.query)
     chart = dict(pairs).get("embed", "map")

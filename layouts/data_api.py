@@ -132,10 +132,9 @@ EMBED_HTML = """<!DOCTYPE html>
 <link rel="alternate" type="application/json+oembed" href="{oembed}" title="{title}">
 <style>
 html, body {{ margin: 0; height: 100%; font-family: "Noto Sans CJK SC", "Noto Sans", sans-serif; }}
-body {{ display: flex; flex-direction: column; }}
-main {{ flex: 1 1 auto; min-height: 240px; overflow: hidden; }}
-#embed-chart {{ width: 100%; height: 100%; }}
-footer {{ font-size: 12px; padding: 4px 8px; text-align: right; }}
+main {{ height: calc(100vh - 24px); min-height: 240px; overflow: hidden; }}
+main > div, #embed-chart {{ width: 100%; height: 100%; }}
+footer {{ font-size: 12px; height: 24px; line-height: 24px; padding: 0 8px; text-align: right; }}
 footer a {{ color: #1f5f8b; }}
 </style>
 <script src="{plotly}"></script>

@@ -121,3 +121,21 @@ def test_the_view_query_drops_only_the_apis_own_keys():
 def test_json_is_plain_json(client):
     body = json.loads(client.get("/data.json?region=440000").data)
     assert all(isinstance(r["date_start"], (str, type(None))) for r in body["data"])
+
+
+@pytest.mark.export
+def test_the_png_fallback_is_the_charts_picture(client):
+    r = client.get("/embed/timeline.png?region=440000")
+    assert r.status_code == 200 and r.mimetype == "image/png"
+    assert r.data.startswith(b"\x89PNG\r\n\x1a\n") and len(r.data) > 10_000
+    assert client.get("/embed/nope.png").status_code == 404
+
+
+def test_oembed_answers_rich_json_for_a_view(client):
+    r = client.get("/oembed?url=http://atlas.example/%3Fregion%3D440000%26embed%3Dtimeline")
+    body = r.get_json()
+    assert body["type"] == "rich" and body["version"] == "1.0"
+    assert 'src="http://atlas.example/?region=440000&amp;embed=timeline"' in body["html"]
+    small = client.get("/oembed?url=http://atlas.example/&maxwidth=300").get_json()
+    assert small["width"] == 300
+    assert client.get("/oembed?url=http://atlas.example/other/").status_code == 404

@@ -43,6 +43,10 @@ def test_embed_timeline_in_english(page, app_url):
     assert page.locator(".js-plotly-plot").count() == 1
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Open the full view" in page.locator("footer").inner_text()
+    # the source line is on screen, above the link back (the chart fits the frame's height)
+    source = page.locator("#embed-chart .annotation-text", has_text="Policy Atlas").bounding_box()
+    footer = page.locator("footer").bounding_box()
+    assert source and footer and source["y"] + source["height"] <= footer["y"]
     assert page.watch.foreign == []
 
 
