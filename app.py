@@ -29,7 +29,7 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     from flask import Flask
 
     import callbacks.clientside  # noqa: F401  (registers the callbacks)
-    import callbacks.data_api
+    import callbacks.data_routes
     import callbacks.exports  # noqa: F401
     import callbacks.grid  # noqa: F401
     import callbacks.interaction  # noqa: F401  (URL, controls, views: one round trip)
@@ -85,7 +85,7 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     server.config["POLICY_ATLAS_ROWS"] = ds.rows
     service.install(app, config, lambda: store.default, jobs)
     callbacks.upload.install(app, uploads)
-    callbacks.data_api.install(app, config.url_prefix)
+    callbacks.data_routes.install(app, config.url_prefix)
     return app
 
 

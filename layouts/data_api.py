@@ -6,7 +6,7 @@
 - ``…/?embed=<chart>&<view query>``: that chart alone (title, legend, source, a link to the full
   view), ``…/embed/<chart>.png?…`` its picture, ``…/oembed?url=…`` the oEmbed answer.
 
-``callbacks.data_api`` routes them; this module turns (dataset, view) into bytes.
+``callbacks.data_routes`` routes them; this module turns (dataset, view) into bytes.
 """
 
 from __future__ import annotations
