@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -74,12 +75,17 @@ class _Metrics:
 
 
 _metrics: _Metrics | None = None
+_made = threading.Lock()
 
 
 def get() -> _Metrics:
+    """The metrics of this process (made once: ``callbacks.service.install`` makes them before
+    any request; two threads must never both register them)."""
     global _metrics
     if _metrics is None:
-        _metrics = _Metrics()
+        with _made:
+            if _metrics is None:
+                _metrics = _Metrics()
     return _metrics
 
 

@@ -180,6 +180,7 @@ def install(app: Dash, config: Config, dataset: Callable[[], Any], jobs: Any) ->
 
         return Response(metrics.scrape(), mimetype=None, content_type=metrics.CONTENT_TYPE)
 
+    metrics.get()  # before any request (and before gunicorn forks)
     server.before_request(_start_clock)
     server.before_request(_not_a_page(prefix))
     server.after_request(_log_request)

@@ -139,7 +139,7 @@ UPLOAD_FILTER_BOX = "upload-filter-box"  # "showing only …" and the way back t
 UPLOAD_FILTER_NOTE = "upload-filter-note"
 UPLOAD_SHOW_ALL = "upload-show-all"
 UPLOAD_GCJ02 = "upload-gcj02"  # the table's longitude/latitude are GCJ-02 (AMap, Tencent)
-# w/ops: the Download menu's data links and embed code (set in the browser: callbacks/data_routes.py)
+# w/ops: the Download menu's data links and embed code (set in the browser: data_routes.py)
 DL_LINK_CSV = "dl-link-csv"  # the view's policies at …/data.csv?<view>
 DL_LINK_JSON = "dl-link-json"
 DL_LINK_CHART = "dl-link-chart"  # the chosen chart's numbers at …/data/<chart>.csv?<view>
