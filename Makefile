@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # --preload; POLICY_ATLAS_* variables, see README "Deploy"). HOST/PORT choose the address.
 GUNICORN := $(BIN)/python -m gunicorn -c python:callbacks.gunicorn_conf
 
-.PHONY: run dev worker test lint format geodata images screenshots bench diffusion-images system-deps test-deps \
+.PHONY: run dev worker test lint lock format geodata images screenshots bench diffusion-images system-deps test-deps \
 	deb-install clean
 
 $(BIN)/python:
@@ -25,17 +25,29 @@ $(BIN)/python:
 	  rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.app-installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.txt
+# Installed from the lock files (every package pinned with its hashes); requirements*.txt are
+# what people edit, `make lock` turns them into requirements*.lock.
+PIP_LOCKED := $(BIN)/pip install -q --require-hashes --no-deps -r
+
+$(VENV)/.app-installed: requirements.lock | $(BIN)/python
+	$(PIP_LOCKED) requirements.lock
 	@touch $@
 
-$(VENV)/.celery-installed: requirements-celery.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements-celery.txt
+$(VENV)/.celery-installed: requirements-celery.lock | $(BIN)/python
+	$(PIP_LOCKED) requirements-celery.lock
 	@touch $@
 
-$(VENV)/.dev-installed: requirements-dev.txt requirements-celery.txt requirements.txt $(VENV)/.app-installed
-	$(BIN)/pip install -q -r requirements-dev.txt
+$(VENV)/.dev-installed: requirements-dev.lock $(VENV)/.app-installed
+	$(PIP_LOCKED) requirements-dev.lock
 	@touch $@
+
+# The lock files from requirements*.txt (pip-tools; run after editing a requirements file).
+LOCK := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile -q --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links
+lock: $(VENV)/.dev-installed
+	$(LOCK) -o requirements.lock requirements.txt
+	$(LOCK) -o requirements-celery.lock requirements.txt requirements-celery.txt
+	$(LOCK) -o requirements-dev.lock requirements-dev.txt
 
 system-deps:
 	@$(MAKE) --no-print-directory deb-install PACKAGES="$(DEB_PACKAGES)"
@@ -66,12 +78,14 @@ worker: $(VENV)/.app-installed $(VENV)/.celery-installed system-deps
 	$(BIN)/python -m celery -A app:celery_app worker --without-gossip --without-mingle
 
 test: $(VENV)/.dev-installed test-deps
+	$(BIN)/deptry .
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.dev-installed
+	$(BIN)/deptry .
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -30,6 +30,7 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     from flask import Flask
 
     import callbacks.clientside  # noqa: F401  (registers the callbacks)
+    import callbacks.data_routes
     import callbacks.exports  # noqa: F401
     import callbacks.grid  # noqa: F401
     import callbacks.interaction  # noqa: F401  (URL, controls, views: one round trip)
@@ -85,6 +86,7 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     server.config["POLICY_ATLAS_ROWS"] = ds.rows
     service.install(app, config, lambda: store.default, jobs)
     callbacks.upload.install(app, uploads, service.secret_key(config))
+    callbacks.data_routes.install(app, config.url_prefix)
     return app
 
 
@@ -255,10 +257,26 @@ if __name__ == "__main__":
     sys.exit(main())
 else:  # imported by gunicorn (app:server), a Celery worker (app:celery_app) or tests
     from callbacks.background import celery_app as _celery_app
+    from data.config import ConfigError as _ConfigError
     from data.config import load as _settings
     from data.dataset import load_dataset as _load
 
-    _config = _settings()
-    app = create_app(_load(_config.data_file, _config.sheet), _config)
+    def _stop(message: str) -> None:
+        """One line, not a traceback in gunicorn's log; gunicorn exits with status 2."""
+        print(message, file=sys.stderr)
+        raise SystemExit(2)
+
+    try:
+        _config = _settings()
+    except _ConfigError as _exc:
+        _stop(f"Configuration: {_exc}")
+    try:
+        _dataset = _load(_config.data_file, _config.sheet)
+    except (OSError, ValueError) as _exc:
+        _stop(f"Cannot use {_config.data_file}: {_exc}")
+    try:
+        app = create_app(_dataset, _config)
+    except _ConfigError as _exc:
+        _stop(f"Configuration: {_exc}")
     server = app.server
     celery_app = _celery_app()

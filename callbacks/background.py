@@ -31,6 +31,7 @@ from typing import Any
 
 from dash import CeleryManager, DiskcacheManager, html
 
+from callbacks import metrics
 from data.config import Config
 from layouts import ids
 from layouts.i18n import t
@@ -143,7 +144,13 @@ class _Guarded:
         _set_notice("export_timed_out", seconds=f"{self.export_timeout:g}")
         return True
 
+    def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> Any:
+        job = super().call_job_fn(key, job_fn, args, context)  # type: ignore[misc]
+        metrics.export_job("started")
+        return job
+
     def _store_failed(self, exc: BaseException) -> None:
+        metrics.export_job("failed")
         log.error("job store failed: %s: %s", type(exc).__name__, exc)
         _store_notice(store_problem(exc, self.folder))
         _flag("store_failed", True)
@@ -164,6 +171,8 @@ class _Guarded:
             self._store_failed(exc)
             result = self.UNDEFINED
         _flag("result_missing", result is self.UNDEFINED)
+        if result is not self.UNDEFINED:
+            metrics.export_job("finished")
         return result
 
     def get_updated_props(self, key: str) -> Any:

@@ -11,9 +11,20 @@ request, from the app).
 
 from __future__ import annotations
 
-from data.config import load as _load
+import sys
 
-_config = _load()
+from data.config import ConfigError, load
+
+try:
+    _config = load()
+except ConfigError as _exc:  # one line, not gunicorn's traceback of its config file
+    print(f"Configuration: {_exc}", file=sys.stderr)
+    raise SystemExit(2) from None
+
+from callbacks import metrics  # noqa: E402  (after the settings: a bad one is one line)
+
+metrics.multiprocess_dir(_config.home)  # /metrics adds up every worker's counts
+child_exit = metrics.child_exit
 
 bind = _config.bind
 workers = _config.workers

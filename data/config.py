@@ -85,6 +85,13 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "Chromium binary for exports",
     ),
     ("POLICY_ATLAS_UPLOAD_MAX_MB", "`50`", "largest uploaded table, in MB"),
+    ("POLICY_ATLAS_MAX_FILE_MB", "`512`", "largest table file read (`--data` or upload), in MB"),
+    ("POLICY_ATLAS_MAX_ROWS", "`2000000`", "most rows read from a table file"),
+    (
+        "POLICY_ATLAS_VIEW_CACHE_MB",
+        "`256`",
+        "memory for the grid's recent views (per process), in MB",
+    ),
     (
         "POLICY_ATLAS_UPLOAD_MAX_AGE_DAYS",
         "`30`",
@@ -130,7 +137,33 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "`32`",
         "slowest upload body accepted, in KB/s (after the first 10 s)",
     ),
+    (
+        "DASH_URL_BASE_PATHNAME",
+        "unset",
+        "Dash's own; also `DASH_ROUTES_PATHNAME_PREFIX`, `DASH_REQUESTS_PATHNAME_PREFIX`: "
+        "read as `POLICY_ATLAS_URL_PREFIX` (an error if they differ)",
+    ),
+    (
+        "DASH_ASSETS_EXTERNAL_PATH",
+        "unset",
+        "Dash's own: refused (the page requests nothing from another host)",
+    ),
 )
+
+#: Dash's own variables that name the app's path (Dash refuses them beside the prefixes the app
+#: passes): read as ``POLICY_ATLAS_URL_PREFIX`` and removed from the environment by the service.
+DASH_PATH_VARIABLES = (
+    "DASH_URL_BASE_PATHNAME",
+    "DASH_ROUTES_PATHNAME_PREFIX",
+    "DASH_REQUESTS_PATHNAME_PREFIX",
+)
+
+#: Whole-number settings read where they are used (``data.read``, ``data.table``): default.
+LIMITS = {
+    "POLICY_ATLAS_MAX_FILE_MB": 512,
+    "POLICY_ATLAS_MAX_ROWS": 2_000_000,
+    "POLICY_ATLAS_VIEW_CACHE_MB": 256,
+}
 
 
 @dataclass(frozen=True)
@@ -166,6 +199,9 @@ class Config:
     max_response_mb: int = 64
     uploads_at_once: int = 3
     upload_min_kbps: int = 32
+    max_file_mb: int = LIMITS["POLICY_ATLAS_MAX_FILE_MB"]
+    max_rows: int = LIMITS["POLICY_ATLAS_MAX_ROWS"]
+    view_cache_mb: int = LIMITS["POLICY_ATLAS_VIEW_CACHE_MB"]
 
 
 def cores() -> int:
@@ -189,7 +225,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
     n = cores()
     threads = _int(env, "POLICY_ATLAS_THREADS", 2)
     return Config(
-        data_file=_text(env, "POLICY_ATLAS_DATA"),
+        data_file=_data_file(env),
         sheet=_text(env, "POLICY_ATLAS_SHEET"),
         home=home,
         data_dir=_path(env, "POLICY_ATLAS_DATA_DIR") or home / "data",
@@ -218,7 +254,27 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         max_response_mb=_int(env, "POLICY_ATLAS_MAX_RESPONSE_MB", 64),
         uploads_at_once=_int(env, "POLICY_ATLAS_UPLOADS_AT_ONCE", max(1, threads - 1)),
         upload_min_kbps=_int(env, "POLICY_ATLAS_UPLOAD_MIN_KBPS", 32),
+        max_file_mb=limit("POLICY_ATLAS_MAX_FILE_MB", env),
+        max_rows=limit("POLICY_ATLAS_MAX_ROWS", env),
+        view_cache_mb=limit("POLICY_ATLAS_VIEW_CACHE_MB", env),
     )
+
+
+def limit(name: str, env: Mapping[str, str] | None = None) -> int:
+    """One of :data:`LIMITS` from ``env`` (default ``os.environ``); raises :class:`ConfigError`."""
+    return _int(os.environ if env is None else env, name, LIMITS[name])
+
+
+def _data_file(env: Mapping[str, str]) -> str | None:
+    """``POLICY_ATLAS_DATA``: a file that exists (checked here, so a typo is one line at start-up
+    rather than a traceback from the loader inside gunicorn)."""
+    value = _text(env, "POLICY_ATLAS_DATA")
+    if value is not None and not os.path.isfile(value):
+        why = "is a folder" if os.path.isdir(value) else "no such file"
+        raise ConfigError(f"POLICY_ATLAS_DATA={value!r}: {why}")
+    if value is not None and not os.access(value, os.R_OK):
+        raise ConfigError(f"POLICY_ATLAS_DATA={value!r}: not readable by this user")
+    return value
 
 
 def _text(env: Mapping[str, str], name: str) -> str | None:
@@ -275,8 +331,19 @@ def _choice(
 
 
 def _url_prefix(env: Mapping[str, str]) -> str:
-    """``/`` or ``/a/b/``: one leading and one trailing slash, plain path characters only."""
-    value = _text(env, "POLICY_ATLAS_URL_PREFIX") or "/"
+    """``/`` or ``/a/b/``: one leading and one trailing slash, plain path characters only. Dash's
+    own path variables are read as the same setting; two that differ are an error."""
+    if _text(env, "DASH_ASSETS_EXTERNAL_PATH"):
+        raise ConfigError(
+            f"DASH_ASSETS_EXTERNAL_PATH={env['DASH_ASSETS_EXTERNAL_PATH']!r}: not supported "
+            "(the page requests nothing from another host); unset it"
+        )
+    names = ("POLICY_ATLAS_URL_PREFIX", *DASH_PATH_VARIABLES)
+    given = {n: v for n in names if (v := _text(env, n)) is not None}
+    if len({"/" + v.strip("/") for v in given.values()}) > 1:
+        named = ", ".join(f"{n}={v!r}" for n, v in given.items())
+        raise ConfigError(f"{named}: these name different paths; set POLICY_ATLAS_URL_PREFIX only")
+    value = next(iter(given.values()), "/")
     parts = [p for p in value.strip("/").split("/") if p]
     for part in parts:
         if part in (".", "..") or not all(c.isalnum() or c in "-_.~" for c in part):

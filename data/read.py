@@ -109,10 +109,10 @@ DEFAULT_MAX_ROWS = 2_000_000  # env POLICY_ATLAS_MAX_ROWS
 
 
 def _env_int(name: str, default: int) -> int:
-    try:
-        return max(1, int(os.environ.get(name, default)))
-    except ValueError:
-        return default
+    """``data.config.limit``: checked at start-up, so a bad value is one line there."""
+    from data.config import limit
+
+    return limit(name)
 
 
 def limits(max_bytes: int | None = None, max_rows: int | None = None) -> tuple[int, int]:

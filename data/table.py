@@ -10,7 +10,6 @@ of a view is cached so paging and scrolling cost a slice.
 from __future__ import annotations
 
 import math
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -18,7 +17,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from data import query, schema
+from data import config, query, schema
 from data.query import PolicyIndex
 from data.state import ViewState, encode_query, parse_query
 
@@ -223,8 +222,9 @@ def _needs_text(sort_model: list | None, filter_model: dict | None, quick: str) 
 
 #: The grid asks for 25-100 rows at a time; a request for more is cut to this many.
 MAX_BLOCK = 500
-#: Display frames of recent views kept for paging, bounded by their size in memory.
-VIEW_CACHE_BYTES = int(os.environ.get("POLICY_ATLAS_VIEW_CACHE_MB", "256")) * 1_000_000
+#: Display frames of recent views kept for paging, bounded by their size in memory
+#: (``POLICY_ATLAS_VIEW_CACHE_MB``: ``data.config``, checked at start-up).
+VIEW_CACHE_BYTES = config.limit("POLICY_ATLAS_VIEW_CACHE_MB") * 1_000_000
 
 
 class _ViewCache:

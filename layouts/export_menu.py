@@ -114,6 +114,7 @@ def export_menu() -> html.Details:
                     html.Progress(id=ids.PACK_PROGRESS, max="1", value="0", hidden=True),
                     html.Div(id=ids.PACK_STATUS, className="note", role="status"),
                     html.Div(id=ids.EXPORT_NOTICE, className="note warn", role="alert"),
+                    *_data_links(),
                     dcc.Download(id=ids.DL_FILE),
                     dcc.Download(id=ids.PACK_FILE),
                 ],
@@ -123,6 +124,29 @@ def export_menu() -> html.Details:
         id=ids.EXPORT_MENU,
         className="export-menu",
     )
+
+
+def _data_links() -> list:
+    """Links to the view's data (the data API: docs/API.md) and the code to embed the chosen
+    chart; their addresses follow the view in the browser (``callbacks.data_routes``)."""
+
+    def link(zh: str, en: str, control: str) -> html.A:
+        return html.A(_both(zh, en), id=control, href="data.csv", target="_blank", rel="noopener")
+
+    return [
+        html.Div(
+            [
+                html.Span(_both("数据链接：", "Data links:"), className="dl-links-label"),
+                link("政策 CSV", "policies CSV", ids.DL_LINK_CSV),
+                link("政策 JSON", "policies JSON", ids.DL_LINK_JSON),
+                link("图表数据 CSV", "chart data CSV", ids.DL_LINK_CHART),
+                link("图表 PNG", "chart PNG", ids.DL_LINK_PNG),
+            ],
+            className="dl-links note",
+        ),
+        _label("嵌入代码（iframe）", "Embed code (iframe)", ids.DL_EMBED_CODE),
+        dcc.Textarea(id=ids.DL_EMBED_CODE, readOnly=True, rows=3, className="dl-text dl-code"),
+    ]
 
 
 def presentation_toggle() -> html.Button:

@@ -197,3 +197,9 @@ RECONCILE_APPLIED = "reconcile-applied"  # the picks the table was read with, an
 RECONCILE_APPLIED_TEXT = "reconcile-applied-text"
 RECONCILE_CSV = "reconcile-csv"
 RECONCILE_CLEAR = "reconcile-clear"
+# w/ops: the Download menu's data links and embed code (set in the browser: data_routes.py)
+DL_LINK_CSV = "dl-link-csv"  # the view's policies at …/data.csv?<view>
+DL_LINK_JSON = "dl-link-json"
+DL_LINK_CHART = "dl-link-chart"  # the chosen chart's numbers at …/data/<chart>.csv?<view>
+DL_LINK_PNG = "dl-link-png"  # the chart's picture, for sites that strip iframes
+DL_EMBED_CODE = "dl-embed-code"  # the iframe to paste (…/?embed=<chart>&<view>)

@@ -56,3 +56,18 @@ def test_settings_file_names_only_known_variables():
     assert named and named <= known, named - known
     active = dict(re.findall(r"^([A-Z_]+)=(.*)$", text, re.M))
     settings.load(active)  # every value given there is valid
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze not installed")
+@pytest.mark.parametrize("unit", UNITS)
+def test_units_are_sandboxed_to_an_exposure_of_at_most_4(unit, tmp_path):
+    (tmp_path / unit).write_text((DEPLOY / unit).read_text(encoding="utf-8"), encoding="utf-8")
+    out = subprocess.run(
+        ["systemd-analyze", "security", "--offline=yes", "--no-pager", str(tmp_path / unit)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    score = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", out.stdout)
+    assert score, out.stdout[-500:] + out.stderr
+    assert float(score.group(1)) <= 4.0, out.stdout

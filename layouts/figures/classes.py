@@ -1,18 +1,18 @@
 """Legend classes of the map: a stepped legend instead of a continuous ramp (pure: no plotly).
 
-The breaks come from mapclassify (natural breaks, quantiles or equal intervals, the user's pick),
-computed on the positive values only: "0 under these filters" and "no recorded policy" are legend
-entries of their own, never the bottom of a class. Counts get whole-number classes ("1–2", "3–5");
-rates get breaks rounded to two significant figures so a reader can repeat them.
+The breaks are natural breaks (Fisher-Jenks, ``jenkspy``), quantiles or equal intervals (numpy),
+the user's pick, computed on the positive values only: "0 under these filters" and "no recorded
+policy" are legend entries of their own, never the bottom of a class. Counts get whole-number
+classes ("1–2", "3–5"); rates get breaks rounded to two significant figures so a reader can
+repeat them.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
-import mapclassify
+import jenkspy
 import numpy as np
 
 from layouts.figures import style
@@ -51,18 +51,34 @@ def _nice(x: float, up: bool) -> float:
     return float(rounded)
 
 
+def _quantile_bins(values: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds at the k-quantiles (linear interpolation), repeated bounds merged: the
+    classes mapclassify's ``Quantiles`` cut."""
+    step = 100.0 / k
+    pct = np.arange(step, 100 + step, step)
+    pct[-1] = min(pct[-1], 100.0)
+    return np.unique(np.percentile(values, pct))
+
+
+def _equal_bins(values: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of k intervals of equal width from the smallest to the largest value."""
+    low, high = float(values.min()), float(values.max())
+    width = (high - low) / k
+    cuts = np.arange(low + width, high + width, width)[:k]
+    cuts[-1] = high
+    return cuts
+
+
 def _raw_bins(positive: np.ndarray, scheme: str, k: int) -> np.ndarray:
     if scheme == "quantiles":
-        return np.asarray(mapclassify.Quantiles(positive, k=k).bins, dtype=float)
+        return _quantile_bins(positive, k)
     if scheme == "equal":
-        return np.asarray(mapclassify.EqualInterval(positive, k=k).bins, dtype=float)
-    # Fisher-Jenks is the exact, deterministic natural-breaks optimum (mapclassify's NaturalBreaks
-    # is a randomised k-means: 0.2-0.8 s and breaks that differ between calls). Its cost grows with
-    # n², so a large map is summarised by 120 quantiles first.
+        return _equal_bins(positive, k)
+    # Fisher-Jenks is the exact, deterministic natural-breaks optimum. Its cost grows with n², so a
+    # large map is summarised by 120 quantiles first. jenkspy returns the minimum, then each
+    # class's upper bound.
     sample = positive if len(positive) <= JENKS_MAX else np.quantile(positive, QUANTILE_GRID)
-    with warnings.catch_warnings():  # "Numba not installed": the pure-Python path is fast enough
-        warnings.simplefilter("ignore", UserWarning)
-        return np.asarray(mapclassify.FisherJenks(sample, k=k).bins, dtype=float)
+    return np.asarray(jenkspy.jenks_breaks(sample, n_classes=k)[1:], dtype=float)
 
 
 def _fmt(x: float) -> str:
