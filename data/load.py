@@ -28,7 +28,7 @@ TEXT_COLUMNS = tuple(
     c
     for c in CANONICAL_COLUMNS + EXTRA_COLUMNS
     if c not in {"row", "date", "incentives", "amount_cny", "sectors", "is_work_report",
-                 "level_inferred"}
+                 "level_inferred", "date_end"}
 )  # fmt: skip
 #: Text columns whose values repeat (a few levels, places, issuers, codes): held as pandas
 #: categoricals (integer codes and each distinct value once), which at a million rows keeps the
@@ -440,13 +440,16 @@ def _ids(b: _Build) -> None:
 
 def _dates(b: _Build) -> None:
     date_raw = b.col("date")
-    d = parse.parse_date_column(date_raw)
+    order = getattr(getattr(b, "options", None), "date_order", None)  # the user's choice
+    d = parse.parse_date_column(date_raw, order, lines=b.lines)
+    b.res.notes.extend(d.attrs.get("notes", []))
     b.add(d["date_error"].notna(), "date", date_raw, d["date_error"], "error")
     future = d["date"] > pd.Timestamp(dt.date.today())
     b.add(future, "date", date_raw, "date is in the future", "warning")
     b.out["date"] = d["date"]
     b.out["date_precision"] = d["date_precision"]
     b.out["date_raw"] = date_raw
+    b.out["date_end"] = d["date_end"]  # the end of a range (2020-01-23 to 2020-03-13), else NaT
 
 
 def _place_columns(b: _Build) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series | None]:
@@ -596,7 +599,8 @@ def _texts_and_codes(b: _Build) -> None:
     b.out["incentives"], b.out["incentives_raw"] = incentives, inc_raw
     amount_raw = b.col("amount")
     am = parse.parse_amount_column(amount_raw, b.cm.amount_unit)
-    b.add(am["amount_error"].notna(), "amount", amount_raw, am["amount_error"], "error")
+    b.add(am["amount_error"].notna(), "amount", amount_raw, am["amount_error"], "error",
+          am["amount_suggestion"].to_numpy(dtype=object))  # fmt: skip
     b.out["amount_cny"], b.out["amount_raw"] = am["amount_cny"].astype(float), amount_raw
     if b.cm.amount_unit != 1.0:
         b.res.notes.append(
