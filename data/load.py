@@ -76,6 +76,8 @@ class LoadResult:
     columns: dict[str, str] = field(default_factory=dict)  # field -> input column
     extras: list[str] = field(default_factory=list)  # input columns passed through
     notes: list[str] = field(default_factory=list)
+    #: records in the file, rows read and records reported (``row_accounting``)
+    accounting: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -402,7 +404,47 @@ def build(
     _hostile(b)
     res.frame = _assemble(b)
     res.problems = b.problems
+    res.fatal = row_accounting(table, res)
     return res
+
+
+_SPAN = re.compile(r"lines (\d+)–(\d+)")
+
+
+def row_accounting(table: RawTable, res: LoadResult) -> str | None:
+    """Records in the file = rows read + records reported, or what breaks it (one line).
+
+    The reader counts what the file holds as it reads (``data.read.Accounting``); every record
+    is a row of the frame or a record a note names (the header, lines above it, empty rows), and
+    every record that runs over several lines is named, with its lines, by a problem or a note.
+    Sets ``res.accounting``; a non-None answer is a bug to report, never a silent loss."""
+    acc = table.accounting
+    if acc is None:
+        return None
+    rows = res.frame["row"].to_numpy(dtype=np.int64)
+    skipped = np.array([r for r, _ in acc.skipped], dtype=np.int64)
+    records = acc.records
+    kinds: dict[str, int] = {}
+    for _, why in acc.skipped:
+        kinds[why] = kinds.get(why, 0) + 1
+    res.accounting = {"records": records, "rows": len(rows), "skipped": kinds,
+                      "continued": len(acc.continued)}  # fmt: skip
+    every = np.concatenate([rows, skipped])
+    counts = np.bincount(np.clip(every, 0, records + 1), minlength=records + 2)
+    missing = np.flatnonzero(counts[1 : records + 1] == 0) + 1
+    twice = np.flatnonzero(counts[1 : records + 1] > 1) + 1
+    named = {(p.row, *map(int, m)) for p in res.problems for m in _SPAN.findall(p.reason)}
+    named |= {(int(n), *map(int, m)) for t in res.notes
+              for n, *m in re.findall(r"line (\d+): .*?lines (\d+)–(\d+)", t)}  # fmt: skip
+    unnamed = [r for r, a, b in acc.continued if (r, a, b) not in named]
+    if not (len(missing) or len(twice) or counts[0] or counts[-1] or unnamed):
+        return None
+    shown = ", ".join(map(str, [*missing[:10], *twice[:10], *unnamed[:10]]))
+    return (
+        f"{res.path}: the file holds {records:,} records but {len(rows):,} rows were read and "
+        f"{len(skipped):,} reported (records not accounted for: {shown or 'out of range'}); "
+        "nothing was loaded rather than losing rows — please report this file"
+    )
 
 
 def _unusable(raw: pd.DataFrame, cm: ColumnMap, path: str) -> str | None:

@@ -348,10 +348,9 @@ def parse_date_column(
     conflict = None
     filled = [s for s in texts if s not in EMPTY_WORDS]
     serial = bool(filled) and all(_SERIAL.match(s) and _serial_day(s) for s in filled)
-    if order is not None and order in DATE_ORDERS:
-        if order != "ymd":
-            notes.append(f"dates written NN/NN/YYYY read as {DATE_ORDERS[order]} (as chosen)")
-    elif not serial:
+    if order in ("mdy", "dmy"):
+        notes.append(f"dates written NN/NN/YYYY read as {DATE_ORDERS[order]} (as chosen)")
+    elif not serial:  # (year first, "ymd", says nothing about NN/NN/YYYY: the column decides)
         order, conflict = _column_order(texts, uniques, codes, lines, notes)
     results = []
     for s in texts:

@@ -46,6 +46,26 @@ class RawTable:
     sheets: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     problems: list[ReadProblem] = field(default_factory=list)  # per record, below the header
+    accounting: Accounting | None = None  # what the file holds, counted as it was read
+
+
+@dataclass
+class Accounting:
+    """What a file holds, counted by the reader independently of how records became rows, so the
+    loader can check that every record is a row or is reported (``data.load``'s row accounting).
+
+    ``units`` are the physical lines of a text file (a sheet's rows; a Parquet file's rows and its
+    header); ``continued`` the records that run over several lines (record, first line, last line:
+    each named by a problem or a note); ``skipped`` the records that are not rows (record, why:
+    "header", "above the header", "empty"), each said in a note."""
+
+    units: int
+    continued: list[tuple[int, int, int]] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def records(self) -> int:
+        return self.units - sum(last - first for _, first, last in self.continued)
 
 
 def sniff_format(head: bytes, path: str) -> str:
@@ -246,7 +266,7 @@ def _read_text(path: str, max_rows: int) -> RawTable:
                 )
             delim = sniff_delimiter(head)
             with open(path, encoding=codec, newline="") as fh:
-                grid, lines, problems, ragged = _scan(fh, delim, max_rows, path)
+                grid, lines, problems, ragged, acc = _scan(fh, delim, max_rows, path)
         except UnicodeDecodeError:
             continue
         except UnicodeError:  # a UTF-16 file of odd length
@@ -254,7 +274,9 @@ def _read_text(path: str, max_rows: int) -> RawTable:
         break
     else:
         raise ReadError(f"{path}: {_NOT_TEXT}")
-    table = _with_header(grid, "csv", path, encoding=name, delimiter=delim, row_lines=lines)
+    table = _with_header(
+        grid, "csv", path, encoding=name, delimiter=delim, row_lines=lines, accounting=acc
+    )
     if ragged:
         shown = ", ".join(map(str, ragged[:20])) + ("…" if len(ragged) > 20 else "")
         table.notes.insert(
@@ -297,8 +319,9 @@ class _Lines:
         if self.back:
             item = self.back.popleft()
         else:
+            line = next(self.fh)  # at the end: StopIteration, the count unchanged
             self.no += 1
-            item = (self.no, next(self.fh))
+            item = (self.no, line)
         self.current.append(item)
         return item[1]
 
@@ -338,7 +361,15 @@ def _spanning(
         col = next((i for i, f in enumerate(fields) if "\n" in f or "\r" in f), None)
         value = fields[col] if col is not None else ""
         return fields, ReadProblem(record, col, value, reason, "warning")
+    return _never_closed(src, delim, record)
+
+
+def _never_closed(src: _Lines, delim: str, record: int) -> tuple[list[str], ReadProblem]:
+    """The first line of the current record read with quotes as plain characters (a quote that
+    never closes); the lines after it are read again, as rows."""
+    first, last = src.current[0][0], src.current[-1][0]
     src.back.extendleft(reversed(src.current[1:]))  # read the following lines again, as rows
+    del src.current[1:]
     plain = _plain_fields(src.current[0][1], delim)
     col = next((i for i, f in enumerate(plain) if '"' in f), None)
     lost = f"lines {first + 1}–{last}" if last > first else "the end of the line"
@@ -350,15 +381,36 @@ def _spanning(
     return plain, ReadProblem(record, col, value, reason, "error")
 
 
+def _misquoted(
+    src: _Lines, delim: str, record: int, exc: csv.Error
+) -> tuple[list[str], ReadProblem]:
+    """A record csv cannot read strictly ("乙"x, ""乙, a quote open at the end of the file): its
+    first line with quotes as plain characters, so every character stays as written."""
+    if "unexpected end of data" in str(exc):
+        return _never_closed(src, delim, record)
+    src.back.extendleft(reversed(src.current[1:]))
+    del src.current[1:]
+    line = src.current[0][1]
+    fields = _plain_fields(line, delim)
+    col = next((i for i, f in enumerate(fields) if '"' in f), 0)
+    reason = (
+        f"a quote in this value does not open or close it ({exc}); read with quotes as plain "
+        "characters, as written"
+    )
+    return fields, ReadProblem(record, col, fields[col] if fields else "", reason, "error")
+
+
 def _scan(
     fh: Iterator[str], delim: str, max_rows: int, path: str
-) -> tuple[pd.DataFrame, np.ndarray, list[ReadProblem], list[int]]:
+) -> tuple[pd.DataFrame, np.ndarray, list[ReadProblem], list[int], Accounting]:
     """Every record of a delimited text file as columns of strings (Arrow-backed, built in chunks
-    so a large file needs about its own size in memory); nothing merged without a problem."""
+    so a large file needs about its own size in memory); nothing merged without a problem. Each
+    physical line is counted as it is read, and each record's lines kept (``Accounting``)."""
     src = _Lines(fh)
-    reader = csv.reader(src, delimiter=delim)
+    reader = csv.reader(src, delimiter=delim, strict=True)
     grid = _Columns()
     problems: list[ReadProblem] = []
+    acc = Accounting(units=0)
     width = 0
     record = 0
     while True:
@@ -367,30 +419,29 @@ def _scan(
             fields = next(reader)
         except StopIteration:
             break
-        except csv.Error as exc:  # not expected (no field limit, lines split on \r too): kept
+        except csv.Error as exc:  # strict: a stray quote, or one open at the end of the file
             if not src.current:
                 break
-            src.back.extendleft(reversed(src.current[1:]))
-            line = src.current[0][1]
-            src.current = src.current[:1]
-            fields = _plain_fields(line, delim)
-            reason = f"unreadable as CSV ({exc}); read with quotes as plain characters"
-            problems.append(ReadProblem(record + 1, 0, line.rstrip("\r\n"), reason, "error"))
-            reader = csv.reader(src, delimiter=delim)
+            fields, problem = _misquoted(src, delim, record + 1, exc)
+            problems.append(problem)
+            reader = csv.reader(src, delimiter=delim, strict=True)
         record += 1
         if record > max_rows + MAX_HEADER_SCAN:
             raise _too_many_rows(path, max_rows)
         if len(src.current) > 1 or (fields and fields[-1].endswith(("\n", "\r"))):
             fields, problem = _spanning(src, fields, width, delim, record)
             problems.append(problem)
+        if len(src.current) > 1:
+            acc.continued.append((record, src.current[0][0], src.current[-1][0]))
         if not width and len(fields) > 1:
             width = len(fields)
         grid.add(fields)
     if not grid.any_text:
         raise ReadError(f"{path}: the file holds no table (only blank lines)")
+    acc.units = src.no - len(src.back)
     frame = grid.frame()
     ragged = [i + 1 for i, n in enumerate(grid.widths) if width and n > width]
-    return frame, np.arange(1, len(frame) + 1), problems, ragged
+    return frame, np.arange(1, len(frame) + 1), problems, ragged, acc
 
 
 class _Columns:
@@ -542,7 +593,10 @@ def _read_parquet(path: str, max_rows: int) -> RawTable:
         del col
     frame = pd.DataFrame(out, copy=False)
     lines = np.arange(2, len(frame) + 2)
-    return RawTable(frame=frame, lines=lines, header_line=1, format="parquet", notes=notes)
+    acc = Accounting(units=len(frame) + 1, skipped=[(1, "header")])  # the header: line 1
+    return RawTable(
+        frame=frame, lines=lines, header_line=1, format="parquet", notes=notes, accounting=acc
+    )
 
 
 def _parquet_text(s: pd.Series) -> pd.Series:
@@ -570,6 +624,7 @@ def _with_header(
     sheet: str | None = None,
     sheets: list[str] | None = None,
     row_lines: np.ndarray | None = None,
+    accounting: Accounting | None = None,
 ) -> RawTable:
     """Find the header among the first rows; the rows below it, with their spreadsheet lines."""
     from data.columns import header_score
@@ -593,7 +648,14 @@ def _with_header(
     # drop fully empty rows (blank lines) but keep line numbers of the rest
     keep = (body != "").any(axis=1).to_numpy()
     body = body.loc[keep].reset_index(drop=True)
+    empty = lines[~keep]
     lines = lines[keep]
+    acc = accounting or Accounting(units=len(grid))
+    acc.skipped = [(i + 1, "above the header") for i in range(h)] + [(h + 1, "header")]
+    acc.skipped += [(int(n), "empty") for n in empty]
+    if len(empty):
+        shown = ", ".join(map(str, empty[:20])) + ("…" if len(empty) > 20 else "")
+        notes.append(f"{len(empty)} empty row(s) skipped (no text in any field): {shown}")
     return RawTable(
         frame=body,
         lines=lines,
@@ -604,6 +666,7 @@ def _with_header(
         sheet=sheet,
         sheets=sheets or [],
         notes=notes,
+        accounting=acc,
     )
 
 
