@@ -21,6 +21,7 @@ import pandas as pd
 from data import parse
 from data.columns import ColumnMap, map_columns
 from data.read import RawTable, ReadError, read_raw
+from data.read_options import ReadOptions
 from data.schema import CANONICAL_COLUMNS, EXTRA_COLUMNS
 
 BUNDLED = Path(__file__).resolve().parent / "policies.csv"
@@ -76,6 +77,7 @@ class LoadResult:
     columns: dict[str, str] = field(default_factory=dict)  # field -> input column
     extras: list[str] = field(default_factory=list)  # input columns passed through
     notes: list[str] = field(default_factory=list)
+    options: ReadOptions = field(default_factory=ReadOptions)
     #: records in the file, rows read and records reported (``row_accounting``)
     accounting: dict[str, Any] = field(default_factory=dict)
 
@@ -283,13 +285,16 @@ def load_table(
     max_rows: int | None = None,
     mapping: dict[str, str] | None = None,
     datum: str = "wgs84",
+    options: ReadOptions | None = None,
 ) -> LoadResult:
     """Read any similar table (CSV/XLSX/Parquet) into the canonical frame, with its problems.
 
     ``max_bytes`` / ``max_rows`` limit what is read (see ``data.read.limits``); over a limit the
     result is ``fatal`` with a message naming the limit and how to raise it. ``mapping`` (field ->
     input column) is what a user said a column holds when its header was not recognised; ``datum``
-    ("wgs84" or "gcj02") is the datum of longitude/latitude columns (``data.coords``)."""
+    ("wgs84" or "gcj02") is the datum of longitude/latitude columns (``data.coords``).
+    ``options`` (``data.read_options.ReadOptions``): the user's reading choices; ``mapping``, when
+    given, is merged into ``options.columns``."""
     path = str(path)
     try:
         table = read_raw(path, sheet, max_bytes=max_bytes, max_rows=max_rows)
@@ -297,7 +302,7 @@ def load_table(
         return LoadResult(frame=empty_frame(), fatal=str(exc), path=path)
     except Exception as exc:  # never a traceback for the user
         return LoadResult(frame=empty_frame(), fatal=f"{path}: cannot be read ({exc})", path=path)
-    result = build(table, path, mapping, datum)
+    result = build(table, path, mapping, datum, options=options)
     del table
     release_memory()
     return result
@@ -309,6 +314,15 @@ def release_memory() -> None:
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()
+
+
+def merged_options(options: ReadOptions | None, mapping: dict[str, str] | None) -> ReadOptions:
+    """``options`` with the older ``mapping=`` argument (field -> column) folded into its
+    ``columns`` (the mapping wins where both name a field)."""
+    options = options or ReadOptions()
+    if not mapping:
+        return options
+    return options.with_columns({**options.column_map(), **mapping})
 
 
 def _apply_mapping(cm: ColumnMap, columns: list, mapping: dict[str, str] | None) -> None:
@@ -326,8 +340,17 @@ def _apply_mapping(cm: ColumnMap, columns: list, mapping: dict[str, str] | None)
 class _Build:
     """One table being built: the raw columns, the column map, the problems found so far."""
 
-    def __init__(self, raw: pd.DataFrame, cm: ColumnMap, lines: np.ndarray, res: LoadResult):
+    def __init__(
+        self,
+        raw: pd.DataFrame,
+        cm: ColumnMap,
+        lines: np.ndarray,
+        res: LoadResult,
+        options: ReadOptions | None = None,
+    ):
         self.raw, self.cm, self.lines, self.res = raw, cm, lines, res
+        #: the user's reading choices (date order, whole-province marker, aliases, topic)
+        self.options = options or ReadOptions()
         self.problems: list[Problem] = []
         self.out: dict[str, Any] = _Out(row=lines)
         self.written_levels: tuple[pd.Series, pd.Series, pd.Series] | None = None
@@ -375,13 +398,18 @@ def build(
     path: str = "",
     mapping: dict[str, str] | None = None,
     datum: str = "wgs84",
+    *,
+    options: ReadOptions | None = None,
 ) -> LoadResult:
     """The canonical frame of a raw table (see the module docstring), with every problem."""
+    options = merged_options(options, mapping)
+    mapping = options.column_map()
     raw = table.frame
     res = LoadResult(
         frame=empty_frame(), path=path, format=table.format, encoding=table.encoding,
         delimiter=table.delimiter, sheet=table.sheet, sheets=table.sheets, notes=list(table.notes),
     )  # fmt: skip
+    res.options = options
     sample = {c: raw[c].head(200).tolist() for c in raw.columns}
     cm = map_columns(list(raw.columns), sample)
     _apply_mapping(cm, list(raw.columns), mapping)
@@ -393,7 +421,7 @@ def build(
     res.fatal = _unusable(raw, cm, path)
     if res.fatal:
         return res
-    b = _Build(raw, cm, np.asarray(table.lines, dtype=np.int64), res)
+    b = _Build(raw, cm, np.asarray(table.lines, dtype=np.int64), res, options)
     b.datum = datum
     _read_problems(b, table)
     _ids(b)
