@@ -352,7 +352,7 @@ def parse_date_column(
         notes.append(f"dates written NN/NN/YYYY read as {DATE_ORDERS[order]} (as chosen)")
     elif not serial:  # (year first, "ymd", says nothing about NN/NN/YYYY: the column decides)
         order, conflict = _column_order(texts, uniques, codes, lines, notes)
-    results = []
+    results: list[tuple[pd.Timestamp | None, str, str | None, pd.Timestamp | None]] = []
     for s in texts:
         if serial and s not in EMPTY_WORDS:
             results.append((_serial_day(s), "day", None, None))

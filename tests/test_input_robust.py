@@ -387,3 +387,15 @@ def test_ranges_keep_their_end_and_amounts_their_groups(tmp_path) -> None:
     errs = {q.field: q for q in res.problems if q.row == 5 and q.severity == "error"}
     assert "day 0 does not exist" in errs["日期"].reason
     assert errs["金额"].suggestion == "1.5亿 = 150,000,000 yuan or 15亿 = 1,500,000,000 yuan"
+
+
+@pytest.mark.parametrize(("order", "expected"), [("dmy", "2020-04-03"), ("mdy", "2020-03-04")])
+def test_the_date_order_chosen_reaches_the_date_step(tmp_path, order, expected) -> None:
+    from data.read_options import ReadOptions
+
+    p = _csv(tmp_path, HEADER + "甲,广东,03/04/2020\n")
+    assert [q.field for q in load_table(p).problems if q.severity == "error"] == ["日期"]
+    res = load_table(p, options=ReadOptions(date_order=order))
+    assert res.frame["date"].iloc[0] == pd.Timestamp(expected)
+    assert not [q for q in res.problems if q.severity == "error"]
+    assert any("(as chosen)" in n for n in res.notes)
