@@ -437,9 +437,11 @@ def _run_value(run: str) -> float | None:
 # apostrophe, the same one throughout: 1 000 000, 3 500 000元, 1'000'000; a comma after such
 # groups can only be a decimal comma (1 000,5).
 _GROUPED = re.compile(
-    r"(?<![\d.,'’])\d{1,3}(?P<sep>[ '’])\d{3}(?:(?P=sep)\d{3})*(?:[.,]\d+)?(?![\d'’]|[ ,]\d)"
+    r"(?<![\d.,'’])\d{1,3}(?P<sep>[ '’])\d{3}(?:(?P=sep)\d{3})*"
+    r"(?:\.\d+|,(?!\d{3}(?!\d))\d+)?(?![\d'’]|[ ,.]\d)"
 )
-_COMMA_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]|\.\d)")
+_COMMA_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,]|[. '’]\d)")
+_LOOSE_DIGITS = re.compile(r"\d+(?:[ '’]+\d+)+")  # 1 000,000 or 1,000 000: no thousands grouping
 _ZERO_COMMA = re.compile(r"(?<![\d.,])0,(?=\d)")  # 0,5亿: a decimal comma (0 thousand is no number)
 _ODD_COMMA = re.compile(r"(\d+),(\d+)")  # 1,5亿: a decimal comma or a misplaced thousands comma
 
@@ -486,6 +488,13 @@ def _amount(raw: str, header_unit: float = 1.0) -> tuple[float, str | None, str 
     s = _ungroup(_CURRENCY_WORDS.sub(" ", s).strip())  # 1 000 000, 1,000,000 -> 1000000
     if odd := _ambiguous_comma(raw, s, header_unit):
         return odd
+    if _LOOSE_DIGITS.search(s):
+        return (
+            np.nan,
+            f"the digits in {norm_text(raw)} are not grouped in thousands; write the amount "
+            "without separators (e.g. 1000000) or with one every three digits (1 000 000)",
+            None,
+        )
     s = _UNIT_SPACE.sub("", s)  # 500 万 -> 500万
     s = _COMPOUND_SPACE.sub(lambda m: m.group(1) or m.group(2), s)  # 1亿 5千万 -> 1亿5千万
     if s.startswith(("-", "−")):

@@ -265,6 +265,10 @@ def _read_text(path: str, max_rows: int) -> RawTable:
                     f"{path}: not a table (binary content that is not Excel or Parquet)"
                 )
             delim = sniff_delimiter(head)
+            fast = _read_fast(path, delim, max_rows) if codec in ("utf-8", "utf-8-sig") else None
+            if fast is not None:
+                grid, lines, problems, ragged, acc = fast
+                break
             with open(path, encoding=codec, newline="") as fh:
                 grid, lines, problems, ragged, acc = _scan(fh, delim, max_rows, path)
         except UnicodeDecodeError:
@@ -291,6 +295,64 @@ def _read_text(path: str, max_rows: int) -> RawTable:
         f"line {p.line}: {p.reason}" for p in problems if p.line <= table.header_line
     )
     return table
+
+
+FAST_MIN_BYTES = 1 << 20  # smaller text files are read by hand only (their cost does not matter)
+_SCAN_CHUNK = 1 << 24
+
+
+def _line_count(path: str) -> int | None:
+    """Physical lines of a file (\\r\\n, \\r or \\n end one), or None when it holds a quote
+    character (then only the hand reader knows where its records end)."""
+    ends, cr_before, last = 0, False, b""
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_SCAN_CHUNK):
+            if b'"' in chunk:
+                return None
+            ends += chunk.count(b"\n") + chunk.count(b"\r") - chunk.count(b"\r\n")
+            ends -= cr_before and chunk.startswith(b"\n")  # a \r\n across two chunks
+            cr_before, last = chunk.endswith(b"\r"), chunk[-1:]
+    return ends + (0 if last in (b"\n", b"\r", b"") else 1)
+
+
+def _read_fast(
+    path: str, delim: str, max_rows: int
+) -> tuple[pd.DataFrame, np.ndarray, list[ReadProblem], list[int], Accounting] | None:
+    """The common file through Arrow's CSV reader (several times quicker than the hand reader):
+    UTF-8, no quote character anywhere and every line with the header's number of fields, so each
+    line is one record and line numbers are positions. None for any other file, and whenever
+    Arrow's records are not exactly the file's lines: the hand reader (``_scan``) reads it."""
+    import pyarrow.csv as pacsv
+
+    if os.path.getsize(path) < FAST_MIN_BYTES or (units := _line_count(path)) is None:
+        return None
+    if units > max_rows + MAX_HEADER_SCAN:
+        raise _too_many_rows(path, max_rows)
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        width = len(fh.readline().rstrip("\r\n").split(delim))
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delim,
+                quote_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+            ),  # fmt: skip
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": pa.large_string() for i in range(width)},
+                strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):
+        return None  # ragged lines, not UTF-8 after all: the hand reader says what is wrong
+    if table.num_rows != units or table.num_columns != width:
+        return None
+    frame = pd.DataFrame(
+        {j: pd.Series(table.column(j), dtype="str") for j in range(width)}, copy=False
+    )
+    return frame, np.arange(1, units + 1), [], [], Accounting(units=units)
 
 
 @dataclass(frozen=True)

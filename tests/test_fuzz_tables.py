@@ -8,17 +8,21 @@ URL and callback-payload fuzzing is not here (those files are being restructured
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import data.read
 from data.check import exit_code, human_report, report_dict
-from data.load import load_table
+from data.load import LoadResult, load_table
 from data.read import read_raw
 from tests.accounting import assert_rows_accounted
 
@@ -63,6 +67,25 @@ def _check(path: Path) -> tuple[object, int]:
     return res, code
 
 
+@contextlib.contextmanager
+def _fast_path_for_any_size() -> Iterator[None]:
+    """Arrow's CSV path (``data.read._read_fast``) for files of any size, not only large ones."""
+    before, data.read.FAST_MIN_BYTES = data.read.FAST_MIN_BYTES, 0
+    try:
+        yield
+    finally:
+        data.read.FAST_MIN_BYTES = before
+
+
+def _same_through_the_fast_path(path: Path, res: LoadResult) -> None:
+    """The file read through Arrow's path (where it takes it) loads exactly as by hand."""
+    with _fast_path_for_any_size():
+        fast = load_table(path)
+    assert (fast.fatal, fast.notes, fast.accounting) == (res.fatal, res.notes, res.accounting)
+    assert fast.problems == res.problems
+    pd.testing.assert_frame_equal(fast.frame, res.frame)
+
+
 def _problems_name_line_field_value(res) -> None:  # noqa: ANN001
     rows = set(res.frame["row"].tolist())
     for p in res.problems:
@@ -99,6 +122,7 @@ def test_well_formed_csv(tmp_path_factory, table, delim, encoding) -> None:
     path = tmp_path_factory.mktemp("f") / "t.csv"
     path.write_bytes(buf.getvalue().encode(encoding, errors="replace"))
     res, _ = _check(path)
+    _same_through_the_fast_path(path, res)
     if res.fatal is not None:
         return
     _problems_name_line_field_value(res)
@@ -136,6 +160,7 @@ def test_broken_csv_loses_no_line(tmp_path_factory, table, quotes) -> None:
     path = tmp_path_factory.mktemp("b") / "t.csv"
     path.write_bytes(text.encode("utf-8"))
     res, _ = _check(path)
+    _same_through_the_fast_path(path, res)
     if res.fatal is not None:
         return
     _problems_name_line_field_value(res)
@@ -216,6 +241,7 @@ def test_odd_files_lose_no_record(tmp_path_factory, text) -> None:
     path = tmp_path_factory.mktemp("o") / "t.csv"
     path.write_bytes(text.encode("utf-8"))
     res, _ = _check(path)
+    _same_through_the_fast_path(path, res)
     if res.fatal is not None:
         return
     _problems_name_line_field_value(res)

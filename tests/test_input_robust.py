@@ -399,3 +399,26 @@ def test_the_date_order_chosen_reaches_the_date_step(tmp_path, order, expected) 
     assert res.frame["date"].iloc[0] == pd.Timestamp(expected)
     assert not [q for q in res.problems if q.severity == "error"]
     assert any("(as chosen)" in n for n in res.notes)
+
+
+def test_a_large_plain_file_reads_through_arrow_exactly_as_by_hand(tmp_path, monkeypatch) -> None:
+    """Issue 24: a file with no quote character and even lines goes through Arrow's CSV reader;
+    its rows, line numbers, notes and problems are the hand reader's."""
+    import data.read
+
+    rows = [f"政策{i},广东省,2020-0{i % 9 + 1}-01" for i in range(40_000)]
+    rows[7] = ",,"  # an empty row, still named
+    p = _csv(tmp_path, HEADER + "\r\n".join(rows) + "\n")
+    assert p.stat().st_size > data.read.FAST_MIN_BYTES
+    fast = read_raw(str(p))
+    monkeypatch.setattr(data.read, "FAST_MIN_BYTES", 1 << 40)
+    hand = read_raw(str(p))
+    pd.testing.assert_frame_equal(fast.frame, hand.frame)
+    assert fast.lines.tolist() == hand.lines.tolist() and fast.notes == hand.notes
+    assert fast.accounting == hand.accounting and fast.accounting.units == 40_001
+    monkeypatch.setattr(data.read, "FAST_MIN_BYTES", 0)
+    assert data.read._read_fast(str(p), ",", 10**6) is not None
+    with_quote = _csv(tmp_path, HEADER + "\n".join(rows) + '\n"甲,广东,2020\n', name="q.csv")
+    ragged = _csv(tmp_path, HEADER + "\n".join(rows) + "\n甲,广东\n", name="r.csv")
+    for odd in (with_quote, ragged):  # a quote or a short line: only the hand reader
+        assert data.read._read_fast(str(odd), ",", 10**6) is None

@@ -322,6 +322,12 @@ def test_thousands_separators(raw: str, yuan: float) -> None:
     assert parse_amount(raw) == (yuan, None)
 
 
+@pytest.mark.parametrize("raw", ["1.000.000", "1 000,000", "1,000 000", "10 00"])
+def test_separators_out_of_place_are_problems(raw: str) -> None:
+    value, err = parse_amount(raw)
+    assert math.isnan(value) and err
+
+
 @pytest.mark.parametrize("raw", ["1,5亿", "12,50", "2,5 million yuan", "1,23,456"])
 def test_a_comma_that_may_be_decimal_is_a_problem_with_both_readings(raw: str) -> None:
     value, err = parse_amount(raw)
@@ -504,6 +510,25 @@ def test_amounts_read_back_as_written(written: tuple[str, float]) -> None:
     got, err = parse_amount(text)
     assert err is None, (text, err)
     assert math.isclose(got, value, rel_tol=1e-12), (text, got, value)
+
+
+@PROPERTY
+@given(
+    n=st.integers(1000, 10**12),
+    seps=st.lists(st.sampled_from([*GROUPS, "", "  "]), min_size=4, max_size=4),
+    decimals=st.sampled_from(["", ",5", ",50", ",500", ".5", ".500"]),
+)
+def test_mixed_or_odd_separators_are_a_problem_never_another_number(n, seps, decimals) -> None:  # noqa: ANN001
+    """Separators mixed or misplaced (1,000 000; 1 000,000; 10 00): the value or a problem."""
+    groups = f"{n:,}".split(",")
+    text = groups[0] + "".join(sep + g for sep, g in zip(seps, groups[1:], strict=False))
+    text += decimals
+    got, err = parse_amount(text)
+    if err is None:
+        fraction = float("0." + decimals[1:]) if decimals else 0.0
+        commas = all(sep == "," for sep in seps[: len(groups) - 1])
+        grouped = n * 1000 + 500 if decimals == ",500" and commas else None  # 1,000,500
+        assert got in (n, n + fraction, grouped), (text, got)
 
 
 @PROPERTY
