@@ -700,7 +700,7 @@ def _with_header(
     best = int(np.argmax(scores))
     h = int(candidates[best]) if scores[best] > 0 else int(candidates[0])
     notes = []
-    if h > 0 and scores[best] > 0:
+    if h > 0:  # (blank lines above a header are said too: every record accounted for)
         notes.append(f"header found on line {h + 1}; lines above it skipped")
     names = _unique_names(grid.iloc[h].tolist())
     body = grid.iloc[h + 1 :]
