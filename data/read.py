@@ -298,7 +298,7 @@ def _read_text(path: str, max_rows: int) -> RawTable:
 
 
 FAST_MIN_BYTES = 1 << 20  # smaller text files are read by hand only (their cost does not matter)
-_SCAN_CHUNK = 1 << 24
+_SCAN_CHUNK = 1 << 20  # a quote early in the file ends the scan after one chunk
 
 
 def _line_count(path: str) -> int | None:

@@ -422,3 +422,19 @@ def test_a_large_plain_file_reads_through_arrow_exactly_as_by_hand(tmp_path, mon
     ragged = _csv(tmp_path, HEADER + "\n".join(rows) + "\n甲,广东\n", name="r.csv")
     for odd in (with_quote, ragged):  # a quote or a short line: only the hand reader
         assert data.read._read_fast(str(odd), ",", 10**6) is None
+
+
+def test_lines_are_counted_alike_across_chunk_edges(tmp_path, monkeypatch) -> None:
+    """The Arrow path's independent line count (\\r\\n split between two chunks is one line end)."""
+    import random
+
+    import data.read
+    from tests.accounting import physical_lines
+
+    rng = random.Random(7)
+    for k in range(200):
+        monkeypatch.setattr(data.read, "_SCAN_CHUNK", rng.randint(1, 7))
+        pieces = ["a", ",", "\r", "\n", "\r\n"]
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        p = _csv(tmp_path, text, name=f"{k}.csv")
+        assert data.read._line_count(str(p)) == physical_lines(text), repr(text)
