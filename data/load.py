@@ -30,7 +30,7 @@ TEXT_COLUMNS = tuple(
     c
     for c in CANONICAL_COLUMNS + EXTRA_COLUMNS
     if c not in {"row", "date", "incentives", "amount_cny", "sectors", "is_work_report",
-                 "level_inferred"}
+                 "level_inferred", "date_end"}
 )  # fmt: skip
 #: Text columns whose values repeat (a few levels, places, issuers, codes): held as pandas
 #: categoricals (integer codes and each distinct value once), which at a million rows keeps the
@@ -81,6 +81,8 @@ class LoadResult:
     options: ReadOptions = field(default_factory=ReadOptions)
     roles: list[dict[str, str]] = field(default_factory=list)  # per input column: its role, why
     preview: list[list[str]] = field(default_factory=list)  # the input's first rows, as written
+    #: records in the file, rows read and records reported (``row_accounting``)
+    accounting: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -573,6 +575,7 @@ def build(
     _hostile(b)
     res.frame = _assemble(b)
     res.problems = b.problems
+    res.fatal = row_accounting(table, res)
     return res
 
 
@@ -621,6 +624,45 @@ def _column_map(
     return cm, None
 
 
+_SPAN = re.compile(r"lines (\d+)–(\d+)")
+
+
+def row_accounting(table: RawTable, res: LoadResult) -> str | None:
+    """Records in the file = rows read + records reported, or what breaks it (one line).
+
+    The reader counts what the file holds as it reads (``data.read.Accounting``); every record
+    is a row of the frame or a record a note names (the header, lines above it, empty rows), and
+    every record that runs over several lines is named, with its lines, by a problem or a note.
+    Sets ``res.accounting``; a non-None answer is a bug to report, never a silent loss."""
+    acc = table.accounting
+    if acc is None:
+        return None
+    rows = res.frame["row"].to_numpy(dtype=np.int64)
+    skipped = np.array([r for r, _ in acc.skipped], dtype=np.int64)
+    records = acc.records
+    kinds: dict[str, int] = {}
+    for _, why in acc.skipped:
+        kinds[why] = kinds.get(why, 0) + 1
+    res.accounting = {"records": records, "rows": len(rows), "skipped": kinds,
+                      "continued": len(acc.continued)}  # fmt: skip
+    every = np.concatenate([rows, skipped])
+    counts = np.bincount(np.clip(every, 0, records + 1), minlength=records + 2)
+    missing = np.flatnonzero(counts[1 : records + 1] == 0) + 1
+    twice = np.flatnonzero(counts[1 : records + 1] > 1) + 1
+    named = {(p.row, *map(int, m)) for p in res.problems for m in _SPAN.findall(p.reason)}
+    named |= {(int(n), *map(int, m)) for t in res.notes
+              for n, *m in re.findall(r"line (\d+): .*?lines (\d+)–(\d+)", t)}  # fmt: skip
+    unnamed = [r for r, a, b in acc.continued if (r, a, b) not in named]
+    if not (len(missing) or len(twice) or counts[0] or counts[-1] or unnamed):
+        return None
+    shown = ", ".join(map(str, [*missing[:10], *twice[:10], *unnamed[:10]]))
+    return (
+        f"{res.path}: the file holds {records:,} records but {len(rows):,} rows were read and "
+        f"{len(skipped):,} reported (records not accounted for: {shown or 'out of range'}); "
+        "nothing was loaded rather than losing rows — please report this file"
+    )
+
+
 def _unusable(raw: pd.DataFrame, cm: ColumnMap, path: str) -> str | None:
     if not ({"title_zh", "title_en"} & cm.fields.keys()):
         found = ", ".join(repr(str(c))[1:-1][:80] for c in raw.columns[:50])
@@ -654,39 +696,18 @@ def _ids(b: _Build) -> None:
     b.out["policy_id"] = pid.astype("str")
 
 
-_NUMERIC_DATE = re.compile(r"^\s*(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})\s*$")
-
-
-def in_order(values: pd.Series, order: str | None) -> pd.Series:
-    """Numeric dates in the order the user chose (``ReadOptions.date_order``) rewritten as
-    YYYY-MM-DD, so 01/02/2020 read "mdy" is 2020-01-02; other values unchanged."""
-    if order not in ("mdy", "dmy", "ymd"):
-        return values
-
-    def one(text: str) -> str:
-        m = _NUMERIC_DATE.match(text)
-        if not m:
-            return text
-        a, b, c = m.group(1), m.group(3), m.group(4)
-        y, mo, d = {"mdy": (c, a, b), "dmy": (c, b, a), "ymd": (a, b, c)}[str(order)]
-        if len(y) != 4:
-            return text
-        return f"{y}-{int(mo):02d}-{int(d):02d}"
-
-    codes, uniques = pd.factorize(values, sort=False)
-    mapped = np.array([one(str(u)) for u in uniques] + [None], dtype=object)
-    return pd.Series(mapped[codes], index=values.index, dtype="str")
-
-
 def _dates(b: _Build) -> None:
     date_raw = b.col("date")
-    d = parse.parse_date_column(in_order(date_raw, b.options.date_order))
+    order = getattr(getattr(b, "options", None), "date_order", None)  # the user's choice
+    d = parse.parse_date_column(date_raw, order, lines=b.lines)
+    b.res.notes.extend(d.attrs.get("notes", []))
     b.add(d["date_error"].notna(), "date", date_raw, d["date_error"], "error")
     future = d["date"] > pd.Timestamp(dt.date.today())
     b.add(future, "date", date_raw, "date is in the future", "warning")
     b.out["date"] = d["date"]
     b.out["date_precision"] = d["date_precision"]
     b.out["date_raw"] = date_raw
+    b.out["date_end"] = d["date_end"]  # the end of a range (2020-01-23 to 2020-03-13), else NaT
 
 
 def _place_columns(b: _Build) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series | None]:
@@ -861,7 +882,8 @@ def _texts_and_codes(b: _Build) -> None:
     b.out["incentives"], b.out["incentives_raw"] = incentives, inc_raw
     amount_raw = b.col("amount")
     am = parse.parse_amount_column(amount_raw, b.cm.amount_unit)
-    b.add(am["amount_error"].notna(), "amount", amount_raw, am["amount_error"], "error")
+    b.add(am["amount_error"].notna(), "amount", amount_raw, am["amount_error"], "error",
+          am["amount_suggestion"].to_numpy(dtype=object))  # fmt: skip
     b.out["amount_cny"], b.out["amount_raw"] = am["amount_cny"].astype(float), amount_raw
     if b.cm.amount_unit != 1.0:
         b.res.notes.append(

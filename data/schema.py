@@ -50,6 +50,7 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
 # Added by this project beyond the contract (always present, after the canonical columns).
 EXTRA_COLUMNS: tuple[str, ...] = (
     "summary_zh",
+    "date_end",  # the end of a date range (2020-01-23 to 2020-03-13; the start is `date`), or NaT
     "level_raw",
     "level_inferred",
     "policy_type_raw",

@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from data import parse
 from data.check import run_check
 from data.load import load_table
 from data.read import ReadError, read_raw
@@ -251,3 +252,189 @@ def test_large_csv_is_streamed_not_held_as_text(tmp_path) -> None:
 
     small, large = peak(60_000), peak(240_000)
     assert large < 2 * small, (small, large)
+
+
+# --- issue 25 item 2: a quote that never closes, in new positions; rows accounted for ----------
+
+QUOTE_VARIANTS = {
+    "first field": ('甲,广东,2020\n"乙,广东,2021\n丙,广东,2022\n丁,广东,2023\n', 3, "标题"),
+    "last field": ('甲,广东,2020\n乙,广东,"2021\n丙,广东,2022\n丁,广东,2023\n', 3, "日期"),
+    "after a delimiter and spaces": ('甲,广东,2020\n乙,  "广东,2021\n丙,广东,2022\n', None, "省份"),
+    # split back into its lines, each read as written (the cell with a line break too)
+    "inside a multi-line record": (
+        '甲,广东,2020\n"乙\n行",广东,"2021\n丙,广东,2022\n',
+        (3, 4),
+        "标题",
+    ),
+    "at the last line": ('甲,广东,2020\n乙,广东,2021\n"丙,广东,2022\n', 4, "标题"),
+    "at the last line, no line end": ('甲,广东,2020\n乙,广东,"2021', 3, "日期"),
+    "a lone quote on the last line": ('甲,广东,2020\n乙,广东,2021\n"\n', 4, "标题"),
+    "closed mid-value": ('甲,广东,2020\n"乙"x,广东,2021\n丙,广东,2022\n', 3, "标题"),
+    "doubled before text": ('甲,广东,2020\n""乙,广东,2021\n丙,广东,2022\n', 3, "标题"),
+    "\\r line ends": ('甲,广东,2020\r"乙,广东,2021\r丙,广东,2022\r', 3, "标题"),
+    "mixed line ends": ('甲,广东,2020\r\n"乙,广东,2021\r丙,广东,2022\n丁,广东,2023\r\n', 3, "标题"),
+}
+
+
+@pytest.mark.parametrize("case", list(QUOTE_VARIANTS))
+def test_quote_never_closed_loses_no_row(tmp_path, case) -> None:
+    from tests.accounting import assert_rows_accounted, physical_lines
+
+    body, row, field = QUOTE_VARIANTS[case]
+    text = HEADER + body
+    res = load_table(_csv(tmp_path, text))
+    assert_rows_accounted(res, text)
+    assert len(res.frame) == physical_lines(text) - 1  # every line a row: nothing swallowed
+    quote = [q for q in res.problems if q.severity == "error" and "quote" in q.reason]
+    if row is None:  # not an opening quote to CSV: the value as written, no record merged
+        assert not quote and '"' in res.frame["province_zh"].iloc[1]
+        return
+    rows = row if isinstance(row, tuple) else (row,)
+    assert [(q.row, q.field) for q in quote] == [(r, field) for r in rows]
+    assert '"' in quote[0].value  # the value as written, quote included
+
+
+def test_a_misquoted_value_is_kept_as_written(tmp_path) -> None:
+    res = load_table(_csv(tmp_path, HEADER + '甲,广东,2020\n"乙"x,广东,2021\n'))
+    assert res.frame["title_zh"].tolist() == ["甲", '"乙"x']
+
+
+def test_empty_rows_are_said_and_counted(tmp_path) -> None:
+    text = HEADER + "甲,广东,2020\n,,\n\n乙,广东,2021\n"
+    res = load_table(_csv(tmp_path, text))
+    assert len(res.frame) == 2
+    assert any("2 empty row(s) skipped (no text in any field): 3, 4" in n for n in res.notes)
+    assert res.accounting == {
+        "records": 5, "rows": 2, "skipped": {"header": 1, "empty": 2}, "continued": 0,
+    }  # fmt: skip
+
+
+def test_a_lost_row_fails_loudly_rather_than_silently(tmp_path) -> None:
+    """The loader's own check: a row the reader lost (simulated) ends in a fatal message naming
+    the record, never in a smaller table."""
+    from data.load import build
+
+    p = _csv(tmp_path, HEADER + "甲,广东,2020\n乙,广东,2021\n丙,广东,2022\n")
+    table = read_raw(str(p))
+    assert build(table, str(p)).fatal is None
+    table.frame, table.lines = table.frame.drop(index=1).reset_index(drop=True), table.lines[[0, 2]]
+    res = build(table, str(p))
+    assert res.fatal and "4 records but 2 rows were read" in res.fatal and ": 3)" in res.fatal
+
+
+def test_every_format_is_accounted(tmp_path) -> None:
+    from tests.accounting import assert_rows_accounted
+
+    df = pd.DataFrame({"标题": ["甲", "", "丙"], "省份": ["广东", "", "广东"]})
+    df.to_excel(tmp_path / "t.xlsx", index=False)
+    df.to_parquet(tmp_path / "t.parquet")
+    xlsx, parquet = load_table(tmp_path / "t.xlsx"), load_table(tmp_path / "t.parquet")
+    assert_rows_accounted(xlsx)
+    assert xlsx.accounting["skipped"] == {"header": 1, "empty": 1} and len(xlsx.frame) == 2
+    assert_rows_accounted(parquet)
+    assert parquet.accounting == {"records": 4, "rows": 3, "skipped": {"header": 1},
+                                  "continued": 0}  # fmt: skip
+
+
+# --- issue 20 item 3 / issue 25 item 1 in a table ------------------------------------------------
+
+
+def _bundled_as_mdy(tmp_path: Path) -> tuple[Path, list[str]]:
+    """The bundled rows dated to the day, restated with MM/DD/YYYY dates (the US convention of GIS
+    exports); the facts are data/policies.csv's."""
+    df = pd.read_csv(REPO / "data" / "policies.csv", dtype=str, keep_default_na=False)
+    df = df[df["date_issued"].str.fullmatch(r"\d{4}-\d{2}-\d{2}")]
+    iso = df["date_issued"].tolist()
+    df["date_issued"] = [f"{d[5:7]}/{d[8:10]}/{d[:4]}" for d in iso]
+    path = tmp_path / "mdy.csv"
+    df.to_csv(path, index=False)
+    return path, iso
+
+
+def test_a_month_first_column_is_dated_by_its_own_evidence(tmp_path) -> None:
+    path, iso = _bundled_as_mdy(tmp_path)
+    written = pd.read_csv(path, dtype=str)["date_issued"]
+    before = sum(1 for v in written if "ambiguous" in (parse.parse_date(v)[2] or ""))
+    res = load_table(path)
+    assert before > 0
+    assert [f"{d:%Y-%m-%d}" for d in res.frame["date"]] == iso
+    assert not [q for q in res.problems if q.field == "date_issued" and q.severity == "error"]
+    assert any(n.startswith("dates read as month/day/year:") for n in res.notes)
+
+
+def test_mixed_order_evidence_is_a_problem_naming_rows(tmp_path) -> None:
+    text = HEADER + "甲,广东,01/23/2020\n乙,广东,03/04/2020\n丙,广东,23/01/2020\n"
+    res = load_table(_csv(tmp_path, text))
+    (err,) = [q for q in res.problems if q.field == "日期"]
+    assert err.row == 3 and "rows 2" in err.reason and "rows 4" in err.reason
+    assert "--date-order mdy|dmy" in err.reason
+
+
+def test_ranges_keep_their_end_and_amounts_their_groups(tmp_path) -> None:
+    text = (
+        "标题,省份,日期,金额\n"
+        "甲,广东,2020-01-23 to 2020-03-13,1 000 000\n"
+        "乙,广东,2020年1月23日至3月13日,3 500 000元\n"
+        "丙,广东,2020-01-23T10:00:00+08:00,1 500万元\n"
+        '丁,广东,2020-10-00,"1,5亿"\n'
+    )
+    res = load_table(_csv(tmp_path, text))
+    f = res.frame
+    assert f["date_end"].tolist()[:2] == [pd.Timestamp("2020-03-13")] * 2
+    assert pd.isna(f["date_end"].iloc[2]) and f["date"].iloc[2] == pd.Timestamp("2020-01-23")
+    assert f["amount_cny"].tolist()[:3] == [1_000_000, 3_500_000, 15_000_000]
+    assert pd.isna(f["date"].iloc[3]) and pd.isna(f["amount_cny"].iloc[3])
+    errs = {q.field: q for q in res.problems if q.row == 5 and q.severity == "error"}
+    assert "day 0 does not exist" in errs["日期"].reason
+    assert errs["金额"].suggestion == "1.5亿 = 150,000,000 yuan or 15亿 = 1,500,000,000 yuan"
+
+
+@pytest.mark.parametrize(("order", "expected"), [("dmy", "2020-04-03"), ("mdy", "2020-03-04")])
+def test_the_date_order_chosen_reaches_the_date_step(tmp_path, order, expected) -> None:
+    from data.read_options import ReadOptions
+
+    p = _csv(tmp_path, HEADER + "甲,广东,03/04/2020\n")
+    assert [q.field for q in load_table(p).problems if q.severity == "error"] == ["日期"]
+    res = load_table(p, options=ReadOptions(date_order=order))
+    assert res.frame["date"].iloc[0] == pd.Timestamp(expected)
+    assert not [q for q in res.problems if q.severity == "error"]
+    assert any("(as chosen)" in n for n in res.notes)
+
+
+def test_a_large_plain_file_reads_through_arrow_exactly_as_by_hand(tmp_path, monkeypatch) -> None:
+    """Issue 24: a file with no quote character and even lines goes through Arrow's CSV reader;
+    its rows, line numbers, notes and problems are the hand reader's."""
+    import data.read
+
+    rows = [f"政策{i},广东省,2020-0{i % 9 + 1}-01" for i in range(40_000)]
+    rows[7] = ",,"  # an empty row, still named
+    p = _csv(tmp_path, HEADER + "\r\n".join(rows) + "\n")
+    assert p.stat().st_size > data.read.FAST_MIN_BYTES
+    fast = read_raw(str(p))
+    monkeypatch.setattr(data.read, "FAST_MIN_BYTES", 1 << 40)
+    hand = read_raw(str(p))
+    pd.testing.assert_frame_equal(fast.frame, hand.frame)
+    assert fast.lines.tolist() == hand.lines.tolist() and fast.notes == hand.notes
+    assert fast.accounting == hand.accounting and fast.accounting.units == 40_001
+    monkeypatch.setattr(data.read, "FAST_MIN_BYTES", 0)
+    assert data.read._read_fast(str(p), ",", 10**6) is not None
+    with_quote = _csv(tmp_path, HEADER + "\n".join(rows) + '\n"甲,广东,2020\n', name="q.csv")
+    ragged = _csv(tmp_path, HEADER + "\n".join(rows) + "\n甲,广东\n", name="r.csv")
+    for odd in (with_quote, ragged):  # a quote or a short line: only the hand reader
+        assert data.read._read_fast(str(odd), ",", 10**6) is None
+
+
+def test_lines_are_counted_alike_across_chunk_edges(tmp_path, monkeypatch) -> None:
+    """The Arrow path's independent line count (\\r\\n split between two chunks is one line end)."""
+    import random
+
+    import data.read
+    from tests.accounting import physical_lines
+
+    rng = random.Random(7)
+    for k in range(200):
+        monkeypatch.setattr(data.read, "_SCAN_CHUNK", rng.randint(1, 7))
+        pieces = ["a", ",", "\r", "\n", "\r\n"]
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        p = _csv(tmp_path, text, name=f"{k}.csv")
+        assert data.read._line_count(str(p)) == physical_lines(text), repr(text)
