@@ -286,3 +286,12 @@ def passthrough(frame: Any) -> list[str]:
 
     known = set(CANONICAL_COLUMNS) | set(EXTRA_COLUMNS)
     return [str(c) for c in frame.columns if c not in known]
+
+
+def own_header(name: str) -> str:
+    """The header the user wrote for a passed-through column: the loader keeps a column whose
+    header is also a canonical column's name (``date_end``) as ``input_<header>``."""
+    from data.schema import CANONICAL_COLUMNS, EXTRA_COLUMNS
+
+    bare = name.removeprefix("input_")
+    return bare if bare != name and bare in set(CANONICAL_COLUMNS) | set(EXTRA_COLUMNS) else name

@@ -93,6 +93,14 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "memory for the grid's recent views (per process), in MB",
     ),
     (
+        "POLICY_ATLAS_MAX_COLUMNS",
+        "`1000`",
+        "most columns a table may have (checked before parsing)",
+    ),
+    ("POLICY_ATLAS_MAX_CELLS", "`50000000`", "most cells (rows × columns) a table may have"),
+    ("POLICY_ATLAS_MAX_CELL_CHARS", "`10000`", "longest cell, in characters: longer ones are cut"),
+    ("POLICY_ATLAS_MAX_TEXT_MB", "`512`", "most text a table may expand to once decoded, in MB"),
+    (
         "POLICY_ATLAS_UPLOAD_MAX_AGE_DAYS",
         "`30`",
         "uploaded tables are removed after this many days",
@@ -163,6 +171,11 @@ LIMITS = {
     "POLICY_ATLAS_MAX_FILE_MB": 512,
     "POLICY_ATLAS_MAX_ROWS": 2_000_000,
     "POLICY_ATLAS_VIEW_CACHE_MB": 256,
+    # the reader's bounds, checked before a table is parsed (``data.read.bounds``)
+    "POLICY_ATLAS_MAX_COLUMNS": 1_000,
+    "POLICY_ATLAS_MAX_CELLS": 50_000_000,
+    "POLICY_ATLAS_MAX_CELL_CHARS": 10_000,
+    "POLICY_ATLAS_MAX_TEXT_MB": 512,
 }
 
 
@@ -202,6 +215,10 @@ class Config:
     max_file_mb: int = LIMITS["POLICY_ATLAS_MAX_FILE_MB"]
     max_rows: int = LIMITS["POLICY_ATLAS_MAX_ROWS"]
     view_cache_mb: int = LIMITS["POLICY_ATLAS_VIEW_CACHE_MB"]
+    max_columns: int = LIMITS["POLICY_ATLAS_MAX_COLUMNS"]
+    max_cells: int = LIMITS["POLICY_ATLAS_MAX_CELLS"]
+    max_cell_chars: int = LIMITS["POLICY_ATLAS_MAX_CELL_CHARS"]
+    max_text_mb: int = LIMITS["POLICY_ATLAS_MAX_TEXT_MB"]
 
 
 def cores() -> int:
@@ -257,6 +274,10 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         max_file_mb=limit("POLICY_ATLAS_MAX_FILE_MB", env),
         max_rows=limit("POLICY_ATLAS_MAX_ROWS", env),
         view_cache_mb=limit("POLICY_ATLAS_VIEW_CACHE_MB", env),
+        max_columns=limit("POLICY_ATLAS_MAX_COLUMNS", env),
+        max_cells=limit("POLICY_ATLAS_MAX_CELLS", env),
+        max_cell_chars=limit("POLICY_ATLAS_MAX_CELL_CHARS", env),
+        max_text_mb=limit("POLICY_ATLAS_MAX_TEXT_MB", env),
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from data import schema
-from data.columns import passthrough
+from data.columns import own_header, passthrough
 from data.table import NameOf, display_frame
 
 #: The fields the panel lists, in order (the grid's display columns and the full texts).
@@ -57,5 +57,5 @@ def policy_details(frame: pd.DataFrame, row: int, lang: str, name_of: NameOf) ->
     }
     fields = {k: out[k] for k in FIELDS}
     for name in passthrough(frame):  # the user's own columns, under their own headers
-        fields[INPUT + name] = _text(raw[name])
+        fields[INPUT + own_header(name)] = _text(raw[name])
     return fields

@@ -127,7 +127,8 @@ RESERVED = frozenset(
     (
         "region", "from", "to", "q", "wr", "period", "cum", "compare", "map", "drill", "measure",
         "gdp", "freq", "lang", "classes", "order", "pilots", "pf", "data", "columns", "options",
-        "topic", "dims", "date_order",
+        "topic", "dims", "date_order", "embed", "limit", "format", "url", "maxwidth", "maxheight",
+        "view",
     )
 )  # fmt: skip
 #: What a dimension id (= URL key) looks like: a letter (any script) then letters, digits, "-".

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from data import schema
-from data.columns import passthrough
+from data.columns import own_header, passthrough
 
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_DATE_FORMATS = {"day": "yyyy-mm-dd", "month": "yyyy-mm", "quarter": "yyyy-mm", "year": "yyyy"}
@@ -137,7 +137,8 @@ def export_frame(rows: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
         columns=list(COLUMNS),
     )
     for name in passthrough(rows):  # the user's own columns, under their own headers
-        header = name if name not in out.columns else f"input_{name}"
+        own = own_header(name)
+        header = own if own not in out.columns else f"input_{own}"
         out[header] = [_text(v) for v in rows[name]]
     return out.reset_index(drop=True)
 

@@ -386,7 +386,9 @@ def chip_items(ds: Dataset, state: ViewState) -> list[tuple[str, str, str]]:
         text = captions.describe_filters(dates, lang, ds.name_of, ds.dimension)
         items.append(("date", "", text.split(t("filters_in_words", lang), 1)[-1]))
     for dim, values in state.picks:
-        c = ds.dimension.get(dim) or CATEGORY[dim]
+        c = ds.dimension.get(dim) or CATEGORY.get(dim)
+        if c is None:  # a key this table has no dimension for (``data.state.restrict`` drops it)
+            continue
         items.extend((dim, v, c.label(v, lang)) for v in values)
     if state.text:
         items.append(("text", "", t("search_for", lang, q=state.text)))

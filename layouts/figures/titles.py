@@ -62,7 +62,9 @@ def _qualifiers(state: ViewState, lang: str, dims: Mapping[str, Category]) -> tu
     incentive = ""
     others: list[str] = []
     for dim, values in state.picks:
-        c = dims.get(dim) or CATEGORY[dim]
+        c = dims.get(dim) or CATEGORY.get(dim)
+        if c is None:  # a key this table has no dimension for (``data.state.restrict`` drops it)
+            continue
         labels = [c.label(v, lang) for v in values]
         if dim == "incentive":
             joined = "或".join(labels) if zh else " or ".join(_lower_first(x) for x in labels)
