@@ -12,6 +12,7 @@ does not trigger itself with its own outputs.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
@@ -65,7 +66,10 @@ def respond(
     now = f"{asked.data or ''}|{asked.lang}"
     return {
         "url": no_update if before is None else (query or "?"),
-        "controls": url_sync.controls_for(asked, None if before is None else parse_query(before)),
+        "controls": url_sync.controls_for(
+            replace(asked, freq=state.freq),  # the step the data picked when none is asked
+            None if before is None else parse_query(before),
+        ),
         "views": views.render(query, rendered),
         "widgets": language.widget_texts(ds, state, shown),
         "measure": measure_choice.measure_menu(state),

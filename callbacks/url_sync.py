@@ -9,8 +9,8 @@ from typing import Any
 
 from dash import no_update
 
-from callbacks import events
-from data import periods
+from callbacks import context, events
+from data import diffusion, periods
 from data.state import ViewState, encode_query, parse_query
 from layouts import compare_switch, ids
 from layouts.measure_menu import shown_measure
@@ -80,6 +80,8 @@ def after_event(search: str | None, triggered: dict[str, Any]) -> str | None:
     state = parse_query(search)
     prop_id, value = triggered["prop_id"], triggered["value"]
     component, prop = prop_id.rsplit(".", 1)
+    if component == ids.PERIOD:  # the slider's value means a period at the view's step
+        state = diffusion.with_step(context.dataset_for(state).index, state)
     trigger: Any = component
     if component.startswith("{"):  # a chip: {"dim":…,"type":"chip","value":…}
         if not value:

@@ -16,7 +16,7 @@ from layouts import compare_switch, ids
 from layouts.bilingual import L, aria, named
 from layouts.export_menu import export_menu, presentation_toggle
 from layouts.i18n import t
-from layouts.player import diffusion_card, player
+from layouts.player import FREQS, diffusion_card, freq_options, player
 from layouts.upload_panel import report_panel, upload_card
 
 GRAPH_CONFIG = {
@@ -244,7 +244,7 @@ def timeline_card(topojson_url: str) -> html.Section:
                 named(
                     dcc.RadioItems(
                         id=ids.FREQ,
-                        options=[{"label": L(f), "value": f} for f in ("year", "quarter", "month")],
+                        options=freq_options(FREQS),
                         value="year",
                         inline=True,
                         className="segmented",

@@ -25,8 +25,51 @@ from layouts.i18n import t
 
 
 def table_years(ds: Dataset) -> list[int]:
-    """The years of the table (first to last dated policy): the first-adoption map's classes."""
+    """The years of the table (first to last dated policy)."""
     return [int(p) for p in diffusion.year_periods(ds.index)]
+
+
+def class_step(ds: Dataset, state: ViewState) -> str:
+    """The step of the first-adoption map's classes: the view's, when the table's dates support
+    it (else years)."""
+    return state.freq if state.freq in diffusion.dense_freqs(ds.index) else "year"
+
+
+def class_periods(ds: Dataset, state: ViewState) -> list[str]:
+    """The first-adoption map's classes: every period of the table at ``class_step`` (the same
+    whatever the filters, so a filter change is a patch)."""
+    return diffusion.slider_periods(ds.index, class_step(ds, state))
+
+
+def _class_key(first: pd.Timestamp, precision: str, row: int, step: str) -> str:
+    """The period of a first date at ``step`` ("" never; "~month" for a date known less finely
+    than the step: it belongs to no one period of it)."""
+    if row < 0:
+        return ""
+    if diffusion.FINENESS.get(precision, 0) > diffusion.FINENESS[step]:
+        return f"~{precision}"
+    return periods.label_of(first.date(), step)
+
+
+def table_coarse(ds: Dataset, step: str) -> list[str]:
+    """The precisions of the table's dates too coarse for ``step`` (month, quarter, year): the
+    first-adoption map has a class for them (the table's, whatever the filters)."""
+    idx = ds.index
+    found = set(idx.frame["date_precision"].astype("object")[idx.dated])
+    fine = diffusion.FINENESS[step]
+    return sorted(
+        (str(p) for p in found if diffusion.FINENESS.get(str(p), 0) > fine),
+        key=diffusion.FINENESS.__getitem__,
+    )
+
+
+def class_label(period: str, lang: str) -> str:
+    """A class in the legend: 2020, 2020 Q3, 2020-07, the Monday of a week or a day (1月27日)."""
+    first, _ = periods.bounds(period)
+    if periods.freq_of(period) in periods.FREQ_DAYS:
+        day = pd.Timestamp(first)
+        return f"{day.month}月{day.day}日" if lang == "zh" else f"{day.day} {day:%b}"
+    return periods.display(period, "en")
 
 
 def _regions(ds: Dataset, state: ViewState) -> tuple[str, pd.DataFrame]:
@@ -42,6 +85,13 @@ def adoption_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
     names = regions["name_zh"] if lang == "zh" else regions["name_en"]
     other = regions["name_en"] if lang == "zh" else regions["name_zh"]
     out["hover_static"] = [f"<b>{a}</b> {b}" for a, b in zip(names, other, strict=True)]
+    step = class_step(ds, state)
+    keys = [
+        _class_key(f, str(p), int(r), step)
+        for f, p, r in zip(out["first"], out["precision"], out["row"], strict=True)
+    ]
+    out["cls"] = adoption.period_class(keys, class_periods(ds, state))
+    out.attrs["coarse"] = table_coarse(ds, step)
     # the first policies' fields in one gather (a row at a time is slow on a wide frame)
     columns = ["date", "date_precision", "title_zh", "title_en"]
     rows = out["row"].to_numpy()
@@ -52,13 +102,10 @@ def adoption_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
             hover.append(f"{t('never', lang)} ({t('never_long', lang)})")
             continue
         policy = next(firsts)
-        fmt = schema.DATE_FORMATS.get(str(policy["date_precision"]), "%Y-%m-%d")
+        when = schema.format_date(policy["date"], policy["date_precision"])
         title = viewmodel._s(policy["title_zh"] if lang == "zh" else policy["title_en"])
         title = captions.plain(title or viewmodel._s(policy["title_zh"]))[:60]
-        hover.append(
-            f"{t('first_policy', lang)}: {policy['date'].strftime(fmt)}<br>{title}"
-            f"<br>{t('count', lang)}: {count}"
-        )
+        hover.append(f"{t('first_policy', lang)}: {when}<br>{title}<br>{t('count', lang)}: {count}")
     out["hover"] = hover
     return out
 
@@ -67,14 +114,17 @@ def adoption_map_figure(
     ds: Dataset, state: ViewState, frame: pd.DataFrame, *, inline: bool
 ) -> go.Figure:
     level, regions = _regions(ds, state)
+    lang, step = state.lang, class_step(ds, state)
+    coarse = frame.attrs.get("coarse") or []
     fig = adoption.first_adoption_map(
         frame,
-        table_years(ds),
+        [class_label(p, lang) for p in class_periods(ds, state)],
         level=level,
         geojson=geo_assets.load_geojson(level) if inline else geo_assets.geojson_url(level),
         dashline=geo_assets.load_dashline(),
-        never=t("never", state.lang),
-        legend_title=t("first_policy", state.lang),
+        never=t("never", lang),
+        legend_title=f"{t('first_policy', lang)} · {t(f'step_{step}', lang)}",
+        coarse=_coarse_label(coarse, lang) if coarse else None,
         # on the page the selection is drawn over the map (``viewmodel.selection``)
         selected=viewmodel._selected_on_map(ds, state, regions) if inline else (),
         inset=state.drill in (None, "460000"),
@@ -85,12 +135,16 @@ def adoption_map_figure(
         fig.layout.geo.lonaxis.range = None
         fig.layout.geo.lataxis.range = None
         fig.layout.geo.fitbounds = "locations"
-    title = t("first_adoption", state.lang)
+    title = t("first_adoption_by", lang, step=t(f"step_{step}", lang))
     nothing = not (frame["row"] >= 0).any()
     empty = t("empty_chart", state.lang) if nothing else None
     style.frame(fig, title, _subtitle(ds, state), viewmodel.source(ds, state), empty=empty)
     fig.update_layout(margin={"l": 4, "r": 4})
     return fig
+
+
+def _coarse_label(precisions: list[str], lang: str) -> str:
+    return t("coarse_class", lang, p="/".join(t(f"step_{p}", lang) for p in precisions))
 
 
 def _subtitle(ds: Dataset, state: ViewState) -> str:
@@ -117,6 +171,7 @@ def curve_figure(ds: Dataset, state: ViewState) -> go.Figure:
         y_title=t(unit_key, lang),
         share_title=t("share_of", lang, n=len(regions)),
         shapes=period_shapes(state),
+        coarse_note=t("coarse_counted", lang),
     )
     title = t("adoption_curve", lang)
     undated = curves[0].frame.attrs.get("undated", 0)
@@ -180,7 +235,7 @@ def add_views(
     if not patched:
         return
     sub = _subtitle(ds, state)
-    updates = adoption.first_adoption_updates(frame, table_years(ds))
+    updates = adoption.first_adoption_updates(frame)
     updates[("layout", "title", "subtitle", "text")] = sub
     out.updates[ids.ADOPTION_MAP] = updates
     curve = curve_fig.to_plotly_json()
@@ -216,21 +271,28 @@ def _band_only(out: viewmodel.Views, ds: Dataset, state: ViewState, shapes: list
 
 # ----------------------------------------------------------------------------- the slider
 def slider_config(ds: Dataset, state: ViewState) -> dict[str, Any]:
-    """The slider's stops at the view's step (min, max, step in month numbers; a mark per year)
-    and which steps the data is dense enough for."""
-    stops = diffusion.slider_periods(ds.index, state.freq)
+    """The slider's stops at the view's step (min, max, step: month numbers for years, quarters
+    and months, ``periods.DAY_BASE`` + day numbers for weeks and days; at most six marks) and the
+    steps the dates in view support."""
+    stops = diffusion.slider_periods(ds.index, state.freq, state)
     values = [periods.to_value(p) or 0 for p in stops]
+    dense = diffusion.dense_freqs(ds.index, state)
     if not values:
-        return {"min": 0, "max": 0, "step": 1, "marks": {}, "dense": ("year",)}
-    years = sorted({v // 12 for v in values})
-    every = -(-len(years) // 6)  # at most six year labels: they fit a phone's width
-    marks = {str(y * 12): str(y) for y in years[::every] if y * 12 >= values[0]}
+        return {"min": 0, "max": 0, "step": 1, "marks": {}, "dense": dense}
+    if state.freq in periods.FREQ_MONTHS:
+        years = sorted({v // 12 for v in values})
+        every = -(-len(years) // 6)  # at most six year labels: they fit a phone's width
+        marks = {str(y * 12): str(y) for y in years[::every] if y * 12 >= values[0]}
+    else:
+        every = -(-len(stops) // 6)
+        marks = {str(v): class_label(p, state.lang) for v, p in zip(values, stops, strict=True)}
+        marks = {k: marks[k] for k in list(marks)[::every]}
     return {
         "min": values[0],
         "max": values[-1],
-        "step": periods.FREQ_MONTHS[state.freq],
+        "step": periods.step(state.freq),
         "marks": marks,
-        "dense": diffusion.dense_freqs(ds.index),
+        "dense": dense,
     }
 
 
