@@ -468,7 +468,7 @@ ZH.update(
         "step_day": "日期",
         "coarse_class": "日期只知到{p}",
         "coarse_counted": "日期只知到月或年，计在其末日",
-        "first_policy_week": "首项政策（所在周）",
+        "rank_zeros": "{n} 个{unit}：0",
     }
 )
 EN.update(
@@ -483,7 +483,7 @@ EN.update(
         "step_day": "day",
         "coarse_class": "dated to the {p} only",
         "coarse_counted": "dated only to a month or year: counted on its last day",
-        "first_policy_week": "First policy (week of)",
+        "rank_zeros": "{n} {unit}: 0",
     }
 )
 

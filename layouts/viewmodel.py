@@ -497,6 +497,12 @@ def views(
     frames = (mframe, tframe, bframes, rframe)
     if full:
         out.figures.update(_full_figures(ds, state, sub, frames, inline_geojson, export))
+    if full and export:  # the image says what it leaves out, as the screen does
+        notes = map_story.left_out(ds, state)
+        for chart in (ids.MAP, ids.RANKED):
+            style.add_notes(out.figures[chart], notes)
+        if ids.RANKED in out.figures and not state.comparing():
+            ranked.fit_to_bars(out.figures[ids.RANKED], len(rframe))
     if not export:  # a full draw lists them too: what the browser holds, so no Patch resends it
         out.updates.update(_updates(ds, state, sub, frames))
     out.texts["summary"] = summary_text(ds, state)

@@ -110,9 +110,10 @@ def test_week_and_day_periods_in_the_url_and_the_date_filter(fast):
     lhasa = counts.set_index("adcode").loc[fixture.MONTH_ONLY, "count"]
     assert lhasa == 0
     upto = _city_view(fast, "?map=city&period=2020-W09&cum=1")
-    assert spread.viewmodel.map_frame(fast, upto).set_index("adcode").loc[
-        fixture.MONTH_ONLY, "count"
-    ] == 1
+    assert (
+        spread.viewmodel.map_frame(fast, upto).set_index("adcode").loc[fixture.MONTH_ONLY, "count"]
+        == 1
+    )
 
 
 def test_slider_and_frames_follow_the_week(fast):

@@ -74,6 +74,9 @@ def to_bytes(
         raise ExportError(f"unknown format {fmt!r} (png, svg or pdf)")
     page = SIZES[size] if isinstance(size, str) else size
     width, height = page.css
+    meta = fig.layout.meta if isinstance(fig, go.Figure) else fig.get("layout", {}).get("meta")
+    if isinstance(meta, dict) and meta.get("fit_height"):  # a chart sized to its content
+        height = min(height, int(meta["fit_height"]))
     scale = page.scale if fmt == "png" else 1.0
     _ensure_server()
     try:

@@ -172,3 +172,20 @@ def frame(
     )
     fig.update_layout(annotations=annotations)
     return fig
+
+
+NOTE_LINE_PX = 15  # height of one line of the notes above the source line
+
+
+def add_notes(fig: go.Figure, lines: list[str]) -> go.Figure:
+    """What the chart leaves out ("3 undated, not counted"), printed above its source line: the
+    bottom margin grows by a line per note so nothing moves over the plot."""
+    if not lines:
+        return fig
+    source = fig.layout.annotations[SOURCE_INDEX]
+    grow = NOTE_LINE_PX * len(lines)
+    bottom = int(fig.layout.margin.b or 0) + grow
+    notes = "<br>".join(f"<i>{line}</i>" for line in lines)
+    source.update(text=f"{notes}<br>{source.text}", yshift=-bottom + 6, align="left")
+    fig.update_layout(margin={"b": bottom})
+    return fig

@@ -8,6 +8,7 @@ The user may still replace the title before exporting (Download panel).
 
 from __future__ import annotations
 
+from data import measures
 from data.dimensions import CATEGORY
 from data.measures import MEASURE
 from data.state import ViewState
@@ -72,6 +73,22 @@ def _qualifiers(state: ViewState, lang: str) -> tuple[str, list[str]]:
     return incentive, others
 
 
+def _measure_phrase(state: ViewState, unit: str, lang: str) -> str:
+    """The measure the chart draws, as a phrase ("" for counts); when the measure asked has no
+    figures at the chart's level (per capita of cities), the counts drawn, and why."""
+    asked = MEASURE.get(state.measure)
+    if asked is None or asked.id == "count":
+        return ""
+    level = "city" if state.drill or unit in ("city", "ranked-city") else "province"
+    drawn = measures.effective(asked.id, level)
+    zh = lang == "zh"
+    if drawn.id == asked.id:
+        return asked.name.zh if zh else _lower_first(asked.name.en)
+    if zh:
+        return f"政策数（{asked.name.zh}仅有省级数据，此处按政策数）"
+    return f"policy counts ({_lower_first(asked.name.en)}: province figures only)"
+
+
 def chart_title(state: ViewState, unit: str, name_of: NameOf, lang: str | None = None) -> str:
     """The headline of a chart of ``state``; ``unit`` a key of ``_UNITS`` (``province``, ``year``,
     ``ranked-city`` …) or a categorical dimension id (``incentive``: "by incentive"). Safe to put
@@ -80,12 +97,7 @@ def chart_title(state: ViewState, unit: str, name_of: NameOf, lang: str | None =
     zh = lang == "zh"
     incentive, others = _qualifiers(state, lang)
     place = _place(state, lang, name_of)
-    measure = MEASURE.get(state.measure)
-    measure_name = (
-        ""
-        if measure is None or measure.id == "count" or unit in CATEGORY
-        else (measure.name.zh if zh else _lower_first(measure.name.en))
-    )
+    measure_name = "" if unit in CATEGORY else _measure_phrase(state, unit, lang)
     if unit in CATEGORY:
         by = (f"按{CATEGORY[unit].name.zh}", f"by {_lower_first(CATEGORY[unit].name.en)}")
         unit_text = by[0] if zh else by[1]
