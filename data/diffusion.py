@@ -32,7 +32,7 @@ from data.state import ViewState
 DENSE_SHARE = 0.5
 MAX_FRAMES = 160
 #: The default step is the coarsest offered one with at least this many periods in view.
-MIN_STEPS = 4
+MIN_STEPS = 3
 #: How fine each date precision is, finest first (a step finer than a date cannot place it).
 FINENESS = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
 

@@ -469,6 +469,7 @@ ZH.update(
         "coarse_class": "日期只知到{p}",
         "coarse_counted": "日期只知到月或年，计在其末日",
         "rank_zeros": "{n} 个{unit}：0",
+        "multiples_by": "每{step}一图",
     }
 )
 EN.update(
@@ -484,6 +485,7 @@ EN.update(
         "coarse_class": "dated to the {p} only",
         "coarse_counted": "dated only to a month or year: counted on its last day",
         "rank_zeros": "{n} {unit}: 0",
+        "multiples_by": "one map per {step}",
     }
 )
 

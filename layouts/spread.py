@@ -296,6 +296,26 @@ def slider_config(ds: Dataset, state: ViewState) -> dict[str, Any]:
     }
 
 
+def panel_label(state: ViewState) -> str:
+    """A small map's period, short enough for a quarter of the page: 2020, 2020 Q3, 1月20日–26日,
+    20–26 Jan, 1月23日 (and "up to" when cumulative)."""
+    if not state.period:
+        return ""
+    start, end = (pd.Timestamp(d) for d in periods.bounds(state.period))
+    freq, zh = periods.freq_of(state.period), state.lang == "zh"
+    if freq == "day":
+        text = f"{start.month}月{start.day}日" if zh else f"{start.day} {start:%b}"
+    elif freq == "week":
+        same = start.month == end.month
+        if zh:
+            text = f"{start.month}月{start.day}日–{'' if same else f'{end.month}月'}{end.day}日"
+        else:
+            text = f"{start.day}{'' if same else f' {start:%b}'}–{end.day} {end:%b}"
+    else:
+        text = periods.display(state.period, state.lang)
+    return t("period_up_to", state.lang, p=text) if state.cumulative else text
+
+
 def period_text(state: ViewState) -> str:
     """The label beside the slider: the period shown, or "all periods"."""
     if not state.period:
@@ -305,44 +325,70 @@ def period_text(state: ViewState) -> str:
 
 
 # ----------------------------------------------------------------------------- for reports
-MULTIPLES_BOTTOM = 120  # px under the small maps: the colour bar, then the source line
+MULTIPLES_BOTTOM = 120  # px under the small maps: the legend, then the source line
+MAX_PANELS = 12  # small multiples at the view's step up to this many, else one per year
+
+
+def _map_frames(ds: Dataset, state: ViewState, stops: list[str]) -> list[tuple[str, ViewState]]:
+    """(period, state at it) for each stop, without the empty periods at the end: an animation
+    does not end on a frame with nothing in it (the last period with a policy is the last)."""
+    out = [(p, replace(state, period=p)) for p in stops]
+    frames = [(p, at, viewmodel.map_frame(ds, at)) for p, at in out]
+    while len(frames) > 1 and not (frames[-1][2]["count"] > 0).any():
+        frames.pop()
+    return frames  # type: ignore[return-value]
+
+
+def _shared_classes(state: ViewState, frames: list) -> Any:
+    measure = str(frames[0][2]["measure"].iloc[0]) if frames and len(frames[0][2]) else "count"
+    return measure, anim.pooled_classes([f for _, _, f in frames], state.classes, measure)
 
 
 def frame_figures(ds: Dataset, state: ViewState) -> list[tuple[str, go.Figure]]:
-    """The map at each period of the animation (``diffusion.frame_periods``): title, period label
-    and source on every frame, one colour scale for all frames so colours compare."""
+    """The map at each period of the animation (``diffusion.frame_periods``, at the view's
+    step): title, stepped legend, source and the period in large type on every frame, one set
+    of classes for all frames so colours compare; no empty frame at the end."""
+    frames = _map_frames(ds, state, diffusion.frame_periods(ds.index, state))
+    _, classes = _shared_classes(state, frames)
     out = []
-    frames = []
-    for p in diffusion.frame_periods(ds.index, state):
-        at = replace(state, period=p)
-        frames.append((p, at, viewmodel.map_frame(ds, at)))
-    top = max([float(f["z"].max()) for _, _, f in frames if len(f)] + [1.0])
     for p, at, values in frames:
-        fig = viewmodel.map_figure(ds, at, values, inline=True)
-        fig.update_layout(coloraxis={"cmax": top})
+        fig = viewmodel.map_figure(ds, at, values, inline=True, classes=classes)
         anim.label_frame(fig, period_text(at))
+        style.rewrap(fig, GIF_TITLE_PX)
         out.append((p, fig))
     return out
 
 
+GIF_TITLE_PX = 700  # the GIF's title wraps inside its 960 px, clear of the period label
+
+
+def multiples_periods(ds: Dataset, state: ViewState) -> list[str]:
+    """The small maps: one per period at the view's step when there are at most ``MAX_PANELS``
+    (six weeks: six maps), else one per year."""
+    stops = diffusion.frame_periods(ds.index, state)
+    return stops if len(stops) <= MAX_PANELS else diffusion.year_periods(ds.index, state)
+
+
 def multiples_figure(ds: Dataset, state: ViewState) -> go.Figure:
-    """One small map per year (cumulative when the view is), a shared scale, for print."""
+    """One small map per period (cumulative when the view is), a shared stepped legend, the
+    filter-written title and the source line, for print."""
     level, _ = _regions(ds, state)
-    panels = []
-    measure = "count"
-    for p in diffusion.year_periods(ds.index, state):
-        at = replace(state, period=p)
-        values = viewmodel.map_frame(ds, at)
-        measure = str(values["measure"].iloc[0]) if len(values) else measure
-        panels.append((period_text(at), values[["adcode", "z", "status"]]))
+    frames = _map_frames(ds, state, multiples_periods(ds, state))
+    measure, classes = _shared_classes(state, frames)
+    panels = [(panel_label(at), values[["adcode", "z", "status"]]) for _, at, values in frames]
     fig = anim.small_multiples(
         panels,
         geojson=geo_assets.load_geojson(level),
         dashline=geo_assets.load_dashline(),
         colorbar_title=viewmodel._measure_title(state, measure),
+        classes=classes,
+        lang=state.lang,
     )
-    title = t("small_multiples", state.lang)
     undated = replace(state, period=None)
+    step = periods.freq_of(frames[0][0]) if frames else "year"
+    by = t("multiples_by", state.lang, step=t(step, state.lang).lower())
+    title = viewmodel.map_title(ds, undated) + ("，" if state.lang == "zh" else ", ") + by
     source = viewmodel.source(ds, state)
     style.frame(fig, title, viewmodel.subtitle(ds, undated), source, bottom=MULTIPLES_BOTTOM)
+    style.rewrap(fig)
     return fig

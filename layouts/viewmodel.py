@@ -24,6 +24,7 @@ from layouts import ids, map_story
 from layouts.figures import breakdown as bd
 from layouts.figures import captions, china_map, geo_assets, neighbours, ranked, style, titles
 from layouts.figures import timeline as tl
+from layouts.figures.classes import Classes
 from layouts.i18n import t
 
 
@@ -181,9 +182,17 @@ def _selected_on_map(ds: Dataset, state: ViewState, regions: pd.DataFrame) -> li
     return [a for a in regions["adcode"] if a in chosen]
 
 
-def map_figure(ds: Dataset, state: ViewState, values: pd.DataFrame, *, inline: bool) -> go.Figure:
+def map_figure(
+    ds: Dataset,
+    state: ViewState,
+    values: pd.DataFrame,
+    *,
+    inline: bool,
+    classes: Classes | None = None,
+) -> go.Figure:
     """The choropleth (``layouts.figures.china_map``) framed with title, filters and source; a
-    national pilot layer on top when asked for (trace ``PILOT_TRACE``)."""
+    national pilot layer on top when asked for (trace ``PILOT_TRACE``). ``classes``: the legend's
+    (default: the values' own; the frames of an animation share theirs)."""
     level = effective_map_level(state)
     measure = values["measure"].iloc[0] if len(values) else "count"
     grey = values["status"].isin(GREY)
@@ -196,7 +205,7 @@ def map_figure(ds: Dataset, state: ViewState, values: pd.DataFrame, *, inline: b
     inset = state.drill in (None, "460000")
     fig = china_map.china_map(
         recorded,
-        classes=map_story.map_classes(values, state),
+        classes=classes or map_story.map_classes(values, state),
         labels=map_story.region_labels(values, state),
         neighbour_land=None if state.drill else (neighbours.bands() if inline else neighbours.URL),
         level=level,

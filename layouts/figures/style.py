@@ -170,7 +170,9 @@ def frame(
             font={"size": 16, "color": INK},
         ),
     )
-    fig.update_layout(annotations=annotations)
+    # replaced whole: ``update_layout`` merges a list into the annotations by position, so a
+    # figure that had some (the small multiples' period labels) would lose the inserted ones
+    fig.layout.annotations = annotations
     return fig
 
 
