@@ -470,6 +470,8 @@ ZH.update(
         "coarse_counted": "日期只知到月或年，计在其末日",
         "rank_zeros": "{n} 个{unit}：0",
         "multiples_by": "每{step}一图",
+        "skip_table": "跳到政策表",
+        "chart_menu": "图表菜单",
     }
 )
 EN.update(
@@ -486,6 +488,8 @@ EN.update(
         "coarse_counted": "dated only to a month or year: counted on its last day",
         "rank_zeros": "{n} {unit}: 0",
         "multiples_by": "one map per {step}",
+        "skip_table": "Skip to the policy table",
+        "chart_menu": "Chart menu",
     }
 )
 
