@@ -109,3 +109,32 @@ def sized_page(browser, app_url):
     h.wait_ready(pg)
     yield pg
     ctx.close()
+
+
+LABELS_JS = """() => {
+  const shown = [...document.querySelectorAll('#map g.geo:not(.geo2) .trace.scattergeo text')]
+    .filter(e => getComputedStyle(e).visibility !== 'hidden' && e.getBBox().width > 0);
+  const boxes = shown.map(e => e.getBoundingClientRect());
+  const svg = document.querySelector('#map .main-svg').getBoundingClientRect();
+  const pairs = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+      pairs.push(shown[i].textContent + '/' + shown[j].textContent);
+  }
+  const cut = shown.filter((e, i) => boxes[i].right > svg.right + 1).map(e => e.textContent);
+  return {shown: shown.length, pairs, cut};
+}"""
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (1280, 720), (390, 844)])
+def test_map_labels_never_overlap_nor_leave_the_map(browser, app_url, width, height):
+    ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    pg = ctx.new_page()
+    pg.goto(app_url + "/?region=440000")
+    h.wait_ready(pg)
+    pg.wait_for_function(LABELS_JS.replace("return {", "return shown.length > 0 && {"))
+    got = pg.evaluate(LABELS_JS)
+    ctx.close()
+    assert got["shown"] >= 5  # the biggest regions keep their labels
+    assert got["pairs"] == [] and got["cut"] == [], got
