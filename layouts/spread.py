@@ -329,14 +329,16 @@ MULTIPLES_BOTTOM = 120  # px under the small maps: the legend, then the source l
 MAX_PANELS = 12  # small multiples at the view's step up to this many, else one per year
 
 
-def _map_frames(ds: Dataset, state: ViewState, stops: list[str]) -> list[tuple[str, ViewState]]:
+def _map_frames(
+    ds: Dataset, state: ViewState, stops: list[str]
+) -> list[tuple[str, ViewState, pd.DataFrame]]:
     """(period, state at it) for each stop, without the empty periods at the end: an animation
     does not end on a frame with nothing in it (the last period with a policy is the last)."""
     out = [(p, replace(state, period=p)) for p in stops]
     frames = [(p, at, viewmodel.map_frame(ds, at)) for p, at in out]
     while len(frames) > 1 and not (frames[-1][2]["count"] > 0).any():
         frames.pop()
-    return frames  # type: ignore[return-value]
+    return frames
 
 
 def _shared_classes(state: ViewState, frames: list) -> Any:
