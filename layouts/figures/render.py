@@ -121,6 +121,9 @@ def print_ready(fig: go.Figure | dict) -> dict:
         source = annotations[style.SOURCE_INDEX]
         if source.get("yref") == "paper" and source.get("y") == 0:
             source["yshift"] = -bottom + 6
+    for note in annotations:  # what the chart leaves out (``style.add_notes``) stays above it
+        if note.get("name") == "left-out":
+            note["yshift"] = -bottom + 6 + 14
     layout.pop("dragmode", None)
     return d
 
