@@ -8,7 +8,10 @@
 // - the date picker's wrapper has no dangling ARIA, its clear control is a named button;
 // - the header menu button (phones) opens and closes the header actions;
 // - Enter on a focused grid row opens its details, as a click does;
-// - a pick in a dropdown clears its search text.
+// - a pick in a dropdown clears its search text;
+// - Copy link (a real button) copies the address; Esc closes a policy's details and returns the
+//   focus to its row; each chart's mode-bar is out of the Tab order, opened by one "chart menu"
+//   button per chart (issue 21).
 (function () {
   "use strict";
   var LANGS = { zh: "zh-CN", en: "en" };
@@ -132,11 +135,83 @@
     });
   }
 
+  // One "chart menu" button per chart; the mode-bar's own buttons leave the Tab order until it
+  // is opened (Tab then walks them; Esc closes the menu and returns to its button).
+  function chartMenus(lang) {
+    document.querySelectorAll(".dash-graph").forEach(function (graph) {
+      var open = graph.classList.contains("chart-menu-open");
+      graph.querySelectorAll(".modebar-btn, .modebar button, .modebar a").forEach(function (b) {
+        set(b, "tabindex", open ? "0" : "-1");
+      });
+      var hasBar = !!graph.querySelector(".modebar");
+      var button = graph.previousElementSibling;
+      if (!button || !button.classList.contains("chart-menu")) {
+        if (!hasBar || !graph.parentElement) return;
+        button = document.createElement("button");
+        button.type = "button";
+        button.className = "chart-menu";
+        button.textContent = "\u22ef";
+        graph.parentElement.insertBefore(button, graph);
+      }
+      var title = graph.querySelector(".gtitle");
+      var name = lang === "zh" ? "图表菜单" : "Chart menu";
+      set(button, "aria-label", name + (title ? " · " + title.textContent.slice(0, 60) : ""));
+      set(button, "aria-expanded", open ? "true" : "false");
+      set(button, "aria-controls", graph.id || null);
+    });
+  }
+
+  function toggleMenu(button, open) {
+    var graph = button.nextElementSibling;
+    if (!graph || !graph.classList.contains("dash-graph")) return;
+    graph.classList.toggle("chart-menu-open", open);
+    chartMenus(pageLang());
+    var first = graph.querySelector(".modebar-btn");
+    if (open && first) first.focus();
+    if (!open) button.focus();
+  }
+
+  function copyLink(button) {
+    var link = window.location.href;
+    var status = document.getElementById("copy-status");
+    var done = function () {
+      if (status) status.textContent = pageLang() === "zh" ? "已复制链接" : "Link copied";
+      button.classList.add("copied");
+      window.setTimeout(function () { button.classList.remove("copied"); }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(link).then(done, function () { fallbackCopy(link, done); });
+    } else {
+      fallbackCopy(link, done);
+    }
+  }
+
+  function fallbackCopy(text, done) {  // no clipboard API (plain http): a selected textarea
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    try { if (document.execCommand("copy")) done(); } finally { area.remove(); }
+  }
+
+  var lastRow = null;  // the grid cell that opened the details (focus goes back there)
+  document.addEventListener("focusin", function (e) {
+    var cell = e.target.closest && e.target.closest("#table .ag-cell");
+    if (cell) lastRow = cell;
+  });
+
   var queued = false;
   function schedule() {
     if (queued) return;
     queued = true;
-    window.requestAnimationFrame(function () { queued = false; repair(); });
+    window.requestAnimationFrame(function () {
+      queued = false;
+      repair();
+      chartMenus(pageLang());
+    });
   }
 
   function start() {
@@ -148,6 +223,13 @@
   }
 
   document.addEventListener("click", function (e) {
+    var copy = e.target.closest && e.target.closest("#copy-link");
+    if (copy) copyLink(copy);
+    var chartMenu = e.target.closest && e.target.closest(".chart-menu");
+    if (chartMenu) {
+      var graph = chartMenu.nextElementSibling;
+      toggleMenu(chartMenu, !(graph && graph.classList.contains("chart-menu-open")));
+    }
     var toggle = e.target.closest && e.target.closest(".menu-toggle");
     var menu = document.getElementById("header-actions");
     if (!menu) return;
@@ -158,6 +240,19 @@
   });
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape") {
+      var openGraph = e.target.closest && e.target.closest(".dash-graph.chart-menu-open");
+      if (openGraph && openGraph.previousElementSibling) {
+        toggleMenu(openGraph.previousElementSibling, false);
+        return;
+      }
+      var detail = document.getElementById("detail");
+      var inPopup = e.target.closest && e.target.closest(".dash-dropdown-content, .dash-datepicker-content");
+      if (detail && !detail.hidden && !inPopup) {
+        var close = document.getElementById("detail-close");
+        if (close) close.click();
+        if (lastRow && document.body.contains(lastRow)) lastRow.focus();
+        return;
+      }
       var menu = document.getElementById("header-actions");
       var toggle = document.querySelector(".menu-toggle");
       if (menu && menu.classList.contains("open")) {

@@ -4,13 +4,34 @@
    a frame stays on screen for a whole tick after the tick that first saw it drawn. */
 (function () {
   let shown = {search: null, at: 0};  // the frame last seen drawn, and when
-  function monthOf(period) {  // "2020" | "2020Q3" | "2020-07" -> month number (year * 12 + month - 1)
-    const m = /^(\d{4})(?:Q([1-4])|-(\d{2}))?$/.exec(period || '');
-    if (!m) { return null; }
-    const month = m[2] ? (Number(m[2]) - 1) * 3 : (m[3] ? Number(m[3]) - 1 : 0);
-    return Number(m[1]) * 12 + month;
+  // Slider values (data/periods.py): month numbers (year * 12 + month - 1) for years, quarters and
+  // months; DAY_BASE + days since 1970-01-01 for ISO weeks (step 7) and days (step 1).
+  const DAY_BASE = 1000000, DAY = 86400000;
+  function dayNumber(y, m, d) { return Math.round(Date.UTC(y, m - 1, d) / DAY); }
+  function isoWeekMonday(year, week) {  // the Monday of ISO week `week` of `year`, as a day number
+    const jan4 = dayNumber(year, 1, 4);
+    const weekday = (new Date(jan4 * DAY).getUTCDay() + 6) % 7;  // Monday = 0
+    return jan4 - weekday + (week - 1) * 7;
   }
-  function periodOf(value, step) {  // the inverse, at the slider's step (12, 3 or 1 months)
+  function monthOf(period) {  // a period string -> its slider value (see above)
+    const m = /^(\d{4})(?:Q([1-4])|-(\d{2})|-W(\d{2})|-(\d{2})-(\d{2}))?$/.exec(period || '');
+    if (!m) { return null; }
+    const year = Number(m[1]);
+    if (m[4]) { return DAY_BASE + isoWeekMonday(year, Number(m[4])); }
+    if (m[5]) { return DAY_BASE + dayNumber(year, Number(m[5]), Number(m[6])); }
+    const month = m[2] ? (Number(m[2]) - 1) * 3 : (m[3] ? Number(m[3]) - 1 : 0);
+    return year * 12 + month;
+  }
+  function periodOf(value, step) {  // the inverse, at the slider's step
+    if (value >= DAY_BASE) {
+      const day = new Date((value - DAY_BASE) * DAY);
+      if (step === 1) { return day.toISOString().slice(0, 10); }
+      // the ISO week holding `day`: its Thursday's year, and the week of that year
+      const thursday = new Date(day.getTime() + (3 - (day.getUTCDay() + 6) % 7) * DAY);
+      const year = thursday.getUTCFullYear();
+      const week = 1 + Math.round((thursday.getTime() / DAY - isoWeekMonday(year, 1) - 3) / 7);
+      return year + '-W' + String(week).padStart(2, '0');
+    }
     const year = Math.floor(value / 12), month = value % 12 + 1;
     if (step === 12) { return String(year); }
     if (step === 3) { return year + 'Q' + (Math.floor((month - 1) / 3) + 1); }
@@ -18,7 +39,7 @@
   }
   function withPeriod(value, step) {
     const params = new URLSearchParams(window.location.search);
-    params.set('period', periodOf(value, step));
+    params.set('period', periodOf(value, step));  // a step the data picked stays unwritten
     return '?' + params.toString().replace(/%2C/g, ',');
   }
   window.dash_clientside = Object.assign({}, window.dash_clientside, {

@@ -2,14 +2,6 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, clientside_callback
 
-from layouts import ids
-
-# "Copy link": the view is the URL, so the link is the address bar as it is now.
-clientside_callback(
-    "function(n) { return window.location.href; }",
-    Output(ids.COPY_LINK, "content"),
-    Input(ids.COPY_LINK, "n_clicks"),
-    prevent_initial_call=True,
-)
+# "Copy link" is a plain button copied by assets/a11y.js (no round trip, no callback): the view
+# is the URL, so the link is the address bar as it is now.

@@ -117,7 +117,7 @@ def _brushed(state: ViewState, selected: dict | None) -> ViewState:
 def _freq(state: ViewState, value: Any) -> ViewState:
     """A new timeline step: the slider's period becomes the one of the new step holding it."""
     freq = value if value in FREQS else "year"
-    return replace(state, freq=freq, period=periods.convert(state.period, freq))
+    return replace(state, freq=freq, freq_from="url", period=periods.convert(state.period, freq))
 
 
 RULES: dict[str, Rule] = {

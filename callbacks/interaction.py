@@ -12,6 +12,7 @@ does not trigger itself with its own outputs.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
@@ -70,7 +71,10 @@ def respond(
         table = None
     return {
         "url": no_update if before is None else (query or "?"),
-        "controls": url_sync.controls_for(asked, None if before is None else parse_query(before)),
+        "controls": url_sync.controls_for(
+            replace(asked, freq=state.freq),  # the step the data picked when none is asked
+            None if before is None else parse_query(before),
+        ),
         "own_controls": url_sync.own_controls_for(
             asked, None if before is None else parse_query(before)
         ),

@@ -10,9 +10,8 @@ from typing import Any
 
 from dash import no_update
 
-from callbacks import events
-from callbacks.context import dataset_for
-from data import periods
+from callbacks import context, events
+from data import diffusion, periods
 from data.state import ViewState, encode_query, parse_query
 from layouts import compare_switch, ids
 from layouts.measure_menu import shown_measure
@@ -65,7 +64,7 @@ ALL_CONTROLS: tuple[tuple[str, str], ...] = (*CONTROLS, *OWN_CONTROLS)
 def own_slots(state: ViewState) -> dict[str, str]:
     """Slot id (chart or filter of ``ids.OWN_CHARTS`` / ``ids.OWN_FILTERS``) -> the dimension
     of the viewed table it holds."""
-    dims = dataset_for(state).dimensions
+    dims = context.dataset_for(state).dimensions
     both = {**ids.charts_of(dims), **ids.filters_of(dims)}
     return {k: v for k, v in both.items() if k in ids.OWN_CHARTS or k in ids.OWN_FILTERS}
 
@@ -112,6 +111,8 @@ def after_event(search: str | None, triggered: dict[str, Any]) -> str | None:
     state = parse_query(search)
     prop_id, value = triggered["prop_id"], triggered["value"]
     component, prop = prop_id.rsplit(".", 1)
+    if component == ids.PERIOD:  # the slider's value means a period at the view's step
+        state = diffusion.with_step(context.dataset_for(state).index, state)
     trigger: Any = component
     if component.startswith("{"):  # a chip: {"dim":…,"type":"chip","value":…}
         if not value:

@@ -20,6 +20,7 @@ from typing import Protocol
 
 import pandas as pd
 
+from data import diffusion
 from data.check import CheckReport
 from data.dimensions import Category, dimensions_of
 from data.load import Problem
@@ -144,8 +145,11 @@ class Dataset:
         }
 
     def restrict(self, state: ViewState) -> ViewState:
-        """``state`` without the places and values this table cannot show (listed in notes)."""
-        return restrict(state, self.region_codes, self.known_values)
+        """``state`` without the places and values this table cannot show (listed in notes), its
+        time step picked from the table's dates when the link asks for none."""
+        return diffusion.with_step(
+            self.index, restrict(state, self.region_codes, self.known_values)
+        )
 
     def regions(self, map_level: str, drill: str | None = None) -> pd.DataFrame:
         """The units drawn on the map: adcode, level, name_zh, name_en (all provinces; all cities

@@ -5,7 +5,13 @@ Pure query functions in the style of ``data.query``: a :class:`~data.query.Polic
 so these views apply every filter *except the date and the region ones*: "the first policy offering
 subsidies" is the first such row, whatever dates the rest of the page is narrowed to (the current
 period is marked on the curve instead). Undated rows cannot be placed in time and are counted in
-``attrs["undated"]``; rows dated only to a year count from that year's first day.
+``attrs["undated"]``. A date keeps its precision: a row dated only to a month is first *in that
+month*, never on its 1st (``first_end`` is the last day it may be; the curve counts it from then,
+and a step finer than its date gives it a class of its own, "dated to the month only").
+
+The time step (``ViewState.freq``: year, quarter, month, week, day) is offered when the dates
+support it (:func:`dense_freqs`) and, when the link asks for none, picked from the span of the dates
+in view (:func:`default_freq`: a six-week spread plays by week).
 """
 
 from __future__ import annotations
@@ -24,6 +30,10 @@ from data.state import ViewState
 #: dated policy) holds a policy, and there are at most ``MAX_FRAMES`` of them.
 DENSE_SHARE = 0.5
 MAX_FRAMES = 160
+#: The default step is the coarsest offered one with at least this many periods in view.
+MIN_STEPS = 3
+#: How fine each date precision is, finest first (a step finer than a date cannot place it).
+FINENESS = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
 
 
 def undated_state(state: ViewState) -> ViewState:
@@ -43,7 +53,9 @@ def first_adoption(
     """For each region of ``adcodes`` (in that order): its first dated policy under the current
     filters but the date and region ones.
 
-    Columns: ``adcode``, ``first`` (Timestamp, NaT = never), ``year`` (int, 0 = never), ``row``
+    Columns: ``adcode``, ``first`` (Timestamp, NaT = never: the first day the date may be),
+    ``first_end`` (the last day it may be: ``first`` for a date to the day), ``precision`` (of
+    that date: day, month, quarter, year; "" = never), ``year`` (int, 0 = never), ``row``
     (position of that policy in the table, -1 = never; the earliest in table order on a tie),
     ``policies`` (dated policies of the region under the filters).
     """
@@ -66,6 +78,10 @@ def first_adoption(
     first = pd.to_datetime(np.where(row >= 0, day, np.iinfo(np.int64).min).astype("datetime64[D]"))
     out = pd.DataFrame({"adcode": list(adcodes), "first": first, "row": row})
     out["year"] = out["first"].dt.year.fillna(0).astype(int)
+    end = np.where(row >= 0, idx.day_end[np.maximum(row, 0)], np.iinfo(np.int64).min)
+    out["first_end"] = pd.to_datetime(end.astype("datetime64[D]"))
+    precision = idx.frame["date_precision"].astype("object").to_numpy()
+    out["precision"] = np.where(row >= 0, precision[np.maximum(row, 0)], "")
     out["policies"] = np.where(slot >= 0, counts[np.maximum(slot, 0)], 0).astype(int)
     out.attrs["undated"] = int((mask & ~idx.dated & (codes >= 0)).sum())
     return out
@@ -75,14 +91,16 @@ def adoption_curve(
     idx: PolicyIndex, state: ViewState, adcodes: Sequence[str], level: str = "province"
 ) -> pd.DataFrame:
     """How many of ``adcodes`` had at least one policy by the end of each period (``state.freq``),
-    over every period from the table's first to its last dated row.
+    over every period from the table's first to its last dated row. A region whose first date is
+    known only to a month (a quarter, a year) counts from the period holding its last day.
 
     Columns: ``period`` (str, ``data.periods``), ``start``, ``end`` (Timestamps), ``new`` (regions
     whose first policy fell in the period), ``adopted`` (by its end), ``share`` (% of ``adcodes``).
+    ``attrs["steps"]``: the empirical cumulative curve itself (:func:`adoption_steps`).
     """
     frame = first_adoption(idx, state, adcodes, level)
     span = query.period_range(idx, state.freq)
-    firsts = frame.loc[frame["row"] >= 0, "first"]
+    firsts = frame.loc[frame["row"] >= 0, "first_end"]
     if len(span):
         pos = pd.DatetimeIndex(firsts).to_period(FREQ_CODES[state.freq]).asi8 - span.asi8[0]
         new = np.bincount(pos, minlength=len(span))[: len(span)]
@@ -100,7 +118,26 @@ def adoption_curve(
     out["share"] = out["adopted"] / len(adcodes) * 100 if len(adcodes) else 0.0
     out.attrs["regions"] = len(adcodes)
     out.attrs["undated"] = frame.attrs["undated"]
+    out.attrs["steps"] = adoption_steps(frame)
     return out
+
+
+def adoption_steps(frame: pd.DataFrame) -> pd.DataFrame:
+    """The empirical cumulative curve of a :func:`first_adoption` frame: one row per distinct
+    day on which regions adopted, ``date`` (the first date; for a date known only to the month,
+    its last day: from then it had surely adopted), ``new``, ``adopted`` (running total) and
+    ``coarse`` (how many of the ``new`` are dated only to a month, quarter or year)."""
+    seen = frame[frame["row"] >= 0]
+    coarse = seen["precision"].isin(("month", "quarter", "year"))
+    when = seen["first"].where(~coarse, seen["first_end"])
+    steps = (
+        pd.DataFrame({"date": when.to_numpy(), "new": 1, "coarse": coarse.astype(int).to_numpy()})
+        .groupby("date", as_index=False)
+        .sum()
+        .sort_values("date", ignore_index=True)
+    )
+    steps["adopted"] = steps["new"].cumsum().astype(int)
+    return steps
 
 
 @dataclass(frozen=True)
@@ -148,35 +185,81 @@ def busiest(idx: PolicyIndex, state: ViewState, level: str = "province") -> int:
 
 
 def _period_string(period: pd.Period, freq: str) -> str:
-    return periods.label(period.year, period.month if freq != "year" else 1, freq)
+    return periods.label_of(period.start_time.date(), freq)
 
 
-def slider_periods(idx: PolicyIndex, freq: str) -> list[str]:
+def _in_view(idx: PolicyIndex, state: ViewState | None) -> np.ndarray:
+    """The dated rows whose day is in the view's date range (every row without one)."""
+    keep = idx.dated.copy()
+    if state is not None and state.date_from:
+        keep &= idx.day >= query._day(state.date_from)
+    if state is not None and state.date_to:
+        keep &= idx.day <= query._day(state.date_to)
+    return keep
+
+
+def slider_periods(idx: PolicyIndex, freq: str, state: ViewState | None = None) -> list[str]:
     """Every period of ``freq`` from the table's first to its last dated row (the slider's
-    stops; fixed by the table, not by the filters, so the slider does not jump)."""
-    return [_period_string(p, freq) for p in query.period_range(idx, freq)]
+    stops; fixed by the table, not by the filters, so the slider does not jump), within the
+    view's date range if it has one."""
+    stops = [_period_string(p, freq) for p in query.period_range(idx, freq)]
+    return stops if state is None else _within(stops, state)
 
 
-def dense_freqs(idx: PolicyIndex) -> tuple[str, ...]:
-    """The steps the time slider offers: years always; quarters and months when at least
-    ``DENSE_SHARE`` of their periods hold a dated policy (and there are at most ``MAX_FRAMES``)."""
+def dense_freqs(idx: PolicyIndex, state: ViewState | None = None) -> tuple[str, ...]:
+    """The steps the time slider offers: years always; a finer step (quarter, month, week, day)
+    when the dates in view (the date range's) span at most ``MAX_FRAMES`` of its periods and at
+    least ``DENSE_SHARE`` of them hold a policy dated at least that finely."""
     out = ["year"]
-    for freq in ("quarter", "month"):
-        span = query.period_range(idx, freq)
+    keep = _in_view(idx, state)
+    if not keep.any():
+        return tuple(out)
+    days = idx.day[keep]
+    precision = idx.frame["date_precision"].astype("object").to_numpy()[keep]
+    fineness = np.array([FINENESS.get(str(p), 0) for p in precision])
+    lo = pd.Timestamp(np.datetime64(int(days.min()), "D"))
+    hi = pd.Timestamp(np.datetime64(int(days.max()), "D"))
+    for freq in ("quarter", "month", "week", "day"):
+        span = pd.period_range(lo, hi, freq=FREQ_CODES[freq])
         if not len(span) or len(span) > MAX_FRAMES:
             continue
-        dates = pd.DatetimeIndex(idx.day[idx.dated].astype("datetime64[D]"))
-        filled = np.unique(dates.to_period(FREQ_CODES[freq]).asi8).size
+        fine = days[fineness <= FINENESS[freq]].astype("datetime64[D]")
+        filled = np.unique(pd.DatetimeIndex(fine).to_period(FREQ_CODES[freq]).asi8).size
         if filled / len(span) >= DENSE_SHARE:
             out.append(freq)
     return tuple(out)
 
 
+def default_freq(idx: PolicyIndex, state: ViewState | None = None) -> str:
+    """The step a view with none asked plays by: the coarsest offered step with at least
+    ``MIN_STEPS`` periods over the dates in view (years over a decade; weeks over six weeks),
+    else the finest offered one."""
+    offered = dense_freqs(idx, state)
+    keep = _in_view(idx, state)
+    if not keep.any():
+        return "year"
+    lo = pd.Timestamp(np.datetime64(int(idx.day[keep].min()), "D"))
+    hi = pd.Timestamp(np.datetime64(int(idx.day[keep].max()), "D"))
+    for freq in offered:
+        if len(pd.period_range(lo, hi, freq=FREQ_CODES[freq])) >= MIN_STEPS:
+            return freq
+    return offered[-1]
+
+
+def with_step(idx: PolicyIndex, state: ViewState) -> ViewState:
+    """``state`` with its step picked from the data when the link asks for none: the period's
+    own step when it names one (``period=2020-W05``), else :func:`default_freq`."""
+    if state.freq_from != "data":
+        return state
+    freq = periods.freq_of(state.period) if state.period else default_freq(idx, state)
+    return state if freq == state.freq else replace(state, freq=freq)
+
+
 def frame_periods(idx: PolicyIndex, state: ViewState) -> list[str]:
     """The periods an animation of the map steps through: the slider's, at the view's step when
     the data is dense enough for it (else by year), within the view's date range if it has one."""
-    freq = state.freq if state.freq in dense_freqs(idx) else "year"
-    return _within(slider_periods(idx, freq), state)
+    freq = state.freq if state.freq in dense_freqs(idx, state) else "year"
+    return slider_periods(idx, freq, state)
 
 
 def year_periods(idx: PolicyIndex, state: ViewState | None = None) -> list[str]:

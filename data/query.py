@@ -26,7 +26,7 @@ from data.dimensions import CATEGORIES, CATEGORY, FILTERS, OTHER, Category
 from data.state import ViewState
 from geodata import gazetteer
 
-FREQ_CODES = {"year": "Y", "quarter": "Q", "month": "M"}
+FREQ_CODES = {"year": "Y", "quarter": "Q", "month": "M", "week": "W-SUN", "day": "D"}
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -204,11 +204,11 @@ class PolicyIndex:
 
     @cached_property
     def day_span(self) -> tuple[int, int] | None:
-        """The first and last day of the dated rows (days since the epoch), None if none."""
+        """The first and last day of the dated rows (days since the epoch; the last day a date
+        known only to a month or a year may be), None if none."""
         if not self.dated.any():
             return None
-        days = self.day[self.dated]
-        return int(days.min()), int(days.max())
+        return int(self.day[self.dated].min()), int(self.day_end[self.dated].max())
 
     def period_offsets(self, freq: str) -> np.ndarray:
         """Each row's period of ``freq`` counted from the table's first period (0 if undated)."""
@@ -222,6 +222,20 @@ class PolicyIndex:
             return out
 
         return self.derived(("period_offsets", freq), build)
+
+    @cached_property
+    def day_end(self) -> np.ndarray:
+        """The last day each row's date may be (its date's precision: the month's last day for a
+        date known to the month; the day itself for a day), days since the epoch."""
+        precision = self.frame.get("date_precision", pd.Series("day", index=self.frame.index))
+        start = pd.DatetimeIndex(np.where(self.dated, self.day, 0).astype("datetime64[D]"))
+        end = start.to_numpy(dtype="datetime64[D]")
+        prec = precision.astype("object").to_numpy()
+        for name, code in (("month", "M"), ("quarter", "Q"), ("year", "Y")):
+            rows = prec == name
+            if rows.any():
+                end[rows] = start[rows].to_period(code).end_time.to_numpy(dtype="datetime64[D]")
+        return np.where(self.dated, end.astype("int64"), self.day)
 
     @cached_property
     def unplaced(self) -> np.ndarray:
@@ -299,7 +313,7 @@ def _mask_key(state: ViewState, dimension: str) -> tuple:
     if dimension == "region":
         return (dimension, state.region, state.drill)
     if dimension == "date":
-        return (dimension, *state.date_window())
+        return (dimension, *state.date_window(), bool(state.period))
     if dimension == "work_reports":
         return (dimension, state.work_reports)
     if dimension == "text":
@@ -340,6 +354,9 @@ def _dimension_mask(idx: PolicyIndex, state: ViewState, dimension: str) -> np.nd
         date_from, date_to = state.date_window()  # the date range, narrowed by the period
         lo = _day(date_from) if date_from else np.iinfo(np.int64).min + 1
         hi = _day(date_to) if date_to else np.iinfo(np.int64).max
+        if state.period:  # a slider period holds a row only if its whole date does (a date
+            # known to the month is in no week of it, and not on its 1st)
+            return idx.dated & (idx.day >= lo) & (idx.day_end <= hi)
         return idx.dated & (idx.day >= lo) & (idx.day <= hi)
     if dimension in idx.categories:
         return idx.categories[dimension].mask(state.picked(dimension))

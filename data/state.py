@@ -33,7 +33,7 @@ from data.measures import GDP_YEARS, MEASURE
 DIMENSIONS = FILTERS
 MAP_LEVELS = ("province", "city")
 MEASURES = tuple(MEASURE)
-FREQS = ("year", "quarter", "month")
+FREQS = periods.FREQS
 LANGS = ("zh", "en")
 #: How the map's values are cut into legend classes (mapclassify schemes) and how bars are ordered.
 CLASSES = ("jenks", "quantiles", "equal")
@@ -80,6 +80,10 @@ class ViewState:
     #: split the timeline and breakdowns by region (``data.compare``; needs two regions or more)
     compare: bool = False
     notes: tuple[str, ...] = field(default=(), compare=False)
+    #: where ``freq`` comes from: "url" (asked: always in the URL), "data" (no step asked: the
+    #: table's dates pick it, ``data.diffusion.with_step``; never written), "" (made in code:
+    #: written unless it is "year")
+    freq_from: str = field(default="", compare=False)
 
     @classmethod
     def of(cls, **kw: Any) -> ViewState:
@@ -236,7 +240,7 @@ def parse_query(search: str | None) -> ViewState:
     """Parse ``?a=b&…`` into a state. Unknown or malformed values are ignored and listed in
     ``notes`` (shown to the user), never raised: a shared link with a typo still opens."""
     if not search:
-        return ViewState()
+        return ViewState(freq_from="data")
     qs = parse_qs(search.lstrip("?"), keep_blank_values=False)
     notes: list[str] = []
     kw: dict[str, Any] = {}
@@ -286,6 +290,7 @@ def parse_query(search: str | None) -> ViewState:
     kw["measure"] = one("measure", MEASURES, "count")
     kw["gdp_year"] = one("gdp", GDP_YEARS, 2020, int)
     kw["freq"] = one("freq", FREQS, "year")
+    kw["freq_from"] = "url" if _first(qs, "freq") in FREQS else "data"
     kw["lang"] = one("lang", LANGS, "zh")
     kw["classes"] = one("classes", CLASSES, "jenks")
     kw["order"] = one("order", BAR_ORDERS, "value")
@@ -372,6 +377,10 @@ def encode_query(state: ViewState) -> str:
         ("order", "order"),
     ):
         value = getattr(state, name)
+        if name == "freq" and state.freq_from:  # asked: always said; from the data: never
+            if state.freq_from == "url":
+                pairs.append((key, str(value)))
+            continue
         if value != getattr(defaults, name):
             pairs.append((key, str(value)))
     if state.pilots:

@@ -71,7 +71,8 @@ def ranked_table(ds: Dataset, state: ViewState) -> pd.DataFrame:
     names = map_table(ds, state).set_index("adcode")
     return pd.DataFrame(
         {
-            "rank": range(1, len(frame) + 1),
+            "rank": frame["rank"].to_numpy(),  # ties share a rank (1, 1, 3 …)
+            "tied": frame["tied"].to_numpy(),
             "adcode": frame["adcode"].to_numpy(),
             "name_zh": names.loc[frame["adcode"], "name_zh"].to_numpy(),
             "name_en": names.loc[frame["adcode"], "name_en"].to_numpy(),

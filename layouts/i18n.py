@@ -669,6 +669,45 @@ EN.update(
 )
 
 
+# w/time (issue 21): time steps from the data, exports that say what they leave out, rankings
+ZH.update(
+    {
+        "week": "周",
+        "day": "日",
+        "first_adoption_by": "首次采纳：首项政策所在的{step}",
+        "step_year": "年份",
+        "step_quarter": "季度",
+        "step_month": "月份",
+        "step_week": "周",
+        "step_day": "日期",
+        "coarse_class": "日期只知到{p}",
+        "coarse_counted": "日期只知到月或年，计在其末日",
+        "rank_zeros": "{n} 个{unit}：0",
+        "multiples_by": "每{step}一图",
+        "skip_table": "跳到政策表",
+        "chart_menu": "图表菜单",
+    }
+)
+EN.update(
+    {
+        "week": "Week",
+        "day": "Day",
+        "first_adoption_by": "First adoption: {step} of the first policy",
+        "step_year": "year",
+        "step_quarter": "quarter",
+        "step_month": "month",
+        "step_week": "week",
+        "step_day": "day",
+        "coarse_class": "dated to the {p} only",
+        "coarse_counted": "dated only to a month or year: counted on its last day",
+        "rank_zeros": "{n} {unit}: 0",
+        "multiples_by": "one map per {step}",
+        "skip_table": "Skip to the policy table",
+        "chart_menu": "Chart menu",
+    }
+)
+
+
 def _registry_names() -> dict[str, Label]:
     names: dict[str, Label] = {}
     for c in CATEGORIES:

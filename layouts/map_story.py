@@ -102,16 +102,19 @@ def ranked_texts(ds: Dataset, state: ViewState, frame: pd.DataFrame) -> dict[str
     """Title, axis title and the "n more" line of the ranking."""
     level = map_level(state)
     measure = MEASURE.get(frame.attrs.get("measure", state.measure), MEASURE["count"])
-    more = frame.attrs.get("more", 0)
-    name = measure.name.zh if state.lang == "zh" else measure.name.en
+    more, zeros = frame.attrs.get("more", 0), frame.attrs.get("zeros", 0)
+    lang = state.lang
+    name = measure.name.zh if lang == "zh" else measure.name.en
+    unit = t(f"unit_{level}", lang)
+    lines = [t("rank_more", lang, n=more, unit=unit)] if more else []
+    if zeros:  # the regions at 0, in one line: "24 provinces: 0"
+        lines.append(t("rank_zeros", lang, n=zeros, unit=unit))
     return {
         "title": titles.chart_title(
             state, f"ranked-{level}", ds.name_of, dims=ds.dimension, topic=ds.title_topic
         ),
         "axis": name,
-        "more": t("rank_more", state.lang, n=more, unit=t(f"unit_{level}", state.lang))
-        if more
-        else " ",
+        "more": " · ".join(lines) or " ",
     }
 
 
@@ -126,6 +129,29 @@ def exported(state: ViewState, values: pd.DataFrame) -> pd.DataFrame:
     out = values.copy()
     out["selected"] = False
     return out
+
+
+def left_out(ds: Dataset, state: ViewState) -> list[str]:
+    """The rows an exported map or ranking does not draw, as the screen says them beside the map
+    (with counts): undated rows a date filter leaves out, rows placed only at a higher level than
+    the map, national rows and rows placed nowhere."""
+    from data import query  # the counts the screen shows beside the map
+
+    lang, idx = state.lang, ds.index
+    counts = query.unmapped_counts(idx, state, map_level(state))
+    lines = []
+    undated = 0
+    if state.active("date"):  # rows every other filter keeps, with no date to keep them by
+        undated = int((query.selection(idx, state, except_dim="date") & ~idx.dated).sum())
+    if undated:
+        lines.append(t("undated_not_counted", lang, n=undated))
+    if counts.get("province_only"):
+        lines.append(t("province_only_beside", lang, n=counts["province_only"]))
+    if counts.get("national"):
+        lines.append(t("national_beside", lang, n=counts["national"]))
+    if counts.get("unplaced"):
+        lines.append(t("unplaced_beside", lang, n=counts["unplaced"]))
+    return lines
 
 
 def drawn_filtered_note(state: ViewState) -> str:

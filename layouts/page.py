@@ -16,7 +16,7 @@ from layouts import compare_switch, ids
 from layouts.bilingual import L, aria, named
 from layouts.export_menu import export_menu, presentation_toggle
 from layouts.i18n import t
-from layouts.player import diffusion_card, player
+from layouts.player import FREQS, diffusion_card, freq_options, player
 from layouts.upload_panel import report_panel, upload_card
 
 GRAPH_CONFIG = {
@@ -260,7 +260,7 @@ def timeline_card(topojson_url: str) -> html.Section:
                 named(
                     dcc.RadioItems(
                         id=ids.FREQ,
-                        options=[{"label": L(f), "value": f} for f in ("year", "quarter", "month")],
+                        options=freq_options(FREQS),
                         value="year",
                         inline=True,
                         className="segmented",
@@ -377,6 +377,8 @@ def table_card() -> html.Section:
                 className="pilot-details",
             ),
         ],
+        id=ids.TABLE_CARD,
+        tabIndex="-1",
         className="card",
     )
 
@@ -386,6 +388,7 @@ def header() -> html.Header:
     return html.Header(
         [
             html.A(L("skip"), href="#" + ids.MAIN, className="skip-link"),
+            html.A(L("skip_table"), href="#" + ids.TABLE_CARD, className="skip-link skip-table"),
             html.Div(
                 [html.H1(L("app_title")), html.P(L("app_subtitle"), className="subtitle")],
                 className="brand",
@@ -399,14 +402,16 @@ def header() -> html.Header:
             html.Div(
                 [
                     html.Button(L("lang_switch"), id=ids.LANG_TOGGLE, className="button"),
-                    html.Div(
-                        [
-                            dcc.Clipboard(id=ids.COPY_LINK, className="clipboard"),
-                            html.Span(L("copy_link")),
-                        ],
+                    # a real button (Tab reaches it; Enter and Space press it): the copy is made
+                    # by assets/a11y.js, which says "copied" in the live region beside it
+                    html.Button(
+                        L("copy_link"),
+                        id=ids.COPY_LINK,
+                        type="button",
                         className="button copy-link",
                         title="Copy link / 复制链接",
                     ),
+                    html.Span(id=ids.COPY_STATUS, className="sr-only", **aria(live="polite")),
                     export_menu(),
                     presentation_toggle(),
                 ],

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from data import periods
 from layouts import ids
 from layouts.bilingual import L, aria, named
 
-FREQS = ("year", "quarter", "month")
+FREQS = periods.FREQS
 SPEEDS = {"slow": 1600, "normal": 900, "fast": 450}  # ms a frame stays on screen while playing
 
 

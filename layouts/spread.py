@@ -25,8 +25,51 @@ from layouts.i18n import t
 
 
 def table_years(ds: Dataset) -> list[int]:
-    """The years of the table (first to last dated policy): the first-adoption map's classes."""
+    """The years of the table (first to last dated policy)."""
     return [int(p) for p in diffusion.year_periods(ds.index)]
+
+
+def class_step(ds: Dataset, state: ViewState) -> str:
+    """The step of the first-adoption map's classes: the view's, when the table's dates support
+    it (else years)."""
+    return state.freq if state.freq in diffusion.dense_freqs(ds.index) else "year"
+
+
+def class_periods(ds: Dataset, state: ViewState) -> list[str]:
+    """The first-adoption map's classes: every period of the table at ``class_step`` (the same
+    whatever the filters, so a filter change is a patch)."""
+    return diffusion.slider_periods(ds.index, class_step(ds, state))
+
+
+def _class_key(first: pd.Timestamp, precision: str, row: int, step: str) -> str:
+    """The period of a first date at ``step`` ("" never; "~month" for a date known less finely
+    than the step: it belongs to no one period of it)."""
+    if row < 0:
+        return ""
+    if diffusion.FINENESS.get(precision, 0) > diffusion.FINENESS[step]:
+        return f"~{precision}"
+    return periods.label_of(first.date(), step)
+
+
+def table_coarse(ds: Dataset, step: str) -> list[str]:
+    """The precisions of the table's dates too coarse for ``step`` (month, quarter, year): the
+    first-adoption map has a class for them (the table's, whatever the filters)."""
+    idx = ds.index
+    found = set(idx.frame["date_precision"].astype("object")[idx.dated])
+    fine = diffusion.FINENESS[step]
+    return sorted(
+        (str(p) for p in found if diffusion.FINENESS.get(str(p), 0) > fine),
+        key=diffusion.FINENESS.__getitem__,
+    )
+
+
+def class_label(period: str, lang: str) -> str:
+    """A class in the legend: 2020, 2020 Q3, 2020-07, the Monday of a week or a day (1月27日)."""
+    first, _ = periods.bounds(period)
+    if periods.freq_of(period) in periods.FREQ_DAYS:
+        day = pd.Timestamp(first)
+        return f"{day.month}月{day.day}日" if lang == "zh" else f"{day.day} {day:%b}"
+    return periods.display(period, "en")
 
 
 def _regions(ds: Dataset, state: ViewState) -> tuple[str, pd.DataFrame]:
@@ -42,6 +85,13 @@ def adoption_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
     names = regions["name_zh"] if lang == "zh" else regions["name_en"]
     other = regions["name_en"] if lang == "zh" else regions["name_zh"]
     out["hover_static"] = [f"<b>{a}</b> {b}" for a, b in zip(names, other, strict=True)]
+    step = class_step(ds, state)
+    keys = [
+        _class_key(f, str(p), int(r), step)
+        for f, p, r in zip(out["first"], out["precision"], out["row"], strict=True)
+    ]
+    out["cls"] = adoption.period_class(keys, class_periods(ds, state))
+    out.attrs["coarse"] = table_coarse(ds, step)
     # the first policies' fields in one gather (a row at a time is slow on a wide frame)
     columns = ["date", "date_precision", "title_zh", "title_en"]
     rows = out["row"].to_numpy()
@@ -52,13 +102,10 @@ def adoption_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
             hover.append(f"{t('never', lang)} ({t('never_long', lang)})")
             continue
         policy = next(firsts)
-        fmt = schema.DATE_FORMATS.get(str(policy["date_precision"]), "%Y-%m-%d")
+        when = schema.format_date(policy["date"], policy["date_precision"])
         title = viewmodel._s(policy["title_zh"] if lang == "zh" else policy["title_en"])
         title = captions.plain(title or viewmodel._s(policy["title_zh"]))[:60]
-        hover.append(
-            f"{t('first_policy', lang)}: {policy['date'].strftime(fmt)}<br>{title}"
-            f"<br>{t('count', lang)}: {count}"
-        )
+        hover.append(f"{t('first_policy', lang)}: {when}<br>{title}<br>{t('count', lang)}: {count}")
     out["hover"] = hover
     return out
 
@@ -67,14 +114,17 @@ def adoption_map_figure(
     ds: Dataset, state: ViewState, frame: pd.DataFrame, *, inline: bool
 ) -> go.Figure:
     level, regions = _regions(ds, state)
+    lang, step = state.lang, class_step(ds, state)
+    coarse = frame.attrs.get("coarse") or []
     fig = adoption.first_adoption_map(
         frame,
-        table_years(ds),
+        [class_label(p, lang) for p in class_periods(ds, state)],
         level=level,
         geojson=geo_assets.load_geojson(level) if inline else geo_assets.geojson_url(level),
         dashline=geo_assets.load_dashline(),
-        never=t("never", state.lang),
-        legend_title=t("first_policy", state.lang),
+        never=t("never", lang),
+        legend_title=f"{t('first_policy', lang)} · {t(f'step_{step}', lang)}",
+        coarse=_coarse_label(coarse, lang) if coarse else None,
         # on the page the selection is drawn over the map (``viewmodel.selection``)
         selected=viewmodel._selected_on_map(ds, state, regions) if inline else (),
         inset=state.drill in (None, "460000"),
@@ -85,12 +135,16 @@ def adoption_map_figure(
         fig.layout.geo.lonaxis.range = None
         fig.layout.geo.lataxis.range = None
         fig.layout.geo.fitbounds = "locations"
-    title = t("first_adoption", state.lang)
+    title = t("first_adoption_by", lang, step=t(f"step_{step}", lang))
     nothing = not (frame["row"] >= 0).any()
     empty = viewmodel.empty_text(ds, state, "adoption-map") if nothing else None
     style.frame(fig, title, _subtitle(ds, state), viewmodel.source(ds, state), empty=empty)
     fig.update_layout(margin={"l": 4, "r": 4})
     return fig
+
+
+def _coarse_label(precisions: list[str], lang: str) -> str:
+    return t("coarse_class", lang, p="/".join(t(f"step_{p}", lang) for p in precisions))
 
 
 def _subtitle(ds: Dataset, state: ViewState) -> str:
@@ -117,6 +171,7 @@ def curve_figure(ds: Dataset, state: ViewState) -> go.Figure:
         y_title=t(unit_key, lang),
         share_title=t("share_of", lang, n=len(regions)),
         shapes=period_shapes(state),
+        coarse_note=t("coarse_counted", lang),
     )
     title = t("adoption_curve", lang)
     undated = curves[0].frame.attrs.get("undated", 0)
@@ -180,7 +235,7 @@ def add_views(
     if not patched:
         return
     sub = _subtitle(ds, state)
-    updates = adoption.first_adoption_updates(frame, table_years(ds))
+    updates = adoption.first_adoption_updates(frame)
     updates[("layout", "title", "subtitle", "text")] = sub
     out.updates[ids.ADOPTION_MAP] = updates
     curve = curve_fig.to_plotly_json()
@@ -216,22 +271,49 @@ def _band_only(out: viewmodel.Views, ds: Dataset, state: ViewState, shapes: list
 
 # ----------------------------------------------------------------------------- the slider
 def slider_config(ds: Dataset, state: ViewState) -> dict[str, Any]:
-    """The slider's stops at the view's step (min, max, step in month numbers; a mark per year)
-    and which steps the data is dense enough for."""
-    stops = diffusion.slider_periods(ds.index, state.freq)
+    """The slider's stops at the view's step (min, max, step: month numbers for years, quarters
+    and months, ``periods.DAY_BASE`` + day numbers for weeks and days; at most six marks) and the
+    steps the dates in view support."""
+    stops = diffusion.slider_periods(ds.index, state.freq, state)
     values = [periods.to_value(p) or 0 for p in stops]
+    dense = diffusion.dense_freqs(ds.index, state)
     if not values:
-        return {"min": 0, "max": 0, "step": 1, "marks": {}, "dense": ("year",)}
-    years = sorted({v // 12 for v in values})
-    every = -(-len(years) // 6)  # at most six year labels: they fit a phone's width
-    marks = {str(y * 12): str(y) for y in years[::every] if y * 12 >= values[0]}
+        return {"min": 0, "max": 0, "step": 1, "marks": {}, "dense": dense}
+    if state.freq in periods.FREQ_MONTHS:
+        years = sorted({v // 12 for v in values})
+        every = -(-len(years) // 6)  # at most six year labels: they fit a phone's width
+        marks = {str(y * 12): str(y) for y in years[::every] if y * 12 >= values[0]}
+    else:
+        every = -(-len(stops) // 6)
+        marks = {str(v): class_label(p, state.lang) for v, p in zip(values, stops, strict=True)}
+        marks = {k: marks[k] for k in list(marks)[::every]}
     return {
         "min": values[0],
         "max": values[-1],
-        "step": periods.FREQ_MONTHS[state.freq],
+        "step": periods.step(state.freq),
         "marks": marks,
-        "dense": diffusion.dense_freqs(ds.index),
+        "dense": dense,
     }
+
+
+def panel_label(state: ViewState) -> str:
+    """A small map's period, short enough for a quarter of the page: 2020, 2020 Q3, 1月20日–26日,
+    20–26 Jan, 1月23日 (and "up to" when cumulative)."""
+    if not state.period:
+        return ""
+    start, end = (pd.Timestamp(d) for d in periods.bounds(state.period))
+    freq, zh = periods.freq_of(state.period), state.lang == "zh"
+    if freq == "day":
+        text = f"{start.month}月{start.day}日" if zh else f"{start.day} {start:%b}"
+    elif freq == "week":
+        same = start.month == end.month
+        if zh:
+            text = f"{start.month}月{start.day}日–{'' if same else f'{end.month}月'}{end.day}日"
+        else:
+            text = f"{start.day}{'' if same else f' {start:%b}'}–{end.day} {end:%b}"
+    else:
+        text = periods.display(state.period, state.lang)
+    return t("period_up_to", state.lang, p=text) if state.cumulative else text
 
 
 def period_text(state: ViewState) -> str:
@@ -243,44 +325,72 @@ def period_text(state: ViewState) -> str:
 
 
 # ----------------------------------------------------------------------------- for reports
-MULTIPLES_BOTTOM = 120  # px under the small maps: the colour bar, then the source line
+MULTIPLES_BOTTOM = 120  # px under the small maps: the legend, then the source line
+MAX_PANELS = 12  # small multiples at the view's step up to this many, else one per year
+
+
+def _map_frames(
+    ds: Dataset, state: ViewState, stops: list[str]
+) -> list[tuple[str, ViewState, pd.DataFrame]]:
+    """(period, state at it) for each stop, without the empty periods at the end: an animation
+    does not end on a frame with nothing in it (the last period with a policy is the last)."""
+    out = [(p, replace(state, period=p)) for p in stops]
+    frames = [(p, at, viewmodel.map_frame(ds, at)) for p, at in out]
+    while len(frames) > 1 and not (frames[-1][2]["count"] > 0).any():
+        frames.pop()
+    return frames
+
+
+def _shared_classes(state: ViewState, frames: list) -> Any:
+    measure = str(frames[0][2]["measure"].iloc[0]) if frames and len(frames[0][2]) else "count"
+    return measure, anim.pooled_classes([f for _, _, f in frames], state.classes, measure)
 
 
 def frame_figures(ds: Dataset, state: ViewState) -> list[tuple[str, go.Figure]]:
-    """The map at each period of the animation (``diffusion.frame_periods``): title, period label
-    and source on every frame, one colour scale for all frames so colours compare."""
+    """The map at each period of the animation (``diffusion.frame_periods``, at the view's
+    step): title, stepped legend, source and the period in large type on every frame, one set
+    of classes for all frames so colours compare; no empty frame at the end."""
+    frames = _map_frames(ds, state, diffusion.frame_periods(ds.index, state))
+    _, classes = _shared_classes(state, frames)
     out = []
-    frames = []
-    for p in diffusion.frame_periods(ds.index, state):
-        at = replace(state, period=p)
-        frames.append((p, at, viewmodel.map_frame(ds, at)))
-    top = max([float(f["z"].max()) for _, _, f in frames if len(f)] + [1.0])
     for p, at, values in frames:
-        fig = viewmodel.map_figure(ds, at, values, inline=True)
-        fig.update_layout(coloraxis={"cmax": top})
+        fig = viewmodel.map_figure(ds, at, values, inline=True, classes=classes)
         anim.label_frame(fig, period_text(at))
+        style.rewrap(fig, GIF_TITLE_PX)
         out.append((p, fig))
     return out
 
 
+GIF_TITLE_PX = 700  # the GIF's title wraps inside its 960 px, clear of the period label
+
+
+def multiples_periods(ds: Dataset, state: ViewState) -> list[str]:
+    """The small maps: one per period at the view's step when there are at most ``MAX_PANELS``
+    (six weeks: six maps), else one per year."""
+    stops = diffusion.frame_periods(ds.index, state)
+    return stops if len(stops) <= MAX_PANELS else diffusion.year_periods(ds.index, state)
+
+
 def multiples_figure(ds: Dataset, state: ViewState) -> go.Figure:
-    """One small map per year (cumulative when the view is), a shared scale, for print."""
+    """One small map per period (cumulative when the view is), a shared stepped legend, the
+    filter-written title and the source line, for print."""
     level, _ = _regions(ds, state)
-    panels = []
-    measure = "count"
-    for p in diffusion.year_periods(ds.index, state):
-        at = replace(state, period=p)
-        values = viewmodel.map_frame(ds, at)
-        measure = str(values["measure"].iloc[0]) if len(values) else measure
-        panels.append((period_text(at), values[["adcode", "z", "status"]]))
+    frames = _map_frames(ds, state, multiples_periods(ds, state))
+    measure, classes = _shared_classes(state, frames)
+    panels = [(panel_label(at), values[["adcode", "z", "status"]]) for _, at, values in frames]
     fig = anim.small_multiples(
         panels,
         geojson=geo_assets.load_geojson(level),
         dashline=geo_assets.load_dashline(),
         colorbar_title=viewmodel._measure_title(state, measure),
+        classes=classes,
+        lang=state.lang,
     )
-    title = t("small_multiples", state.lang)
     undated = replace(state, period=None)
+    step = periods.freq_of(frames[0][0]) if frames else "year"
+    by = t("multiples_by", state.lang, step=t(step, state.lang).lower())
+    title = viewmodel.map_title(ds, undated) + ("，" if state.lang == "zh" else ", ") + by
     source = viewmodel.source(ds, state)
     style.frame(fig, title, viewmodel.subtitle(ds, undated), source, bottom=MULTIPLES_BOTTOM)
+    style.rewrap(fig)
     return fig

@@ -24,6 +24,7 @@ from layouts import ids, map_story
 from layouts.figures import breakdown as bd
 from layouts.figures import captions, china_map, geo_assets, neighbours, ranked, style, titles
 from layouts.figures import timeline as tl
+from layouts.figures.classes import Classes
 from layouts.i18n import t
 
 
@@ -206,9 +207,17 @@ def _selected_on_map(ds: Dataset, state: ViewState, regions: pd.DataFrame) -> li
     return [a for a in regions["adcode"] if a in chosen]
 
 
-def map_figure(ds: Dataset, state: ViewState, values: pd.DataFrame, *, inline: bool) -> go.Figure:
+def map_figure(
+    ds: Dataset,
+    state: ViewState,
+    values: pd.DataFrame,
+    *,
+    inline: bool,
+    classes: Classes | None = None,
+) -> go.Figure:
     """The choropleth (``layouts.figures.china_map``) framed with title, filters and source; a
-    national pilot layer on top when asked for (trace ``PILOT_TRACE``)."""
+    national pilot layer on top when asked for (trace ``PILOT_TRACE``). ``classes``: the legend's
+    (default: the values' own; the frames of an animation share theirs)."""
     level = effective_map_level(state)
     measure = values["measure"].iloc[0] if len(values) else "count"
     grey = values["status"].isin(GREY)
@@ -221,7 +230,7 @@ def map_figure(ds: Dataset, state: ViewState, values: pd.DataFrame, *, inline: b
     inset = state.drill in (None, "460000")
     fig = china_map.china_map(
         recorded,
-        classes=map_story.map_classes(values, state),
+        classes=classes or map_story.map_classes(values, state),
         labels=map_story.region_labels(values, state),
         neighbour_land=None if state.drill else (neighbours.bands() if inline else neighbours.URL),
         level=level,
@@ -527,6 +536,12 @@ def views(
     frames = (mframe, tframe, bframes, rframe)
     if full:
         out.figures.update(_full_figures(ds, state, sub, frames, inline_geojson, export))
+    if full and export:  # the image says what it leaves out, as the screen does
+        notes = map_story.left_out(ds, state)
+        for chart in (ids.MAP, ids.RANKED):
+            style.add_notes(out.figures[chart], notes)
+        if ids.RANKED in out.figures and not state.comparing():
+            ranked.fit_to_bars(out.figures[ids.RANKED], len(rframe))
     if not export:  # a full draw lists them too: what the browser holds, so no Patch resends it
         out.updates.update(_updates(ds, state, sub, frames))
     out.texts["summary"] = summary_text(ds, state)

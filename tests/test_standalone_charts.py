@@ -112,8 +112,15 @@ def test_highlighted_regions_are_labelled_with_name_and_value(exported, bundled)
 def test_ranked_chart_order_equals_the_data(exported, bundled):
     table = chart_data.ranked_table(bundled, parse_query(VIEW_EN))
     ticks = ytick_texts(exported[(VIEW_EN, ids.RANKED)])
-    assert ticks == table["name_en"].tolist()
+    # each bar labelled with its rank, "=" when tied ("=1 Chongqing"), then its name
+    expected = [
+        f"{'=' if tied else ''}{rank}\u2002{name}"
+        for rank, tied, name in zip(table["rank"], table["tied"], table["name_en"], strict=True)
+    ]
+    assert ticks == expected
     assert table["value"].is_monotonic_decreasing
+    for (_, a), (_, b) in zip(table.iloc[:-1].iterrows(), table.iloc[1:].iterrows(), strict=True):
+        assert a["value"] > b["value"] or a["name_en"] <= b["name_en"]  # ties by name
 
 
 @pytest.mark.export

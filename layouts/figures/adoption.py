@@ -2,9 +2,13 @@
 and the band that marks the current period on a time axis.
 
 The first-adoption map is ``china_map`` coloured by *class*: 0 = never (no policy under the
-filters), 1..K = the years of the table, each its own colour on a stepped scale with one legend
-entry per year. The classes are the table's years whatever the filters, so a filter change is a
-patch of ``z`` and the hover texts.
+filters), 1..K = the periods of the table at the view's step (years, quarters, months, weeks or
+days), each its own colour on a stepped scale with one legend entry per period, and, when some first
+dates are known less finely than the step, one last class for them ("dated to the month only",
+in a colour of its own). The classes are the table's periods whatever the filters, so a filter
+change is a patch of ``z`` and the hover texts.
+
+The adoption curve is the empirical cumulative curve: a step at each actual first date.
 """
 
 from __future__ import annotations
@@ -30,9 +34,13 @@ def year_colors(n: int) -> list[str]:
     return pc.sample_colorscale(YEAR_SCALE, [i / (n - 1) for i in range(n)])
 
 
-def class_scale(n_years: int) -> list[list]:
-    """A stepped colour scale for classes 0..n_years (0 = never: the no-record grey)."""
-    colors = [style.NO_RECORD, *year_colors(n_years)]
+COARSE_COLOR = "#c8b08a"  # first dates known less finely than the step: not on the year scale
+
+
+def class_scale(n_years: int, coarse: bool = False) -> list[list]:
+    """A stepped colour scale for classes 0..n_years (0 = never: the no-record grey), and one
+    more for first dates known less finely than the step when ``coarse``."""
+    colors = [style.NO_RECORD, *year_colors(n_years), *([COARSE_COLOR] if coarse else [])]
     k = len(colors)
     scale: list[list] = []
     for i, color in enumerate(colors):
@@ -46,22 +54,37 @@ def year_class(years: Iterable[int], table_years: Sequence[int]) -> list[int]:
     return [place.get(int(y), 0) for y in years]
 
 
+def period_class(keys: Iterable[str], periods: Sequence[str]) -> list[int]:
+    """Class of each region from its first period's key: 0 for never (""), 1 + the period's place
+    in ``periods``, ``len(periods) + 1`` for any other key (a date coarser than the step)."""
+    place = {p: i + 1 for i, p in enumerate(periods)}
+    return [0 if not k else place.get(k, len(periods) + 1) for k in keys]
+
+
+def _tick_labels(labels: Sequence[str], most: int = 12) -> list[str]:
+    """Every label when they fit, else every n-th (the others blank: the swatches stay)."""
+    every = max(1, -(-len(labels) // most))
+    return [x if i % every == 0 else "" for i, x in enumerate(labels)]
+
+
 def first_adoption_map(
     values: pd.DataFrame,
-    table_years: Sequence[int],
+    class_labels: Sequence[str],
     *,
     level: str,
     geojson: str | dict,
     dashline: dict | None,
     never: str,
     legend_title: str,
+    coarse: str | None = None,
     selected: Sequence[str] = (),
     inset: bool = True,
     lang: str = "zh",
 ) -> go.Figure:
-    """``values``: every region of the map with ``adcode``, ``year`` (0 = never), ``hover`` and
-    ``hover_static`` (see ``china_map``). One legend class per year of ``table_years``."""
-    vals = values.assign(z=year_class(values["year"], table_years))
+    """``values``: every region of the map with ``adcode``, ``cls`` (0 = never, 1..K the period
+    of ``class_labels``, K + 1 = ``coarse``: a first date known less finely than the step),
+    ``hover`` and ``hover_static`` (see ``china_map``). One legend class per period."""
+    vals = values.assign(z=values["cls"])
     fig = china_map.china_map(
         vals,
         level=level,
@@ -71,24 +94,25 @@ def first_adoption_map(
         selected=selected,
         inset=inset,
         lang=lang,
-        showscale=False,  # a year per class: the colour bar below, not the map's count legend
+        showscale=False,  # a period per class: the colour bar below, not the map's count legend
     )
-    k = len(table_years)
-    for i in china_map.Z_TRACES:  # the year classes as they are (china_map cuts counts)
+    k = len(class_labels)
+    for i in china_map.Z_TRACES:  # the classes as they are (china_map cuts counts)
         fig.data[i].z = vals["z"].tolist()
-    # the legend gets a strip of its own under the map: one class per year needs the width
+    # the legend gets a strip of its own under the map: one class per period needs the width
     fig.layout.geo.domain = {"x": [0.0, 1.0], "y": [LEGEND_STRIP, 1.0]}
     fig.layout.geo2.domain = {"x": [0.8, 1.0], "y": [LEGEND_STRIP, 0.5]}
+    ticks = [never, *_tick_labels(class_labels), *([coarse] if coarse else [])]
     fig.update_layout(
         coloraxis={
-            "colorscale": class_scale(k),
+            "colorscale": class_scale(k, coarse=bool(coarse)),
             "cmin": -0.5,
-            "cmax": k + 0.5,
+            "cmax": len(ticks) - 0.5,
             "showscale": True,
             "colorbar": {
                 "orientation": "h",
-                "tickvals": list(range(k + 1)),
-                "ticktext": [never, *(str(y) for y in table_years)],
+                "tickvals": list(range(len(ticks))),
+                "ticktext": ticks,
                 "tickfont": {"size": 10},
                 "x": 0.0,
                 "xanchor": "left",
@@ -104,9 +128,9 @@ def first_adoption_map(
     return fig
 
 
-def first_adoption_updates(values: pd.DataFrame, table_years: Sequence[int]) -> dict[tuple, object]:
+def first_adoption_updates(values: pd.DataFrame) -> dict[tuple, object]:
     """What a filter change alters: each region's class and its hover text."""
-    z = year_class(values["year"], table_years)
+    z = values["cls"].tolist()
     out: dict[tuple, object] = {("data", i, "z"): z for i in china_map.Z_TRACES}
     out[("data", china_map.Z_TRACES[0], "text")] = values["hover"].tolist()
     return out
@@ -136,18 +160,28 @@ def period_band(start: pd.Timestamp, end: pd.Timestamp, label: str) -> dict:
 
 
 def curve_traces(
-    curves: Sequence[tuple[str, pd.DataFrame]], *, regions: int, unit: str
+    curves: Sequence[tuple[str, pd.DataFrame]], *, regions: int, unit: str, coarse_note: str = ""
 ) -> list[go.Scatter]:
-    """One step line per (name, curve frame) of ``data.diffusion.adoption_curve``."""
+    """One step line per (name, curve frame) of ``data.diffusion.adoption_curve``: a step at each
+    actual first date (``attrs["steps"]``), from 0 before the first to the total after the last,
+    held to the end of the curve's last period."""
     traces = []
     for i, (name, frame) in enumerate(curves):
-        hover = [
-            f"{p}: {a} {unit} ({s:.0f}%)"
-            for p, a, s in zip(frame["period"], frame["adopted"], frame["share"], strict=True)
-        ]
-        # a step per period, held to the end of the last one
-        x = [*frame["start"], *frame["end"].iloc[-1:]]
-        y = [*frame["adopted"], *frame["adopted"].iloc[-1:]]
+        steps = frame.attrs.get("steps")
+        if steps is None or not len(frame):
+            steps = pd.DataFrame({"date": [], "new": [], "adopted": [], "coarse": []})
+        start = frame["start"].iloc[0] if len(frame) else None
+        end = frame["end"].iloc[-1] if len(frame) else None
+        x = [start, *steps["date"], end]
+        y = [0, *steps["adopted"], int(steps["adopted"].iloc[-1]) if len(steps) else 0]
+        hover = [f"0 {unit}".strip()]
+        for d, new, a, c in zip(
+            steps["date"], steps["new"], steps["adopted"], steps["coarse"], strict=True
+        ):
+            share = a / regions * 100 if regions else 0.0
+            note = f" ({c}: {coarse_note})" if c and coarse_note else ""
+            hover.append(f"{d:%Y-%m-%d}: +{new}{note} → {a} {unit} ({share:.0f}%)")
+        hover.append(hover[-1])
         traces.append(
             go.Scatter(
                 x=x,
@@ -160,7 +194,7 @@ def curve_traces(
                     "shape": "hv",
                     "dash": "solid" if i == 0 else "dot",
                 },
-                text=[*hover, *hover[-1:]],
+                text=hover,
                 hovertemplate="%{text}<extra>%{fullData.name}</extra>",
             )
         )
@@ -175,10 +209,11 @@ def adoption_curve_figure(
     y_title: str,
     share_title: str,
     shapes: Sequence[dict] = (),
+    coarse_note: str = "",
 ) -> go.Figure:
     """Regions with at least one policy over time: the count on the left axis, the share of all
     ``regions`` on the right one (the two axes drawn to the same scale)."""
-    fig = go.Figure(curve_traces(curves, regions=regions, unit=unit))
+    fig = go.Figure(curve_traces(curves, regions=regions, unit=unit, coarse_note=coarse_note))
     top = max(1, regions) * 1.04
     # an invisible trace on the share axis, so plotly draws it (same scale as the count axis)
     fig.add_scatter(x=[], y=[], yaxis="y2", showlegend=False, hoverinfo="skip")

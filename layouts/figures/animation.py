@@ -1,6 +1,6 @@
 """The map through the periods, as figures: the period label of an animation frame and the
-small multiples (one small map per year, for print). Pure: no Dash, no rendering
-(``layouts.figures.gif`` renders the frames and assembles the GIF).
+small multiples (one small map per period, for print), both with the map's stepped legend. Pure:
+no Dash, no rendering (``layouts.figures.gif`` renders the frames and assembles the GIF).
 
 The frames come from ``layouts.spread.frame_figures``: each is the policy map of one period with
 title, filters, source and a large period label in the picture itself, so any single frame of the
@@ -16,6 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from layouts.figures import china_map, style
+from layouts.figures import classes as classes_mod
+from layouts.figures.classes import Classes
 
 #: The South China Sea fits under the mainland in a small map (no inset needed at that size).
 TILE_LON = (73.0, 136.0)
@@ -63,8 +65,11 @@ def _features(geojson: dict, adcodes: set[str]) -> dict:
     }
 
 
-def _tile_traces(values: pd.DataFrame, geojson: dict, dashline: go.Scattergeo, geo: str) -> list:
-    """A tile: regions with records on the shared colour axis, the rest grey, the ten-dash line."""
+def _tile_traces(
+    values: pd.DataFrame, geojson: dict, dashline: go.Scattergeo, geo: str, classes: Classes
+) -> list:
+    """A tile: regions with records coloured by their class on the shared stepped axis (0: the
+    "0 under these filters" colour), the rest grey, the ten-dash line."""
     grey = values["status"].isin(("no_record", "no_reference"))
     shown, none = values[~grey], values[grey]
     common = {"geo": geo, "featureidkey": "properties.adcode", "hoverinfo": "skip"}
@@ -73,7 +78,7 @@ def _tile_traces(values: pd.DataFrame, geojson: dict, dashline: go.Scattergeo, g
         go.Choropleth(
             geojson=_features(geojson, set(shown["adcode"])),
             locations=shown["adcode"].tolist(),
-            z=shown["z"].fillna(0).tolist(),
+            z=classes.of(shown["z"].fillna(0).to_numpy()).tolist(),
             coloraxis="coloraxis",
             marker=line,
             **common,
@@ -91,32 +96,56 @@ def _tile_traces(values: pd.DataFrame, geojson: dict, dashline: go.Scattergeo, g
     ]
 
 
+def pooled_classes(frames: Sequence[pd.DataFrame], scheme: str, measure: str) -> Classes:
+    """One set of legend classes for every period (map frames pooled), so a colour means the same
+    in each small map and each GIF frame."""
+    values = [f.loc[~f["status"].isin(("no_record", "no_reference")), "z"] for f in frames]
+    pooled = pd.concat(values) if values else pd.Series(dtype=float)
+    return classes_mod.classify(
+        pooled.to_numpy(dtype=float), scheme=scheme, integer=measure == "count"
+    )
+
+
+def _legend(classes: Classes, lang: str, zero: bool, grey: bool) -> list[go.Scattergeo]:
+    """The stepped legend of the map: its classes, "0 under these filters", "no recorded
+    policy" (the same swatches as ``china_map``)."""
+    text = china_map._TEXT.get(lang, china_map._TEXT["en"])
+    swatches = china_map._class_legends(classes, text, True, zero)
+    return [s for s in swatches if s.showlegend] + [china_map._nodata_legend(text, grey)]
+
+
 def small_multiples(
     panels: Sequence[tuple[str, pd.DataFrame]],
     *,
     geojson: dict,
     dashline: dict | None,
     colorbar_title: str,
-    cols: int = 4,
+    classes: Classes,
+    lang: str = "zh",
+    cols: int | None = None,
 ) -> go.Figure:
     """A grid of small maps, one per (label, values) panel (``values``: ``adcode``, ``z``,
-    ``status`` as ``data.query.region_counts``), on one colour scale with one colour bar."""
+    ``status`` as ``data.query.region_counts``), on one stepped scale (``classes``, pooled over
+    the panels) with the map's legend under them; each panel's period in large type."""
     n = len(panels)
-    cols = min(cols, max(1, n))
+    cols = min(cols or math.ceil(math.sqrt(n)) + (n in (3, 7, 8)), max(1, n))
     rows = max(1, math.ceil(n / cols))
     fig = go.Figure()
     layout: dict = {}
-    top = max([float(v["z"].max()) for _, v in panels if len(v)] + [1.0])
     annotations = []
+    zero = grey = False
     for i, (label, values) in enumerate(panels):
         r, c = divmod(i, cols)
         x = [c / cols + 0.005, (c + 1) / cols - 0.005]
-        y = [1 - (r + 1) / rows + 0.01, 1 - r / rows - 0.05]
+        y = [1 - (r + 1) / rows + 0.01, 1 - r / rows - 0.07]
         geo = "geo" if i == 0 else f"geo{i + 1}"
         layout[geo] = _tile_geo(x, y)
         dash = china_map._dashline_trace(dashline, True)
-        for trace in _tile_traces(values, geojson, dash, geo):
+        for trace in _tile_traces(values, geojson, dash, geo, classes):
             fig.add_trace(trace)
+        drawn = values[~values["status"].isin(("no_record", "no_reference"))]
+        zero |= bool((drawn["z"].fillna(0) <= 0).any())
+        grey |= len(drawn) < len(values)
         annotations.append(
             {
                 "text": f"<b>{label}</b>",
@@ -127,32 +156,27 @@ def small_multiples(
                 "xanchor": "center",
                 "yanchor": "bottom",
                 "showarrow": False,
-                "font": {"size": 14, "color": style.INK},
+                "font": {"size": 20, "color": style.ACCENT},
             }
         )
+    for trace in _legend(classes, lang, zero, grey):
+        fig.add_trace(trace)
+    k = len(classes.uppers)
     fig.update_layout(
         **layout,
         annotations=annotations,
-        showlegend=False,
-        coloraxis={
-            "colorscale": style.SEQUENTIAL,
-            "cmin": 0,
-            "cmax": top,
-            "showscale": True,
-            "colorbar": _bottom_colorbar(colorbar_title),
+        showlegend=True,
+        legend={
+            "orientation": "h",
+            "x": 0.0,
+            "xanchor": "left",
+            "y": 0.0,
+            "yanchor": "top",
+            "title": {"text": colorbar_title, "font": {"size": 12}},
+            "font": {"size": 12},
+            "itemclick": False,
+            "traceorder": "normal",
         },
+        coloraxis=china_map._coloraxis(classes_mod.colorscale(classes.colors), k),
     )
     return fig
-
-
-def _bottom_colorbar(title: str) -> dict:
-    return {
-        "title": {"text": title, "side": "top"},
-        "orientation": "h",
-        "x": 0.5,
-        "xanchor": "center",
-        "y": -0.01,
-        "yanchor": "top",
-        "len": 0.4,
-        "thickness": 12,
-    }

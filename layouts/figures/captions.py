@@ -10,7 +10,7 @@ import html
 import re
 from collections.abc import Callable, Mapping
 
-from data import periods
+from data import measures, periods
 from data.dimensions import CATEGORY, Category
 from data.state import ViewState
 from layouts.i18n import t
@@ -83,6 +83,10 @@ def slug(text: str) -> str:
 def file_stem(chart: str, state: ViewState, name_of: NameOf) -> str:
     """A file name that says what the chart is, e.g. ``policy-map_guangdong_2019-2021``."""
     parts = [chart]
+    if chart in ("policy-map", "policy-ranking") and state.measure != "count":
+        # the measure drawn: per_pop asked of a city map draws counts, and the file says so
+        level = "city" if state.drill else state.map_level
+        parts.append(slug(measures.effective(state.measure, level).id))
     if state.region:
         parts.append("-".join(slug(name_of(a, "en")) for a in state.region[:3]))
     if state.date_from or state.date_to:

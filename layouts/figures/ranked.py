@@ -2,7 +2,10 @@
 
 Bars are the regions with a value, largest first, in the map's class colours so the two charts
 read as one; the regions the region filter selects get a dark outline (on screen; an export shows
-only the selected regions anyway). At most ``TOP`` bars; a line under them says how many more.
+only the selected regions anyway). At most ``TOP`` bars; a line under them says how many more and
+how many regions have none ("24 provinces: 0"). Ties share a rank and are ordered by name: each
+bar is labelled with its rank, "=1" when it shares it ("=1 Chongqing", "=1 Guangdong", "3 …").
+An export is sized to its bars (``fit_to_bars``), not to a page of blank.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from geodata import gazetteer
 from layouts.figures import captions, style
 from layouts.figures.breakdown import label_margin
 from layouts.figures.classes import Classes
@@ -20,14 +24,26 @@ NOTE_INDEX = 2  # layout.annotations[NOTE_INDEX]: "n more not listed"
 
 def ranked_frame(values: pd.DataFrame, classes: Classes) -> pd.DataFrame:
     """``values`` (the map frame: adcode, name, count, z, status, selected) -> the bars, largest
-    first: adcode, name, count, z, color, selected, and ``attrs["more"]`` (regions not listed)."""
-    shown = values[(values["count"] > 0) & values["z"].notna() & (values["z"] > 0)]
-    shown = shown.sort_values(["z", "count", "adcode"], ascending=[False, False, True])
-    out = shown.head(TOP).copy()
+    first, ties by (English) name: adcode, name, count, z, rank (1 + how many are larger), tied,
+    color, selected; ``attrs["more"]`` (regions with a value not listed) and ``attrs["zeros"]``
+    (regions of the map with none)."""
+    shown = values[(values["count"] > 0) & values["z"].notna() & (values["z"] > 0)].copy()
+    shown["sort_name"] = [gazetteer.name_of(a, "en") or a for a in shown["adcode"]]
+    shown = shown.sort_values(["z", "sort_name"], ascending=[False, True])
+    z = shown["z"].round(9)
+    shown["rank"] = z.rank(method="min", ascending=False).astype(int)
+    shown["tied"] = z.duplicated(keep=False)
+    out = shown.head(TOP).drop(columns="sort_name")
     cls = classes.of(out["z"].to_numpy())
     out["color"] = [classes.colors[c - 1] if c > 0 else style.ACCENT for c in cls]
     out.attrs["more"] = max(0, len(shown) - TOP)
+    out.attrs["zeros"] = int((values["count"] <= 0).sum()) if "count" in values else 0
     return out.reset_index(drop=True)
+
+
+def rank_label(rank: int, tied: bool, name: str) -> str:
+    """A bar's label: its rank ("=" when shared) and the region."""
+    return f"{'=' if tied else ''}{rank} {name}"
 
 
 def value_text(z: float, measure: str) -> str:
@@ -39,7 +55,10 @@ def value_text(z: float, measure: str) -> str:
 
 
 def _arrays(frame: pd.DataFrame, measure: str) -> dict[str, list]:
-    names = [captions.plain(n) for n in frame["name"]]
+    names = [
+        rank_label(int(r), bool(t), captions.plain(n))
+        for r, t, n in zip(frame["rank"], frame["tied"], frame["name"], strict=True)
+    ]
     return {
         "x": frame["z"].astype(float).round(4).tolist(),
         "y": names,
@@ -111,12 +130,26 @@ def ranked_figure(
         showarrow=False,
         font={"size": 10, "color": style.MUTED},
     )
-    widest = max([*a["y"], "北京市北京"], key=len)
+    widest = max([*a["y"], "=10 北京市北京"], key=len)
     left = label_margin([widest])
     fig.update_layout(margin={"l": left, "r": 40})
     # the source line starts at the figure's left edge, not the plot's: the labels' margin would
     # otherwise push it past the right edge of a narrow chart
     fig.layout.annotations[style.SOURCE_INDEX].xshift = -(left - 10)
+    return fig
+
+
+BAR_PX = 30  # an exported bar's slot (bar and gap), CSS pixels
+
+
+def fit_to_bars(fig: go.Figure, bars: int) -> go.Figure:
+    """An export sized to its bars: as many slots as bars (each ``BAR_PX``), the page as tall as
+    they and the title, notes and source need (``layout.meta.fit_height``: the height drawn)."""
+    n = max(1, bars) + 1  # and a slot under them for the "n more · m at 0" line
+    fig.update_layout(yaxis={"range": [n - 0.5, -0.5]})
+    margin = fig.layout.margin
+    height = int((margin.t or 0) + (margin.b or 0) + 18 + 40 + BAR_PX * n)
+    fig.update_layout(height=height, meta={"fit_height": height})
     return fig
 
 

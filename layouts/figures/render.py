@@ -78,6 +78,9 @@ def to_bytes(
         raise ExportError(f"unknown format {fmt!r} (png, svg or pdf)")
     page = SIZES[size] if isinstance(size, str) else size
     width, height = page.css
+    meta = fig.layout.meta if isinstance(fig, go.Figure) else fig.get("layout", {}).get("meta")
+    if isinstance(meta, dict) and meta.get("fit_height"):  # a chart sized to its content
+        height = min(height, int(meta["fit_height"]))
     scale = page.scale if fmt == "png" else 1.0
     _ensure_server()
     try:
@@ -122,6 +125,9 @@ def print_ready(fig: go.Figure | dict) -> dict:
         source = annotations[style.SOURCE_INDEX]
         if source.get("yref") == "paper" and source.get("y") == 0:
             source["yshift"] = -bottom + 6
+    for note in annotations:  # what the chart leaves out (``style.add_notes``) stays above it
+        if note.get("name") == "left-out":
+            note["yshift"] = -bottom + 6 + 14
     layout.pop("dragmode", None)
     return d
 

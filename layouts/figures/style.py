@@ -170,5 +170,40 @@ def frame(
             font={"size": 16, "color": INK},
         ),
     )
-    fig.update_layout(annotations=annotations)
+    # replaced whole: ``update_layout`` merges a list into the annotations by position, so a
+    # figure that had some (the small multiples' period labels) would lose the inserted ones
+    fig.layout.annotations = annotations
+    return fig
+
+
+NOTE_LINE_PX = 15  # height of one line of the notes above the source line
+
+
+def add_notes(fig: go.Figure, lines: list[str]) -> go.Figure:
+    """What the chart leaves out ("3 undated, not counted"), printed above its source line (an
+    annotation of its own, after the others: the source stays one line, indices do not move); the
+    bottom margin grows by a line per note so nothing moves over the plot."""
+    if not lines:
+        return fig
+    source = fig.layout.annotations[SOURCE_INDEX]
+    grow = NOTE_LINE_PX * len(lines)
+    bottom = int(fig.layout.margin.b or 0) + grow
+    shift = -bottom + 6
+    source.update(yshift=shift)
+    fig.add_annotation(
+        text="<br>".join(f"<i>{line}</i>" for line in lines),
+        xref="paper",
+        yref="paper",
+        x=source.x,
+        y=0,
+        xshift=source.xshift or 0,
+        yshift=shift + 14,
+        xanchor="left",
+        yanchor="bottom",
+        align="left",
+        showarrow=False,
+        font={"size": 10, "color": MUTED},
+        name="left-out",
+    )
+    fig.update_layout(margin={"b": bottom})
     return fig

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from data import periods
 from layouts.figures import style
 from layouts.i18n import t
 
@@ -26,7 +27,19 @@ def bar_colors(frame: pd.DataFrame) -> list[str]:
     return [style.ACCENT if s else style.ACCENT_LIGHT for s in frame["selected"]]
 
 
+#: each step's bar width for plotly's ``xperiod`` (months as "M…", weeks and days in ms)
+XPERIOD: dict[str, str | int] = {
+    "year": "M12",
+    "quarter": "M3",
+    "month": "M1",
+    "week": 7 * 86_400_000,
+    "day": 86_400_000,
+}
+
+
 def hover_labels(frame: pd.DataFrame, freq: str) -> list[str]:
+    if freq in ("week", "day"):  # 2020-W05, 2020-01-27 (as the URL writes them)
+        return [periods.label_of(p.start_time.date(), freq) for p in frame["period"]]
     fmt = {"year": "%Y", "quarter": "%Y Q%q", "month": "%Y-%m"}[freq]
     return [p.strftime(fmt) for p in frame["period"]]
 
@@ -102,7 +115,7 @@ def timeline_figure(
         marker={"color": bar_colors(frame)},
         customdata=labels,
         hovertemplate="%{customdata}: %{y}<extra></extra>",
-        xperiod={"year": "M12", "quarter": "M3", "month": "M1"}[freq],
+        xperiod=XPERIOD[freq],
         xperiodalignment="middle",  # the bar fills its period (start would centre it on Jan 1)
     )
     fig.add_scatter(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from data import measures
 from data.dimensions import BLOCKCHAIN, CATEGORY, Category
 from data.measures import MEASURE
 from data.state import ViewState
@@ -77,6 +78,22 @@ def _qualifiers(state: ViewState, lang: str, dims: Mapping[str, Category]) -> tu
     return incentive, others
 
 
+def _measure_phrase(state: ViewState, unit: str, lang: str) -> str:
+    """The measure the chart draws, as a phrase ("" for counts); when the measure asked has no
+    figures at the chart's level (per capita of cities), the counts drawn, and why."""
+    asked = MEASURE.get(state.measure)
+    if asked is None or asked.id == "count":
+        return ""
+    level = "city" if state.drill or unit in ("city", "ranked-city") else "province"
+    drawn = measures.effective(asked.id, level)
+    zh = lang == "zh"
+    if drawn.id == asked.id:
+        return asked.name.zh if zh else _lower_first(asked.name.en)
+    if zh:
+        return f"政策数（{asked.name.zh}仅有省级数据，此处按政策数）"
+    return f"policy counts ({_lower_first(asked.name.en)}: province figures only)"
+
+
 def _core(topic: str | None, incentive: str, zh: bool) -> str:
     """What the policies are: the bundled table's "区块链政策" / "Blockchain policies", a user's
     topic ("<topic> policies"), or neutral "政策" / "Policies" (an uploaded table)."""
@@ -107,12 +124,7 @@ def chart_title(
     zh = lang == "zh"
     incentive, others = _qualifiers(state, lang, dims)
     place = _place(state, lang, name_of)
-    measure = MEASURE.get(state.measure)
-    measure_name = (
-        ""
-        if measure is None or measure.id == "count" or unit in CATEGORY or unit in dims
-        else (measure.name.zh if zh else _lower_first(measure.name.en))
-    )
+    measure_name = "" if unit in CATEGORY or unit in dims else _measure_phrase(state, unit, lang)
     if unit in CATEGORY or unit in dims:
         c = dims.get(unit) or CATEGORY[unit]
         by = (f"按{c.name.zh}", f"by {c.name.en if c.own else _lower_first(c.name.en)}")
