@@ -78,9 +78,12 @@ def first_adoption(
     first = pd.to_datetime(np.where(row >= 0, day, np.iinfo(np.int64).min).astype("datetime64[D]"))
     out = pd.DataFrame({"adcode": list(adcodes), "first": first, "row": row})
     out["year"] = out["first"].dt.year.fillna(0).astype(int)
-    end = np.where(row >= 0, idx.day_end[np.maximum(row, 0)], np.iinfo(np.int64).min)
+    ends = idx.day_end if len(idx.day_end) else np.zeros(1, dtype=idx.day_end.dtype)
+    end = np.where(row >= 0, ends[np.maximum(row, 0)], np.iinfo(np.int64).min)
     out["first_end"] = pd.to_datetime(end.astype("datetime64[D]"))
     precision = idx.frame["date_precision"].astype("object").to_numpy()
+    if not len(precision):  # an empty table
+        precision = np.array([""], dtype=object)
     out["precision"] = np.where(row >= 0, precision[np.maximum(row, 0)], "")
     out["policies"] = np.where(slot >= 0, counts[np.maximum(slot, 0)], 0).astype(int)
     out.attrs["undated"] = int((mask & ~idx.dated & (codes >= 0)).sum())

@@ -296,27 +296,30 @@ def parse_query(search: str | None) -> ViewState:
     kw["order"] = one("order", BAR_ORDERS, "value")
     kw["pilots"] = (qs.get("pilots") or ["0"])[0] == "1"
     kw["pilot_field"] = pick("pf", None, _TOKEN)
-    period = _first(qs, "period")
-    if period is not None:
-        if periods.parse(period):
-            kw["period"] = period.strip()
-        else:
-            notes.append(f"ignored period={period[:40]!r}")
     kw["cumulative"] = (qs.get("cum") or ["0"])[0] == "1"
     kw["compare"] = one("compare", ("0", "1"), "0") == "1"
-    data_id = _first(qs, "data")
-    if data_id is not None:
-        if _DATA_ID.match(data_id):
-            kw["data"] = data_id
-        else:
-            notes.append(f"ignored data={data_id[:40]!r}")
-    drill = _first(qs, "drill")
-    if drill is not None:
-        if drill in _province_adcodes():
-            kw["drill"] = drill
-        else:
-            notes.append(f"ignored drill={drill[:40]!r}")
+    kw.update(_checked_keys(qs, notes))
     return ViewState(**kw, notes=tuple(notes))
+
+
+def _checked_keys(qs: dict[str, list[str]], notes: list[str]) -> dict[str, str]:
+    """The keys whose value must pass a check (period, table id, drilled province): the good
+    ones, the others listed in ``notes``."""
+    checks = {
+        "period": lambda v: bool(periods.parse(v)),
+        "data": lambda v: bool(_DATA_ID.match(v)),
+        "drill": lambda v: v in _province_adcodes(),
+    }
+    out: dict[str, str] = {}
+    for key, ok in checks.items():
+        value = _first(qs, key)
+        if value is None:
+            continue
+        if ok(value):
+            out[key] = value.strip() if key == "period" else value
+        else:
+            notes.append(f"ignored {key}={value[:40]!r}")
+    return out
 
 
 def restrict(

@@ -364,19 +364,10 @@ class Uploads:
                 return Outcome(error=refused)
             report = self._blob_report(blob)
         if report is None:  # new content: parse it, in a child within the parse budget
-            try:
-                parsed = self._load(name, body, mapping, datum, options)
-            except bounded.OverBudget as exc:
-                log.warning("upload of %r over budget: %s", name[:80], exc)
-                return Outcome(error=f"{name}: {exc}; nothing was stored")
-            except RuntimeError:  # logged with its traceback by data.bounded
-                return Outcome(error=f"{name}: the file could not be read; nothing was stored")
+            parsed = self._parse_blob(name, body, blob, (mapping, datum, options))
             if isinstance(parsed, Outcome):
                 return parsed
-            parts = parsed[0]
-            report = json.loads(parts["report"])
-            with _answering():
-                self.backend.save(BLOB + blob, {"raw": body, **parts})
+            report = parsed
         record = {
             "name": name,
             "uploaded": dt.date.today().isoformat(),
@@ -398,6 +389,25 @@ class Uploads:
             problems=len(report.get("problems", ())),
             seconds=round(time.perf_counter() - t0, 3),
         )
+
+    def _parse_blob(
+        self, name: str, body: bytes, blob: str, how: tuple[dict[str, str], str, ReadOptions]
+    ) -> Outcome | dict:
+        """A new content parsed within the budget and stored as ``blob``: its report, or the
+        refusal. ``how``: (mapping, datum, options)."""
+        try:
+            parsed = self._load(name, body, *how)
+        except bounded.OverBudget as exc:
+            log.warning("upload of %r over budget: %s", name[:80], exc)
+            return Outcome(error=f"{name}: {exc}; nothing was stored")
+        except RuntimeError:  # logged with its traceback by data.bounded
+            return Outcome(error=f"{name}: the file could not be read; nothing was stored")
+        if isinstance(parsed, Outcome):
+            return parsed
+        parts = parsed[0]
+        with _answering():
+            self.backend.save(BLOB + blob, {"raw": body, **parts})
+        return json.loads(parts["report"])
 
     def _blob_report(self, blob: str) -> dict | None:
         body = self.backend.read(BLOB + blob, "report")

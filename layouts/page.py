@@ -299,6 +299,40 @@ def breakdown_cards(topojson_url: str) -> html.Div:
     )
 
 
+def policy_grid() -> dag.AgGrid:
+    """The policy table (AG Grid, infinite row model)."""
+    return dag.AgGrid(
+        id=ids.TABLE,
+        # Infinite row model: the grid asks the server for the block it shows (sorted and
+        # filtered there), so no interaction ever ships the whole selection.
+        rowModelType="infinite",
+        columnDefs=[],
+        defaultColDef={
+            "sortable": True,
+            "resizable": True,
+            "filter": "agTextColumnFilter",
+            "filterParams": {
+                "filterOptions": ["contains", "notContains", "equals", "startsWith"],
+                "maxNumConditions": 2,
+            },
+        },
+        dashGridOptions={
+            "pagination": True,
+            "paginationPageSize": 25,
+            "paginationPageSizeSelector": [25, 50, 100],
+            "cacheBlockSize": 25,
+            "maxBlocksInCache": 20,
+            "infiniteInitialRowCount": 25,
+            "enableCellTextSelection": True,
+            "tooltipShowDelay": 300,
+            # AG Grid's own texts (paging, filters, "no rows") in the page's language.
+            "getLocaleText": {"function": "gridText(params)"},
+        },
+        style={"height": "560px"},
+        className="ag-theme-quartz row-details-grid",
+    )
+
+
 def table_card() -> html.Section:
     return html.Section(
         [
@@ -319,36 +353,7 @@ def table_card() -> html.Section:
                 ],
                 className="table-head",
             ),
-            dag.AgGrid(
-                id=ids.TABLE,
-                # Infinite row model: the grid asks the server for the block it shows (sorted and
-                # filtered there), so no interaction ever ships the whole selection.
-                rowModelType="infinite",
-                columnDefs=[],
-                defaultColDef={
-                    "sortable": True,
-                    "resizable": True,
-                    "filter": "agTextColumnFilter",
-                    "filterParams": {
-                        "filterOptions": ["contains", "notContains", "equals", "startsWith"],
-                        "maxNumConditions": 2,
-                    },
-                },
-                dashGridOptions={
-                    "pagination": True,
-                    "paginationPageSize": 25,
-                    "paginationPageSizeSelector": [25, 50, 100],
-                    "cacheBlockSize": 25,
-                    "maxBlocksInCache": 20,
-                    "infiniteInitialRowCount": 25,
-                    "enableCellTextSelection": True,
-                    "tooltipShowDelay": 300,
-                    # AG Grid's own texts (paging, filters, "no rows") in the page's language.
-                    "getLocaleText": {"function": "gridText(params)"},
-                },
-                style={"height": "560px"},
-                className="ag-theme-quartz row-details-grid",
-            ),
+            policy_grid(),
             html.P(L("detail_hint"), className="note"),
             dcc.Store(id=ids.DETAIL_ROW),
             html.Section(
