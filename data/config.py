@@ -1,7 +1,7 @@
 """The service's settings, read once from environment variables (no Dash, no I/O but the directory
 checks in :func:`private_dir`).
 
-Every variable is listed in :data:`VARIABLES` (name, default, meaning); the README's "Deploy" table
+Every variable is listed in :data:`VARIABLES` (name, default, meaning); the "Deploy" table of docs/DEPLOY.md
 is that list, and a test keeps the two the same. A bad value is a :class:`ConfigError` that names
 the variable and the value, never a traceback from deep inside the app.
 
@@ -30,7 +30,7 @@ class ConfigError(ValueError):
     """A setting that cannot be used; the message names the variable and its value."""
 
 
-#: (variable, default as documented, meaning) — the README's table, in this order.
+#: (variable, default as documented, meaning) — the table of docs/DEPLOY.md, in this order.
 VARIABLES: tuple[tuple[str, str, str], ...] = (
     ("POLICY_ATLAS_DATA", "the bundled table", "policy table to serve (CSV, XLSX, Parquet)"),
     ("POLICY_ATLAS_SHEET", "first sheet", "XLSX sheet to read"),
