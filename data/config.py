@@ -1,9 +1,10 @@
 """The service's settings, read once from environment variables (no Dash, no I/O but the directory
 checks in :func:`private_dir`).
 
-Every variable is listed in :data:`VARIABLES` (name, default, meaning); the "Deploy" table of docs/DEPLOY.md
-is that list, and a test keeps the two the same. A bad value is a :class:`ConfigError` that names
-the variable and the value, never a traceback from deep inside the app.
+Every variable is listed in :data:`VARIABLES` (name, default, meaning); the settings table of
+docs/DEPLOY.md is that list, and a test keeps the two the same. A bad value is a
+:class:`ConfigError` that names the variable and the value, never a traceback from deep inside the
+app.
 
 Directories: the app keeps a private state folder (``POLICY_ATLAS_HOME``, default
 ``$XDG_STATE_HOME/policy-atlas`` or ``~/.local/state/policy-atlas``) with ``data/`` (the signing
