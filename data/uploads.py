@@ -4,9 +4,10 @@ An upload goes through the same loader as ``--data`` (``data.load.load_table``).
 stored under an unguessable id derived from its content (HMAC-SHA256 of the file with the server's
 signing key, and of the column mapping and datum the user chose, if any), in a store every web
 worker shares: a private folder under ``POLICY_ATLAS_DATA_DIR`` by default, Redis when
-``REDIS_URL`` is set. Next to the original file the store keeps the parsed frame as Parquet (never
-a pickle: a store is data, not code) and a small JSON record (file name, rows, upload date, the
-problems), so opening a link does not parse again.
+``REDIS_URL`` is set (written through to the same folder, the durable copy: a Redis restart loses
+no table, and every Redis key expires with the age limit). Next to the original file the store
+keeps the parsed frame as Parquet (never a pickle: a store is data, not code) and a small JSON
+record (file name, rows, upload date, the problems), so opening a link does not parse again.
 
 Privacy: there is no listing. A table is reached only by its id, which only its link carries.
 Retention: tables unused for ``POLICY_ATLAS_UPLOAD_MAX_AGE_DAYS`` are removed, and beyond
@@ -120,6 +121,11 @@ class FolderBackend:
             return None
         return body
 
+    def touch(self, table_id: str) -> None:
+        """Mark ``table_id`` used now (its folder's mtime)."""
+        with contextlib.suppress(OSError):
+            os.utime(self._dir(table_id))
+
     def put(self, table_id: str, part: str, body: bytes) -> None:
         """Replace one part of a stored entry (atomic: a reader sees the old or the new)."""
         fd, tmp = tempfile.mkstemp(dir=self._dir(table_id), prefix=".part-")
@@ -181,36 +187,62 @@ class FolderBackend:
 
 class RedisBackend:
     """One Redis hash per table (its parts) and a sorted set of last use (for retention only;
-    nothing in the app reads it to list tables)."""
+    nothing in the app reads it to list tables), written through to ``disk``: Redis is the copy
+    every web host reads, the folder the durable one. Every key expires after ``ttl_s`` (the age
+    limit), refreshed on use; what Redis no longer holds (restarted without persistence, expired
+    while pinned) is read from the folder and put back. A Redis that does not answer raises."""
 
     KEY = "policy-atlas:upload:"
     USED = "policy-atlas:uploads:used"
     SIZE = "policy-atlas:uploads:size"
     GONE = "policy-atlas:gone:"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, disk: FolderBackend, ttl_s: float) -> None:
         import redis
 
         self.r = redis.Redis.from_url(url, socket_timeout=10)
+        self.disk = disk
+        self.ttl = max(1, int(ttl_s))
+
+    def _stamp(self, pipe: Any, table_id: str, touch: bool = True) -> None:
+        """Queue the expiry of ``table_id``'s hash and, for a record used now, its last use."""
+        pipe.expire(self.KEY + table_id, self.ttl)
+        if touch and _ID.match(table_id):
+            pipe.zadd(self.USED, {table_id: time.time()})
+            pipe.expire(self.USED, self.ttl)
 
     def save(self, table_id: str, parts: dict[str, bytes]) -> None:
+        self.disk.save(table_id, parts)
         pipe = self.r.pipeline()
         pipe.hset(self.KEY + table_id, mapping=parts)  # type: ignore[arg-type]
         if _ID.match(table_id):  # a table record (blobs are reached through their records)
-            pipe.zadd(self.USED, {table_id: time.time()})
             pipe.hset(self.SIZE, table_id, sum(len(b) for b in parts.values()))
+            pipe.expire(self.SIZE, self.ttl)
+        self._stamp(pipe, table_id)
         pipe.execute()
 
     def read(self, table_id: str, part: str, touch: bool = True) -> bytes | None:
-        body = self.r.hget(self.KEY + table_id, part)
-        if body is not None and touch and _ID.match(table_id):
-            self.r.zadd(self.USED, {table_id: time.time()})
-        return body  # type: ignore[return-value]
+        body: Any = self.r.hget(self.KEY + table_id, part)
+        missed = body is None
+        if missed:  # not in Redis: the folder's copy, put back in Redis
+            body = self.disk.read(table_id, part, touch=touch)
+            if body is None:
+                return None
+        elif touch:
+            self.disk.touch(table_id)  # the folder's last use survives a Redis restart
+        if missed or touch:
+            pipe = self.r.pipeline()
+            if missed:
+                pipe.hset(self.KEY + table_id, part, body)
+            self._stamp(pipe, table_id, touch)
+            pipe.execute()
+        return body
 
     def exists(self, table_id: str) -> bool:
-        return bool(self.r.hexists(self.KEY + table_id, "meta"))
+        return bool(self.r.hexists(self.KEY + table_id, "meta")) or self.disk.exists(table_id)
 
     def remove(self, table_id: str) -> None:
+        self.disk.remove(table_id)  # first: a reader missing in Redis then finds nothing
         pipe = self.r.pipeline()
         pipe.delete(self.KEY + table_id)
         pipe.zrem(self.USED, table_id)
@@ -223,27 +255,39 @@ class RedisBackend:
         used = {k.decode(): float(s) for k, s in rows}
         sizes = {k.decode(): int(v) for k, v in sized.items()}
         entries = [(used[k], sizes.get(k, 0), k) for k in used]
-        return _evict(entries, max_age_s, max_total, self.remove)
+        gone = _evict(entries, max_age_s, max_total, self.remove)
+        return gone + [k for k in self.disk.prune(max_age_s, max_total) if k not in gone]
 
     def put(self, table_id: str, part: str, body: bytes) -> None:
-        self.r.hset(self.KEY + table_id, part, body)
+        if (self.disk.root / table_id).is_dir():
+            self.disk.put(table_id, part, body)
+        else:  # stored before the folder copy existed: the whole entry goes to the folder now
+            parts: Any = self.r.hgetall(self.KEY + table_id)
+            self.disk.save(table_id, {**{k.decode(): v for k, v in parts.items()}, part: body})
+        pipe = self.r.pipeline()
+        pipe.hset(self.KEY + table_id, part, body)
+        self._stamp(pipe, table_id, touch=False)
+        pipe.execute()
 
     def used(self, table_id: str) -> float | None:
-        if not self.exists(table_id):
-            return None
         score: Any = self.r.zscore(self.USED, table_id)
-        return float(score) if score is not None else time.time()
+        held = bool(self.r.hexists(self.KEY + table_id, "meta"))
+        if score is not None and held:
+            return float(score)
+        on_disk = self.disk.used(table_id)  # Redis lost it or its last use: the folder's
+        return time.time() if on_disk is None and held else on_disk  # (stored before the folder)
 
     def entries(self) -> dict[str, float]:
         rows: Any = self.r.zrange(self.USED, 0, -1, withscores=True)
-        return {k.decode(): float(s) for k, s in rows}
+        return {**self.disk.entries(), **{k.decode(): float(s) for k, s in rows}}
 
     def bury(self, table_id: str, why: str, keep_s: float) -> None:
-        self.r.set(self.GONE + table_id, why, ex=max(1, int(keep_s)))
+        self.disk.bury(table_id, why, keep_s)
+        self.r.set(self.GONE + table_id, why, ex=max(1, int(min(keep_s, self.ttl))))
 
     def why(self, table_id: str) -> str | None:
         body: Any = self.r.get(self.GONE + table_id)
-        return body.decode() if body else None
+        return body.decode() if body else self.disk.why(table_id)
 
 
 def _evict(entries: list, max_age_s: float, max_total: int, remove: Any) -> list[str]:
@@ -275,14 +319,13 @@ class Uploads:
     ) -> None:
         self.config = config
         self.secret = secret.encode() if secret else None
-        if backend is None:
-            if config.redis_url:
-                backend = RedisBackend(config.redis_url)
-            else:
-                backend = FolderBackend(Path(config.data_dir) / "uploads")
-        self.backend = backend
         self.max_bytes = config.upload_max_mb * 1024 * 1024
         self.max_age_s = config.upload_max_age_days * 86400.0
+        if backend is None:
+            backend = FolderBackend(Path(config.data_dir) / "uploads")
+            if config.redis_url:  # shared by every web host, the folder kept as the durable copy
+                backend = RedisBackend(config.redis_url, backend, self.max_age_s)
+        self.backend = backend
         self._tmp = private_dir(Path(config.data_dir) / "incoming", "POLICY_ATLAS_DATA_DIR")
         self._pruned = 0.0
         self.sweep_incoming(older_than_s=600.0)  # at start-up: what a killed worker left
@@ -510,8 +553,9 @@ class Uploads:
         in the incoming folder and half-written store folders older than ``older_than_s``
         (at start-up and with each retention sweep); how many were removed."""
         roots = [self._tmp]
-        if isinstance(self.backend, FolderBackend):
-            roots.append(self.backend.root)
+        folder = getattr(self.backend, "disk", self.backend)  # RedisBackend's durable copy
+        if isinstance(folder, FolderBackend):
+            roots.append(folder.root)
         now, gone = time.time(), 0
         for root in roots:
             for entry in root.iterdir():
