@@ -271,9 +271,9 @@
 
   // A pick in a dropdown clears its search box, so the next search starts afresh (React owns
   // the input's value: set it through the native setter and tell React with an input event).
-  document.addEventListener("change", function (e) {
-    var t = e.target;
-    if (!t || !t.closest || !t.closest(".dash-dropdown-content") || t.type !== "checkbox") return;
+  // A pick is a click on an option's checkbox or Enter in the search box (the keyboard path:
+  // without this the next name was typed after the first, "GuangdongZhejiang", and found nothing).
+  function clearSearch() {
     window.setTimeout(function () {
       var search = document.querySelector(".dash-dropdown-content .dash-dropdown-search");
       if (!search || !search.value) return;
@@ -281,7 +281,17 @@
       setter.call(search, "");
       search.dispatchEvent(new Event("input", { bubbles: true }));
     }, 0);
+  }
+  document.addEventListener("change", function (e) {
+    var t = e.target;
+    if (!t || !t.closest || !t.closest(".dash-dropdown-content") || t.type !== "checkbox") return;
+    clearSearch();
   }, true);
+  document.addEventListener("keyup", function (e) {
+    var t = e.target;
+    if (e.key !== "Enter" || !t || !t.classList || !t.classList.contains("dash-dropdown-search")) return;
+    clearSearch();
+  });
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

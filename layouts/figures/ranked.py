@@ -97,15 +97,16 @@ def ranked_figure(
     )
     counts = measure == "count"
     fig.update_layout(
-        # room for TOP bars whatever their number, so a bar keeps its thickness
+        # room for TOP bars whatever their number, so a bar keeps its thickness, and a slot
+        # under them for the "n more · m at 0" line (it never sits on the last bar)
         yaxis={
-            "range": [TOP - 0.5, -0.5],
+            "range": [TOP + 0.5, -0.5],
             "fixedrange": True,
             "automargin": False,
             "ticklabelstandoff": 6,
         },
         xaxis=style.value_axis(max(a["x"], default=0), counts),
-        height=110 + 22 * TOP,
+        height=110 + 22 * (TOP + 1),
         bargap=0.2,
     )
     style.frame(

@@ -99,6 +99,26 @@ def test_escape_closes_the_details_and_returns_to_the_row(sized_page):
     assert pg.evaluate("() => !!document.activeElement.closest('#table .ag-cell')")
 
 
+def test_the_place_picker_keeps_earlier_picks_while_typing(sized_page):
+    """Two places picked with the keyboard only: type, Enter, type, Enter. The search box is
+    cleared after each pick, so the second name is searched alone (not "广东浙江")."""
+    pg = sized_page
+    pg.click("#f-region")
+    pg.keyboard.type("广东")
+    pg.wait_for_selector(".dash-dropdown-content .dash-dropdown-option", timeout=10000)
+    pg.keyboard.press("Enter")
+    pg.wait_for_function("() => location.search.includes('region=440000')", timeout=15000)
+    pg.wait_for_function(
+        "() => document.querySelector('.dash-dropdown-content .dash-dropdown-search').value === ''",
+        timeout=5000,
+    )
+    pg.keyboard.type("浙江")
+    pg.wait_for_selector(".dash-dropdown-content .dash-dropdown-option", timeout=10000)
+    pg.keyboard.press("Enter")
+    pg.wait_for_function("() => location.search.includes('region=330000,440000')", timeout=15000)
+    assert pg.watch.errors == []
+
+
 @pytest.fixture
 def sized_page(browser, app_url):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
