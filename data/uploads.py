@@ -364,13 +364,15 @@ class Uploads:
         owner: str | None = None,
         client: str = "",
         options: ReadOptions | None = None,
+        original: str | None = None,
     ) -> Outcome:
         """Check, parse and store one uploaded file; never raises for bad input (a store that
         does not answer raises :class:`DatasetUnavailable`). ``datum``: of longitude/latitude
         columns, if the table has them ("wgs84" or "gcj02"). ``owner``: the uploader's secret
         (a new one is made and returned in ``Outcome.owner`` when it has none); ``client``: the
         client's address (the cap on anonymous uploads). ``options``: how to read it (the column
-        panel's choices; part of the content id, so a link reproduces the reading)."""
+        panel's choices; part of the content id, so a link reproduces the reading). ``original``:
+        the table a re-read started from (its first reading: the reconciliation's names)."""
         t0 = time.perf_counter()
         name = os.path.basename(name or "").strip()[:200] or "table"
         try:
@@ -419,6 +421,8 @@ class Uploads:
             "pinned": False,
             **who,
         }
+        if original:
+            record["original"] = original
         with _answering():
             refused = self._over_quota(name, record["size"], who)
             if refused:
@@ -471,7 +475,10 @@ class Uploads:
             return Outcome(error="the original file is no longer stored; upload it again")
         name = str(meta.get("name", "table"))
         datum = str(meta.get("datum") or "wgs84")
-        return self.ingest(name, body, None, datum, owner=owner, client=client, options=options)
+        first = str(meta.get("original") or table_id)
+        return self.ingest(
+            name, body, None, datum, owner=owner, client=client, options=options, original=first
+        )
 
     def with_aliases(self, table_id: str, aliases: dict[str, str]) -> Outcome:
         """The reconciliation's picks (name as written -> adcode) added to the table's reading
