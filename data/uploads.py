@@ -381,13 +381,7 @@ class Uploads:
             return Outcome(error=str(exc))
         mapping = {k: v for k, v in (mapping or {}).items() if k in MAPPABLE and v}
         datum = datum if datum in DATUMS else "wgs84"
-        anonymous = not OWNER.match(owner or "")
-        owner = secrets.token_urlsafe(24) if anonymous else str(owner)
-        who: dict[str, Any] = {
-            "owner": self.owner_key(owner),
-            "client": self._mac(b"client", client.encode())[:32],
-            "anonymous": anonymous,
-        }
+        owner, who = self._who(owner, client)
         options = options or ReadOptions()
         how: list[Any] = [mapping, datum] if mapping or datum != "wgs84" else []
         if not options.empty:
@@ -436,6 +430,17 @@ class Uploads:
             problems=len(report.get("problems", ())),
             seconds=round(time.perf_counter() - t0, 3),
         )
+
+    def _who(self, owner: str | None, client: str) -> tuple[str, dict[str, Any]]:
+        """(the owner's secret, a new one when none was given; what a record keeps of the owner
+        and the client: keys, never the secret or the address)."""
+        anonymous = not OWNER.match(owner or "")
+        secret = secrets.token_urlsafe(24) if anonymous else str(owner)
+        return secret, {
+            "owner": self.owner_key(secret),
+            "client": self._mac(b"client", client.encode())[:32],
+            "anonymous": anonymous,
+        }
 
     def _parse_blob(
         self, name: str, body: bytes, blob: str, how: tuple[dict[str, str], str, ReadOptions]
