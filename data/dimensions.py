@@ -177,6 +177,24 @@ def _as_stated(c: Category, found: set[str]) -> Category:
     return replace(c, hidden=(*c.hidden, *absent))
 
 
+#: Values that are dates or numbers as written (20/01/2020, 2020-01-23, 5/6/2020, 1,200.5)
+_DATE_OR_NUMBER = re.compile(r"^[\d\s.,/:+\-年月日]+$")
+#: The longest typical value of a category (a label, not a sentence)
+MAX_LABEL = 40
+
+
+def _categorical_values(counts: pd.Series) -> bool:
+    """Whether a column's distinct values read as categories: short labels that repeat, mostly
+    not dates or numbers (a passed-through date or a description with 20 values is no
+    breakdown)."""
+    values = pd.Series(counts.index, dtype="object").astype(str)
+    if values.str.len().median() > MAX_LABEL:
+        return False
+    if len(counts) > 10 and (counts == 1).mean() > 0.5:
+        return False  # most values written once: notes, not categories
+    return values.map(lambda v: bool(_DATE_OR_NUMBER.match(v))).mean() < 0.5
+
+
 def _own(frame: pd.DataFrame, column: str, marked: bool, taken: Sequence[str]) -> Category | None:
     text = frame[column].astype("object").dropna().astype(str).str.strip()
     text = text[text != ""]
@@ -185,6 +203,8 @@ def _own(frame: pd.DataFrame, column: str, marked: bool, taken: Sequence[str]) -
         return None
     if len(counts) > MAX_VALUES and not marked:
         return None
+    if not marked and not _categorical_values(counts):
+        return None  # free text, dates, numbers: no breakdown unless the user marks the column
     top = tuple(counts.index[:TOP_N]) if len(counts) > MAX_VALUES else ()
     name = Label(str(column), str(column))
     return Category(

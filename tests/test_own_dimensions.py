@@ -217,3 +217,13 @@ def test_its_chart_has_a_download_entry_a_file_name_and_its_numbers(own):
     assert set(counted) == KINDS  # every kind, counted as filtered (drawn as filtered)
     assert counted.pop("subsidy") == int((own.frame["policy"] == "subsidy").sum()) > 0
     assert not any(counted.values())
+
+
+def test_a_real_tables_free_text_and_dates_are_no_breakdowns():
+    """The Global Policy Lab's table: `policy` (3 kinds) is a breakdown; its description (40
+    values, most written once), access date and end date are not (no chart of 40 sentences)."""
+    from data.load import load_table
+
+    frame = load_table(Path(__file__).parent / "fixtures" / "gpl_covid_chn.csv").frame
+    own = [c.column for c in dimensions_of(frame) if c.own]
+    assert own == ["policy"]
