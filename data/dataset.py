@@ -73,14 +73,14 @@ class Dataset:
 
     @property
     def title_topic(self) -> str | None:
-        """The topic chart titles name: the user's ``topic``; None (neutral titles) for an
-        uploaded table without one; "blockchain" for the app's own table (bundled or ``--data``,
-        ``data.dimensions.BLOCKCHAIN``)."""
+        """The topic chart titles name: the user's ``topic``; None (neutral titles) for a
+        table of the user's without one (uploaded or ``--data``); "blockchain" for the table shipped
+        with the app (``data.dimensions.BLOCKCHAIN``)."""
         from data.dimensions import BLOCKCHAIN
 
         if self.topic:
             return self.topic
-        return None if self.uploaded else BLOCKCHAIN
+        return BLOCKCHAIN if self.bundled else None
 
     @property
     def problems(self) -> tuple[Problem, ...]:

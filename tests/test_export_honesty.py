@@ -129,7 +129,7 @@ def test_small_multiples_by_week_carry_title_legend_and_source(fast):
     state = fast.restrict(parse_query("?map=city"))
     _, svg = chart_file(fast, state, "multiples", "svg")
     found = texts(svg)
-    assert "区块链政策，按城市，每周一图" in found
+    assert "政策，按城市，每周一图" in found
     _legend_and_source(found)
     for label in ("1月20日–26日", "1月27日–2月2日", "2月3日–9日", "2月10日–16日"):
         assert label in found  # one small map a week, its period in large type
@@ -143,7 +143,7 @@ def test_gif_frames_carry_title_legend_source_and_end_on_a_policy(fast):
     assert [p for p, _ in frames] == ["2020-W04", "2020-W05", "2020-W06", "2020-W07"]
     for period, fig in frames:  # each frame rendered as the GIF renders it, read as SVG
         found = texts(render.to_bytes(fig, "svg", "a4"))
-        assert "区块链政策，按城市" in found
+        assert "政策，按城市" in found
         _legend_and_source(found)
         assert any("周" in t and "月" in t for t in found), period  # the period, in the frame
     _, gif = chart_file(fast, state, "animation", "gif")
