@@ -1135,7 +1135,10 @@ def suggest_places(
     for lvl in (level, *(x for x in LEVELS if x != level)):
         out += [a for a, _ in sorted(_lookup_all(value, lvl))]
     latin = not _CJK.search(value)
-    query = _latin_variants(value, level)[-1].lstrip(_AUTONOMOUS_ONLY) if latin else value
+    variants = _latin_variants(value, level) if latin else [value]
+    if not variants:  # no letters to compare (an emoji, punctuation): the exact readings only
+        return list(dict.fromkeys(out))[:limit]
+    query = variants[-1].lstrip(_AUTONOMOUS_ONLY) if latin else value
     choices = {
         k: (r["adcode"], r["level"])
         for r in records()

@@ -137,3 +137,11 @@ def test_cli_export_with_aliases(tmp_path: Path) -> None:
     assert code == 0, err
     assert "2 problems" in err  # the two notes (Dengzhou, Taipei); the three names are placed
     assert list((tmp_path / "pack").glob("*.zip"))
+
+
+@pytest.mark.parametrize("text", ["😀", "!!!", "—", "😀😀 "])
+def test_a_name_without_letters_gets_no_candidates_and_no_error(text):
+    """Found by the table fuzzer: a place written as an emoji made the candidate list raise."""
+    from geodata.resolver import search_places, suggest_places
+
+    assert suggest_places(text) == [] and search_places(text) == []
