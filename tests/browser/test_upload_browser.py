@@ -92,7 +92,8 @@ def test_upload_switches_the_views_and_shows_every_problem(stack_page, stack, br
         assert other.is_visible("#upload-banner-box")  # not dismissed in that session
         context.close()
         # the page is drawn for the link (panel included) by the worker that answers
-        pids = set(re.findall(r"\[(\d+)\]: GET /_dash-layout 200", stack.log("web")[start:]))
+        served = r"\[(\d+)\] [^\n]*?: GET /_dash-layout 200"  # "[pid] request-id client: GET …"
+        pids = set(re.findall(served, stack.log("web")[start:]))
         if len(pids) >= 2:
             break
     assert len(pids) == 2, f"the page with the panel was served by {pids} only"
