@@ -1,8 +1,8 @@
 """Exports that never drop or mislabel what they show (issue 21), read from the SVG's text: the
 measure drawn is the one the title names (a per-capita fallback is titled as counts, and the file
 name says it), the rows a chart leaves out are counted in the image, tied ranks are marked, the
-small multiples and the GIF frames carry title, stepped legend and source, and no text is drawn
-outside the canvas."""
+small multiples and the GIF frames carry title, stepped legend and source (no text outside the
+canvas: ``tests/browser/test_export_canvas.py``, which lays the SVG out in Chromium)."""
 
 from __future__ import annotations
 
@@ -44,31 +44,6 @@ def canvas(svg: bytes) -> tuple[float, float]:
     return float(m.group(1)), float(m.group(2))
 
 
-def text_boxes(svg: bytes) -> list[tuple[str, dict]]:
-    """(text, box) of every drawn ``<text>`` as Chromium lays the SVG out (the real positions:
-    plotly places text through transforms of the element and its groups)."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser import harness
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=harness.chromium_path(), args=harness.CHROMIUM_ARGS
-        )
-        page = browser.new_page()
-        page.set_content(f"<body style='margin:0'>{svg.decode()}</body>")
-        boxes = page.evaluate(
-            """() => [...document.querySelectorAll('svg text')]
-                .filter(t => t.textContent.trim() && getComputedStyle(t).display !== 'none'
-                             && t.getBBox().width > 0)
-                .map(t => { const r = t.getBoundingClientRect();
-                            return [t.textContent, {x: r.left, y: r.top, r: r.right,
-                                                    b: r.bottom}]; })"""
-        )
-        browser.close()
-    return [(text, box) for text, box in boxes]
-
-
 def test_per_capita_asked_counts_drawn_title_and_file_say_counts(bundled_ds):
     state = parse_query("?measure=per_pop&map=city&lang=en")
     name, svg = chart_file(bundled_ds, state, "map", "svg")
@@ -107,17 +82,6 @@ def test_tied_ranks_marked_zeros_summarised_and_sized_to_bars(bundled_ds):
     assert any(re.search(r"\d+ provinces: 0", t) for t in texts(svg))
     _, one = chart_file(bundled_ds, parse_query("?from=2024-01-01"), "ranked", "svg")
     assert canvas(one)[1] < canvas(svg)[1] < 800  # sized to its bars, not a blank A4
-
-
-@pytest.mark.parametrize("chart", ["map", "ranked", "multiples"])
-def test_no_text_outside_the_canvas(bundled_ds, chart):
-    _, svg = chart_file(bundled_ds, parse_query("?from=2020-01-01&lang=en"), chart, "svg")
-    width, height = canvas(svg)
-    boxes = text_boxes(svg)
-    assert len(boxes) > 5
-    for text, box in boxes:
-        inside = box["x"] >= -1 and box["y"] >= -1 and box["r"] <= width + 1
-        assert inside and box["b"] <= height + 1, (text, box, width, height)
 
 
 def _legend_and_source(found: list[str], lang: str = "zh") -> None:
