@@ -85,6 +85,13 @@ def _view(pairs: list[tuple[str, str]]) -> tuple[Any, Any, str] | Any:
     return ds.restrict(state), ds, query
 
 
+def _chart_view(chart: str, pairs: list[tuple[str, str]]) -> tuple[Any, Any, str] | Any:
+    """:func:`_view` for one chart of ``CHARTS``, or a 404 naming the charts there are."""
+    if chart not in CHARTS:
+        return _error(f"unknown chart {chart!r}: one of {', '.join(CHARTS)}", 404)
+    return _view(pairs)
+
+
 def _limit(value: str | None) -> int | None:
     if value is None or value == "":
         return data_api.MAX_ROWS
@@ -136,9 +143,7 @@ def embed_response(prefix: str) -> Any:
     chart = request.args.get("embed")
     if chart is None:
         return None
-    if chart not in CHARTS:
-        return _error(f"unknown chart {chart!r}: one of {', '.join(CHARTS)}", 404)
-    view = _view(list(request.args.items(multi=True)))
+    view = _chart_view(chart, list(request.args.items(multi=True)))
     if not isinstance(view, tuple):
         return view
     state, ds, query = view
@@ -157,9 +162,7 @@ def _png(chart: str) -> Any:
 
     from layouts.report_pack import chart_file
 
-    if chart not in CHARTS:
-        return _error(f"unknown chart {chart!r}: one of {', '.join(CHARTS)}", 404)
-    view = _view(list(request.args.items(multi=True)))
+    view = _chart_view(chart, list(request.args.items(multi=True)))
     if not isinstance(view, tuple):
         return view
     state, ds, query = view
