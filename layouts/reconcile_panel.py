@@ -9,6 +9,7 @@ from typing import Any
 
 from dash import dcc, html
 
+from geodata.resolver import place_label
 from layouts import ids
 from layouts.bilingual import L
 from layouts.i18n import t
@@ -133,6 +134,6 @@ def search_options(
     out = {code: label for code, label in candidates}
     for code, label in found:
         out.setdefault(code, label)
-    if value and value not in out:
-        out[value] = value
+    if value and value not in out:  # picked from an earlier search: still named, not a code
+        out[value] = place_label(value) or value
     return [{"label": label, "value": code} for code, label in out.items()]

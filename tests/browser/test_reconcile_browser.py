@@ -58,6 +58,11 @@ def test_a_pick_places_every_row_of_the_name_and_the_link_keeps_it(page, app_url
 
     row.locator(".reconcile-pick").click()
     page.keyboard.type("襄阳")
+    h.wait_idle(page)  # the search's answer is in: the list no longer changes under the click
+    page.wait_for_function(
+        "() => document.querySelector('.dash-dropdown-content')"
+        "?.innerText.includes('襄阳市 (湖北省)')"
+    )
     page.locator(".dash-dropdown-content").get_by_text("襄阳市 (湖北省)").click()
     assert "襄阳市" in row.locator(".reconcile-pick").inner_text()
     _shoot(page, "reconcile.png")
