@@ -40,7 +40,8 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     from callbacks import background, first_paint, service
     from callbacks.context import serve
     from data import config as settings
-    from data.dataset import DatasetStore, load_dataset
+    from data.dataset import DatasetStore
+    from data.loaders import load_dataset
     from data.uploads import Uploads
     from layouts import viewmodel
     from layouts.page import page
@@ -228,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration: {exc}", file=sys.stderr)
         return 2
 
-    from data.dataset import load_dataset
+    from data.loaders import load_dataset
 
     data_file = args.data or config.data_file
     try:
@@ -259,7 +260,7 @@ else:  # imported by gunicorn (app:server), a Celery worker (app:celery_app) or 
     from callbacks.background import celery_app as _celery_app
     from data.config import ConfigError as _ConfigError
     from data.config import load as _settings
-    from data.dataset import load_dataset as _load
+    from data.loaders import load_dataset as _load
 
     def _stop(message: str) -> None:
         """One line, not a traceback in gunicorn's log; gunicorn exits with status 2."""

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from data.dataset import load_dataset
+from data.loaders import load_dataset
 from data.state import parse_query
 from layouts import spread
 from layouts.figures import render

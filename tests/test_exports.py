@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from data import export_tables, query
-from data.dataset import load_dataset
 from data.load import load_table
+from data.loaders import load_dataset
 from data.state import parse_query
 from layouts.charts import CHARTS
 from layouts.figures import render

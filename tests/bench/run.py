@@ -174,7 +174,8 @@ def child_direct(data: str | None, reps: int, naive_reps: int) -> dict[str, Any]
     import pandas as pd
 
     from callbacks.context import serve
-    from data.dataset import DatasetStore, load_dataset
+    from data.dataset import DatasetStore
+    from data.loaders import load_dataset
 
     base = _rss_mb()
     t0 = time.perf_counter()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from data.dataset import load_dataset
+from data.loaders import load_dataset
 from data.state import parse_query
 from layouts.figures import render
 from layouts.report_pack import chart_file

@@ -15,7 +15,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from data.dataset import load_dataset
+from data.loaders import load_dataset
 from data.state import ViewState
 from layouts import report_pack, spread, viewmodel
 from layouts.charts import CSS_DPI, MM_PER_INCH, PageSize
