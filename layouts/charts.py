@@ -2,7 +2,7 @@
 title), the image formats and the print sizes.
 
 The page, the camera button's file names, the Download menu and the report pack loop over
-``CHARTS``; ``layouts.figures.render`` renders ``FORMATS`` at ``SIZES`` (this module is pure: no
+``CHARTS``; ``layouts.exports.render`` renders ``FORMATS`` at ``SIZES`` (this module is pure: no
 Dash, no rendering).
 """
 

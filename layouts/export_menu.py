@@ -128,7 +128,7 @@ def export_menu() -> html.Details:
 
 def _data_links() -> list:
     """Links to the view's data (the data API: docs/API.md) and the code to embed the chosen
-    chart; their addresses follow the view in the browser (``callbacks.data_routes``)."""
+    chart; their addresses follow the view in the browser (``callbacks.service.data_routes``)."""
 
     def link(zh: str, en: str, control: str) -> html.A:
         return html.A(_both(zh, en), id=control, href="data.csv", target="_blank", rel="noopener")

@@ -65,12 +65,11 @@ def test_callbacks_are_wiring_only():
 
 
 def test_component_trees_import_no_export_machinery():
-    """The page's modules (layouts/*.py) never pull in image rendering or the report pack; only
-    the report pack itself, the data API built on it (layouts/data_api.py: the export's files at
-    a URL) and the renderer (layouts/figures/render.py) do."""
-    machinery = ("layouts.report_pack", "layouts.figures.render", "kaleido")
-    exempt = ("layouts/report_pack.py", "layouts/data_api.py")
-    found = [v for v in _violations("layouts", machinery, exempt) if "/figures/" not in v[0]]
+    """The page's modules (layouts/*.py, layouts/figures/) never pull in image rendering or the
+    export service; only the export service (layouts/exports/: report pack, renderer, chart
+    data, data API, formats) does."""
+    machinery = ("layouts.exports", "kaleido")
+    found = [v for v in _violations("layouts", machinery) if "/exports/" not in v[0]]
     assert found == []
 
 

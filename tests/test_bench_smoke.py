@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from callbacks import context
+from callbacks.service import context
 from data.dataset import DatasetStore
 from data.load import load_table
 from data.loaders import load_dataset

@@ -10,12 +10,12 @@ import json
 import pandas as pd
 import pytest
 
-from callbacks import context
+from callbacks.service import context
 from data import config as settings
 from data import export_tables
 from data.state import parse_query
-from layouts import chart_data, data_api, report_pack
 from layouts.charts import CHARTS
+from layouts.exports import chart_data, data_api, report_pack
 
 VIEWS = ("", "?region=440000", "?incentive=subsidy&from=2019&lang=en", "?map=city&measure=share")
 

@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 
 from data.state import ViewState, parse_query
-from layouts import chart_data, ids, map_story, report_pack, viewmodel
+from layouts import ids, map_story, viewmodel
 from layouts.charts import CHARTS
-from layouts.figures import classes, labels, render
+from layouts.exports import chart_data, render, report_pack
+from layouts.figures import classes, labels
 from layouts.figures.classes import classify
 
 # The journalist's question: cash rewards or subsidies, since 2020.

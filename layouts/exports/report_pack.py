@@ -38,9 +38,10 @@ import plotly.graph_objects as go
 from data import export_tables, query
 from data.dataset import Dataset
 from data.state import ViewState, encode_query
-from layouts import chart_data, compare_view, ids, spread, viewmodel
+from layouts import compare_view, ids, spread, viewmodel
 from layouts.charts import ANIMATION, MULTIPLES, SEQUENCES, VIEW, charts_for
-from layouts.figures import captions, gif, render, style
+from layouts.exports import chart_data, gif, render
+from layouts.figures import captions, style
 from layouts.i18n import t
 
 Progress = Callable[[int, int, str], None]
