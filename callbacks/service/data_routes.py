@@ -28,6 +28,7 @@ from data.state import parse_query
 from layouts import ids
 from layouts.charts import CHARTS
 from layouts.exports import data_api
+from layouts.exports.formats import FORMAT
 
 #: Seconds a client or proxy may reuse an answer (the bundled table changes only with a deploy;
 #: an uploaded table never changes under its id).
@@ -180,7 +181,7 @@ def _png(chart: str) -> Any:
             _pngs[key] = data
             while len(_pngs) > PNG_CACHE:
                 _pngs.popitem(last=False)
-    return _send(data, "image/png", private=state.data is not None)
+    return _send(data, FORMAT["png"].media_type, private=state.data is not None)
 
 
 def _oembed(prefix: str) -> Any:

@@ -1,4 +1,5 @@
 """The data behind each chart, as files (no Dash): what a reader needs to check or redraw a chart.
+The export formats that use them are registered in ``layouts.exports.formats``.
 
 - ``csv``: the aggregated numbers a chart draws (for the map: adcode, names zh/en, count, the
   measure's value and its legend class), drawn as filtered like the exported image;
@@ -18,142 +19,28 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from data import diffusion, export_tables, query
 from data.dataset import Dataset
 from data.measures import MEASURE
 from data.state import ViewState
-from layouts import compare_view, ids, map_story, viewmodel
-from layouts.figures import breakdown as bd
-from layouts.figures import ranked
+from layouts import compare_view, map_story
+from layouts.chart_tables import map_table
+from layouts.charts import charts_for
 from layouts.figures.geo_assets import TOPOJSON_DIR, load_geojson
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-DATA_FORMATS: tuple[str, ...] = ("csv", "gpkg", "geojson", "html")
-MAP_ONLY = ("gpkg", "geojson")
-
-
-def map_table(ds: Dataset, state: ViewState) -> pd.DataFrame:
-    """One row per region of the map, in map order: adcode, name_zh, name_en, count, measure,
-    value, class (the legend entry it is drawn in)."""
-    values = viewmodel.map_frame(ds, state, crossfilter=False)
-    classes = map_story.map_classes(values, state)
-    regions = ds.regions(map_story.map_level(state), state.drill)
-    cls = classes.of(values["z"].to_numpy(dtype=float))
-    zero = "0 under these filters"
-    label = {
-        "no_record": "no recorded policy",
-        "no_reference": "no reference figure",
-        "zero": zero,
-    }
-    out = pd.DataFrame(
-        {
-            "adcode": values["adcode"].to_numpy(),
-            "name_zh": regions["name_zh"].to_numpy(),
-            "name_en": regions["name_en"].to_numpy(),
-            "count": values["count"].astype(int).to_numpy(),
-            "measure": values["measure"].to_numpy(),
-            "value": values["z"].astype(float).round(6).to_numpy(),
-            "class": [
-                label.get(s) or (classes.labels[c - 1] if c > 0 else zero)
-                for s, c in zip(values["status"], cls, strict=True)
-            ],
-        }
-    )
-    return out
-
-
-def ranked_table(ds: Dataset, state: ViewState) -> pd.DataFrame:
-    """The ranked chart's bars in its order: rank, adcode, names, count, value."""
-    values = viewmodel.map_frame(ds, state, crossfilter=False)
-    frame = ranked.ranked_frame(values, map_story.map_classes(values, state))
-    names = map_table(ds, state).set_index("adcode")
-    return pd.DataFrame(
-        {
-            "rank": frame["rank"].to_numpy(),  # ties share a rank (1, 1, 3 …)
-            "tied": frame["tied"].to_numpy(),
-            "adcode": frame["adcode"].to_numpy(),
-            "name_zh": names.loc[frame["adcode"], "name_zh"].to_numpy(),
-            "name_en": names.loc[frame["adcode"], "name_en"].to_numpy(),
-            "count": frame["count"].astype(int).to_numpy(),
-            "measure": frame["measure"].to_numpy() if "measure" in frame else "count",
-            "value": frame["z"].astype(float).round(6).to_numpy(),
-        }
-    )
-
 
 def chart_table(ds: Dataset, state: ViewState, chart: str) -> pd.DataFrame:
-    """The numbers one chart draws, as its export draws them (every filter applied)."""
+    """The numbers one chart draws, as its export draws them (every filter applied): the
+    chart's own table function (``Chart.table``; ``KeyError`` for a chart the table has not)."""
     compared = compare_view.table(ds, state, chart)  # compare mode: one column per region
     if compared is not None:
         return compared
-    if chart == ids.MAP:
-        return map_table(ds, state)
-    if chart == ids.RANKED:
-        return ranked_table(ds, state)
-    if chart == ids.TIMELINE:
-        f = query.timeline(ds.index, state, crossfilter=False)
-        return pd.DataFrame(
-            {
-                "period": [str(p) for p in f["period"]],
-                "start": f["start"].dt.strftime("%Y-%m-%d").to_numpy(),
-                "count": f["count"].to_numpy(),
-                "cumulative": f["cumulative"].to_numpy(),
-            }
-        )
-    if chart in (ids.ADOPTION_MAP, ids.ADOPTION_CURVE):
-        return adoption_table(ds, state, chart)
-    dim = ids.charts_of(ds.dimensions)[chart]
-    c = ds.dimension[dim]
-    f = query.breakdown(ds.index, state, dim, crossfilter=False)
-    bars, _apart = bd.arrange(f, c, state.order)
-    none = c.none_code
-    rows = pd.concat([bars, f[f["code"] == none]]) if none else bars
-    return pd.DataFrame(
-        {
-            "code": rows["code"].to_numpy(),
-            "label_zh": [c.label(v, "zh") for v in rows["code"]],
-            "label_en": [c.label(v, "en") for v in rows["code"]],
-            "count": rows["count"].astype(int).to_numpy(),
-            "drawn_as_bar": [c != none for c in rows["code"]],
-        }
-    )
-
-
-def adoption_table(ds: Dataset, state: ViewState, chart: str) -> pd.DataFrame:
-    """The diffusion charts' numbers: each region's first policy (first-adoption map), or how
-    many regions had a policy by the end of each period, one block per compared curve."""
-    level = viewmodel.effective_map_level(state)
-    regions = ds.regions(level, state.drill)
-    adcodes = regions["adcode"].tolist()
-    if chart == ids.ADOPTION_MAP:
-        first = diffusion.first_adoption(ds.index, state, adcodes, level)
-        return pd.DataFrame(
-            {
-                "adcode": first["adcode"].to_numpy(),
-                "name_zh": regions["name_zh"].to_numpy(),
-                "name_en": regions["name_en"].to_numpy(),
-                "first_policy": first["first"].dt.strftime("%Y-%m-%d").fillna("").to_numpy(),
-                "first_year": first["year"].where(first["year"] > 0).astype("Int64").to_numpy(),
-                "dated_policies": first["policies"].to_numpy(),
-            }
-        )
-    blocks = []
-    for curve in diffusion.compared_curves(ds.index, state, adcodes, level):
-        f = curve.frame
-        blocks.append(
-            pd.DataFrame(
-                {
-                    "curve": curve.code or "all",
-                    "period": f["period"].to_numpy(),
-                    "new_regions": f["new"].to_numpy(),
-                    "regions_with_a_policy": f["adopted"].to_numpy(),
-                    "share_of_regions_pct": f["share"].round(2).to_numpy(),
-                }
-            )
-        )
-    return pd.concat(blocks, ignore_index=True)
+    entry = charts_for(ds.dimensions)[chart]
+    if entry.table is None:
+        raise KeyError(chart)
+    return entry.table(ds, state, chart)
 
 
 def map_geodata(ds: Dataset, state: ViewState) -> gpd.GeoDataFrame:
@@ -227,18 +114,3 @@ def chart_html(figs: dict[str, go.Figure], title: str = "Policy Atlas") -> bytes
 
 def view_html(figs: dict[str, go.Figure]) -> bytes:
     return chart_html(figs)
-
-
-def chart_data_file(
-    ds: Dataset, state: ViewState, chart: str, fmt: str, figs: dict[str, go.Figure]
-) -> bytes:
-    """The bytes of one data format of one chart (``DATA_FORMATS``)."""
-    if fmt == "csv":
-        return export_tables.to_csv_bytes(chart_table(ds, state, chart))
-    if fmt in MAP_ONLY:
-        if chart != ids.MAP:
-            raise ValueError(f"{fmt} is the map's format (regions with their values)")
-        return geopackage(ds, state) if fmt == "gpkg" else geojson(ds, state)
-    if fmt == "html":
-        return chart_html({chart: figs[chart]})
-    raise ValueError(f"unknown data format {fmt!r}")

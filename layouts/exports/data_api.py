@@ -25,8 +25,10 @@ from data.dataset import Dataset
 from data.state import ViewState
 from layouts.charts import CHARTS, name
 from layouts.exports import chart_data, report_pack
+from layouts.exports.formats import FORMAT
 
-FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+#: The data API's formats and their media types (the CSV is the export format's).
+FORMATS = {"csv": FORMAT["csv"].media_type, "json": "application/json; charset=utf-8"}
 #: Most rows one answer carries (``limit=`` asks for fewer); the total is always said.
 MAX_ROWS = 100_000
 #: Query keys of the API itself, not of the view.
