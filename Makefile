@@ -13,7 +13,7 @@ TEST_DEB_PACKAGES := $(DEB_PACKAGES) redis-server nginx-light
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # The service: gunicorn with the app's settings (workers and threads from the core count,
 # --preload; POLICY_ATLAS_* variables, see README "Deploy"). HOST/PORT choose the address.
-GUNICORN := $(BIN)/python -m gunicorn -c python:callbacks.gunicorn_conf
+GUNICORN := $(BIN)/python -m gunicorn -c python:callbacks.service.gunicorn_conf
 
 .PHONY: run dev worker test lint lock format geodata images screenshots bench diffusion-images system-deps test-deps \
 	deb-install clean

@@ -3,7 +3,7 @@
 python app.py [--host H] [--port N] [--debug] [--data FILE [--sheet NAME]]   (development server)
 python app.py --data FILE --check [--json]
 python app.py [--data FILE] --export DIR [--view QUERY] [--base-url URL]   (report pack, exit)
-python -m gunicorn -c python:callbacks.gunicorn_conf app:server   (the service: `make run`)
+python -m gunicorn -c python:callbacks.service.gunicorn_conf app:server   (the service: `make run`)
 celery -A app:celery_app worker     (export workers, with REDIS_URL set)
 
 Settings come from environment variables (``data.config``; the README's "Deploy" table).
@@ -30,26 +30,28 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     from flask import Flask
 
     import callbacks.clientside  # noqa: F401  (registers the callbacks)
-    import callbacks.data_routes
     import callbacks.exports  # noqa: F401
     import callbacks.grid  # noqa: F401
     import callbacks.interaction  # noqa: F401  (URL, controls, views: one round trip)
     import callbacks.playback  # noqa: F401
     import callbacks.row_details  # noqa: F401
+    import callbacks.service.data_routes
     import callbacks.upload  # noqa: F401
-    from callbacks import background, first_paint, service
-    from callbacks.context import serve
+    from callbacks import first_paint
+    from callbacks.service import background, health
+    from callbacks.service.context import serve
     from data import config as settings
-    from data.dataset import DatasetStore, load_dataset
+    from data.dataset import DatasetStore
+    from data.loaders import load_dataset
     from data.uploads import Uploads
     from layouts import viewmodel
     from layouts.page import page
 
     config = config or settings.load()
-    service.prepare(config)  # logging, private folders
+    health.prepare(config)  # logging, private folders
 
     ds = dataset if dataset is not None else load_dataset()
-    uploads = Uploads(config, secret=service.secret_key(config))
+    uploads = Uploads(config, secret=health.secret_key(config))
     store = DatasetStore(ds, source=uploads)
     serve(store)
     # Flask-Compress reads its settings when Dash attaches it, so the server is configured first:
@@ -72,7 +74,7 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
         serve_locally=True,
         update_title="",  # the tab title stays put while callbacks run
         background_callback_manager=(jobs := background.manager(config)),
-        **cast(dict[str, Any], service.dash_paths(config)),
+        **cast(dict[str, Any], health.dash_paths(config)),
     )
     app.index_string = INDEX.replace(
         "{%css%}", "{%css%}" + preloads(app.config.requests_pathname_prefix)
@@ -84,9 +86,9 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
         lambda: page(topojson_url, places, pilot_fields, upload_max_mb=config.upload_max_mb)
     )
     server.config["POLICY_ATLAS_ROWS"] = ds.rows
-    service.install(app, config, lambda: store.default, jobs)
-    callbacks.upload.install(app, uploads, service.secret_key(config))
-    callbacks.data_routes.install(app, config.url_prefix)
+    health.install(app, config, lambda: store.default, jobs)
+    callbacks.upload.install(app, uploads, health.secret_key(config))
+    callbacks.service.data_routes.install(app, config.url_prefix)
     return app
 
 
@@ -130,8 +132,8 @@ def export_pack(
     """``--export``: write the report pack of ``view`` (a URL query string) into ``out_dir``;
     its CITATION names the view at ``base_url`` (where the atlas is served)."""
     from data.state import parse_query
-    from layouts.figures.render import ExportError
-    from layouts.report_pack import write_pack
+    from layouts.exports.render import ExportError
+    from layouts.exports.report_pack import write_pack
 
     state = parse_query(view)
     for note in state.notes:
@@ -228,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration: {exc}", file=sys.stderr)
         return 2
 
-    from data.dataset import load_dataset
+    from data.loaders import load_dataset
 
     data_file = args.data or config.data_file
     try:
@@ -256,10 +258,10 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     sys.exit(main())
 else:  # imported by gunicorn (app:server), a Celery worker (app:celery_app) or tests
-    from callbacks.background import celery_app as _celery_app
+    from callbacks.service.background import celery_app as _celery_app
     from data.config import ConfigError as _ConfigError
     from data.config import load as _settings
-    from data.dataset import load_dataset as _load
+    from data.loaders import load_dataset as _load
 
     def _stop(message: str) -> None:
         """One line, not a traceback in gunicorn's log; gunicorn exits with status 2."""

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 DIST = "policy-atlas"
-GUNICORN_CONF = "python:callbacks.gunicorn_conf"
+GUNICORN_CONF = "python:callbacks.service.gunicorn_conf"
 
 
 def version() -> str:

@@ -1,4 +1,4 @@
-"""Downloads and presentation mode: wiring only (the work is in ``layouts.report_pack``).
+"""Downloads and presentation mode: wiring only (the work is in ``layouts.exports.report_pack``).
 
 Rendering takes seconds, so the two downloads are background callbacks (the page stays live and
 shows progress); the manager is set up in ``app.py`` (diskcache, or Celery when ``REDIS_URL``).
@@ -12,12 +12,13 @@ from typing import Any
 
 from dash import Input, Output, Patch, State, callback, clientside_callback, dcc, no_update
 
-from callbacks.context import guarded, view
+from callbacks.service.context import guarded, view
 from data.dataset import Dataset
 from data.state import ViewState
-from layouts import ids, report_pack
+from layouts import ids
 from layouts.charts import charts_for
-from layouts.figures.render import ExportError
+from layouts.exports import report_pack
+from layouts.exports.render import ExportError
 from layouts.i18n import t
 
 CAMERA_SCALE = 3

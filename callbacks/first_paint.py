@@ -23,11 +23,12 @@ from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
 from callbacks import exports, interaction
-from callbacks.context import view
+from callbacks.service.context import view
 from callbacks.views import as_location
-from layouts import ids, report_pack
+from layouts import ids
 from layouts.bilingual import L
 from layouts.charts import charts_for
+from layouts.exports import report_pack
 
 log = logging.getLogger("policy_atlas.callbacks")
 
@@ -108,7 +109,7 @@ def layout(build: Callable[[], Component]) -> Callable[[], Component]:
             return tree
         try:
             return prefill(tree, search)
-        except PreventUpdate:  # a bug the guard logged (callbacks.context.guarded)
+        except PreventUpdate:  # a bug the guard logged (callbacks.service.context.guarded)
             pass
         except Exception:
             log.exception("drawing the page for %r failed", search[:200])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, clientside_callback, no_update
 
-from callbacks.context import guarded, view
+from callbacks.service.context import guarded, view
 from callbacks.views import as_location
 from data import table
 from data.dataset import Dataset

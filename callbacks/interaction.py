@@ -19,7 +19,7 @@ from dash import ALL, Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks import grid, language, measure_choice, upload, url_sync, views
-from callbacks.context import guarded, view
+from callbacks.service.context import guarded, view
 from data.state import parse_query
 from layouts import ids, own_dimensions
 

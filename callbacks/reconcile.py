@@ -12,7 +12,7 @@ from typing import Any
 from dash import ALL, MATCH, Dash, Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import guarded
+from callbacks.service.context import guarded
 from data.dataset import DatasetUnavailable
 from data.state import encode_query, parse_query
 from data.uploads import Uploads

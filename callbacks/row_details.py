@@ -6,7 +6,7 @@ from typing import Any
 
 from dash import Input, Output, State, callback, clientside_callback, ctx, html
 
-from callbacks.context import guarded, view
+from callbacks.service.context import guarded, view
 from data.details import policy_details
 from layouts import ids
 from layouts.detail import detail_panel

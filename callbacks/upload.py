@@ -34,8 +34,8 @@ from dash import ALL, Dash, Input, Output, State, callback, clientside_callback,
 from dash.exceptions import PreventUpdate
 
 from callbacks import reconcile
-from callbacks.context import guarded, store, why_gone
 from callbacks.intake import Intake, client_address, stop_reading
+from callbacks.service.context import guarded, store, why_gone
 from data.check import GROUPS, CheckReport
 from data.dataset import DatasetUnavailable
 from data.read_options import ReadOptions

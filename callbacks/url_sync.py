@@ -10,7 +10,8 @@ from typing import Any
 
 from dash import no_update
 
-from callbacks import context, events
+from callbacks import events
+from callbacks.service import context
 from data import diffusion, periods
 from data.state import ViewState, encode_query, parse_query
 from layouts import compare_switch, ids

@@ -22,7 +22,7 @@ from dash import (
 from plotly.utils import PlotlyJSONEncoder
 
 from callbacks import playback
-from callbacks.context import guarded, view
+from callbacks.service.context import guarded, view
 from layouts import ids, spread, viewmodel
 from layouts.components import beside, chips, notes
 from layouts.figures import geo_assets

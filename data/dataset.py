@@ -9,29 +9,21 @@ the URL.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Protocol
 
 import pandas as pd
 
-from data import diffusion
+from data import diffusion, measures
 from data.check import CheckReport
-from data.dimensions import Category, dimensions_of
+from data.dimensions import BLOCKCHAIN, Category, dimensions_of
 from data.load import Problem
 from data.query import PolicyIndex, build_index
-from data.read_options import ReadOptions
 from data.state import ViewState, restrict
 from geodata import gazetteer
-
-DATA_DIR = Path(__file__).parent
-REFERENCE_DIR = DATA_DIR / "reference"
-BUNDLED_INFO = DATA_DIR / "DATASET.json"
 
 
 @dataclass(eq=False)
@@ -76,8 +68,6 @@ class Dataset:
         """The topic chart titles name: the user's ``topic``; None (neutral titles) for a
         table of the user's without one (uploaded or ``--data``); "blockchain" for the table shipped
         with the app (``data.dimensions.BLOCKCHAIN``)."""
-        from data.dimensions import BLOCKCHAIN
-
         if self.topic:
             return self.topic
         return BLOCKCHAIN if self.bundled else None
@@ -128,7 +118,7 @@ class Dataset:
 
     @cached_property
     def reference(self) -> pd.DataFrame:
-        return load_reference()
+        return measures.load_reference()
 
     @cached_property
     def region_codes(self) -> frozenset[str]:
@@ -164,60 +154,6 @@ class Dataset:
 
     def name_of(self, adcode: str, lang: str) -> str:
         return gazetteer.name_of(adcode, "en" if lang == "en" else "zh") or adcode
-
-
-def load_reference() -> pd.DataFrame:
-    """Province population (2020 census) and GDP (2020, 2023; 100 million yuan) by adcode."""
-    pop = pd.read_csv(REFERENCE_DIR / "population.csv", dtype={"adcode": str})
-    gdp = pd.read_csv(REFERENCE_DIR / "gdp.csv", dtype={"adcode": str})
-    wide = gdp.pivot(index="adcode", columns="year", values="gdp_100m_yuan")
-    wide.columns = [f"gdp_{c}" for c in wide.columns]
-    out = pop[["adcode", "population"]].merge(wide, left_on="adcode", right_index=True, how="left")
-    return out.reset_index(drop=True)
-
-
-def load_dataset(
-    path: str | None = None,
-    sheet: str | None = None,
-    *,
-    cache: Path | bool = True,
-    options: ReadOptions | None = None,
-) -> Dataset:
-    """The bundled table (``path`` None) or a user's file, loaded through ``data.load``; a file's
-    parsed table is kept in the cache folder (``data.table_cache``; ``cache``: True for the
-    configured folder, a folder, or False for none)."""
-    from data import check, load, pilots, table_cache
-
-    if path is None:
-        result = load.load_bundled()
-        info = json.loads(BUNDLED_INFO.read_text(encoding="utf-8"))
-        label, as_of, label_zh = info["label"], info["as_of"], info.get("label_zh")
-    else:
-        label_zh = None
-        if cache is False:
-            result = load.load_table(path, sheet=sheet, options=options)
-        else:
-            root = None if cache is True else Path(cache)
-            result = table_cache.load_cached(path, sheet, root, options)
-        if result.fatal:
-            raise ValueError(result.fatal)
-        label = Path(path).name
-        as_of = dt.date.fromtimestamp(Path(path).stat().st_mtime).isoformat()
-    if path is None or cache is False:
-        pilot_table = pilots.load_pilots()
-    else:
-        root = None if cache is True else Path(cache)
-        pilot_table = table_cache.cached_frame("pilots", pilots.load_pilots, root)
-    return Dataset(
-        frame=result.frame,
-        pilots=pilot_table,
-        label=label,
-        as_of=as_of,
-        report=check.page_report(result),
-        label_zh=label_zh,
-        bundled=path is None,
-        topic=options.topic if options else None,
-    )
 
 
 class DatasetNotFound(LookupError):

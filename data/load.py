@@ -260,13 +260,13 @@ def _distinct_stripped(*columns: pd.Series) -> tuple[np.ndarray, list[tuple[str,
     return np.asarray(codes), uniques
 
 
-def _resolve_places(
+def resolve_places(
     prov: pd.Series,
     city: pd.Series,
     dist: pd.Series,
     notes: list[str],
     options: ReadOptions | None = None,
-):
+) -> dict[str, np.ndarray]:
     """Resolve each distinct (province, city, district) once; returns per-row arrays. The
     user's ``options`` (whole-province marker, aliases) apply before resolving."""
     options = options or ReadOptions()
@@ -752,7 +752,7 @@ def _places_step(b: _Build) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         prov = prov.where(~pd.isna(places["p"]) | (single.str.strip() == ""), single)
         field_vals = {"province": single}
     else:
-        places = _resolve_places(prov, city, dist, b.res.notes, b.options)
+        places = resolve_places(prov, city, dist, b.res.notes, b.options)
         field_vals = {"province": prov, "city": city, "district": dist}
     if single is not None:
         has_place = (single.str.strip() != "").to_numpy()

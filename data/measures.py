@@ -10,12 +10,15 @@ carries (the reference year). ``effective`` is the one rule for which measure a 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from data.schema import Label
 
+#: The reference figures (population, GDP) the measures divide by.
+REFERENCE_DIR = Path(__file__).parent / "reference"
 #: GDP years of ``data/reference/gdp.csv`` (a test checks the file has each).
 GDP_YEARS: tuple[int, ...] = (2020, 2023)
 
@@ -93,3 +96,13 @@ def values(
     denom = ref[column].to_numpy(dtype=float) / measure.per
     with np.errstate(divide="ignore", invalid="ignore"):
         return counts / denom
+
+
+def load_reference() -> pd.DataFrame:
+    """Province population (2020 census) and GDP (2020, 2023; 100 million yuan) by adcode."""
+    pop = pd.read_csv(REFERENCE_DIR / "population.csv", dtype={"adcode": str})
+    gdp = pd.read_csv(REFERENCE_DIR / "gdp.csv", dtype={"adcode": str})
+    wide = gdp.pivot(index="adcode", columns="year", values="gdp_100m_yuan")
+    wide.columns = [f"gdp_{c}" for c in wide.columns]
+    out = pop[["adcode", "population"]].merge(wide, left_on="adcode", right_index=True, how="left")
+    return out.reset_index(drop=True)

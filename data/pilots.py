@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data.load import _resolve_places
+from data.load import resolve_places
 from data.schema import PILOT_CATEGORIES
 
 PILOTS_CSV = Path(__file__).resolve().parent / "pilots.csv"
@@ -60,7 +60,7 @@ def load_pilots() -> pd.DataFrame:
     """
     raw = pd.read_csv(PILOTS_CSV, dtype="str", keep_default_na=False)
     notes: list[str] = []
-    places = _resolve_places(raw["province_zh"], raw["city_zh"], raw["district_zh"], notes)
+    places = resolve_places(raw["province_zh"], raw["city_zh"], raw["district_zh"], notes)
     out = pd.DataFrame(index=raw.index)
     out["pilot_id"] = raw["pilot_id"]
     out["category"] = raw["category"]

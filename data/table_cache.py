@@ -5,33 +5,32 @@ The canonical frame is stored as Parquet (never a pickle: a cache is data, not c
 record beside it (the check report's problems, the reader's notes, the column map), under the
 SHA-256 of the file's content, the sheet and :func:`loader_version` — a changed file or a changed
 loader is a miss, never a stale table. The entries live in ``$POLICY_ATLAS_CACHE_DIR/tables`` (a
-private 0700 folder) and are written the way uploads are (``data.uploads.FolderBackend``: every
+private 0700 folder) and are written the way uploads are (``data.storage.FolderBackend``: every
 part written in a temporary folder, then renamed into place, so a reader sees all or nothing).
 A cache entry that cannot be read is removed and the file parsed again, with one log line.
 
-The frame's Parquet form is shared with uploads: :func:`frame_bytes` / :func:`read_frame` (tuple
-columns as lists; categorical columns as Arrow dictionaries, read back as categoricals).
+The frame's Parquet form is the one uploads use too (``data.storage.frame_bytes`` /
+``read_frame``).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from data.config import private_dir
 from data.load import LoadResult, Problem, load_table, release_memory
 from data.read_options import ReadOptions
+from data.storage import FolderBackend, frame_bytes, read_frame
 
 log = logging.getLogger("policy_atlas.table_cache")
-TUPLE_COLUMNS = ("incentives", "sectors")
 #: Bump when the canonical frame changes in a way the loader's source does not show (e.g. a new
 #: gazetteer build read from elsewhere); the loader's own source is hashed in as well.
 LOADER_VERSION = "1"
@@ -39,13 +38,12 @@ LOADER_VERSION = "1"
 _LOADER_SOURCES = (
     "data/load.py", "data/read.py", "data/parse.py", "data/columns.py", "data/schema.py",
     "data/column_roles.py", "data/read_options.py",
-    "data/coords.py", "data/table_cache.py", "geodata/resolver.py", "geodata/gazetteer.py",
+    "data/coords.py", "data/table_cache.py", "data/storage.py",
+    "geodata/resolver.py", "geodata/gazetteer.py",
     "geodata/script.py", "geodata/gazetteer.csv", "data/pilots.py", "data/pilots.csv",
 )  # fmt: skip
 MAX_AGE_S = 30 * 86400.0
 MAX_TOTAL_BYTES = 2 << 30
-_SEP = "\x1f"
-WRITE_ROWS = 200_000  # rows per Parquet row group written
 
 
 @functools.lru_cache(maxsize=1)
@@ -76,82 +74,6 @@ def cache_key(path: str | Path, sheet: str | None, options: ReadOptions | None =
     return digest.hexdigest()
 
 
-# ------------------------------------------------------------------------- the frame as Parquet
-def frame_bytes(frame: pd.DataFrame) -> bytes:
-    """The canonical frame as Parquet: tuple columns as lists, text as text, categoricals as
-    dictionaries (read back by :func:`read_frame`)."""
-    out = frame.copy(deep=False)
-    for col in out.columns:
-        if col in TUPLE_COLUMNS:
-            out[col] = out[col].map(list)
-        elif out[col].dtype == object:
-            out[col] = out[col].astype("str")
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    # in slices of rows (row groups): the Arrow form of the whole table is never held at once
-    buf = io.BytesIO()
-    first = pa.Table.from_pandas(out.iloc[:WRITE_ROWS], preserve_index=False)
-    with pq.ParquetWriter(buf, first.schema) as writer:
-        writer.write_table(first)
-        del first
-        for start in range(WRITE_ROWS, len(out), WRITE_ROWS):
-            part = out.iloc[start : start + WRITE_ROWS]
-            table = pa.Table.from_pandas(part, schema=writer.schema, preserve_index=False)
-            writer.write_table(table)
-    return buf.getvalue()
-
-
-def read_frame(source: bytes | str | Path) -> pd.DataFrame:
-    """A frame written by :func:`frame_bytes` (or an upload's): the tuple columns as tuples, one
-    tuple object per distinct value (a million rows hold a few hundred)."""
-    import pyarrow.parquet as pq
-
-    # ParquetFile, not read_table (which imports pyarrow.dataset: ~0.5 s on a cold start); one
-    # column at a time, so the Arrow copy of the whole table is never held beside the frame
-    pf = pq.ParquetFile(
-        io.BytesIO(source) if isinstance(source, bytes) else source, memory_map=True
-    )
-    columns: dict[str, pd.Series] = {}
-    for name in pf.schema_arrow.names:
-        column = pf.read(columns=[name]).column(0)
-        if name in TUPLE_COLUMNS:
-            columns[name] = _tuples(column)
-        else:
-            columns[name] = pd.Series(column.to_pandas(), name=name)
-        del column
-    frame = pd.DataFrame(columns, copy=False)
-    for col in frame.columns:  # an all-missing text column comes back with object categories
-        dtype = frame[col].dtype
-        if (
-            isinstance(dtype, pd.CategoricalDtype)
-            and dtype.categories.dtype == object
-            and all(isinstance(v, str) for v in dtype.categories)
-        ):
-            categories = pd.Index(dtype.categories.astype("str"), dtype="str")
-            codes = frame[col].cat.codes.to_numpy()
-            frame[col] = pd.Categorical.from_codes(codes, categories=categories)
-    return frame
-
-
-def _tuples(column: Any) -> pd.Series:
-    """A list column as tuples: each distinct list converted once."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    arr = column.combine_chunks() if hasattr(column, "combine_chunks") else column
-    flat = pc.list_flatten(arr)
-    if len(flat) and pc.any(pc.match_substring(flat.cast("string"), _SEP)).as_py():
-        return pd.Series([tuple(v) if v is not None else () for v in arr.to_pylist()], dtype=object)
-    joined = pc.binary_join(arr.cast(pa.list_(pa.string())), _SEP)
-    codes, uniques = pd.factorize(joined.to_pandas(), sort=False)
-    shared = np.empty(len(uniques) + 1, dtype=object)
-    for i, text in enumerate(uniques):
-        shared[i] = tuple(str(text).split(_SEP)) if text else ()
-    shared[-1] = ()  # a missing list (code -1)
-    return pd.Series(shared[codes], dtype=object)
-
-
 # ------------------------------------------------------------------------- the cache
 def _record(result: LoadResult) -> dict[str, Any]:
     keys = ("format", "encoding", "delimiter", "sheet", "sheets", "columns", "extras", "notes")
@@ -178,9 +100,6 @@ def _from_record(frame: pd.DataFrame, record: dict[str, Any], path: str) -> Load
 
 
 def _backend(root: Path) -> Any:
-    from data.config import private_dir
-    from data.uploads import FolderBackend
-
     private_dir(root, "POLICY_ATLAS_CACHE_DIR")
     return FolderBackend(root)
 

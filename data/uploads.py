@@ -33,22 +33,29 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pandas as pd
 
-from data import bounded, table_cache
+from data import bounded
 from data.check import CheckReport, page_report
 from data.config import Config, private_dir
 from data.coords import DATUMS
 from data.dataset import Dataset, DatasetUnavailable
 from data.load import LoadResult, load_table
 from data.read_options import ReadOptions
+from data.storage import TABLE_ID as _ID
+from data.storage import (
+    TUPLE_COLUMNS,
+    Backend,
+    FolderBackend,
+    RedisBackend,
+    frame_bytes,
+    read_frame,
+)
 
 EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
-TUPLE_COLUMNS = ("incentives", "sectors")
 log = logging.getLogger("policy_atlas.uploads")
-_ID = re.compile(r"^[0-9a-f]{64}$")
 #: An owner's secret as the page keeps it (``secrets.token_urlsafe(24)``).
 OWNER = re.compile(r"^[A-Za-z0-9_-]{32}$")
 #: The key prefix of content-addressed blobs (a record's ``blob``).
@@ -79,229 +86,6 @@ class Outcome:
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v not in (None, [], "")}
-
-
-class Backend(Protocol):
-    def save(self, table_id: str, parts: dict[str, bytes]) -> None: ...
-    def read(self, table_id: str, part: str, touch: bool = True) -> bytes | None: ...
-    def put(self, table_id: str, part: str, body: bytes) -> None: ...
-    def used(self, table_id: str) -> float | None: ...
-    def exists(self, table_id: str) -> bool: ...
-    def remove(self, table_id: str) -> None: ...
-    def prune(self, max_age_s: float, max_total: int) -> list[str]: ...
-    def entries(self) -> dict[str, float]: ...
-    def bury(self, table_id: str, why: str, keep_s: float) -> None: ...
-    def why(self, table_id: str) -> str | None: ...
-
-
-class FolderBackend:
-    """``<data_dir>/uploads/<id>/{raw,frame,meta}``; the folder's mtime is its last use."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = private_dir(root, "POLICY_ATLAS_DATA_DIR")
-
-    def _dir(self, table_id: str) -> Path:
-        return self.root / table_id
-
-    def save(self, table_id: str, parts: dict[str, bytes]) -> None:
-        tmp = Path(tempfile.mkdtemp(dir=self.root, prefix=".incoming-"))
-        for name, body in parts.items():
-            (tmp / name).write_bytes(body)
-        try:
-            os.rename(tmp, self._dir(table_id))  # atomic: a reader sees all parts or none
-        except OSError:  # stored meanwhile by another worker (same content, same id)
-            shutil.rmtree(tmp, ignore_errors=True)
-
-    def read(self, table_id: str, part: str, touch: bool = True) -> bytes | None:
-        try:
-            body = (self._dir(table_id) / part).read_bytes()
-            if touch:
-                os.utime(self._dir(table_id))
-        except OSError:
-            return None
-        return body
-
-    def touch(self, table_id: str) -> None:
-        """Mark ``table_id`` used now (its folder's mtime)."""
-        with contextlib.suppress(OSError):
-            os.utime(self._dir(table_id))
-
-    def put(self, table_id: str, part: str, body: bytes) -> None:
-        """Replace one part of a stored entry (atomic: a reader sees the old or the new)."""
-        fd, tmp = tempfile.mkstemp(dir=self._dir(table_id), prefix=".part-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(body)
-        os.replace(tmp, self._dir(table_id) / part)
-
-    def used(self, table_id: str) -> float | None:
-        """When ``table_id`` was last used (None: not stored)."""
-        try:
-            return self._dir(table_id).stat().st_mtime if self.exists(table_id) else None
-        except OSError:
-            return None
-
-    def exists(self, table_id: str) -> bool:
-        return (self._dir(table_id) / "meta").is_file()
-
-    def remove(self, table_id: str) -> None:
-        shutil.rmtree(self._dir(table_id), ignore_errors=True)
-
-    def prune(self, max_age_s: float, max_total: int) -> list[str]:
-        entries = []
-        for d in self.root.iterdir():
-            if d.name.startswith(".") or not _ID.match(d.name):
-                continue
-            try:
-                size = sum(f.stat().st_size for f in d.iterdir())
-                entries.append((d.stat().st_mtime, size, d.name))
-            except OSError:
-                continue
-        return _evict(entries, max_age_s, max_total, self.remove)
-
-    def entries(self) -> dict[str, float]:
-        """Every table record's id and last use (blobs and tombstones are not records)."""
-        out = {}
-        for d in self.root.iterdir():
-            if _ID.match(d.name):
-                with contextlib.suppress(OSError):
-                    out[d.name] = d.stat().st_mtime
-        return out
-
-    def bury(self, table_id: str, why: str, keep_s: float) -> None:
-        """Remember for ``keep_s`` seconds why ``table_id`` is gone ("removed", "expired")."""
-        graves = self.root / ".gone"
-        graves.mkdir(mode=0o700, exist_ok=True)
-        (graves / table_id).write_text(why, encoding="utf-8")
-        now = time.time()
-        for grave in graves.iterdir():  # forget the old ones
-            with contextlib.suppress(OSError):
-                if now - grave.stat().st_mtime > keep_s:
-                    grave.unlink()
-
-    def why(self, table_id: str) -> str | None:
-        try:
-            return (self.root / ".gone" / table_id).read_text(encoding="utf-8")
-        except OSError:
-            return None
-
-
-class RedisBackend:
-    """One Redis hash per table (its parts) and a sorted set of last use (for retention only;
-    nothing in the app reads it to list tables), written through to ``disk``: Redis is the copy
-    every web host reads, the folder the durable one. Every key expires after ``ttl_s`` (the age
-    limit), refreshed on use; what Redis no longer holds (restarted without persistence, expired
-    while pinned) is read from the folder and put back. A Redis that does not answer raises."""
-
-    KEY = "policy-atlas:upload:"
-    USED = "policy-atlas:uploads:used"
-    SIZE = "policy-atlas:uploads:size"
-    GONE = "policy-atlas:gone:"
-
-    def __init__(self, url: str, disk: FolderBackend, ttl_s: float) -> None:
-        import redis
-
-        self.r = redis.Redis.from_url(url, socket_timeout=10)
-        self.disk = disk
-        self.ttl = max(1, int(ttl_s))
-
-    def _stamp(self, pipe: Any, table_id: str, touch: bool = True) -> None:
-        """Queue the expiry of ``table_id``'s hash and, for a record used now, its last use."""
-        pipe.expire(self.KEY + table_id, self.ttl)
-        if touch and _ID.match(table_id):
-            pipe.zadd(self.USED, {table_id: time.time()})
-            pipe.expire(self.USED, self.ttl)
-
-    def save(self, table_id: str, parts: dict[str, bytes]) -> None:
-        self.disk.save(table_id, parts)
-        pipe = self.r.pipeline()
-        pipe.hset(self.KEY + table_id, mapping=parts)  # type: ignore[arg-type]
-        if _ID.match(table_id):  # a table record (blobs are reached through their records)
-            pipe.hset(self.SIZE, table_id, sum(len(b) for b in parts.values()))
-            pipe.expire(self.SIZE, self.ttl)
-        self._stamp(pipe, table_id)
-        pipe.execute()
-
-    def read(self, table_id: str, part: str, touch: bool = True) -> bytes | None:
-        body: Any = self.r.hget(self.KEY + table_id, part)
-        missed = body is None
-        if missed:  # not in Redis: the folder's copy, put back in Redis
-            body = self.disk.read(table_id, part, touch=touch)
-            if body is None:
-                return None
-        elif touch:
-            self.disk.touch(table_id)  # the folder's last use survives a Redis restart
-        if missed or touch:
-            pipe = self.r.pipeline()
-            if missed:
-                pipe.hset(self.KEY + table_id, part, body)
-            self._stamp(pipe, table_id, touch)
-            pipe.execute()
-        return body
-
-    def exists(self, table_id: str) -> bool:
-        return bool(self.r.hexists(self.KEY + table_id, "meta")) or self.disk.exists(table_id)
-
-    def remove(self, table_id: str) -> None:
-        self.disk.remove(table_id)  # first: a reader missing in Redis then finds nothing
-        pipe = self.r.pipeline()
-        pipe.delete(self.KEY + table_id)
-        pipe.zrem(self.USED, table_id)
-        pipe.hdel(self.SIZE, table_id)
-        pipe.execute()
-
-    def prune(self, max_age_s: float, max_total: int) -> list[str]:
-        rows: Any = self.r.zrange(self.USED, 0, -1, withscores=True)
-        sized: Any = self.r.hgetall(self.SIZE)
-        used = {k.decode(): float(s) for k, s in rows}
-        sizes = {k.decode(): int(v) for k, v in sized.items()}
-        entries = [(used[k], sizes.get(k, 0), k) for k in used]
-        gone = _evict(entries, max_age_s, max_total, self.remove)
-        return gone + [k for k in self.disk.prune(max_age_s, max_total) if k not in gone]
-
-    def put(self, table_id: str, part: str, body: bytes) -> None:
-        if (self.disk.root / table_id).is_dir():
-            self.disk.put(table_id, part, body)
-        else:  # stored before the folder copy existed: the whole entry goes to the folder now
-            parts: Any = self.r.hgetall(self.KEY + table_id)
-            self.disk.save(table_id, {**{k.decode(): v for k, v in parts.items()}, part: body})
-        pipe = self.r.pipeline()
-        pipe.hset(self.KEY + table_id, part, body)
-        self._stamp(pipe, table_id, touch=False)
-        pipe.execute()
-
-    def used(self, table_id: str) -> float | None:
-        score: Any = self.r.zscore(self.USED, table_id)
-        held = bool(self.r.hexists(self.KEY + table_id, "meta"))
-        if score is not None and held:
-            return float(score)
-        on_disk = self.disk.used(table_id)  # Redis lost it or its last use: the folder's
-        return time.time() if on_disk is None and held else on_disk  # (stored before the folder)
-
-    def entries(self) -> dict[str, float]:
-        rows: Any = self.r.zrange(self.USED, 0, -1, withscores=True)
-        return {**self.disk.entries(), **{k.decode(): float(s) for k, s in rows}}
-
-    def bury(self, table_id: str, why: str, keep_s: float) -> None:
-        self.disk.bury(table_id, why, keep_s)
-        self.r.set(self.GONE + table_id, why, ex=max(1, int(min(keep_s, self.ttl))))
-
-    def why(self, table_id: str) -> str | None:
-        body: Any = self.r.get(self.GONE + table_id)
-        return body.decode() if body else self.disk.why(table_id)
-
-
-def _evict(entries: list, max_age_s: float, max_total: int, remove: Any) -> list[str]:
-    """Remove what is older than ``max_age_s``, then least recently used first until the rest
-    fits in ``max_total`` bytes; the ids removed."""
-    now, gone = time.time(), []
-    entries = sorted(entries)  # oldest use first
-    total = sum(e[1] for e in entries)
-    for used, size, table_id in entries:
-        if now - used > max_age_s or total > max_total:
-            remove(table_id)
-            gone.append(table_id)
-            total -= size
-    return gone
 
 
 class Uploads:
@@ -665,7 +449,7 @@ class Uploads:
             body = self.backend.read(key, "frame") if meta else None
         if meta is None or body is None:
             return None
-        return to_dataset(table_cache.read_frame(body), meta)
+        return to_dataset(read_frame(body), meta)
 
     def _owned(self, table_id: str, owner: str | None) -> tuple[str, dict | None]:
         if not self.exists(table_id):
@@ -769,7 +553,7 @@ def _refusal(name: str, result: LoadResult) -> Outcome:
 def _parts(body: bytes, result: LoadResult, datum: str = "wgs84") -> dict[str, bytes]:
     """A blob's parts: the original, the frame, the check report and the column panel's reading
     (no file name: that is the record's, never shown to another uploader of the same content)."""
-    frame = table_cache.frame_bytes(result.frame)  # the same Parquet form as --data's cache
+    frame = frame_bytes(result.frame)  # the same Parquet form as --data's cache
     report = {
         "rows": len(result.frame),
         "bytes": len(body),

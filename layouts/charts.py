@@ -1,19 +1,32 @@
-"""What can be exported, defined once: the charts of a view (id, the name its files start with,
-title), the image formats and the print sizes.
+"""The charts of a view, defined once (id, the name its files start with, title, the numbers it
+draws, what its headline counts), and the print sizes.
 
 The page, the camera button's file names, the Download menu and the report pack loop over
-``CHARTS``; ``layouts.figures.render`` renders ``FORMATS`` at ``SIZES`` (this module is pure: no
-Dash, no rendering).
+``CHARTS``; ``layouts.exports.chart_data`` asks each chart's ``table`` for its numbers;
+``layouts.exports.render`` renders at ``SIZES``; the export formats are
+``layouts.exports.formats`` (this module is pure: no Dash, no rendering).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import pandas as pd
+
+from data.dataset import Dataset
 from data.dimensions import CATEGORIES, Category
 from data.schema import Label
-from layouts import ids
+from data.state import ViewState
+from layouts import chart_tables, ids
+
+#: A chart's numbers: (dataset, view, chart id) -> the frame its CSV holds (``chart_tables``).
+Table = Callable[[Dataset, ViewState, str], pd.DataFrame]
+
+
+def map_unit(state: ViewState, level: str) -> str:
+    """The headline unit of a chart of the map's regions: the level shown."""
+    return level
 
 
 @dataclass(frozen=True)
@@ -23,14 +36,44 @@ class Chart:
     name: Label
     #: the categorical dimension a breakdown chart counts (None for the map and the timeline)
     dimension: str | None = None
+    #: the numbers the chart draws, as its CSV holds them (None: a choice made of other charts)
+    table: Table | None = None
+    #: what the chart's generated headline counts (``viewmodel.headline``'s unit), from the view
+    #: and the map level shown; a breakdown's is its dimension
+    unit: Callable[[ViewState, str], str] = map_unit
+
+    def headline_unit(self, state: ViewState, level: str) -> str:
+        return self.dimension or self.unit(state, level)
 
 
 _VIEWS: tuple[Chart, ...] = (
-    Chart(ids.MAP, "policy-map", Label("Map", "地图")),
-    Chart(ids.RANKED, "policy-ranking", Label("Regions ranked", "地区排名")),
-    Chart(ids.TIMELINE, "policy-timeline", Label("Timeline", "发布时间")),
-    Chart(ids.ADOPTION_MAP, "first-adoption-map", Label("First-adoption map", "首次采纳地图")),
-    Chart(ids.ADOPTION_CURVE, "adoption-curve", Label("Adoption curve", "采纳曲线")),
+    Chart(ids.MAP, "policy-map", Label("Map", "地图"), table=chart_tables.map_table),
+    Chart(
+        ids.RANKED,
+        "policy-ranking",
+        Label("Regions ranked", "地区排名"),
+        table=chart_tables.ranked_table,
+        unit=lambda state, level: f"ranked-{level}",
+    ),
+    Chart(
+        ids.TIMELINE,
+        "policy-timeline",
+        Label("Timeline", "发布时间"),
+        table=chart_tables.timeline_table,
+        unit=lambda state, level: state.freq,
+    ),
+    Chart(
+        ids.ADOPTION_MAP,
+        "first-adoption-map",
+        Label("First-adoption map", "首次采纳地图"),
+        table=chart_tables.adoption_table,
+    ),
+    Chart(
+        ids.ADOPTION_CURVE,
+        "adoption-curve",
+        Label("Adoption curve", "采纳曲线"),
+        table=chart_tables.adoption_table,
+    ),
 )
 
 
@@ -42,7 +85,7 @@ def charts_for(dimensions: Sequence[Category]) -> dict[str, Chart]:
     out = {c.id: c for c in _VIEWS}
     for chart, dim in ids.charts_of(dimensions).items():
         d = dims[dim]
-        out[chart] = Chart(chart, d.file_stem, d.chart_name, d.id)
+        out[chart] = Chart(chart, d.file_stem, d.chart_name, d.id, chart_tables.breakdown_table)
     return out
 
 
@@ -77,8 +120,7 @@ def name(chart: str, lang: str) -> str:
     return entry.name.zh if lang == "zh" else entry.name.en
 
 
-# ------------------------------------------------------------------ formats and print sizes
-FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+# ------------------------------------------------------------------ print sizes
 CSS_DPI = 96
 MM_PER_INCH = 25.4
 

@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from layouts import ids
 from layouts.charts import CHARTS, SEQUENCES, SIZES, VIEW, Chart
+from layouts.exports.formats import FORMATS
 from layouts.i18n import t
 
 
@@ -17,15 +18,14 @@ def _both(zh: str, en: str) -> list[html.Span]:
 
 
 def _format_options() -> list[dict]:
-    """Images, the chart as offline HTML, and the data behind it (CSV; the map as GIS files)."""
+    """Images, the chart as offline HTML, and the data behind it (CSV; the map as GIS files): the
+    export format registry (``layouts.exports.formats``), in its order."""
     return [
-        {"label": "PNG", "value": "png"},
-        {"label": _both("SVG（文字可编辑）", "SVG (text as text)"), "value": "svg"},
-        {"label": "PDF", "value": "pdf"},
-        {"label": _both("HTML（可交互，离线）", "HTML (interactive, offline)"), "value": "html"},
-        {"label": _both("数据 CSV", "Data CSV"), "value": "csv"},
-        {"label": _both("GeoPackage（地图）", "GeoPackage (map)"), "value": "gpkg"},
-        {"label": _both("GeoJSON（地图）", "GeoJSON (map)"), "value": "geojson"},
+        {
+            "label": f.label.en if f.label.en == f.label.zh else _both(f.label.zh, f.label.en),
+            "value": f.ext,
+        }
+        for f in FORMATS
     ]
 
 
@@ -128,7 +128,7 @@ def export_menu() -> html.Details:
 
 def _data_links() -> list:
     """Links to the view's data (the data API: docs/API.md) and the code to embed the chosen
-    chart; their addresses follow the view in the browser (``callbacks.data_routes``)."""
+    chart; their addresses follow the view in the browser (``callbacks.service.data_routes``)."""
 
     def link(zh: str, en: str, control: str) -> html.A:
         return html.A(_both(zh, en), id=control, href="data.csv", target="_blank", rel="noopener")

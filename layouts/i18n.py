@@ -396,7 +396,7 @@ EN.update(
 )
 
 
-# --- export jobs that cannot finish (callbacks/background.py: the message in #export-notice)
+# --- export jobs that cannot finish (callbacks/service/background.py: the #export-notice)
 ZH.update(
     {
         "export_store_failed": "导出失败：任务存储不可用（{problem}）。详情见服务器日志。",
@@ -517,7 +517,7 @@ EN.update(
 )
 
 
-# --- w/abuse: a request that failed on the server (callbacks/context.guarded, #page-error) ------
+# --- w/abuse: a request that failed on the server (callbacks/service/context.guarded, #page-error)
 ZH.update(
     {"request_failed": "出错了：这一操作未能在服务器上完成，错误已记入日志。请重试或刷新页面。"}
 )

@@ -447,7 +447,7 @@ def page(
             dcc.Store(id=ids.EXPORT_VIEW),
             # The query string the views were last drawn for (tests and scripts wait on it).
             html.Div(id=ids.RENDERED_SEARCH, hidden=True),
-            # a callback that failed on the server (callbacks.context.guarded) says so here
+            # a callback that failed on the server (callbacks.service.context.guarded) says so here
             html.Div(id=ids.PAGE_ERROR, className="note warn", role="alert", hidden=True),
             header(),
             html.Main(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from data.dataset import Dataset, load_dataset
+from data.dataset import Dataset
+from data.loaders import load_dataset
 
 
 @pytest.fixture(scope="session")

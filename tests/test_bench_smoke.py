@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from callbacks import context
-from data.dataset import DatasetStore, load_dataset
+from callbacks.service import context
+from data.dataset import DatasetStore
 from data.load import load_table
+from data.loaders import load_dataset
 from tests.bench import synth
 from tests.bench.run import KINDS, server_times
 

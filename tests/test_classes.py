@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from data.dataset import load_dataset
+from data.loaders import load_dataset
 from data.state import ViewState
 from layouts import map_story, viewmodel
 from layouts.figures.classes import MAX_CLASSES, _raw_bins, classify

@@ -18,7 +18,8 @@ from callbacks.views import to_patch
 from data import compare, query
 from data.dimensions import CATEGORIES, CATEGORY
 from data.state import NEEDS_TWO, ViewState, encode_query, parse_query
-from layouts import chart_data, compare_switch, ids, report_pack, viewmodel
+from layouts import compare_switch, ids, viewmodel
+from layouts.exports import chart_data, report_pack
 from layouts.figures import compare_charts
 
 GD, JS, GZ, SZ, BJ = "440000", "320000", "440100", "440300", "110000"

@@ -10,12 +10,12 @@ import json
 import pandas as pd
 import pytest
 
-from callbacks import context
+from callbacks.service import context
 from data import config as settings
 from data import export_tables
 from data.state import parse_query
-from layouts import chart_data, data_api, report_pack
 from layouts.charts import CHARTS
+from layouts.exports import data_api, formats, report_pack
 
 VIEWS = ("", "?region=440000", "?incentive=subsidy&from=2019&lang=en", "?map=city&measure=share")
 
@@ -66,7 +66,7 @@ def test_each_charts_numbers_are_its_csv_export(client, chart):
     r = client.get(f"/data/{chart}.csv{query}")
     assert r.status_code == 200
     state, ds = context.view(query)
-    assert r.data == chart_data.chart_data_file(ds, state, chart, "csv", {})
+    assert r.data == formats.file_bytes(formats.Request(ds, state, chart), "csv")
 
 
 def test_an_uploaded_table_is_served_by_its_id(client, uploaded):
@@ -79,7 +79,7 @@ def test_an_uploaded_table_is_served_by_its_id(client, uploaded):
     map_csv = client.get(f"/data/map.csv?data={uploaded}")
     assert map_csv.status_code == 200
     state, ds = context.view(f"?data={uploaded}")
-    assert map_csv.data == chart_data.chart_data_file(ds, state, "map", "csv", {})
+    assert map_csv.data == formats.file_bytes(formats.Request(ds, state, "map"), "csv")
 
 
 def test_an_unknown_table_is_404_never_the_default_table(client):

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from data import config as settings
-from data.uploads import RedisBackend, Uploads
+from data.storage import RedisBackend
+from data.uploads import Uploads
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GBK = (FIXTURES / "messy_gbk.csv").read_bytes()

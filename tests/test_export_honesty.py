@@ -11,11 +11,11 @@ import re
 
 import pytest
 
-from data.dataset import load_dataset
+from data.loaders import load_dataset
 from data.state import parse_query
 from layouts import spread
-from layouts.figures import render
-from layouts.report_pack import chart_file
+from layouts.exports import render
+from layouts.exports.report_pack import chart_file
 from tests.fixtures import make_fast_spread as fixture
 
 pytestmark = pytest.mark.export

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from data import export_tables, query
-from data.dataset import load_dataset
 from data.load import load_table
+from data.loaders import load_dataset
 from data.state import parse_query
 from layouts.charts import CHARTS
-from layouts.figures import render
+from layouts.exports import render
 
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE = '=HYPERLINK("http://x","click")'
@@ -138,7 +138,7 @@ def test_print_sizes():
 # ----------------------------------------------------------------------------- images + pack
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory):
-    from layouts.report_pack import write_pack
+    from layouts.exports.report_pack import write_pack
 
     ds = load_dataset()
     out = tmp_path_factory.mktemp("pack")
@@ -207,7 +207,7 @@ def test_pack_holds_what_it_promises(pack):
 
 @pytest.mark.export
 def test_single_chart_formats(pack):
-    from layouts.report_pack import chart_file
+    from layouts.exports.report_pack import chart_file
 
     ds = load_dataset()
     state = parse_query("?lang=en&type=action-plan")

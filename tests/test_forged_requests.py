@@ -189,7 +189,7 @@ def test_forged_payloads_and_routes_never_answer_500_nor_log_a_traceback(service
 def test_a_mistyped_argument_is_no_update_with_one_warning(caplog):
     from dash.exceptions import PreventUpdate
 
-    from callbacks.context import guarded
+    from callbacks.service.context import guarded
 
     @guarded
     def cb(search: str | None, rendered: dict | None) -> str:
@@ -208,7 +208,7 @@ def test_a_bug_behind_well_typed_arguments_is_logged_at_error_with_its_traceback
     is an ERROR with its traceback, not "a malformed request"."""
     from dash.exceptions import PreventUpdate
 
-    from callbacks.context import guarded
+    from callbacks.service.context import guarded
 
     @guarded
     def cb(search: str | None) -> str:
@@ -230,7 +230,7 @@ def test_the_page_says_when_an_action_failed_on_the_server():
 
 
 def test_payload_check_accepts_what_the_renderer_sends_and_refuses_other_shapes():
-    from callbacks.guard import payload_problem
+    from callbacks.service.guard import payload_problem
 
     callbacks = {
         "..a.x...b.y@1f..": {"callback": 1, "inputs": [{"id": "c", "property": "n"}],

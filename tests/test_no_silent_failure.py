@@ -14,8 +14,8 @@ import pytest
 
 from data import config as settings
 from data import export_tables, query
-from data.dataset import load_dataset
 from data.details import INPUT, policy_details
+from data.loaders import load_dataset
 from data.read_options import ReadOptions
 from data.state import parse_query
 from data.uploads import Uploads

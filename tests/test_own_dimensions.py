@@ -18,14 +18,16 @@ from dash import no_update
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
-from callbacks import context, events, interaction, url_sync
+from callbacks import events, interaction, url_sync
+from callbacks.service import context
 from data import query
 from data.dataset import Dataset, DatasetStore
 from data.dimensions import CATEGORIES, MAX_VALUES, OTHER, TOP_N, dimensions_of
 from data.load import load_table
 from data.state import ViewState, encode_query, parse_query
-from layouts import chart_data, ids, own_dimensions, report_pack, viewmodel
+from layouts import ids, own_dimensions, viewmodel
 from layouts.charts import CHARTS, charts_for
+from layouts.exports import chart_data, report_pack
 
 FIXTURE = Path(__file__).parent / "fixtures" / "own_dimensions.csv"
 TABLE_ID = "d" * 64

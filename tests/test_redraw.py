@@ -93,7 +93,7 @@ def test_the_same_view_twice_sends_nothing(ds):
 HASHES = """
 import json, sys
 from callbacks.views import unsent
-from data.dataset import load_dataset
+from data.loaders import load_dataset
 from data.state import parse_query
 from layouts import viewmodel
 ds = load_dataset()

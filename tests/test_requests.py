@@ -15,7 +15,8 @@ from dash.exceptions import PreventUpdate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from callbacks import context, grid, interaction, url_sync, views
+from callbacks import grid, interaction, url_sync, views
+from callbacks.service import context
 from data import table
 from data.dataset import DatasetStore
 from data.state import ViewState, encode_query, parse_query

@@ -16,7 +16,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from callbacks import background, service
+from callbacks.service import background, health
 from data import config as settings
 from data.config import ConfigError, private_dir
 from layouts.i18n import t
@@ -134,23 +134,23 @@ def test_a_folder_of_another_user_is_refused(tmp_path):
 def test_secret_key_is_kept_private_and_stable(tmp_path):
     cfg = settings.load({"POLICY_ATLAS_HOME": str(tmp_path)})
     private_dir(cfg.data_dir, "POLICY_ATLAS_DATA_DIR")
-    first = service.secret_key(cfg)
-    assert len(first) == 64 and service.secret_key(cfg) == first
+    first = health.secret_key(cfg)
+    assert len(first) == 64 and health.secret_key(cfg) == first
     assert _mode(cfg.data_dir / "secret_key") == 0o600
     fixed = settings.load({"POLICY_ATLAS_HOME": str(tmp_path), "POLICY_ATLAS_SECRET_KEY": "s3"})
-    assert service.secret_key(fixed) == "s3"
+    assert health.secret_key(fixed) == "s3"
 
 
 def test_json_log_lines_parse():
     cfg = settings.load({"POLICY_ATLAS_LOG_FORMAT": "json"})
-    formatter = service.JsonFormatter()
+    formatter = health.JsonFormatter()
     record = logging.LogRecord(
         "policy_atlas.http", logging.INFO, __file__, 1, "GET / 200", (), None
     )
     record.status = 200
     line = json.loads(formatter.format(record))
     assert line["message"] == "GET / 200" and line["status"] == 200 and line["level"] == "INFO"
-    conf = service.logging_config(cfg)
+    conf = health.logging_config(cfg)
     assert conf["loggers"]["kaleido"]["level"] == "WARNING"
     assert conf["loggers"]["policy_atlas"]["level"] == "INFO"
 
@@ -241,7 +241,7 @@ def test_prepare_makes_the_folders_and_points_kaleido_at_the_chromium(tmp_path, 
     cfg = settings.load(
         {"POLICY_ATLAS_HOME": str(tmp_path / "home"), "POLICY_ATLAS_CHROMIUM": "/usr/bin/chromium"}
     )
-    service.prepare(cfg)
+    health.prepare(cfg)
     assert os.environ["BROWSER_PATH"] == "/usr/bin/chromium"
     for folder in (cfg.home, cfg.data_dir, cfg.cache_dir):
         assert _mode(folder) == 0o700
@@ -250,7 +250,7 @@ def test_prepare_makes_the_folders_and_points_kaleido_at_the_chromium(tmp_path, 
 def test_no_usable_chromium_is_an_export_error_at_once(monkeypatch):
     """``POLICY_ATLAS_CHROMIUM`` naming no browser: the export says so (kaleido itself would wait
     for its whole start timeout)."""
-    from layouts.figures import render
+    from layouts.exports import render
 
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent")
     monkeypatch.setattr(render, "_started_pid", None)

@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 
 from data.state import ViewState, parse_query
-from layouts import chart_data, ids, map_story, report_pack, viewmodel
+from layouts import chart_tables, ids, map_story, viewmodel
 from layouts.charts import CHARTS
-from layouts.figures import classes, labels, render
+from layouts.exports import chart_data, formats, render, report_pack
+from layouts.figures import classes, labels
 from layouts.figures.classes import classify
 
 # The journalist's question: cash rewards or subsidies, since 2020.
@@ -89,14 +90,14 @@ def test_count_map_legend_is_whole_number_classes_with_zero_and_no_record(export
     steps = [t for t in legend if t not in special]
     assert steps and all(re.fullmatch(r"\d+(–\d+)?", s) for s in steps), legend
     assert special <= set(legend)
-    table = chart_data.map_table(bundled, parse_query(VIEW_EN))
+    table = chart_tables.map_table(bundled, parse_query(VIEW_EN))
     assert set(table.loc[table["count"] > 0, "class"]) <= set(steps)
 
 
 @pytest.mark.export
 def test_highlighted_regions_are_labelled_with_name_and_value(exported, bundled):
     texts = svg_texts(exported[(VIEW_EN, ids.MAP)])
-    table = chart_data.map_table(bundled, parse_query(VIEW_EN))
+    table = chart_tables.map_table(bundled, parse_query(VIEW_EN))
     shown = table[table["count"] > 0]
     assert 0 < len(shown) <= 10
     for name, count in zip(shown["name_en"], shown["count"], strict=True):
@@ -110,7 +111,7 @@ def test_highlighted_regions_are_labelled_with_name_and_value(exported, bundled)
 
 @pytest.mark.export
 def test_ranked_chart_order_equals_the_data(exported, bundled):
-    table = chart_data.ranked_table(bundled, parse_query(VIEW_EN))
+    table = chart_tables.ranked_table(bundled, parse_query(VIEW_EN))
     ticks = ytick_texts(exported[(VIEW_EN, ids.RANKED)])
     # each bar labelled with its rank, "=" when tied ("=1 Chongqing"), then its name
     expected = [
@@ -148,7 +149,7 @@ def test_geopackage_has_one_feature_per_region_with_its_count(bundled, tmp_path)
     path = tmp_path / "map.gpkg"
     path.write_bytes(chart_data.geopackage(bundled, state))
     geo = gpd.read_file(path)
-    table = chart_data.map_table(bundled, state)
+    table = chart_tables.map_table(bundled, state)
     assert geo.crs.to_epsg() == 4326
     assert len(geo) == len(table) == 34 and geo["adcode"].is_unique
     assert geo.geometry.notna().all() and geo.geometry.is_valid.all()
@@ -164,10 +165,10 @@ def test_geopackage_has_one_feature_per_region_with_its_count(bundled, tmp_path)
 def test_every_chart_has_its_numbers_as_csv(bundled):
     state = parse_query(VIEW_EN)
     for chart in (ids.MAP, ids.RANKED, ids.TIMELINE, *ids.BREAKDOWNS):
-        data = chart_data.chart_data_file(bundled, state, chart, "csv", {})
+        data = formats.file_bytes(formats.Request(bundled, state, chart), "csv")
         frame = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype={"adcode": str})
         assert len(frame) > 0, chart
-    mapped = chart_data.map_table(bundled, state)
+    mapped = chart_tables.map_table(bundled, state)
     assert list(mapped.columns) == [
         "adcode",
         "name_zh",
@@ -178,10 +179,10 @@ def test_every_chart_has_its_numbers_as_csv(bundled):
         "class",
     ]
     total = int(mapped["count"].sum())
-    ranked = chart_data.ranked_table(bundled, state)
+    ranked = chart_tables.ranked_table(bundled, state)
     assert int(ranked["count"].sum()) == total  # the ranking lists every region with a policy
     with pytest.raises(ValueError, match="map"):
-        chart_data.chart_data_file(bundled, state, ids.TIMELINE, "gpkg", {})
+        formats.file_bytes(formats.Request(bundled, state, ids.TIMELINE), "gpkg")
 
 
 # ----------------------------------------------------------------------------- PNG, citation

@@ -12,9 +12,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from data import export_tables, load, query, table, table_cache
-from data.dataset import Dataset, load_dataset
+from data import export_tables, load, query, storage, table, table_cache
+from data.dataset import Dataset
 from data.dimensions import CATEGORIES
+from data.loaders import load_dataset
 from data.state import ViewState
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -150,10 +151,10 @@ def test_tuple_columns_come_back_as_tuples_also_with_odd_labels():
             "level": pd.Categorical(["city", None, "national", "city"]),
         }
     )
-    back = table_cache.read_frame(table_cache.frame_bytes(frame))
+    back = storage.read_frame(storage.frame_bytes(frame))
     pd.testing.assert_frame_equal(back, frame)
     plain = frame.drop(columns="incentives")
-    back = table_cache.read_frame(table_cache.frame_bytes(plain))
+    back = storage.read_frame(storage.frame_bytes(plain))
     assert back["sectors"].tolist() == plain["sectors"].tolist()
     assert back["sectors"].iloc[0] is back["sectors"].iloc[3]  # one tuple per distinct value
 
@@ -230,10 +231,10 @@ def test_exports_and_csv_twins_are_the_same_from_categorical_columns(bundled):
 
 
 def test_a_frame_written_in_several_row_groups_reads_back_the_same(bundled, monkeypatch):
-    monkeypatch.setattr(table_cache, "WRITE_ROWS", 50)  # 181 rows: four row groups
-    body = table_cache.frame_bytes(bundled.frame)
+    monkeypatch.setattr(storage, "WRITE_ROWS", 50)  # 181 rows: four row groups
+    body = storage.frame_bytes(bundled.frame)
     assert pq.ParquetFile(io.BytesIO(body)).metadata.num_row_groups == 4
-    pd.testing.assert_frame_equal(table_cache.read_frame(body), bundled.frame)
+    pd.testing.assert_frame_equal(storage.read_frame(body), bundled.frame)
 
 
 def test_every_row_sourced_reads_the_categorical_source(bundled):

@@ -16,7 +16,7 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from data import config as settings
-from data.dataset import load_dataset
+from data.loaders import load_dataset
 from data.uploads import Uploads
 from tests.test_uploads import _redis_server, post
 

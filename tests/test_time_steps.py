@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from data import diffusion, periods
-from data.dataset import Dataset, load_dataset
+from data.dataset import Dataset
+from data.loaders import load_dataset
 from data.state import ViewState, encode_query, parse_query
 from layouts import spread
 from tests.fixtures import make_fast_spread as fixture

@@ -13,10 +13,12 @@ import pandas as pd
 import pytest
 
 from data import config as settings
-from data.dataset import DatasetNotFound, DatasetStore, DatasetUnavailable, load_dataset
+from data.dataset import DatasetNotFound, DatasetStore, DatasetUnavailable
 from data.load import load_table
+from data.loaders import load_dataset
 from data.state import ViewState, encode_query, parse_query
-from data.uploads import FolderBackend, RedisBackend, Uploads, template_bytes
+from data.storage import FolderBackend, RedisBackend
+from data.uploads import Uploads, template_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GBK = (FIXTURES / "messy_gbk.csv").read_bytes()

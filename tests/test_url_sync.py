@@ -14,7 +14,8 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
-from callbacks import context, interaction, url_sync
+from callbacks import interaction, url_sync
+from callbacks.service import context
 from callbacks.url_sync import CLICKS, CONTROLS, control_values, key
 from data import query
 from data.dataset import DatasetStore

@@ -1,6 +1,6 @@
 """The map through the periods, as figures: the period label of an animation frame and the
 small multiples (one small map per period, for print), both with the map's stepped legend. Pure:
-no Dash, no rendering (``layouts.figures.gif`` renders the frames and assembles the GIF).
+no Dash, no rendering (``layouts.exports.gif`` renders the frames and assembles the GIF).
 
 The frames come from ``layouts.spread.frame_figures``: each is the policy map of one period with
 title, filters, source and a large period label in the picture itself, so any single frame of the

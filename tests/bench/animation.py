@@ -28,7 +28,7 @@ from pathlib import Path
 import plotly
 
 from data import diffusion
-from data.dataset import load_dataset
+from data.loaders import load_dataset
 from data.state import ViewState, encode_query
 from layouts import viewmodel
 from layouts.figures import china_map

@@ -89,8 +89,9 @@ def _json_bytes(value: Any) -> int:
 def server_times(reps: int = 30, warm: int = 2) -> dict[str, dict[str, Any]]:
     """Time the interaction callback body (``callbacks.interaction.respond``: parse_query,
     viewmodel, Patch, the controls, the grid's first rows) plus its JSON serialisation, per
-    interaction kind, on the dataset this process serves (``callbacks.context.dataset_for``).
-    Also the bytes of the response JSON and of the grid's rows in it. No HTTP."""
+    interaction kind, on the dataset this process serves
+    (``callbacks.service.context.dataset_for``). Also the bytes of the response JSON and of the
+    grid's rows in it. No HTTP."""
     from callbacks import interaction
     from data.state import parse_query
     from layouts import viewmodel
@@ -173,8 +174,9 @@ def child_direct(data: str | None, reps: int, naive_reps: int) -> dict[str, Any]
     """Run in a fresh process: load, index, time both versions' callback bodies."""
     import pandas as pd
 
-    from callbacks.context import serve
-    from data.dataset import DatasetStore, load_dataset
+    from callbacks.service.context import serve
+    from data.dataset import DatasetStore
+    from data.loaders import load_dataset
 
     base = _rss_mb()
     t0 = time.perf_counter()

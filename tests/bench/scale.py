@@ -43,8 +43,9 @@ def _peak_mb() -> float:
 def child(data: str | None, cache: str | None, reps: int) -> dict[str, Any]:
     """In a fresh process: load (through ``cache``, a folder, or none), build the index, time
     the views callback. Every figure of one process."""
-    from callbacks.context import serve
-    from data.dataset import DatasetStore, load_dataset
+    from callbacks.service.context import serve
+    from data.dataset import DatasetStore
+    from data.loaders import load_dataset
     from tests.bench.run import server_times
 
     out: dict[str, Any] = {"rss_start_mb": round(_rss_mb())}

@@ -3,8 +3,8 @@
     python -m tests.bench.worker_loss [--sessions 100] [--seconds 24] [--workers 3 --threads 4]
                                       [--connections N]
 
-Starts gunicorn on loopback as ``make run`` does (``callbacks/gunicorn_conf.py``, diskcache jobs,
-two or more workers), runs ``--sessions`` simulated users, each asking for the page of a view
+Starts gunicorn on loopback as ``make run`` does (``callbacks/service/gunicorn_conf.py``, diskcache
+jobs, two or more workers), runs ``--sessions`` simulated users, each asking for the page of a view
 (``/_dash-layout`` with the view as Referer: the server draws every view, as an interaction does)
 with a short pause between requests, kills one worker with SIGKILL a third of the way in, and
 counts the requests that failed (connection reset, 5xx, no answer within 60 s). gunicorn forks a

@@ -25,7 +25,7 @@ from pathlib import Path
 from tests.browser.harness import REPO, free_port
 
 REDIS_SERVER = "/usr/bin/redis-server"
-GUNICORN_CONF = "python:callbacks.gunicorn_conf"
+GUNICORN_CONF = "python:callbacks.service.gunicorn_conf"
 
 
 @dataclass

@@ -230,7 +230,7 @@ def test_a_click_on_a_row_opens_every_field_in_english(sized, ds):
 
 @pytest.fixture(scope="module")
 def ds():
-    from data.dataset import load_dataset
+    from data.loaders import load_dataset
 
     return load_dataset()
 

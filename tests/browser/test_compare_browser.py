@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import pytest
 
 from data import compare
-from data.dataset import load_dataset
+from data.loaders import load_dataset
 from data.state import parse_query
 from tests.browser import harness as h
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from data import query
-from data.dataset import load_dataset
+from data.loaders import load_dataset
 from data.state import ViewState, parse_query
 from layouts import map_story
 from tests.browser import harness as h
@@ -194,7 +194,7 @@ def test_copy_link_copies_the_view_url(page, app_url):
 
 def test_dashboard_runs_on_a_users_file(browser):
     """`python app.py --data FILE`: a GBK CSV in mixed languages, shown like the bundled data."""
-    from data.dataset import load_dataset as load
+    from data.loaders import load_dataset as load
 
     fixture = h.REPO / "tests" / "fixtures" / "messy_gbk.csv"
     expected = load(str(fixture))

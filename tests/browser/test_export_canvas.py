@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from data.dataset import load_dataset
+from data.loaders import load_dataset
 from data.state import parse_query
-from layouts.figures import render
-from layouts.report_pack import chart_file
+from layouts.exports import render
+from layouts.exports.report_pack import chart_file
 from tests.test_export_honesty import canvas
 
 pytestmark = [pytest.mark.browser, pytest.mark.export]

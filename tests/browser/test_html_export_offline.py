@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from data.state import parse_query
-from layouts import ids, report_pack
+from layouts import ids
+from layouts.exports import report_pack
 
 pytestmark = [pytest.mark.browser, pytest.mark.export]
 

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from data import query, table
-from data.dataset import load_dataset
+from data.loaders import load_dataset
 from data.state import ViewState
 from tests.browser import harness as h
 

@@ -145,7 +145,7 @@ def test_wait_ready_returns_when_the_stack_is_ready(stack):
     """What the web unit's ExecStartPost runs: exit 0 once /readyz answers 200."""
     env = {**stack.env, "POLICY_ATLAS_BIND": stack.url.removeprefix("http://")}
     out = subprocess.run(
-        [sys.executable, "-m", "callbacks.service", "--wait-ready", "20"],
+        [sys.executable, "-m", "callbacks.service.health", "--wait-ready", "20"],
         cwd=h.REPO,
         env=env,
         capture_output=True,

@@ -15,11 +15,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from data.dataset import load_dataset
+from data.loaders import load_dataset
 from data.state import ViewState
-from layouts import report_pack, spread, viewmodel
+from layouts import spread, viewmodel
 from layouts.charts import CSS_DPI, MM_PER_INCH, PageSize
-from layouts.figures import gif, render
+from layouts.exports import gif, render, report_pack
 
 README = PageSize("readme", "README", 1200 / CSS_DPI * MM_PER_INCH, 760 / CSS_DPI * MM_PER_INCH, 96)
 FRAMES = ("2017", "2019", "2021")

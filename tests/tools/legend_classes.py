@@ -11,7 +11,7 @@ import json
 import sys
 from dataclasses import replace
 
-from data.dataset import load_dataset
+from data.loaders import load_dataset
 from data.measures import MEASURES
 from data.state import CLASSES, MAP_LEVELS, ViewState
 from layouts import map_story, viewmodel

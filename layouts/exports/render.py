@@ -23,12 +23,14 @@ import warnings
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from layouts.charts import FORMATS, SIZES, PageSize
+from layouts.charts import SIZES, PageSize
 from layouts.figures import style
 from layouts.figures.geo_assets import topojson_file_url
 
-__all__ = ["FORMATS", "SIZES", "ExportError", "PageSize", "merge_pdfs", "timed", "to_bytes"]
+__all__ = ["IMAGE_FORMATS", "SIZES", "ExportError", "PageSize", "merge_pdfs", "timed", "to_bytes"]
 
+#: What kaleido draws; which of them the Download menu offers is ``layouts.exports.formats``.
+IMAGE_FORMATS: tuple[str, ...] = ("png", "jpeg", "webp", "svg", "pdf")
 _lock = threading.Lock()
 _started_pid: int | None = None
 
@@ -74,8 +76,8 @@ def to_bytes(
     """``fig`` as PNG/SVG/PDF bytes at a print size (``SIZES`` key or a ``PageSize``).
 
     PNG is rendered at the size's dpi; SVG and PDF at the same layout size (scale 1: vectors)."""
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown format {fmt!r} (png, svg or pdf)")
+    if fmt not in IMAGE_FORMATS:
+        raise ExportError(f"unknown format {fmt!r} ({', '.join(IMAGE_FORMATS)})")
     page = SIZES[size] if isinstance(size, str) else size
     width, height = page.css
     meta = fig.layout.meta if isinstance(fig, go.Figure) else fig.get("layout", {}).get("meta")

@@ -1,4 +1,5 @@
-"""The data API and the embeds as Flask routes (wiring only: ``layouts.data_api`` makes the bytes).
+"""The data API and the embeds as Flask routes (wiring only: ``layouts.exports.data_api`` makes
+the bytes).
 
 GET {prefix}data.csv|data.json?<view query>[&limit=N]     the view's policies
 GET {prefix}data/<chart>.csv|.json?<view query>[&limit=N] the numbers behind one chart
@@ -24,8 +25,10 @@ from dash import Dash, Input, Output, clientside_callback
 
 from data.dataset import DatasetNotFound, DatasetUnavailable
 from data.state import parse_query
-from layouts import data_api, ids
+from layouts import ids
 from layouts.charts import CHARTS
+from layouts.exports import data_api
+from layouts.exports.formats import FORMAT
 
 #: Seconds a client or proxy may reuse an answer (the bundled table changes only with a deploy;
 #: an uploaded table never changes under its id).
@@ -69,7 +72,7 @@ def _error(message: str, status: int) -> Any:
 
 def _view(pairs: list[tuple[str, str]]) -> tuple[Any, Any, str] | Any:
     """(state, dataset, view query) of the request, or an error response."""
-    from callbacks.context import store
+    from callbacks.service.context import store
 
     query = data_api.view_query(pairs)
     state = parse_query(query)
@@ -160,7 +163,7 @@ _pngs_lock = threading.Lock()
 def _png(chart: str) -> Any:
     from flask import request
 
-    from layouts.report_pack import chart_file
+    from layouts.exports.report_pack import chart_file
 
     view = _chart_view(chart, list(request.args.items(multi=True)))
     if not isinstance(view, tuple):
@@ -178,7 +181,7 @@ def _png(chart: str) -> Any:
             _pngs[key] = data
             while len(_pngs) > PNG_CACHE:
                 _pngs.popitem(last=False)
-    return _send(data, "image/png", private=state.data is not None)
+    return _send(data, FORMAT["png"].media_type, private=state.data is not None)
 
 
 def _oembed(prefix: str) -> Any:

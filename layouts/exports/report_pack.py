@@ -8,7 +8,7 @@ one PDF), the filtered policies (CSV, XLSX) and a citation (no Dash imports).
     charts/<animation stem>.gif               the map through the periods, one frame per period
     charts/<by-year stem>.png, .pdf           one small map per year (small multiples), for print
     charts/<view stem>.html                   every chart, interactive, offline
-    data/<stem>.csv                           the numbers each chart draws (``chart_data``)
+    data/<stem>.csv                           the numbers each chart draws (``Chart.table``)
     data/<map stem>.gpkg, .geojson            the map's regions with their values (WGS-84)
     data/policies.csv, data/policies.xlsx     the rows behind the view (``data.export_tables``)
 
@@ -38,9 +38,10 @@ import plotly.graph_objects as go
 from data import export_tables, query
 from data.dataset import Dataset
 from data.state import ViewState, encode_query
-from layouts import chart_data, compare_view, ids, spread, viewmodel
+from layouts import compare_view, ids, spread, viewmodel
 from layouts.charts import ANIMATION, MULTIPLES, SEQUENCES, VIEW, charts_for
-from layouts.figures import captions, gif, render, style
+from layouts.exports import chart_data, formats, gif, render
+from layouts.figures import captions, style
 from layouts.i18n import t
 
 Progress = Callable[[int, int, str], None]
@@ -104,10 +105,8 @@ def default_title(ds: Dataset, state: ViewState, chart: str) -> str:
     if compared is not None:
         return html.unescape(compared)
     level = "city" if state.drill else state.map_level
-    unit = {ids.MAP: level, ids.RANKED: f"ranked-{level}", ids.TIMELINE: state.freq}.get(
-        chart, ids.charts_of(ds.dimensions).get(chart, level)
-    )
-    return html.unescape(viewmodel.headline(ds, state, unit))
+    entry = charts_for(ds.dimensions).get(chart, VIEW)  # the whole view: the map's headline
+    return html.unescape(viewmodel.headline(ds, state, entry.headline_unit(state, level)))
 
 
 def chart_stem(ds: Dataset, state: ViewState, chart: str) -> str:
@@ -147,26 +146,17 @@ def chart_file(
     size: str = "a4",
     edits: Edits | None = None,
 ) -> tuple[str, bytes]:
-    """(file name, bytes) of one chart: ``chart`` a key of ``CHARTS`` or ``"view"`` (PDF of all);
-    ``fmt`` an image format, or one of the data formats (``chart_data.DATA_FORMATS``: the numbers
-    behind the chart as CSV, the map as GeoPackage/GeoJSON, the chart as offline HTML)."""
+    """(file name, bytes) of one chart: ``chart`` a key of ``CHARTS`` or ``"view"`` (every
+    chart); ``fmt`` one of ``formats.FORMATS`` (images; the chart as offline HTML; the numbers
+    behind it as CSV; the map as GeoPackage/GeoJSON), which says whether it applies to ``chart``."""
     refuse_gone(ds, state.lang)
     if chart in SEQUENCES:
         return sequence_file(ds, state, chart, fmt, size)
-    if chart == VIEW.id:
-        if fmt == "html":
-            return f"{view_stem(ds, state)}.html", chart_data.view_html(figures(ds, state, edits))
-        if fmt != "pdf":
-            raise render.ExportError("the whole view is one PDF (one chart per page)")
-        return f"{view_stem(ds, state)}.pdf", view_pdf(figures(ds, state, edits), size)
-    if chart not in charts_for(ds.dimensions):
+    if chart != VIEW.id and chart not in charts_for(ds.dimensions):
         raise render.ExportError(f"unknown chart {chart!r}")
-    stem = chart_stem(ds, state, chart)
-    if fmt in chart_data.DATA_FORMATS:
-        figs = figures(ds, state, edits) if fmt == "html" else {}  # the numbers need no figure
-        return f"{stem}.{fmt}", chart_data.chart_data_file(ds, state, chart, fmt, figs)
-    fig = figures(ds, state, edits)[chart]
-    return f"{stem}.{fmt}", render.to_bytes(fig, fmt, size)
+    stem = view_stem(ds, state) if chart == VIEW.id else chart_stem(ds, state, chart)
+    request = formats.Request(ds, state, chart, size, lambda: figures(ds, state, edits))
+    return f"{stem}.{fmt}", formats.file_bytes(request, fmt)
 
 
 def sequence_file(
@@ -179,11 +169,6 @@ def sequence_file(
         figs = [fig for _, fig in spread.frame_figures(ds, state)]
         return f"{stem}.gif", gif.render_gif(figs)
     return f"{stem}.{fmt}", render.to_bytes(spread.multiples_figure(ds, state), fmt, size)
-
-
-def view_pdf(figs: dict[str, go.Figure], size: str = "a4") -> bytes:
-    """All charts in one PDF, one page each, text kept as text."""
-    return render.merge_pdfs([render.to_bytes(f, "pdf", size) for f in figs.values()])
 
 
 def table_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
@@ -243,7 +228,7 @@ def data_members(ds: Dataset, state: ViewState, figs: dict[str, go.Figure]) -> d
     out: dict[str, bytes] = {}
     for chart in charts_for(ds.dimensions):
         stem = chart_stem(ds, state, chart)
-        out[f"data/{stem}.csv"] = chart_data.chart_data_file(ds, state, chart, "csv", figs)
+        out[f"data/{stem}.csv"] = formats.file_bytes(formats.Request(ds, state, chart), "csv")
     map_stem = chart_stem(ds, state, ids.MAP)
     out[f"data/{map_stem}.gpkg"] = chart_data.geopackage(ds, state)
     out[f"data/{map_stem}.geojson"] = chart_data.geojson(ds, state)
@@ -321,7 +306,7 @@ def write_pack(
             step(f"{stem}.{fmt}")
     if pdf:
         t0 = time.perf_counter()
-        members[f"charts/{view_stem(ds, state)}.pdf"] = view_pdf(figs)
+        members[f"charts/{view_stem(ds, state)}.pdf"] = formats.view_pdf(figs)
         result.seconds["view.pdf"] = time.perf_counter() - t0
         step("pdf")
     for chart, fmt in ((ANIMATION.id, "gif"), (MULTIPLES.id, "png"), (MULTIPLES.id, "pdf")):

@@ -1,5 +1,5 @@
 """The animated GIF of the map through the periods: frames rendered by kaleido
-(``layouts.figures.render``), assembled with Pillow."""
+(``layouts.exports.render``), assembled with Pillow."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from PIL import Image
 
 from layouts.charts import CSS_DPI, GIF_CSS, GIF_MS_PER_FRAME, MM_PER_INCH, PageSize
-from layouts.figures import render
+from layouts.exports import render
 
 GIF_PAGE = PageSize(
     "gif", "GIF", GIF_CSS[0] / CSS_DPI * MM_PER_INCH, GIF_CSS[1] / CSS_DPI * MM_PER_INCH, CSS_DPI

@@ -31,7 +31,7 @@ from typing import Any
 
 from dash import CeleryManager, DiskcacheManager, html
 
-from callbacks import metrics
+from callbacks.service import metrics
 from data.config import Config
 from layouts import ids
 from layouts.i18n import t
@@ -399,7 +399,7 @@ def make_celery(config: Config) -> Any:
     global _celery
     from celery import Celery, signals
 
-    from callbacks.celery_backend import backend_url
+    from callbacks.service.celery_backend import backend_url
 
     redis_url = config.redis_url or ""
     app = Celery("policy_atlas", broker=redis_url, backend=backend_url(redis_url))
@@ -430,7 +430,7 @@ _started: dict[str, float] = {}
 
 
 def _warm_chromium(**_kwargs) -> None:
-    from layouts.figures import render
+    from layouts.exports import render
 
     t0 = time.perf_counter()
     try:
@@ -442,7 +442,7 @@ def _warm_chromium(**_kwargs) -> None:
 
 
 def _stop_chromium(**_kwargs) -> None:
-    from layouts.figures import render
+    from layouts.exports import render
 
     render.stop()
 

@@ -7,7 +7,7 @@ signing secret. Wiring only; the settings come from ``data.config``.
   reported, never a 503 by itself: when it fails the answer says ``"status": "degraded"`` and
   which features it affects. Its probe is given :data:`PROBE_SECONDS`, so a frozen Redis cannot
   hold the answer. Real Flask routes: Dash's catch-all page never answers them.
-- ``GET {prefix}metrics``: Prometheus text format (``callbacks.metrics``).
+- ``GET {prefix}metrics``: Prometheus text format (``callbacks.service.metrics``).
 - Any other path that is not the page (``/metrcs``, ``/api/x``) is a 404, not the page.
 - Every request has an id (the client's ``X-Request-ID`` if it is a plain token, else a new one),
   sent back in ``X-Request-ID``; every log line carries it with the pid and the client address.
@@ -31,7 +31,7 @@ from typing import Any
 
 from dash import Dash, Input, Output
 
-from callbacks import background, guard, metrics
+from callbacks.service import background, guard, metrics
 from data.config import DASH_PATH_VARIABLES, Config, private_dir
 from layouts import ids
 from layouts.i18n import t

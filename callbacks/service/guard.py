@@ -3,7 +3,7 @@
 - A callback request (``_dash-update-component``) whose payload does not have the shape of the
   callback it names (the outputs, inputs and state the app publishes in ``_dash-dependencies``,
   in that order, with those ids and properties) is answered 400 with one WARNING line before Dash
-  sees it. Inside a callback, :func:`callbacks.context.guarded` checks the values' types.
+  sees it. Inside a callback, :func:`callbacks.service.context.guarded` checks the values' types.
 - Anything raised past these checks is a bug: its traceback goes to the log at ERROR and the
   client gets a short JSON message (500), never a traceback.
 - A response larger than ``POLICY_ATLAS_MAX_RESPONSE_MB`` is not sent: the client gets 507 with a

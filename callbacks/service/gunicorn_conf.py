@@ -1,5 +1,6 @@
-"""gunicorn's settings for the service (``python -m gunicorn -c python:callbacks.gunicorn_conf
-app:server``, what ``make run`` and docs/deploy/policy-atlas-web.service start).
+"""gunicorn's settings for the service (``python -m gunicorn -c
+python:callbacks.service.gunicorn_conf app:server``, what ``make run`` and
+docs/deploy/policy-atlas-web.service start).
 
 Workers and threads come from ``POLICY_ATLAS_WORKERS`` / ``POLICY_ATLAS_THREADS`` (default: two
 workers per core, two threads each: callbacks are CPU-bound Python, the threads cover the waits
@@ -21,7 +22,7 @@ except ConfigError as _exc:  # one line, not gunicorn's traceback of its config 
     print(f"Configuration: {_exc}", file=sys.stderr)
     raise SystemExit(2) from None
 
-from callbacks import metrics  # noqa: E402  (after the settings: a bad one is one line)
+from callbacks.service import metrics  # noqa: E402  (after the settings: a bad one is one line)
 
 metrics.multiprocess_dir(_config.home)  # /metrics adds up every worker's counts
 child_exit = metrics.child_exit
@@ -37,12 +38,12 @@ worker_connections = _config.worker_connections
 preload_app = True
 timeout = 60
 graceful_timeout = 20
-accesslog = None  # the app logs each request itself (callbacks.service)
+accesslog = None  # the app logs each request itself (callbacks.service.health)
 control_socket_disable = True  # no control socket in a shared home folder
 
 
 def _logconfig() -> dict:
-    from callbacks.service import logging_config
+    from callbacks.service.health import logging_config
 
     return logging_config(_config)
 

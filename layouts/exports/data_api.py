@@ -2,11 +2,12 @@
 
 - ``…/data.csv?<view query>`` / ``…/data.json?<view query>``: the view's policies, the columns and
   CSV safety of the export (``data.export_tables``: the report pack's ``data/policies.csv``);
-- ``…/data/<chart>.csv?…`` (and ``.json``): the numbers one chart draws (``layouts.chart_data``);
+- ``…/data/<chart>.csv?…`` (and ``.json``): the numbers one chart draws
+  (``layouts.exports.chart_data``);
 - ``…/?embed=<chart>&<view query>``: that chart alone (title, legend, source, a link to the full
   view), ``…/embed/<chart>.png?…`` its picture, ``…/oembed?url=…`` the oEmbed answer.
 
-``callbacks.data_routes`` routes them; this module turns (dataset, view) into bytes.
+``callbacks.service.data_routes`` routes them; this module turns (dataset, view) into bytes.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ import plotly.io as pio
 from data import export_tables
 from data.dataset import Dataset
 from data.state import ViewState
-from layouts import chart_data, report_pack
 from layouts.charts import CHARTS, name
+from layouts.exports import chart_data, report_pack
+from layouts.exports.formats import FORMAT
 
-FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+#: The data API's formats and their media types (the CSV is the export format's).
+FORMATS = {"csv": FORMAT["csv"].media_type, "json": "application/json; charset=utf-8"}
 #: Most rows one answer carries (``limit=`` asks for fewer); the total is always said.
 MAX_ROWS = 100_000
 #: Query keys of the API itself, not of the view.

@@ -7,9 +7,9 @@
 - ``policy_atlas_upload_bytes_total`` and ``policy_atlas_uploads_total{status}``: upload bodies.
 
 Under gunicorn every worker counts in its own files in ``PROMETHEUS_MULTIPROC_DIR`` (set by
-``callbacks.gunicorn_conf`` before any worker starts: :func:`multiprocess_dir`) and a scrape adds
-them up (prometheus_client's multiprocess mode); elsewhere (``python app.py``, tests) the process
-registry answers.
+``callbacks.service.gunicorn_conf`` before any worker starts: :func:`multiprocess_dir`) and a
+scrape adds them up (prometheus_client's multiprocess mode); elsewhere (``python app.py``,
+tests) the process registry answers.
 """
 
 from __future__ import annotations
@@ -79,8 +79,8 @@ _made = threading.Lock()
 
 
 def get() -> _Metrics:
-    """The metrics of this process (made once: ``callbacks.service.install`` makes them before
-    any request; two threads must never both register them)."""
+    """The metrics of this process (made once: ``callbacks.service.health.install`` makes them
+    before any request; two threads must never both register them)."""
     global _metrics
     if _metrics is None:
         with _made:
