@@ -27,7 +27,7 @@ CONTROLS: dict[tuple[str, str], Any] = {
     },
     (ids.F_TEXT, "value"): lambda s: s.text,
     (ids.F_WR, "value"): lambda s: ["on"] if s.work_reports else [],
-    (ids.MAP_LEVEL, "value"): lambda s: "city" if s.drill else s.map_level,
+    (ids.MAP_LEVEL, "value"): lambda s: s.map_level_shown,
     # the measure the map shows: a link may ask for one the map's level does not allow
     (ids.MEASURE, "value"): shown_measure,
     (ids.GDP_YEAR, "value"): lambda s: s.gdp_year,

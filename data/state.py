@@ -93,6 +93,12 @@ class ViewState:
         return cls(**kw, picks=_picks(picks))
 
     # ----------------------------------------------------------------- queries about the state
+    @property
+    def map_level_shown(self) -> str:
+        """The map level actually shown: drilled into a province, the map shows its cities
+        whatever ``map_level`` says."""
+        return "city" if self.drill else self.map_level
+
     def picked(self, dimension: str) -> tuple[str, ...]:
         """The codes picked in a categorical dimension (``()`` when it does not filter)."""
         for dim, values in self.picks:

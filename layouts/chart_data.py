@@ -39,7 +39,7 @@ def map_table(ds: Dataset, state: ViewState) -> pd.DataFrame:
     value, class (the legend entry it is drawn in)."""
     values = viewmodel.map_frame(ds, state, crossfilter=False)
     classes = map_story.map_classes(values, state)
-    regions = ds.regions(map_story.map_level(state), state.drill)
+    regions = ds.regions(state.map_level_shown, state.drill)
     cls = classes.of(values["z"].to_numpy(dtype=float))
     zero = "0 under these filters"
     label = {
@@ -124,7 +124,7 @@ def chart_table(ds: Dataset, state: ViewState, chart: str) -> pd.DataFrame:
 def adoption_table(ds: Dataset, state: ViewState, chart: str) -> pd.DataFrame:
     """The diffusion charts' numbers: each region's first policy (first-adoption map), or how
     many regions had a policy by the end of each period, one block per compared curve."""
-    level = viewmodel.effective_map_level(state)
+    level = state.map_level_shown
     regions = ds.regions(level, state.drill)
     adcodes = regions["adcode"].tolist()
     if chart == ids.ADOPTION_MAP:
@@ -161,7 +161,7 @@ def map_geodata(ds: Dataset, state: ViewState) -> gpd.GeoDataFrame:
     import geopandas as gpd
 
     table = map_table(ds, state)
-    layer = load_geojson(map_story.map_level(state))
+    layer = load_geojson(state.map_level_shown)
     wanted = set(table["adcode"])
     features = [f for f in layer["features"] if f["properties"]["adcode"] in wanted]
     shapes = gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")[["adcode", "geometry"]]

@@ -22,10 +22,6 @@ from layouts.figures.classes import Classes
 from layouts.i18n import t
 
 
-def map_level(state: ViewState) -> str:
-    return "city" if state.drill else state.map_level
-
-
 def map_classes(values: pd.DataFrame, state: ViewState) -> Classes:
     """The legend classes of the values on the map (whole numbers for counts)."""
     measure = values["measure"].iloc[0] if len(values) else "count"
@@ -76,7 +72,7 @@ def drill_bounds(province: str) -> tuple[list[float], list[float]]:
 def region_labels(values: pd.DataFrame, state: ViewState) -> pd.DataFrame:
     """``lon, lat, text, color`` of the labels to draw: the regions with a value, largest first,
     all that fit on a province map, the top ones on a city map; names in the chart's language."""
-    level = map_level(state)
+    level = state.map_level_shown
     measure = values["measure"].iloc[0] if len(values) else "count"
     drawn = values[(values["status"] == "value") & values["z"].notna()]
     places = _places(level).reindex(drawn["adcode"])
@@ -100,7 +96,7 @@ def region_labels(values: pd.DataFrame, state: ViewState) -> pd.DataFrame:
 
 def ranked_texts(ds: Dataset, state: ViewState, frame: pd.DataFrame) -> dict[str, str]:
     """Title, axis title and the "n more" line of the ranking."""
-    level = map_level(state)
+    level = state.map_level_shown
     measure = MEASURE.get(frame.attrs.get("measure", state.measure), MEASURE["count"])
     more, zeros = frame.attrs.get("more", 0), frame.attrs.get("zeros", 0)
     lang = state.lang
@@ -138,7 +134,7 @@ def left_out(ds: Dataset, state: ViewState) -> list[str]:
     from data import query  # the counts the screen shows beside the map
 
     lang, idx = state.lang, ds.index
-    counts = query.unmapped_counts(idx, state, map_level(state))
+    counts = query.unmapped_counts(idx, state, state.map_level_shown)
     lines = []
     undated = 0
     if state.active("date"):  # rows every other filter keeps, with no date to keep them by

@@ -103,7 +103,7 @@ def default_title(ds: Dataset, state: ViewState, chart: str) -> str:
     compared = compare_view.headline(ds, state, chart)
     if compared is not None:
         return html.unescape(compared)
-    level = "city" if state.drill else state.map_level
+    level = state.map_level_shown
     unit = {ids.MAP: level, ids.RANKED: f"ranked-{level}", ids.TIMELINE: state.freq}.get(
         chart, ids.charts_of(ds.dimensions).get(chart, level)
     )

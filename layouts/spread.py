@@ -73,7 +73,7 @@ def class_label(period: str, lang: str) -> str:
 
 
 def _regions(ds: Dataset, state: ViewState) -> tuple[str, pd.DataFrame]:
-    level = viewmodel.effective_map_level(state)
+    level = state.map_level_shown
     return level, ds.regions(level, state.drill)
 
 
@@ -252,7 +252,7 @@ def add_views(
 def fixed_top(ds: Dataset, state: ViewState) -> float | None:
     """The map's colour-scale top while a period is shown and the map shows counts: the busiest
     region-period of the table (None: the map's own per-view top)."""
-    level = viewmodel.effective_map_level(state)
+    level = state.map_level_shown
     if not state.period or measures.effective(state.measure, level).id != "count":
         return None
     return float(max(1, diffusion.busiest(ds.index, state, level)))

@@ -54,10 +54,6 @@ def view_key(state: ViewState) -> str:
     )
 
 
-def effective_map_level(state: ViewState) -> str:
-    return "city" if state.drill else state.map_level
-
-
 def _amount(value: float, lang: str) -> str:
     """A stated total in the unit people read it in (亿元 / 万元 / 元; million yuan / yuan)."""
     if not value:
@@ -132,7 +128,7 @@ def empty_text(ds: Dataset, state: ViewState, chart: str) -> str:
 
 
 def map_frame(ds: Dataset, state: ViewState, *, crossfilter: bool = True) -> pd.DataFrame:
-    level = effective_map_level(state)
+    level = state.map_level_shown
     regions = ds.regions(level, state.drill)
     values = query.region_counts(
         ds.index,
@@ -186,7 +182,7 @@ def map_frame(ds: Dataset, state: ViewState, *, crossfilter: bool = True) -> pd.
 
 def map_title(ds: Dataset, state: ViewState) -> str:
     """The headline, written from the filters (``titles.chart_title``)."""
-    return headline(ds, state, effective_map_level(state))
+    return headline(ds, state, state.map_level_shown)
 
 
 GREY = ("no_record", "no_reference")  # map states drawn in the neutral grey, outside the scale
@@ -196,7 +192,7 @@ def _selected_on_map(ds: Dataset, state: ViewState, regions: pd.DataFrame) -> li
     """Adcodes outlined on the map: the selected regions and, on a city map, the cities of a
     selected province."""
     chosen = set(state.region)
-    if effective_map_level(state) == "city":
+    if state.map_level_shown == "city":
         return [
             a
             for a, p in zip(regions["adcode"], regions["province_adcode"], strict=True)
@@ -218,7 +214,7 @@ def map_figure(
     """The choropleth (``layouts.figures.china_map``) framed with title, filters and source; a
     national pilot layer on top when asked for (trace ``PILOT_TRACE``). ``classes``: the legend's
     (default: the values' own; the frames of an animation share theirs)."""
-    level = effective_map_level(state)
+    level = state.map_level_shown
     measure = values["measure"].iloc[0] if len(values) else "count"
     grey = values["status"].isin(GREY)
     recorded = values[~grey]
@@ -309,7 +305,7 @@ def _add_pilots(fig: go.Figure, ds: Dataset, state: ViewState) -> None:
 def selection(ds: Dataset, state: ViewState) -> dict[str, list[str]]:
     """The adcodes each map on the page outlines (the rest dimmed), drawn in the browser over the
     map (``assets/map_selection.js``): a click that selects a region leaves the figure alone."""
-    codes = _selected_on_map(ds, state, ds.regions(effective_map_level(state), state.drill))
+    codes = _selected_on_map(ds, state, ds.regions(state.map_level_shown, state.drill))
     return {ids.MAP: codes, ids.ADOPTION_MAP: codes}
 
 
@@ -368,7 +364,7 @@ def summary_text(ds: Dataset, state: ViewState) -> str:
 
 
 def beside_lines(ds: Dataset, state: ViewState) -> list[str]:
-    counts = query.unmapped_counts(ds.index, state, effective_map_level(state))
+    counts = query.unmapped_counts(ds.index, state, state.map_level_shown)
     lines = [t("national_beside", state.lang, n=counts["national"])]
     if counts.get("province_only"):
         lines.append(t("province_only_beside", state.lang, n=counts["province_only"]))
@@ -652,7 +648,7 @@ def _full_figures(
 def shown_controls(state: ViewState) -> dict[str, bool]:
     """Which optional map controls apply to the view: the GDP year (a per-GDP measure on a map
     that has GDP figures) and the pilot-field choice (pilots shown)."""
-    level = effective_map_level(state)
+    level = state.map_level_shown
     measure = measures.effective(state.measure, level)
     return {"gdp_year": measure.divisor == "gdp", "pilot_field": state.pilots}
 
@@ -661,7 +657,7 @@ def drill_button(ds: Dataset, state: ViewState) -> str | None:
     """Label of the drill-down button, or None when it should be hidden (one province selected,
     province map)."""
     provinces = [a for a in state.region if a.endswith("0000")]
-    if state.drill or effective_map_level(state) != "province" or len(provinces) != 1:
+    if state.drill or state.map_level_shown != "province" or len(provinces) != 1:
         return None
     return t("drill", state.lang, name=ds.name_of(provinces[0], state.lang))
 

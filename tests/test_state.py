@@ -84,3 +84,12 @@ def test_pilot_fields_round_trip():
     state = ViewState(pilots=True, pilot_field=("blockchain-health", "comprehensive-multi-field"))
     assert parse_query(encode_query(state)) == state
     assert "pf=blockchain-health,comprehensive-multi-field" in encode_query(state)
+
+
+def test_the_map_level_shown_is_the_cities_of_a_drilled_province():
+    """One rule (``ViewState.map_level_shown``) for the level the map draws: a drill-down shows
+    the province's cities even when the link says ``map=province``."""
+    assert ViewState().map_level_shown == "province"
+    assert ViewState(map_level="city").map_level_shown == "city"
+    assert ViewState(map_level="province", drill="440000").map_level_shown == "city"
+    assert parse_query("?drill=440000").map_level_shown == "city"
