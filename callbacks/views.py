@@ -23,7 +23,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 from callbacks import playback
 from callbacks.context import guarded, view
-from layouts import ids, spread, viewmodel
+from layouts import ids, present_controls, present_grid, spread, viewmodel
 from layouts.components import beside, chips, notes
 from layouts.figures import geo_assets
 from layouts.own_dimensions import root_classes
@@ -128,8 +128,8 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
         updates, sent = unsent(v.updates, before if isinstance(before, dict) else {})
         figures = {f: to_patch(updates[f]) if updates.get(f) else no_update for f in ids.FIGURES}
     lang_changed = rendered is None or rendered.get("lang") != state.lang
-    drill = viewmodel.drill_button(ds, state)
-    shown = viewmodel.shown_controls(state)
+    drill = present_controls.drill_button(ds, state)
+    shown = present_controls.shown_controls(state)
     return {
         "figures": figures,
         "summary": v.texts["summary"],
@@ -143,9 +143,9 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
         "back_hidden": not state.drill,
         "gdp_style": {} if shown["gdp_year"] else {"display": "none"},
         "pilot_field_style": {} if shown["pilot_field"] else {"display": "none"},
-        "table_columns": viewmodel.table_columns(state.lang) if lang_changed else no_update,
-        "pilot_rows": viewmodel.pilot_rows(ds, state) if full else no_update,
-        "pilot_columns": viewmodel.pilot_columns(state.lang) if lang_changed else no_update,
+        "table_columns": present_grid.table_columns(state.lang) if lang_changed else no_update,
+        "pilot_rows": present_grid.pilot_rows(ds, state) if full else no_update,
+        "pilot_columns": present_grid.pilot_columns(state.lang) if lang_changed else no_update,
         **playback.slider_outputs(ds, state, full),
         "map_selection": v.texts["selection"],
         "rendered": {

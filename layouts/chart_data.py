@@ -22,7 +22,7 @@ from data import diffusion, export_tables, query
 from data.dataset import Dataset
 from data.measures import MEASURE
 from data.state import ViewState
-from layouts import compare_view, ids, map_story, viewmodel
+from layouts import compare_view, ids, map_story, present_map
 from layouts.figures import breakdown as bd
 from layouts.figures import ranked
 from layouts.figures.geo_assets import TOPOJSON_DIR, load_geojson
@@ -37,7 +37,7 @@ MAP_ONLY = ("gpkg", "geojson")
 def map_table(ds: Dataset, state: ViewState) -> pd.DataFrame:
     """One row per region of the map, in map order: adcode, name_zh, name_en, count, measure,
     value, class (the legend entry it is drawn in)."""
-    values = viewmodel.map_frame(ds, state, crossfilter=False)
+    values = present_map.map_frame(ds, state, crossfilter=False)
     classes = map_story.map_classes(values, state)
     regions = ds.regions(state.map_level_shown, state.drill)
     cls = classes.of(values["z"].to_numpy(dtype=float))
@@ -66,7 +66,7 @@ def map_table(ds: Dataset, state: ViewState) -> pd.DataFrame:
 
 def ranked_table(ds: Dataset, state: ViewState) -> pd.DataFrame:
     """The ranked chart's bars in its order: rank, adcode, names, count, value."""
-    values = viewmodel.map_frame(ds, state, crossfilter=False)
+    values = present_map.map_frame(ds, state, crossfilter=False)
     frame = ranked.ranked_frame(values, map_story.map_classes(values, state))
     names = map_table(ds, state).set_index("adcode")
     return pd.DataFrame(

@@ -38,7 +38,7 @@ import plotly.graph_objects as go
 from data import export_tables, query
 from data.dataset import Dataset
 from data.state import ViewState, encode_query
-from layouts import chart_data, compare_view, ids, spread, viewmodel
+from layouts import chart_data, compare_view, ids, present_common, spread, viewmodel
 from layouts.charts import ANIMATION, MULTIPLES, SEQUENCES, VIEW, charts_for
 from layouts.figures import captions, gif, render, style
 from layouts.i18n import t
@@ -107,7 +107,7 @@ def default_title(ds: Dataset, state: ViewState, chart: str) -> str:
     unit = {ids.MAP: level, ids.RANKED: f"ranked-{level}", ids.TIMELINE: state.freq}.get(
         chart, ids.charts_of(ds.dimensions).get(chart, level)
     )
-    return html.unescape(viewmodel.headline(ds, state, unit))
+    return html.unescape(present_common.headline(ds, state, unit))
 
 
 def chart_stem(ds: Dataset, state: ViewState, chart: str) -> str:

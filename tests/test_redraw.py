@@ -17,7 +17,7 @@ import pytest
 
 from callbacks.views import unsent
 from data.state import ViewState
-from layouts import ids, viewmodel
+from layouts import ids, present_map, viewmodel
 from layouts.figures import china_map
 
 REPO = Path(__file__).resolve().parents[1]
@@ -154,5 +154,5 @@ def test_the_page_draws_the_selection_and_an_export_carries_it(ds):
     assert list(outline.locations) == ["440000"]
     adoption = exported[ids.ADOPTION_MAP].data[china_map.SELECTED_TRACES[0]]
     assert list(adoption.locations) == ["440000"]
-    city = viewmodel.selection(ds, ViewState(map_level="city", region=("440000",)))
+    city = present_map.selection(ds, ViewState(map_level="city", region=("440000",)))
     assert "440300" in city[ids.MAP] and all(a.startswith("44") for a in city[ids.MAP])
