@@ -18,9 +18,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from data import diffusion, export_tables, query
+from data import diffusion, export_tables, measures, query
 from data.dataset import Dataset
-from data.measures import MEASURE
 from data.state import ViewState
 from layouts import compare_view, ids, map_story, present_map
 from layouts.figures import breakdown as bd
@@ -43,9 +42,9 @@ def map_table(ds: Dataset, state: ViewState) -> pd.DataFrame:
     cls = classes.of(values["z"].to_numpy(dtype=float))
     zero = "0 under these filters"
     label = {
-        "no_record": "no recorded policy",
-        "no_reference": "no reference figure",
-        "zero": zero,
+        measures.NO_RECORD: "no recorded policy",
+        measures.NO_REFERENCE: "no reference figure",
+        measures.ZERO: zero,
     }
     out = pd.DataFrame(
         {
@@ -61,6 +60,7 @@ def map_table(ds: Dataset, state: ViewState) -> pd.DataFrame:
             ],
         }
     )
+    out.attrs["measure"] = values.attrs["measure"]
     return out
 
 
@@ -166,8 +166,7 @@ def map_geodata(ds: Dataset, state: ViewState) -> gpd.GeoDataFrame:
     features = [f for f in layer["features"] if f["properties"]["adcode"] in wanted]
     shapes = gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")[["adcode", "geometry"]]
     geo = shapes.merge(table, on="adcode", how="right")
-    measure = MEASURE.get(str(table["measure"].iloc[0]) if len(table) else "count")
-    geo.attrs["measure"] = measure.id if measure else "count"
+    geo.attrs["measure"] = table.attrs["measure"].id
     return gpd.GeoDataFrame(geo, geometry="geometry", crs="EPSG:4326")
 
 

@@ -11,8 +11,9 @@ from functools import cache
 
 import pandas as pd
 
+from data import measures
 from data.dataset import Dataset
-from data.measures import MEASURE
+from data.measures import Measure
 from data.state import ViewState
 from geodata import gazetteer
 from layouts.figures import classes as classes_mod
@@ -24,10 +25,11 @@ from layouts.i18n import t
 
 def map_classes(values: pd.DataFrame, state: ViewState) -> Classes:
     """The legend classes of the values on the map (whole numbers for counts)."""
-    measure = values["measure"].iloc[0] if len(values) else "count"
-    drawn = values[~values["status"].isin(("no_record", "no_reference"))]
+    drawn = values[~values["status"].isin(measures.GREY)]
     return classes_mod.classify(
-        drawn["z"].to_numpy(dtype=float), scheme=state.classes, integer=measure == "count"
+        drawn["z"].to_numpy(dtype=float),
+        scheme=state.classes,
+        integer=values.attrs["measure"].integer,
     )
 
 
@@ -73,8 +75,8 @@ def region_labels(values: pd.DataFrame, state: ViewState) -> pd.DataFrame:
     """``lon, lat, text, color`` of the labels to draw: the regions with a value, largest first,
     all that fit on a province map, the top ones on a city map; names in the chart's language."""
     level = state.map_level_shown
-    measure = values["measure"].iloc[0] if len(values) else "count"
-    drawn = values[(values["status"] == "value") & values["z"].notna()]
+    measure: Measure = values.attrs["measure"]
+    drawn = values[(values["status"] == measures.VALUE) & values["z"].notna()]
     places = _places(level).reindex(drawn["adcode"])
     if state.lang == "zh":
         short = places["short_zh"].fillna(places["name_zh"])
@@ -85,7 +87,7 @@ def region_labels(values: pd.DataFrame, state: ViewState) -> pd.DataFrame:
             "lon": places["lon"].to_numpy(dtype=float),
             "lat": places["lat"].to_numpy(dtype=float),
             "name": short.to_numpy(),
-            "value": [ranked.value_text(z, measure) for z in drawn["z"]],
+            "value": [measure.format(z) for z in drawn["z"]],
             "rank_by": drawn["z"].to_numpy(dtype=float),
         }
     )
@@ -97,7 +99,7 @@ def region_labels(values: pd.DataFrame, state: ViewState) -> pd.DataFrame:
 def ranked_texts(ds: Dataset, state: ViewState, frame: pd.DataFrame) -> dict[str, str]:
     """Title, axis title and the "n more" line of the ranking."""
     level = state.map_level_shown
-    measure = MEASURE.get(frame.attrs.get("measure", state.measure), MEASURE["count"])
+    measure: Measure = frame.attrs["measure"]
     more, zeros = frame.attrs.get("more", 0), frame.attrs.get("zeros", 0)
     lang = state.lang
     name = measure.name.zh if lang == "zh" else measure.name.en
@@ -116,7 +118,7 @@ def ranked_texts(ds: Dataset, state: ViewState, frame: pd.DataFrame) -> dict[str
 
 def ranked_of(values: pd.DataFrame, classes: Classes) -> pd.DataFrame:
     frame = ranked.ranked_frame(values, classes)
-    frame.attrs["measure"] = values["measure"].iloc[0] if len(values) else "count"
+    frame.attrs["measure"] = values.attrs["measure"]
     return frame
 
 

@@ -61,7 +61,7 @@ def figures(
     texts = map_story.ranked_texts(ds, state, rframe)
     figs[ids.RANKED] = ranked.ranked_figure(
         rframe,
-        measure=rframe.attrs["measure"],
+        measure=rframe.attrs["measure"].id,
         axis_title=texts["axis"],
         more=texts["more"],
         title=texts["title"],
@@ -120,6 +120,6 @@ def updates(
         )
         out[chart].update(style.headline_patch(breakdown_title(state, d, ds), style.NARROW))
     texts = map_story.ranked_texts(ds, state, rframe)
-    out[ids.RANKED] = ranked.ranked_updates(rframe, rframe.attrs["measure"], sub, texts["more"])
+    out[ids.RANKED] = ranked.ranked_updates(rframe, rframe.attrs["measure"].id, sub, texts["more"])
     out[ids.RANKED].update(style.headline_patch(texts["title"], style.NARROW))
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 from data import measures
 from data.dataset import Dataset
 from data.state import ViewState
+from geodata import gazetteer
 from layouts.i18n import t
 
 
@@ -20,7 +21,7 @@ def shown_controls(state: ViewState) -> dict[str, bool]:
 def drill_button(ds: Dataset, state: ViewState) -> str | None:
     """Label of the drill-down button, or None when it should be hidden (one province selected,
     province map)."""
-    provinces = [a for a in state.region if a.endswith("0000")]
+    provinces = [a for a in state.region if gazetteer.is_province(a)]
     if state.drill or state.map_level_shown != "province" or len(provinces) != 1:
         return None
     return t("drill", state.lang, name=ds.name_of(provinces[0], state.lang))

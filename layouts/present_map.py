@@ -9,10 +9,11 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from data import query, schema
+from data import measures, query, schema
 from data.dataset import Dataset
-from data.measures import MEASURE
+from data.measures import Measure
 from data.state import ViewState
+from geodata import gazetteer
 from layouts import ids, map_story
 from layouts.figures import captions, china_map, geo_assets, neighbours, style
 from layouts.figures.classes import Classes
@@ -27,10 +28,10 @@ from layouts.present_common import (
 )
 
 
-def measure_title(state: ViewState, measure: str) -> str:
+def measure_title(state: ViewState, measure: Measure) -> str:
     """The colour bar's title: the measure, and the reference it divides by."""
-    title = t(f"m_{measure}", state.lang)
-    note = MEASURE[measure].note(state.lang, state.gdp_year)
+    title = t(f"m_{measure.id}", state.lang)
+    note = measure.note(state.lang, state.gdp_year)
     if note:
         title += f"<br>（{note}）" if state.lang == "zh" else f"<br>({note})"
     return title
@@ -50,7 +51,7 @@ def map_frame(ds: Dataset, state: ViewState, *, crossfilter: bool = True) -> pd.
     names = regions["name_zh"] if lang == "zh" else regions["name_en"]
     other = regions["name_en"] if lang == "zh" else regions["name_zh"]
     values["name"] = names.to_numpy()
-    measure = values["measure"].iloc[0] if len(values) else "count"
+    measure: Measure = values.attrs["measure"]
     static, hover = [], []
     for name, alt, count, z, status, top in zip(
         names,
@@ -62,18 +63,18 @@ def map_frame(ds: Dataset, state: ViewState, *, crossfilter: bool = True) -> pd.
         strict=True,
     ):
         static.append(f"<b>{name}</b> {alt}")
-        if status == "no_record":
+        if status == measures.NO_RECORD:
             hover.append(t("no_record", lang))
             continue
-        if MEASURE[measure].divisor and math.isnan(z):
+        if measure.divisor and math.isnan(z):
             hover.append(f"{t('count', lang)}: {count} · {t('no_reference', lang)}")
             continue
-        if status == "zero":
+        if status == measures.ZERO:
             hover.append(f"{t('count', lang)}: 0 ({t('filtered_zero', lang)})")
             continue
         lines = [f"{t('count', lang)}: {count}"]
-        if measure != "count" and not math.isnan(z):
-            lines.append(f"{t(f'm_{measure}', lang)}: {z:.2f}")
+        if not measure.integer and not math.isnan(z):
+            lines.append(f"{t(f'm_{measure.id}', lang)}: {z:.2f}")
         if top:
             sep = "、" if lang == "zh" else ", "
             labels = captions.plain(sep.join(schema.label(schema.INCENTIVES, c, lang) for c in top))
@@ -82,9 +83,9 @@ def map_frame(ds: Dataset, state: ViewState, *, crossfilter: bool = True) -> pd.
     values["hover_static"] = static
     # Regions with rows but no population / GDP figure cannot be coloured by that measure: they
     # join the grey "nothing to show" layer (their hover says why) rather than look like zero.
-    if MEASURE[measure].divisor:
-        no_figure = values["z"].isna() & (values["status"] != "no_record")
-        values.loc[no_figure, "status"] = "no_reference"
+    if measure.divisor:
+        no_figure = values["z"].isna() & (values["status"] != measures.NO_RECORD)
+        values.loc[no_figure, "status"] = measures.NO_REFERENCE
     values["hover"] = hover
     return values
 
@@ -92,9 +93,6 @@ def map_frame(ds: Dataset, state: ViewState, *, crossfilter: bool = True) -> pd.
 def map_title(ds: Dataset, state: ViewState) -> str:
     """The headline, written from the filters (``titles.chart_title``)."""
     return headline(ds, state, state.map_level_shown)
-
-
-GREY = ("no_record", "no_reference")  # map states drawn in the neutral grey, outside the scale
 
 
 def selected_on_map(ds: Dataset, state: ViewState, regions: pd.DataFrame) -> list[str]:
@@ -108,7 +106,7 @@ def selected_on_map(ds: Dataset, state: ViewState, regions: pd.DataFrame) -> lis
             if a in chosen or p in chosen
         ]
     # a city chosen in the place filter marks its province on the province map
-    chosen |= {a[:2] + "0000" for a in state.region}
+    chosen |= {gazetteer.province_code(a) for a in state.region}
     return [a for a in regions["adcode"] if a in chosen]
 
 
@@ -124,8 +122,7 @@ def map_figure(
     national pilot layer on top when asked for (trace ``PILOT_TRACE``). ``classes``: the legend's
     (default: the values' own; the frames of an animation share theirs)."""
     level = state.map_level_shown
-    measure = values["measure"].iloc[0] if len(values) else "count"
-    grey = values["status"].isin(GREY)
+    grey = values["status"].isin(measures.GREY)
     recorded = values[~grey]
     no_record = values[grey][["adcode", "hover_static", "hover"]]
     no_record = no_record.assign(hover=no_record["hover_static"] + "<br>" + no_record["hover"])[
@@ -141,7 +138,7 @@ def map_figure(
         level=level,
         geojson=geo_assets.load_geojson(level) if inline else geo_assets.geojson_url(level),
         dashline=geo_assets.load_dashline(),
-        colorbar_title=measure_title(state, measure),
+        colorbar_title=measure_title(state, values.attrs["measure"]),
         no_data_adcodes=no_record,
         # a self-contained figure (export) carries its selection; on the page the selection is
         # drawn over the map by assets/map_selection.js (``selection``), never by a geo redraw
@@ -223,7 +220,7 @@ def map_updates(
 ) -> dict[tuple, object]:
     """What a filter change alters on the map: values, hover texts, labels, legend, texts (the
     selection is not in the figure on the page: ``selection``)."""
-    grey = values["status"].isin(GREY)
+    grey = values["status"].isin(measures.GREY)
     recorded = values[~grey]
     cls = map_story.map_classes(values, state)
     z = cls.of(recorded["z"].fillna(0.0).to_numpy()).tolist()

@@ -343,7 +343,7 @@ def _map_frames(
 
 
 def _shared_classes(state: ViewState, frames: list) -> Any:
-    measure = str(frames[0][2]["measure"].iloc[0]) if frames and len(frames[0][2]) else "count"
+    measure = frames[0][2].attrs["measure"] if frames else measures.MEASURE[measures.DEFAULT]
     return measure, anim.pooled_classes([f for _, _, f in frames], state.classes, measure)
 
 

@@ -26,9 +26,19 @@ STATES = [
     ViewState.of(region=("440000",), stance=("support",)),
     ViewState.of(incentive=("subsidy",), lang="en", date_from="2019-01-01", date_to="2021-12-31"),
     ViewState(map_level="city", region=("440300",)),
-    ViewState(drill="440000", measure="per_pop"),
+    # a rate of each kind: per_pop on the province map (a drilled map has no population figures
+    # and would draw the count), the share on a drilled city map
+    ViewState(measure="per_pop"),
+    ViewState(drill="440000", measure="share"),
     ViewState(period="2021", cumulative=True),
 ]
+
+
+def test_each_state_draws_the_measure_it_asks_for(ds):
+    """The states above test the measures they name (a measure the map cannot show falls back
+    to the count, which would test the count twice)."""
+    for state in STATES:
+        assert present_map.map_frame(ds, state).attrs["measure"].id == state.measure, state
 
 
 def _plain(value):

@@ -10,6 +10,8 @@ import plotly.graph_objects as go
 import pytest
 
 from callbacks.views import to_patch
+from data import measures
+from data.measures import MEASURE
 from data.state import ViewState
 from layouts import (
     choices,
@@ -164,3 +166,18 @@ def test_a_region_without_a_reference_figure_is_grey_not_zero(ds):
     fig = viewmodel.views(other, ViewState(measure="per_gdp"), full=True).figures["map"]
     grey = next(t for t in fig.data if t.uid == "nodata-main")
     assert "810000" in grey.locations
+
+
+def test_the_map_frame_carries_its_typed_measure_and_statuses_of_one_vocabulary(ds):
+    """The measure the map shows travels with its frame (id, whole numbers or a rate, its
+    format), and every region's status is one of ``data.measures``' words."""
+    rate = present_map.map_frame(ds, ViewState(measure="per_pop"))
+    assert rate.attrs["measure"].id == "per_pop" and not rate.attrs["measure"].integer
+    # a city map has no population figures: it shows counts, and says so in whole numbers
+    city = present_map.map_frame(ds, ViewState(measure="per_pop", map_level="city"))
+    assert city.attrs["measure"].id == "count" and city.attrs["measure"].integer
+    assert city.attrs["measure"].format(1234.0) == "1,234"
+    assert MEASURE["share"].format(12.345) == "12.3%"
+    words = {measures.NO_RECORD, measures.ZERO, measures.VALUE, measures.NO_REFERENCE}
+    assert set(rate["status"]) <= words and set(city["status"]) <= words
+    assert set(measures.GREY) == {measures.NO_RECORD, measures.NO_REFERENCE}
