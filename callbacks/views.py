@@ -23,6 +23,8 @@ from plotly.utils import PlotlyJSONEncoder
 
 from callbacks import playback
 from callbacks.context import guarded, view
+from data.dataset import Dataset
+from data.state import ViewState
 from layouts import ids, present_controls, present_grid, spread, viewmodel
 from layouts.components import beside, chips, notes
 from layouts.figures import geo_assets
@@ -107,6 +109,14 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
     what changed. ``callbacks.interaction`` sends it with the state change that caused it; the
     initial page (``callbacks.first_paint``) is drawn with it too."""
     state, ds = view(search)
+    return render_view(state, ds, search, rendered)
+
+
+def render_view(
+    state: ViewState, ds: Dataset, search: str | None, rendered: dict | None
+) -> dict[str, Any]:
+    """``render`` of a view already read (``state`` of the URL ``search``, checked against its
+    table ``ds``: ``callbacks.context.view_of``)."""
     rendered = rendered if isinstance(rendered, dict) else None
     key = viewmodel.view_key(state)
     full = rendered is None or rendered.get("key") != key
