@@ -44,7 +44,7 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     from data.dataset import DatasetStore
     from data.loaders import load_dataset
     from data.uploads import Uploads
-    from layouts import viewmodel
+    from layouts import choices
     from layouts.page import page
 
     config = config or settings.load()
@@ -80,7 +80,7 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
         "{%css%}", "{%css%}" + preloads(app.config.requests_pathname_prefix)
     )
     topojson_url = app.get_asset_url("topojson/")
-    places, pilot_fields = viewmodel.place_choices(ds), viewmodel.pilot_field_choices(ds)
+    places, pilot_fields = choices.place_choices(ds), choices.pilot_field_choices(ds)
     # the page drawn for the link it is opened with (no round trip before the first paint)
     app.layout = first_paint.layout(
         lambda: page(topojson_url, places, pilot_fields, upload_max_mb=config.upload_max_mb)

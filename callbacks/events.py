@@ -15,6 +15,7 @@ from typing import Any
 from data import periods
 from data.measures import GDP_YEARS
 from data.state import BAR_ORDERS, CLASSES, FREQS, MAP_LEVELS, MEASURES, ViewState
+from geodata.gazetteer import is_province
 from layouts import ids
 
 DATE_START, DATE_END = "f-date-start", "f-date-end"  # the two ends of ids.F_DATE
@@ -90,7 +91,7 @@ def _values(value: Any) -> tuple[str, ...]:
 
 
 def _drill(state: ViewState, _value: Any) -> ViewState:
-    provinces = [a for a in state.region if a.endswith("0000")]
+    provinces = [a for a in state.region if is_province(a)]
     if len(provinces) != 1:
         return state
     rest = tuple(a for a in state.region if a != provinces[0])
@@ -99,7 +100,7 @@ def _drill(state: ViewState, _value: Any) -> ViewState:
 
 def _back(state: ViewState, _value: Any) -> ViewState:
     region = state.region if not state.drill else tuple(sorted({*state.region, state.drill}))
-    region = tuple(a for a in region if a.endswith("0000"))
+    region = tuple(a for a in region if is_province(a))
     return replace(state, drill=None, map_level="province", region=region)
 
 

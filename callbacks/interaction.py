@@ -12,15 +12,16 @@ does not trigger itself with its own outputs.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks import grid, language, measure_choice, upload, url_sync, views
-from callbacks.service.context import guarded, view
-from data.state import parse_query
+from callbacks.service.context import dataset_for, guarded
+from data.dataset import Dataset
+from data.state import ViewState, encode_query, parse_query, settled
 from layouts import ids, own_dimensions
 
 OUTPUTS: dict[str, Any] = {
@@ -64,8 +65,40 @@ def respond(
     is written and only the controls that changed are sent); None: the URL is already
     ``query`` and every control is set from it. ``table``: the table and language the page
     shows (the upload panel is sent when they change), ``dismissed``: banners closed."""
-    state, ds = view(query)
     asked = parse_query(query)  # as the link says (a table no longer stored is named, not dropped)
+    return answer(
+        Reading(query, asked, dataset_for(asked)),
+        rendered,
+        shown,
+        table,
+        dismissed,
+        before=None if before is None else parse_query(before),
+    )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One reading of the URL a response is for: its query string, the state as the link says
+    (``asked``: a table no longer stored is named, not dropped) and the table it views."""
+
+    query: str | None
+    asked: ViewState
+    dataset: Dataset
+
+
+def answer(
+    reading: Reading,
+    rendered: dict | None,
+    shown: str | None,
+    table: Any = None,
+    dismissed: list | None = None,
+    *,
+    before: ViewState | None = None,
+) -> dict[str, Any]:
+    """``respond`` for a URL already read: everything below gets ``(state, dataset)``, nothing
+    reads the URL again. ``before``: the state the event changed (None: a URL change)."""
+    query, asked, ds = reading.query, reading.asked, reading.dataset
+    state = ds.restrict(asked)
     now = f"{asked.data or ''}|{asked.lang}"
     if ds.gone:  # the table went under an open page: its banner is sent whatever the page had
         table = None
@@ -73,22 +106,20 @@ def respond(
         "url": no_update if before is None else (query or "?"),
         "controls": url_sync.controls_for(
             replace(asked, freq=state.freq),  # the step the data picked when none is asked
-            None if before is None else parse_query(before),
+            before,
         ),
-        "own_controls": url_sync.own_controls_for(
-            asked, None if before is None else parse_query(before)
-        ),
-        "views": views.render(query, rendered),
+        "own_controls": url_sync.own_controls_for(asked, ds, before),
+        "views": views.render_view(state, ds, query, rendered),
         "widgets": language.widget_texts(ds, state, shown),
         "measure": measure_choice.measure_menu(state),
         "grid_first": grid.first_block(ds, state, query),
         "upload": (
-            {k: no_update for k in upload.PANEL} if table == now else upload.panel(query, dismissed)
+            {k: no_update for k in upload.PANEL}
+            if table == now
+            else upload.panel_for(asked, dismissed)
         ),
         "report": (
-            {k: no_update for k in upload.REPORT}
-            if table == now
-            else upload.report_rows(query, None)
+            {k: no_update for k in upload.REPORT} if table == now else upload.rows_for(asked, None)
         ),
         "table": no_update if table == now else now,
         "dimensions": (
@@ -114,7 +145,11 @@ def interact(
 ) -> dict[str, Any]:
     if ctx.triggered_id in (None, ids.URL):
         return respond(search, rendered, shown, table, dismissed)
-    query = url_sync.after_event(search, ctx.triggered[0])
-    if query is None:
+    before = parse_query(search)  # the one reading of the URL for this click
+    ds = dataset_for(before)  # an event never changes the table viewed
+    after = url_sync.after_event(before, ds, ctx.triggered[0])
+    if after is None:
         raise PreventUpdate  # nothing changed: a chip only drawn, a click on nothing
-    return respond(query, rendered, shown, table, dismissed, before=search)
+    # the new state as its URL reads (``settled``), not parsed back from the string written
+    reading = Reading(encode_query(after), settled(after), ds)
+    return answer(reading, rendered, shown, table, dismissed, before=before)

@@ -329,7 +329,11 @@ def _report(state: ViewState) -> tuple[CheckReport | None, dict | None]:
 def panel(search: str | None, dismissed: list | None) -> dict[str, Any]:
     """Which table the view shows, its banner and its check report: an uploaded table's, and the
     default table's when it has problems (a ``--data`` table's, as ``--check`` lists them)."""
-    state = parse_query(search if isinstance(search, str) else None)
+    return panel_for(parse_query(search if isinstance(search, str) else None), dismissed)
+
+
+def panel_for(state: ViewState, dismissed: list | None) -> dict[str, Any]:
+    """``panel`` of a view already read from its URL (``state``, as the link says)."""
     lang = state.lang
     out: dict[str, Any] = {
         "table": "", "banner": "", "banner_hidden": True, "dismiss_hidden": True,
@@ -397,7 +401,11 @@ def report_rows(search: str | None, group: dict | None) -> dict[str, Any]:
     named (not placed, undated) for this table, said above the grid with the way back to all.
     Sent with the views when the table or language changes (``callbacks.interaction``), and on a
     banner link (``pick_group``)."""
-    state = parse_query(search if isinstance(search, str) else None)
+    return rows_for(parse_query(search if isinstance(search, str) else None), group)
+
+
+def rows_for(state: ViewState, group: dict | None) -> dict[str, Any]:
+    """``report_rows`` of a view already read from its URL (``state``, as the link says)."""
     table = state.data or DEFAULT
     picked = group.get("group") if isinstance(group, dict) and group.get("table") == table else None
     try:

@@ -11,9 +11,9 @@ from typing import Any
 from dash import no_update
 
 from callbacks import events
-from callbacks.service import context
 from data import diffusion, periods
-from data.state import ViewState, encode_query, parse_query
+from data.dataset import Dataset
+from data.state import ViewState, encode_query
 from layouts import compare_switch, ids
 from layouts.measure_menu import shown_measure
 
@@ -28,7 +28,7 @@ CONTROLS: dict[tuple[str, str], Any] = {
     },
     (ids.F_TEXT, "value"): lambda s: s.text,
     (ids.F_WR, "value"): lambda s: ["on"] if s.work_reports else [],
-    (ids.MAP_LEVEL, "value"): lambda s: "city" if s.drill else s.map_level,
+    (ids.MAP_LEVEL, "value"): lambda s: s.map_level_shown,
     # the measure the map shows: a link may ask for one the map's level does not allow
     (ids.MEASURE, "value"): shown_measure,
     (ids.GDP_YEAR, "value"): lambda s: s.gdp_year,
@@ -62,10 +62,10 @@ OWN_CONTROLS: tuple[tuple[str, str], ...] = tuple((c, "value") for c in ids.OWN_
 ALL_CONTROLS: tuple[tuple[str, str], ...] = (*CONTROLS, *OWN_CONTROLS)
 
 
-def own_slots(state: ViewState) -> dict[str, str]:
+def own_slots(ds: Dataset) -> dict[str, str]:
     """Slot id (chart or filter of ``ids.OWN_CHARTS`` / ``ids.OWN_FILTERS``) -> the dimension
-    of the viewed table it holds."""
-    dims = context.dataset_for(state).dimensions
+    of the viewed table (``ds``) it holds."""
+    dims = ds.dimensions
     both = {**ids.charts_of(dims), **ids.filters_of(dims)}
     return {k: v for k, v in both.items() if k in ids.OWN_CHARTS or k in ids.OWN_FILTERS}
 
@@ -95,9 +95,12 @@ def _own_values(state: ViewState, slots: Mapping[str, str]) -> list:
     return [list(state.picked(slots[c])) if c in slots else [] for c, _ in OWN_CONTROLS]
 
 
-def own_controls_for(state: ViewState, before: ViewState | None = None) -> dict[str, Any]:
-    """The filters of the table's own dimensions (``OWN_CONTROLS``), as ``controls_for``."""
-    slots = own_slots(state)
+def own_controls_for(
+    state: ViewState, ds: Dataset, before: ViewState | None = None
+) -> dict[str, Any]:
+    """The filters of the table's own dimensions (``OWN_CONTROLS``) of ``ds``, the table
+    ``state`` views, as ``controls_for``."""
+    slots = own_slots(ds)
     new = _own_values(state, slots)
     old = _own_values(before, slots) if before is not None else [object()] * len(new)
     return {
@@ -106,14 +109,14 @@ def own_controls_for(state: ViewState, before: ViewState | None = None) -> dict[
     }
 
 
-def after_event(search: str | None, triggered: dict[str, Any]) -> str | None:
-    """The query string after a control or chart event (``ctx.triggered[0]``: its ``prop_id`` and
-    ``value``), or None when the event changes nothing (a chip only drawn, a click on nothing)."""
-    state = parse_query(search)
+def after_event(state: ViewState, ds: Dataset, triggered: dict[str, Any]) -> ViewState | None:
+    """The state after a control or chart event (``ctx.triggered[0]``: its ``prop_id`` and
+    ``value``) on the view ``state`` (as its URL reads) of the table ``ds``, or None when the
+    event changes nothing (a chip only drawn, a click on nothing)."""
     prop_id, value = triggered["prop_id"], triggered["value"]
     component, prop = prop_id.rsplit(".", 1)
     if component == ids.PERIOD:  # the slider's value means a period at the view's step
-        state = diffusion.with_step(context.dataset_for(state).index, state)
+        state = diffusion.with_step(ds.index, state)
     trigger: Any = component
     if component.startswith("{"):  # a chip: {"dim":…,"type":"chip","value":…}
         if not value:
@@ -121,7 +124,6 @@ def after_event(search: str | None, triggered: dict[str, Any]) -> str | None:
         trigger = json.loads(component)
     elif component == ids.F_DATE:
         trigger = events.DATE_START if prop == "start_date" else events.DATE_END
-    slots = own_slots(state) if component in ids.OWN_CHARTS + ids.OWN_FILTERS else None
+    slots = own_slots(ds) if component in ids.OWN_CHARTS + ids.OWN_FILTERS else None
     new = events.apply(state, trigger, value, slots)
-    query = encode_query(new)
-    return None if query == encode_query(state) else query
+    return None if encode_query(new) == encode_query(state) else new

@@ -23,7 +23,9 @@ from plotly.utils import PlotlyJSONEncoder
 
 from callbacks import playback
 from callbacks.service.context import guarded, view
-from layouts import ids, spread, viewmodel
+from data.dataset import Dataset
+from data.state import ViewState
+from layouts import ids, present_controls, present_grid, spread, viewmodel
 from layouts.components import beside, chips, notes
 from layouts.figures import geo_assets
 from layouts.own_dimensions import root_classes
@@ -107,6 +109,14 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
     what changed. ``callbacks.interaction`` sends it with the state change that caused it; the
     initial page (``callbacks.first_paint``) is drawn with it too."""
     state, ds = view(search)
+    return render_view(state, ds, search, rendered)
+
+
+def render_view(
+    state: ViewState, ds: Dataset, search: str | None, rendered: dict | None
+) -> dict[str, Any]:
+    """``render`` of a view already read (``state`` of the URL ``search``, checked against its
+    table ``ds``: ``callbacks.context.view_of``)."""
     rendered = rendered if isinstance(rendered, dict) else None
     key = viewmodel.view_key(state)
     full = rendered is None or rendered.get("key") != key
@@ -128,8 +138,8 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
         updates, sent = unsent(v.updates, before if isinstance(before, dict) else {})
         figures = {f: to_patch(updates[f]) if updates.get(f) else no_update for f in ids.FIGURES}
     lang_changed = rendered is None or rendered.get("lang") != state.lang
-    drill = viewmodel.drill_button(ds, state)
-    shown = viewmodel.shown_controls(state)
+    drill = present_controls.drill_button(ds, state)
+    shown = present_controls.shown_controls(state)
     return {
         "figures": figures,
         "summary": v.texts["summary"],
@@ -143,9 +153,9 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
         "back_hidden": not state.drill,
         "gdp_style": {} if shown["gdp_year"] else {"display": "none"},
         "pilot_field_style": {} if shown["pilot_field"] else {"display": "none"},
-        "table_columns": viewmodel.table_columns(state.lang) if lang_changed else no_update,
-        "pilot_rows": viewmodel.pilot_rows(ds, state) if full else no_update,
-        "pilot_columns": viewmodel.pilot_columns(state.lang) if lang_changed else no_update,
+        "table_columns": present_grid.table_columns(state.lang) if lang_changed else no_update,
+        "pilot_rows": present_grid.pilot_rows(ds, state) if full else no_update,
+        "pilot_columns": present_grid.pilot_columns(state.lang) if lang_changed else no_update,
         **playback.slider_outputs(ds, state, full),
         "map_selection": v.texts["selection"],
         "rendered": {

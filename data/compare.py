@@ -21,6 +21,7 @@ import pandas as pd
 from data import query
 from data.query import PolicyIndex
 from data.state import ViewState
+from geodata import gazetteer
 
 #: More series than this are unreadable as lines or grouped bars (and the palette has six).
 MAX_REGIONS = 6
@@ -48,7 +49,7 @@ class Comparison:
 
 def overlaps(regions: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """Each province in ``regions`` that also has some of its own cities in ``regions``."""
-    provinces = [a for a in regions if a.endswith("0000")]
+    provinces = [a for a in regions if gazetteer.is_province(a)]
     out: dict[str, tuple[str, ...]] = {}
     for p in provinces:
         inside = tuple(a for a in regions if a != p and a[:2] == p[:2])

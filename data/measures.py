@@ -26,13 +26,16 @@ GDP_YEARS: tuple[int, ...] = (2020, 2023)
 @dataclass(frozen=True)
 class Measure:
     """``divisor`` (per-region denominator) is ``None`` for a count or a share; ``per`` the size
-    of the unit the count is taken per (10 million residents, 100 billion yuan)."""
+    of the unit the count is taken per (10 million residents, 100 billion yuan); ``integer``:
+    whole numbers (a count), else a rate. The map frame carries the measure it shows
+    (``query.region_counts``: ``frame.attrs["measure"]``)."""
 
     id: str
     name: Label
     levels: tuple[str, ...] = ("province", "city")
     divisor: str | None = None
     per: float = 1.0
+    integer: bool = False
 
     def note(self, lang: str, gdp_year: int) -> str:
         """The reference the legend names ("" when there is none)."""
@@ -45,9 +48,17 @@ class Measure:
     def allowed(self, map_level: str) -> bool:
         return map_level in self.levels
 
+    def format(self, z: float) -> str:
+        """A value as a label or a ranking bar says it: 1,234 · 12.5% · 0.37 · 42."""
+        if self.integer:
+            return f"{int(round(z)):,}"
+        if self.id == "share":
+            return f"{z:.1f}%"
+        return f"{z:.2g}" if z < 10 else f"{z:,.0f}"
+
 
 MEASURES: tuple[Measure, ...] = (
-    Measure("count", Label("Policy count", "政策数")),
+    Measure("count", Label("Policy count", "政策数"), integer=True),
     Measure("share", Label("Share of the policies on the map (%)", "占地图所示政策的比例 (%)")),
     Measure(
         "per_pop",
@@ -66,6 +77,12 @@ MEASURES: tuple[Measure, ...] = (
 )
 MEASURE: dict[str, Measure] = {m.id: m for m in MEASURES}
 DEFAULT = "count"
+
+# A region's status on the map (``query.region_counts``): no row of the whole table names it, the
+# filters leave none of its rows, it has a value; or (a measure that divides) no reference figure.
+NO_RECORD, ZERO, VALUE, NO_REFERENCE = "no_record", "zero", "value", "no_reference"
+#: the statuses drawn in the neutral grey, outside the colour scale
+GREY: tuple[str, ...] = (NO_RECORD, NO_REFERENCE)
 
 
 def effective(measure: str, map_level: str, has_reference: bool = True) -> Measure:

@@ -341,8 +341,8 @@ def dimension_mask(idx: PolicyIndex, state: ViewState, dimension: str) -> np.nda
 
 def _dimension_mask(idx: PolicyIndex, state: ViewState, dimension: str) -> np.ndarray:
     if dimension == "region":
-        provinces = [a for a in state.region if a.endswith("0000")]
-        cities = [a for a in state.region if not a.endswith("0000")]
+        provinces = [a for a in state.region if gazetteer.is_province(a)]
+        cities = [a for a in state.region if not gazetteer.is_province(a)]
         if state.drill:  # drilled into a province: it is the region, or its chosen cities are
             cities = [c for c in cities if c[:2] == state.drill[:2]]
             provinces = [] if cities else [state.drill]
@@ -424,13 +424,16 @@ def region_counts(
     out = pd.DataFrame({"adcode": regions["adcode"].to_numpy()})
     out["count"] = take(counts)
     ever = take(counts_all)
-    out["status"] = np.where(ever == 0, "no_record", np.where(out["count"] == 0, "zero", "value"))
+    out["status"] = np.where(
+        ever == 0, measures.NO_RECORD, np.where(out["count"] == 0, measures.ZERO, measures.VALUE)
+    )
     measure = measures.effective(state.measure, level, reference is not None)
     z = measures.values(
         measure, out["count"].to_numpy(), out["adcode"].to_numpy(), reference, state.gdp_year
     )
     out["z"] = np.asarray(z, dtype=float)
     out["measure"] = measure.id
+    out.attrs["measure"] = measure  # the typed measure, carried with the frame
     out["selected"] = out["adcode"].isin(state.region)
     inc_rows = take(inc)
     names = incentives.values

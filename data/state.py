@@ -93,6 +93,12 @@ class ViewState:
         return cls(**kw, picks=_picks(picks))
 
     # ----------------------------------------------------------------- queries about the state
+    @property
+    def map_level_shown(self) -> str:
+        """The map level actually shown: drilled into a province, the map shows its cities
+        whatever ``map_level`` says."""
+        return "city" if self.drill else self.map_level
+
     def picked(self, dimension: str) -> tuple[str, ...]:
         """The codes picked in a categorical dimension (``()`` when it does not filter)."""
         for dim, values in self.picks:
@@ -241,7 +247,22 @@ def parse_query(search: str | None) -> ViewState:
     ``notes`` (shown to the user), never raised: a shared link with a typo still opens."""
     if not search:
         return ViewState(freq_from="data")
-    qs = parse_qs(search.lstrip("?"), keep_blank_values=False)
+    return _read(parse_qs(search.lstrip("?"), keep_blank_values=False))
+
+
+def settled(state: ViewState) -> ViewState:
+    """The state as its link (``encode_query(state)``) reads: what ``parse_query`` would make of
+    that query string, without writing and parsing it (the state an event made is shown as the
+    URL it writes says; the values its checks refuse are dropped and noted the same way)."""
+    qs: dict[str, list[str]] = {}
+    for key, value in _pairs(state):
+        if value:  # ``parse_qs`` drops blank values
+            qs.setdefault(key, []).append(value)
+    return _read(qs) if qs else ViewState(freq_from="data")
+
+
+def _read(qs: dict[str, list[str]]) -> ViewState:
+    """A state from a parsed query string (key -> its values)."""
     notes: list[str] = []
     kw: dict[str, Any] = {}
 
@@ -349,6 +370,12 @@ def restrict(
 
 def encode_query(state: ViewState) -> str:
     """The query string of a state, defaults omitted, in a stable order (``""`` for the default)."""
+    pairs = _pairs(state)
+    return "?" + urlencode(pairs, safe=",") if pairs else ""
+
+
+def _pairs(state: ViewState) -> list[tuple[str, str]]:
+    """The (key, value) pairs of a state's query string, in order."""
     pairs: list[tuple[str, str]] = []
     if state.region:
         pairs.append(("region", ",".join(state.region)))
@@ -392,4 +419,4 @@ def encode_query(state: ViewState) -> str:
         pairs.append(("pf", ",".join(state.pilot_field)))
     if state.data:
         pairs.append(("data", state.data))
-    return "?" + urlencode(pairs, safe=",") if pairs else ""
+    return pairs

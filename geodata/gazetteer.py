@@ -83,6 +83,17 @@ def name_of(adcode: str | None, lang: str = "zh", short: bool = False) -> str | 
     return r["short_zh"] if short else r["name_zh"]
 
 
+def is_province(adcode: str) -> bool:
+    """Whether an adcode is a provincial-level unit's (its last four digits 0000: 440000, not
+    440300). The one rule; no table lookup."""
+    return adcode.endswith("0000")
+
+
+def province_code(adcode: str) -> str:
+    """The provincial-level code an adcode's digits name (440305 -> 440000); no table lookup."""
+    return adcode[:2] + "0000"
+
+
 def level_of(adcode: str) -> str | None:
     """Shallowest level of an adcode (810000 -> "province")."""
     r = row(adcode)

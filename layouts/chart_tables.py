@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data import diffusion, query
+from data import diffusion, measures, query
 from data.dataset import Dataset
 from data.state import ViewState
-from layouts import ids, map_story, viewmodel
+from layouts import ids, map_story, present_map
 from layouts.figures import breakdown as bd
 from layouts.figures import ranked
 
@@ -19,15 +19,15 @@ from layouts.figures import ranked
 def map_table(ds: Dataset, state: ViewState, chart: str = ids.MAP) -> pd.DataFrame:
     """One row per region of the map, in map order: adcode, name_zh, name_en, count, measure,
     value, class (the legend entry it is drawn in)."""
-    values = viewmodel.map_frame(ds, state, crossfilter=False)
+    values = present_map.map_frame(ds, state, crossfilter=False)
     classes = map_story.map_classes(values, state)
-    regions = ds.regions(map_story.map_level(state), state.drill)
+    regions = ds.regions(state.map_level_shown, state.drill)
     cls = classes.of(values["z"].to_numpy(dtype=float))
     zero = "0 under these filters"
     label = {
-        "no_record": "no recorded policy",
-        "no_reference": "no reference figure",
-        "zero": zero,
+        measures.NO_RECORD: "no recorded policy",
+        measures.NO_REFERENCE: "no reference figure",
+        measures.ZERO: zero,
     }
     out = pd.DataFrame(
         {
@@ -43,12 +43,13 @@ def map_table(ds: Dataset, state: ViewState, chart: str = ids.MAP) -> pd.DataFra
             ],
         }
     )
+    out.attrs["measure"] = values.attrs["measure"]
     return out
 
 
 def ranked_table(ds: Dataset, state: ViewState, chart: str = ids.RANKED) -> pd.DataFrame:
     """The ranked chart's bars in its order: rank, adcode, names, count, value."""
-    values = viewmodel.map_frame(ds, state, crossfilter=False)
+    values = present_map.map_frame(ds, state, crossfilter=False)
     frame = ranked.ranked_frame(values, map_story.map_classes(values, state))
     names = map_table(ds, state).set_index("adcode")
     return pd.DataFrame(
@@ -100,7 +101,7 @@ def breakdown_table(ds: Dataset, state: ViewState, chart: str) -> pd.DataFrame:
 def adoption_table(ds: Dataset, state: ViewState, chart: str) -> pd.DataFrame:
     """The diffusion charts' numbers: each region's first policy (first-adoption map), or how
     many regions had a policy by the end of each period, one block per compared curve."""
-    level = viewmodel.effective_map_level(state)
+    level = state.map_level_shown
     regions = ds.regions(level, state.drill)
     adcodes = regions["adcode"].tolist()
     if chart == ids.ADOPTION_MAP:

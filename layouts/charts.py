@@ -38,8 +38,8 @@ class Chart:
     dimension: str | None = None
     #: the numbers the chart draws, as its CSV holds them (None: a choice made of other charts)
     table: Table | None = None
-    #: what the chart's generated headline counts (``viewmodel.headline``'s unit), from the view
-    #: and the map level shown; a breakdown's is its dimension
+    #: what the chart's generated headline counts (``present_common.headline``'s unit), from
+    #: the view and the map level shown; a breakdown's is its dimension
     unit: Callable[[ViewState, str], str] = map_unit
 
     def headline_unit(self, state: ViewState, level: str) -> str:

@@ -11,7 +11,6 @@ legend naming them in the chart's language, overlaps and regions left out in a l
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,12 +18,10 @@ import plotly.graph_objects as go
 from data import compare
 from data.dataset import Dataset
 from data.state import ViewState
-from layouts import ids
+from layouts import ids, spread
 from layouts.figures import captions, compare_charts, titles
 from layouts.i18n import t
-
-if TYPE_CHECKING:
-    from layouts.viewmodel import Views
+from layouts.present_common import Views, empty_text, source_line
 
 #: The charts compare mode splits (their ids stay: exports, camera names and clicks follow).
 CHARTS: tuple[str, ...] = (ids.TIMELINE, *ids.BREAKDOWNS, *ids.OWN_CHARTS)
@@ -94,10 +91,8 @@ def figures(ds: Dataset, state: ViewState, sub: str, *, export: bool) -> dict[st
     """The compare figures of ``state`` (an empty dict when it does not compare)."""
     if not state.comparing():
         return {}
-    from layouts import spread, viewmodel  # shared helpers (viewmodel imports this module)
-
     cmp = compare.comparison(ds.index, state, crossfilter=not export)
-    lang, empty = state.lang, viewmodel.empty_text(ds, state, "timeline")
+    lang, empty = state.lang, empty_text(ds, state, "timeline")
     legend = names(ds, cmp, lang)
     below = note(ds, state, cmp)
     frame = cmp.timeline
@@ -114,7 +109,7 @@ def figures(ds: Dataset, state: ViewState, sub: str, *, export: bool) -> dict[st
             lang=lang,
             title=title(ds, state, state.freq, cmp.regions),
             subtitle=sub,
-            source=viewmodel.source(ds, state),
+            source=source_line(ds, state),
             note=below,
             empty=empty,
             export=export,
@@ -134,7 +129,7 @@ def figures(ds: Dataset, state: ViewState, sub: str, *, export: bool) -> dict[st
             {v: captions.plain(c.label(v, lang)) for v in f["code"]},
             title=title(ds, state, dim, cmp.regions),
             subtitle=sub,
-            source=viewmodel.source(ds, state, short=True),
+            source=source_line(ds, state, short=True),
             order=state.order,
             note="<br>".join(x for x in (apart, below) if x),
             empty=empty,

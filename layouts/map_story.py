@@ -11,8 +11,9 @@ from functools import cache
 
 import pandas as pd
 
+from data import measures
 from data.dataset import Dataset
-from data.measures import MEASURE
+from data.measures import Measure
 from data.state import ViewState
 from geodata import gazetteer
 from layouts.figures import classes as classes_mod
@@ -22,16 +23,13 @@ from layouts.figures.classes import Classes
 from layouts.i18n import t
 
 
-def map_level(state: ViewState) -> str:
-    return "city" if state.drill else state.map_level
-
-
 def map_classes(values: pd.DataFrame, state: ViewState) -> Classes:
     """The legend classes of the values on the map (whole numbers for counts)."""
-    measure = values["measure"].iloc[0] if len(values) else "count"
-    drawn = values[~values["status"].isin(("no_record", "no_reference"))]
+    drawn = values[~values["status"].isin(measures.GREY)]
     return classes_mod.classify(
-        drawn["z"].to_numpy(dtype=float), scheme=state.classes, integer=measure == "count"
+        drawn["z"].to_numpy(dtype=float),
+        scheme=state.classes,
+        integer=values.attrs["measure"].integer,
     )
 
 
@@ -76,9 +74,9 @@ def drill_bounds(province: str) -> tuple[list[float], list[float]]:
 def region_labels(values: pd.DataFrame, state: ViewState) -> pd.DataFrame:
     """``lon, lat, text, color`` of the labels to draw: the regions with a value, largest first,
     all that fit on a province map, the top ones on a city map; names in the chart's language."""
-    level = map_level(state)
-    measure = values["measure"].iloc[0] if len(values) else "count"
-    drawn = values[(values["status"] == "value") & values["z"].notna()]
+    level = state.map_level_shown
+    measure: Measure = values.attrs["measure"]
+    drawn = values[(values["status"] == measures.VALUE) & values["z"].notna()]
     places = _places(level).reindex(drawn["adcode"])
     if state.lang == "zh":
         short = places["short_zh"].fillna(places["name_zh"])
@@ -89,7 +87,7 @@ def region_labels(values: pd.DataFrame, state: ViewState) -> pd.DataFrame:
             "lon": places["lon"].to_numpy(dtype=float),
             "lat": places["lat"].to_numpy(dtype=float),
             "name": short.to_numpy(),
-            "value": [ranked.value_text(z, measure) for z in drawn["z"]],
+            "value": [measure.format(z) for z in drawn["z"]],
             "rank_by": drawn["z"].to_numpy(dtype=float),
         }
     )
@@ -100,8 +98,8 @@ def region_labels(values: pd.DataFrame, state: ViewState) -> pd.DataFrame:
 
 def ranked_texts(ds: Dataset, state: ViewState, frame: pd.DataFrame) -> dict[str, str]:
     """Title, axis title and the "n more" line of the ranking."""
-    level = map_level(state)
-    measure = MEASURE.get(frame.attrs.get("measure", state.measure), MEASURE["count"])
+    level = state.map_level_shown
+    measure: Measure = frame.attrs["measure"]
     more, zeros = frame.attrs.get("more", 0), frame.attrs.get("zeros", 0)
     lang = state.lang
     name = measure.name.zh if lang == "zh" else measure.name.en
@@ -120,7 +118,7 @@ def ranked_texts(ds: Dataset, state: ViewState, frame: pd.DataFrame) -> dict[str
 
 def ranked_of(values: pd.DataFrame, classes: Classes) -> pd.DataFrame:
     frame = ranked.ranked_frame(values, classes)
-    frame.attrs["measure"] = values["measure"].iloc[0] if len(values) else "count"
+    frame.attrs["measure"] = values.attrs["measure"]
     return frame
 
 
@@ -138,7 +136,7 @@ def left_out(ds: Dataset, state: ViewState) -> list[str]:
     from data import query  # the counts the screen shows beside the map
 
     lang, idx = state.lang, ds.index
-    counts = query.unmapped_counts(idx, state, map_level(state))
+    counts = query.unmapped_counts(idx, state, state.map_level_shown)
     lines = []
     undated = 0
     if state.active("date"):  # rows every other filter keeps, with no date to keep them by

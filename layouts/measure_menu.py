@@ -12,13 +12,9 @@ from data.state import ViewState
 from layouts.i18n import t
 
 
-def _level(state: ViewState) -> str:
-    return "city" if state.drill else state.map_level
-
-
 def measure_options(state: ViewState) -> list[dict[str, Any]]:
     """The menu's options, those the map's level does not allow disabled."""
-    level = _level(state)
+    level = state.map_level_shown
     return [
         {
             "label": [
@@ -34,12 +30,12 @@ def measure_options(state: ViewState) -> list[dict[str, Any]]:
 
 def shown_measure(state: ViewState) -> str:
     """The measure the map shows (what the menu should say)."""
-    return measures.effective(state.measure, _level(state)).id
+    return measures.effective(state.measure, state.map_level_shown).id
 
 
 def measure_note(state: ViewState) -> str:
     """Why the map shows another measure than the one asked for ("" when it shows it)."""
-    shown = measures.effective(state.measure, _level(state))
+    shown = measures.effective(state.measure, state.map_level_shown)
     asked = measures.MEASURE.get(state.measure)
     if asked is None or asked.id == shown.id:
         return ""

@@ -1,4 +1,4 @@
-"""The diffusion views of one (dataset, view): what ``viewmodel`` is for the other charts.
+"""The diffusion views of one (dataset, view): the presenter of the diffusion charts.
 
 Each query of ``data.diffusion`` handed to its builder in ``layouts.figures.adoption``: the
 first-adoption map, the adoption curve(s), the band marking the slider's period on the timeline and
@@ -18,10 +18,11 @@ from data import diffusion, measures, periods, schema
 from data.dataset import Dataset
 from data.dimensions import category
 from data.state import ViewState, encode_query
-from layouts import ids, viewmodel
+from layouts import ids, present_map
 from layouts.figures import adoption, captions, geo_assets, style
 from layouts.figures import animation as anim
 from layouts.i18n import t
+from layouts.present_common import Views, cell_text, empty_text, source_line, subtitle
 
 
 def table_years(ds: Dataset) -> list[int]:
@@ -73,7 +74,7 @@ def class_label(period: str, lang: str) -> str:
 
 
 def _regions(ds: Dataset, state: ViewState) -> tuple[str, pd.DataFrame]:
-    level = viewmodel.effective_map_level(state)
+    level = state.map_level_shown
     return level, ds.regions(level, state.drill)
 
 
@@ -103,8 +104,8 @@ def adoption_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
             continue
         policy = next(firsts)
         when = schema.format_date(policy["date"], policy["date_precision"])
-        title = viewmodel._s(policy["title_zh"] if lang == "zh" else policy["title_en"])
-        title = captions.plain(title or viewmodel._s(policy["title_zh"]))[:60]
+        title = cell_text(policy["title_zh"] if lang == "zh" else policy["title_en"])
+        title = captions.plain(title or cell_text(policy["title_zh"]))[:60]
         hover.append(f"{t('first_policy', lang)}: {when}<br>{title}<br>{t('count', lang)}: {count}")
     out["hover"] = hover
     return out
@@ -125,8 +126,8 @@ def adoption_map_figure(
         never=t("never", lang),
         legend_title=f"{t('first_policy', lang)} · {t(f'step_{step}', lang)}",
         coarse=_coarse_label(coarse, lang) if coarse else None,
-        # on the page the selection is drawn over the map (``viewmodel.selection``)
-        selected=viewmodel._selected_on_map(ds, state, regions) if inline else (),
+        # on the page the selection is drawn over the map (``present_map.selection``)
+        selected=present_map.selected_on_map(ds, state, regions) if inline else (),
         inset=state.drill in (None, "460000"),
         lang=state.lang,
     )
@@ -137,8 +138,8 @@ def adoption_map_figure(
         fig.layout.geo.fitbounds = "locations"
     title = t("first_adoption_by", lang, step=t(f"step_{step}", lang))
     nothing = not (frame["row"] >= 0).any()
-    empty = viewmodel.empty_text(ds, state, "adoption-map") if nothing else None
-    style.frame(fig, title, _subtitle(ds, state), viewmodel.source(ds, state), empty=empty)
+    empty = empty_text(ds, state, "adoption-map") if nothing else None
+    style.frame(fig, title, _subtitle(ds, state), source_line(ds, state), empty=empty)
     fig.update_layout(margin={"l": 4, "r": 4})
     return fig
 
@@ -149,7 +150,7 @@ def _coarse_label(precisions: list[str], lang: str) -> str:
 
 def _subtitle(ds: Dataset, state: ViewState) -> str:
     """The filters in words, without the dates: the diffusion views span the whole time axis."""
-    return viewmodel.subtitle(ds, diffusion.undated_state(state))
+    return subtitle(ds, diffusion.undated_state(state))
 
 
 def _curve_name(ds: Dataset, dimension: str | None, code: str | None, lang: str) -> str:
@@ -175,11 +176,11 @@ def curve_figure(ds: Dataset, state: ViewState) -> go.Figure:
     )
     title = t("adoption_curve", lang)
     undated = curves[0].frame.attrs.get("undated", 0)
-    source = viewmodel.source(ds, state, short=True)
+    source = source_line(ds, state, short=True)
     if undated:
         source += " · " + t("undated_not_counted", lang, n=undated)
     nothing = not curves[0].frame["adopted"].any()
-    empty = viewmodel.empty_text(ds, state, "adoption-curve") if nothing else None
+    empty = empty_text(ds, state, "adoption-curve") if nothing else None
     style.frame(fig, title, _subtitle(ds, state), source, empty=empty)
     fig.update_layout(margin={"l": 50, "r": 50})
     return fig
@@ -203,7 +204,7 @@ def selection_key(state: ViewState) -> str:
 
 
 def add_views(
-    out: viewmodel.Views,
+    out: Views,
     ds: Dataset,
     state: ViewState,
     *,
@@ -252,13 +253,13 @@ def add_views(
 def fixed_top(ds: Dataset, state: ViewState) -> float | None:
     """The map's colour-scale top while a period is shown and the map shows counts: the busiest
     region-period of the table (None: the map's own per-view top)."""
-    level = viewmodel.effective_map_level(state)
+    level = state.map_level_shown
     if not state.period or measures.effective(state.measure, level).id != "count":
         return None
     return float(max(1, diffusion.busiest(ds.index, state, level)))
 
 
-def _band_only(out: viewmodel.Views, ds: Dataset, state: ViewState, shapes: list[dict]) -> None:
+def _band_only(out: Views, ds: Dataset, state: ViewState, shapes: list[dict]) -> None:
     """A frame of the animation: the band moves on the timeline and the curve; the colour scale
     stays fixed; the first-adoption map does not change."""
     top = fixed_top(ds, state)
@@ -335,14 +336,14 @@ def _map_frames(
     """(period, state at it) for each stop, without the empty periods at the end: an animation
     does not end on a frame with nothing in it (the last period with a policy is the last)."""
     out = [(p, replace(state, period=p)) for p in stops]
-    frames = [(p, at, viewmodel.map_frame(ds, at)) for p, at in out]
+    frames = [(p, at, present_map.map_frame(ds, at)) for p, at in out]
     while len(frames) > 1 and not (frames[-1][2]["count"] > 0).any():
         frames.pop()
     return frames
 
 
 def _shared_classes(state: ViewState, frames: list) -> Any:
-    measure = str(frames[0][2]["measure"].iloc[0]) if frames and len(frames[0][2]) else "count"
+    measure = frames[0][2].attrs["measure"] if frames else measures.MEASURE[measures.DEFAULT]
     return measure, anim.pooled_classes([f for _, _, f in frames], state.classes, measure)
 
 
@@ -354,7 +355,7 @@ def frame_figures(ds: Dataset, state: ViewState) -> list[tuple[str, go.Figure]]:
     _, classes = _shared_classes(state, frames)
     out = []
     for p, at, values in frames:
-        fig = viewmodel.map_figure(ds, at, values, inline=True, classes=classes)
+        fig = present_map.map_figure(ds, at, values, inline=True, classes=classes)
         anim.label_frame(fig, period_text(at))
         style.rewrap(fig, GIF_TITLE_PX)
         out.append((p, fig))
@@ -382,15 +383,15 @@ def multiples_figure(ds: Dataset, state: ViewState) -> go.Figure:
         panels,
         geojson=geo_assets.load_geojson(level),
         dashline=geo_assets.load_dashline(),
-        colorbar_title=viewmodel._measure_title(state, measure),
+        colorbar_title=present_map.measure_title(state, measure),
         classes=classes,
         lang=state.lang,
     )
     undated = replace(state, period=None)
     step = periods.freq_of(frames[0][0]) if frames else "year"
     by = t("multiples_by", state.lang, step=t(step, state.lang).lower())
-    title = viewmodel.map_title(ds, undated) + ("，" if state.lang == "zh" else ", ") + by
-    source = viewmodel.source(ds, state)
-    style.frame(fig, title, viewmodel.subtitle(ds, undated), source, bottom=MULTIPLES_BOTTOM)
+    title = present_map.map_title(ds, undated) + ("，" if state.lang == "zh" else ", ") + by
+    source = source_line(ds, state)
+    style.frame(fig, title, subtitle(ds, undated), source, bottom=MULTIPLES_BOTTOM)
     style.rewrap(fig)
     return fig

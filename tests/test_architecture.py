@@ -122,17 +122,11 @@ def test_every_public_function_has_type_hints():
 #: (a test below), so the list empties as they are broken. w/rules (issue 22 item 3) splits
 #: layouts/viewmodel.py into presenters, which breaks viewmodel <-> spread / compare_view; the
 #: lead empties this set when merging that branch.
-KNOWN_CIRCLES: set[frozenset[str]] = {
-    frozenset({"layouts.viewmodel", "layouts.spread", "layouts.compare_view"}),
-}
+KNOWN_CIRCLES: set[frozenset[str]] = set()
 #: Private names used across modules, in files other branches of issue 22 are editing (renaming
 #: them here would break their new uses silently at merge): (user, owner, name). Each must still
 #: be used (a test below); the lead removes an entry when its owner's name is made public.
 KNOWN_PRIVATE: set[tuple[str, str, str]] = {
-    # w/rules: spread reads the view model's helpers (issue 22: "three private names")
-    ("layouts.spread", "layouts.viewmodel", "_s"),
-    ("layouts.spread", "layouts.viewmodel", "_selected_on_map"),
-    ("layouts.spread", "layouts.viewmodel", "_measure_title"),
     # w/time2 (data/query.py timeline, data/diffusion.py, layouts/figures/*)
     ("data.diffusion", "data.query", "_day"),
     ("layouts.figures.animation", "layouts.figures.china_map", "_TEXT"),

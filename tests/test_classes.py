@@ -16,7 +16,7 @@ import pytest
 
 from data.loaders import load_dataset
 from data.state import ViewState
-from layouts import map_story, viewmodel
+from layouts import map_story, present_map
 from layouts.figures.classes import MAX_CLASSES, _raw_bins, classify
 
 CASES = json.loads((Path(__file__).parent / "fixtures" / "legend_classes.json").read_text("utf-8"))
@@ -41,7 +41,7 @@ def test_the_bundled_maps_keep_their_legends(dataset):
             date_from=case["from"],
             date_to=case["to"],
         )
-        values = viewmodel.map_frame(dataset, state)
+        values = present_map.map_frame(dataset, state)
         cls = map_story.map_classes(values, state)
         if list(cls.labels) == case["labels"] and list(cls.uppers) == case["uppers"]:
             continue

@@ -251,3 +251,15 @@ def test_lookups() -> None:
     assert len(gz.cities("440000")) == 21
     assert len(gz.districts("110100")) == 16
     assert gz.row("810000", "city")["level"] == "city"
+
+
+def test_is_province_is_the_one_rule_for_a_provincial_code():
+    from geodata.gazetteer import is_province, province_code
+
+    assert is_province("440000") and is_province("810000")
+    assert not is_province("440300") and not is_province("110100")
+    assert province_code("440305") == "440000"
+    # the rule agrees with the gazetteer: every province listed is one, no city-level unit is
+    assert all(is_province(a) for a in gz.provinces()["adcode"])
+    both = {"810000", "820000", "710000"}  # a province and its own city-level unit
+    assert not any(is_province(a) for a in gz.cities()["adcode"] if a not in both)

@@ -25,7 +25,15 @@ from data.dataset import Dataset, DatasetStore
 from data.dimensions import CATEGORIES, MAX_VALUES, OTHER, TOP_N, dimensions_of
 from data.load import load_table
 from data.state import ViewState, encode_query, parse_query
-from layouts import ids, own_dimensions, viewmodel
+from layouts import (
+    ids,
+    own_dimensions,
+    present_charts,
+    present_common,
+    present_map,
+    present_texts,
+    viewmodel,
+)
 from layouts.charts import CHARTS, charts_for
 from layouts.exports import chart_data, report_pack
 
@@ -92,7 +100,7 @@ def test_a_marked_column_with_many_values_shows_its_top_values_and_other(bundled
     frame = query.breakdown(marked.index, ViewState(data=TABLE_ID), "office")
     assert set(frame["code"]) == {*office.top, OTHER}
     assert frame["count"].sum() == marked.rows  # every row counted once
-    note = viewmodel._apart(office, "en").format(n=5)
+    note = present_charts.apart_text(office, "en").format(n=5)
     assert "40 other values" in note and f"the {TOP_N} most frequent" in note
 
 
@@ -138,14 +146,14 @@ def test_views_draw_its_chart_in_a_slot_with_neutral_titles(own):
 def test_a_topic_the_user_typed_names_the_policies(bundled):
     topical = _dataset(bundled, topic="energy")
     state = ViewState(data=TABLE_ID, lang="en")
-    assert viewmodel.map_title(topical, state).startswith("Energy policies, by province")
-    assert viewmodel.map_title(bundled, ViewState(lang="en")).startswith("Blockchain policies")
+    assert present_map.map_title(topical, state).startswith("Energy policies, by province")
+    assert present_map.map_title(bundled, ViewState(lang="en")).startswith("Blockchain policies")
 
 
 def test_chips_and_filters_in_words_name_its_values(own):
     state = _state("policy=training&lang=en")
-    assert ("policy", "training", "training") in viewmodel.chip_items(own, state)
-    assert "training" in viewmodel.subtitle(own, state)
+    assert ("policy", "training", "training") in present_texts.chip_items(own, state)
+    assert "training" in present_common.subtitle(own, state)
     # removing the chip removes the filter
     chip = {"type": ids.CHIP, "dim": "policy", "value": "training"}
     assert events.apply(state, chip, 1).picked("policy") == ()

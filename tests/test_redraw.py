@@ -17,7 +17,7 @@ import pytest
 
 from callbacks.views import unsent
 from data.state import ViewState
-from layouts import ids, viewmodel
+from layouts import ids, present_map, viewmodel
 from layouts.figures import china_map
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,9 +26,19 @@ STATES = [
     ViewState.of(region=("440000",), stance=("support",)),
     ViewState.of(incentive=("subsidy",), lang="en", date_from="2019-01-01", date_to="2021-12-31"),
     ViewState(map_level="city", region=("440300",)),
-    ViewState(drill="440000", measure="per_pop"),
+    # a rate of each kind: per_pop on the province map (a drilled map has no population figures
+    # and would draw the count), the share on a drilled city map
+    ViewState(measure="per_pop"),
+    ViewState(drill="440000", measure="share"),
     ViewState(period="2021", cumulative=True),
 ]
+
+
+def test_each_state_draws_the_measure_it_asks_for(ds):
+    """The states above test the measures they name (a measure the map cannot show falls back
+    to the count, which would test the count twice)."""
+    for state in STATES:
+        assert present_map.map_frame(ds, state).attrs["measure"].id == state.measure, state
 
 
 def _plain(value):
@@ -154,5 +164,5 @@ def test_the_page_draws_the_selection_and_an_export_carries_it(ds):
     assert list(outline.locations) == ["440000"]
     adoption = exported[ids.ADOPTION_MAP].data[china_map.SELECTED_TRACES[0]]
     assert list(adoption.locations) == ["440000"]
-    city = viewmodel.selection(ds, ViewState(map_level="city", region=("440000",)))
+    city = present_map.selection(ds, ViewState(map_level="city", region=("440000",)))
     assert "440300" in city[ids.MAP] and all(a.startswith("44") for a in city[ids.MAP])

@@ -20,7 +20,7 @@ from callbacks.service import context
 from data import table
 from data.dataset import DatasetStore
 from data.state import ViewState, encode_query, parse_query
-from layouts import viewmodel
+from layouts import present_texts
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -32,7 +32,7 @@ def test_an_unknown_category_value_is_ignored_with_a_note_not_a_chip(bundled):
     state, ds = context.view("?incentive=bogus,subsidy")
     assert state.picked("incentive") == ("subsidy",)
     assert any("bogus" in n for n in state.notes)
-    labels = [label for _, _, label in viewmodel.chip_items(ds, state)]
+    labels = [label for _, _, label in present_texts.chip_items(ds, state)]
     assert "bogus" not in " ".join(labels)
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from data.state import ViewState, parse_query
-from layouts import chart_tables, ids, map_story, viewmodel
+from layouts import chart_tables, ids, map_story, present_map, viewmodel
 from layouts.charts import CHARTS
 from layouts.exports import chart_data, formats, render, report_pack
 from layouts.figures import classes, labels
@@ -319,7 +319,7 @@ def test_region_labels_do_not_overlap():
 
 
 def test_city_map_labels_only_the_top_cities(bundled):
-    values = viewmodel.map_frame(bundled, ViewState(map_level="city"))
+    values = present_map.map_frame(bundled, ViewState(map_level="city"))
     placed = map_story.region_labels(values, ViewState(map_level="city"))
     assert 0 < len(placed) <= labels.CITY_TOP
     assert placed["text"].iloc[0].startswith("北京")

@@ -84,3 +84,43 @@ def test_pilot_fields_round_trip():
     state = ViewState(pilots=True, pilot_field=("blockchain-health", "comprehensive-multi-field"))
     assert parse_query(encode_query(state)) == state
     assert "pf=blockchain-health,comprehensive-multi-field" in encode_query(state)
+
+
+def test_the_map_level_shown_is_the_cities_of_a_drilled_province():
+    """One rule (``ViewState.map_level_shown``) for the level the map draws: a drill-down shows
+    the province's cities even when the link says ``map=province``."""
+    assert ViewState().map_level_shown == "province"
+    assert ViewState(map_level="city").map_level_shown == "city"
+    assert ViewState(map_level="province", drill="440000").map_level_shown == "city"
+    assert parse_query("?drill=440000").map_level_shown == "city"
+
+
+@pytest.mark.parametrize(
+    "search",
+    [
+        "",
+        "?region=440000,999999&incentive=subsidy,bogus&from=2019&to=2021-06&q=链 a+b&wr=0",
+        "?map=city&drill=440000&measure=per_pop&gdp=2023&freq=month&lang=en&pilots=1&pf=x",
+        "?period=2020Q3&cum=1&compare=1&classes=equal&order=schema&data=" + "a" * 64,
+        "?freq=year&office=a%26b,c%3Dd",
+    ],
+)
+def test_a_state_settles_as_its_link_reads(search):
+    """``settled`` (the state an event made, as the URL it writes reads) is exactly what parsing
+    that URL gives, notes and the step's origin included."""
+    from dataclasses import replace
+
+    from data.state import settled
+
+    base = parse_query(search)
+    for state in (
+        base,
+        replace(base, notes=("x",), freq_from=""),
+        replace(base, freq="month", freq_from=""),
+        replace(base, date_from="garbage", text="t&u=v", region=("abc", "110000")),
+        base.with_picked("incentive", ["fund", ""]),
+    ):
+        expected = parse_query(encode_query(state))
+        got = settled(state)
+        assert got == expected
+        assert (got.notes, got.freq_from) == (expected.notes, expected.freq_from)

@@ -15,7 +15,7 @@ from data import diffusion, periods
 from data.dataset import Dataset
 from data.loaders import load_dataset
 from data.state import ViewState, encode_query, parse_query
-from layouts import spread
+from layouts import present_map, spread
 from tests.fixtures import make_fast_spread as fixture
 
 FIXTURE = str(fixture.OUT)
@@ -106,14 +106,13 @@ def test_week_and_day_periods_in_the_url_and_the_date_filter(fast):
     assert periods.from_value(value + 3, "day") == "2020-01-30"
     # the map of week 5 counts the cities of that week; Lhasa (February only) is in no week
     in_w05 = sum(1 for d in fixture.DAYS.values() if periods.label_of(d, "week") == "2020-W05")
-    counts = spread.viewmodel.map_frame(fast, _city_view(fast, "?map=city&period=2020-W05"))
+    counts = present_map.map_frame(fast, _city_view(fast, "?map=city&period=2020-W05"))
     assert int(counts["count"].sum()) == in_w05
     lhasa = counts.set_index("adcode").loc[fixture.MONTH_ONLY, "count"]
     assert lhasa == 0
     upto = _city_view(fast, "?map=city&period=2020-W09&cum=1")
     assert (
-        spread.viewmodel.map_frame(fast, upto).set_index("adcode").loc[fixture.MONTH_ONLY, "count"]
-        == 1
+        present_map.map_frame(fast, upto).set_index("adcode").loc[fixture.MONTH_ONLY, "count"] == 1
     )
 
 

@@ -10,8 +10,17 @@ import plotly.graph_objects as go
 import pytest
 
 from callbacks.views import to_patch
+from data import measures
+from data.measures import MEASURE
 from data.state import ViewState
-from layouts import viewmodel
+from layouts import (
+    choices,
+    present_common,
+    present_grid,
+    present_map,
+    present_texts,
+    viewmodel,
+)
 from layouts.figures import china_map
 
 
@@ -80,48 +89,48 @@ def test_figures_and_patches_carry_no_geometry_and_no_cdn(ds):
 
 
 def test_map_hover_names_both_languages_and_says_no_record(ds):
-    frame = viewmodel.map_frame(ds, ViewState()).set_index("adcode")
+    frame = present_map.map_frame(ds, ViewState()).set_index("adcode")
     gd = frame.loc["440000", "hover_static"] + frame.loc["440000", "hover"]
     assert "广东省" in gd and "Guangdong" in gd and "政策数: 20" in gd
     assert "无政策记录" in frame.loc["230000", "hover"]
-    zero = viewmodel.map_frame(ds, ViewState.of(stance=("restrict",))).set_index("adcode")
+    zero = present_map.map_frame(ds, ViewState.of(stance=("restrict",))).set_index("adcode")
     assert "筛选后为零" in zero.loc["440000", "hover"]
 
 
 def test_national_rows_are_counted_beside_the_map(ds):
-    lines = viewmodel.beside_lines(ds, ViewState(lang="en"))
+    lines = present_texts.beside_lines(ds, ViewState(lang="en"))
     assert "National policies (no region): 35" in lines[0]
 
 
 def test_chips_name_each_active_filter(ds):
     state = ViewState(region=("440000",), date_from="2019-01-01", text="链", lang="zh")
-    labels = [label for _, _, label in viewmodel.chip_items(ds, state)]
+    labels = [label for _, _, label in present_texts.chip_items(ds, state)]
     assert labels[0] == "广东省" and any("2019-01-01" in x for x in labels)
     assert any("链" in x for x in labels)
 
 
 def test_place_choices_list_every_province_then_cities_with_their_province(ds):
-    choices = viewmodel.place_choices(ds)
-    codes = [c[0] for c in choices]
+    places = choices.place_choices(ds)
+    codes = [c[0] for c in places]
     assert len(set(codes)) == len(codes)
     assert codes[:34] == sorted(codes[:34]) and "440000" in codes[:34]
-    sz = next(c for c in choices if c[0] == "440300")
+    sz = next(c for c in places if c[0] == "440300")
     assert sz[1] == "深圳市（广东省）" and sz[2] == "Shenzhen, Guangdong"
-    assert len(choices) >= 34 + 360
+    assert len(places) >= 34 + 360
 
 
 def test_pilot_field_filter_limits_markers_and_pilot_table(ds):
-    fields = {code for code, _, _ in viewmodel.pilot_field_choices(ds)}
+    fields = {code for code, _, _ in choices.pilot_field_choices(ds)}
     assert {"comprehensive-multi-field", "blockchain-health"} <= fields
     state = ViewState(pilots=True, pilot_field=("blockchain-health",), lang="en")
-    rows = viewmodel.pilot_rows(ds, state)
+    rows = present_grid.pilot_rows(ds, state)
     assert rows and all("health" in r["field"] for r in rows)
     fig = viewmodel.views(ds, state, full=True).figures["map"]
     pilots = next(t for t in fig.data if t.uid == "pilots")
     assert (
         0
         < len(pilots.lon)
-        == len(viewmodel.visible_pilots(ds, state).dropna(subset=["lon", "lat"]))
+        == len(present_common.visible_pilots(ds, state).dropna(subset=["lon", "lat"]))
     )
     everything = viewmodel.views(ds, ViewState(pilots=True), full=True).figures["map"]
     assert len(next(t for t in everything.data if t.uid == "pilots").lon) > len(pilots.lon)
@@ -136,10 +145,10 @@ def test_user_text_reaches_figures_as_text_not_markup(ds):
 
 
 def test_amounts_read_in_their_unit():
-    assert viewmodel._amount(5000, "zh") == "5,000 元"
-    assert viewmodel._amount(5000, "en") == "5,000 yuan"
-    assert viewmodel._amount(17_500_000, "zh") == "1,750 万元"
-    assert viewmodel._amount(2.5e8, "en") == "250.0 million yuan"
+    assert present_texts.amount_text(5000, "zh") == "5,000 元"
+    assert present_texts.amount_text(5000, "en") == "5,000 yuan"
+    assert present_texts.amount_text(17_500_000, "zh") == "1,750 万元"
+    assert present_texts.amount_text(2.5e8, "en") == "250.0 million yuan"
 
 
 def test_a_region_without_a_reference_figure_is_grey_not_zero(ds):
@@ -150,9 +159,25 @@ def test_a_region_without_a_reference_figure_is_grey_not_zero(ds):
     frame["province_adcode"] = frame["province_adcode"].astype("str")  # categorical: new values
     frame.loc[hk, "province_adcode"] = "810000"  # rows "in Hong Kong": no GDP figure exists
     other = Dataset(frame=frame, pilots=ds.pilots, label="t", as_of="2026-01-01")
-    values = viewmodel.map_frame(other, ViewState(measure="per_gdp", lang="en")).set_index("adcode")
+    asked = ViewState(measure="per_gdp", lang="en")
+    values = present_map.map_frame(other, asked).set_index("adcode")
     assert values.loc["810000", "status"] == "no_reference"
     assert "no population or GDP figure" in values.loc["810000", "hover"]
     fig = viewmodel.views(other, ViewState(measure="per_gdp"), full=True).figures["map"]
     grey = next(t for t in fig.data if t.uid == "nodata-main")
     assert "810000" in grey.locations
+
+
+def test_the_map_frame_carries_its_typed_measure_and_statuses_of_one_vocabulary(ds):
+    """The measure the map shows travels with its frame (id, whole numbers or a rate, its
+    format), and every region's status is one of ``data.measures``' words."""
+    rate = present_map.map_frame(ds, ViewState(measure="per_pop"))
+    assert rate.attrs["measure"].id == "per_pop" and not rate.attrs["measure"].integer
+    # a city map has no population figures: it shows counts, and says so in whole numbers
+    city = present_map.map_frame(ds, ViewState(measure="per_pop", map_level="city"))
+    assert city.attrs["measure"].id == "count" and city.attrs["measure"].integer
+    assert city.attrs["measure"].format(1234.0) == "1,234"
+    assert MEASURE["share"].format(12.345) == "12.3%"
+    words = {measures.NO_RECORD, measures.ZERO, measures.VALUE, measures.NO_REFERENCE}
+    assert set(rate["status"]) <= words and set(city["status"]) <= words
+    assert set(measures.GREY) == {measures.NO_RECORD, measures.NO_REFERENCE}

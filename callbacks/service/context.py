@@ -84,9 +84,13 @@ def store() -> DatasetStore:
 def view(search: str | None) -> tuple[ViewState, Dataset]:
     """The view a URL query string describes, checked against the dataset it views (unknown
     places and values dropped and listed in ``notes``), and that dataset."""
-    state = parse_query(search if isinstance(search, str) else None)
-    ds = dataset_for(state)
-    return ds.restrict(state), ds
+    return view_of(parse_query(search if isinstance(search, str) else None))
+
+
+def view_of(asked: ViewState) -> tuple[ViewState, Dataset]:
+    """``view`` of a state already read from its URL (``asked``: as the link says)."""
+    ds = dataset_for(asked)
+    return ds.restrict(asked), ds
 
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -20,9 +20,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from data.dataset import Dataset
-from data.measures import MEASURE
 from data.state import ViewState
-from layouts import compare_view, map_story
+from layouts import compare_view
 from layouts.chart_tables import map_table
 from layouts.charts import charts_for
 from layouts.figures.geo_assets import TOPOJSON_DIR, load_geojson
@@ -48,13 +47,12 @@ def map_geodata(ds: Dataset, state: ViewState) -> gpd.GeoDataFrame:
     import geopandas as gpd
 
     table = map_table(ds, state)
-    layer = load_geojson(map_story.map_level(state))
+    layer = load_geojson(state.map_level_shown)
     wanted = set(table["adcode"])
     features = [f for f in layer["features"] if f["properties"]["adcode"] in wanted]
     shapes = gpd.GeoDataFrame.from_features(features, crs="EPSG:4326")[["adcode", "geometry"]]
     geo = shapes.merge(table, on="adcode", how="right")
-    measure = MEASURE.get(str(table["measure"].iloc[0]) if len(table) else "count")
-    geo.attrs["measure"] = measure.id if measure else "count"
+    geo.attrs["measure"] = table.attrs["measure"].id
     return gpd.GeoDataFrame(geo, geometry="geometry", crs="EPSG:4326")
 
 

@@ -38,7 +38,7 @@ import plotly.graph_objects as go
 from data import export_tables, query
 from data.dataset import Dataset
 from data.state import ViewState, encode_query
-from layouts import compare_view, ids, spread, viewmodel
+from layouts import compare_view, ids, present_common, spread, viewmodel
 from layouts.charts import ANIMATION, MULTIPLES, SEQUENCES, VIEW, charts_for
 from layouts.exports import chart_data, formats, gif, render
 from layouts.figures import captions, style
@@ -104,9 +104,9 @@ def default_title(ds: Dataset, state: ViewState, chart: str) -> str:
     compared = compare_view.headline(ds, state, chart)
     if compared is not None:
         return html.unescape(compared)
-    level = "city" if state.drill else state.map_level
+    level = state.map_level_shown
     entry = charts_for(ds.dimensions).get(chart, VIEW)  # the whole view: the map's headline
-    return html.unescape(viewmodel.headline(ds, state, entry.headline_unit(state, level)))
+    return html.unescape(present_common.headline(ds, state, entry.headline_unit(state, level)))
 
 
 def chart_stem(ds: Dataset, state: ViewState, chart: str) -> str:

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from data import measures
+from data.measures import Measure
 from layouts.figures import china_map, style
 from layouts.figures import classes as classes_mod
 from layouts.figures.classes import Classes
@@ -70,7 +72,7 @@ def _tile_traces(
 ) -> list:
     """A tile: regions with records coloured by their class on the shared stepped axis (0: the
     "0 under these filters" colour), the rest grey, the ten-dash line."""
-    grey = values["status"].isin(("no_record", "no_reference"))
+    grey = values["status"].isin(measures.GREY)
     shown, none = values[~grey], values[grey]
     common = {"geo": geo, "featureidkey": "properties.adcode", "hoverinfo": "skip"}
     line = {"line": {"color": "white", "width": 0.3}}
@@ -96,13 +98,13 @@ def _tile_traces(
     ]
 
 
-def pooled_classes(frames: Sequence[pd.DataFrame], scheme: str, measure: str) -> Classes:
+def pooled_classes(frames: Sequence[pd.DataFrame], scheme: str, measure: Measure) -> Classes:
     """One set of legend classes for every period (map frames pooled), so a colour means the same
     in each small map and each GIF frame."""
-    values = [f.loc[~f["status"].isin(("no_record", "no_reference")), "z"] for f in frames]
+    values = [f.loc[~f["status"].isin(measures.GREY), "z"] for f in frames]
     pooled = pd.concat(values) if values else pd.Series(dtype=float)
     return classes_mod.classify(
-        pooled.to_numpy(dtype=float), scheme=scheme, integer=measure == "count"
+        pooled.to_numpy(dtype=float), scheme=scheme, integer=measure.integer
     )
 
 
@@ -143,7 +145,7 @@ def small_multiples(
         dash = china_map._dashline_trace(dashline, True)
         for trace in _tile_traces(values, geojson, dash, geo, classes):
             fig.add_trace(trace)
-        drawn = values[~values["status"].isin(("no_record", "no_reference"))]
+        drawn = values[~values["status"].isin(measures.GREY)]
         zero |= bool((drawn["z"].fillna(0) <= 0).any())
         grey |= len(drawn) < len(values)
         annotations.append(

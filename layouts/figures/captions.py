@@ -85,8 +85,7 @@ def file_stem(chart: str, state: ViewState, name_of: NameOf) -> str:
     parts = [chart]
     if chart in ("policy-map", "policy-ranking") and state.measure != "count":
         # the measure drawn: per_pop asked of a city map draws counts, and the file says so
-        level = "city" if state.drill else state.map_level
-        parts.append(slug(measures.effective(state.measure, level).id))
+        parts.append(slug(measures.effective(state.measure, state.map_level_shown).id))
     if state.region:
         parts.append("-".join(slug(name_of(a, "en")) for a in state.region[:3]))
     if state.date_from or state.date_to:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from data.measures import MEASURE
 from geodata import gazetteer
 from layouts.figures import captions, style
 from layouts.figures.breakdown import label_margin
@@ -47,11 +48,7 @@ def rank_label(rank: int, tied: bool, name: str) -> str:
 
 
 def value_text(z: float, measure: str) -> str:
-    if measure == "count":
-        return f"{int(round(z)):,}"
-    if measure == "share":
-        return f"{z:.1f}%"
-    return f"{z:.2g}" if z < 10 else f"{z:,.0f}"
+    return MEASURE[measure].format(z)
 
 
 def _arrays(frame: pd.DataFrame, measure: str) -> dict[str, list]:

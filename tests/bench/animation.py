@@ -10,9 +10,9 @@ the key press until every view is drawn for the new URL. Then Play at the fast s
 fetched during the frames are counted too (they must be 0: the boundaries are never sent again).
 
 *All frames at once, played in the browser*: every period's map values and hover texts computed
-on the server (``viewmodel.map_updates`` of each period, what a clientside player would need), sent
-once (bytes raw and gzip), and applied in the page with ``Plotly.restyle`` on the map (ms per
-frame, measured in the page). The other views would not follow while it plays.
+on the server (``present_map.map_updates`` of each period, what a clientside player would
+need), sent once (bytes raw and gzip), and applied in the page with ``Plotly.restyle`` on the
+map (ms per frame, measured in the page). The other views would not follow while it plays.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import plotly
 from data import diffusion
 from data.loaders import load_dataset
 from data.state import ViewState, encode_query
-from layouts import viewmodel
+from layouts import present_map
 from layouts.figures import china_map
 from tests.browser import harness as h
 
@@ -139,7 +139,7 @@ def all_frames_payload(state: ViewState) -> list[dict]:
     out = []
     for p in diffusion.slider_periods(ds.index, state.freq):
         at = replace(state, period=p)
-        updates = viewmodel.map_updates(ds, at, viewmodel.map_frame(ds, at), "")
+        updates = present_map.map_updates(ds, at, present_map.map_frame(ds, at), "")
         out.append(
             {
                 "z": updates[("data", china_map.Z_TRACES[0], "z")],

@@ -14,7 +14,7 @@ from dataclasses import replace
 from data.loaders import load_dataset
 from data.measures import MEASURES
 from data.state import CLASSES, MAP_LEVELS, ViewState
-from layouts import map_story, viewmodel
+from layouts import map_story, present_map
 
 
 def cases() -> list[dict]:
@@ -36,7 +36,7 @@ def cases() -> list[dict]:
                         date_from=start,
                         date_to=end,
                     )
-                    values = viewmodel.map_frame(ds, state)
+                    values = present_map.map_frame(ds, state)
                     cls = map_story.map_classes(values, state)
                     z = values.loc[~values["status"].isin(("no_record", "no_reference")), "z"]
                     out.append(

@@ -1,0 +1,88 @@
+"""What every presenter of the views shares: the ``Views`` they fill, the texts that frame each
+chart (headline from the filters, filters in words, source line, what an empty chart says), the
+text of a table cell and the pilots a view shows.
+
+Public and small: ``present_map``, ``present_charts``, ``present_texts``, ``present_grid``,
+``spread`` (diffusion) and ``compare_view`` build on these; ``viewmodel`` assembles them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from data.dataset import Dataset
+from data.state import ViewState
+from layouts.figures import captions, titles
+from layouts.i18n import t
+
+
+@dataclass
+class Views:
+    figures: dict[str, go.Figure] = field(default_factory=dict)
+    updates: dict[str, dict[tuple, object]] = field(default_factory=dict)
+    texts: dict[str, Any] = field(default_factory=dict)
+
+
+def cell_text(value: object) -> str:
+    """Text of a cell; "" for a missing value (None, NaN, pd.NA)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def subtitle(ds: Dataset, state: ViewState) -> str:
+    return captions.describe_filters(state, state.lang, ds.name_of, ds.dimension)
+
+
+def headline(ds: Dataset, state: ViewState, unit: str) -> str:
+    """A chart's title from the filters (``titles.chart_title``) for this table: its own
+    dimensions and its topic (neutral for an uploaded table)."""
+    return titles.chart_title(state, unit, ds.name_of, dims=ds.dimension, topic=ds.title_topic)
+
+
+def source_line(ds: Dataset, state: ViewState, short: bool = False) -> str:
+    sourced = ds.every_row_sourced
+    if ds.uploaded and short:  # a narrow chart: the file and its rows
+        return t(
+            "source_upload_short", state.lang, label=captions.plain(ds.label), rows=f"{ds.rows:,}"
+        )
+    if ds.uploaded:  # a user's table: their file, its rows and the day it was uploaded
+        return t(
+            "source_upload",
+            state.lang,
+            label=captions.plain(ds.label),
+            rows=f"{ds.rows:,}",
+            date=ds.as_of,
+            sourced=t("sourced", state.lang) if sourced else "",
+        )
+    return captions.source_line(
+        state.lang, ds.rows, ds.as_of, short=short, label=ds.label_in(state.lang), sourced=sourced
+    )
+
+
+#: charts that read dates: on a table with no dated row they say so
+DATED_CHARTS = frozenset({"timeline", "adoption-map", "adoption-curve"})
+
+
+def empty_text(ds: Dataset, state: ViewState, chart: str) -> str:
+    """What an empty chart says: why the whole table cannot fill it ("no row could be placed on
+    the map — see the report"), else that no policy matches the filters."""
+    missing = ds.missing
+    if missing == "placed":
+        return t("empty_none_placed", state.lang)
+    if missing == "dated" and chart in DATED_CHARTS:
+        return t("empty_none_dated", state.lang)
+    return t("empty_chart", state.lang)
+
+
+def visible_pilots(ds: Dataset, state: ViewState) -> pd.DataFrame:
+    """The pilots of the chosen fields (all when none is chosen)."""
+    p = ds.pilots
+    if state.pilot_field:
+        p = p[p["field_code"].isin(state.pilot_field)]
+    return p
