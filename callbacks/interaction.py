@@ -80,7 +80,7 @@ def respond(
         ),
         "views": views.render(query, rendered),
         "widgets": language.widget_texts(ds, state, shown),
-        "measure": measure_choice.measure_menu(state),
+        "measure": measure_choice.measure_menu(state, None if before is None else view(before)[0]),
         "grid_first": grid.first_block(ds, state, query),
         "upload": (
             {k: no_update for k in upload.PANEL} if table == now else upload.panel(query, dismissed)

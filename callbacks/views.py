@@ -6,6 +6,7 @@ Outputs are grouped by name (Dash's dict-grouped outputs), so nothing is matched
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from typing import Any
@@ -54,25 +55,47 @@ def as_location(search: str | None) -> str:
     return "" if search in (None, "", "?") or not isinstance(search, str) else search
 
 
+KEY_CHARS, VALUE_CHARS = 4, 6  # one path's token: 24 bits of its name, 36 of its value
+
+
+def _b64(data: bytes, chars: int) -> str:
+    return base64.urlsafe_b64encode(data).decode()[:chars]
+
+
+def held(sent: object) -> dict[str, str]:
+    """The ``sent`` string of the ``rendered`` store as {path key: value digest} (anything
+    else: nothing held, so everything is sent)."""
+    if not isinstance(sent, str):
+        return {}
+    step = KEY_CHARS + VALUE_CHARS
+    return {
+        sent[i : i + KEY_CHARS]: sent[i + KEY_CHARS : i + step] for i in range(0, len(sent), step)
+    }
+
+
 def unsent(
-    updates: dict[str, dict[tuple, object]], sent: dict[str, str]
-) -> tuple[dict[str, dict[tuple, object]], dict[str, str]]:
-    """The updates minus every path whose value the browser already has (``sent``: a short hash
-    per "figure/path" of what the last patch set), and the hashes after this one. A chart whose
-    values a click leaves alone is not patched, so the browser does not redraw it."""
+    updates: dict[str, dict[tuple, object]], sent: object
+) -> tuple[dict[str, dict[tuple, object]], str]:
+    """The updates minus every path whose value the browser already has (``sent``: a token per
+    "figure/path" of what the last patch set, as one string: a short digest of the path's name
+    and one of its value), and the tokens after this one. A chart whose values a click leaves
+    alone is not patched, so the browser does not redraw it. The string travels in the
+    ``rendered`` store both ways, so it is kept short: ~10 bytes a path."""
+    before = held(sent)
     out: dict[str, dict[tuple, object]] = {}
-    after = dict(sent)
+    after = dict(before)
     for figure, paths in updates.items():
         kept = {}
         for path, value in paths.items():
-            key = figure + "/" + "/".join(map(str, path))
+            name = (figure + "/" + "/".join(map(str, path))).encode()
+            key = _b64(hashlib.blake2s(name, digest_size=3).digest(), KEY_CHARS)
             text = json.dumps(value, cls=PlotlyJSONEncoder, sort_keys=True)
-            digest = hashlib.blake2s(text.encode(), digest_size=6).hexdigest()
-            if sent.get(key) != digest:
+            digest = _b64(hashlib.blake2s(text.encode(), digest_size=6).digest(), VALUE_CHARS)
+            if before.get(key) != digest:
                 kept[path] = value
             after[key] = digest
         out[figure] = kept
-    return out, after
+    return out, "".join(k + after[k] for k in sorted(after))
 
 
 OUTPUTS = {
@@ -113,7 +136,7 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
     selection = spread.selection_key(state)
     same = rendered is not None and rendered.get("selection") == selection
     v = viewmodel.views(ds, state, full=full, same_selection=same)
-    sent: dict[str, str] = {}
+    sent = ""
     if full:
         # the layers are static files of this app: under its URL prefix when it has one
         assets = _assets_url()
@@ -122,10 +145,9 @@ def render(search: str | None, rendered: dict | None) -> dict[str, Any]:
         }
         # the charts of dimensions this table has not (hidden: ``layouts.own_dimensions``)
         figures.update({f: no_update for f in ids.FIGURES if f not in figures})
-        _, sent = unsent(v.updates, {})  # what the browser now holds: a Patch skips it
+        _, sent = unsent(v.updates, "")  # what the browser now holds: a Patch skips it
     else:
-        before = rendered.get("sent") if rendered else None
-        updates, sent = unsent(v.updates, before if isinstance(before, dict) else {})
+        updates, sent = unsent(v.updates, rendered.get("sent") if rendered else "")
         figures = {f: to_patch(updates[f]) if updates.get(f) else no_update for f in ids.FIGURES}
     lang_changed = rendered is None or rendered.get("lang") != state.lang
     drill = viewmodel.drill_button(ds, state)
