@@ -285,14 +285,15 @@ def _ours_key(query: str) -> dict:
 
 
 # ------------------------------------------------------------------------ apps
-def start_naive(data: str | None, timeout: float = 300):
-    """Start ``naive_app`` in a subprocess; returns (process, base URL)."""
+def start_naive(data: str | None, timeout: float = 300, charts: str = "six"):
+    """Start ``naive_app`` (``charts``: "six" or "full") in a subprocess; returns (process,
+    base URL)."""
     import urllib.request
 
     from tests.browser.harness import free_port
 
     port = free_port()
-    cmd = [sys.executable, "-m", "tests.bench.naive_app", "--port", str(port)]
+    cmd = [sys.executable, "-m", "tests.bench.naive_app", "--port", str(port), "--charts", charts]
     if data:
         cmd += ["--data", data]
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -323,14 +324,18 @@ def app_figures(data: str | None, reps: int, rounds: int, loads: int) -> dict[st
         out["ours_start_s"] = round(time.perf_counter() - t0, 2)
         out["ours_http"] = http_times(base, reps, _ours_key)
         proc, naive_base = start_naive(data)
+        full, full_base = start_naive(data, charts="full")
         try:
             out["naive_http"] = http_times(naive_base, max(5, reps // 3), lambda q: None)
             if rounds or loads:
-                bases = {"ours": base, "naive": naive_base}
-                out["browser"] = browser.measure(bases, rounds=rounds, loads=loads)
+                bases = {"ours": base, "naive_full": full_base, "naive": naive_base}
+                out["browser"] = browser.measure(
+                    bases, rounds=rounds, loads=loads, kinds={"naive": browser.SIX}
+                )
         finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+            for p in (proc, full):
+                p.terminate()
+                p.wait(timeout=10)
     return out
 
 
