@@ -19,6 +19,19 @@ BEFORE = {
     "first_load_requests_ours": 29,
     "server_1m_over_bundled": "3–6×",
 }
+# Bytes per interaction before issue #24's work (commit 2e63c3b, `tests/bench/bytes.py --engine
+# json`: the engine Dash used then, without orjson), bundled table.
+BYTES_BEFORE = {
+    "first view": {"bytes": 186077},
+    "province click": {"bytes": 29612},
+    "drill-down": {"bytes": 151348},
+    "back": {"bytes": 164133},
+    "date range": {"bytes": 162321},
+    "incentive click": {"bytes": 28993},
+    "clear": {"bytes": 167018},
+    "city level": {"bytes": 323091},
+    "province level": {"bytes": 166956},
+}
 TARGETS = {
     "province_over_floor": 1.2,  # at most
     "naive_over_ours_province": 4.0,  # at least
@@ -229,6 +242,20 @@ def render(res: dict[str, Any]) -> list[str]:
             "Server time per filter change, 1 M rows ÷ bundled table (medians, same run): "
             + ", ".join(f"{k} {v:.2f}×" for k, v in srv.items())
             + ".",
+            "",
+        ]
+    per_click = res.get("direct", {}).get("bundled", {}).get("bytes")
+    if per_click:
+        from tests.bench import bytes as bytes_bench
+
+        lines += [
+            "## Bytes per interaction (issue #24, bundled table, `tests/bench/bytes.py`)",
+            "",
+            "The interaction callback called as the page calls it, each response's stores "
+            "carried into the next request; uncompressed JSON as Dash sends it. *Before*: the "
+            "figures of the commit this work started from (hand-copied below).",
+            "",
+            *bytes_bench.rows(per_click, BYTES_BEFORE),
             "",
         ]
     for label, b in res.get("browser", {}).items():

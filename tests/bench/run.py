@@ -192,6 +192,10 @@ def child_direct(data: str | None, reps: int, naive_reps: int) -> dict[str, Any]
         "peak_rss_mb": round(_rss_mb()),
     }
     res["ours"] = server_times(reps)
+    if data is None:  # bytes per interaction, followed as the browser (tests/bench/bytes.py)
+        from tests.bench import bytes as per_click
+
+        res["bytes"] = per_click.measure()
     # The grid's own request after each change: the first block of 25 rows (infinite row model).
     res["ours_block"] = table_block_times(max(5, reps // 2))
     if naive_reps:
