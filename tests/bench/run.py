@@ -535,7 +535,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="100000,1000000", help="SYNTHETIC sizes (and bundled)")
     p.add_argument("--app-sizes", default="bundled", help="tables for the HTTP/browser runs")
-    p.add_argument("--rounds", type=int, default=5, help="browser rounds of the four interactions")
+    p.add_argument("--rounds", type=int, default=5, help="browser rounds of the interactions")
     p.add_argument("--loads", type=int, default=3, help="first loads of each version")
     p.add_argument("--scale-sizes", default="100000,1000000", help="for tests/bench/scale.py")
     p.add_argument("--reps", type=int, default=15)
