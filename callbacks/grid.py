@@ -24,9 +24,22 @@ OUTPUT = Output(ids.GRID_FIRST, "data")
 
 
 def first_block(ds: Dataset, state: ViewState, search: str | None) -> dict:
-    """The view's first block as the grid's ``getRowsResponse``, keyed by its query string."""
+    """The view's first block, keyed by its query string: the grid's ``getRowsResponse`` with
+    its rows as lists under one list of field names (the clientside answer below makes them the
+    grid's row objects; each field name once, not once a row)."""
     rows, count = table.block(ds.index, state, ds.name_of, start=0, end=BLOCK)
-    return {"search": as_location(search), "rowData": rows, "rowCount": count}
+    fields = list(rows[0]) if rows else []
+    return {
+        "search": as_location(search),
+        "fields": fields,
+        "rows": [[r.get(f) for f in fields] for r in rows],
+        "rowCount": count,
+    }
+
+
+def rows_of(first: dict) -> list[dict]:
+    """The grid's row objects of a ``first_block`` (as the browser makes them)."""
+    return [dict(zip(first["fields"], r, strict=True)) for r in first["rows"]]
 
 
 @callback(
@@ -83,7 +96,9 @@ clientside_callback(
         const filtered = request.filterModel && Object.keys(request.filterModel).length;
         if (first && first.search === here && !sorted && !filtered && !quick
                 && (request.startRow || 0) === 0 && request.endRow === BLOCK) {
-            return [{rowData: first.rowData, rowCount: first.rowCount}, nu];
+            const rowData = first.rows.map((r) => Object.fromEntries(
+                first.fields.map((f, i) => [f, r[i]])));
+            return [{rowData: rowData, rowCount: first.rowCount}, nu];
         }
         return [nu, Object.assign({}, request, {asked: Date.now()})];  // each ask is new
     }""".replace("BLOCK", str(BLOCK)),

@@ -111,7 +111,9 @@ def answer(
         "own_controls": url_sync.own_controls_for(asked, ds, before),
         "views": views.render_view(state, ds, query, rendered),
         "widgets": language.widget_texts(ds, state, shown),
-        "measure": measure_choice.measure_menu(state),
+        "measure": measure_choice.measure_menu(
+            state, None if before is None or before.data != asked.data else ds.restrict(before)
+        ),
         "grid_first": grid.first_block(ds, state, query),
         "upload": (
             {k: no_update for k in upload.PANEL}

@@ -6,6 +6,7 @@ Outputs are grouped by name (Dash's dict-grouped outputs), so nothing is matched
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from typing import Any
@@ -56,25 +57,79 @@ def as_location(search: str | None) -> str:
     return "" if search in (None, "", "?") or not isinstance(search, str) else search
 
 
+# One path's token: its chart (one character), 24 bits of its name, 36 of its value.
+KEY_CHARS, VALUE_CHARS = 5, 6
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+CHART_CHAR = {f: _B64[i] for i, f in enumerate(ids.FIGURES)}
+
+# What each chart's full figure depends on besides the filters (which its patches carry), checked
+# view pair by view pair (tests/test_bytes.py): a level switch redraws the maps and the ranking,
+# not the bars; a new timeline step the timeline and the diffusion views. Every chart also
+# depends on ``viewmodel.view_key``'s language, table, reference year, pilots and compare mode.
+_GEO = ("map_level", "drill", "measure")
+REDRAWN_BY: dict[str, tuple[str, ...]] = {
+    ids.MAP: _GEO,
+    ids.RANKED: (*_GEO, "freq"),
+    ids.TIMELINE: ("freq",),
+    ids.ADOPTION_MAP: (*_GEO, "freq"),
+    ids.ADOPTION_CURVE: (*_GEO, "freq"),
+}
+_EVERY_CHART = ("lang", "data", "gdp_year", "pilots", "pilot_field")
+
+
+def chart_keys(state: ViewState) -> dict[str, str]:
+    """A short key per chart group of what its full figure depends on: a chart whose key is the
+    one the page drew gets a patch, the others their full figure."""
+    out = {}
+    for group in (*REDRAWN_BY, "bars"):
+        fields = (*_EVERY_CHART, *REDRAWN_BY.get(group, ()))
+        text = "|".join(str(getattr(state, f)) for f in fields) + f"|{state.comparing()}"
+        out[group] = _b64(hashlib.blake2s(text.encode(), digest_size=6).digest(), 8)
+    return out
+
+
+def _group(figure: str) -> str:
+    return figure if figure in REDRAWN_BY else "bars"
+
+
+def _b64(data: bytes, chars: int) -> str:
+    return base64.urlsafe_b64encode(data).decode()[:chars]
+
+
+def held(sent: object) -> dict[str, str]:
+    """The ``sent`` string of the ``rendered`` store as {path key: value digest} (anything
+    else: nothing held, so everything is sent)."""
+    if not isinstance(sent, str):
+        return {}
+    step = KEY_CHARS + VALUE_CHARS
+    return {
+        sent[i : i + KEY_CHARS]: sent[i + KEY_CHARS : i + step] for i in range(0, len(sent), step)
+    }
+
+
 def unsent(
-    updates: dict[str, dict[tuple, object]], sent: dict[str, str]
-) -> tuple[dict[str, dict[tuple, object]], dict[str, str]]:
-    """The updates minus every path whose value the browser already has (``sent``: a short hash
-    per "figure/path" of what the last patch set), and the hashes after this one. A chart whose
-    values a click leaves alone is not patched, so the browser does not redraw it."""
+    updates: dict[str, dict[tuple, object]], sent: object
+) -> tuple[dict[str, dict[tuple, object]], str]:
+    """The updates minus every path whose value the browser already has (``sent``: a token per
+    "figure/path" of what the last patch set, as one string: a short digest of the path's name
+    and one of its value), and the tokens after this one. A chart whose values a click leaves
+    alone is not patched, so the browser does not redraw it. The string travels in the
+    ``rendered`` store both ways, so it is kept short: 11 bytes a path."""
+    before = held(sent)
     out: dict[str, dict[tuple, object]] = {}
-    after = dict(sent)
+    after = dict(before)
     for figure, paths in updates.items():
         kept = {}
         for path, value in paths.items():
-            key = figure + "/" + "/".join(map(str, path))
+            name = (figure + "/" + "/".join(map(str, path))).encode()
+            key = CHART_CHAR[figure] + _b64(hashlib.blake2s(name, digest_size=3).digest(), 4)
             text = json.dumps(value, cls=PlotlyJSONEncoder, sort_keys=True)
-            digest = hashlib.blake2s(text.encode(), digest_size=6).hexdigest()
-            if sent.get(key) != digest:
+            digest = _b64(hashlib.blake2s(text.encode(), digest_size=6).digest(), VALUE_CHARS)
+            if before.get(key) != digest:
                 kept[path] = value
             after[key] = digest
         out[figure] = kept
-    return out, after
+    return out, "".join(k + after[k] for k in sorted(after))
 
 
 OUTPUTS = {
@@ -120,24 +175,30 @@ def render_view(
     rendered = rendered if isinstance(rendered, dict) else None
     key = viewmodel.view_key(state)
     full = rendered is None or rendered.get("key") != key
+    keys = chart_keys(state)
+    drawn = rendered.get("keys") if rendered else None
+    drawn = drawn if isinstance(drawn, dict) else {}
+    redraw = {f for f in ids.FIGURES if full and drawn.get(_group(f)) != keys[_group(f)]}
     selection = spread.selection_key(state)
     same = rendered is not None and rendered.get("selection") == selection
-    v = viewmodel.views(ds, state, full=full, same_selection=same)
-    sent: dict[str, str] = {}
-    if full:
-        # the layers are static files of this app: under its URL prefix when it has one
-        assets = _assets_url()
-        figures: dict[str, Any] = {
-            name: geo_assets.served_under(fig, assets) for name, fig in v.figures.items()
-        }
-        # the charts of dimensions this table has not (hidden: ``layouts.own_dimensions``)
-        figures.update({f: no_update for f in ids.FIGURES if f not in figures})
-        _, sent = unsent(v.updates, {})  # what the browser now holds: a Patch skips it
-    else:
-        before = rendered.get("sent") if rendered else None
-        updates, sent = unsent(v.updates, before if isinstance(before, dict) else {})
-        figures = {f: to_patch(updates[f]) if updates.get(f) else no_update for f in ids.FIGURES}
+    v = viewmodel.views(ds, state, full=bool(redraw), same_selection=same)
+    # the charts drawn whole forget what the browser held of them; the others are patched
+    gone = {CHART_CHAR[f] for f in redraw}
+    before = rendered.get("sent") if rendered else ""
+    before = "".join(k + d for k, d in held(before).items() if k[0] not in gone)
+    updates, sent = unsent(v.updates, before)
+    assets = _assets_url()  # the layers are static files of this app (under its URL prefix)
+    figures: dict[str, Any] = {
+        f: geo_assets.served_under(v.figures[f], assets)
+        if f in redraw and f in v.figures  # not drawn: a dimension this table has not
+        else (to_patch(updates[f]) if f not in redraw and updates.get(f) else no_update)
+        for f in ids.FIGURES
+    }
     lang_changed = rendered is None or rendered.get("lang") != state.lang
+
+    def redrawn(group: str) -> bool:
+        return full and drawn.get(group) != keys[group]
+
     drill = present_controls.drill_button(ds, state)
     shown = present_controls.shown_controls(state)
     return {
@@ -154,12 +215,14 @@ def render_view(
         "gdp_style": {} if shown["gdp_year"] else {"display": "none"},
         "pilot_field_style": {} if shown["pilot_field"] else {"display": "none"},
         "table_columns": present_grid.table_columns(state.lang) if lang_changed else no_update,
-        "pilot_rows": present_grid.pilot_rows(ds, state) if full else no_update,
+        # the pilots' rows follow the table, language and pilot fields (every chart's key)
+        "pilot_rows": present_grid.pilot_rows(ds, state) if redrawn("bars") else no_update,
         "pilot_columns": present_grid.pilot_columns(state.lang) if lang_changed else no_update,
-        **playback.slider_outputs(ds, state, full),
+        **playback.slider_outputs(ds, state, redrawn(ids.TIMELINE)),  # the data and the step
         "map_selection": v.texts["selection"],
         "rendered": {
             "key": key,
+            "keys": keys,
             "lang": state.lang,
             "selection": selection,
             "sent": sent,

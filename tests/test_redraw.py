@@ -95,21 +95,21 @@ def test_a_full_draw_holds_exactly_what_its_updates_say(ds, state):
 def test_the_same_view_twice_sends_nothing(ds):
     for state in STATES:
         first = viewmodel.views(ds, state, full=False)
-        _, sent = unsent(first.updates, {})
+        _, sent = unsent(first.updates, "")
         again, _ = unsent(viewmodel.views(ds, state, full=False).updates, sent)
         assert not any(again.values()), (state, {k: list(v) for k, v in again.items() if v})
 
 
 HASHES = """
 import json, sys
-from callbacks.views import unsent
+from callbacks.views import held, unsent
 from data.loaders import load_dataset
 from data.state import parse_query
 from layouts import viewmodel
 ds = load_dataset()
 out = {}
 for q in sys.argv[1:]:
-    out[q] = unsent(viewmodel.views(ds, parse_query(q), full=False).updates, {})[1]
+    out[q] = held(unsent(viewmodel.views(ds, parse_query(q), full=False).updates, "")[1])
 print(json.dumps(out))
 """
 
@@ -139,7 +139,7 @@ def test_every_process_lists_the_same_values(tmp_path):
 
 def test_a_province_click_changes_nothing_the_map_draws(ds):
     drawn = viewmodel.views(ds, ViewState(), full=True)
-    _, sent = unsent(drawn.updates, {})
+    _, sent = unsent(drawn.updates, "")
     click = viewmodel.views(ds, ViewState(region=("440000",)), full=False)
     left, _ = unsent(click.updates, sent)
     # the map's headline names the place; no value, colour, hover, label or outline changes

@@ -14,7 +14,7 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
-from callbacks import interaction, url_sync
+from callbacks import grid, interaction, url_sync
 from callbacks.service import context
 from callbacks.url_sync import CLICKS, CONTROLS, control_values, key
 from data import query
@@ -89,8 +89,8 @@ def test_a_map_click_writes_the_url_sends_the_changed_control_and_the_views_at_o
     assert views["summary"] != first["views"]["summary"]
     assert views["figures"]["bd-incentive"] is not no_update  # the bars, filtered to Guangdong
     assert out["grid_first"]["search"] == "?region=440000"
-    assert out["grid_first"]["rowCount"] == 20 == len(out["grid_first"]["rowData"])
-    assert {r["row"] for r in out["grid_first"]["rowData"]} <= set(
+    assert out["grid_first"]["rowCount"] == 20 == len(grid.rows_of(out["grid_first"]))
+    assert {r["row"] for r in grid.rows_of(out["grid_first"])} <= set(
         bundled.frame.loc[bundled.frame["province_adcode"] == "440000", "row"]
     )
 

@@ -29,7 +29,10 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 QUIET_MS = 500  # nothing new for this long after the last response or draw: the page has settled
-KINDS = ("province click", "date range", "incentive click", "clear")
+KINDS = ("province click", "drill-down", "back", "date range", "incentive click", "clear",
+         "city level", "province level")  # fmt: skip
+#: What each version can do (the six-chart straightforward app has no level switch or drill-down).
+SIX = ("province click", "date range", "incentive click", "clear")
 PROVINCES = ["440000", "320000", "110000", "310000", "500000", "430000", "330000", "510000"]
 # Timeline drags (fractions of its width). Each starts outside the previous one: the app keeps the
 # last selection's outline drawn (even after "clear"), and a drag that starts inside it moves it.
@@ -52,6 +55,7 @@ INIT_JS = """
     gd.on('plotly_afterplot', () => drawn(gd, 'afterplot'));
   };
   B.hook = hook;
+  B.idOf = graphId;
   // a fetch is in flight until its body has been read (Dash reads it as JSON right away)
   const ofetch = window.fetch;
   window.fetch = function (...a) {
@@ -158,6 +162,11 @@ COLLECT_JS = """(mark) => {
     list: all.map(e => [e.name.replace(location.origin, '').split('?')[0],
                         Math.round(e.startTime - mark), Math.round(e.responseEnd - mark),
                         e.decodedBodySize || 0]),
+    // the graphs in the window at the end, and the last draw of one of them
+    visible: [...document.querySelectorAll('.js-plotly-plot')].filter((g) => {
+      const b = g.getBoundingClientRect();
+      return b.bottom > 0 && b.top < innerHeight && b.width > 0;
+    }).map((g) => B.idOf(g)).sort(),
     graphs: document.querySelectorAll('.js-plotly-plot').length,
     graphs_drawn: [...document.querySelectorAll('.js-plotly-plot')]
       .filter(g => g._fullLayout).length,
@@ -219,7 +228,11 @@ SNAPSHOT_JS = """() => {
 # Plotly.react back to the figure the click produced.
 FLOOR_JS = """async () => {
   const U = window.__benchUtil, B = window.__bench, P = window.Plotly;
-  const out = {changed: [], ms: {}, total: 0};
+  const out = {changed: [], ms: {}, total: 0, visible: 0};
+  const inView = (g) => {
+    const b = g.getBoundingClientRect();
+    return b.bottom > 0 && b.top < innerHeight && b.width > 0;
+  };
   for (const gd of U.graphs()) {
     const prev = window.__benchPrev.get(gd);
     if (!prev || (U.same(prev.data, gd.data) && U.same(prev.layout, gd.layout))) continue;
@@ -232,6 +245,7 @@ FLOOR_JS = """async () => {
     const ms = performance.now() - t;
     const id = U.idOf(gd);
     out.changed.push(id); out.ms[id] = ms; out.total += ms;
+    if (inView(gd)) out.visible += ms;
   }
   B.activity = performance.now();
   return out;
@@ -306,9 +320,21 @@ def _action(page: Any, kind: str, r: int) -> Callable[[], None]:
     elif kind == "incentive click":  # the widest bar: a category with rows, never a no-op
         page.locator("#bd-incentive").scroll_into_view_if_needed()
         bars = page.locator("#bd-incentive .bars .point")
+        bars.first.wait_for(state="attached", timeout=20000)
         widths = bars.evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
         box = bars.nth(max(range(len(widths)), key=widths.__getitem__)).bounding_box()
         x, y = box["x"] + min(box["width"] / 2, 20), box["y"] + box["height"] / 2
+    elif kind in ("city level", "province level"):
+        level = "city" if kind == "city level" else "province"
+        target = page.locator(f"#map-level input[value='{level}']")
+        target.scroll_into_view_if_needed()
+        box = target.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    elif kind in ("drill-down", "back"):
+        target = page.locator("#drill-btn" if kind == "drill-down" else "#back-btn")
+        target.scroll_into_view_if_needed()
+        box = target.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     elif kind == "date range":
         page.locator("#timeline").scroll_into_view_if_needed()
         lo, hi = RANGES[r % len(RANGES)]
@@ -337,9 +363,14 @@ def interact(page: Any, kind: str, r: int) -> dict[str, Any]:
         return {"kind": kind, "missed": True}
     floor = page.evaluate(FLOOR_JS)
     settle(page, page.evaluate("performance.now()"), idle_ms=100)
+    seen = [d[1] + mark for d in got["draw_list"] if d[0] in got["visible"]]
+    end_visible = max([got["last_response"], *seen])
     return {
         "kind": kind,
         "ms": round(end - start, 1),
+        "visible_ms": round(end_visible - start, 1),
+        "visible": got["visible"],
+        "floor_visible_ms": round(floor["visible"], 1),
         "last_response_ms": round(max(0.0, got["last_response"] - start), 1),
         "requests": got["requests"],
         "bytes_uncompressed": got["bytes_uncompressed"],
@@ -389,9 +420,15 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def measure(bases: dict[str, str], rounds: int = 8, loads: int = 5) -> dict[str, Any]:
-    """Both versions (``bases``: name -> base URL) in one browser: ``loads`` first loads each,
-    then ``rounds`` rounds of the four interactions each, alternating versions round by round."""
+def measure(
+    bases: dict[str, str],
+    rounds: int = 8,
+    loads: int = 5,
+    kinds: dict[str, Sequence[str]] | None = None,
+) -> dict[str, Any]:
+    """Every version (``bases``: name -> base URL) in one browser: ``loads`` first loads each,
+    then ``rounds`` rounds of the interactions each (``kinds``: name -> what that version can do;
+    all of ``KINDS`` by default), alternating versions round by round."""
     raw: dict[str, dict[str, list]] = {who: {"loads": [], "clicks": []} for who in bases}
     with chromium() as browser:
         for _ in range(loads):
@@ -405,8 +442,13 @@ def measure(bases: dict[str, str], rounds: int = 8, loads: int = 5) -> dict[str,
             pages[who] = open_page(context, base)
         for r in range(rounds):
             for who, page in pages.items():
-                for kind in KINDS:
-                    raw[who]["clicks"].append({"round": r, **interact(page, kind, r)})
+                for kind in (kinds or {}).get(who, KINDS):
+                    try:
+                        got = interact(page, kind, r)
+                    except Exception as e:  # noqa: BLE001  (one failed action: counted, not fatal)
+                        print(f"[bench] {who} {kind}: {e!r}"[:300], file=sys.stderr, flush=True)
+                        got = {"kind": kind, "missed": True, "error": repr(e)[:300]}
+                    raw[who]["clicks"].append({"round": r, **got})
             print(f"[bench] browser round {r + 1}/{rounds}", file=sys.stderr, flush=True)
     return summarise(raw)
 
@@ -417,6 +459,13 @@ def _kind_figures(clicks: list[dict[str, Any]]) -> dict[str, Any]:
     drawn = sorted({g for c in done for g in c["drawn"]})
     return {
         "click": summary([c["ms"] for c in done]),
+        "visible": summary([c.get("visible_ms", c["ms"]) for c in done]),
+        "floor_visible": summary([c.get("floor_visible_ms", c["floor_ms"]) for c in done]),
+        "visible_over_floor": ratios(
+            [c.get("visible_ms", c["ms"]) for c in done],
+            [c.get("floor_visible_ms", c["floor_ms"]) for c in done],
+        ),
+        "visible_graphs": sorted({g for c in done for g in c.get("visible", [])}),
         "last_response": summary([c["last_response_ms"] for c in done]),
         "floor": summary([c["floor_ms"] for c in done]),
         "click_over_floor": ratios([c["ms"] for c in done], [c["floor_ms"] for c in done]),
@@ -444,14 +493,23 @@ def summarise(raw: dict[str, dict[str, list]]) -> dict[str, Any]:
                 "graphs": max((x["graphs"] for x in loads), default=0),
                 "graphs_drawn": min((x["graphs_drawn"] for x in loads), default=0),
             },
-            "kinds": {k: _kind_figures([c for c in r["clicks"] if c["kind"] == k]) for k in KINDS},
+            "kinds": {
+                k: _kind_figures([c for c in r["clicks"] if c["kind"] == k])
+                for k in KINDS
+                if any(c["kind"] == k for c in r["clicks"])
+            },
         }
-    if "ours" in out and "naive" in out:
+    for other, key in (("naive", "naive_over_ours"), ("naive_full", "naive_full_over_ours")):
+        if "ours" not in out or other not in out:
+            continue
         vs: dict[str, Any] = {}
-        for k in KINDS:
-            o, n = out["ours"]["kinds"][k]["click"], out["naive"]["kinds"][k]["click"]
+        for k, n_k in out[other]["kinds"].items():
+            o_k = out["ours"]["kinds"].get(k)
+            if not o_k:
+                continue
+            o, n = o_k["click"], n_k["click"]
             vs[k] = {"median": ratio_of(n, o, "median"), "p95": ratio_of(n, o, "p95")}
-        o, n = out["ours"]["first_load"]["ms"], out["naive"]["first_load"]["ms"]
+        o, n = out["ours"]["first_load"]["ms"], out[other]["first_load"]["ms"]
         vs["first load"] = {"median": ratio_of(n, o, "median"), "p95": ratio_of(n, o, "p95")}
-        out["naive_over_ours"] = vs
+        out[key] = vs
     return out

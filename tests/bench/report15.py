@@ -19,6 +19,19 @@ BEFORE = {
     "first_load_requests_ours": 29,
     "server_1m_over_bundled": "3–6×",
 }
+# Bytes per interaction before issue #24's work (commit 2e63c3b, `tests/bench/bytes.py --engine
+# json`: the engine Dash used then, without orjson), bundled table.
+BYTES_BEFORE = {
+    "first view": {"bytes": 186077},
+    "province click": {"bytes": 29612},
+    "drill-down": {"bytes": 151348},
+    "back": {"bytes": 164133},
+    "date range": {"bytes": 162321},
+    "incentive click": {"bytes": 28993},
+    "clear": {"bytes": 167018},
+    "city level": {"bytes": 323091},
+    "province level": {"bytes": 166956},
+}
 TARGETS = {
     "province_over_floor": 1.2,  # at most
     "naive_over_ours_province": 4.0,  # at least
@@ -112,34 +125,49 @@ def mp_pair(a: dict | None, b: dict | None, fmt: Callable[[float], str] = str) -
     return f"{fmt(a['median'])} / {fmt(b['median'])}"
 
 
+VERSIONS = {"ours": "ours", "naive_full": "naive, same charts", "naive": "naive, six charts"}
+
+
 def click_rows(label: str, b: dict[str, Any]) -> list[str]:
-    """Per interaction kind and version: click, floor, ratios, network, bytes, graphs."""
+    """Per interaction kind and version: click, floor, ratios (all charts and the charts in the
+    window), network, bytes, graphs."""
     lines = [
         f"### {label}",
         "",
-        "| interaction | version | click → views median / p95 ms | floor median / p95 ms "
-        "| click ÷ floor median / p95 | naive ÷ ours median / p95 | last response median / p95 ms "
-        "| requests | bytes uncompressed / on the wire (median) | charts changed / redrawn |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| interaction | version | click → visible views drawn median / p95 ms | visible floor "
+        "median / p95 ms | visible ÷ floor median / p95 | click → every view median / p95 ms "
+        "| floor (all changed) median / p95 ms | naive ÷ ours (visible) median / p95 "
+        "| last response median / p95 ms | requests | bytes uncompressed / on the wire (median) "
+        "| charts changed / redrawn / in the window |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    vs = b.get("naive_over_ours", {})
     for kind in b.get("ours", {}).get("kinds", {}):
-        for who in ("ours", "naive"):
+        for who, name in VERSIONS.items():
             k = b.get(who, {}).get("kinds", {}).get(kind)
             if not k:
                 continue
-            v = vs.get(kind, {}) if who == "ours" else {}
+            vis = k.get("visible", k["click"])
+            ratio = ""
+            if who != "ours":
+                o = b["ours"]["kinds"][kind].get("visible", b["ours"]["kinds"][kind]["click"])
+                ratio = f"{times(ratio_of(vis, o, 'median'))} / {times(ratio_of(vis, o, 'p95'))}"
             miss = f" ({k['missed']} changed nothing)" if k.get("missed") else ""
             lines.append(
-                f"| {kind if who == 'ours' else ''} | {who} | {mp(k['click'])}{miss} | "
-                f"{mp(k['floor'])} | {mp(k['click_over_floor'], lambda x: f'{x:.2f}×')} | "
-                f"{times(v.get('median')) if v else ''}"
-                f"{' / ' + times(v.get('p95')) if v else ''} | {mp(k['last_response'])} | "
+                f"| {kind if who == 'ours' else ''} | {name} | {mp(vis)}{miss} | "
+                f"{mp(k.get('floor_visible', k['floor']))} | "
+                f"{mp(k.get('visible_over_floor', k['click_over_floor']), lambda x: f'{x:.2f}×')} "
+                f"| {mp(k['click'])} | {mp(k['floor'])} | {ratio} | {mp(k['last_response'])} | "
                 f"{mp(k['requests'])} | {kb(k['bytes_uncompressed'].get('median', 0))} / "
                 f"{kb(k['bytes_wire'].get('median', 0))} | {len(k['graphs_changed'])} / "
-                f"{len(k['graphs_drawn'])} |"
+                f"{len(k['graphs_drawn'])} / {len(k.get('visible_graphs', []))} |"
             )
     return lines
+
+
+def ratio_of(a: dict, b: dict, key: str) -> float | None:
+    if not a.get(key) or not b.get(key):
+        return None
+    return round(a[key] / b[key], 2)
 
 
 def load_rows(b: dict[str, Any]) -> list[str]:
@@ -148,12 +176,12 @@ def load_rows(b: dict[str, Any]) -> list[str]:
         "| uncompressed | charts drawn / on the page |",
         "|---|---|---|---|---|---|",
     ]
-    for who in ("ours", "naive"):
+    for who, name in VERSIONS.items():
         f = b.get(who, {}).get("first_load")
         if not f or not f["ms"].get("n"):
             continue
         lines.append(
-            f"| {who} | {mp(f['ms'])} (n={f['ms']['n']}) | {mp(f['requests'])} | "
+            f"| {name} | {mp(f['ms'])} (n={f['ms']['n']}) | {mp(f['requests'])} | "
             f"{mp(f['bytes_wire'], kb)} | {mp(f['bytes_uncompressed'], kb)} | "
             f"{f['graphs_drawn']} / {f['graphs']} |"
         )
@@ -214,6 +242,20 @@ def render(res: dict[str, Any]) -> list[str]:
             "Server time per filter change, 1 M rows ÷ bundled table (medians, same run): "
             + ", ".join(f"{k} {v:.2f}×" for k, v in srv.items())
             + ".",
+            "",
+        ]
+    per_click = res.get("direct", {}).get("bundled", {}).get("bytes")
+    if per_click:
+        from tests.bench import bytes as bytes_bench
+
+        lines += [
+            "## Bytes per interaction (issue #24, bundled table, `tests/bench/bytes.py`)",
+            "",
+            "The interaction callback called as the page calls it, each response's stores "
+            "carried into the next request; uncompressed JSON as Dash sends it. *Before*: the "
+            "figures of the commit this work started from (hand-copied below).",
+            "",
+            *bytes_bench.rows(per_click, BYTES_BEFORE),
             "",
         ]
     for label, b in res.get("browser", {}).items():

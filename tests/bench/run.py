@@ -194,6 +194,10 @@ def child_direct(data: str | None, reps: int, naive_reps: int) -> dict[str, Any]
         "peak_rss_mb": round(_rss_mb()),
     }
     res["ours"] = server_times(reps)
+    if data is None:  # bytes per interaction, followed as the browser (tests/bench/bytes.py)
+        from tests.bench import bytes as per_click
+
+        res["bytes"] = per_click.measure()
     # The grid's own request after each change: the first block of 25 rows (infinite row model).
     res["ours_block"] = table_block_times(max(5, reps // 2))
     if naive_reps:
@@ -287,14 +291,15 @@ def _ours_key(query: str) -> dict:
 
 
 # ------------------------------------------------------------------------ apps
-def start_naive(data: str | None, timeout: float = 300):
-    """Start ``naive_app`` in a subprocess; returns (process, base URL)."""
+def start_naive(data: str | None, timeout: float = 300, charts: str = "six"):
+    """Start ``naive_app`` (``charts``: "six" or "full") in a subprocess; returns (process,
+    base URL)."""
     import urllib.request
 
     from tests.browser.harness import free_port
 
     port = free_port()
-    cmd = [sys.executable, "-m", "tests.bench.naive_app", "--port", str(port)]
+    cmd = [sys.executable, "-m", "tests.bench.naive_app", "--port", str(port), "--charts", charts]
     if data:
         cmd += ["--data", data]
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -325,14 +330,18 @@ def app_figures(data: str | None, reps: int, rounds: int, loads: int) -> dict[st
         out["ours_start_s"] = round(time.perf_counter() - t0, 2)
         out["ours_http"] = http_times(base, reps, _ours_key)
         proc, naive_base = start_naive(data)
+        full, full_base = start_naive(data, charts="full")
         try:
             out["naive_http"] = http_times(naive_base, max(5, reps // 3), lambda q: None)
             if rounds or loads:
-                bases = {"ours": base, "naive": naive_base}
-                out["browser"] = browser.measure(bases, rounds=rounds, loads=loads)
+                bases = {"ours": base, "naive_full": full_base, "naive": naive_base}
+                out["browser"] = browser.measure(
+                    bases, rounds=rounds, loads=loads, kinds={"naive": browser.SIX}
+                )
         finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+            for p in (proc, full):
+                p.terminate()
+                p.wait(timeout=10)
     return out
 
 
@@ -528,7 +537,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="100000,1000000", help="SYNTHETIC sizes (and bundled)")
     p.add_argument("--app-sizes", default="bundled", help="tables for the HTTP/browser runs")
-    p.add_argument("--rounds", type=int, default=5, help="browser rounds of the four interactions")
+    p.add_argument("--rounds", type=int, default=5, help="browser rounds of the interactions")
     p.add_argument("--loads", type=int, default=3, help="first loads of each version")
     p.add_argument("--scale-sizes", default="100000,1000000", help="for tests/bench/scale.py")
     p.add_argument("--reps", type=int, default=15)

@@ -225,7 +225,7 @@ def drawn(page, graph_id: str) -> None:
     page.locator("#" + graph_id).scroll_into_view_if_needed()
     page.wait_for_function(
         "(id) => { const g = document.querySelector('#' + id + ' .js-plotly-plot');"
-        " return !!(g && g._fullLayout && g.data); }",
+        " return !!(g && g._fullLayout && g.data && !g.hasAttribute('data-pa-waiting')); }",
         arg=graph_id,
         timeout=30000,
     )
@@ -244,10 +244,10 @@ def draw_all(page) -> None:
 
 def figure_data(page, graph_id: str) -> list[dict]:
     """The traces plotly has drawn in a graph (its ``data``), as the browser holds them (a chart
-    below the fold is scrolled into view first, so that it is drawn)."""
+    out of view is scrolled into view first, so that it is drawn: ``assets/lazy_charts.js``)."""
     read = (
         "(id) => { const g = document.querySelector('#' + id + ' .js-plotly-plot');"
-        " if (!(g && g._fullLayout && g.data)) return null;"
+        " if (!(g && g._fullLayout && g.data) || g.hasAttribute('data-pa-waiting')) return null;"
         " return g.data.map(t => ({uid: t.uid, z: t.z, x: t.x, y: t.y, locations: t.locations,"
         " text: t.text})); }"
     )

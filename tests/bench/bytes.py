@@ -1,0 +1,108 @@
+"""Bytes per interaction (issue #24 item 2), without a browser: the interaction callback called as
+the page calls it, each response's stores (``rendered``, table, language) carried into the next
+request, the response serialised as Dash serialises it (no "no update" outputs, patches as their
+operations). Per interaction: the total and its largest parts.
+
+    python -m tests.bench.bytes [--engine json]   # json: plotly's pure-Python engine (\\uXXXX)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+#: The browser bench's sequence (tests/bench/browser.py), as URLs: (name, query).
+SEQUENCE = [
+    ("province click", "?region=440000"),
+    ("drill-down", "?drill=440000"),
+    ("back", "?region=440000"),
+    ("date range", "?region=440000&from=2019-01-01&to=2020-12-31"),
+    ("incentive click", "?region=440000&from=2019-01-01&to=2020-12-31&incentive=subsidy"),
+    ("clear", ""),
+    ("city level", "?map=city"),
+    ("province level", ""),
+]
+
+
+def _sent(value: Any) -> Any:
+    from dash._callback import NoUpdate
+
+    if isinstance(value, dict):
+        return {k: _sent(v) for k, v in value.items() if not isinstance(v, NoUpdate)}
+    return value.to_plotly_json() if hasattr(value, "to_plotly_json") else value
+
+
+def _parts(sent: dict, prefix: str = "") -> dict[str, int]:
+    from dash._utils import to_json
+
+    out: dict[str, int] = {}
+    for k, v in sent.items():
+        if isinstance(v, dict) and k in ("views", "figures", "widgets", "measure"):
+            out.update(_parts(v, prefix + k + "."))
+        else:
+            out[prefix + k] = len(to_json(v).encode())
+    return out
+
+
+def measure() -> dict[str, Any]:
+    """Bytes per interaction of ``SEQUENCE`` on the dataset this process serves."""
+    from dash._callback import NoUpdate
+    from dash._utils import to_json
+
+    from callbacks import interaction
+
+    rendered, shown, table, search = None, None, None, ""
+    out: dict[str, Any] = {}
+    for name, query in [("first view", ""), *SEQUENCE]:
+        before = None if name == "first view" else search
+        res = interaction.respond(query, rendered, shown, table, before=before)
+        sent = _sent(res)
+        total = len(to_json(sent).encode())
+        parts = sorted(_parts(sent).items(), key=lambda kv: -kv[1])[:5]
+        out[name] = {"bytes": total, "largest": dict(parts)}
+        if not isinstance(res["views"]["rendered"], NoUpdate):
+            rendered = res["views"]["rendered"]
+        if not isinstance(res["widgets"]["shown"], NoUpdate):
+            shown = res["widgets"]["shown"]
+        if not isinstance(res["table"], NoUpdate):
+            table = res["table"]
+        search = query
+    return out
+
+
+def rows(res: dict[str, Any], before: dict[str, Any] | None = None) -> list[str]:
+    """The markdown table: per interaction, bytes (and before, when given) and largest parts."""
+    lines = [
+        "| interaction | target | before | after | largest parts after (KB) |",
+        "|---|---|---|---|---|",
+    ]
+    for name, r in res.items():
+        switch = "level" in name or name in ("drill-down", "back")
+        target = "–" if name == "first view" else ("≤ 60 KB" if switch else "≤ 12 KB")
+        was = f"{before[name]['bytes'] / 1024:.1f} KB" if before and name in before else "–"
+        parts = ", ".join(f"{k.split('.')[-1]} {v / 1024:.1f}" for k, v in r["largest"].items())
+        lines.append(f"| {name} | {target} | {was} | {r['bytes'] / 1024:.1f} KB | {parts} |")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--engine", choices=("auto", "json"), default="auto")
+    args = p.parse_args(argv)
+    import plotly.io
+
+    plotly.io.json.config.default_engine = args.engine
+    from callbacks.service.context import serve
+    from data.dataset import DatasetStore, load_dataset
+
+    serve(DatasetStore(load_dataset()))
+    res = measure()
+    print("\n".join(rows(res)), file=sys.stderr)
+    print(json.dumps(res))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

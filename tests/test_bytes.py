@@ -1,0 +1,171 @@
+"""Bytes per interaction (issue #24 item 2): what one click's response carries, measured on the
+JSON Dash sends (no timing). The page is followed as the browser holds it: each response's
+``rendered`` store, table and language go into the next request.
+
+Targets of the issue: ≤ 12 KB for a province, incentive or date click and "clear", ≤ 60 KB for
+a level switch; docs/BENCHMARKS.md says where they stand. These tests keep what was reached."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from dash._callback import NoUpdate
+from dash._utils import to_json
+
+from callbacks import grid, interaction, views
+from callbacks.service import context
+from callbacks.views import _group
+from data.dataset import DatasetStore
+from data.state import parse_query
+from layouts import viewmodel
+from tests.test_redraw import _json, _plain, _same
+
+
+@pytest.fixture(scope="module", autouse=True)
+def served(bundled):
+    context.serve(DatasetStore(bundled))
+
+
+def _sent(value: Any) -> Any:
+    """A response as Dash sends it: no "no update" outputs, patches as their operations."""
+    if isinstance(value, dict):
+        return {k: _sent(v) for k, v in value.items() if not isinstance(v, NoUpdate)}
+    return value.to_plotly_json() if hasattr(value, "to_plotly_json") else value
+
+
+class Page:
+    """The page's stores between requests, as the browser keeps them."""
+
+    def __init__(self) -> None:
+        self.search, self.rendered, self.shown, self.table = "", None, None, None
+        self.go("", None)
+
+    def go(self, query: str, before: str | None = "") -> tuple[dict, str]:
+        out = interaction.respond(query, self.rendered, self.shown, self.table, before=before)
+        if not isinstance(out["views"]["rendered"], NoUpdate):
+            self.rendered = out["views"]["rendered"]
+        if not isinstance(out["widgets"]["shown"], NoUpdate):
+            self.shown = out["widgets"]["shown"]
+        if not isinstance(out["table"], NoUpdate):
+            self.table = out["table"]
+        self.search = query
+        return out, to_json(_sent(out))
+
+    def click(self, query: str) -> tuple[dict, str]:
+        return self.go(query, before=self.search)
+
+
+def test_chinese_travels_as_utf8_not_as_escapes():
+    page = Page()
+    _, text = page.click("?region=440000")
+    assert "广东省" in text  # the place in the headlines and chips, 3 bytes a character
+    # no character escaped but the three plotly keeps out of HTML ("<", ">", "/")
+    assert set(re.findall(r"\\u([0-9a-f]{4})", text)) <= {"003c", "003e", "002f"}
+
+
+#: Each click's response at most (KB, uncompressed), as reached on the bundled table: the issue's
+#: 12 KB is not met yet (docs/BENCHMARKS.md: what is left is the grid's 20-25 rows, 7-9 KB, and
+#: the patched values). Before this work: 27, 28 and 41 KB.
+LIMITS = {"province": 17, "incentive": 19, "clear": 31}
+
+
+def test_filter_clicks_stay_under_their_sizes_and_the_same_view_again_sends_almost_nothing():
+    page = Page()
+    sizes = {}
+    for name, query in (
+        ("province", "?region=440000"),
+        ("incentive", "?incentive=subsidy&region=440000"),
+        ("clear", ""),
+    ):
+        _, text = page.click(query)
+        sizes[name] = len(text.encode())
+    assert all(sizes[k] <= LIMITS[k] * 1024 for k in LIMITS), sizes
+    out, _ = page.go("", before=None)  # the URL again (back to where it was): no chart patched
+    assert all(isinstance(f, NoUpdate) for f in out["views"]["figures"].values())
+
+
+def test_the_rendered_store_is_one_short_string_both_ways():
+    page = Page()
+    page.click("?region=440000")
+    sent = page.rendered["sent"]
+    assert isinstance(sent, str) and len(sent) % 11 == 0
+    assert len(json.dumps(page.rendered)) <= 2 * 1024  # was 5.6 KB of per-path hashes
+
+
+def test_the_grids_first_block_names_each_field_once():
+    page = Page()
+    out, _ = page.click("?region=440000")
+    first = out["grid_first"]
+    rows = grid.rows_of(first)
+    assert len(rows) == first["rowCount"] == 20
+    assert all(set(r) == set(first["fields"]) for r in rows)
+    assert "title_zh" in first["fields"] and "source" in first["fields"]
+
+
+def test_a_filter_click_sends_no_measure_menu_a_level_switch_does():
+    page = Page()
+    out, _ = page.click("?region=440000")
+    assert all(isinstance(v, NoUpdate) for v in out["measure"].values())
+    out, _ = page.click("?region=440000&map=city")
+    assert not isinstance(out["measure"]["options"], NoUpdate)
+
+
+# ----------------------------------------------------------------------------- per-chart redraws
+def _set(fig: dict, path: tuple, value: Any) -> None:
+    node = fig
+    for key in path[:-1]:
+        node = node[key] if not isinstance(node, dict) else node.setdefault(key, {})
+    node[path[-1]] = value
+
+
+def _differences(a: Any, b: Any, path: tuple = ()) -> list[tuple]:
+    a, b = _plain(a), _plain(b)
+    if isinstance(a, dict) and isinstance(b, dict):
+        keys = (set(a) | set(b)) - {"uid"}
+        return [d for k in keys for d in _differences(a.get(k), b.get(k), (*path, k))]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in
+                _differences(x, y, (*path, i))]  # fmt: skip
+    return [] if _same(a, b) else [path]
+
+
+PAIRS = [
+    ("", "?map=city"),
+    ("?map=city&incentive=subsidy", "?incentive=subsidy"),
+    ("?region=440000", "?drill=440000"),
+    ("?drill=440000", "?region=440000"),
+    ("?region=440000", "?region=440000&from=2019-01-01&to=2020-12-31"),
+    ("?incentive=subsidy&from=2019-01-01&to=2020-12-31", ""),
+    ("", "?measure=per_pop"),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), PAIRS)
+def test_a_chart_not_redrawn_is_patched_into_exactly_its_new_figure(bundled, before, after):
+    """A level switch, a drill-down, a new timeline step or measure redraws only the charts whose
+    full figure depends on it (``callbacks.views.REDRAWN_BY``); every other chart gets a patch,
+    and that patch must turn the figure the page drew into the new view's full figure."""
+    old_state = bundled.restrict(parse_query(before))
+    new_state = bundled.restrict(parse_query(after))
+    old_keys, new_keys = views.chart_keys(old_state), views.chart_keys(new_state)
+    drawn = viewmodel.views(bundled, old_state, full=True)
+    new = viewmodel.views(bundled, new_state, full=True)
+    patched = [f for f in new.figures if old_keys[_group(f)] == new_keys[_group(f)]]
+    assert patched  # every pair keeps some chart
+    for f in patched:
+        fig = _json(drawn.figures[f].to_plotly_json())
+        for path, value in new.updates.get(f, {}).items():
+            _set(fig, path, _json(value))
+        assert not _differences(fig, _json(new.figures[f].to_plotly_json())), f
+
+
+def test_a_level_switch_sends_the_maps_whole_and_the_bars_as_patches():
+    page = Page()
+    out, text = page.click("?map=city")
+    figures = out["views"]["figures"]
+    assert "data" in figures["map"] and isinstance(figures["bd-type"], NoUpdate)
+    out, text = page.click("")  # back to provinces: 143 KB before this work
+    assert len(text.encode()) <= 90 * 1024
