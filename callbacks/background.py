@@ -98,11 +98,30 @@ def notice(key: str, **fmt: object) -> list:
     return [html.Span(words("zh"), className="l-zh"), html.Span(words("en"), className="l-en")]
 
 
+#: Background callbacks told of their job's end elsewhere than the export panel (w/jobs: the
+#: upload's parse): an output id of the callback -> a function of (the notice's key, the polling
+#: request's body) giving the props to send, ``{component id: {prop: value}}``.
+NOTICE_TARGETS: dict[str, Any] = {}
+
+
 def _set_notice(key: str, **fmt: object) -> None:
     from flask import g, has_request_context
 
     if has_request_context():
         g.policy_atlas_notice = notice(key, **fmt)
+        g.policy_atlas_notice_key = key
+
+
+def _notice_props(message: list) -> dict:
+    """The props that carry a job's end notice for the callback this request polls."""
+    from flask import g, request
+
+    body = request.get_json(silent=True) or {}
+    output = str(body.get("output", "")) if isinstance(body, dict) else ""
+    for output_id, target in NOTICE_TARGETS.items():
+        if output_id in output:
+            return target(g.pop("policy_atlas_notice_key", ""), body)
+    return {NOTICE_ID: {"children": message}}
 
 
 def _store_notice(problem: str) -> None:
@@ -185,7 +204,7 @@ class _Guarded:
 
         message = g.pop("policy_atlas_notice", None) if has_request_context() else None
         if message:
-            props = {**props, NOTICE_ID: {"children": message}}
+            props = {**props, **_notice_props(message)}
         return props
 
 

@@ -30,10 +30,20 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, callback, clientside_callback, ctx
+from dash import (
+    ALL,
+    Dash,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    no_update,
+)
 from dash.exceptions import PreventUpdate
 
-from callbacks import reconcile
+from callbacks import background, reconcile
 from callbacks.context import guarded, store, why_gone
 from callbacks.intake import Intake, client_address, stop_reading
 from data.check import GROUPS, CheckReport
@@ -138,6 +148,7 @@ def _upload_response(uploads: Uploads, intake: Intake) -> tuple[dict, int]:
             request.args.get("datum", "wgs84"),
             owner=request.headers.get(OWNER_HEADER),
             client=client,
+            defer=True,
         )
     except DatasetUnavailable:  # logged once by data.uploads
         return {"error": f"{name}: {UNREACHABLE['error']}"}, 503
@@ -147,8 +158,79 @@ def _upload_response(uploads: Uploads, intake: Intake) -> tuple[dict, int]:
     if out.error:
         log.info("upload of %r refused: %s", name[:80], out.error[:200])
         return out.as_dict(), 400
+    if out.job:  # parsed by a job (parse_job): the page follows its progress
+        log.info("upload of %r received: %d bytes, job %s", name[:80], len(body), out.job[:8])
+        return out.as_dict(), 202
     log.info("upload stored: %d rows, %d problems, %.3f s", out.rows, out.problems, out.seconds)
     return out.as_dict(), 200
+
+
+@callback(
+    Output(ids.URL, "search", allow_duplicate=True),
+    Output(ids.UPLOAD_JOB_END, "data"),
+    Input(ids.UPLOAD_JOB, "data"),
+    State(ids.URL, "search"),
+    background=True,
+    progress=[Output(ids.UPLOAD_JOB_STATUS, "children")],
+    running=[(Output(ids.UPLOAD_CANCEL, "hidden"), False, True)],
+    cancel=[Input(ids.UPLOAD_CANCEL, "n_clicks")],
+    prevent_initial_call=True,
+)
+@guarded
+def parse_job(set_progress: Any, job: dict | None, search: str | None) -> tuple[Any, dict]:
+    """An upload's parse as a background job (``Uploads.finish``, in the bounded child): its
+    stage and rows read shown as it runs; then the new table opened (its id in the URL, as a
+    reconcile pick does), or how it was refused (``assets/upload.js`` says it, and offers the
+    mapping step when a column was not recognised)."""
+    job_id = str(job.get("job") or "") if isinstance(job, dict) else ""
+    if not job_id or _uploads is None:
+        raise PreventUpdate
+    uploads, t0 = _uploads, time.monotonic()
+
+    def tick() -> None:
+        report = uploads.progress(job_id)
+        set_progress([upload_panel.job_progress(report, time.monotonic() - t0)])
+
+    tick()
+    try:
+        out = uploads.finish(job_id, on_tick=tick)
+    except DatasetUnavailable:
+        return no_update, {"job": job_id, "status": 503}
+    if out.error or not out.id:
+        log.info("upload job %s refused: %s", job_id[:8], (out.error or "")[:200])
+        return no_update, {"job": job_id, **out.as_dict()}
+    log.info("upload job %s stored: %d rows, %d problems, %.3f s", job_id[:8], out.rows,
+             out.problems, out.seconds)  # fmt: skip
+    state = parse_query(search if isinstance(search, str) else None)
+    return encode_query(replace(state, data=out.id)), {"job": job_id, **out.as_dict()}
+
+
+def _job_lost(key: str, body: dict) -> dict:
+    """A parse job that ended without an answer (its process killed): its files removed, and
+    the page told (``assets/upload.js``)."""
+    inputs = body.get("inputs") or []
+    job = next((i.get("value") for i in inputs if isinstance(i, dict)
+                and i.get("id") == ids.UPLOAD_JOB), None)  # fmt: skip
+    job_id = str(job.get("job") or "") if isinstance(job, dict) else ""
+    if _uploads is not None and job_id:
+        _uploads.drop_job(job_id)
+    log.error("upload job %s ended without an answer (%s)", job_id[:8], key)
+    return {ids.UPLOAD_JOB_END: {"data": {"job": job_id, "lost": True}}}
+
+
+background.NOTICE_TARGETS[ids.UPLOAD_JOB_END] = _job_lost
+
+# The job's end said by the page's script (assets/upload.js: the message, the mapping step).
+clientside_callback(
+    """function(end) {
+        var api = window.policyAtlasUpload;
+        if (end && api) { api.ended(end); }
+        return window.dash_clientside.no_update;
+    }""",
+    Output(ids.UPLOAD_JOB_STATUS, "title"),
+    Input(ids.UPLOAD_JOB_END, "data"),
+    prevent_initial_call=True,
+)
 
 
 #: the largest reading-options body a re-read accepts (a few hundred columns' roles)
