@@ -48,7 +48,7 @@
   }
   function setProps(id, props) { // Dash's documented way for scripts to change a component
     var dc = window.dash_clientside;
-    if (dc && dc.set_props && document.getElementById(id)) dc.set_props(id, props);
+    if (dc && dc.set_props) dc.set_props(id, props);
   }
   if (load(OWNER, null) === null && load(OLD_OWNER, null) !== null) {
     try { window.localStorage.setItem(OWNER, JSON.stringify(load(OLD_OWNER, null))); } catch (err) { /* */ }
@@ -156,7 +156,11 @@
     delete waiting[end.job];
     if (end.lost) { status(msg("job_lost"), true); return; }
     if (end.status === 503) { status(msg("unreachable"), true); return; }
-    if (end.id && !end.error) { status(msg("loaded", {rows: end.rows})); return; }
+    if (end.id && !end.error) {
+      status(msg("loaded", {rows: end.rows}));
+      if (end.search !== undefined) window.dash_clientside.set_props("url", {search: end.search});
+      return;
+    }
     status(msg("error") + (end.error || msg("interrupted")), true);
     if (file && end.columns && end.columns.length) mappingStep(file, end);
   }

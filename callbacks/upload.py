@@ -39,7 +39,6 @@ from dash import (
     callback,
     clientside_callback,
     ctx,
-    no_update,
 )
 from dash.exceptions import PreventUpdate
 
@@ -116,7 +115,12 @@ def _upload_response(uploads: Uploads, intake: Intake) -> tuple[dict, int]:
         stop_reading(sock)  # the body is not drained
         return too_big, 413
     client = client_address(request)
-    refused = intake.admit(client)
+    try:
+        refused = intake.admit(client)
+    except Exception as exc:  # the store counting uploads did not answer (Redis down)
+        stop_reading(sock)
+        log.warning("upload of %r: the store does not answer: %s", name[:80], str(exc)[:200])
+        return {"error": f"{name}: {UNREACHABLE['error']}"}, 503
     if refused:  # slow or many clients do not hold every thread (callbacks.intake)
         stop_reading(sock)
         log.warning("upload of %r refused: %s", name[:80], refused)
@@ -166,7 +170,8 @@ def _upload_response(uploads: Uploads, intake: Intake) -> tuple[dict, int]:
 
 
 @callback(
-    Output(ids.URL, "search", allow_duplicate=True),
+    # Not the URL itself: a callback that writes it holds every view's callback while it runs;
+    # the page's script opens the new table (``search``) when the job has ended.
     Output(ids.UPLOAD_JOB_END, "data"),
     Input(ids.UPLOAD_JOB, "data"),
     State(ids.URL, "search"),
@@ -177,11 +182,11 @@ def _upload_response(uploads: Uploads, intake: Intake) -> tuple[dict, int]:
     prevent_initial_call=True,
 )
 @guarded
-def parse_job(set_progress: Any, job: dict | None, search: str | None) -> tuple[Any, dict]:
+def parse_job(set_progress: Any, job: dict | None, search: str | None) -> dict:
     """An upload's parse as a background job (``Uploads.finish``, in the bounded child): its
-    stage and rows read shown as it runs; then the new table opened (its id in the URL, as a
-    reconcile pick does), or how it was refused (``assets/upload.js`` says it, and offers the
-    mapping step when a column was not recognised)."""
+    stage and rows read shown as it runs; then the new table's view (``search``: the URL's
+    query with its id, which ``assets/upload.js`` opens), or how it was refused (the script says
+    it, and offers the mapping step when a column was not recognised)."""
     job_id = str(job.get("job") or "") if isinstance(job, dict) else ""
     if not job_id or _uploads is None:
         raise PreventUpdate
@@ -195,14 +200,14 @@ def parse_job(set_progress: Any, job: dict | None, search: str | None) -> tuple[
     try:
         out = uploads.finish(job_id, on_tick=tick)
     except DatasetUnavailable:
-        return no_update, {"job": job_id, "status": 503}
+        return {"job": job_id, "status": 503}
     if out.error or not out.id:
         log.info("upload job %s refused: %s", job_id[:8], (out.error or "")[:200])
-        return no_update, {"job": job_id, **out.as_dict()}
+        return {"job": job_id, **out.as_dict()}
     log.info("upload job %s stored: %d rows, %d problems, %.3f s", job_id[:8], out.rows,
              out.problems, out.seconds)  # fmt: skip
     state = parse_query(search if isinstance(search, str) else None)
-    return encode_query(replace(state, data=out.id)), {"job": job_id, **out.as_dict()}
+    return {"job": job_id, **out.as_dict(), "search": encode_query(replace(state, data=out.id))}
 
 
 def _job_lost(key: str, body: dict) -> dict:
@@ -278,7 +283,7 @@ def install(app: Dash, uploads: Uploads, key: str | bytes = b"") -> None:
     prefix = app.config.routes_pathname_prefix or "/"
     key = (key.encode() if isinstance(key, str) else key) or uploads.secret or b"policy-atlas"
 
-    intake = Intake(uploads.config.uploads_at_once, uploads.config.upload_min_kbps)
+    intake = Intake(uploads.config.uploads_at_once, uploads.config.upload_min_kbps, uploads.slots())
 
     @server.post(prefix + "upload")
     def upload():

@@ -140,6 +140,27 @@ def _child(
 TICK_S = 0.5
 
 
+@contextlib.contextmanager
+def _may_have_children() -> Any:
+    """A Celery worker's pool process (billiard's) is marked daemonic, and multiprocessing
+    refuses children to daemonic processes (lest they be orphaned): the parse's child is always
+    killed and joined by :func:`run` (and ends itself when its parent is gone:
+    :func:`_orphaned`), so it may; its key is given as multiprocessing's own."""
+    config = getattr(multiprocessing.current_process(), "_config", {})
+    saved = {k: config[k] for k in ("daemon", "authkey") if k in config}
+    config["daemon"] = False
+    if "authkey" in config:  # billiard's key refuses to be sent to multiprocessing's server
+        from multiprocessing.process import AuthenticationString
+
+        config["authkey"] = AuthenticationString(bytes(config["authkey"]))
+    try:
+        yield
+    finally:
+        config.update(saved)
+        if "daemon" not in saved:
+            config.pop("daemon", None)
+
+
 def _wait(conn: Any, deadline: float, on_tick: Callable[[], None] | None) -> bool:
     """Whether ``conn`` has the child's answer before ``deadline``, calling ``on_tick`` between
     looks."""
@@ -169,11 +190,12 @@ def run(
     ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
     watch = {**(watch or {}), "parent": os.getpid(), "seconds": seconds}
-    proc = ctx.Process(
-        target=_child, args=(child, func, args, memory_mb * 2**20, watch), daemon=True
-    )
     t0 = time.monotonic()
-    proc.start()
+    with _may_have_children():  # (the process copies its parent's settings when made)
+        proc = ctx.Process(
+            target=_child, args=(child, func, args, memory_mb * 2**20, watch), daemon=True
+        )
+        proc.start()
     child.close()
     try:
         ready = _wait(parent, t0 + seconds, on_tick)

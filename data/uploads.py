@@ -37,7 +37,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from data import bounded, progress, table_cache
+from data import bounded, progress, table_cache, upload_slots
 from data.check import CheckReport, page_report
 from data.config import Config, private_dir
 from data.coords import DATUMS
@@ -332,6 +332,13 @@ class Uploads:
         self._tmp = private_dir(Path(config.data_dir) / "incoming", "POLICY_ATLAS_DATA_DIR")
         self._pruned = 0.0
         self.sweep_incoming(older_than_s=600.0)  # at start-up: what a killed worker left
+
+    def slots(self) -> upload_slots.Slots:
+        """Where the uploads being received are counted for every worker (``callbacks.intake``):
+        the store's Redis, or a folder beside the incoming files."""
+        if self.config.redis_url:
+            return upload_slots.RedisSlots(self.config.redis_url)
+        return upload_slots.FolderSlots(self._tmp / ".slots")
 
     # ----------------------------------------------------------------- ids
     def _mac(self, *parts: bytes) -> str:
@@ -666,6 +673,8 @@ class Uploads:
         for root in roots:
             for entry in root.iterdir():
                 if root != self._tmp and not entry.name.startswith(".incoming-"):
+                    continue
+                if entry.name == ".slots":  # the uploads being received (data.upload_slots)
                     continue
                 with contextlib.suppress(OSError):
                     if now - entry.lstat().st_mtime >= older_than_s:
