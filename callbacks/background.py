@@ -143,7 +143,7 @@ class _Guarded:
     def overdue(self, job: Any, started: float) -> bool:
         """Whether ``job`` (started at ``started``) has gone ``export_timeout`` seconds without
         reporting: its progress is remembered with the time it last changed."""
-        progress = json.dumps(_progress_seen())
+        progress = json.dumps(_progress_seen(), default=repr)  # (components: an upload job)
         key = f"policy-atlas-job-seen:{job}"
         try:
             last = self._remember(key)

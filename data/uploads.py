@@ -453,16 +453,17 @@ class Uploads:
         )
 
     # ----------------------------------------------------------------- upload jobs
-    def _job_files(self, job: str) -> tuple[Path, Path, Path]:
-        """A job's (description, file, progress) in the incoming folder."""
-        return (self._tmp / f"{job}.json", self._tmp / f"{job}.body",
+    def _job_files(self, job: str, suffix: str = "") -> tuple[Path, Path, Path]:
+        """A job's (description, file, progress) in the incoming folder (``suffix``: the
+        uploaded file's, which says how to read it)."""
+        return (self._tmp / f"{job}.json", self._tmp / f"{job}.body{suffix}",
                 self._tmp / f"{job}.progress")  # fmt: skip
 
     def _stash(self, job: dict, body: bytes) -> str:
         """Keep an upload for its job (in the private incoming folder, swept when left over):
         the job's id."""
         job_id = secrets.token_hex(16)
-        meta, raw, _ = self._job_files(job_id)
+        meta, raw, _ = self._job_files(job_id, Path(job["name"]).suffix.lower())
         raw.write_bytes(body)
         meta.write_text(json.dumps(job), encoding="utf-8")
         return job_id
@@ -470,7 +471,7 @@ class Uploads:
     def drop_job(self, job: str) -> None:
         """Remove what job ``job`` kept (it ended without finishing: its process killed)."""
         if _JOB.match(job or ""):
-            for f in self._job_files(job):
+            for f in self._tmp.glob(f"{job}.*"):
                 with contextlib.suppress(OSError):
                     f.unlink()
 
@@ -485,11 +486,11 @@ class Uploads:
         t0 = time.perf_counter()
         if not _JOB.match(job or ""):
             return Outcome(error="this upload is no longer here; upload the file again")
-        files = self._job_files(job)
         try:
-            spec = json.loads(files[0].read_text(encoding="utf-8"))
+            spec = json.loads(self._job_files(job)[0].read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return Outcome(error="this upload is no longer here; upload the file again")
+        files = self._job_files(job, Path(spec["name"]).suffix.lower())
         try:
             mapping, datum, options = spec["how"]
             how = (mapping, datum, ReadOptions.from_dict(options))

@@ -31,10 +31,11 @@ def start(base: str, job: dict, search: str = "") -> tuple[dict, dict]:
     """Start the job of the 202 answer ``job``: (the request body, the first answer)."""
     _, deps = _json(f"{base}/_dash-dependencies")
     dep = next(d for d in deps if END in d["output"])
-    outputs = [
+    parts = [
         {"id": part.split(".")[0], "property": part.split(".")[1].split("@")[0]}
         for part in dep["output"].strip(".").split("...")
     ]
+    outputs: Any = parts if dep["output"].startswith("..") else parts[0]  # one output: no list
     body = {
         "output": dep["output"],
         "outputs": outputs,
