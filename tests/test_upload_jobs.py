@@ -66,14 +66,18 @@ def test_a_job_shows_its_progress_and_ends_as_the_synchronous_upload(service, tm
     assert _incoming(service) == []
 
 
-def test_an_over_budget_file_ends_in_its_message(service):
-    status, answer = _send(service, "bomb.parquet", bombs.parquet_dictionary_bomb())
-    assert status == 202
-    done = upload_jobs.run(service.url, answer)
-    assert done["search"] is None
-    assert "more than the memory limit" in done["end"]["error"], done
-    assert "nothing was stored" in done["end"]["error"]
-    assert _incoming(service) == []
+def test_an_over_budget_file_ends_in_its_message():
+    gbk = (Path(__file__).parent / "fixtures" / "messy_gbk.csv").read_bytes()
+    big = gbk * (4_000_000 // len(gbk))  # about 4 MB, ~50 k rows: over a 40 MB budget
+    with running_stack(celery=False, env={"POLICY_ATLAS_PARSE_MEMORY_MB": "40"}) as tight:
+        status, answer = _send(tight, "big.csv", big)
+        assert status == 202
+        done = upload_jobs.run(tight.url, answer)
+        assert done["search"] is None
+        assert "more than the memory limit of 40 MB" in done["end"]["error"], done
+        assert "nothing was stored" in done["end"]["error"]
+        assert _incoming(tight) == []
+        assert "Traceback" not in tight.log("web")
 
 
 def _job_process(service) -> psutil.Process:
