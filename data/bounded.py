@@ -150,7 +150,7 @@ def _may_have_children() -> Any:
     saved = {k: config[k] for k in ("daemon", "authkey") if k in config}
     config["daemon"] = False
     if "authkey" in config:  # billiard's key refuses to be sent to multiprocessing's server
-        from multiprocessing.process import AuthenticationString
+        from multiprocessing.process import AuthenticationString  # type: ignore[attr-defined]
 
         config["authkey"] = AuthenticationString(bytes(config["authkey"]))
     try:
