@@ -2,10 +2,13 @@
 progress by ``assets/upload.js``) and the callbacks that show which table a view has and its check
 report. Wiring only: ``data.uploads`` checks, parses and stores.
 
-- ``POST {prefix}upload?name=FILE[&map=JSON][&datum=gcj02]``: the table's id, rows and problems
-  (200), or an ``error`` (400; 413 over the size limit; 429 too many at once, 408 too slow:
-  ``callbacks.intake``) and, when a needed column was not
-  recognised, the ``columns`` to choose from. Nothing is stored unless the table is usable.
+- ``POST {prefix}upload?name=FILE[&map=JSON][&datum=gcj02]``: the request only receives the
+  file: 202 with a ``job`` (the parse runs as a background job, ``parse_job``, in the bounded
+  child, its stage and rows read shown in the page; then the table opens, or the refusal is
+  said, with the ``columns`` to choose from when a needed column was not recognised), 200 with
+  the table's id when this owner uploaded the same file already, or an ``error`` (400; 413 over
+  the size limit; 429 too many at once, counted across workers, 408 too slow:
+  ``callbacks.intake``). Nothing is stored unless the table is usable.
 - ``GET {prefix}upload/template.(csv|xlsx)?lang=zh|en``: the template.
 - ``GET {prefix}upload/<id>/problems.csv``: the check report of a stored table.
 - ``POST {prefix}upload/<id>/remove`` and ``upload/<id>/pin?on=1|0``: for the table's owner only

@@ -227,3 +227,31 @@ def test_an_oversize_file_is_refused_in_the_page(stack_page, stack, tmp_path):
     page.wait_for_selector("#upload-status.error")
     assert "51.0 MB is over the upload limit of 50 MB" in page.inner_text("#upload-status")
     assert not sent and page.url == before
+
+
+def test_a_large_file_shows_its_progress_then_opens(stack_page, stack, tmp_path):
+    """w/jobs: the upload answers as soon as the file is received; the page shows the parse's
+    stage and rows read (in the page's language) and a way to stop it, then opens the table."""
+    from tests import bombs
+
+    page = stack_page
+    page.goto(stack.url + "/?lang=en")
+    h.wait_ready(page)
+    path = tmp_path / "large.xlsx"
+    path.write_bytes(bombs.big_xlsx(40_000))
+    upload(page, path)
+    page.wait_for_function(
+        "() => /Reading: [\\d,]+ rows read/.test("
+        "document.querySelector('#upload-job-status').innerText)",
+        timeout=120_000,
+    )
+    assert page.is_visible("#upload-cancel")
+    page.screenshot(path=str(tmp_path / "upload-progress-1440.png"))
+    page.wait_for_url(re.compile(r"data=[0-9a-f]{64}"), timeout=300_000)
+    page.wait_for_function(
+        "() => document.querySelector('#upload-table').innerText.includes('40000')"
+        " || document.querySelector('#upload-table').innerText.includes('40,000')",
+        timeout=60_000,
+    )
+    assert page.is_hidden("#upload-cancel")
+    assert "Loaded" in page.inner_text("#upload-status")
