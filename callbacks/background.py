@@ -257,7 +257,11 @@ class DiskcacheJobs(_Guarded, DiskcacheManager):
         return str(found) if found is not None else None
 
     def terminate_job(self, job: Any) -> None:
-        super().terminate_job(_pid(job)[0] or None)
+        import psutil
+
+        # a job that ends on its own while it is being stopped (its result just read) is gone
+        with contextlib.suppress(psutil.NoSuchProcess):
+            super().terminate_job(_pid(job)[0] or None)
 
     def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> Any:
         from multiprocess import Process

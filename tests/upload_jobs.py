@@ -54,6 +54,7 @@ def poll(base: str, body: dict, first: dict, seen: list | None = None, limit_s: 
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
         status, answer = _json(url, body)
+        assert status in (200, 204), f"the job's poll answered {status}"
         if status == 204 or answer is None:
             return {}
         if seen is not None and answer.get("progress"):
