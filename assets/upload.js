@@ -350,6 +350,7 @@
     var t = e.target;
     if (t.closest && t.closest("#upload-drop")) { pick(); return; }
     if (t.closest && t.closest("#upload-remove")) { remove(); return; }
+    if (t.closest && t.closest("#upload-cancel")) { waiting = {}; status(msg("cancelled")); return; }
     if (t.closest && t.closest("#upload-pin")) { pin(); return; }
     if (t.closest && t.closest(".upload-see")) {
       var panel = document.getElementById("upload-problems");

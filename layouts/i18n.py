@@ -721,6 +721,7 @@ ZH.update(
         "upload_job_lost": "读取这个文件的进程意外结束，没有保存任何内容。请再上传一次。",
         "js_queued": "已收到文件，正在读取……",
         "js_job_lost": "读取这个文件的进程意外结束，没有保存任何内容。请再上传一次。",
+        "js_cancelled": "已取消读取，没有保存任何内容。",
     }
 )
 EN.update(
@@ -735,6 +736,7 @@ EN.update(
         "upload_job_lost": "The process reading this file ended unexpectedly; nothing was "
         "stored. Please upload it again.",
         "js_queued": "File received; reading it…",
+        "js_cancelled": "Reading cancelled; nothing was stored.",
         "js_job_lost": "The process reading this file ended unexpectedly; nothing was stored. "
         "Please upload it again.",
     }
