@@ -35,13 +35,23 @@
   /* The owner's secret (answered by the first upload, sent with the next ones) and the tables this
    * browser uploaded: kept in this browser's storage, never in a link. Removing or keeping a table
    * needs the secret; a link's recipient does not have it. */
-  var OWNER = "policy-atlas-owner", OWNED = "policy-atlas-owned";
+  /* The secret is the local dcc.Store "upload-owner" (layouts/upload_panel.py), so callbacks that
+   * change a table (callbacks/reconcile.py) send it too; an older page kept it elsewhere. */
+  var OWNER = "upload-owner", OWNED = "policy-atlas-owned", OLD_OWNER = "policy-atlas-owner";
   function load(key, fallback) {
     try { var v = window.localStorage.getItem(key); return v === null ? fallback : JSON.parse(v); }
     catch (err) { return fallback; }
   }
   function keep(key, value) {
     try { window.localStorage.setItem(key, JSON.stringify(value)); } catch (err) { /* private mode */ }
+    if (key === OWNER) setProps(OWNER, {data: value});
+  }
+  function setProps(id, props) { // Dash's documented way for scripts to change a component
+    var dc = window.dash_clientside;
+    if (dc && dc.set_props) dc.set_props(id, props);
+  }
+  if (load(OWNER, null) === null && load(OLD_OWNER, null) !== null) {
+    try { window.localStorage.setItem(OWNER, JSON.stringify(load(OLD_OWNER, null))); } catch (err) { /* */ }
   }
   function owned(id) { return id && load(OWNED, []).indexOf(id) >= 0; }
   function own(id, yes) {
@@ -74,11 +84,11 @@
     try { return JSON.parse(xhr.responseText) || {}; } catch (err) { return {}; }
   }
 
-  /* Navigate within the Dash app (dcc.Location listens to this event). */
+  /* Navigate within the Dash app: the page's dcc.Location ("url") given its new search, which
+   * pushes the address and runs the callbacks that read it. */
   function go(params) {
     var search = params.toString();
-    window.history.pushState({}, "", search ? "?" + search : window.location.pathname);
-    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+    window.dash_clientside.set_props("url", {search: search ? "?" + search : ""});
   }
   function viewOf(id) {
     var p = new URLSearchParams();
@@ -121,6 +131,14 @@
         go(viewOf(body.id));
         return;
       }
+      if (xhr.status === 202 && body.job) { // received: a job parses it (callbacks/upload.parse_job)
+        if (body.owner) keep(OWNER, body.owner);
+        own(body.id, true);
+        status(msg("queued"));
+        waiting[body.job] = file;
+        setProps("upload-job", {data: {job: body.job, id: body.id}});
+        return;
+      }
       if (xhr.status === 503) { status(msg("unreachable"), true); return; }
       if (xhr.status === 403) { status(msg("refused"), true); return; }
       if (!body.error) { status(msg("interrupted"), true); return; }
@@ -129,6 +147,24 @@
     };
     });
   }
+
+  /* How a parse job ended (callbacks/upload.parse_job, through the "upload-job-end" store): the
+   * table opened (the job put its id in the URL), or why not, as a synchronous upload said it. */
+  var waiting = {};
+  function ended(end) {
+    var file = waiting[end.job];
+    delete waiting[end.job];
+    if (end.lost) { status(msg("job_lost"), true); return; }
+    if (end.status === 503) { status(msg("unreachable"), true); return; }
+    if (end.id && !end.error) {
+      status(msg("loaded", {rows: end.rows}));
+      if (end.search !== undefined) window.dash_clientside.set_props("url", {search: end.search});
+      return;
+    }
+    status(msg("error") + (end.error || msg("interrupted")), true);
+    if (file && end.columns && end.columns.length) mappingStep(file, end);
+  }
+  window.policyAtlasUpload = {ended: ended};
 
   /* A required column was not recognised: ask which column holds it, then send again. */
   function mappingStep(file, body) {
@@ -314,6 +350,7 @@
     var t = e.target;
     if (t.closest && t.closest("#upload-drop")) { pick(); return; }
     if (t.closest && t.closest("#upload-remove")) { remove(); return; }
+    if (t.closest && t.closest("#upload-cancel")) { waiting = {}; status(msg("cancelled")); return; }
     if (t.closest && t.closest("#upload-pin")) { pin(); return; }
     if (t.closest && t.closest(".upload-see")) {
       var panel = document.getElementById("upload-problems");

@@ -4,7 +4,8 @@ A web worker has a few threads; a client that sends its body slowly holds one fo
 likes. So, per worker process:
 
 - at most ``POLICY_ATLAS_UPLOADS_AT_ONCE`` bodies are received at once (default: threads − 1, so
-  one thread always answers pages and health probes), and one per client address; the others
+  one thread always answers pages and health probes), and one per client address, counted across
+  every worker (``data.upload_slots``: Redis or a shared folder); the others
   are answered 429 at once with a message ("try again in a moment");
 - a body slower than ``POLICY_ATLAS_UPLOAD_MIN_KBPS`` after the first ``GRACE_S`` seconds is cut
   (408, a message): a watchdog thread shuts the socket's reading side, so the worker's thread is
@@ -25,9 +26,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from data.upload_slots import FULL, MINE, Slots
+
 CHUNK = 16 << 10
 GRACE_S = 10.0
 TICK_S = 0.25
+BEAT_S = 5.0
 
 
 @dataclass
@@ -39,31 +43,50 @@ class _Body:
 
 
 class Intake:
-    """The upload bodies one process is receiving."""
+    """The upload bodies one process is receiving; with ``slots`` (``data.upload_slots``: the
+    store's Redis or a shared folder) the caps count every worker's, not only this process's."""
 
-    def __init__(self, at_once: int, min_kbps: int) -> None:
+    def __init__(self, at_once: int, min_kbps: int, slots: Slots | None = None) -> None:
         self.at_once, self.min_rate = max(1, at_once), max(1, min_kbps) * 1024
         self.lock = threading.Lock()
         self.clients: Counter[str] = Counter()
         self.bodies: dict[int, _Body] = {}
         self.watchdog: threading.Thread | None = None
+        self.slots = slots
+        self.held: dict[str, list[str]] = {}  # client -> the shared slots this process holds
+        self.beaten = 0.0
 
     def admit(self, client: str) -> str | None:
         """None when a body from ``client`` may be received now (then :meth:`release` it), else
         the reason it may not."""
+        if self.slots is not None:
+            slot, why = self.slots.take(client, self.at_once)
+            if slot is None:
+                return why
+            with self.lock:
+                self.held.setdefault(client, []).append(slot)
+                self._watch()  # it keeps the slots alive while their bodies are read
+            return None
         with self.lock:
             if self.clients[client] >= 1:
-                return "another upload from you is still being received; wait for it to finish"
+                return MINE
             if sum(self.clients.values()) >= self.at_once:
-                return "too many uploads at once right now; try again in a moment"
+                return FULL
             self.clients[client] += 1
         return None
 
     def release(self, client: str) -> None:
         with self.lock:
-            self.clients[client] -= 1
-            if self.clients[client] <= 0:
-                del self.clients[client]
+            held = self.held.get(client)
+            slot = held.pop() if held else None
+            if held is not None and not held:
+                del self.held[client]
+            if slot is None:
+                self.clients[client] -= 1
+                if self.clients[client] <= 0:
+                    del self.clients[client]
+        if slot is not None and self.slots is not None:
+            self.slots.release(slot)
 
     def read(self, request: Any, limit: int) -> tuple[bytes | None, str | None]:
         """The body (at most ``limit`` + 1 bytes), or None and why: "slow" (cut for its rate),
@@ -114,6 +137,12 @@ class Intake:
                     b.cut = True
             for b in late:
                 stop_reading(b.sock)
+            if self.slots is not None and now - self.beaten > BEAT_S:
+                self.beaten = now
+                with self.lock:
+                    held = [slot for slots in self.held.values() for slot in slots]
+                with contextlib.suppress(Exception):  # a store that does not answer: they lapse
+                    self.slots.beat(held)
 
 
 def stop_reading(sock: Any) -> None:

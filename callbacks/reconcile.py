@@ -75,6 +75,14 @@ def search(query: str | None, value: str | None, names: list | None) -> list[dic
     return reconcile_panel.search_options(candidates, found, value)
 
 
+def _client() -> str:
+    from flask import has_request_context, request
+
+    from callbacks.intake import client_address
+
+    return client_address(request) if has_request_context() else ""
+
+
 @callback(
     Output(ids.URL, "search", allow_duplicate=True),
     Output(ids.RECONCILE_STATUS, "children", allow_duplicate=True),
@@ -83,14 +91,22 @@ def search(query: str | None, value: str | None, names: list | None) -> list[dic
     State({"type": ids.RECONCILE_PICK, "index": ALL}, "value"),
     State(ids.RECONCILE_NAMES, "data"),
     State(ids.URL, "search"),
+    State(ids.UPLOAD_OWNER, "data"),
     prevent_initial_call=True,
 )
 @guarded
 def apply(
-    n_apply: int | None, n_clear: int | None, picks: list, names: list | None, search: str | None
+    n_apply: int | None,
+    n_clear: int | None,
+    picks: list,
+    names: list | None,
+    search: str | None,
+    owner: str | None = None,
 ) -> tuple[Any, Any]:
     """Read the table again with every choice made (or with none: "undo all"); the new table's
-    id goes into the URL, which redraws every view and this section."""
+    id goes into the URL, which redraws every view and this section. The new reading belongs to
+    whoever made it (``owner``: the secret the uploader's browser keeps), as the column panel's
+    re-read does, so its uploader can remove it."""
     state = parse_query(search if isinstance(search, str) else None)
     lang = state.lang
     clear = ctx.triggered_id == ids.RECONCILE_CLEAR
@@ -103,7 +119,9 @@ def apply(
     if not chosen and not clear:
         return no_update, t("reconcile_none", lang)
     try:
-        outcome = _uploads.with_aliases(state.data, chosen)
+        outcome = _uploads.with_aliases(
+            state.data, chosen, owner=owner if isinstance(owner, str) else None, client=_client()
+        )
     except DatasetUnavailable:
         return no_update, t("reconcile_failed", lang, error=t("upload_unreachable", lang))
     if outcome.error or not outcome.id:

@@ -2,10 +2,13 @@
 progress by ``assets/upload.js``) and the callbacks that show which table a view has and its check
 report. Wiring only: ``data.uploads`` checks, parses and stores.
 
-- ``POST {prefix}upload?name=FILE[&map=JSON][&datum=gcj02]``: the table's id, rows and problems
-  (200), or an ``error`` (400; 413 over the size limit; 429 too many at once, 408 too slow:
-  ``callbacks.intake``) and, when a needed column was not
-  recognised, the ``columns`` to choose from. Nothing is stored unless the table is usable.
+- ``POST {prefix}upload?name=FILE[&map=JSON][&datum=gcj02]``: the request only receives the
+  file: 202 with a ``job`` (the parse runs as a background job, ``parse_job``, in the bounded
+  child, its stage and rows read shown in the page; then the table opens, or the refusal is
+  said, with the ``columns`` to choose from when a needed column was not recognised), 200 with
+  the table's id when this owner uploaded the same file already, or an ``error`` (400; 413 over
+  the size limit; 429 too many at once, counted across workers, 408 too slow:
+  ``callbacks.intake``). Nothing is stored unless the table is usable.
 - ``GET {prefix}upload/template.(csv|xlsx)?lang=zh|en``: the template.
 - ``GET {prefix}upload/<id>/problems.csv``: the check report of a stored table.
 - ``POST {prefix}upload/<id>/remove`` and ``upload/<id>/pin?on=1|0``: for the table's owner only
@@ -30,11 +33,21 @@ import time
 from dataclasses import replace
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, callback, clientside_callback, ctx
+from dash import (
+    ALL,
+    Dash,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+)
 from dash.exceptions import PreventUpdate
 
 from callbacks import reconcile
 from callbacks.intake import Intake, client_address, stop_reading
+from callbacks.service import background
 from callbacks.service.context import guarded, store, why_gone
 from data.check import GROUPS, CheckReport
 from data.dataset import DatasetUnavailable
@@ -106,7 +119,12 @@ def _upload_response(uploads: Uploads, intake: Intake) -> tuple[dict, int]:
         stop_reading(sock)  # the body is not drained
         return too_big, 413
     client = client_address(request)
-    refused = intake.admit(client)
+    try:
+        refused = intake.admit(client)
+    except Exception as exc:  # the store counting uploads did not answer (Redis down)
+        stop_reading(sock)
+        log.warning("upload of %r: the store does not answer: %s", name[:80], str(exc)[:200])
+        return {"error": f"{name}: {UNREACHABLE['error']}"}, 503
     if refused:  # slow or many clients do not hold every thread (callbacks.intake)
         stop_reading(sock)
         log.warning("upload of %r refused: %s", name[:80], refused)
@@ -138,6 +156,7 @@ def _upload_response(uploads: Uploads, intake: Intake) -> tuple[dict, int]:
             request.args.get("datum", "wgs84"),
             owner=request.headers.get(OWNER_HEADER),
             client=client,
+            defer=True,
         )
     except DatasetUnavailable:  # logged once by data.uploads
         return {"error": f"{name}: {UNREACHABLE['error']}"}, 503
@@ -147,8 +166,80 @@ def _upload_response(uploads: Uploads, intake: Intake) -> tuple[dict, int]:
     if out.error:
         log.info("upload of %r refused: %s", name[:80], out.error[:200])
         return out.as_dict(), 400
+    if out.job:  # parsed by a job (parse_job): the page follows its progress
+        log.info("upload of %r received: %d bytes, job %s", name[:80], len(body), out.job[:8])
+        return out.as_dict(), 202
     log.info("upload stored: %d rows, %d problems, %.3f s", out.rows, out.problems, out.seconds)
     return out.as_dict(), 200
+
+
+@callback(
+    # Not the URL itself: a callback that writes it holds every view's callback while it runs;
+    # the page's script opens the new table (``search``) when the job has ended.
+    Output(ids.UPLOAD_JOB_END, "data"),
+    Input(ids.UPLOAD_JOB, "data"),
+    State(ids.URL, "search"),
+    background=True,
+    progress=[Output(ids.UPLOAD_JOB_STATUS, "children")],
+    running=[(Output(ids.UPLOAD_CANCEL, "hidden"), False, True)],
+    cancel=[Input(ids.UPLOAD_CANCEL, "n_clicks")],
+    prevent_initial_call=True,
+)
+@guarded
+def parse_job(set_progress: Any, job: dict | None, search: str | None) -> dict:
+    """An upload's parse as a background job (``Uploads.finish``, in the bounded child): its
+    stage and rows read shown as it runs; then the new table's view (``search``: the URL's
+    query with its id, which ``assets/upload.js`` opens), or how it was refused (the script says
+    it, and offers the mapping step when a column was not recognised)."""
+    job_id = str(job.get("job") or "") if isinstance(job, dict) else ""
+    if not job_id or _uploads is None:
+        raise PreventUpdate
+    uploads, t0 = _uploads, time.monotonic()
+
+    def tick() -> None:
+        report = uploads.progress(job_id)
+        set_progress([upload_panel.job_progress(report, time.monotonic() - t0)])
+
+    tick()
+    try:
+        out = uploads.finish(job_id, on_tick=tick)
+    except DatasetUnavailable:
+        return {"job": job_id, "status": 503}
+    if out.error or not out.id:
+        log.info("upload job %s refused: %s", job_id[:8], (out.error or "")[:200])
+        return {"job": job_id, **out.as_dict()}
+    log.info("upload job %s stored: %d rows, %d problems, %.3f s", job_id[:8], out.rows,
+             out.problems, out.seconds)  # fmt: skip
+    state = parse_query(search if isinstance(search, str) else None)
+    return {"job": job_id, **out.as_dict(), "search": encode_query(replace(state, data=out.id))}
+
+
+def _job_lost(key: str, body: dict) -> dict:
+    """A parse job that ended without an answer (its process killed): its files removed, and
+    the page told (``assets/upload.js``)."""
+    inputs = body.get("inputs") or []
+    job = next((i.get("value") for i in inputs if isinstance(i, dict)
+                and i.get("id") == ids.UPLOAD_JOB), None)  # fmt: skip
+    job_id = str(job.get("job") or "") if isinstance(job, dict) else ""
+    if _uploads is not None and job_id:
+        _uploads.drop_job(job_id)
+    log.error("upload job %s ended without an answer (%s)", job_id[:8], key)
+    return {ids.UPLOAD_JOB_END: {"data": {"job": job_id, "lost": True}}}
+
+
+background.NOTICE_TARGETS[ids.UPLOAD_JOB_END] = _job_lost
+
+# The job's end said by the page's script (assets/upload.js: the message, the mapping step).
+clientside_callback(
+    """function(end) {
+        var api = window.policyAtlasUpload;
+        if (end && api) { api.ended(end); }
+        return window.dash_clientside.no_update;
+    }""",
+    Output(ids.UPLOAD_JOB_STATUS, "title"),
+    Input(ids.UPLOAD_JOB_END, "data"),
+    prevent_initial_call=True,
+)
 
 
 #: the largest reading-options body a re-read accepts (a few hundred columns' roles)
@@ -196,7 +287,7 @@ def install(app: Dash, uploads: Uploads, key: str | bytes = b"") -> None:
     prefix = app.config.routes_pathname_prefix or "/"
     key = (key.encode() if isinstance(key, str) else key) or uploads.secret or b"policy-atlas"
 
-    intake = Intake(uploads.config.uploads_at_once, uploads.config.upload_min_kbps)
+    intake = Intake(uploads.config.uploads_at_once, uploads.config.upload_min_kbps, uploads.slots())
 
     @server.post(prefix + "upload")
     def upload():

@@ -171,7 +171,7 @@ def render_view(
     state: ViewState, ds: Dataset, search: str | None, rendered: dict | None
 ) -> dict[str, Any]:
     """``render`` of a view already read (``state`` of the URL ``search``, checked against its
-    table ``ds``: ``callbacks.context.view_of``)."""
+    table ``ds``: ``callbacks.service.context.view_of``)."""
     rendered = rendered if isinstance(rendered, dict) else None
     key = viewmodel.view_key(state)
     full = rendered is None or rendered.get("key") != key

@@ -10,6 +10,7 @@ goes back to the system with the child, so the web worker's memory stays flat up
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -76,8 +77,40 @@ def _statm(field: int) -> int:
         return 0
 
 
-def _child(conn: Any, func: Callable[..., Any], args: tuple, memory: int) -> None:
-    """In the child: limit the address space, run ``func(*args)``, send back what it gave."""
+def _orphaned(parent: int, leftovers: tuple[str, ...]) -> None:
+    """In the child: end it (removing ``leftovers``, its input files) as soon as ``parent``, the
+    process that waits for its answer, is gone (killed mid-job): no parse runs for nobody, and
+    no temporary file stays behind."""
+    while True:
+        time.sleep(0.5)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            for path in leftovers:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+            os._exit(3)
+        except OSError:
+            pass
+
+
+def _child(
+    conn: Any, func: Callable[..., Any], args: tuple, memory: int, watch: dict | None = None
+) -> None:
+    """In the child: limit the address space, run ``func(*args)``, send back what it gave.
+    ``watch``: ``parent`` (pid), ``files`` (removed if it dies), ``progress`` (a file for
+    ``data.progress``), ``size`` and ``seconds`` (the child also ends itself past its time)."""
+    watch = watch or {}
+    if watch.get("parent"):
+        threading.Thread(
+            target=_orphaned, args=(watch["parent"], tuple(watch.get("files", ()))), daemon=True
+        ).start()  # before the limit: a thread's stack is address space
+    if watch.get("seconds"):
+        signal.alarm(int(watch["seconds"]) + 5)  # its parent kills it first; this if it is gone
+    if watch.get("progress"):
+        from data import progress
+
+        progress.start(watch["progress"], int(watch.get("size", 0)))
     start = _statm(1)
     if memory > 0:
         limit = _statm(0) + memory
@@ -104,18 +137,68 @@ def _child(conn: Any, func: Callable[..., Any], args: tuple, memory: int) -> Non
         conn.close()
 
 
-def run(func: Callable[..., Any], args: tuple, memory_mb: int, seconds: float) -> Any:
+TICK_S = 0.5
+
+
+@contextlib.contextmanager
+def _may_have_children() -> Any:
+    """A Celery worker's pool process (billiard's) is marked daemonic, and multiprocessing
+    refuses children to daemonic processes (lest they be orphaned): the parse's child is always
+    killed and joined by :func:`run` (and ends itself when its parent is gone:
+    :func:`_orphaned`), so it may; its key is given as multiprocessing's own."""
+    config = getattr(multiprocessing.current_process(), "_config", {})
+    saved = {k: config[k] for k in ("daemon", "authkey") if k in config}
+    config["daemon"] = False
+    if "authkey" in config:  # billiard's key refuses to be sent to multiprocessing's server
+        from multiprocessing.process import AuthenticationString  # type: ignore[attr-defined]
+
+        config["authkey"] = AuthenticationString(bytes(config["authkey"]))
+    try:
+        yield
+    finally:
+        config.update(saved)
+        if "daemon" not in saved:
+            config.pop("daemon", None)
+
+
+def _wait(conn: Any, deadline: float, on_tick: Callable[[], None] | None) -> bool:
+    """Whether ``conn`` has the child's answer before ``deadline``, calling ``on_tick`` between
+    looks."""
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return bool(conn.poll(0))
+        if conn.poll(min(left, TICK_S) if on_tick else left):
+            return True
+        if on_tick is not None:
+            on_tick()
+
+
+def run(
+    func: Callable[..., Any],
+    args: tuple,
+    memory_mb: int,
+    seconds: float,
+    watch: dict | None = None,
+    on_tick: Callable[[], None] | None = None,
+) -> Any:
     """``func(*args)`` (a module-level function; arguments and result picklable) in a child
     process with ``memory_mb`` of memory and ``seconds`` of time. Raises :class:`OverBudget`
-    when it needs more, ``RuntimeError`` when it failed otherwise (logged with its traceback)."""
+    when it needs more, ``RuntimeError`` when it failed otherwise (logged with its traceback).
+    ``watch``: see :func:`_child` (this process is its ``parent``); ``on_tick``: called about
+    every ``TICK_S`` while the child runs (a job reporting its progress)."""
     ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, func, args, memory_mb * 2**20), daemon=True)
+    watch = {**(watch or {}), "parent": os.getpid(), "seconds": seconds}
     t0 = time.monotonic()
-    proc.start()
+    with _may_have_children():  # (the process copies its parent's settings when made)
+        proc = ctx.Process(
+            target=_child, args=(child, func, args, memory_mb * 2**20, watch), daemon=True
+        )
+        proc.start()
     child.close()
     try:
-        ready = parent.poll(seconds)
+        ready = _wait(parent, t0 + seconds, on_tick)
         if not ready:
             raise OverBudget(f"reading the file took longer than the limit of {seconds:g} s")
         try:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data import column_roles, parse
+from data import column_roles, parse, progress
 from data.columns import ALIASES, GENERIC, ColumnMap, map_columns, mostly_chinese
 from data.read import RawTable, ReadError, read_raw
 from data.read_options import ReadOptions
@@ -383,6 +383,7 @@ def load_table(
         raise
     except Exception as exc:  # never a traceback for the user
         return LoadResult(frame=empty_frame(), fatal=f"{path}: cannot be read ({exc})", path=path)
+    progress.report("checking", len(table.frame), force=True)
     result = build(table, path, mapping, datum, options=options)
     del table
     release_memory()

@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from data import progress
+
 MAX_HEADER_SCAN = 10  # rows searched for the header (title lines above it are skipped)
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # a long cell is a warning, not a crash
 
@@ -627,6 +629,8 @@ def _scan(
             problems.append(problem)
             reader = csv.reader(src, delimiter=delim, strict=True)
         record += 1
+        if not record % 1000:
+            progress.report("reading", record)
         if record > max_rows + MAX_HEADER_SCAN:
             raise _too_many_rows(path, max_rows)
         if len(fields) > max_columns:
@@ -770,6 +774,8 @@ def _stream_rows(ws: object, path: str, max_rows: int) -> _Columns:
             grid.add([])
         blank = 0
         grid.add(row)
+        if not len(grid.widths) & 255:
+            progress.report("reading", len(grid.widths))
         cells += len(row)
         text += sum(map(len, row))
         if text > limit:

@@ -37,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from data import bounded
+from data import bounded, progress, upload_slots
 from data.check import CheckReport, page_report
 from data.config import Config, private_dir
 from data.coords import DATUMS
@@ -56,6 +56,7 @@ from data.storage import (
 
 EXTENSIONS = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
 log = logging.getLogger("policy_atlas.uploads")
+_JOB = re.compile(r"^[0-9a-f]{32}$")
 #: An owner's secret as the page keeps it (``secrets.token_urlsafe(24)``).
 OWNER = re.compile(r"^[A-Za-z0-9_-]{32}$")
 #: The key prefix of content-addressed blobs (a record's ``blob``).
@@ -83,6 +84,8 @@ class Outcome:
     seconds: float = 0.0
     #: the uploader's secret (kept in their browser; removing or pinning needs it)
     owner: str | None = None
+    #: the background job that parses it (``Uploads.finish``), when it was not parsed yet
+    job: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v not in (None, [], "")}
@@ -113,6 +116,13 @@ class Uploads:
         self._tmp = private_dir(Path(config.data_dir) / "incoming", "POLICY_ATLAS_DATA_DIR")
         self._pruned = 0.0
         self.sweep_incoming(older_than_s=600.0)  # at start-up: what a killed worker left
+
+    def slots(self) -> upload_slots.Slots:
+        """Where the uploads being received are counted for every worker (``callbacks.intake``):
+        the store's Redis, or a folder beside the incoming files."""
+        if self.config.redis_url:
+            return upload_slots.RedisSlots(self.config.redis_url)
+        return upload_slots.FolderSlots(self._tmp / ".slots")
 
     # ----------------------------------------------------------------- ids
     def _mac(self, *parts: bytes) -> str:
@@ -149,6 +159,7 @@ class Uploads:
         client: str = "",
         options: ReadOptions | None = None,
         original: str | None = None,
+        defer: bool = False,
     ) -> Outcome:
         """Check, parse and store one uploaded file; never raises for bad input (a store that
         does not answer raises :class:`DatasetUnavailable`). ``datum``: of longitude/latitude
@@ -156,7 +167,9 @@ class Uploads:
         (a new one is made and returned in ``Outcome.owner`` when it has none); ``client``: the
         client's address (the cap on anonymous uploads). ``options``: how to read it (the column
         panel's choices; part of the content id, so a link reproduces the reading). ``original``:
-        the table a re-read started from (its first reading: the reconciliation's names)."""
+        the table a re-read started from (its first reading: the reconciliation's names).
+        ``defer``: a file that needs parsing is only kept for a job (``Outcome.job``, the table's
+        id it will have, the owner's secret): :meth:`finish` parses and stores it."""
         t0 = time.perf_counter()
         name = os.path.basename(name or "").strip()[:200] or "table"
         try:
@@ -186,11 +199,23 @@ class Uploads:
             if refused:
                 return Outcome(error=refused)
             report = self._blob_report(blob)
+        job = {"name": name, "blob": blob, "table": table_id, "who": who, "original": original,
+               "how": [mapping, datum, options.as_dict()]}  # fmt: skip
+        if report is None and defer:  # new content: parsed by a job (``finish``)
+            return Outcome(id=table_id, owner=owner, job=self._stash(job, body))
         if report is None:  # new content: parse it, in a child within the parse budget
             parsed = self._parse_blob(name, body, blob, (mapping, datum, options))
             if isinstance(parsed, Outcome):
                 return parsed
             report = parsed
+        out = self._keep(job, report)
+        out.owner, out.seconds = owner, round(time.perf_counter() - t0, 3)
+        return out
+
+    def _keep(self, job: dict, report: dict) -> Outcome:
+        """The record of a parsed upload stored (``job``: what :meth:`ingest` knew of it), or
+        the quota's refusal."""
+        name, blob, table_id, who = job["name"], job["blob"], job["table"], job["who"]
         record = {
             "name": name,
             "uploaded": dt.date.today().isoformat(),
@@ -199,8 +224,8 @@ class Uploads:
             "pinned": False,
             **who,
         }
-        if original:
-            record["original"] = original
+        if job.get("original"):
+            record["original"] = job["original"]
         with _answering():
             refused = self._over_quota(name, record["size"], who)
             if refused:
@@ -208,12 +233,68 @@ class Uploads:
                 return Outcome(error=refused)
             self.backend.save(table_id, {"meta": json.dumps(record).encode()})
         return Outcome(
-            id=table_id,
-            rows=report.get("rows", 0),
-            owner=owner,
-            problems=len(report.get("problems", ())),
-            seconds=round(time.perf_counter() - t0, 3),
+            id=table_id, rows=report.get("rows", 0), problems=len(report.get("problems", ()))
         )
+
+    # ----------------------------------------------------------------- upload jobs
+    def _job_files(self, job: str, suffix: str = "") -> tuple[Path, Path, Path]:
+        """A job's (description, file, progress) in the incoming folder (``suffix``: the
+        uploaded file's, which says how to read it)."""
+        return (self._tmp / f"{job}.json", self._tmp / f"{job}.body{suffix}",
+                self._tmp / f"{job}.progress")  # fmt: skip
+
+    def _stash(self, job: dict, body: bytes) -> str:
+        """Keep an upload for its job (in the private incoming folder, swept when left over):
+        the job's id."""
+        job_id = secrets.token_hex(16)
+        meta, raw, _ = self._job_files(job_id, Path(job["name"]).suffix.lower())
+        raw.write_bytes(body)
+        meta.write_text(json.dumps(job), encoding="utf-8")
+        return job_id
+
+    def drop_job(self, job: str) -> None:
+        """Remove what job ``job`` kept (it ended without finishing: its process killed)."""
+        if _JOB.match(job or ""):
+            for f in self._tmp.glob(f"{job}.*"):
+                with contextlib.suppress(OSError):
+                    f.unlink()
+
+    def progress(self, job: str) -> dict | None:
+        """How far job ``job``'s parse has got (``data.progress``), or None."""
+        return progress.read(str(self._job_files(job)[2])) if _JOB.match(job or "") else None
+
+    def finish(self, job: str, on_tick: Any = None) -> Outcome:
+        """Parse and store the upload kept for ``job`` (:meth:`ingest` with ``defer``), calling
+        ``on_tick`` about twice a second while it parses (:meth:`progress` says how far); its
+        files are removed whatever happens."""
+        t0 = time.perf_counter()
+        if not _JOB.match(job or ""):
+            return Outcome(error="this upload is no longer here; upload the file again")
+        try:
+            spec = json.loads(self._job_files(job)[0].read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return Outcome(error="this upload is no longer here; upload the file again")
+        files = self._job_files(job, Path(spec["name"]).suffix.lower())
+        try:
+            mapping, datum, options = spec["how"]
+            how = (mapping, datum, ReadOptions.from_dict(options))
+            size = files[1].stat().st_size
+            watch = {"files": [str(f) for f in files], "progress": str(files[2]), "size": size}
+            report = self._blob_report(spec["blob"])
+            if report is None:
+                parsed = self._parse_blob(
+                    spec["name"], None, spec["blob"], how, (str(files[1]), watch, on_tick)
+                )
+                if isinstance(parsed, Outcome):
+                    return parsed
+                report = parsed
+            out = self._keep(spec, report)
+        finally:
+            for f in files:
+                with contextlib.suppress(OSError):
+                    f.unlink()
+        out.seconds = round(time.perf_counter() - t0, 3)
+        return out
 
     def _who(self, owner: str | None, client: str) -> tuple[str, dict[str, Any]]:
         """(the owner's secret, a new one when none was given; what a record keeps of the owner
@@ -227,12 +308,26 @@ class Uploads:
         }
 
     def _parse_blob(
-        self, name: str, body: bytes, blob: str, how: tuple[dict[str, str], str, ReadOptions]
+        self,
+        name: str,
+        body: bytes | None,
+        blob: str,
+        how: tuple[dict[str, str], str, ReadOptions],
+        kept: tuple[str, dict, Any] | None = None,
     ) -> Outcome | dict:
         """A new content parsed within the budget and stored as ``blob``: its report, or the
-        refusal. ``how``: (mapping, datum, options)."""
+        refusal. ``how``: (mapping, datum, options); ``kept``: a job's (file, watch, on_tick),
+        the file read instead of ``body``."""
         try:
-            parsed = self._load(name, body, *how)
+            if kept is not None:
+                path, watch, on_tick = kept
+                args = (name, path, os.path.getsize(path), self.max_bytes, *how)
+                cfg = self.config
+                parsed = bounded.run(parse_upload, args, cfg.parse_memory_mb, cfg.parse_seconds,
+                                     watch, on_tick)  # fmt: skip
+                body = Path(path).read_bytes()
+            else:
+                parsed = self._load(name, body or b"", *how)
         except bounded.OverBudget as exc:
             log.warning("upload of %r over budget: %s", name[:80], exc)
             return Outcome(error=f"{name}: {exc}; nothing was stored")
@@ -242,7 +337,7 @@ class Uploads:
             return parsed
         parts = parsed[0]
         with _answering():
-            self.backend.save(BLOB + blob, {"raw": body, **parts})
+            self.backend.save(BLOB + blob, {"raw": body or b"", **parts})
         return json.loads(parts["report"])
 
     def _blob_report(self, blob: str) -> dict | None:
@@ -269,16 +364,23 @@ class Uploads:
             name, body, None, datum, owner=owner, client=client, options=options, original=first
         )
 
-    def with_aliases(self, table_id: str, aliases: dict[str, str]) -> Outcome:
+    def with_aliases(
+        self, table_id: str, aliases: dict[str, str], *, owner: str | None = None, client: str = ""
+    ) -> Outcome:
         """The reconciliation's picks (name as written -> adcode) added to the table's reading
-        options and the table read again (:meth:`reread`: a new id, the old one stays); an empty
-        ``aliases`` removes every pick."""
+        options and the table read again (:meth:`reread`: a new id, the old one stays, owned by
+        ``owner``, the secret of whoever asked); an empty ``aliases`` removes every pick."""
         meta = self.meta(table_id)
         if meta is None:
             return Outcome(error="this table is no longer stored; upload it again")
         options = ReadOptions.from_dict(meta.get("options") or {})
         merged = {**options.alias_map(), **aliases} if aliases else {}
-        return self.reread(table_id, replace(options, aliases=tuple(sorted(merged.items()))))
+        return self.reread(
+            table_id,
+            replace(options, aliases=tuple(sorted(merged.items()))),
+            owner=owner,
+            client=client,
+        )
 
     def _load(
         self,
@@ -356,6 +458,8 @@ class Uploads:
         for root in roots:
             for entry in root.iterdir():
                 if root != self._tmp and not entry.name.startswith(".incoming-"):
+                    continue
+                if entry.name == ".slots":  # the uploads being received (data.upload_slots)
                     continue
                 with contextlib.suppress(OSError):
                     if now - entry.lstat().st_mtime >= older_than_s:
@@ -525,6 +629,7 @@ def parse_upload(
     result = load_table(path, max_bytes=max_bytes, mapping=mapping, datum=datum, options=options)
     if result.fatal:
         return _refusal(name, result)
+    progress.report("storing", len(result.frame), force=True)
     parts = _parts(b"", result, datum)
     report = json.loads(parts["report"])
     report["bytes"], report["stored"] = size, size + len(parts["frame"])

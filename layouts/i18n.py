@@ -708,6 +708,41 @@ EN.update(
 )
 
 
+# --- w/jobs: an upload parsed as a background job (callbacks/upload.py parse_job) ---
+ZH.update(
+    {
+        "upload_job_waiting": "已收到文件，等待读取（{s} 秒）",
+        "upload_job_reading": "正在读取：已读 {rows} 行（文件 {mb} MB，{s} 秒）",
+        "upload_job_checking": "正在检查和定位 {rows} 行（{s} 秒）",
+        "upload_job_storing": "正在保存 {rows} 行（{s} 秒）",
+        "upload_job_cancel": "取消读取",
+        "upload_job_done": "已载入 {rows} 行。",
+        "upload_job_refused": "无法使用此文件：{error}",
+        "upload_job_lost": "读取这个文件的进程意外结束，没有保存任何内容。请再上传一次。",
+        "js_queued": "已收到文件，正在读取……",
+        "js_job_lost": "读取这个文件的进程意外结束，没有保存任何内容。请再上传一次。",
+        "js_cancelled": "已取消读取，没有保存任何内容。",
+    }
+)
+EN.update(
+    {
+        "upload_job_waiting": "File received; waiting to be read ({s} s)",
+        "upload_job_reading": "Reading: {rows} rows read ({mb} MB file, {s} s)",
+        "upload_job_checking": "Checking and placing {rows} rows ({s} s)",
+        "upload_job_storing": "Storing {rows} rows ({s} s)",
+        "upload_job_cancel": "Cancel reading",
+        "upload_job_done": "Loaded {rows} rows.",
+        "upload_job_refused": "This file cannot be used: {error}",
+        "upload_job_lost": "The process reading this file ended unexpectedly; nothing was "
+        "stored. Please upload it again.",
+        "js_queued": "File received; reading it…",
+        "js_cancelled": "Reading cancelled; nothing was stored.",
+        "js_job_lost": "The process reading this file ended unexpectedly; nothing was stored. "
+        "Please upload it again.",
+    }
+)
+
+
 def _registry_names() -> dict[str, Label]:
     names: dict[str, Label] = {}
     for c in CATEGORIES:

@@ -186,6 +186,12 @@ UPLOAD_FILTER_NOTE = "upload-filter-note"
 UPLOAD_SHOW_ALL = "upload-show-all"
 UPLOAD_COLUMNS = "upload-columns"  # the column panel: each column's role, why, the first rows
 UPLOAD_GCJ02 = "upload-gcj02"  # the table's longitude/latitude are GCJ-02 (AMap, Tencent)
+# w/jobs: the parse as a background job (callbacks/upload.parse_job)
+UPLOAD_JOB = "upload-job"  # store: {"job", "id"} set by assets/upload.js after the 202
+UPLOAD_JOB_STATUS = "upload-job-status"  # the job's progress, then its outcome
+UPLOAD_CANCEL = "upload-cancel"  # stops the job
+UPLOAD_JOB_END = "upload-job-end"  # store: how the job ended (assets/upload.js says it)
+UPLOAD_OWNER = "upload-owner"  # local store: the uploader's secret (assets/upload.js keeps it)
 
 # --- reconciliation of unplaced names (w/resolver, issue 20 item 5: layouts/reconcile_panel.py)
 RECONCILE = "reconcile"  # the section above the check report's grid

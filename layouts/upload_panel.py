@@ -73,6 +73,14 @@ def upload_card(max_mb: int) -> html.Details:
             ),
             html.Progress(id=ids.UPLOAD_PROGRESS, max="100", value="0", hidden=True),
             html.Div(id=ids.UPLOAD_STATUS, className="upload-status", role="status"),
+            # the parse as a job (callbacks/upload.parse_job): its progress, a way to stop it
+            dcc.Store(id=ids.UPLOAD_JOB, data=None),
+            dcc.Store(id=ids.UPLOAD_JOB_END, data=None),
+            dcc.Store(id=ids.UPLOAD_OWNER, storage_type="local"),
+            html.Div(id=ids.UPLOAD_JOB_STATUS, className="upload-status", role="status"),
+            html.Button(
+                L("upload_job_cancel"), id=ids.UPLOAD_CANCEL, className="link-button", hidden=True
+            ),
             html.Div(id=ids.UPLOAD_MAPPING, className="upload-mapping"),
             _templates(),
             html.P(L("upload_private"), className="upload-private"),
@@ -332,3 +340,16 @@ def column_panel(meta: dict, lang: str) -> list:
             tabIndex="0",
         ),
     ]
+
+
+# --- w/jobs: the parse job's progress (callbacks/upload.parse_job) ---------------------------
+def job_progress(report: dict | None, seconds: float) -> list:
+    """What the page shows while an upload is parsed: the stage and rows read so far
+    (``data.progress``), the file's size and the time taken, in both languages."""
+    if not report:
+        return [*L("upload_job_waiting", s=f"{seconds:.0f}"), html.Progress(className="job")]
+    stage = str(report.get("stage", "reading"))
+    rows = f"{int(report.get('rows', 0)):,}"
+    mb = f"{int(report.get('bytes', 0)) / 1048576:.1f}"
+    words = L(f"upload_job_{stage}", rows=rows, mb=mb, s=f"{seconds:.0f}")
+    return [*words, html.Progress(className="job")]  # indeterminate: rows to come are unknown

@@ -35,7 +35,7 @@ def test_twenty_slow_uploads_leave_health_probes_answering(service):
 
 def test_a_whole_upload_still_goes_through_after_the_slow_ones(service):
     body = (soak.FIXTURES / "messy_gbk.csv").read_bytes()
-    status, out, _ = soak.http(f"{service.url}/upload?name=after.csv", body)
+    status, out, _ = soak.upload(service.url, "after.csv", body)
     assert status == 200 and json.loads(out)["rows"] == 12
 
 

@@ -242,3 +242,26 @@ def test_a_stopped_store_is_said_unreachable_on_every_path(tmp_path, monkeypatch
     paths = _every_path(f"?data={table_id}", f"{table_id}|zh")
     _assert_gone(paths, "暂时无法连接", "这个表格现在无法连接")
     assert "已不在" not in paths["banner"] and "删除" not in paths["banner"]
+
+
+def test_a_reconcile_pick_makes_a_table_its_uploader_can_remove(client):
+    """w/jobs (issue 25 item 4): the reading a reconcile pick makes belongs to whoever picked
+    (the secret the page's local store sends), as the column panel's re-read does."""
+    from callbacks import reconcile, upload
+    from layouts import ids
+
+    body = (Path(__file__).parent / "fixtures" / "reconcile_en.csv").read_bytes()
+    r = post(client, "/upload?name=reconcile_en.csv", data=body)
+    table_id, owner = r.json["id"], r.json["owner"]
+    assert upload._uploads is not None
+    groups = [g for g in upload._uploads.meta(table_id)["groups"] if g.get("value")]
+    names = [{"name": groups[0]["value"], "candidates": []}]
+    search, _ = _run(
+        reconcile.apply, f"{ids.RECONCILE_APPLY}.n_clicks", 1, None, ["110000"], names,
+        f"?data={table_id}", owner,
+    )  # fmt: skip
+    new_id = search.split("data=")[1]
+    assert new_id != table_id
+    for secret in (None, BOB):
+        assert post(client, f"/upload/{new_id}/remove", owner=secret).status_code == 403
+    assert post(client, f"/upload/{new_id}/remove", owner=owner).status_code == 200

@@ -98,11 +98,30 @@ def notice(key: str, **fmt: object) -> list:
     return [html.Span(words("zh"), className="l-zh"), html.Span(words("en"), className="l-en")]
 
 
+#: Background callbacks told of their job's end elsewhere than the export panel (w/jobs: the
+#: upload's parse): an output id of the callback -> a function of (the notice's key, the polling
+#: request's body) giving the props to send, ``{component id: {prop: value}}``.
+NOTICE_TARGETS: dict[str, Any] = {}
+
+
 def _set_notice(key: str, **fmt: object) -> None:
     from flask import g, has_request_context
 
     if has_request_context():
         g.policy_atlas_notice = notice(key, **fmt)
+        g.policy_atlas_notice_key = key
+
+
+def _notice_props(message: list) -> dict:
+    """The props that carry a job's end notice for the callback this request polls."""
+    from flask import g, request
+
+    body = request.get_json(silent=True) or {}
+    output = str(body.get("output", "")) if isinstance(body, dict) else ""
+    for output_id, target in NOTICE_TARGETS.items():
+        if output_id in output:
+            return target(g.pop("policy_atlas_notice_key", ""), body)
+    return {NOTICE_ID: {"children": message}}
 
 
 def _store_notice(problem: str) -> None:
@@ -124,7 +143,7 @@ class _Guarded:
     def overdue(self, job: Any, started: float) -> bool:
         """Whether ``job`` (started at ``started``) has gone ``export_timeout`` seconds without
         reporting: its progress is remembered with the time it last changed."""
-        progress = json.dumps(_progress_seen())
+        progress = json.dumps(_progress_seen(), default=repr)  # (components: an upload job)
         key = f"policy-atlas-job-seen:{job}"
         try:
             last = self._remember(key)
@@ -185,7 +204,7 @@ class _Guarded:
 
         message = g.pop("policy_atlas_notice", None) if has_request_context() else None
         if message:
-            props = {**props, NOTICE_ID: {"children": message}}
+            props = {**props, **_notice_props(message)}
         return props
 
 
@@ -238,7 +257,11 @@ class DiskcacheJobs(_Guarded, DiskcacheManager):
         return str(found) if found is not None else None
 
     def terminate_job(self, job: Any) -> None:
-        super().terminate_job(_pid(job)[0] or None)
+        import psutil
+
+        # a job that ends on its own while it is being stopped (its result just read) is gone
+        with contextlib.suppress(psutil.NoSuchProcess):
+            super().terminate_job(_pid(job)[0] or None)
 
     def call_job_fn(self, key: str, job_fn: Any, args: Any, context: Any) -> Any:
         from multiprocess import Process

@@ -227,3 +227,58 @@ def test_an_oversize_file_is_refused_in_the_page(stack_page, stack, tmp_path):
     page.wait_for_selector("#upload-status.error")
     assert "51.0 MB is over the upload limit of 50 MB" in page.inner_text("#upload-status")
     assert not sent and page.url == before
+
+
+def test_a_large_file_shows_its_progress_then_opens(stack_page, stack, tmp_path):
+    """w/jobs: the upload answers as soon as the file is received; the page shows the parse's
+    stage and rows read (in the page's language) and a way to stop it, then opens the table."""
+    from tests import bombs
+
+    page = stack_page
+    page.goto(stack.url + "/?lang=en")
+    h.wait_ready(page)
+    path = tmp_path / "large.xlsx"
+    path.write_bytes(bombs.big_xlsx(40_000))
+    upload(page, path)
+    page.wait_for_function(
+        "() => /Reading: [\\d,]+ rows read/.test("
+        "document.querySelector('#upload-job-status').innerText)",
+        timeout=120_000,
+    )
+    assert page.is_visible("#upload-cancel")
+    page.screenshot(path=str(tmp_path / "upload-progress-1440.png"))
+    page.wait_for_url(re.compile(r"data=[0-9a-f]{64}"), timeout=300_000)
+    page.wait_for_function(
+        "() => document.querySelector('#upload-table').innerText.includes('40000')"
+        " || document.querySelector('#upload-table').innerText.includes('40,000')",
+        timeout=60_000,
+    )
+    assert page.is_hidden("#upload-cancel")
+    assert "Loaded" in page.inner_text("#upload-status")
+
+
+def test_reading_can_be_cancelled_and_leaves_nothing(stack_page, stack, tmp_path):
+    """w/jobs: "cancel reading" stops the job; nothing is stored, no file is left behind."""
+    from tests import bombs
+
+    page = stack_page
+    page.goto(stack.url + "/?lang=en")
+    h.wait_ready(page)
+    path = tmp_path / "cancelled.xlsx"
+    path.write_bytes(bombs.big_xlsx(200_000))
+    upload(page, path)
+    page.wait_for_function(
+        "() => /Reading: [\\d,]+ rows read/.test("
+        "document.querySelector('#upload-job-status').innerText)",
+        timeout=120_000,
+    )
+    page.click("#upload-cancel")
+    page.wait_for_selector("#upload-cancel", state="hidden", timeout=30_000)
+    assert "nothing was stored" in page.inner_text("#upload-status")
+    deadline = time.monotonic() + 30
+    left = ["?"]
+    while left and time.monotonic() < deadline:  # the parse's child removes the job's files
+        left = [p.name for p in Path(stack.home).rglob("incoming/*") if not p.name.startswith(".")]
+        time.sleep(0.5)
+    assert left == []
+    assert "data=" not in page.url
