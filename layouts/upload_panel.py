@@ -73,9 +73,11 @@ def upload_card(max_mb: int) -> html.Details:
             ),
             html.Progress(id=ids.UPLOAD_PROGRESS, max="100", value="0", hidden=True),
             html.Div(id=ids.UPLOAD_STATUS, className="upload-status", role="status"),
-            # the parse as a job (callbacks/upload.parse_job): its progress, a way to stop it
-            dcc.Store(id=ids.UPLOAD_JOB, data=None),
-            dcc.Store(id=ids.UPLOAD_JOB_END, data=None),
+            # the parse as a job (callbacks/upload.parse_job): its progress, a way to stop it.
+            # No ``data=None``: a memory store given null sets it again at mount (its backstore
+            # holds undefined), which fires the job's callback on every page load.
+            dcc.Store(id=ids.UPLOAD_JOB),
+            dcc.Store(id=ids.UPLOAD_JOB_END),
             dcc.Store(id=ids.UPLOAD_OWNER, storage_type="local"),
             html.Div(id=ids.UPLOAD_JOB_STATUS, className="upload-status", role="status"),
             html.Button(
