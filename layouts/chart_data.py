@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from data import diffusion, export_tables, query
+from data import diffusion, export_tables, periods, query
 from data.dataset import Dataset
 from data.measures import MEASURE
 from data.state import ViewState
@@ -94,14 +94,21 @@ def chart_table(ds: Dataset, state: ViewState, chart: str) -> pd.DataFrame:
         return ranked_table(ds, state)
     if chart == ids.TIMELINE:
         f = query.timeline(ds.index, state, crossfilter=False)
-        return pd.DataFrame(
+        bars = pd.DataFrame(
             {
-                "period": [str(p) for p in f["period"]],
+                "period": [periods.label_of(p.start_time.date(), state.freq) for p in f["period"]],
                 "start": f["start"].dt.strftime("%Y-%m-%d").to_numpy(),
                 "count": f["count"].to_numpy(),
                 "cumulative": f["cumulative"].to_numpy(),
+                "drawn_as_bar": True,
             }
         )
+        # the rows no bar holds, as the image says them: undated, dated less finely than the step
+        apart = {"undated": f.attrs["undated"]} | {
+            f"dated to the {p} only": n for p, n in f.attrs["coarse"].items()
+        }
+        rows = [{"period": k, "count": n, "drawn_as_bar": False} for k, n in apart.items() if n]
+        return pd.concat([bars, pd.DataFrame(rows)], ignore_index=True) if rows else bars
     if chart in (ids.ADOPTION_MAP, ids.ADOPTION_CURVE):
         return adoption_table(ds, state, chart)
     dim = ids.charts_of(ds.dimensions)[chart]

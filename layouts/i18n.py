@@ -708,6 +708,19 @@ EN.update(
 )
 
 
+# w/time2 (issue 21): rows dated less finely than the step, counted instead of drawn
+ZH.update(
+    {
+        "coarse_not_drawn": "{n} 项日期只知到{p}，以{step}为单位时未画出",
+    }
+)
+EN.update(
+    {
+        "coarse_not_drawn": "{n} dated to the {p} only, not drawn at {step} step",
+    }
+)
+
+
 def _registry_names() -> dict[str, Label]:
     names: dict[str, Label] = {}
     for c in CATEGORIES:

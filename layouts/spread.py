@@ -14,11 +14,11 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from data import diffusion, measures, periods, schema
+from data import diffusion, measures, periods, query, schema
 from data.dataset import Dataset
 from data.dimensions import category
 from data.state import ViewState, encode_query
-from layouts import ids, viewmodel
+from layouts import ids, map_story, viewmodel
 from layouts.figures import adoption, captions, geo_assets, style
 from layouts.figures import animation as anim
 from layouts.i18n import t
@@ -356,6 +356,7 @@ def frame_figures(ds: Dataset, state: ViewState) -> list[tuple[str, go.Figure]]:
     for p, at, values in frames:
         fig = viewmodel.map_figure(ds, at, values, inline=True, classes=classes)
         anim.label_frame(fig, period_text(at))
+        style.add_notes(fig, map_story.left_out(ds, at))  # as the map exported at that period
         style.rewrap(fig, GIF_TITLE_PX)
         out.append((p, fig))
     return out
@@ -369,6 +370,12 @@ def multiples_periods(ds: Dataset, state: ViewState) -> list[str]:
     (six weeks: six maps), else one per year."""
     stops = diffusion.frame_periods(ds.index, state)
     return stops if len(stops) <= MAX_PANELS else diffusion.year_periods(ds.index, state)
+
+
+def multiples_step(ds: Dataset, state: ViewState) -> str:
+    """The step of the small maps' panels (year, quarter, month, week, day)."""
+    stops = multiples_periods(ds, state)
+    return periods.freq_of(stops[0]) if stops else "year"
 
 
 def multiples_figure(ds: Dataset, state: ViewState) -> go.Figure:
@@ -392,5 +399,17 @@ def multiples_figure(ds: Dataset, state: ViewState) -> go.Figure:
     title = viewmodel.map_title(ds, undated) + ("，" if state.lang == "zh" else ", ") + by
     source = viewmodel.source(ds, state)
     style.frame(fig, title, viewmodel.subtitle(ds, undated), source, bottom=MULTIPLES_BOTTOM)
+    style.add_notes(fig, _multiples_cut(ds, state, step))
     style.rewrap(fig)
     return fig
+
+
+def _multiples_cut(ds: Dataset, state: ViewState, step: str) -> list[str]:
+    """The rows no small map draws: dated less finely than the panels' step (a panel up to a
+    period draws them from the panel holding their last day)."""
+    if state.cumulative:
+        return []
+    idx = ds.index
+    mask = query.selection(idx, diffusion.undated_state(state), except_dim="region")
+    rows = mask & idx.too_coarse(step)
+    return captions.coarse_lines(query.by_precision(idx, rows), step, state.lang)

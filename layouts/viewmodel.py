@@ -346,6 +346,15 @@ def timeline_title(state: ViewState, ds: Dataset | None = None) -> str:
     return headline(ds, state, state.freq)
 
 
+def timeline_notes(frame: pd.DataFrame, lang: str) -> list[str]:
+    """What the timeline's bars leave out (``query.timeline``'s attrs): undated rows, rows dated
+    less finely than the step."""
+    undated = frame.attrs.get("undated", 0)
+    lines = [t("undated_not_counted", lang, n=undated)] if undated else []
+    step = frame.attrs.get("freq", "year")
+    return lines + captions.coarse_lines(frame.attrs.get("coarse") or {}, step, lang)
+
+
 def breakdown_title(state: ViewState, dim: str, ds: Dataset | None = None) -> str:
     if ds is None:
         return t(f"by_{dim}", state.lang)
@@ -374,7 +383,7 @@ def beside_lines(ds: Dataset, state: ViewState) -> list[str]:
         lines.append(t("province_only_beside", state.lang, n=counts["province_only"]))
     if counts["unplaced"]:
         lines.append(t("unplaced_beside", state.lang, n=counts["unplaced"]))
-    return lines
+    return lines + map_story.period_cut_lines(ds, state)
 
 
 def chip_items(ds: Dataset, state: ViewState) -> list[tuple[str, str, str]]:
@@ -569,7 +578,7 @@ def _updates(
     out: dict[str, dict[tuple, object]] = {}
     out[ids.MAP] = map_updates(ds, state, mframe, sub)
     out[ids.MAP].update(style.headline_patch(map_title(ds, state)))
-    out[ids.TIMELINE] = tl.timeline_updates(tframe, sub)
+    out[ids.TIMELINE] = tl.timeline_updates(tframe, sub, timeline_notes(tframe, lang))
     out[ids.TIMELINE].update(style.headline_patch(timeline_title(state, ds)))
     for chart, d in ids.charts_of(ds.dimensions).items():
         c = ds.dimension[d]
@@ -631,6 +640,7 @@ def _full_figures(
         subtitle=sub,
         source=source(ds, state),
         empty=empty_text(ds, state, ids.TIMELINE),
+        notes=timeline_notes(tframe, lang),
     )
     for chart, d in ids.charts_of(ds.dimensions).items():
         c = ds.dimension[d]

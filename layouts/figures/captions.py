@@ -98,3 +98,13 @@ def file_stem(chart: str, state: ViewState, name_of: NameOf) -> str:
     for _dim, values in state.picks:
         parts.append("-".join(slug(v) for v in values[:3]))
     return "_".join(parts)[:120]
+
+
+def coarse_lines(counts: Mapping[str, int], step: str, lang: str) -> list[str]:
+    """A line per precision of ``counts`` (``data.query.by_precision``) for rows dated less
+    finely than the chart's step: "2 dated to the month only, not drawn at week step"."""
+    unit = t(step, lang) if lang == "zh" else t(f"step_{step}", lang)
+    return [
+        t("coarse_not_drawn", lang, n=n, p=t(f"step_{p}", lang), step=unit)
+        for p, n in counts.items()
+    ]
