@@ -138,7 +138,8 @@ def adoption_map_figure(
     title = t("first_adoption_by", lang, step=t(f"step_{step}", lang))
     nothing = not (frame["row"] >= 0).any()
     empty = viewmodel.empty_text(ds, state, "adoption-map") if nothing else None
-    style.frame(fig, title, _subtitle(ds, state), viewmodel.source(ds, state), empty=empty)
+    source = viewmodel.source(ds, state, short=not inline)  # the short line fits a phone
+    style.frame(fig, title, _subtitle(ds, state), source, empty=empty)
     fig.update_layout(margin={"l": 4, "r": 4})
     return fig
 
@@ -176,13 +177,13 @@ def curve_figure(ds: Dataset, state: ViewState) -> go.Figure:
     title = t("adoption_curve", lang)
     undated = curves[0].frame.attrs.get("undated", 0)
     source = viewmodel.source(ds, state, short=True)
-    if undated:
-        source += " · " + t("undated_not_counted", lang, n=undated)
     nothing = not curves[0].frame["adopted"].any()
     empty = viewmodel.empty_text(ds, state, "adoption-curve") if nothing else None
     style.frame(fig, title, _subtitle(ds, state), source, empty=empty)
     fig.update_layout(margin={"l": 50, "r": 50})
-    return fig
+    style.source_at_edge(fig)  # a note of its own, not the source line's tail past the edge
+    notes = [t("undated_not_counted", lang, n=undated)] if undated else []
+    return style.add_notes(fig, notes, keep=True)
 
 
 def period_shapes(state: ViewState) -> list[dict]:
@@ -244,7 +245,7 @@ def add_views(
         ("layout", "shapes"): shapes,
         ("layout", "showlegend"): curve["layout"]["showlegend"],
         ("layout", "title", "subtitle", "text"): sub,
-        ("layout", "annotations", 0, "text"): curve["layout"]["annotations"][0]["text"],
+        **style.notes_of(curve_fig),
     }
     out.updates[ids.TIMELINE][("layout", "shapes")] = shapes
 

@@ -261,7 +261,7 @@ def map_figure(
         fig,
         map_title(ds, state),
         subtitle(ds, state),
-        source(ds, state),
+        source(ds, state, short=not inline),  # on screen the short line: it fits a phone
         empty=empty if nothing else None,
         empty_text=empty,
     )
@@ -588,7 +588,7 @@ def _updates(
         out[chart].update(style.headline_patch(breakdown_title(state, d, ds), style.NARROW))
     texts = map_story.ranked_texts(ds, state, rframe)
     out[ids.RANKED] = ranked.ranked_updates(rframe, rframe.attrs["measure"], sub, texts["more"])
-    out[ids.RANKED].update(style.headline_patch(texts["title"], style.NARROW))
+    out[ids.RANKED].update(style.headline_patch(texts["title"], style.BESIDE))
     return out
 
 
@@ -638,7 +638,7 @@ def _full_figures(
         lang=lang,
         title=timeline_title(state, ds),
         subtitle=sub,
-        source=source(ds, state),
+        source=source(ds, state, short=not export),
         empty=empty_text(ds, state, ids.TIMELINE),
         notes=timeline_notes(tframe, lang),
     )

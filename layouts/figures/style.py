@@ -50,6 +50,8 @@ def count_dtick(max_value: float) -> int:
 # px a title may take before it wraps: on screen it must fit a phone (about 340 px of chart);
 # an export is re-wrapped at PRINT (``rewrap``)
 WIDE, NARROW, PRINT = 340, 340, 980
+#: the ranking beside the map at 1440 px is 316 px wide and its mode-bar takes its last 64
+BESIDE = 240
 TOP = 74  # top margin for a one-line title and the filters line
 
 
@@ -176,6 +178,15 @@ def frame(
     return fig
 
 
+def source_at_edge(fig: go.Figure, edge: int = 6) -> go.Figure:
+    """The source line (and the notes, added after) from the figure's left edge, under the title,
+    not from the plot's: a wide left margin (axis titles) would push it past the right edge of
+    a phone's 360 px."""
+    left = int(fig.layout.margin.l or 0)
+    fig.layout.annotations[SOURCE_INDEX].xshift = edge - left
+    return fig
+
+
 NOTE_LINE_PX = 15  # height of one line of the notes above the source line
 
 
@@ -206,6 +217,23 @@ def add_notes(fig: go.Figure, lines: list[str], *, keep: bool = False) -> go.Fig
     for (*_, index, key), value in paths.items():
         fig.layout.annotations[index][key] = value
     return fig
+
+
+def notes_of(fig: go.Figure) -> dict[tuple, object]:
+    """The paths ``add_notes`` set in ``fig``: a patch that gives another figure its notes."""
+    found = [i for i, a in enumerate(fig.layout.annotations) if a.name == "left-out"]
+    if not found:
+        return {}
+    note = fig.layout.annotations[found[0]]
+    out: dict[tuple, object] = {
+        ("layout", "margin", "b"): fig.layout.margin.b,
+        ("layout", "annotations", SOURCE_INDEX, "yshift"): fig.layout.annotations[
+            SOURCE_INDEX
+        ].yshift,
+    }
+    for key in ("yshift", "text", "visible"):
+        out[("layout", "annotations", found[0], key)] = note[key]
+    return out
 
 
 def notes_patch(lines: list[str], bottom: int, index: int) -> dict[tuple, object]:

@@ -155,6 +155,7 @@ def timeline_figure(
         empty_text=empty,
     )
     fig.update_layout(margin={"l": 56, "r": 20})
+    style.source_at_edge(fig)
     return style.add_notes(fig, notes or [], keep=True)
 
 
