@@ -84,8 +84,7 @@ def test_the_timeline_says_what_its_bars_leave_out_on_screen_and_in_a_patch(mixe
     assert note.visible
     for line in (
         "1 undated, not counted",
-        "3 dated to the month only, not drawn at week step",
-        "1 dated to the year only, not drawn at week step",
+        "4 dated to the month/year only, not drawn at week step",
     ):
         assert line in note.text
     # a filter leaving only Hebei's day-dated rows: the patch hides the note, the margin shrinks
@@ -103,8 +102,12 @@ def test_chinese_line_names_the_precision_and_the_step(mixed):
     frame = query.timeline(mixed.index, _at(mixed, "?freq=day"))
     assert viewmodel.timeline_notes(frame, "zh") == [
         "1 项日期不详，未计入",
-        "3 项日期只知到月份，以日为单位时未画出",
-        "1 项日期只知到年份，以日为单位时未画出",
+        "4 项日期只知到月份/年份，以日为单位时未画出",
+    ]
+    month = query.timeline(mixed.index, _at(mixed, "?freq=month"))
+    assert viewmodel.timeline_notes(month, "en") == [
+        "1 undated, not counted",
+        "1 dated to the year only, not drawn at month step",
     ]
 
 
@@ -117,8 +120,7 @@ def test_exported_timeline_image_and_csv_count_the_rows_no_bar_holds(mixed):
     state = _at(mixed, "?freq=week&lang=en")
     name, svg = report_pack.chart_file(mixed, state, ids.TIMELINE, "svg")
     found = _texts(svg)
-    assert "3 dated to the month only, not drawn at week step" in found
-    assert "1 dated to the year only, not drawn at week step" in found
+    assert "4 dated to the month/year only, not drawn at week step" in found
     assert "1 undated, not counted" in found
     _, csv = report_pack.chart_file(mixed, state, ids.TIMELINE, "csv")
     table = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")
@@ -134,10 +136,9 @@ def test_the_map_at_a_week_says_the_rows_that_week_cuts_through(mixed):
     # 3-9 February: the two rows dated "2020-02" and the one dated "2020" overlap it, not drawn
     state = _at(mixed, "?period=2020-W06&lang=en")
     assert query.cut_by_period(mixed.index, state) == {"month": 2, "year": 1}
-    lines = viewmodel.beside_lines(mixed, state)
-    assert "2 dated to the month only, not drawn at week step" in lines
-    assert "1 dated to the year only, not drawn at week step" in lines
-    assert "2 dated to the month only, not drawn at week step" in map_story.left_out(mixed, state)
+    line = "3 dated to the month/year only, not drawn at week step"
+    assert line in viewmodel.beside_lines(mixed, state)
+    assert line in map_story.left_out(mixed, state)
     # the month: February holds its two month rows whole; only the year row is cut
     assert query.cut_by_period(mixed.index, _at(mixed, "?period=2020-02")) == {"year": 1}
     # up to the end of March, every month row is whole (the year row is not: it runs to December)
