@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from data import periods, query
-from data.query import FREQ_CODES, PolicyIndex
+from data.query import FINENESS, FREQ_CODES, PolicyIndex
 from data.state import ViewState
 
 #: A step is offered for the time slider when at least this share of its periods (first to last
@@ -32,8 +32,6 @@ DENSE_SHARE = 0.5
 MAX_FRAMES = 160
 #: The default step is the coarsest offered one with at least this many periods in view.
 MIN_STEPS = 3
-#: How fine each date precision is, finest first (a step finer than a date cannot place it).
-FINENESS = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
 
 
 def undated_state(state: ViewState) -> ViewState:
@@ -181,6 +179,9 @@ def busiest(idx: PolicyIndex, state: ViewState, level: str = "province") -> int:
         return 0
     if state.cumulative:
         return int(np.bincount(codes[keep]).max())
+    keep &= ~idx.too_coarse(state.freq)  # the map at a period does not draw them
+    if not keep.any():
+        return 0
     days = pd.DatetimeIndex(idx.day[keep].astype("datetime64[D]"))
     slot = days.to_period(FREQ_CODES[state.freq]).asi8
     pairs = pd.Series(1, index=pd.MultiIndex.from_arrays([codes[keep], slot]))

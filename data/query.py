@@ -27,6 +27,9 @@ from data.state import ViewState
 from geodata import gazetteer
 
 FREQ_CODES = {"year": "Y", "quarter": "Q", "month": "M", "week": "W-SUN", "day": "D"}
+#: How fine each date precision is, finest first: a period finer than a row's date cannot hold it
+#: (a date known to the month is in no one week of that month, and not on its 1st).
+FINENESS = {"day": 0, "week": 1, "month": 2, "quarter": 3, "year": 4}
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -222,6 +225,19 @@ class PolicyIndex:
             return out
 
         return self.derived(("period_offsets", freq), build)
+
+    @cached_property
+    def fineness(self) -> np.ndarray:
+        """Each row's date precision as ``FINENESS`` (0, a day, when the table says none)."""
+        if "date_precision" not in self.frame:
+            return np.zeros(self.n, dtype=np.int8)
+        found = self.frame["date_precision"].astype("object").map(FINENESS)
+        return found.fillna(0).to_numpy(dtype=np.int8)
+
+    def too_coarse(self, freq: str) -> np.ndarray:
+        """The dated rows known less finely than a period of ``freq`` (a month at week step):
+        no one bar of that step holds them, so none draws them (they are counted apart)."""
+        return self.dated & (self.fineness > FINENESS[freq])
 
     @cached_property
     def day_end(self) -> np.ndarray:
@@ -475,13 +491,15 @@ def timeline(idx: PolicyIndex, state: ViewState, *, crossfilter: bool = True) ->
     """Policies per period (every filter but the date one) with the running total.
 
     Columns: ``period`` (Period), ``start`` (Timestamp), ``count``, ``cumulative``, ``selected``
-    (the period overlaps the date filter). Rows dated only to a year count in that year's first
-    period at month/quarter steps; ``undated`` in ``attrs`` counts selected rows with no date.
+    (the period overlaps the date filter). A row dated less finely than the step (a month at week
+    step, a year at month step) is in no bar: ``attrs["coarse"]`` counts those rows by precision
+    ({"month": 2}), ``attrs["undated"]`` the selected rows with no date.
     ``crossfilter=False``: the date filter applies too (exports show exactly the rows selected).
     """
     periods = period_range(idx, state.freq)
     mask = selection(idx, state, except_dim="date" if crossfilter else None)
-    rows = mask & idx.dated
+    coarse = idx.too_coarse(state.freq)
+    rows = mask & idx.dated & ~coarse
     if len(periods):
         pos = idx.period_offsets(state.freq)[rows]  # each row's period, computed once
         counts = np.bincount(pos, minlength=len(periods))
@@ -498,8 +516,32 @@ def timeline(idx: PolicyIndex, state: ViewState, *, crossfilter: bool = True) ->
         out["selected"] = (periods.end_time >= lo) & (periods.start_time <= hi)
     else:
         out["selected"] = False
-    out.attrs["undated"] = int((mask & ~idx.dated).sum())
+    # rows with no date, of every filter but the date one (an export's date filter drops them)
+    undated = mask if crossfilter else selection(idx, state, except_dim="date")
+    out.attrs["undated"] = int((undated & ~idx.dated).sum())
+    out.attrs["coarse"] = by_precision(idx, mask & coarse)
+    out.attrs["freq"] = state.freq
     return out
+
+
+def by_precision(idx: PolicyIndex, rows: np.ndarray) -> dict[str, int]:
+    """How many of ``rows`` are dated to each precision, finest first, those with any only."""
+    counts = np.bincount(idx.fineness[rows], minlength=len(FINENESS))
+    return {p: int(counts[f]) for p, f in FINENESS.items() if counts[f]}
+
+
+def cut_by_period(idx: PolicyIndex, state: ViewState) -> dict[str, int]:
+    """The rows of the view a slider period cuts through, by precision: dated less finely than
+    the period and overlapping it (February at a week of February), so the map at that period
+    does not draw them (``_dimension_mask``: a period holds a row only if its whole date does)."""
+    if not state.period:
+        return {}
+    date_from, date_to = state.date_window()
+    lo = _day(date_from) if date_from else np.iinfo(np.int64).min + 1
+    hi = _day(date_to) if date_to else np.iinfo(np.int64).max
+    mask = selection(idx, state, except_dim="date") & idx.dated
+    overlapping = mask & (idx.day <= hi) & (idx.day_end >= lo)
+    return by_precision(idx, overlapping & ~((idx.day >= lo) & (idx.day_end <= hi)))
 
 
 # ------------------------------------------------------------------------------- breakdowns

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data import diffusion, measures, query
+from data import diffusion, measures, periods, query
 from data.dataset import Dataset
 from data.state import ViewState
 from layouts import ids, map_story, present_map
@@ -67,16 +67,24 @@ def ranked_table(ds: Dataset, state: ViewState, chart: str = ids.RANKED) -> pd.D
 
 
 def timeline_table(ds: Dataset, state: ViewState, chart: str = ids.TIMELINE) -> pd.DataFrame:
-    """The timeline's periods: label, start date, policies in it and the running total."""
+    """The timeline's periods: label, start date, policies in it and the running total; then
+    the rows no bar holds (undated, dated less finely than the step), ``drawn_as_bar`` False."""
     f = query.timeline(ds.index, state, crossfilter=False)
-    return pd.DataFrame(
+    bars = pd.DataFrame(
         {
-            "period": [str(p) for p in f["period"]],
+            "period": [periods.label_of(p.start_time.date(), state.freq) for p in f["period"]],
             "start": f["start"].dt.strftime("%Y-%m-%d").to_numpy(),
             "count": f["count"].to_numpy(),
             "cumulative": f["cumulative"].to_numpy(),
+            "drawn_as_bar": True,
         }
     )
+    # the rows no bar holds, as the image says them: undated, dated less finely than the step
+    apart = {"undated": f.attrs["undated"]} | {
+        f"dated to the {p} only": n for p, n in f.attrs["coarse"].items()
+    }
+    rows = [{"period": k, "count": n, "drawn_as_bar": False} for k, n in apart.items() if n]
+    return pd.concat([bars, pd.DataFrame(rows)], ignore_index=True) if rows else bars
 
 
 def breakdown_table(ds: Dataset, state: ViewState, chart: str) -> pd.DataFrame:

@@ -97,8 +97,9 @@ VIEW = Chart(
 )
 
 
-#: The map through the periods: an animated GIF, and one small map per year for print (made from
-#: the map, not graphs of their own on the page).
+#: The map through the periods: an animated GIF, and one small map per period for print (made
+#: from the map, not graphs of their own on the page). The small multiples' file name says their
+#: step: ``policy-map-by-week`` (``multiples_stem``).
 ANIMATION = Chart(
     "animation",
     "policy-map-animation",
@@ -106,10 +107,17 @@ ANIMATION = Chart(
 )
 MULTIPLES = Chart(
     "multiples",
-    "policy-map-by-year",
-    Label("Map by year (small multiples)", "逐年小地图（小多图）"),
+    "policy-map-by-{step}",
+    Label("Map by period (small multiples)", "逐期小地图（小多图）"),
 )
 SEQUENCES: dict[str, Chart] = {c.id: c for c in (ANIMATION, MULTIPLES)}
+
+
+def multiples_stem(step: str) -> str:
+    """The small multiples' file-name stem at the step of their panels (year … day)."""
+    return MULTIPLES.file_stem.format(step=step)
+
+
 #: GIF frames: 960 x 720 px (a slide's or a web page's width; GIF keeps 256 colours a frame).
 GIF_CSS = (960, 720)
 GIF_MS_PER_FRAME = 900

@@ -724,6 +724,8 @@ ZH.update(
         "js_cancelled": "已取消读取，没有保存任何内容。",
     }
 )
+
+
 EN.update(
     {
         "upload_job_waiting": "File received; waiting to be read ({s} s)",
@@ -739,6 +741,19 @@ EN.update(
         "js_cancelled": "Reading cancelled; nothing was stored.",
         "js_job_lost": "The process reading this file ended unexpectedly; nothing was stored. "
         "Please upload it again.",
+    }
+)
+
+
+# w/time2 (issue 21): rows dated less finely than the step, counted instead of drawn
+ZH.update(
+    {
+        "coarse_not_drawn": "{n} 项日期只知到{p}，以{step}为单位时未画出",
+    }
+)
+EN.update(
+    {
+        "coarse_not_drawn": "{n} dated to the {p} only, not drawn at {step} step",
     }
 )
 

@@ -16,8 +16,8 @@ from data.dataset import Dataset
 from data.measures import Measure
 from data.state import ViewState
 from geodata import gazetteer
+from layouts.figures import captions, geo_assets, ranked, titles
 from layouts.figures import classes as classes_mod
-from layouts.figures import geo_assets, ranked, titles
 from layouts.figures import labels as labels_mod
 from layouts.figures.classes import Classes
 from layouts.i18n import t
@@ -149,7 +149,18 @@ def left_out(ds: Dataset, state: ViewState) -> list[str]:
         lines.append(t("national_beside", lang, n=counts["national"]))
     if counts.get("unplaced"):
         lines.append(t("unplaced_beside", lang, n=counts["unplaced"]))
-    return lines
+    return lines + period_cut_lines(ds, state)
+
+
+def period_cut_lines(ds: Dataset, state: ViewState) -> list[str]:
+    """The rows the map at the slider's period does not draw, dated less finely than it ("1 dated
+    to the month only, not drawn at week step"), as beside the map on screen."""
+    from data import periods, query
+
+    if not state.period:
+        return []
+    step = periods.freq_of(state.period)
+    return captions.coarse_lines(query.cut_by_period(ds.index, state), step, state.lang)
 
 
 def drawn_filtered_note(state: ViewState) -> str:

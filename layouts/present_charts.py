@@ -11,10 +11,19 @@ from data.dimensions import TOP_N, Category
 from data.state import ViewState
 from layouts import ids, map_story
 from layouts.figures import breakdown as bd
-from layouts.figures import ranked, style
+from layouts.figures import captions, ranked, style
 from layouts.figures import timeline as tl
 from layouts.i18n import t
 from layouts.present_common import empty_text, headline, source_line
+
+
+def timeline_notes(frame: pd.DataFrame, lang: str) -> list[str]:
+    """What the timeline's bars leave out (``query.timeline``'s attrs): undated rows, rows dated
+    less finely than the step."""
+    undated = frame.attrs.get("undated", 0)
+    lines = [t("undated_not_counted", lang, n=undated)] if undated else []
+    step = frame.attrs.get("freq", "year")
+    return lines + captions.coarse_lines(frame.attrs.get("coarse") or {}, step, lang)
 
 
 def timeline_title(state: ViewState, ds: Dataset | None = None) -> str:
@@ -75,8 +84,9 @@ def figures(
         lang=lang,
         title=timeline_title(state, ds),
         subtitle=sub,
-        source=source_line(ds, state),
+        source=source_line(ds, state, short=not export),
         empty=empty_text(ds, state, ids.TIMELINE),
+        notes=timeline_notes(tframe, lang),
     )
     for chart, d in ids.charts_of(ds.dimensions).items():
         c = ds.dimension[d]
@@ -106,7 +116,7 @@ def updates(
     tframe, bframes, rframe = frames
     lang = state.lang
     out: dict[str, dict[tuple, object]] = {}
-    out[ids.TIMELINE] = tl.timeline_updates(tframe, sub)
+    out[ids.TIMELINE] = tl.timeline_updates(tframe, sub, timeline_notes(tframe, lang))
     out[ids.TIMELINE].update(style.headline_patch(timeline_title(state, ds)))
     for chart, d in ids.charts_of(ds.dimensions).items():
         c = ds.dimension[d]
@@ -121,5 +131,5 @@ def updates(
         out[chart].update(style.headline_patch(breakdown_title(state, d, ds), style.NARROW))
     texts = map_story.ranked_texts(ds, state, rframe)
     out[ids.RANKED] = ranked.ranked_updates(rframe, rframe.attrs["measure"].id, sub, texts["more"])
-    out[ids.RANKED].update(style.headline_patch(texts["title"], style.NARROW))
+    out[ids.RANKED].update(style.headline_patch(texts["title"], style.BESIDE))
     return out

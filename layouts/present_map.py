@@ -163,7 +163,7 @@ def map_figure(
         fig,
         map_title(ds, state),
         subtitle(ds, state),
-        source_line(ds, state),
+        source_line(ds, state, short=not inline),  # on screen the short line: it fits a phone
         empty=empty if nothing else None,
         empty_text=empty,
     )

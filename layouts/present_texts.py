@@ -7,6 +7,7 @@ from data import query
 from data.dataset import Dataset
 from data.dimensions import CATEGORY
 from data.state import ViewState
+from layouts import map_story
 from layouts.figures import captions
 from layouts.i18n import t
 
@@ -51,7 +52,7 @@ def beside_lines(ds: Dataset, state: ViewState) -> list[str]:
         lines.append(t("province_only_beside", state.lang, n=counts["province_only"]))
     if counts["unplaced"]:
         lines.append(t("unplaced_beside", state.lang, n=counts["unplaced"]))
-    return lines
+    return lines + map_story.period_cut_lines(ds, state)
 
 
 def chip_items(ds: Dataset, state: ViewState) -> list[tuple[str, str, str]]:

@@ -14,11 +14,11 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from data import diffusion, measures, periods, schema
+from data import diffusion, measures, periods, query, schema
 from data.dataset import Dataset
 from data.dimensions import category
 from data.state import ViewState, encode_query
-from layouts import ids, present_map
+from layouts import ids, map_story, present_map
 from layouts.figures import adoption, captions, geo_assets, style
 from layouts.figures import animation as anim
 from layouts.i18n import t
@@ -139,7 +139,8 @@ def adoption_map_figure(
     title = t("first_adoption_by", lang, step=t(f"step_{step}", lang))
     nothing = not (frame["row"] >= 0).any()
     empty = empty_text(ds, state, "adoption-map") if nothing else None
-    style.frame(fig, title, _subtitle(ds, state), source_line(ds, state), empty=empty)
+    source = source_line(ds, state, short=not inline)  # the short line fits a phone
+    style.frame(fig, title, _subtitle(ds, state), source, empty=empty)
     fig.update_layout(margin={"l": 4, "r": 4})
     return fig
 
@@ -177,13 +178,13 @@ def curve_figure(ds: Dataset, state: ViewState) -> go.Figure:
     title = t("adoption_curve", lang)
     undated = curves[0].frame.attrs.get("undated", 0)
     source = source_line(ds, state, short=True)
-    if undated:
-        source += " · " + t("undated_not_counted", lang, n=undated)
     nothing = not curves[0].frame["adopted"].any()
     empty = empty_text(ds, state, "adoption-curve") if nothing else None
     style.frame(fig, title, _subtitle(ds, state), source, empty=empty)
     fig.update_layout(margin={"l": 50, "r": 50})
-    return fig
+    style.source_at_edge(fig)  # a note of its own, not the source line's tail past the edge
+    notes = [t("undated_not_counted", lang, n=undated)] if undated else []
+    return style.add_notes(fig, notes, keep=True)
 
 
 def period_shapes(state: ViewState) -> list[dict]:
@@ -245,7 +246,7 @@ def add_views(
         ("layout", "shapes"): shapes,
         ("layout", "showlegend"): curve["layout"]["showlegend"],
         ("layout", "title", "subtitle", "text"): sub,
-        ("layout", "annotations", 0, "text"): curve["layout"]["annotations"][0]["text"],
+        **style.notes_of(curve_fig),
     }
     out.updates[ids.TIMELINE][("layout", "shapes")] = shapes
 
@@ -357,6 +358,7 @@ def frame_figures(ds: Dataset, state: ViewState) -> list[tuple[str, go.Figure]]:
     for p, at, values in frames:
         fig = present_map.map_figure(ds, at, values, inline=True, classes=classes)
         anim.label_frame(fig, period_text(at))
+        style.add_notes(fig, map_story.left_out(ds, at))  # as the map exported at that period
         style.rewrap(fig, GIF_TITLE_PX)
         out.append((p, fig))
     return out
@@ -370,6 +372,12 @@ def multiples_periods(ds: Dataset, state: ViewState) -> list[str]:
     (six weeks: six maps), else one per year."""
     stops = diffusion.frame_periods(ds.index, state)
     return stops if len(stops) <= MAX_PANELS else diffusion.year_periods(ds.index, state)
+
+
+def multiples_step(ds: Dataset, state: ViewState) -> str:
+    """The step of the small maps' panels (year, quarter, month, week, day)."""
+    stops = multiples_periods(ds, state)
+    return periods.freq_of(stops[0]) if stops else "year"
 
 
 def multiples_figure(ds: Dataset, state: ViewState) -> go.Figure:
@@ -393,5 +401,17 @@ def multiples_figure(ds: Dataset, state: ViewState) -> go.Figure:
     title = present_map.map_title(ds, undated) + ("，" if state.lang == "zh" else ", ") + by
     source = source_line(ds, state)
     style.frame(fig, title, subtitle(ds, undated), source, bottom=MULTIPLES_BOTTOM)
+    style.add_notes(fig, _multiples_cut(ds, state, step))
     style.rewrap(fig)
     return fig
+
+
+def _multiples_cut(ds: Dataset, state: ViewState, step: str) -> list[str]:
+    """The rows no small map draws: dated less finely than the panels' step (a panel up to a
+    period draws them from the panel holding their last day)."""
+    if state.cumulative:
+        return []
+    idx = ds.index
+    mask = query.selection(idx, diffusion.undated_state(state), except_dim="region")
+    rows = mask & idx.too_coarse(step)
+    return captions.coarse_lines(query.by_precision(idx, rows), step, state.lang)

@@ -77,7 +77,8 @@ def test_south_china_sea_inset_is_a_fixed_geo2_with_the_dash_line():
     fig = _figure()
     geo2 = fig.layout.geo2
     assert geo2.fitbounds is False and fig.layout.geo.fitbounds is False
-    assert geo2.domain.x[0] >= 0.5 and geo2.domain.y[1] <= 0.5  # lower right
+    assert geo2.domain.x[0] >= 0.5 and geo2.domain.y[1] <= 0.6  # lower right
+    assert geo2.domain.y[0] >= 2 * cm.LEGEND_STRIP  # clear of a legend in two rows (a phone)
     assert geo2.lonaxis.range[0] <= 108 and geo2.lonaxis.range[1] >= 120
     assert geo2.lataxis.range[0] <= 4 and geo2.lataxis.range[1] >= 21  # Hainan to 曾母暗沙
     assert geo2.showframe
@@ -123,7 +124,7 @@ def test_no_record_is_grey_and_distinct_from_filtered_to_zero():
 
 def test_english_labels():
     fig = _figure(lang="en")
-    assert list(fig.data[cm.INSET_LABEL_TRACE].text) == ["South China Sea Islands"]
+    assert list(fig.data[cm.INSET_LABEL_TRACE].text) == ["South China<br>Sea Islands"]
     assert fig.data[cm.NODATA_LEGEND_TRACE].name == "No recorded policy"
 
 

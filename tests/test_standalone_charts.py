@@ -229,9 +229,15 @@ def test_citation_has_an_absolute_url_and_filters_once(bundled):
 def test_source_line_names_the_table_and_claims_sources_only_when_true(bundled):
     from data.dataset import Dataset
 
+    exported = viewmodel.views(
+        bundled, ViewState(lang="en"), full=True, export=True, inline_geojson=True
+    )
+    line = exported.figures[ids.MAP].layout.annotations[0].text
+    assert bundled.label in line and "181 rows" in line and "each with its source" in line
+    # on screen the short line (it fits a phone): the table and its rows still named
     fig = viewmodel.views(bundled, ViewState(lang="en"), full=True).figures[ids.MAP]
     line = fig.layout.annotations[0].text
-    assert bundled.label in line and "181 rows" in line and "each with its source" in line
+    assert bundled.label in line and "181 rows" in line
     frame = bundled.frame.copy()
     frame["source"] = frame["source"].astype("str")  # a categorical column: new values as text
     frame.loc[frame.index[0], "source"] = ""

@@ -6,7 +6,7 @@ one PDF), the filtered policies (CSV, XLSX) and a citation (no Dash imports).
     charts/<stem>.svg, charts/<stem>.png      every chart (map, ranking, timeline, breakdowns)
     charts/<view stem>.pdf                    every chart, one A4 landscape page each
     charts/<animation stem>.gif               the map through the periods, one frame per period
-    charts/<by-year stem>.png, .pdf           one small map per year (small multiples), for print
+    charts/<by-step stem>.png, .pdf           one small map per period (small multiples), for print
     charts/<view stem>.html                   every chart, interactive, offline
     data/<stem>.csv                           the numbers each chart draws (``Chart.table``)
     data/<map stem>.gpkg, .geojson            the map's regions with their values (WGS-84)
@@ -39,7 +39,7 @@ from data import export_tables, query
 from data.dataset import Dataset
 from data.state import ViewState, encode_query
 from layouts import compare_view, ids, present_common, spread, viewmodel
-from layouts.charts import ANIMATION, MULTIPLES, SEQUENCES, VIEW, charts_for
+from layouts.charts import ANIMATION, MULTIPLES, SEQUENCES, VIEW, charts_for, multiples_stem
 from layouts.exports import chart_data, formats, gif, render
 from layouts.figures import captions, style
 from layouts.i18n import t
@@ -164,7 +164,10 @@ def sequence_file(
 ) -> tuple[str, bytes]:
     """The map through the periods: the animated GIF (whatever ``fmt``) or the small multiples
     (PNG, SVG or PDF at ``size``)."""
-    stem = captions.file_stem(SEQUENCES[chart].file_stem, replace(state, period=None), ds.name_of)
+    stem = SEQUENCES[chart].file_stem
+    if chart == MULTIPLES.id:  # named by the step its panels show (policy-map-by-week)
+        stem = multiples_stem(spread.multiples_step(ds, state))
+    stem = captions.file_stem(stem, replace(state, period=None), ds.name_of)
     if chart == ANIMATION.id:
         figs = [fig for _, fig in spread.frame_figures(ds, state)]
         return f"{stem}.gif", gif.render_gif(figs)

@@ -97,3 +97,14 @@ def file_stem(chart: str, state: ViewState, name_of: NameOf) -> str:
     for _dim, values in state.picks:
         parts.append("-".join(slug(v) for v in values[:3]))
     return "_".join(parts)[:120]
+
+
+def coarse_lines(counts: Mapping[str, int], step: str, lang: str) -> list[str]:
+    """One line for the rows of ``counts`` (``data.query.by_precision``) dated less finely than
+    the chart's step: "4 dated to the month/year only, not drawn at week step" (one line, so a
+    phone's chart keeps its height for the plot; the CSV counts each precision)."""
+    if not counts:
+        return []
+    unit = t(step, lang) if lang == "zh" else t(f"step_{step}", lang)
+    what = "/".join(t(f"step_{p}", lang) for p in counts)
+    return [t("coarse_not_drawn", lang, n=sum(counts.values()), p=what, step=unit)]

@@ -77,7 +77,8 @@ MAIN_LAT = (17.0, 54.0)
 INSET_LON = (105.5, 123.5)
 INSET_LAT = (2.5, 24.5)
 LEGEND_STRIP = 0.1  # the bottom of the frame holds the legend, in one or two rows, off the land
-INSET_DOMAIN = {"x": [0.8, 1.0], "y": [LEGEND_STRIP, 0.5]}
+#: the inset clears a legend in two rows (a phone's): its label sits at its bottom
+INSET_DOMAIN = {"x": [0.8, 1.0], "y": [2 * LEGEND_STRIP, 0.55]}
 
 _TEXT = {
     "zh": {
@@ -86,7 +87,7 @@ _TEXT = {
         "zero": "筛选后为 0",
     },
     "en": {
-        "inset": "South China Sea Islands",
+        "inset": "South China<br>Sea Islands",  # two lines: the inset is 70 px wide on a phone
         "no_record": "No recorded policy",
         "zero": "0 under these filters",
     },
@@ -515,7 +516,7 @@ def _inset_label(text: dict[str, str], inset: bool) -> go.Scattergeo:
         mode="text",
         text=[text["inset"]],
         textposition="top right",
-        textfont={"size": 11, "color": "#3e4c59"},
+        textfont={"size": 10, "color": "#3e4c59"},
         hoverinfo="skip",
         showlegend=False,
         visible=inset,

@@ -114,6 +114,7 @@ def ranked_figure(
         bottom=52,
         empty=empty if frame.empty else None,
         empty_text=empty,
+        title_px=style.BESIDE,
     )
     # "n more not listed" under the shortest bars, inside the plot (never on the source line)
     fig.add_annotation(

@@ -50,6 +50,8 @@ def count_dtick(max_value: float) -> int:
 # px a title may take before it wraps: on screen it must fit a phone (about 340 px of chart);
 # an export is re-wrapped at PRINT (``rewrap``)
 WIDE, NARROW, PRINT = 340, 340, 980
+#: the ranking beside the map at 1440 px is 316 px wide and its mode-bar takes its last 64
+BESIDE = 240
 TOP = 74  # top margin for a one-line title and the filters line
 
 
@@ -176,28 +178,33 @@ def frame(
     return fig
 
 
+def source_at_edge(fig: go.Figure, edge: int = 6) -> go.Figure:
+    """The source line (and the notes, added after) from the figure's left edge, under the title,
+    not from the plot's: a wide left margin (axis titles) would push it past the right edge of
+    a phone's 360 px."""
+    left = int(fig.layout.margin.l or 0)
+    fig.layout.annotations[SOURCE_INDEX].xshift = edge - left
+    return fig
+
+
 NOTE_LINE_PX = 15  # height of one line of the notes above the source line
 
 
-def add_notes(fig: go.Figure, lines: list[str]) -> go.Figure:
+def add_notes(fig: go.Figure, lines: list[str], *, keep: bool = False) -> go.Figure:
     """What the chart leaves out ("3 undated, not counted"), printed above its source line (an
     annotation of its own, after the others: the source stays one line, indices do not move); the
-    bottom margin grows by a line per note so nothing moves over the plot."""
-    if not lines:
+    bottom margin grows by a line per note so nothing moves over the plot. ``keep``: the
+    annotation is added even with no line (hidden), so a patch can fill it (``notes_patch``)."""
+    if not lines and not keep:
         return fig
-    source = fig.layout.annotations[SOURCE_INDEX]
-    grow = NOTE_LINE_PX * len(lines)
-    bottom = int(fig.layout.margin.b or 0) + grow
-    shift = -bottom + 6
-    source.update(yshift=shift)
+    bottom = int(fig.layout.margin.b or 0)
     fig.add_annotation(
-        text="<br>".join(f"<i>{line}</i>" for line in lines),
+        text=" ",
         xref="paper",
         yref="paper",
-        x=source.x,
+        x=fig.layout.annotations[SOURCE_INDEX].x,
         y=0,
-        xshift=source.xshift or 0,
-        yshift=shift + 14,
+        xshift=fig.layout.annotations[SOURCE_INDEX].xshift or 0,
         xanchor="left",
         yanchor="bottom",
         align="left",
@@ -205,5 +212,39 @@ def add_notes(fig: go.Figure, lines: list[str]) -> go.Figure:
         font={"size": 10, "color": MUTED},
         name="left-out",
     )
-    fig.update_layout(margin={"b": bottom})
+    paths = notes_patch(lines, bottom, len(fig.layout.annotations) - 1)
+    fig.layout.margin.b = paths.pop(("layout", "margin", "b"))
+    for (*_, index, key), value in paths.items():
+        fig.layout.annotations[index][key] = value
     return fig
+
+
+def notes_of(fig: go.Figure) -> dict[tuple, object]:
+    """The paths ``add_notes`` set in ``fig``: a patch that gives another figure its notes."""
+    found = [i for i, a in enumerate(fig.layout.annotations) if a.name == "left-out"]
+    if not found:
+        return {}
+    note = fig.layout.annotations[found[0]]
+    out: dict[tuple, object] = {
+        ("layout", "margin", "b"): fig.layout.margin.b,
+        ("layout", "annotations", SOURCE_INDEX, "yshift"): fig.layout.annotations[
+            SOURCE_INDEX
+        ].yshift,
+    }
+    for key in ("yshift", "text", "visible"):
+        out[("layout", "annotations", found[0], key)] = note[key]
+    return out
+
+
+def notes_patch(lines: list[str], bottom: int, index: int) -> dict[tuple, object]:
+    """The paths that set the notes of a figure (annotation ``index``, added by ``add_notes``;
+    ``bottom`` its margin without notes), for a Dash ``Patch``."""
+    grown = bottom + NOTE_LINE_PX * len(lines)
+    shift = -grown + 6
+    return {
+        ("layout", "margin", "b"): grown,
+        ("layout", "annotations", SOURCE_INDEX, "yshift"): shift,
+        ("layout", "annotations", index, "yshift"): shift + 14,
+        ("layout", "annotations", index, "text"): "<br>".join(f"<i>{x}</i>" for x in lines) or " ",
+        ("layout", "annotations", index, "visible"): bool(lines),
+    }

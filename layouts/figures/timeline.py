@@ -16,6 +16,8 @@ from layouts.figures import style
 from layouts.i18n import t
 
 BAR, LINE = 0, 1  # trace indices (stable, so a callback can patch y and colours)
+NOTES = 2  # layout.annotations[NOTES]: what the bars leave out (after the source and empty ones)
+BOTTOM = 56  # the bottom margin without notes
 BARS_DOMAIN = [0.34, 1.0]
 LINE_DOMAIN = [0.0, 0.27]
 
@@ -104,8 +106,11 @@ def timeline_figure(
     subtitle: str,
     source: str,
     empty: str = "",
+    notes: list[str] | None = None,
 ) -> go.Figure:
-    """``frame`` from ``data.query.timeline``: period, start, count, cumulative, selected."""
+    """``frame`` from ``data.query.timeline``: period, start, count, cumulative, selected.
+    ``notes``: the rows no bar draws (undated, dated less finely than the step), said above the
+    source line."""
     labels = hover_labels(frame, freq)
     fig = go.Figure()
     fig.add_bar(
@@ -140,15 +145,26 @@ def timeline_figure(
         **_axes(frame, lang, freq),
     )
     total = int(frame["count"].sum()) if len(frame) else 0
-    style.frame(fig, title, subtitle, source, empty=None if total else empty, empty_text=empty)
+    style.frame(
+        fig,
+        title,
+        subtitle,
+        source,
+        bottom=BOTTOM,
+        empty=None if total else empty,
+        empty_text=empty,
+    )
     fig.update_layout(margin={"l": 56, "r": 20})
-    return fig
+    style.source_at_edge(fig)
+    return style.add_notes(fig, notes or [], keep=True)
 
 
-def timeline_updates(frame: pd.DataFrame, subtitle: str) -> dict[tuple, object]:
-    """What changes when only the filters change: bar heights and colours, the running total and
-    the subtitle. Paths into the figure, for a Dash ``Patch``."""
-    return {
+def timeline_updates(
+    frame: pd.DataFrame, subtitle: str, notes: list[str] | None = None
+) -> dict[tuple, object]:
+    """What changes when only the filters change: bar heights and colours, the running total, the
+    subtitle and the notes. Paths into the figure, for a Dash ``Patch``."""
+    return style.notes_patch(notes or [], BOTTOM, NOTES) | {
         ("data", BAR, "y"): frame["count"].tolist(),
         ("data", BAR, "marker", "color"): bar_colors(frame),
         ("data", LINE, "y"): frame["cumulative"].tolist(),

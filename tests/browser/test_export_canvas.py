@@ -41,7 +41,9 @@ def text_boxes(browser, svg: bytes) -> list[tuple[str, dict]]:
     return [(text, box) for text, box in boxes]
 
 
-@pytest.mark.parametrize("chart", ["map", "ranked", "multiples"])
+@pytest.mark.parametrize(
+    "chart", ["map", "ranked", "multiples", "timeline", "adoption-map", "adoption-curve"]
+)
 def test_no_text_outside_the_canvas(browser, bundled_ds, chart):
     _, svg = chart_file(bundled_ds, parse_query("?from=2020-01-01&lang=en"), chart, "svg")
     width, height = canvas(svg)
