@@ -6,6 +6,16 @@ import pytest
 
 from data.dataset import Dataset, load_dataset
 
+# Fixtures that start a service stack of their own (redis-server, Celery workers, gunicorn,
+# nginx: tests/browser/stack.py): every test that uses one is `slow` (`make quick` leaves it out).
+STACK_FIXTURES = frozenset({"stack", "ops_stack", "proxied"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if STACK_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="session")
 def bundled() -> Dataset:
