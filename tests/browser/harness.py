@@ -166,6 +166,12 @@ REGION_BOX_JS = """(code) => {
         }"""
 
 
+def next_frames(page) -> None:
+    """Wait until the page has drawn two more frames: what runs on the next animation frame
+    (assets/a11y.js repairs names there) has run."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def click_region(page, adcode: str) -> None:
     """Click inside a region's shape, as a user would."""
     x, y = region_point(page, adcode)
