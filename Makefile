@@ -96,12 +96,12 @@ test: $(VENV)/.dev-installed test-deps $(ESLINT)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(ESLINT) --config .ci/eslint.config.mjs assets
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 # The quick loop while working: every test but the slow ones (the fresh-virtualenv install, the
 # fuzzing, the Redis/nginx stack, the longest browser journeys), on every core.
 quick: $(VENV)/.dev-installed test-deps
-	$(BIN)/python -m pytest -m "not slow" -n auto
+	$(BIN)/python -m pytest -m "not slow" -n auto --dist loadgroup
 
 lint: $(VENV)/.dev-installed $(ESLINT)
 	$(BIN)/deptry .
