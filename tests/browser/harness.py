@@ -53,8 +53,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(*args: str, env: dict | None = None, timeout: float = 60) -> Iterator[str]:
-    """``python app.py --port N *args`` in a subprocess; yields its base URL."""
+def running_app(*args: str, env: dict | None = None, timeout: float = 300) -> Iterator[str]:
+    """``python app.py --port N *args`` in a subprocess; yields its base URL once the page
+    answers. ``timeout`` only bounds a start that never comes (a loaded machine running the
+    tests in parallel workers took over a minute to start the app)."""
     port = free_port()
     env = dict(env or {})
     home = None
@@ -80,13 +82,14 @@ def running_app(*args: str, env: dict | None = None, timeout: float = 60) -> Ite
                 log.seek(0)
                 raise RuntimeError(f"app.py exited with {proc.returncode}: {log.read()[-2000:]}")
             try:
-                with urllib.request.urlopen(base + ready_path, timeout=2) as r:
+                with urllib.request.urlopen(base + ready_path, timeout=10) as r:
                     if r.status == 200:
                         break
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("app did not start in time")
+                log.seek(0)
+                raise RuntimeError(f"app did not answer in {timeout:.0f} s: {log.read()[-2000:]}")
             time.sleep(0.3)
         yield base
     finally:
