@@ -121,9 +121,15 @@ class PageWatch:
 
 
 # ----------------------------------------------------------------------------- user actions
+# How long a wait for a state may last before the test fails: a bound, not a pause (each wait
+# returns as soon as its state holds). On the shared 2-core machine under load, with two test
+# workers, drawing the first map took over 30 s.
+STATE_TIMEOUT_MS = 120_000
+
+
 def wait_ready(page) -> None:
     """Wait until the map has drawn its regions and no callback is pending."""
-    page.wait_for_selector("#map .choroplethlocation", state="attached", timeout=30000)
+    page.wait_for_selector("#map .choroplethlocation", state="attached", timeout=STATE_TIMEOUT_MS)
     wait_idle(page)
 
 
@@ -138,7 +144,7 @@ def wait_idle(page, settle_ms: int = 100) -> None:
             && document.querySelector('#map .js-plotly-plot')
             && !document.querySelector('[data-dash-is-loading="true"]');
         }""",
-        timeout=30000,
+        timeout=STATE_TIMEOUT_MS,
     )
     page.wait_for_timeout(settle_ms)
 
@@ -236,7 +242,7 @@ def drawn(page, graph_id: str) -> None:
         "(id) => { const g = document.querySelector('#' + id + ' .js-plotly-plot');"
         " return !!(g && g._fullLayout && g.data); }",
         arg=graph_id,
-        timeout=30000,
+        timeout=STATE_TIMEOUT_MS,
     )
 
 
@@ -247,7 +253,7 @@ def draw_all(page) -> None:
         "() => [...document.querySelectorAll('.dash-graph')].filter(g => g.offsetParent)"
         ".every(g => { const gd = g.querySelector('.js-plotly-plot');"
         " return gd && gd._fullLayout; })",
-        timeout=30000,
+        timeout=STATE_TIMEOUT_MS,
     )
 
 
