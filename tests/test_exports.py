@@ -244,6 +244,7 @@ def _unshare_works() -> bool:
 
 
 @pytest.mark.export
+@pytest.mark.slow  # a whole report pack from the CLI, offline
 def test_cli_export_with_network_unreachable(tmp_path):
     """``python app.py --export DIR --view Q`` in a network namespace with no route anywhere."""
     if not _unshare_works():
