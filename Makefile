@@ -88,7 +88,8 @@ $(ESLINT): .ci/package-lock.json
 eslint: $(ESLINT)
 	$(ESLINT) --config .ci/eslint.config.mjs assets
 
-# Every test (pytest-xdist: PYTEST_WORKERS processes; the browser and stack tests included).
+# Every test, in PYTEST_WORKERS pytest-xdist processes (each with its own app and Chromium; the
+# stack tests share one worker). PYTEST_WORKERS=0 runs them in one process.
 PYTEST_WORKERS ?= 2
 test: $(VENV)/.dev-installed test-deps $(ESLINT)
 	$(BIN)/deptry .
@@ -99,7 +100,7 @@ test: $(VENV)/.dev-installed test-deps $(ESLINT)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 # The quick loop while working: every test but the slow ones (the fresh-virtualenv install, the
-# fuzzing, the Redis/nginx stack, the longest browser journeys), on every core.
+# fuzzing, the Redis/Celery/nginx stacks, the longest exports), on every core.
 quick: $(VENV)/.dev-installed test-deps
 	$(BIN)/python -m pytest -m "not slow" -n auto --dist loadgroup
 
