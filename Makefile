@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # --preload; POLICY_ATLAS_* variables, see README "Deploy"). HOST/PORT choose the address.
 GUNICORN := $(BIN)/python -m gunicorn -c python:callbacks.service.gunicorn_conf
 
-.PHONY: run dev worker test lint lock format geodata images screenshots bench diffusion-images system-deps test-deps \
+.PHONY: run dev worker test quick lint eslint lock format geodata images screenshots bench diffusion-images system-deps test-deps \
 	deb-install clean
 
 $(BIN)/python:
@@ -77,18 +77,39 @@ worker: $(VENV)/.app-installed $(VENV)/.celery-installed system-deps
 	@[ -n "$(REDIS_URL)" ] || { echo "make worker needs REDIS_URL (e.g. redis://127.0.0.1:6379/0)"; exit 2; }
 	$(BIN)/python -m celery -A app:celery_app worker --without-gossip --without-mingle
 
-test: $(VENV)/.dev-installed test-deps
-	$(BIN)/deptry .
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy
-	$(BIN)/python -m pytest
+# The JavaScript linter for assets/: ESLint from the npm registry, pinned with its integrity
+# hashes in .ci/package-lock.json and installed into .ci/node_modules (config .ci/eslint.config.mjs).
+ESLINT := .ci/node_modules/.bin/eslint
+$(ESLINT): .ci/package-lock.json
+	@command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory deb-install PACKAGES="npm"
+	npm ci --prefix .ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
-lint: $(VENV)/.dev-installed
+eslint: $(ESLINT)
+	$(ESLINT) --config .ci/eslint.config.mjs assets
+
+# Every test, in PYTEST_WORKERS pytest-xdist processes (each with its own app and Chromium; the
+# stack tests share one worker). PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= 2
+test: $(VENV)/.dev-installed test-deps $(ESLINT)
 	$(BIN)/deptry .
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(ESLINT) --config .ci/eslint.config.mjs assets
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+
+# The quick loop while working: every test but the slow ones (the fresh-virtualenv install, the
+# fuzzing, the Redis/Celery/nginx stacks, the longest exports), on every core.
+quick: $(VENV)/.dev-installed test-deps
+	$(BIN)/python -m pytest -m "not slow" -n auto --dist loadgroup
+
+lint: $(VENV)/.dev-installed $(ESLINT)
+	$(BIN)/deptry .
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(ESLINT) --config .ci/eslint.config.mjs assets
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .

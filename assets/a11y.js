@@ -1,17 +1,26 @@
 // Accessibility repairs that hold for every control on the page, whoever adds it (served from
 // assets/, no CDN). Dash renders the markup of its components itself; what they leave unnamed or
-// mislabelled is corrected here, after every render:
-// - <html lang> follows the language the page is in (#root.lang-zh / .lang-en);
-// - a control is named by its label's id, "<control id>-label" (layouts/page.py `named`);
+// mislabelled is corrected here, after every render. Documented ways come first: the dropdown's
+// search text is cleared through its `search_value` prop (dash_clientside.set_props), the page's
+// own markup carries its ARIA in layouts/page.py. What stays is DOM the components render
+// without a prop for it; each repair names the upstream issue it works around, and each one
+// only sets an attribute when it differs (a component that fixes it upstream makes it a no-op):
+// - <html lang> follows the language the page is in (#root.lang-zh / .lang-en): Dash has no
+//   option for the <html> tag's attributes (plotly/dash#2562);
+// - a control is named by its label's id, "<control id>-label" (layouts/page.py `named`): dcc
+//   components take no aria-* props (plotly/dash#2782) nor a label (plotly/dash-core-components#665);
 // - radio groups and checklists are groups of native inputs, not listboxes of "options" holding
-//   inputs (nested-interactive); the dropdown's focus stop is not hidden from screen readers;
-// - the date picker's wrapper has no dangling ARIA, its clear control is a named button;
+//   inputs (nested-interactive); the dropdown's focus stop is not hidden from screen readers
+//   (Dash 4's dropdown focus target, plotly/dash#3673);
+// - the date picker's wrapper has no dangling ARIA, its clear control is a named button, the
+//   slider's thumb and the calendar's buttons are named in the page's language (no props for
+//   them: plotly/dash#2782);
 // - the header menu button (phones) opens and closes the header actions;
 // - Enter on a focused grid row opens its details, as a click does;
 // - a pick in a dropdown clears its search text;
 // - Copy link (a real button) copies the address; Esc closes a policy's details and returns the
 //   focus to its row; each chart's mode-bar is out of the Tab order, opened by one "chart menu"
-//   button per chart (issue 21).
+//   button per chart (issue 21; plotly.js's mode-bar has no keyboard access: plotly/plotly.js#6940).
 (function () {
   "use strict";
   var LANGS = { zh: "zh-CN", en: "en" };
@@ -269,17 +278,23 @@
     }
   });
 
-  // A pick in a dropdown clears its search box, so the next search starts afresh (React owns
-  // the input's value: set it through the native setter and tell React with an input event).
-  // A pick is a click on an option's checkbox or Enter in the search box (the keyboard path:
-  // without this the next name was typed after the first, "GuangdongZhejiang", and found nothing).
+  // A pick in a dropdown clears its search box, so the next search starts afresh: the open
+  // dropdown's `search_value` prop is set to "" through Dash's documented clientside setter
+  // (dash_clientside.set_props; the input shows that prop). A pick is a click on an option's
+  // checkbox or Enter in the search box (the keyboard path: without this the next name was typed
+  // after the first, "GuangdongZhejiang", and found nothing). Without set_props the search text
+  // simply stays.
   function clearSearch() {
     window.setTimeout(function () {
       var search = document.querySelector(".dash-dropdown-content .dash-dropdown-search");
-      if (!search || !search.value) return;
-      var setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
-      setter.call(search, "");
-      search.dispatchEvent(new Event("input", { bubbles: true }));
+      var open = document.querySelector("button.dash-dropdown[aria-expanded=true][id]");
+      var dc = window.dash_clientside;
+      if (!search || !search.value || !open || !dc || typeof dc.set_props !== "function") return;
+      var id = open.id;
+      if (id.charAt(0) === "{") {  // a pattern-matching id, rendered as its JSON
+        try { id = JSON.parse(id); } catch (err) { return; }
+      }
+      dc.set_props(id, { search_value: "" });
     }, 0);
   }
   document.addEventListener("change", function (e) {

@@ -10,7 +10,16 @@
    new values), from the last selection received.
 
    Exports do not use this: they are full figures built on the server, with the selection traces
-   inside (`layouts/figures/china_map.py`). */
+   inside (`layouts/figures/china_map.py`).
+
+   What it reads that plotly.js does not document: the SVG classes of a geo subplot
+   (`.geo .layer.backplot`, `g.trace.choropleth`, `path.choroplethlocation`) and the d3 data bound
+   to them (`__data__`: a trace group's `[0].trace.uid`, a region's `.loc`). plotly.js offers no
+   public way to outline some locations without a restyle (`selectedpoints` re-projects the map).
+   So it draws only under the plotly.js major version it was written and tested for (GUARD), and
+   only where the drawing has the shape it expects; anywhere else it draws nothing (no outline, no
+   dimming): the map still selects through its click callback and the page says what is selected.
+   docs/ARCHITECTURE.md "JavaScript hooks" lists this guard. */
 (function () {
   "use strict";
   var SVGNS = "http://www.w3.org/2000/svg";
@@ -18,8 +27,49 @@
   var INK = "#111111"; // china_map.SELECTED_BORDER
   var WIDTH = "2.2";
   var LAYERS = /^(values|nodata)-/; // the traces that are regions (not outlines, not neighbours)
+  var GUARD = { plotly: 4 }; // the plotly.js major version whose SVG this reads (4.1.1 here)
   var chosen = {}; // graph id -> adcodes to outline
   var pending = {};
+  var watched = new WeakSet(); // the graphs whose plotly events call paint
+  var refused = null; // the version refused (said once in the console)
+
+  function majorOf(version) {
+    var major = parseInt(String(version || "").split(".")[0], 10);
+    return isNaN(major) ? null : major;
+  }
+
+  /* True when the loaded plotly.js is the major version this script reads the SVG of. */
+  function supported() {
+    var version = window.Plotly && window.Plotly.version;
+    if (majorOf(version) === GUARD.plotly) return true;
+    if (version && refused !== version) {
+      refused = version;
+      console.warn(
+        "map_selection.js: plotly.js " + version + " is not " + GUARD.plotly +
+        ".x; the map's selection is not drawn over it"
+      );
+    }
+    return false;
+  }
+
+  /* The regions' layers with the d3 data this script reads, or null when the drawing is not
+     the shape it expects (then nothing is drawn). */
+  function regionsOf(back) {
+    var groups = Array.prototype.slice.call(back.querySelectorAll("g.trace.choropleth"));
+    var ok = groups.every(function (g) {
+      var cd = g.__data__;
+      return Array.isArray(cd) && cd[0] && cd[0].trace && typeof cd[0].trace.uid === "string";
+    });
+    return ok ? groups : null;
+  }
+
+  function unpaint(back) {
+    var overlay = back.querySelector(":scope > g.pa-selection");
+    if (overlay) overlay.remove();
+    back.querySelectorAll("path.choroplethlocation").forEach(function (p) {
+      if (p.style.opacity) p.style.opacity = "";
+    });
+  }
 
   function plotOf(graphId) {
     var el = document.getElementById(graphId);
@@ -27,6 +77,11 @@
   }
 
   function paintLayer(back, sel) {
+    var groups = regionsOf(back);
+    if (!groups) {
+      unpaint(back);
+      return;
+    }
     var overlay = back.querySelector(":scope > g.pa-selection");
     if (!overlay) {
       overlay = document.createElementNS(SVGNS, "g");
@@ -35,10 +90,8 @@
     }
     if (back.lastChild !== overlay) back.appendChild(overlay); // above every region's fill
     var outlines = [];
-    back.querySelectorAll("g.trace.choropleth").forEach(function (g) {
-      var cd = g.__data__;
-      var uid = (cd && cd[0] && cd[0].trace && cd[0].trace.uid) || "";
-      if (!LAYERS.test(uid)) return;
+    groups.forEach(function (g) {
+      if (!LAYERS.test(g.__data__[0].trace.uid)) return;
       g.querySelectorAll("path.choroplethlocation").forEach(function (p) {
         var on = sel.has(p.__data__ && p.__data__.loc);
         var opacity = sel.size && !on ? DIM : "1";
@@ -66,20 +119,23 @@
 
   function paint(graphId) {
     var gd = plotOf(graphId);
-    if (!gd || !gd._fullLayout) return false;
+    var layers = gd ? gd.querySelectorAll(".geo .layer.backplot") : [];
+    if (!layers.length) return false; // not drawn yet
+    var ok = supported();
     var sel = new Set(chosen[graphId] || []);
-    gd.querySelectorAll(".geo .layer.backplot").forEach(function (back) {
-      paintLayer(back, sel);
+    layers.forEach(function (back) {
+      if (ok) paintLayer(back, sel);
+      else unpaint(back);
     });
-    return true;
+    return ok;
   }
 
   function watch(graphId) {
     // plotly's events exist once the graph has been drawn: until then, look again shortly
     var gd = plotOf(graphId);
     if (gd && typeof gd.on === "function") {
-      if (!gd._paSelection) {
-        gd._paSelection = true;
+      if (!watched.has(gd)) {
+        watched.add(gd);
         var again = function () {
           paint(graphId);
         };
@@ -108,6 +164,8 @@
       });
     },
     paint: paint,
+    supported: supported,
+    guard: GUARD,
   };
   window.paMapSelection = api;
   window.dash_clientside = Object.assign({}, window.dash_clientside, {

@@ -17,8 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import flask
-from dash import Patch, no_update
-from dash._grouping import flatten_grouping
+from dash import Output, Patch, no_update
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
@@ -54,6 +53,24 @@ def _components(tree: Component) -> Iterator[Component]:
             yield from _components(child)
 
 
+def _outputs(schema: Any, value: Any) -> Iterator[tuple[Output, Any]]:
+    """Each ``Output`` of a callback's output ``schema`` (nested dicts, lists and tuples of
+    outputs, as ``@callback(output=...)`` takes them) with its value from ``value``, the
+    callback's return in the same shape (a group answered with ``no_update`` leaves every
+    output in it as it is)."""
+    if isinstance(schema, Output):
+        yield schema, value
+    elif isinstance(schema, dict):
+        for key, part in schema.items():
+            yield from _outputs(part, no_update if value is no_update else value[key])
+    elif isinstance(schema, list | tuple):
+        parts = [no_update] * len(schema) if value is no_update else value
+        for part, got in zip(schema, parts, strict=True):
+            yield from _outputs(part, got)
+    else:
+        raise TypeError(f"not an output schema: {schema!r}")
+
+
 def _patched(current: Any, patch: Patch) -> Any:
     """``current`` (a dict prop, such as a graph's ``config``) with a patch's assignments."""
     out = dict(current or {})
@@ -82,9 +99,8 @@ def prefill(tree: Component, search: str) -> Component:
         for c in _components(tree)
         if isinstance(getattr(c, "id", None), str)
     }
-    outputs = flatten_grouping(interaction.OUTPUTS)
-    values = flatten_grouping(interaction.respond(search, None, None), interaction.OUTPUTS)
-    for output, value in zip(outputs, values, strict=True):
+    answer = interaction.respond(search, None, None)
+    for output, value in _outputs(interaction.OUTPUTS, answer):
         if value is not no_update:
             _set(found, str(output.component_id), output.component_property, value)
     _set(found, ids.URL, "search", as_location(search))  # as the address bar says it

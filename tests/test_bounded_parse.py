@@ -44,6 +44,7 @@ def _refused(up: Uploads, name: str, body: bytes, says: str) -> str:
     return out.error
 
 
+@pytest.mark.slow
 def test_an_xlsx_whose_shared_strings_expand_is_refused_within_the_budget(uploads):
     body = bombs.xlsx(200_000, 5, "x" * 5000)  # 2.4 MB on disk, 5 GB of text once read
     assert len(body) < 3 << 20
@@ -92,6 +93,7 @@ def test_a_huge_cell_is_a_problem_and_cut_the_original_keeps_it(uploads, tmp_pat
     assert out.id and uploads.backend.read(BLOB + blob, "raw") == body
 
 
+@pytest.mark.slow
 def test_a_parse_over_its_memory_budget_ends_in_a_message_not_a_killed_worker(tmp_path):
     config = settings.load({"POLICY_ATLAS_HOME": str(tmp_path / "home")})
     big = GBK * (4_000_000 // len(GBK))  # about 4 MB, ~50 k rows
@@ -132,6 +134,7 @@ def _rss() -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+@pytest.mark.slow
 def test_the_web_process_memory_stays_flat_over_uploads(uploads):
     """The frame is built in the child: the web process holds the file and the stored bytes
     only while it answers (measured: RSS after the 6th upload within 10 % of after the 1st)."""

@@ -167,6 +167,7 @@ def test_url_geojson_keeps_the_figure_small_and_off_any_cdn():
         assert host not in blob
 
 
+@pytest.mark.slow
 def test_inline_geojson_is_cut_per_trace():
     gj = load_geojson("province")
     fig = _figure(geojson=gj, selected=["440000"])

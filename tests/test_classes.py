@@ -29,6 +29,7 @@ def dataset():
     return load_dataset()
 
 
+@pytest.mark.slow
 def test_the_bundled_maps_keep_their_legends(dataset):
     assert len(BUNDLED) > 200 and sum(len(c["labels"]) >= 3 for c in BUNDLED) > 50
     changed = []
@@ -74,6 +75,7 @@ def test_larger_maps_keep_their_legends(case):
     assert list(cls.uppers) == case["uppers"]
 
 
+@pytest.mark.slow
 def test_no_scientific_stack_is_imported_at_run_time():
     import subprocess
     import sys

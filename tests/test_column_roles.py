@@ -200,6 +200,7 @@ def test_cli_columns_naming_a_missing_column_fails_with_one_line() -> None:
     assert bad.returncode == 2 and "FIELD=COLUMN" in bad.stderr
 
 
+@pytest.mark.slow
 def test_cli_export_with_columns(tmp_path: Path) -> None:
     out = _app("--data", str(GPL), "--columns", "title=policy", "--date-order", "mdy",
                "--export", str(tmp_path))  # fmt: skip

@@ -44,6 +44,7 @@ def canvas(svg: bytes) -> tuple[float, float]:
     return float(m.group(1)), float(m.group(2))
 
 
+@pytest.mark.slow
 def test_per_capita_asked_counts_drawn_title_and_file_say_counts(bundled_ds):
     state = parse_query("?measure=per_pop&map=city&lang=en")
     name, svg = chart_file(bundled_ds, state, "map", "svg")
@@ -57,6 +58,7 @@ def test_per_capita_asked_counts_drawn_title_and_file_say_counts(bundled_ds):
     assert name == "policy-map_per-pop.svg"  # drawn per capita: the file says so
 
 
+@pytest.mark.slow
 def test_undated_and_higher_level_rows_counted_in_the_image(bundled_ds):
     _, svg = chart_file(bundled_ds, parse_query("?from=2020-01-01"), "map", "svg")
     found = " ".join(texts(svg))
@@ -89,6 +91,7 @@ def _legend_and_source(found: list[str], lang: str = "zh") -> None:
     assert any(t.startswith("数据：") for t in found)  # the source line
 
 
+@pytest.mark.slow
 def test_small_multiples_by_week_carry_title_legend_and_source(fast):
     state = fast.restrict(parse_query("?map=city"))
     _, svg = chart_file(fast, state, "multiples", "svg")
@@ -99,6 +102,7 @@ def test_small_multiples_by_week_carry_title_legend_and_source(fast):
         assert label in found  # one small map a week, its period in large type
 
 
+@pytest.mark.slow
 def test_gif_frames_carry_title_legend_source_and_end_on_a_policy(fast):
     from PIL import Image, ImageSequence
 

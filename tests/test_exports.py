@@ -148,6 +148,7 @@ def pack(tmp_path_factory):
 
 
 @pytest.mark.export
+@pytest.mark.slow
 def test_pack_holds_what_it_promises(pack):
     assert pack.path is not None and pack.path.name == (
         "policy-atlas_guangdong_2019-2021_report.zip"
@@ -206,6 +207,7 @@ def test_pack_holds_what_it_promises(pack):
 
 
 @pytest.mark.export
+@pytest.mark.slow
 def test_single_chart_formats(pack):
     from layouts.exports.report_pack import chart_file
 
@@ -242,6 +244,7 @@ def _unshare_works() -> bool:
 
 
 @pytest.mark.export
+@pytest.mark.slow  # a whole report pack from the CLI, offline
 def test_cli_export_with_network_unreachable(tmp_path):
     """``python app.py --export DIR --view Q`` in a network namespace with no route anywhere."""
     if not _unshare_works():

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -100,6 +101,8 @@ def _spanned(res) -> int:  # noqa: ANN001
     texts = [p.reason for p in res.problems] + list(res.notes)  # notes: at or above the header
     return sum(int(b) - int(a) for t in texts for a, b in _SPANS.findall(t))
 
+
+pytestmark = pytest.mark.slow  # hundreds of generated files per test (`make quick` leaves it out)
 
 FUZZ = settings(
     max_examples=450,

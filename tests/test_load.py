@@ -215,6 +215,7 @@ def test_pilots() -> None:
     assert "blockchain + health" in set(p["field"])
 
 
+@pytest.mark.slow
 def test_million_rows_are_vectorised(tmp_path: Path) -> None:
     raw = pd.read_csv("data/policies.csv", dtype=str, keep_default_na=False)
     big = pd.concat([raw] * 1100, ignore_index=True)  # ~200 k rows

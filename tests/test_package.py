@@ -31,6 +31,7 @@ def _pythons() -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("package")  # one build at a time: pip builds in the checkout (build/)
 @pytest.mark.parametrize("python", _pythons(), ids=lambda p: Path(p).name)
 def test_pip_install_gives_the_policy_atlas_command(python, tmp_path):
     venv = tmp_path / "venv"

@@ -128,6 +128,7 @@ def test_cli_refuses_bad_aliases_in_one_line(tmp_path: Path) -> None:
     assert code == 2 and "need --data" in err
 
 
+@pytest.mark.slow
 def test_cli_export_with_aliases(tmp_path: Path) -> None:
     aliases = tmp_path / "aliases.csv"
     aliases.write_bytes(aliases_csv(PICKS))

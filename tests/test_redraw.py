@@ -114,6 +114,7 @@ print(json.dumps(out))
 """
 
 
+@pytest.mark.slow
 def test_every_process_lists_the_same_values(tmp_path):
     """gunicorn's workers each hash their own strings differently (PYTHONHASHSEED): values built
     from sets or dicts in hash order would differ between the worker that drew a view and the one

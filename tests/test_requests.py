@@ -114,6 +114,7 @@ FAST = settings(
 )
 
 
+@pytest.mark.slow
 @FAST
 @given(QUERY)
 def test_fuzz_any_link_opens_and_its_url_is_stable(search):
@@ -128,6 +129,7 @@ TRIGGERS = [f"{c}.{p}" for c, p in [*url_sync.CONTROLS, *url_sync.CLICKS]] + [
 ]
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(TRIGGERS), JSON, QUERY)
 def test_fuzz_control_and_click_payloads_never_raise(trigger, value, search):
@@ -142,6 +144,7 @@ def test_fuzz_control_and_click_payloads_never_raise(trigger, value, search):
         assert out["views"]["rendered_search"] in (out["url"], "")  # the views of the new URL
 
 
+@pytest.mark.slow
 @settings(max_examples=250, deadline=None, derandomize=True)
 @given(st.dictionaries(st.sampled_from(["startRow", "endRow", "sortModel", "filterModel"]), JSON))
 def test_fuzz_grid_block_requests_never_raise(request):
@@ -152,6 +155,7 @@ def test_fuzz_grid_block_requests_never_raise(request):
     assert len(out["rowData"]) <= table.MAX_BLOCK
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, derandomize=True)
 @given(QUERY, JSON)
 def test_fuzz_views_requests_never_raise(search, rendered):

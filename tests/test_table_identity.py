@@ -73,6 +73,7 @@ def test_the_id_function_other_steps_call(tmp_path):
 
 
 # ----------------------------------------------------------------------------- fair retention
+@pytest.mark.slow
 def test_a_flood_of_anonymous_uploads_never_evicts_a_younger_table(tmp_path):
     # 1 MB in total: a victim's table, then anonymous uploads from one address until refused
     up = _uploads(tmp_path, POLICY_ATLAS_UPLOAD_MAX_TOTAL_MB="1")
@@ -88,6 +89,7 @@ def test_a_flood_of_anonymous_uploads_never_evicts_a_younger_table(tmp_path):
     assert up.prune() == []  # nothing is past its age
 
 
+@pytest.mark.slow
 def test_anonymous_uploads_from_one_address_are_capped_but_an_owner_is_not(tmp_path):
     up = _uploads(tmp_path, POLICY_ATLAS_UPLOAD_CLIENT_MAX_MB="1")
     errors = [up.ingest(f"x{i}.csv", _table(i), client="203.0.113.9").error for i in range(6)]
@@ -96,6 +98,7 @@ def test_anonymous_uploads_from_one_address_are_capped_but_an_owner_is_not(tmp_p
     assert up.ingest("y.csv", _table(8), client="198.51.100.7").id  # another address
 
 
+@pytest.mark.slow
 def test_an_owner_over_their_quota_is_refused(tmp_path):
     up = _uploads(tmp_path, POLICY_ATLAS_UPLOAD_OWNER_MAX_MB="1")
     errors = [up.ingest(f"x{i}.csv", _table(i), owner=ALICE).error for i in range(6)]

@@ -116,6 +116,7 @@ def test_week_and_day_periods_in_the_url_and_the_date_filter(fast):
     )
 
 
+@pytest.mark.slow
 def test_slider_and_frames_follow_the_week(fast):
     state = _city_view(fast)
     config = spread.slider_config(fast, state)

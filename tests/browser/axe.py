@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -15,17 +16,24 @@ CACHE = Path(os.environ.get("POLICY_ATLAS_CACHE", Path.home() / ".cache" / "poli
 def axe_script() -> Path:
     """The path of ``axe.min.js``, installed with ``npm`` on first use."""
     script = CACHE / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            raise RuntimeError("npm is needed to install axe-core for the accessibility test")
-        CACHE.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund", "--prefix", str(CACHE),
-             f"axe-core@{AXE_VERSION}"],
-            check=True, capture_output=True, timeout=300,
-        )  # fmt: skip
+    CACHE.mkdir(parents=True, exist_ok=True)
+    # one install at a time: the tests' parallel workers (pytest-xdist) share the cache
+    with open(CACHE / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not script.exists():
+            _install()
     return script
+
+
+def _install() -> None:
+    npm = shutil.which("npm")
+    if npm is None:
+        raise RuntimeError("npm is needed to install axe-core for the accessibility test")
+    subprocess.run(
+        [npm, "install", "--no-audit", "--no-fund", "--prefix", str(CACHE),
+         f"axe-core@{AXE_VERSION}"],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
 
 
 def run_axe(page) -> list[dict]:

@@ -23,6 +23,7 @@ def browser():
 @pytest.fixture
 def page(browser, app_url):
     context = browser.new_context(viewport={"width": 1440, "height": 1400}, locale="zh-CN")
+    context.set_default_timeout(harness.STATE_TIMEOUT_MS)  # a bound on each wait for a state
     pg = context.new_page()
     pg.watch = harness.PageWatch(pg, app_url)
     yield pg
@@ -50,6 +51,7 @@ def stack_url(stack):
 def stack_page(browser, stack_url):
     """A page of the app served by the stack (same viewport and locale as ``page``)."""
     context = browser.new_context(viewport={"width": 1440, "height": 1400}, locale="zh-CN")
+    context.set_default_timeout(harness.STATE_TIMEOUT_MS)
     pg = context.new_page()
     pg.watch = harness.PageWatch(pg, stack_url)
     yield pg

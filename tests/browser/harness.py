@@ -53,8 +53,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(*args: str, env: dict | None = None, timeout: float = 60) -> Iterator[str]:
-    """``python app.py --port N *args`` in a subprocess; yields its base URL."""
+def running_app(*args: str, env: dict | None = None, timeout: float = 300) -> Iterator[str]:
+    """``python app.py --port N *args`` in a subprocess; yields its base URL once the page
+    answers. ``timeout`` only bounds a start that never comes (a loaded machine running the
+    tests in parallel workers took over a minute to start the app)."""
     port = free_port()
     env = dict(env or {})
     home = None
@@ -80,13 +82,14 @@ def running_app(*args: str, env: dict | None = None, timeout: float = 60) -> Ite
                 log.seek(0)
                 raise RuntimeError(f"app.py exited with {proc.returncode}: {log.read()[-2000:]}")
             try:
-                with urllib.request.urlopen(base + ready_path, timeout=2) as r:
+                with urllib.request.urlopen(base + ready_path, timeout=10) as r:
                     if r.status == 200:
                         break
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError("app did not start in time")
+                log.seek(0)
+                raise RuntimeError(f"app did not answer in {timeout:.0f} s: {log.read()[-2000:]}")
             time.sleep(0.3)
         yield base
     finally:
@@ -118,9 +121,15 @@ class PageWatch:
 
 
 # ----------------------------------------------------------------------------- user actions
+# How long a wait for a state may last before the test fails: a bound, not a pause (each wait
+# returns as soon as its state holds). On the shared 2-core machine under load, with two test
+# workers, drawing the first map took over 30 s.
+STATE_TIMEOUT_MS = 120_000
+
+
 def wait_ready(page) -> None:
     """Wait until the map has drawn its regions and no callback is pending."""
-    page.wait_for_selector("#map .choroplethlocation", state="attached", timeout=30000)
+    page.wait_for_selector("#map .choroplethlocation", state="attached", timeout=STATE_TIMEOUT_MS)
     wait_idle(page)
 
 
@@ -135,7 +144,7 @@ def wait_idle(page, settle_ms: int = 100) -> None:
             && document.querySelector('#map .js-plotly-plot')
             && !document.querySelector('[data-dash-is-loading="true"]');
         }""",
-        timeout=30000,
+        timeout=STATE_TIMEOUT_MS,
     )
     page.wait_for_timeout(settle_ms)
 
@@ -164,6 +173,12 @@ REGION_BOX_JS = """(code) => {
           }
           return null;
         }"""
+
+
+def next_frames(page) -> None:
+    """Wait until the page has drawn two more frames: what runs on the next animation frame
+    (assets/a11y.js repairs names there) has run."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 
 
 def click_region(page, adcode: str) -> None:
@@ -227,7 +242,7 @@ def drawn(page, graph_id: str) -> None:
         "(id) => { const g = document.querySelector('#' + id + ' .js-plotly-plot');"
         " return !!(g && g._fullLayout && g.data && !g.hasAttribute('data-pa-waiting')); }",
         arg=graph_id,
-        timeout=30000,
+        timeout=STATE_TIMEOUT_MS,
     )
 
 
@@ -238,7 +253,7 @@ def draw_all(page) -> None:
         "() => [...document.querySelectorAll('.dash-graph')].filter(g => g.offsetParent)"
         ".every(g => { const gd = g.querySelector('.js-plotly-plot');"
         " return gd && gd._fullLayout; })",
-        timeout=30000,
+        timeout=STATE_TIMEOUT_MS,
     )
 
 

@@ -157,15 +157,15 @@ def running_stack(
         _start(stack, "web", [sys.executable, "-m", "gunicorn", "-c", GUNICORN_CONF,
                               "-b", f"127.0.0.1:{web_port}", "app:server"])  # fmt: skip
         if celery:
-            _wait(stack, "worker", lambda: _worker_answers(redis_url), 90)
+            _wait(stack, "worker", lambda: _worker_answers(redis_url), 240)
             # Each export process has started its Chromium (so tests do not race the warm-up).
             warm = lambda: stack.log("worker").count("Chromium warm") >= export_workers  # noqa: E731
-            _wait(stack, "worker", warm, 90)
+            _wait(stack, "worker", warm, 240)
         if probe:
-            _wait(stack, "web", lambda: _http_ok(stack.url + "/readyz"), 90)
+            _wait(stack, "web", lambda: _http_ok(stack.url + "/readyz"), 240)
         else:
             booted = lambda: stack.log("web").count("Booting worker") >= web_workers  # noqa: E731
-            _wait(stack, "web", lambda: booted() and _port_open(web_port), 90)
+            _wait(stack, "web", lambda: booted() and _port_open(web_port), 240)
         yield stack
     finally:
         for name in ("web", "worker", "redis"):

@@ -139,13 +139,13 @@ def test_axe_with_a_dropdown_the_calendar_and_the_details_open(sized):
     pg.wait_for_selector("#detail:not([hidden]) #detail-title")
     pg.click("#f-region")
     pg.wait_for_selector(".dash-dropdown-content")
-    pg.wait_for_timeout(100)
+    h.next_frames(pg)  # the popup's names are repaired on the next frame
     found = serious(run_axe(pg))
     assert found == [], [(v["id"], [n["html"] for n in v["nodes"]]) for v in found]
     pg.keyboard.press("Escape")
     pg.click("#f-date")
     pg.wait_for_selector("[role=dialog]")
-    pg.wait_for_timeout(100)
+    h.next_frames(pg)
     found = serious(run_axe(pg))
     assert found == [], [(v["id"], [n["html"] for n in v["nodes"]]) for v in found]
 
@@ -267,7 +267,7 @@ def test_the_chinese_interface_shows_no_english_widget_text(sized):
     pg.wait_for_selector(".dash-datepicker-calendar-container, [role=dialog]")
     calendar = pg.inner_text("[role=dialog]")
     seen.append(calendar)
-    pg.wait_for_timeout(100)  # the names are repaired on the next frame
+    h.next_frames(pg)  # the names are repaired on the next frame
     seen += pg.evaluate(
         "() => [...document.querySelectorAll('[role=dialog] [aria-label]')]"
         ".map(e => e.getAttribute('aria-label'))"

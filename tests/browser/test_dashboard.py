@@ -187,7 +187,7 @@ def test_copy_link_copies_the_view_url(page, app_url):
     page.goto(app_url + "/?region=440000&lang=en")
     h.wait_ready(page)
     page.click("#copy-link")
-    page.wait_for_timeout(500)
+    page.wait_for_function("() => document.getElementById('copy-status').textContent !== ''")
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied == app_url + "/?region=440000&lang=en"
 
@@ -223,7 +223,10 @@ def test_place_filter_and_pilot_layer(page, app_url, ds):
     assert not page.locator("#pilot-field").is_visible()  # only with the pilot layer on
     page.click("#f-region")
     page.keyboard.type("Shenzhen")
-    page.wait_for_timeout(300)
+    page.wait_for_function(  # the search has narrowed the list: Enter picks its first option
+        "() => (document.querySelector('.dash-dropdown-content .dash-options-list-option')"
+        " || {textContent: ''}).textContent.includes('Shenzhen')"
+    )
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"region=440300"))
     h.wait_idle(page)
@@ -246,11 +249,12 @@ def test_find_in_table_narrows_the_rows_shown(page, app_url):
     h.wait_ready(page)
     assert table_total(page) == 20
     page.fill("#table-search", "Huangpu")
-    page.wait_for_timeout(800)
-    # the grid's block request may still be on its way on a busy machine ("1 to 25 of more")
+    # the search is debounced and the grid's block may still be on its way on a busy machine
+    # ("1 to 25 of more"): wait until the panel counts the rows found, fewer than before
     page.wait_for_function(
-        "() => /\\d$/.test(document.querySelector("
-        "'#table .ag-paging-row-summary-panel').innerText.trim())"
+        "() => { const t = document.querySelector('#table .ag-paging-row-summary-panel')"
+        ".innerText.trim().replace(/,/g, ''); return /\\d$/.test(t)"
+        " && Number(t.split(/\\s+/).pop()) < 20; }"
     )
     assert 0 < table_total(page) < 20
     assert all(

@@ -63,6 +63,18 @@ SETTLED_JS = """() => new Promise(done => {
 })"""
 
 
+# plotly has redrawn the map at a new width and the outline follows the region's new shape
+RESIZED_JS = """(before) => {
+  const gd = document.querySelector('#map .js-plotly-plot');
+  const main = gd.querySelector('.geo');
+  const outline = main && main.querySelector('.pa-outline');
+  if (gd.querySelector('.main-svg').getAttribute('width') === before || !outline) return false;
+  const shape = [...main.querySelectorAll('path.choroplethlocation')]
+    .find(p => p.__data__ && p.__data__.loc === outline.dataset.adcode);
+  return !!shape && shape.getAttribute('d') === outline.getAttribute('d');
+}"""
+
+
 def watch_map(page) -> None:
     """Start counting the map's redraws once it has finished drawing the current view."""
     page.evaluate(SETTLED_JS)
@@ -110,8 +122,9 @@ def test_the_selection_survives_resize_language_and_drill_down(page, app_url):
     page.goto(app_url + "/?region=440000")
     h.wait_ready(page)
     assert_outlined(seen(page), {"440000"})
+    width = page.evaluate("() => document.querySelector('#map .main-svg').getAttribute('width')")
     page.set_viewport_size({"width": 1100, "height": 1400})  # plotly redraws at the new size
-    page.wait_for_timeout(800)
+    page.wait_for_function(RESIZED_JS, arg=width)
     assert_outlined(seen(page), {"440000"})
     page.click("#lang-toggle")  # a full redraw of every figure
     page.wait_for_url(re.compile(r"lang=en"))
@@ -131,4 +144,25 @@ def test_the_selection_survives_resize_language_and_drill_down(page, app_url):
     view = seen(page)
     assert len(view["opacity"]) > 15
     assert_outlined(view, {"440300"})
+    assert page.watch.errors == []
+
+
+def test_the_overlay_is_drawn_only_under_the_plotly_major_it_reads(page, app_url):
+    """The overlay reads plotly.js's SVG and d3 data (no public API outlines a location without
+    re-projecting the map): under another plotly.js major version it draws nothing, and the
+    map still selects through its callback."""
+    page.goto(app_url + "/?region=440000")
+    h.wait_ready(page)
+    assert page.evaluate("() => window.paMapSelection.supported()")  # the plotly.js shipped
+    assert_outlined(seen(page), {"440000"})
+    page.evaluate("() => { window.Plotly.version = '99.0.0'; }")  # an upgrade it was not tested on
+    assert not page.evaluate("() => window.paMapSelection.supported()")
+    h.click_region(page, "110000")
+    page.wait_for_url(re.compile(r"region=110000(%2C|,)440000"))
+    h.wait_idle(page)
+    page.wait_for_function("() => !document.querySelector('#map .pa-selection')")
+    view = seen(page)
+    assert view["outlines"] == [] and set(view["opacity"].values()) == {"1"}  # plain map
+    chips = page.inner_text("#chips")
+    assert "广东省" in chips and "北京市" in chips  # the page still says what is selected
     assert page.watch.errors == []

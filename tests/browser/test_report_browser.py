@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from data.check import page_report
 from data.load import load_table
@@ -39,23 +40,29 @@ def data_page(browser, data_url):
     context.close()
 
 
-def grid_lines(page) -> list[int]:
-    """The line numbers the problems grid shows (every row: the grid is short)."""
-    cells = page.locator("#upload-problems-grid .ag-center-cols-container [col-id=row]")
-    return sorted(int(c) for c in cells.all_inner_texts())
+# The line numbers the problems grid shows, sorted; null while a row has no line number yet
+GRID_LINES_JS = """() => {
+  const cells = [...document.querySelectorAll(
+    '#upload-problems-grid .ag-center-cols-container .ag-row [col-id=row]')];
+  const texts = cells.map((c) => c.innerText.trim());
+  return texts.every((t) => /^\\d+$/.test(t)) ? texts.map(Number).sort((a, b) => a - b) : null;
+}"""
 
 
-def wait_grid(page, n: int) -> None:
-    # the rows are replaced as the grid's block arrives: wait until n rows show a line number each
-    page.wait_for_function(
-        """(n) => {
-             const cells = [...document.querySelectorAll(
-               '#upload-problems-grid .ag-center-cols-container .ag-row [col-id=row]')];
-             return cells.length === n && cells.every((c) => /^\\d+$/.test(c.innerText.trim()));
-           }""",
-        arg=n,
-        timeout=15000,
-    )
+def assert_grid_lines(page, expected: list[int]) -> None:
+    """The problems grid comes to show exactly the lines ``expected``. Its rows are replaced as
+    its block arrives, so the test waits for that state instead of reading the grid while it
+    changes (a read between two blocks once met an empty cell: ``int('')``)."""
+    want = sorted(expected)
+    try:
+        page.wait_for_function(
+            f"(want) => JSON.stringify(({GRID_LINES_JS})()) === JSON.stringify(want)",
+            arg=want,
+            timeout=15000,
+        )
+    except PlaywrightTimeout as exc:
+        shown = page.evaluate(GRID_LINES_JS)
+        raise AssertionError(f"the problems grid shows lines {shown}, not {want}") from exc
 
 
 def test_a_data_tables_problems_are_shown_in_the_page(data_page, data_url):
@@ -70,8 +77,7 @@ def test_a_data_tables_problems_are_shown_in_the_page(data_page, data_url):
     assert page.is_hidden("#upload-remove")  # the --data table is not the user's to remove
     page.click("#upload-banner .upload-see >> nth=0")
     assert page.get_attribute("#upload-problems", "open") is not None
-    wait_grid(page, len(report.problems))
-    assert grid_lines(page) == sorted(p.row for p in report.problems)
+    assert_grid_lines(page, [p.row for p in report.problems])
     assert page.is_hidden("#upload-filter-box")
     href = page.get_attribute("#upload-problems-csv", "href")
     with urllib.request.urlopen(f"{data_url}/{href}") as r:
@@ -103,8 +109,7 @@ def test_a_banner_link_opens_the_report_filtered_to_its_rows(data_page, data_url
     note = page.inner_text("#upload-filter-note")
     assert says in note and f"{len(lines)} 行" in note
     expected = sorted(p.row for p in report.problems if p.row in lines)
-    wait_grid(page, len(expected))
-    assert grid_lines(page) == expected
+    assert_grid_lines(page, expected)
     found = serious(run_axe(page))  # the banner, the note and the grid: nothing for axe
     assert found == [], [(v["id"], [n["html"] for n in v["nodes"]]) for v in found]
     href = page.get_attribute("#upload-problems-csv", "href")
@@ -113,7 +118,7 @@ def test_a_banner_link_opens_the_report_filtered_to_its_rows(data_page, data_url
         assert len(r.read().decode("utf-8-sig").splitlines()) == 1 + len(expected)
     # the way back to every problem
     page.click("#upload-show-all")
-    wait_grid(page, len(report.problems))
+    assert_grid_lines(page, [p.row for p in report.problems])
     assert page.is_hidden("#upload-filter-box")
     assert not page.watch.errors
 

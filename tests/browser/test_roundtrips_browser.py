@@ -154,7 +154,7 @@ def test_a_sorted_grid_keeps_its_sort_through_a_province_click(page, app_url, ds
                            " return c && c.innerText.trim() === d; }", arg=oldest[0])  # fmt: skip
     assert shows(page, oldest)
     page.evaluate("() => window.scrollTo(0, 0)")  # back up to the map
-    page.wait_for_timeout(200)
+    h.next_frames(page)
     h.click_region(page, "440000")
     page.wait_for_url(re.compile(r"region=440000"))
     h.wait_idle(page, settle_ms=500)
