@@ -196,9 +196,9 @@ def _in_view(idx: PolicyIndex, state: ViewState | None) -> np.ndarray:
     """The dated rows whose day is in the view's date range (every row without one)."""
     keep = idx.dated.copy()
     if state is not None and state.date_from:
-        keep &= idx.day >= query._day(state.date_from)
+        keep &= idx.day >= query.day_number(state.date_from)
     if state is not None and state.date_to:
-        keep &= idx.day <= query._day(state.date_to)
+        keep &= idx.day <= query.day_number(state.date_to)
     return keep
 
 

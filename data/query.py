@@ -313,7 +313,8 @@ def _in(codes: np.ndarray, values: np.ndarray, wanted: Sequence[str]) -> np.ndar
     return np.isin(codes, want)
 
 
-def _day(iso: str) -> int:
+def day_number(iso: str) -> int:
+    """An ISO date as days since 1970-01-01 (the index's ``day`` column)."""
     return int(np.datetime64(iso, "D").astype("int64"))
 
 
@@ -368,8 +369,8 @@ def _dimension_mask(idx: PolicyIndex, state: ViewState, dimension: str) -> np.nd
         return mask
     if dimension == "date":
         date_from, date_to = state.date_window()  # the date range, narrowed by the period
-        lo = _day(date_from) if date_from else np.iinfo(np.int64).min + 1
-        hi = _day(date_to) if date_to else np.iinfo(np.int64).max
+        lo = day_number(date_from) if date_from else np.iinfo(np.int64).min + 1
+        hi = day_number(date_to) if date_to else np.iinfo(np.int64).max
         if state.period:  # a slider period holds a row only if its whole date does (a date
             # known to the month is in no week of it, and not on its 1st)
             return idx.dated & (idx.day >= lo) & (idx.day_end <= hi)
@@ -537,8 +538,8 @@ def cut_by_period(idx: PolicyIndex, state: ViewState) -> dict[str, int]:
     if not state.period:
         return {}
     date_from, date_to = state.date_window()
-    lo = _day(date_from) if date_from else np.iinfo(np.int64).min + 1
-    hi = _day(date_to) if date_to else np.iinfo(np.int64).max
+    lo = day_number(date_from) if date_from else np.iinfo(np.int64).min + 1
+    hi = day_number(date_to) if date_to else np.iinfo(np.int64).max
     mask = selection(idx, state, except_dim="date") & idx.dated
     overlapping = mask & (idx.day <= hi) & (idx.day_end >= lo)
     return by_precision(idx, overlapping & ~((idx.day >= lo) & (idx.day_end <= hi)))

@@ -126,16 +126,7 @@ KNOWN_CIRCLES: set[frozenset[str]] = set()
 #: Private names used across modules, in files other branches of issue 22 are editing (renaming
 #: them here would break their new uses silently at merge): (user, owner, name). Each must still
 #: be used (a test below); the lead removes an entry when its owner's name is made public.
-KNOWN_PRIVATE: set[tuple[str, str, str]] = {
-    # w/time2 (data/query.py timeline, data/diffusion.py, layouts/figures/*)
-    ("data.diffusion", "data.query", "_day"),
-    ("layouts.figures.animation", "layouts.figures.china_map", "_TEXT"),
-    ("layouts.figures.animation", "layouts.figures.china_map", "_class_legends"),
-    ("layouts.figures.animation", "layouts.figures.china_map", "_nodata_legend"),
-    ("layouts.figures.animation", "layouts.figures.china_map", "_dashline_trace"),
-    ("layouts.figures.animation", "layouts.figures.china_map", "_coloraxis"),
-    ("layouts.figures.compare_charts", "layouts.figures.style", "_text_px"),
-}
+KNOWN_PRIVATE: set[tuple[str, str, str]] = set()
 
 
 def _module_name(path: Path) -> str:

@@ -111,9 +111,9 @@ def pooled_classes(frames: Sequence[pd.DataFrame], scheme: str, measure: Measure
 def _legend(classes: Classes, lang: str, zero: bool, grey: bool) -> list[go.Scattergeo]:
     """The stepped legend of the map: its classes, "0 under these filters", "no recorded
     policy" (the same swatches as ``china_map``)."""
-    text = china_map._TEXT.get(lang, china_map._TEXT["en"])
-    swatches = china_map._class_legends(classes, text, True, zero)
-    return [s for s in swatches if s.showlegend] + [china_map._nodata_legend(text, grey)]
+    text = china_map.TEXT.get(lang, china_map.TEXT["en"])
+    swatches = china_map.class_legends(classes, text, True, zero)
+    return [s for s in swatches if s.showlegend] + [china_map.nodata_legend(text, grey)]
 
 
 def small_multiples(
@@ -142,7 +142,7 @@ def small_multiples(
         y = [1 - (r + 1) / rows + 0.01, 1 - r / rows - 0.07]
         geo = "geo" if i == 0 else f"geo{i + 1}"
         layout[geo] = _tile_geo(x, y)
-        dash = china_map._dashline_trace(dashline, True)
+        dash = china_map.dashline_trace(dashline, True)
         for trace in _tile_traces(values, geojson, dash, geo, classes):
             fig.add_trace(trace)
         drawn = values[~values["status"].isin(measures.GREY)]
@@ -179,6 +179,6 @@ def small_multiples(
             "itemclick": False,
             "traceorder": "normal",
         },
-        coloraxis=china_map._coloraxis(classes_mod.colorscale(classes.colors), k),
+        coloraxis=china_map.coloraxis_of(classes_mod.colorscale(classes.colors), k),
     )
     return fig

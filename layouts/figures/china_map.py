@@ -80,7 +80,7 @@ LEGEND_STRIP = 0.1  # the bottom of the frame holds the legend, in one or two ro
 #: the inset clears a legend in two rows (a phone's): its label sits at its bottom
 INSET_DOMAIN = {"x": [0.8, 1.0], "y": [2 * LEGEND_STRIP, 0.55]}
 
-_TEXT = {
+TEXT = {
     "zh": {
         "inset": "南海诸岛",
         "no_record": "无政策记录",
@@ -190,7 +190,7 @@ def china_map(
     """
     if level not in ("province", "city"):
         raise ValueError(f"level must be 'province' or 'city', not {level!r}")
-    text = _TEXT.get(lang, _TEXT["en"])
+    text = TEXT.get(lang, TEXT["en"])
     vals = values.copy()
     vals["adcode"] = vals["adcode"].astype(str)
     vals["z"] = pd.to_numeric(vals["z"], errors="coerce").fillna(0.0).astype(float)
@@ -213,14 +213,14 @@ def china_map(
     )
     for trace in _nodata_traces(nd_codes, nd_hover, geojson, sel, line_width, text, inset):
         fig.add_trace(trace)
-    fig.add_trace(_dashline_trace(dashline, inset))
+    fig.add_trace(dashline_trace(dashline, inset))
     sel_codes = [a for a in codes + nd_codes if a in sel]
     for trace in _selected_traces(sel_codes, geojson, inset):
         fig.add_trace(trace)
-    fig.add_trace(_nodata_legend(text, bool(nd_codes) and showscale))
+    fig.add_trace(nodata_legend(text, bool(nd_codes) and showscale))
     fig.add_trace(_inset_label(text, inset))
     cls = classes if classes is not None else classes_mod.classify(vals["z"].to_numpy())
-    for trace in _class_legends(cls, text, showscale, bool((vals["z"] == 0).any())):
+    for trace in class_legends(cls, text, showscale, bool((vals["z"] == 0).any())):
         fig.add_trace(trace)
     fig.add_trace(_label_trace(labels))
     fig.add_trace(_neighbour_trace(neighbour_land))
@@ -228,13 +228,13 @@ def china_map(
         fig.data[i].z = cls.of(vals["z"].to_numpy()).tolist()
     fig.update_layout(
         _layout(title, inset),
-        coloraxis=_coloraxis(classes_mod.colorscale(cls.colors), len(cls.uppers)),
+        coloraxis=coloraxis_of(classes_mod.colorscale(cls.colors), len(cls.uppers)),
         legend_title_text=colorbar_title,
     )
     return fig
 
 
-def _class_legends(cls: Classes, text: dict[str, str], shown: bool, zero: bool) -> list:
+def class_legends(cls: Classes, text: dict[str, str], shown: bool, zero: bool) -> list:
     """The stepped legend: one square swatch per class, then "0 under these filters" (traces
     9-14); ``legendrank`` keeps the order classes, zero, no record."""
     out = []
@@ -275,15 +275,15 @@ def _swatch(uid: str, name: str, color: str, shown: bool, rank: int) -> go.Scatt
 
 def legend_patch(cls: Classes, text_lang: str, shown: bool, zero: bool) -> dict[tuple, object]:
     """Paths to update the stepped legend and colour axis for new classes (a Dash ``Patch``)."""
-    text = _TEXT.get(text_lang, _TEXT["en"])
+    text = TEXT.get(text_lang, TEXT["en"])
     out: dict[tuple, object] = {}
-    swatches = _class_legends(cls, text, shown, zero)[: len(CLASS_LEGEND_TRACES)]
+    swatches = class_legends(cls, text, shown, zero)[: len(CLASS_LEGEND_TRACES)]
     for i, trace in zip(CLASS_LEGEND_TRACES, swatches, strict=True):
         out[("data", i, "name")] = trace.name
         out[("data", i, "showlegend")] = trace.showlegend
         out[("data", i, "marker", "color")] = trace.marker.color
     out[("data", ZERO_LEGEND_TRACE, "showlegend")] = shown and zero
-    axis = _coloraxis(classes_mod.colorscale(cls.colors), len(cls.uppers))
+    axis = coloraxis_of(classes_mod.colorscale(cls.colors), len(cls.uppers))
     out[("layout", "coloraxis", "colorscale")] = axis["colorscale"]
     out[("layout", "coloraxis", "cmax")] = axis["cmax"]
     return out
@@ -447,7 +447,7 @@ def _nodata_traces(
     ]
 
 
-def _dashline_trace(dashline: dict | None, inset: bool) -> go.Scattergeo:
+def dashline_trace(dashline: dict | None, inset: bool) -> go.Scattergeo:
     """The ten-dash line in the inset (trace 4)."""
     lons: list[float | None] = []
     lats: list[float | None] = []
@@ -489,7 +489,7 @@ def _selected_traces(sel_codes: list[str], geojson: str | dict, inset: bool) -> 
     ]
 
 
-def _nodata_legend(text: dict[str, str], shown: bool) -> go.Scattergeo:
+def nodata_legend(text: dict[str, str], shown: bool) -> go.Scattergeo:
     """A legend swatch for the grey; choropleth traces have no legend symbol (trace 7)."""
     return go.Scattergeo(
         uid="nodata-legend",
@@ -590,7 +590,7 @@ def _inset_geo(inset: bool) -> dict[str, Any]:
     return geo
 
 
-def _coloraxis(colorscale: Sequence[Sequence[Any]], k: int) -> dict[str, Any]:
+def coloraxis_of(colorscale: Sequence[Sequence[Any]], k: int) -> dict[str, Any]:
     """A stepped colour axis for ``z`` = class index 0..k; the legend lists the classes."""
     return {
         "colorscale": colorscale,

@@ -86,7 +86,7 @@ def wrap(text: str, max_px: float = style.NARROW, size: float = 11) -> str:
         pieces = re.findall(r"[^ ，、。；：]*[ ，、。；：]*", paragraph)
         line = ""
         for piece in (p for p in pieces if p):
-            if line and style._text_px(line + piece.rstrip(), size) > max_px:
+            if line and style.text_px(line + piece.rstrip(), size) > max_px:
                 lines.append(line.rstrip())
                 line = ""
             line += piece

@@ -55,28 +55,28 @@ BESIDE = 240
 TOP = 74  # top margin for a one-line title and the filters line
 
 
-def _text_px(text: str, size: float = 16) -> float:
+def text_px(text: str, size: float = 16) -> float:
     return sum(size if ord(ch) > 0x2E80 else 0.55 * size for ch in text)
 
 
 def headline(title: str, max_px: float = WIDE) -> tuple[str, int]:
     """The title wrapped so each line fits ``max_px`` (at clause breaks "，" / ", ", and between
     words when one clause is too long), and the top margin it needs (20 px per extra line)."""
-    if _text_px(title) <= max_px or "<br>" in title:
+    if text_px(title) <= max_px or "<br>" in title:
         return title, TOP + 20 * title.count("<br>")
     sep = "，" if "，" in title else ", "
     pieces: list[str] = []  # each piece carries the separator that follows it
     clauses = title.split(sep)
     for i, clause in enumerate(clauses):
         tail = sep if i < len(clauses) - 1 else ""
-        if _text_px(clause) > max_px and " " in clause:
+        if text_px(clause) > max_px and " " in clause:
             words = clause.split(" ")
             pieces += [w + " " for w in words[:-1]] + [words[-1] + tail]
         else:
             pieces.append(clause + tail)
     lines, current = [], ""
     for piece in pieces:
-        if current and _text_px(current + piece) > max_px:
+        if current and text_px(current + piece) > max_px:
             lines.append(current.rstrip())
             current = piece
         else:
