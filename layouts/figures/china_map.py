@@ -76,9 +76,9 @@ MAIN_LON = (73.0, 136.0)
 MAIN_LAT = (17.0, 54.0)
 INSET_LON = (105.5, 123.5)
 INSET_LAT = (2.5, 24.5)
-LEGEND_STRIP = 0.1  # the bottom of the frame holds the legend, in one or two rows, off the land
-#: the inset clears a legend in two rows (a phone's): its label sits at its bottom
-INSET_DOMAIN = {"x": [0.8, 1.0], "y": [2 * LEGEND_STRIP, 0.55]}
+LEGEND_STRIP = 0.16  # the bottom of the frame holds the legend (title over its entries), off land
+#: the inset clears a legend in several rows (a phone's): its label sits at its bottom
+INSET_DOMAIN = {"x": [0.8, 1.0], "y": [0.3, 0.6]}
 
 TEXT = {
     "zh": {
@@ -536,7 +536,8 @@ def _layout(title: str | None, inset: bool) -> dict[str, Any]:
             "yanchor": "bottom",
             "bgcolor": "rgba(255,255,255,0.9)",
             "font": {"size": 12},
-            "title": {"font": {"size": 12}},
+            # on top: plotly wraps a horizontal legend without its left-hand title's width
+            "title": {"font": {"size": 12}, "side": "top"},
             "itemclick": False,
             "itemdoubleclick": False,
             "traceorder": "normal",

@@ -34,6 +34,16 @@ TEXTS_JS = """(id) => {
 }"""  # noqa: E501
 
 
+#: the map's legend box and its labels' boxes (regions and the inset), as (text, l, r, t, b)
+LEGEND_AND_LABELS_JS = """() => {
+  const gd = document.querySelector('#map .js-plotly-plot');
+  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.right, r.top, r.bottom]; };
+  const labels = [...gd.querySelectorAll('.geo text')].filter((el) => el.textContent.trim()
+    && el.getBoundingClientRect().width && getComputedStyle(el).visibility !== 'hidden').map((el) => [el.textContent.slice(0, 60), ...box(el)]);
+  return [box(gd.querySelector('.legend .bg')), labels];
+}"""  # noqa: E501
+
+
 def _meets(a: list[float] | None, b: list[float] | None) -> bool:
     """Two boxes (left, right, top, bottom) overlap by more than a pixel."""
     if not a or not b:
@@ -60,8 +70,6 @@ def test_no_text_past_a_charts_edge_and_no_title_under_its_mode_bar(browser, app
             found = _measure(page, chart)
             left, right = found["graph"][0], found["graph"][1]
             cut = [t for t in found["texts"] if t[1] < left - 1 or t[2] > right + 1]
-            if (size, lang) == ("390", "en"):  # known: test_legend_fits_a_phone_in_english
-                cut = [c for c in cut if c[0] != "No recorded policy"]
             assert not cut, f"{chart} at {size} px ({lang}): text past the edge {cut}"
             if chart in ("map", "adoption-map"):  # the inset is labelled, inside the chart
                 inset = "南海诸岛" if lang == "zh" else "South China"
@@ -83,12 +91,6 @@ def test_no_text_past_a_charts_edge_and_no_title_under_its_mode_bar(browser, app
         ctx.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="plotly wraps a horizontal legend without its left-hand title's width: at 390 px the "
-    "English legend's last entry ('No recorded policy') ends 13 px past the chart's edge; a "
-    "legend under the plot area (auto margin) with the source line placed around it is the fix",
-)
 def test_legend_fits_a_phone_in_english(browser, app_url):
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
     try:
@@ -98,5 +100,10 @@ def test_legend_fits_a_phone_in_english(browser, app_url):
         found = _measure(page, "map")
         right = found["graph"][1]
         assert all(t[2] <= right + 1 for t in found["texts"]), found["texts"]
+        # the legend (its title above its entries) covers no label: not the inset's, not a region's
+        legend, labels = page.evaluate(LEGEND_AND_LABELS_JS)
+        assert legend[0] >= found["graph"][0] - 1 and legend[2] < legend[3]
+        covered = [t for t in labels if _meets(t[1:], legend)]
+        assert not covered, f"the legend {legend} covers {covered}"
     finally:
         ctx.close()
