@@ -1,5 +1,9 @@
 """The charts of a view, defined once (id, the name its files start with, title, the numbers it
-draws, what its headline counts), and the print sizes.
+draws, what its headline counts, its figure builder and patch function), and the print sizes.
+
+Adding a chart kind: a module with its builder and patch function (and its table function), and
+one entry here; ``viewmodel.views`` draws and patches every chart of ``charts_for`` that has a
+``figure``.
 
 The page, the camera button's file names, the Download menu and the report pack loop over
 ``CHARTS``; ``layouts.exports.chart_data`` asks each chart's ``table`` for its numbers;
@@ -13,15 +17,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from data.dataset import Dataset
 from data.dimensions import CATEGORIES, Category
 from data.schema import Label
 from data.state import ViewState
-from layouts import chart_tables, ids
+from layouts import chart_tables, ids, present_charts, present_map
+from layouts.present_common import Frames
 
 #: A chart's numbers: (dataset, view, chart id) -> the frame its CSV holds (``chart_tables``).
 Table = Callable[[Dataset, ViewState, str], pd.DataFrame]
+#: A chart's figure: (dataset, view, the view's shared frames and subtitle, chart id) -> figure.
+Figure = Callable[[Dataset, ViewState, Frames, str], go.Figure]
+#: What a filter change alters in it: the same arguments -> {path in the figure: new value}, the
+#: values the builder would draw (``tests/test_redraw.py``), sent as a Dash ``Patch``.
+Patch = Callable[[Dataset, ViewState, Frames, str], dict[tuple, object]]
 
 
 def map_unit(state: ViewState, level: str) -> str:
@@ -41,19 +52,32 @@ class Chart:
     #: what the chart's generated headline counts (``present_common.headline``'s unit), from
     #: the view and the map level shown; a breakdown's is its dimension
     unit: Callable[[ViewState, str], str] = map_unit
+    #: its figure and its patch (None: drawn by a presenter of its own, as the diffusion views
+    #: are by ``layouts.spread``, or no graph on the page)
+    figure: Figure | None = None
+    patch: Patch | None = None
 
     def headline_unit(self, state: ViewState, level: str) -> str:
         return self.dimension or self.unit(state, level)
 
 
 _VIEWS: tuple[Chart, ...] = (
-    Chart(ids.MAP, "policy-map", Label("Map", "地图"), table=chart_tables.map_table),
+    Chart(
+        ids.MAP,
+        "policy-map",
+        Label("Map", "地图"),
+        table=chart_tables.map_table,
+        figure=present_map.map_chart,
+        patch=present_map.map_patch,
+    ),
     Chart(
         ids.RANKED,
         "policy-ranking",
         Label("Regions ranked", "地区排名"),
         table=chart_tables.ranked_table,
         unit=lambda state, level: f"ranked-{level}",
+        figure=present_charts.ranked_chart,
+        patch=present_charts.ranked_patch,
     ),
     Chart(
         ids.TIMELINE,
@@ -61,6 +85,8 @@ _VIEWS: tuple[Chart, ...] = (
         Label("Timeline", "发布时间"),
         table=chart_tables.timeline_table,
         unit=lambda state, level: state.freq,
+        figure=present_charts.timeline_chart,
+        patch=present_charts.timeline_patch,
     ),
     Chart(
         ids.ADOPTION_MAP,
@@ -85,7 +111,15 @@ def charts_for(dimensions: Sequence[Category]) -> dict[str, Chart]:
     out = {c.id: c for c in _VIEWS}
     for chart, dim in ids.charts_of(dimensions).items():
         d = dims[dim]
-        out[chart] = Chart(chart, d.file_stem, d.chart_name, d.id, chart_tables.breakdown_table)
+        out[chart] = Chart(
+            chart,
+            d.file_stem,
+            d.chart_name,
+            d.id,
+            chart_tables.breakdown_table,
+            figure=present_charts.breakdown_chart,
+            patch=present_charts.breakdown_patch,
+        )
     return out
 
 

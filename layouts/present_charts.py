@@ -1,5 +1,5 @@
-"""The timeline, breakdown and ranking charts of one (dataset, view): their figures and what a
-filter change patches (the same values: ``tests/test_redraw.py``)."""
+"""The timeline, breakdown and ranking charts of one (dataset, view): their builders and patch
+functions, which ``layouts.charts.Chart`` carries (the same values: ``tests/test_redraw.py``)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from layouts.figures import breakdown as bd
 from layouts.figures import captions, ranked, style
 from layouts.figures import timeline as tl
 from layouts.i18n import t
-from layouts.present_common import empty_text, headline, source_line
+from layouts.present_common import Frames, empty_text, headline, source_line
 
 
 def timeline_notes(frame: pd.DataFrame, lang: str) -> list[str]:
@@ -54,82 +54,88 @@ def apart_text(c: Category, lang: str) -> str:
     return t("none_apart", lang, n="{n}", what=what)
 
 
-def figures(
-    ds: Dataset,
-    state: ViewState,
-    sub: str,
-    frames: tuple[pd.DataFrame, dict[str, pd.DataFrame], pd.DataFrame],
-    *,
-    export: bool,
-) -> dict[str, go.Figure]:
-    """The ranking, timeline and breakdown figures. ``frames``: the timeline, breakdown and
-    ranking frames."""
-    tframe, bframes, rframe = frames
-    lang, empty = state.lang, empty_text(ds, state, ids.MAP)
-    figs: dict[str, go.Figure] = {}
+def ranked_chart(ds: Dataset, state: ViewState, f: Frames, chart: str) -> go.Figure:
+    """The regions ranked by the map's measure (``layouts.charts``' builder of ``ids.RANKED``);
+    exported, it says what it leaves out, as the map does, and fits its height to its bars."""
+    rframe = f.ranked
     texts = map_story.ranked_texts(ds, state, rframe)
-    figs[ids.RANKED] = ranked.ranked_figure(
+    fig = ranked.ranked_figure(
         rframe,
         measure=rframe.attrs["measure"].id,
         axis_title=texts["axis"],
         more=texts["more"],
         title=texts["title"],
-        subtitle=sub,
+        subtitle=f.sub,
         source=source_line(ds, state, short=True),
-        empty=empty,
+        empty=empty_text(ds, state, ids.MAP),
     )
-    figs[ids.TIMELINE] = tl.timeline_figure(
-        tframe,
-        freq=state.freq,
-        lang=lang,
-        title=timeline_title(state, ds),
-        subtitle=sub,
-        source=source_line(ds, state, short=not export),
-        empty=empty_text(ds, state, ids.TIMELINE),
-        notes=timeline_notes(tframe, lang),
-    )
-    for chart, d in ids.charts_of(ds.dimensions).items():
-        c = ds.dimension[d]
-        figs[chart] = bd.breakdown_figure(
-            bframes[d],
-            dimension=c,
-            lang=lang,
-            title=breakdown_title(state, d, ds),
-            subtitle=sub,
-            source=source_line(ds, state, short=True),
-            order=state.order,
-            apart_text=apart_text(c, lang),
-            empty=empty,
-            drop_zero=export,
-        )
-    return figs
+    if f.export:
+        style.add_notes(fig, map_story.left_out(ds, state))
+        if not state.comparing():
+            ranked.fit_to_bars(fig, len(rframe))
+    return fig
 
 
-def updates(
-    ds: Dataset,
-    state: ViewState,
-    sub: str,
-    frames: tuple[pd.DataFrame, dict[str, pd.DataFrame], pd.DataFrame],
-) -> dict[str, dict[tuple, object]]:
-    """The paths of the timeline, breakdowns and ranking that filters change (the same values as
-    ``figures``)."""
-    tframe, bframes, rframe = frames
-    lang = state.lang
-    out: dict[str, dict[tuple, object]] = {}
-    out[ids.TIMELINE] = tl.timeline_updates(tframe, sub, timeline_notes(tframe, lang))
-    out[ids.TIMELINE].update(style.headline_patch(timeline_title(state, ds)))
-    for chart, d in ids.charts_of(ds.dimensions).items():
-        c = ds.dimension[d]
-        out[chart] = bd.breakdown_updates(
-            bframes[d],
-            sub,
-            dimension=c,
-            lang=lang,
-            order=state.order,
-            apart_text=apart_text(c, lang),
-        )
-        out[chart].update(style.headline_patch(breakdown_title(state, d, ds), style.NARROW))
+def ranked_patch(ds: Dataset, state: ViewState, f: Frames, chart: str) -> dict[tuple, object]:
+    """The ranking's paths that filters change (the same values as ``ranked_chart``)."""
+    rframe = f.ranked
     texts = map_story.ranked_texts(ds, state, rframe)
-    out[ids.RANKED] = ranked.ranked_updates(rframe, rframe.attrs["measure"].id, sub, texts["more"])
-    out[ids.RANKED].update(style.headline_patch(texts["title"], style.BESIDE))
+    out = ranked.ranked_updates(rframe, rframe.attrs["measure"].id, f.sub, texts["more"])
+    out.update(style.headline_patch(texts["title"], style.BESIDE))
+    return out
+
+
+def timeline_chart(ds: Dataset, state: ViewState, f: Frames, chart: str) -> go.Figure:
+    """The rows by period (``layouts.charts``' builder of ``ids.TIMELINE``)."""
+    return tl.timeline_figure(
+        f.timeline,
+        freq=state.freq,
+        lang=state.lang,
+        title=timeline_title(state, ds),
+        subtitle=f.sub,
+        source=source_line(ds, state, short=not f.export),
+        empty=empty_text(ds, state, ids.TIMELINE),
+        notes=timeline_notes(f.timeline, state.lang),
+    )
+
+
+def timeline_patch(ds: Dataset, state: ViewState, f: Frames, chart: str) -> dict[tuple, object]:
+    """The timeline's paths that filters change (the same values as ``timeline_chart``)."""
+    out = tl.timeline_updates(f.timeline, f.sub, timeline_notes(f.timeline, state.lang))
+    out.update(style.headline_patch(timeline_title(state, ds)))
+    return out
+
+
+def breakdown_chart(ds: Dataset, state: ViewState, f: Frames, chart: str) -> go.Figure:
+    """The rows by one dimension's values (``layouts.charts``' builder of each breakdown: the
+    dimension of ``chart`` in this table, ``ids.charts_of``)."""
+    d = ids.charts_of(ds.dimensions)[chart]
+    c = ds.dimension[d]
+    return bd.breakdown_figure(
+        f.breakdowns[d],
+        dimension=c,
+        lang=state.lang,
+        title=breakdown_title(state, d, ds),
+        subtitle=f.sub,
+        source=source_line(ds, state, short=True),
+        order=state.order,
+        apart_text=apart_text(c, state.lang),
+        empty=empty_text(ds, state, ids.MAP),
+        drop_zero=f.export,
+    )
+
+
+def breakdown_patch(ds: Dataset, state: ViewState, f: Frames, chart: str) -> dict[tuple, object]:
+    """A breakdown's paths that filters change (the same values as ``breakdown_chart``)."""
+    d = ids.charts_of(ds.dimensions)[chart]
+    c = ds.dimension[d]
+    out = bd.breakdown_updates(
+        f.breakdowns[d],
+        f.sub,
+        dimension=c,
+        lang=state.lang,
+        order=state.order,
+        apart_text=apart_text(c, state.lang),
+    )
+    out.update(style.headline_patch(breakdown_title(state, d, ds), style.NARROW))
     return out

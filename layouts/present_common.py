@@ -28,6 +28,23 @@ class Views:
     texts: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Frames:
+    """What a view's charts share, queried once per view (``viewmodel.views``): the filters in
+    words under each title, the map's, timeline's, breakdowns' (by dimension) and ranking's small
+    frames; ``export``: drawn as filtered for a file; ``inline``: the map carries its geometry.
+    A chart's builder and patch function (``layouts.charts.Chart``) read these and may query
+    more of their own from the dataset."""
+
+    sub: str
+    map: pd.DataFrame
+    timeline: pd.DataFrame
+    breakdowns: dict[str, pd.DataFrame]
+    ranked: pd.DataFrame
+    export: bool = False
+    inline: bool = False
+
+
 def cell_text(value: object) -> str:
     """Text of a cell; "" for a missing value (None, NaN, pd.NA)."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):

@@ -1,6 +1,7 @@
 """The map presenter: the policy map of one (dataset, view) — its values and hover texts
 (``map_frame``), the figure (``map_figure``), what a filter change patches (``map_updates``), the
-regions it outlines (``selection``) and the national pilot layer."""
+regions it outlines (``selection``) and the national pilot layer; ``map_chart`` and ``map_patch``
+are the map's builder and patch function in ``layouts.charts``."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from layouts.figures import captions, china_map, geo_assets, neighbours, style
 from layouts.figures.classes import Classes
 from layouts.i18n import t
 from layouts.present_common import (
+    Frames,
     cell_text,
     empty_text,
     headline,
@@ -237,4 +239,21 @@ def map_updates(
     out[("data", china_map.LABEL_TRACE, "textfont", "color")] = labels["color"].tolist()
     out[("layout", "annotations", style.EMPTY_INDEX, "visible")] = not int(values["count"].sum())
     out[("layout", "title", "subtitle", "text")] = sub
+    return out
+
+
+def map_chart(ds: Dataset, state: ViewState, f: Frames, chart: str) -> go.Figure:
+    """The map of a view (``layouts.charts``' builder of ``ids.MAP``): ``map_figure`` under the
+    view's filters in words; exported, it says what it leaves out."""
+    fig = map_figure(ds, state, f.map, inline=f.inline)
+    fig.layout.title.subtitle.text = f.sub
+    if f.export:
+        style.add_notes(fig, map_story.left_out(ds, state))
+    return fig
+
+
+def map_patch(ds: Dataset, state: ViewState, f: Frames, chart: str) -> dict[tuple, object]:
+    """The map's paths that filters change (the same values as ``map_chart``)."""
+    out = map_updates(ds, state, f.map, f.sub)
+    out.update(style.headline_patch(map_title(ds, state)))
     return out
