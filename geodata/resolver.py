@@ -45,6 +45,7 @@ written is unknown. Pinyin written by syllable (ShanXi) is ambiguous between
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import unicodedata
@@ -624,6 +625,26 @@ def _choices(level: str, latin: bool) -> dict[str, str]:
     return out
 
 
+@cache
+def _by_length(level: str, latin: bool) -> tuple[list[int], list[tuple[int, str]]]:
+    """The keys of ``_choices(level, latin)`` as (position, key) sorted by length, and their
+    lengths: the keys that can score at least a cutoff against a query are one slice of it."""
+    ranked = sorted(enumerate(_choices(level, latin)), key=lambda pk: (len(pk[1]), pk[0]))
+    return [len(k) for _, k in ranked], ranked
+
+
+def _candidates(query: str, level: str, latin: bool, cutoff: float) -> list[str]:
+    """The keys, in ``_choices`` order, whose length lets ``fuzz.ratio`` reach ``cutoff``: the
+    ratio is at most 200·min(a, b)/(a + b) (an insertion or deletion per character of length
+    difference), so the others cannot match and leaving them out changes no suggestion."""
+    lengths, ranked = _by_length(level, latin)
+    n, c = len(query), cutoff - 1  # one point of slack against rounding
+    lo, hi = c * n / (200 - c), n * (200 - c) / c
+    part = ranked[bisect.bisect_left(lengths, lo) : bisect.bisect_right(lengths, hi)]
+    return [k for _, k in sorted(part)]
+
+
+@lru_cache(maxsize=100_000)
 def _suggest(text: str, level: str) -> str | None:
     latin = not _CJK.search(text)
     if latin:
@@ -633,10 +654,9 @@ def _suggest(text: str, level: str) -> str | None:
         query = re.sub(r"\s+", "", text)
     if not query or len(query) > 40:
         return None
-    choices = _choices(level, latin)
-    hit = process.extractOne(
-        query, list(choices), scorer=fuzz.ratio, score_cutoff=80 if latin else 65
-    )
+    choices, cutoff = _choices(level, latin), 80 if latin else 65
+    keys = _candidates(query, level, latin, cutoff)
+    hit = process.extractOne(query, keys, scorer=fuzz.ratio, score_cutoff=cutoff) if keys else None
     return choices[hit[0]] if hit else None
 
 

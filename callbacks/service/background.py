@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import logging
 import os
@@ -45,8 +46,10 @@ UNAVAILABLE = "unavailable"
 MIN_FREE_BYTES = 32 * 1024 * 1024
 
 
+@functools.cache
 def store_errors() -> tuple[type[BaseException], ...]:
-    """Exceptions that mean the job store (diskcache or Redis) failed, not the export itself."""
+    """Exceptions that mean the job store (diskcache or Redis) failed, not the export itself
+    (redis is imported the first time one is caught: not at ``import app``)."""
     errors: list[type[BaseException]] = [OSError, sqlite3.Error]
     try:
         import kombu.exceptions
@@ -58,8 +61,9 @@ def store_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-STORE_ERRORS = store_errors()
-QUEUE_ERRORS: tuple[type[BaseException], ...] = (*STORE_ERRORS, RuntimeError)  # Celery gave up
+def queue_errors() -> tuple[type[BaseException], ...]:
+    """:func:`store_errors` and Celery giving up."""
+    return (*store_errors(), RuntimeError)
 
 
 def store_problem(exc: BaseException | None, folder: Path | None = None) -> str:
@@ -153,7 +157,7 @@ class _Guarded:
                 self._remember(key, f"{now:.3f}|{progress}")
                 return False
             since = float(then) if then else started
-        except STORE_ERRORS:
+        except store_errors():
             return False  # the store's own failures are reported elsewhere
         except ValueError:
             return False
@@ -177,7 +181,7 @@ class _Guarded:
     def get_progress(self, key: str) -> Any:
         try:
             progress = super().get_progress(key)  # type: ignore[misc]
-        except STORE_ERRORS as exc:
+        except store_errors() as exc:
             self._store_failed(exc)
             return None
         _progress_seen(progress)
@@ -186,7 +190,7 @@ class _Guarded:
     def get_result(self, key: str, job: Any) -> Any:
         try:
             result = super().get_result(key, job)  # type: ignore[misc]
-        except STORE_ERRORS as exc:
+        except store_errors() as exc:
             self._store_failed(exc)
             result = self.UNDEFINED
         _flag("result_missing", result is self.UNDEFINED)
@@ -197,7 +201,7 @@ class _Guarded:
     def get_updated_props(self, key: str) -> Any:
         try:
             props = super().get_updated_props(key)  # type: ignore[misc]
-        except STORE_ERRORS as exc:
+        except store_errors() as exc:
             self._store_failed(exc)
             props = {}
         from flask import g, has_request_context
@@ -303,7 +307,7 @@ class DiskcacheJobs(_Guarded, DiskcacheManager):
                 return store_problem(None, self.folder)
             self.handle.set("policy-atlas-probe", time.time(), expire=60)
             self.handle.get("policy-atlas-probe")
-        except STORE_ERRORS as exc:
+        except store_errors() as exc:
             return store_problem(exc, self.folder)
         return None
 
@@ -342,7 +346,7 @@ class CeleryJobs(_Guarded, CeleryManager):
             task = job_fn.apply_async(
                 (key, self._make_progress_key(key), args, context), expires=self.worker_timeout
             )
-        except QUEUE_ERRORS as exc:
+        except queue_errors() as exc:
             log.error("cannot queue an export job: %s: %s", type(exc).__name__, exc)
             return f"{UNAVAILABLE}@{time.time():.0f}"
         # The handle carries the time it was queued: any web process can tell how long it waited.
@@ -365,7 +369,7 @@ class CeleryJobs(_Guarded, CeleryManager):
         if job and task_id != UNAVAILABLE:
             try:
                 self.handle.control.revoke(task_id, terminate=True)
-            except STORE_ERRORS as exc:
+            except store_errors() as exc:
                 log.warning("cannot cancel export job %s: %s", task_id, exc)
 
     def job_running(self, job: Any) -> bool:
@@ -376,7 +380,7 @@ class CeleryJobs(_Guarded, CeleryManager):
             return False
         try:
             status = self.handle.AsyncResult(task_id).status
-        except STORE_ERRORS as exc:
+        except store_errors() as exc:
             self._store_failed(exc)
             return False
         waited = time.time() - queued
@@ -397,7 +401,7 @@ class CeleryJobs(_Guarded, CeleryManager):
     def problem(self) -> str | None:
         try:
             self.handle.backend.client.ping()
-        except STORE_ERRORS as exc:
+        except store_errors() as exc:
             return store_problem(exc)
         return None
 

@@ -195,8 +195,10 @@ def install(app: Dash, config: Config, dataset: Callable[[], Any], jobs: Any) ->
     )
     # Dash registers its JS bundles and callbacks on the first request; under gunicorn's threads
     # a request racing that first one sees an empty registry and gets a 500 (plotly/dash#3971).
-    # Do it now, before any request: with --preload, before the workers fork.
-    with server.test_request_context(prefix):
+    # Do it now, before any request: with --preload, before the workers fork. As Dash's layout
+    # request with no page address, so that the layout it checks is the bare page (not one drawn
+    # for a view, which costs half a second of `import app`).
+    with server.test_request_context(prefix + "_dash-layout"):
         server.preprocess_request()
 
 
