@@ -76,7 +76,7 @@ def proxied():
 
 def test_a_whole_upload_goes_through_the_proxy(proxied):
     body = (soak.FIXTURES / "messy_gbk.csv").read_bytes()
-    status, out, _ = soak.http(f"{proxied.url}/upload?name=p.csv", body)
+    status, out, _ = soak.upload(proxied.url, "p.csv", body)  # the body, then its parse job
     assert status == 200 and json.loads(out)["rows"] == 12
 
 
