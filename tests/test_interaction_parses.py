@@ -6,19 +6,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextvars import copy_context
 from typing import Any
 
 import pytest
-from dash._callback_context import context_value
-from dash._utils import AttributeDict
 
-from callbacks import interaction
 from callbacks.service import context
-from callbacks.url_sync import CLICKS, CONTROLS, key
 from data import state as state_mod
 from data.dataset import DatasetStore
 from data.state import parse_query
+from tests.clicks import fire
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -41,23 +37,6 @@ def parses(monkeypatch) -> Iterator[list[str | None]]:
         if getattr(module, "parse_query", None) is real:
             monkeypatch.setattr(module, "parse_query", counted)
     yield seen
-
-
-def fire(search: str, prop_id: str, value: Any, rendered: dict | None = None) -> dict:
-    def run() -> dict:
-        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop_id, "value": value}]))
-        return interaction.interact(
-            search,
-            {key(c, p): None for c, p in CONTROLS},
-            {key(c, p): None for c, p in CLICKS},
-            [],
-            rendered=rendered,
-            shown=None,
-            table=None,  # the page shows no table yet: the upload panel and report go out too
-            dismissed=None,
-        )
-
-    return copy_context().run(run)
 
 
 def test_a_province_click_reads_the_url_once(parses):

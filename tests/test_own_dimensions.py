@@ -9,16 +9,13 @@ stance or sector column.
 
 from __future__ import annotations
 
-from contextvars import copy_context
 from pathlib import Path
 from typing import Any
 
 import pytest
 from dash import no_update
-from dash._callback_context import context_value
-from dash._utils import AttributeDict
 
-from callbacks import events, interaction, url_sync
+from callbacks import events, url_sync
 from callbacks.service import context
 from data import query
 from data.dataset import Dataset, DatasetStore
@@ -36,6 +33,7 @@ from layouts import (
 )
 from layouts.charts import CHARTS, charts_for
 from layouts.exports import chart_data, report_pack
+from tests.clicks import fire
 
 FIXTURE = Path(__file__).parent / "fixtures" / "own_dimensions.csv"
 TABLE_ID = "d" * 64
@@ -176,40 +174,25 @@ def test_the_page_shows_its_slot_and_hides_the_missing_dimensions(own):
 
 
 # ------------------------------------------------------------------ clicks, one round trip
-def _fire(search: str, prop_id: str, value: Any, table: Any = None) -> dict:
-    def run() -> dict:
-        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop_id, "value": value}]))
-        return interaction.interact(
-            search,
-            {url_sync.key(c, p): None for c, p in url_sync.CONTROLS},
-            {url_sync.key(c, p): None for c, p in url_sync.CLICKS},
-            [],
-            rendered=None,
-            shown=None,
-            table=table,
-            dismissed=None,
-        )
-
-    return copy_context().run(run)
 
 
 def test_a_click_on_its_bar_filters_and_sets_its_filter_in_the_same_response(own):
     search = f"?data={TABLE_ID}"
     click = {"points": [{"customdata": "tax relief"}]}
-    out = _fire(search, f"{ids.OWN_CHARTS[0]}.clickData", click)
+    out = fire(search, f"{ids.OWN_CHARTS[0]}.clickData", click)
     assert parse_query(out["url"]).picked("policy") == ("tax relief",)
     assert out["own_controls"][url_sync.key(ids.OWN_FILTERS[0], "value")] == ["tax relief"]
     summary = out["views"]["summary"]
     n = int((own.frame["policy"] == "tax relief").sum())
     assert str(n) in summary
     # the dropdown of its filter writes the same key
-    out = _fire(search, f"{ids.OWN_FILTERS[0]}.value", ["training", "procurement"])
+    out = fire(search, f"{ids.OWN_FILTERS[0]}.value", ["training", "procurement"])
     assert parse_query(out["url"]).picked("policy") == ("procurement", "training")
     # the slots are filled with the first view of the table, not with every click
     label = url_sync.key(ids.label_of(ids.OWN_FILTERS[0]), "children")
     assert out["dimensions"][label] == "policy"
     assert "own-1" in out["views"]["root_class"].split()
-    again = _fire(out["url"], "url.search", out["url"], table=f"{TABLE_ID}|zh")
+    again = fire(out["url"], "url.search", out["url"], table=f"{TABLE_ID}|zh")
     assert all(v is no_update for v in again["dimensions"].values())
 
 

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
-from contextvars import copy_context
 from typing import Any
 
 import pytest
-from dash._callback_context import context_value
-from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -21,6 +18,7 @@ from data import table
 from data.dataset import DatasetStore
 from data.state import ViewState, encode_query, parse_query
 from layouts import present_texts
+from tests.clicks import fire
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -68,20 +66,9 @@ def test_the_view_cache_is_bounded_in_bytes(bundled):
 
 
 # ----------------------------------------------------------------------------- callbacks
-def _run(func, prop_id: str, value: Any, *args: Any) -> Any:
-    def run() -> Any:
-        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop_id, "value": value}]))
-        return func(*args)
-
-    return copy_context().run(run)
-
-
 def _interact(prop_id: str, value: Any, search: str) -> dict:
     """The interaction callback with ``prop_id`` as its trigger, nothing drawn yet."""
-    controls = {url_sync.key(c, p): None for c, p in url_sync.CONTROLS}
-    clicks = {url_sync.key(c, p): None for c, p in url_sync.CLICKS}
-    state = dict.fromkeys(interaction.STATE)  # nothing drawn yet
-    return _run(lambda: interaction.interact(search, controls, clicks, [], **state), prop_id, value)
+    return fire(search, prop_id, value)
 
 
 def test_a_bogus_chip_id_or_wrongly_typed_values_get_no_update_and_one_log_line(caplog):

@@ -5,50 +5,26 @@ trigger, the grouped inputs and state)."""
 
 from __future__ import annotations
 
-from contextvars import copy_context
 from typing import Any
 
 import pytest
 from dash import no_update
-from dash._callback_context import context_value
-from dash._utils import AttributeDict
 from dash.exceptions import PreventUpdate
 
-from callbacks import grid, interaction, url_sync
+from callbacks import grid, url_sync
 from callbacks.service import context
-from callbacks.url_sync import CLICKS, CONTROLS, control_values, key
+from callbacks.url_sync import CONTROLS, control_values, key
 from data import query
 from data.dataset import DatasetStore
 from data.dimensions import CATEGORIES
 from data.state import ViewState, encode_query, parse_query
 from layouts import ids
+from tests.clicks import fire
 
 
 @pytest.fixture(scope="module", autouse=True)
 def served(bundled):
     context.serve(DatasetStore(bundled))
-
-
-def fire(
-    search: str, prop_id: str, value: Any, rendered: dict | None = None, shown: str | None = None
-) -> dict:
-    """Run ``interact`` with ``prop_id`` ("map.clickData") as the trigger, the page drawn for
-    ``rendered`` (None: nothing drawn yet)."""
-
-    def run() -> dict:
-        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop_id, "value": value}]))
-        return interaction.interact(
-            search,
-            {key(c, p): None for c, p in CONTROLS},
-            {key(c, p): None for c, p in CLICKS},
-            [],
-            rendered=rendered,
-            shown=shown,
-            table=None,
-            dismissed=None,
-        )
-
-    return copy_context().run(run)
 
 
 def changed_controls(out: dict) -> dict[tuple[str, str], Any]:
@@ -78,9 +54,8 @@ def test_a_link_sets_every_control_writes_no_url_and_draws_its_view(bundled):
 
 def test_a_map_click_writes_the_url_sends_the_changed_control_and_the_views_at_once(bundled):
     first = fire("", "url.search", "")
-    out = fire(
-        "", "map.clickData", {"points": [{"location": "440000"}]}, first["views"]["rendered"]
-    )
+    click = {"points": [{"location": "440000"}]}
+    out = fire("", "map.clickData", click, rendered=first["views"]["rendered"])
     assert parse_query(out["url"]).region == ("440000",)
     assert set(changed_controls(out)) == {(ids.F_REGION, "value")}
     # the same response carries the views of the new URL: patches, the summary, the grid's rows
