@@ -69,6 +69,52 @@ MARK_JS = f"""() => {{
 }}"""
 
 
+# plotly.js is minified, but the graphs hold its modules by name: each trace type's module
+# (calc, plot, style, …: ``gd._fullData[i]._module``, ``gd._fullLayout._modules``) and each subplot
+# type's (``_basePlotModules``: plot, drawFramework, …), besides the public API. Their functions'
+# source positions (CDP ``[[FunctionLocation]]``) name the frames of the profile.
+NAMED_JS = """() => {
+  const seen = new Set(), out = [];
+  const add = (name, f) => {
+    if (typeof f === 'function' && !seen.has(f)) { seen.add(f); out.push([name, f]); }
+  };
+  const each = (mod, prefix) => {
+    if (!mod) return;
+    for (const k of Object.keys(mod)) add(prefix + '.' + k, mod[k]);
+  };
+  for (const k of Object.keys(window.Plotly || {})) add('Plotly.' + k, window.Plotly[k]);
+  for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const L = gd._fullLayout;
+    if (!L) continue;
+    (L._modules || []).forEach(m => each(m, m.name));
+    (L._basePlotModules || []).forEach(m => each(m, m.name));
+    (gd._fullData || []).forEach(t => t._module && each(t._module, t._module.name));
+  }
+  window.__benchNamed = out;
+  return out.map(x => x[0]);
+}"""
+
+
+def named_functions(cdp: Any, page: Any) -> dict[tuple[str, int, int], str]:
+    """(scriptId, line, column) of each plotly.js function the page can name -> its name."""
+    names = page.evaluate(NAMED_JS)
+    listed = cdp.send("Runtime.evaluate", {"expression": "window.__benchNamed"})["result"]
+    items = cdp.send("Runtime.getProperties", {"objectId": listed["objectId"],
+                                               "ownProperties": True})["result"]  # fmt: skip
+    out: dict[tuple[str, int, int], str] = {}
+    for item in items:
+        if not item["name"].isdigit() or "objectId" not in item.get("value", {}):
+            continue
+        fn = cdp.send("Runtime.evaluate", {"expression": f"window.__benchNamed[{item['name']}][1]"})
+        props = cdp.send("Runtime.getProperties", {"objectId": fn["result"]["objectId"]})
+        for prop in props.get("internalProperties", []):
+            if prop["name"] == "[[FunctionLocation]]":
+                loc = prop["value"]["value"]
+                key = (loc["scriptId"], loc["lineNumber"], loc["columnNumber"])
+                out.setdefault(key, names[int(item["name"])])
+    return out
+
+
 def origin_of(profile: dict[str, Any], stamp: float) -> float | None:
     """The page time of ``profile["startTime"]``: the first sample inside the mark's busy loop
     was taken at ``stamp`` (to one sampling interval); None if no sample fell in it."""
@@ -83,7 +129,12 @@ def origin_of(profile: dict[str, Any], stamp: float) -> float | None:
     return None
 
 
-def breakdown(profile: dict[str, Any], origin_ms: float, window: tuple[float, float]) -> dict:
+def breakdown(
+    profile: dict[str, Any],
+    origin_ms: float,
+    window: tuple[float, float],
+    named: dict[tuple[str, int, int], str] | None = None,
+) -> dict:
     """Self time (ms) per group of the samples whose page time falls in ``window`` (page
     ``performance.now()`` ms), the sample at ``profile["startTime"]`` being at ``origin_ms``;
     plotly.js by its outermost function (inclusive) and its own functions (self)."""
@@ -91,6 +142,7 @@ def breakdown(profile: dict[str, Any], origin_ms: float, window: tuple[float, fl
     parent = {c: n["id"] for n in profile["nodes"] for c in n.get("children", [])}
     groups: Counter[str] = Counter()
     outer: Counter[str] = Counter()
+    inner: Counter[str] = Counter()  # the innermost plotly function with a name, inclusive
     own: Counter[str] = Counter()
     t = float(profile["startTime"])
     lo, hi = window
@@ -112,13 +164,17 @@ def breakdown(profile: dict[str, Any], origin_ms: float, window: tuple[float, fl
         groups[group] += step
         if group == "plotly.js":
             own[_label(frame)] += step
-        top, cur = None, node_id
-        while cur is not None:  # the outermost plotly frame on the stack
-            if group_of(nodes[cur]["callFrame"]) == "plotly.js":
+        top, name, cur = None, None, node_id
+        while cur is not None:  # the outermost plotly frame on the stack, the innermost named
+            f = nodes[cur]["callFrame"]
+            if group_of(f) == "plotly.js":
                 top = cur
+                key = (f.get("scriptId", ""), f.get("lineNumber", -1), f.get("columnNumber", -1))
+                name = name or (named or {}).get(key)
             cur = parent.get(cur)
         if top is not None:
-            outer[_label(nodes[top]["callFrame"])] += step
+            outer[_outer_label(nodes, parent, top, named or {})] += step
+            inner[name or "(no named plotly function on the stack)"] += step
     busy = sum(v for k, v in groups.items() if k != "idle")
     return {
         "window_ms": round(hi - lo, 1),
@@ -126,7 +182,21 @@ def breakdown(profile: dict[str, Any], origin_ms: float, window: tuple[float, fl
         "groups": {k: round(v, 1) for k, v in groups.most_common()},
         "plotly_outer": {k: round(v, 1) for k, v in outer.most_common(6)},
         "plotly_self": {k: round(v, 1) for k, v in own.most_common(8)},
+        "plotly_named": {k: round(v, 1) for k, v in inner.most_common(10)},
     }
+
+
+def _outer_label(nodes: dict, parent: dict, top: int, named: dict) -> str:
+    """The outermost plotly frame: its name if known, else its position and who called it."""
+    f = nodes[top]["callFrame"]
+    key = (f.get("scriptId", ""), f.get("lineNumber", -1), f.get("columnNumber", -1))
+    if key in named:
+        return named[key]
+    up = parent.get(top)
+    caller = group_of(nodes[up]["callFrame"]) if up is not None else "the event loop"
+    if caller in ("idle", "native: (anonymous)") or up is None or parent.get(up) is None:
+        caller = "a timer or promise"
+    return f"{_label(f)} (called by {caller})"
 
 
 def profile_click(page: Any, kind: str, r: int = 1) -> dict[str, Any]:
@@ -146,6 +216,7 @@ def profile_click(page: Any, kind: str, r: int = 1) -> dict[str, Any]:
         act()
         settle(page, mark)
         profile = cdp.send("Profiler.stop")["profile"]
+        named = named_functions(cdp, page)
     finally:
         cdp.detach()
     origin = origin_of(profile, stamp)
@@ -160,8 +231,9 @@ def profile_click(page: Any, kind: str, r: int = 1) -> dict[str, Any]:
         "click_ms": round(end - start, 1),
         "response_ms": round(response - start, 1),
         "requests": [e[0] for e in got["list"]],
-        "after_response": breakdown(profile, origin, (response, end + 1)),
-        "before_response": breakdown(profile, origin, (start, response)),
+        "after_response": breakdown(profile, origin, (response, end + 1), named),
+        "before_response": breakdown(profile, origin, (start, response), named),
+        "named_functions": len(named),
         "aligned": origin is not None,
     }
 
@@ -207,6 +279,8 @@ def rows(traces: dict[str, Any]) -> list[str]:
         a = traces[k]["after_response"]
         outer = ", ".join(f"{f} {ms:,.1f} ms" for f, ms in a["plotly_outer"].items()) or "–"
         own = ", ".join(f"{f} {ms:,.1f} ms" for f, ms in a["plotly_self"].items()) or "–"
+        named = ", ".join(f"{f} {ms:,.1f} ms" for f, ms in a.get("plotly_named", {}).items())
         lines.append(f"- {k}: plotly.js by its outermost function (inclusive): {outer}; "
-                     f"its own functions (self): {own}.")  # fmt: skip
+                     f"by the innermost named function on the stack (trace and subplot modules, "
+                     f"API; inclusive): {named or '–'}; self time by function: {own}.")  # fmt: skip
     return lines
