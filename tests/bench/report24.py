@@ -166,7 +166,9 @@ def play_row(extra: dict[str, Any]) -> list[str]:
         why = (p or {}).get("not_measured") or (p or {}).get("error") or "not run"
         return [_row("Play, frames a second at province level", "≥ 4", before,
                      f"not measured: {why}", "–")]  # fmt: skip
-    fps = [v for _, v in find(p, "fps") + find(p, "per_s") + find(p, "frames_per_second")]
+    fps = [v for _, v in find(p, "fps") + find(p, "frames_per_s")]
+    if not fps:  # milliseconds a frame instead: frames a second from the slowest
+        fps = [1000 / v for _, v in find(p, "ms", "frame") if v > 0]
     worst = min(fps) if fps else None
     return [_row("Play, frames a second at province level", "≥ 4", before,
                  f"{worst:,.1f} (worst); {_compact(p)}" if worst is not None else _compact(p),
@@ -189,15 +191,15 @@ def parse_rows(res: dict[str, Any], extra: dict[str, Any]) -> list[str]:
     out = []
     ratio = None
     if isinstance(p, dict) and "error" not in p and "not_measured" not in p:
-        hits = find(p, "ratio") or find(p, "pandas")
-        ratio = max(v for _, v in hits) if find(p, "ratio") else None
+        hits = find(p, "pandas", "ratio") or find(p, "over", "pandas") or find(p, "ratio")
+        ratio = max(v for _, v in hits) if hits else None
         after = f"{times(ratio)}; {_compact(p)}" if ratio else _compact(p)
     else:
         after = f"not measured: {(p or {}).get('not_measured') or (p or {}).get('error')}"
     out.append(_row("CSV parse with line numbers ÷ pandas' C reader", "≤ 1.2×",
                     "~3× (2.5 vs 0.75 s, 50 k rows)", after,
                     verdict(ratio, TARGETS["parse_ratio"])))  # fmt: skip
-    peak = _first(p, ("peak",), ("1000000", "peak"), ("1m", "peak"))
+    peak = _first(p, ("1000000", "peak"), ("1m", "peak"), ("1_000_000", "peak"), ("peak",))
     restart = _first(p, ("restart",), ("warm", "start"))
     src = "parse.py"
     big = res.get("scale", {}).get("sizes", {})
@@ -216,10 +218,15 @@ def parse_rows(res: dict[str, Any], extra: dict[str, Any]) -> list[str]:
 
 
 def _first(d: Any, *paths: tuple[str, ...]) -> float | None:
+    """The first number found along ``paths`` (tried in order), in MB or seconds by its key's
+    unit (``_gb``, ``_bytes``, ``_ms``)."""
     for needles in paths:
         hits = find(d, *needles) if isinstance(d, dict) else []
         if hits:
-            return hits[0][1]
+            path, v = hits[0]
+            low = path.lower()
+            scale = {"gb": 1024.0, "bytes": 1 / 2**20, "_ms": 1 / 1000}
+            return v * next((f for unit, f in scale.items() if unit in low), 1.0)
     return None
 
 
@@ -259,7 +266,10 @@ def render(res: dict[str, Any]) -> list[str]:
             "Chromium's sampling profiler (CDP `Profiler`, 0.2 ms), one province click and one "
             "switch to the city map on ours, from the end of the interaction callback's response "
             "to the last draw: self time by script (a DOM call counts for the script that made "
-            "it). plotly.js is minified, so its functions are named by position.",
+            "it). plotly.js is minified: its frames are named where the graphs hold the function "
+            "(trace and subplot modules such as `choropleth.calcGeoJSON`, `bar.plot`), the rest "
+            "by position; *no named plotly function on the stack* is plotly's own pipeline around "
+            "them (defaults, layout, axes, titles).",
             "",
             *trace.rows(b["trace"]),
             "",
