@@ -167,8 +167,9 @@ def play_row(extra: dict[str, Any]) -> list[str]:
         return [_row("Play, frames a second at province level", "≥ 4", before,
                      f"not measured: {why}", "–")]  # fmt: skip
     fps = [v for _, v in find(p, "fps") + find(p, "frames_per_s")]
-    if not fps:  # milliseconds a frame instead: frames a second from the slowest
-        fps = [1000 / v for _, v in find(p, "ms", "frame") if v > 0]
+    if not fps:  # milliseconds a frame instead (medians where given): frames a second
+        ms = find(p, "ms", "frame", "median") or find(p, "ms", "frame")
+        fps = [1000 / v for _, v in ms if v > 0]
     worst = min(fps) if fps else None
     return [_row("Play, frames a second at province level", "≥ 4", before,
                  f"{worst:,.1f} (worst); {_compact(p)}" if worst is not None else _compact(p),
