@@ -103,3 +103,23 @@ def test_the_targets_table_says_met_missed_and_not_measured():
     assert "90 / 120 (adoption-map)" in text  # catch-up on scroll
     drill = "drill-down: click → visible views ÷ visible floor, median (p95) | ≤ 1.3× | – | "
     assert drill + "not measured | not measured |" in text  # a kind that was not measured
+
+
+def test_the_parse_bench_is_read_in_its_own_shape_and_scale_is_the_fallback():
+    parse = {
+        "read": {"50000": {"ours": {"median_s": 0.8, "p95_s": 0.9, "n": 5},
+                           "pandas_c": {"median_s": 0.7, "p95_s": 0.75, "n": 5},
+                           "ratio_median": 1.14, "ratio_p95": 1.2}},
+        "first_parse": {"peak_mb": 948, "stages": [{"stage": "read", "peak_mb": 3}]},
+        "restart": {"median_s": 1.5},
+    }  # fmt: skip
+    text = "\n".join(report24.parse_rows({}, {"parse": parse}))
+    assert "50,000 rows 1.14× (1.20×): 0.80 / 0.90 vs 0.70 / 0.75 s | yes |" in text
+    assert "| 948 MB (parse.py) | no (missed by 1.19×) |" in text
+    assert "| 1.50 s | yes |" in text
+    scale = {"scale": {"sizes": {"1000000": {"cold": {"peak_rss_mb": 700},
+                                             "warm": {"start_s": 2.5}}}}}  # fmt: skip
+    text = "\n".join(report24.parse_rows(scale, {"parse": {"not_measured": "no parse.py"}}))
+    assert "not measured: no parse.py | not measured |" in text
+    assert "| 700 MB (scale.py cold start) | yes |" in text
+    assert "| 2.50 s | no (missed by 1.25×) |" in text
