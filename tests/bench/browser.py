@@ -30,6 +30,9 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 EAGER_JS = "window.paLazyCharts = false;"
+#: The versions that draw every chart at once (``run.py --naive-lazy`` empties it: continuity with
+#: the runs before issue #24's bench, where the straightforward apps deferred charts out of view).
+EAGER = {"naive", "naive_full"}
 #: Compare mode against the same click merged (issue #24): two regions selected, an incentive click.
 COMPARED = "?region=320000,440000"
 QUIET_MS = 500  # nothing new for this long after the last response or draw: the page has settled
@@ -432,7 +435,7 @@ def new_context(browser: Any, who: str) -> Any:
     every chart at once, as a Dash app written from the docs does (they share our assets folder,
     so ``assets/lazy_charts.js`` is switched off for them: ``window.paLazyCharts = false``)."""
     context = browser.new_context(viewport=VIEWPORT)
-    if who.startswith("naive"):
+    if who in EAGER:
         context.add_init_script(EAGER_JS)
     context.add_init_script(INIT_JS)
     return context

@@ -605,6 +605,8 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--compare-rounds", type=int, default=3, help="compare vs merged clicks")
     p.add_argument("--no-trace", action="store_true", help="no CPU profile of a click")
     p.add_argument("--no-play", action="store_true", help="no Play frames/s")
+    lazy = "the straightforward apps defer off-screen charts too (as before issue #24's bench)"
+    p.add_argument("--naive-lazy", action="store_true", help=lazy)
     p.add_argument("--import-runs", type=int, default=3, help="fresh `import app` processes")
     budget = "seconds: a later phase that would end past it is skipped (and named in the report)"
     p.add_argument("--budget", type=float, default=870, help=budget)
@@ -659,6 +661,11 @@ def _direct(res: dict[str, Any], tables: dict[str, str | None], args: argparse.N
 
 
 def _apps(res: dict[str, Any], tables: dict[str, str | None], args: argparse.Namespace) -> None:
+    if args.naive_lazy:
+        from tests.bench import browser
+
+        browser.EAGER.clear()
+    res["naive_lazy"] = args.naive_lazy
     for label in args.app_sizes.split(","):
         _say("apps and browser", label)
         try:
