@@ -25,9 +25,16 @@ import contextlib
 import math
 import statistics
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+EAGER_JS = "window.paLazyCharts = false;"
+#: The versions that draw every chart at once (``run.py --naive-lazy`` empties it: continuity with
+#: the runs before issue #24's bench, where the straightforward apps deferred charts out of view).
+EAGER = {"naive", "naive_full"}
+#: Compare mode against the same click merged (issue #24): two regions selected, an incentive click.
+COMPARED = "?region=320000,440000"
 QUIET_MS = 500  # nothing new for this long after the last response or draw: the page has settled
 KINDS = ("province click", "drill-down", "back", "date range", "incentive click", "clear",
          "city level", "province level")  # fmt: skip
@@ -252,6 +259,38 @@ FLOOR_JS = """async () => {
 }"""
 
 
+# The charts a click left waiting (out of view, ``assets/lazy_charts.js``: ``data-pa-waiting``):
+# scrolled into view one after the other, as a reader scrolling down would, each timed from its
+# scroll until plotly has drawn it (its ``plotly_afterplot``, or for a chart never drawn before,
+# the first frame after its waiting mark is gone and plotly has laid it out).
+CATCHUP_JS = """async () => {
+  const B = window.__bench;
+  const out = {charts: [], ms: {}, total: 0, timed_out: []};
+  const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+  for (const gd of [...document.querySelectorAll('[data-pa-waiting]')]) {
+    if (!gd.hasAttribute('data-pa-waiting')) continue;  // drawn on the way to an earlier one
+    const id = B.idOf(gd);
+    B.hook(gd);
+    const hooked = !!gd.__benchHooked;  // drawn before: its afterplot says when it is drawn again
+    const t0 = performance.now();
+    gd.scrollIntoView({block: 'center'});
+    let end = null;
+    while (end === null && performance.now() - t0 < 20000) {
+      await frame();
+      if (gd.hasAttribute('data-pa-waiting') || !gd._fullLayout) continue;
+      const drew = B.draws.filter(d => d[0] === id && d[1] >= t0).map(d => d[1]);
+      if (drew.length) end = Math.max(...drew);
+      else if (!hooked) end = performance.now();
+    }
+    if (end === null) { out.timed_out.push(id); end = performance.now(); }
+    out.charts.push(id); out.ms[id] = end - t0; out.total += end - t0;
+  }
+  window.scrollTo(0, 0);
+  B.activity = performance.now();
+  return out;
+}"""
+
+
 # ------------------------------------------------------------------------ figures
 def percentile(values: Sequence[float], q: float) -> float:
     """The q-th percentile (0-100) with linear interpolation between closest ranks (numpy's
@@ -302,9 +341,9 @@ def settle(
     return str(handle.json_value())
 
 
-def open_page(context: Any, base: str) -> Any:
+def open_page(context: Any, base: str, query: str = "") -> Any:
     page = context.new_page()
-    page.goto(base + "/")
+    page.goto(base + "/" + query)
     settle(page, 0, timeout_ms=120000, idle_ms=60000, loading=True)
     page.evaluate(HELPERS_JS)
     return page
@@ -365,7 +404,14 @@ def interact(page: Any, kind: str, r: int) -> dict[str, Any]:
     settle(page, page.evaluate("performance.now()"), idle_ms=100)
     seen = [d[1] + mark for d in got["draw_list"] if d[0] in got["visible"]]
     end_visible = max([got["last_response"], *seen])
+    catch = page.evaluate(CATCHUP_JS)
+    if catch["charts"]:
+        settle(page, page.evaluate("performance.now()"), idle_ms=100)
     return {
+        "catchup_ms": round(catch["total"], 1),
+        "catchup_charts": catch["charts"],
+        "catchup_by_graph": {k: round(v, 1) for k, v in catch["ms"].items()},
+        "catchup_timed_out": catch["timed_out"],
         "kind": kind,
         "ms": round(end - start, 1),
         "visible_ms": round(end_visible - start, 1),
@@ -384,17 +430,31 @@ def interact(page: Any, kind: str, r: int) -> dict[str, Any]:
     }
 
 
-def first_load(browser: Any, base: str) -> dict[str, Any]:
-    """Navigation start → every chart drawn, in a fresh context (nothing cached)."""
+def new_context(browser: Any, who: str) -> Any:
+    """A browser context with the bench's script installed; the straightforward versions draw
+    every chart at once, as a Dash app written from the docs does (they share our assets folder,
+    so ``assets/lazy_charts.js`` is switched off for them: ``window.paLazyCharts = false``)."""
     context = browser.new_context(viewport=VIEWPORT)
+    if who in EAGER:
+        context.add_init_script(EAGER_JS)
     context.add_init_script(INIT_JS)
+    return context
+
+
+def first_load(browser: Any, base: str, who: str = "ours") -> dict[str, Any]:
+    """Navigation start → every chart drawn, in a fresh context (nothing cached)."""
+    context = new_context(browser, who)
     try:
         page = context.new_page()
         page.goto(base + "/")
         settle(page, 0, timeout_ms=120000, idle_ms=60000, loading=True)
         got = page.evaluate(COLLECT_JS, 0)
+        seen = [d[1] for d in got["draw_list"] if d[0] in got["visible"]]
         return {
             "ms": round(max(got["last_response"], got["last_draw"]), 1),
+            # navigation start -> the last draw of a chart in the window (what the reader sees)
+            "visible_ms": round(max(seen) if seen else got["last_draw"], 1),
+            "visible": got["visible"],
             "requests": got["requests"],
             "bytes_wire": got["bytes_wire"],
             "bytes_uncompressed": got["bytes_uncompressed"],
@@ -420,37 +480,102 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+def _rounds(pages: dict[str, Any], rounds: int, kinds: dict[str, Sequence[str]] | None,
+            raw: dict[str, dict[str, list]]) -> None:  # fmt: skip
+    for r in range(rounds):
+        for who, page in pages.items():
+            for kind in (kinds or {}).get(who, KINDS):
+                try:
+                    got = interact(page, kind, r)
+                except Exception as e:  # noqa: BLE001  (one failed action: counted, not fatal)
+                    print(f"[bench] {who} {kind}: {e!r}"[:300], file=sys.stderr, flush=True)
+                    got = {"kind": kind, "missed": True, "error": repr(e)[:300]}
+                raw[who]["clicks"].append({"round": r, **got})
+        _log(f"browser round {r + 1}/{rounds}")
+
+
 def measure(
     bases: dict[str, str],
     rounds: int = 8,
     loads: int = 5,
     kinds: dict[str, Sequence[str]] | None = None,
+    compare_rounds: int = 0,
+    trace: bool = False,
 ) -> dict[str, Any]:
     """Every version (``bases``: name -> base URL) in one browser: ``loads`` first loads each,
     then ``rounds`` rounds of the interactions each (``kinds``: name -> what that version can do;
-    all of ``KINDS`` by default), alternating versions round by round."""
+    all of ``KINDS`` by default), alternating versions round by round. Then, on ours:
+    ``compare_rounds`` compare-mode clicks against merged ones, and with ``trace`` a CPU profile
+    of a province click and a city-level switch (``tests/bench/trace.py``)."""
     raw: dict[str, dict[str, list]] = {who: {"loads": [], "clicks": []} for who in bases}
+    extra: dict[str, Any] = {}
     with chromium() as browser:
         for _ in range(loads):
             for who, base in bases.items():
-                raw[who]["loads"].append(first_load(browser, base))
-        print(f"[bench] browser: {loads} first loads each", file=sys.stderr, flush=True)
-        pages = {}
-        for who, base in bases.items():
-            context = browser.new_context(viewport=VIEWPORT)
-            context.add_init_script(INIT_JS)
-            pages[who] = open_page(context, base)
-        for r in range(rounds):
-            for who, page in pages.items():
-                for kind in (kinds or {}).get(who, KINDS):
-                    try:
-                        got = interact(page, kind, r)
-                    except Exception as e:  # noqa: BLE001  (one failed action: counted, not fatal)
-                        print(f"[bench] {who} {kind}: {e!r}"[:300], file=sys.stderr, flush=True)
-                        got = {"kind": kind, "missed": True, "error": repr(e)[:300]}
-                    raw[who]["clicks"].append({"round": r, **got})
-            print(f"[bench] browser round {r + 1}/{rounds}", file=sys.stderr, flush=True)
-    return summarise(raw)
+                raw[who]["loads"].append(first_load(browser, base, who))
+        _log(f"browser: {loads} first loads each")
+        pages = {who: open_page(new_context(browser, who), base) for who, base in bases.items()}
+        _rounds(pages, rounds, kinds, raw)
+        if "ours" in pages and trace:
+            extra["trace"] = _guarded("trace", lambda: traced(pages["ours"]))
+            _log("browser: click trace taken")
+        if "ours" in bases and compare_rounds:
+            extra["compare"] = _guarded(
+                "compare", lambda: compare_clicks(browser, bases["ours"], compare_rounds)
+            )
+            _log("browser: compare clicks")
+    return {**summarise(raw), **extra}
+
+
+def _log(text: str) -> None:
+    print(f"[bench] {time.strftime('%H:%M:%S')} {text}", file=sys.stderr, flush=True)
+
+
+def _guarded(name: str, run: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``run()``, or what failed (the report names it; the other figures stand)."""
+    try:
+        return run()
+    except Exception as e:  # noqa: BLE001  (reported, not fatal)
+        print(f"[bench] {name}: {e!r}"[:300], file=sys.stderr, flush=True)
+        return {"error": repr(e)[:300]}
+
+
+def compare_clicks(browser: Any, base: str, rounds: int) -> dict[str, Any]:
+    """The same incentive click with two regions selected, split by region (compare mode) and
+    merged, alternating, each in its own page: click → visible views drawn, its floor, the time
+    until the last response, bytes."""
+    pages = {
+        "merged": open_page(new_context(browser, "ours"), base, COMPARED),
+        "compare": open_page(new_context(browser, "ours"), base, COMPARED + "&compare=1"),
+    }
+    clicks: dict[str, list[dict[str, Any]]] = {mode: [] for mode in pages}
+    for r in range(rounds):
+        for mode, page in pages.items():
+            try:
+                clicks[mode].append(interact(page, "incentive click", r))
+            except Exception as e:  # noqa: BLE001  (one failed action: counted, not fatal)
+                clicks[mode].append({"kind": "incentive click", "missed": True, "error": repr(e)})
+    out: dict[str, Any] = {m: _kind_figures(c) for m, c in clicks.items()}
+    for key in ("visible", "last_response"):
+        out[f"compare_over_merged_{key}"] = {
+            q: ratio_of(out["compare"][key], out["merged"][key], q) for q in ("median", "p95")
+        }
+    out["query"] = COMPARED
+    return out
+
+
+def traced(page: Any) -> dict[str, Any]:
+    """A CPU profile (Chromium's sampling profiler through CDP) of one province click and one
+    city-level switch on ours, broken down after the response (``tests/bench/trace.py``)."""
+    from tests.bench import trace
+
+    out = {}
+    for kind in ("province click", "city level"):
+        out[kind] = trace.profile_click(page, kind)
+    page.evaluate("window.scrollTo(0, 0)")
+    with contextlib.suppress(Exception):  # back to the province map, as the rounds leave it
+        interact(page, "province level", 0)
+    return out
 
 
 def _kind_figures(clicks: list[dict[str, Any]]) -> dict[str, Any]:
@@ -475,6 +600,10 @@ def _kind_figures(clicks: list[dict[str, Any]]) -> dict[str, Any]:
         "graphs_changed": changed,
         "graphs_drawn": drawn,
         "missed": len(clicks) - len(done),
+        # the charts the click left waiting, scrolled into view and drawn (CATCHUP_JS)
+        "catch_up": summary([c["catchup_ms"] for c in done if c.get("catchup_charts")]),
+        "catch_up_charts": sorted({g for c in done for g in c.get("catchup_charts", [])}),
+        "catch_up_timed_out": sum(len(c.get("catchup_timed_out", [])) for c in done),
     }
 
 
@@ -487,6 +616,7 @@ def summarise(raw: dict[str, dict[str, list]]) -> dict[str, Any]:
         out[who] = {
             "first_load": {
                 "ms": summary([x["ms"] for x in loads]),
+                "visible_ms": summary([x.get("visible_ms", x["ms"]) for x in loads]),
                 "requests": summary([x["requests"] for x in loads], 0),
                 "bytes_wire": summary([x["bytes_wire"] for x in loads], 0),
                 "bytes_uncompressed": summary([x["bytes_uncompressed"] for x in loads], 0),
@@ -509,7 +639,13 @@ def summarise(raw: dict[str, dict[str, list]]) -> dict[str, Any]:
                 continue
             o, n = o_k["click"], n_k["click"]
             vs[k] = {"median": ratio_of(n, o, "median"), "p95": ratio_of(n, o, "p95")}
+            o, n = o_k["visible"], n_k["visible"]
+            vs[k] |= {"visible_median": ratio_of(n, o, "median"),
+                      "visible_p95": ratio_of(n, o, "p95")}  # fmt: skip
         o, n = out["ours"]["first_load"]["ms"], out[other]["first_load"]["ms"]
         vs["first load"] = {"median": ratio_of(n, o, "median"), "p95": ratio_of(n, o, "p95")}
+        o, n = out["ours"]["first_load"]["visible_ms"], out[other]["first_load"]["visible_ms"]
+        vs["first load"] |= {"visible_median": ratio_of(n, o, "median"),
+                             "visible_p95": ratio_of(n, o, "p95")}  # fmt: skip
         out[key] = vs
     return out

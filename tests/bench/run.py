@@ -317,9 +317,12 @@ def start_naive(data: str | None, timeout: float = 300, charts: str = "six"):
     raise RuntimeError("naive app did not start")
 
 
-def app_figures(data: str | None, reps: int, rounds: int, loads: int) -> dict[str, Any]:
+def app_figures(
+    data: str | None, reps: int, rounds: int, loads: int, extras: dict[str, int] | None = None
+) -> dict[str, Any]:
     """HTTP figures for both versions on one table, then both in one headless Chromium session
-    (``tests/bench/browser.py``: clicks against their floor and each other, first loads)."""
+    (``tests/bench/browser.py``: clicks against their floor and each other, first loads; with
+    ``extras``: compare-mode clicks, the click trace, Play)."""
     from tests.bench import browser
     from tests.browser.harness import running_app
 
@@ -336,13 +339,67 @@ def app_figures(data: str | None, reps: int, rounds: int, loads: int) -> dict[st
             if rounds or loads:
                 bases = {"ours": base, "naive_full": full_base, "naive": naive_base}
                 out["browser"] = browser.measure(
-                    bases, rounds=rounds, loads=loads, kinds={"naive": browser.SIX}
-                )
+                    bases, rounds=rounds, loads=loads, kinds={"naive": browser.SIX},
+                    compare_rounds=(extras or {}).get("compare_rounds", 0),
+                    trace=bool((extras or {}).get("trace")),
+                )  # fmt: skip
+            if (extras or {}).get("play"):
+                out["play"] = play_figures(base)
         finally:
             for p in (proc, full):
                 p.terminate()
                 p.wait(timeout=10)
     return out
+
+
+def play_figures(base: str) -> dict[str, Any]:
+    """``tests.bench.animation.play_figures(base)`` (Play's frames a second in the browser) when
+    that function exists; otherwise why not."""
+    from tests.bench import animation
+
+    if not hasattr(animation, "play_figures"):
+        return {"not_measured": "tests/bench/animation.py has no play_figures yet"}
+    try:
+        return dict(animation.play_figures(base))
+    except Exception as exc:  # report what was measured, say what failed
+        return {"error": repr(exc)[:300]}
+
+
+def parse_figures() -> dict[str, Any]:
+    """``tests.bench.parse.measure()`` (CSV parse against pandas' C reader, the 1 M-row first
+    parse) when that module exists; otherwise why not."""
+    try:
+        from tests.bench import parse  # type: ignore[attr-defined, unused-ignore]
+    except ImportError as exc:
+        return {"not_measured": f"no tests/bench/parse.py ({exc})"[:200]}
+    try:
+        return dict(parse.measure())
+    except Exception as exc:  # report what was measured, say what failed
+        return {"error": repr(exc)[:300]}
+
+
+def import_times(n: int = 3) -> dict[str, Any]:
+    """``python -c "import app"`` in ``n`` fresh processes (a fresh ``POLICY_ATLAS_HOME`` each):
+    median wall and CPU (user + system of the child) seconds."""
+    import shutil
+    import tempfile
+
+    wall, cpu = [], []
+    for _ in range(n):
+        home = tempfile.mkdtemp(prefix="policy-atlas-import-")
+        try:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "import app"], cwd=REPO, check=True,
+                           env={**os.environ, "POLICY_ATLAS_HOME": home},
+                           capture_output=True, timeout=300)  # fmt: skip
+            wall.append(time.perf_counter() - t0)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        finally:
+            shutil.rmtree(home, ignore_errors=True)
+    return {"wall_s": round(statistics.median(wall), 2), "cpu_s": round(statistics.median(cpu), 2),
+            "wall_all_s": [round(w, 2) for w in wall], "n": n}  # fmt: skip
 
 
 def scale_figures(sizes: list[int]) -> dict[str, Any] | None:
@@ -472,9 +529,10 @@ def _http_rows(res: dict[str, Any]) -> list[str]:
 
 
 def render_report(res: dict[str, Any]) -> str:
-    from tests.bench import report15
+    from tests.bench import report15, report24
 
-    lines = [*_header(res), *report15.render(res), *_direct_rows(res), "", *_http_rows(res)]
+    lines = [*_header(res), *report24.render(res), *report15.render(res), *_direct_rows(res), "",
+             *_http_rows(res)]  # fmt: skip
     if res.get("load"):
         ld = res["load"]
         lines += [
@@ -537,13 +595,21 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="100000,1000000", help="SYNTHETIC sizes (and bundled)")
     p.add_argument("--app-sizes", default="bundled", help="tables for the HTTP/browser runs")
-    p.add_argument("--rounds", type=int, default=5, help="browser rounds of the interactions")
+    p.add_argument("--rounds", type=int, default=4, help="browser rounds of the interactions")
     p.add_argument("--loads", type=int, default=3, help="first loads of each version")
     p.add_argument("--scale-sizes", default="100000,1000000", help="for tests/bench/scale.py")
     p.add_argument("--reps", type=int, default=15)
     p.add_argument("--naive-reps", type=int, default=5)
     p.add_argument("--naive-1m", action="store_true", help="also the naive version at 1 M rows")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--compare-rounds", type=int, default=3, help="compare vs merged clicks")
+    p.add_argument("--no-trace", action="store_true", help="no CPU profile of a click")
+    p.add_argument("--no-play", action="store_true", help="no Play frames/s")
+    lazy = "the straightforward apps defer off-screen charts too (as before issue #24's bench)"
+    p.add_argument("--naive-lazy", action="store_true", help=lazy)
+    p.add_argument("--import-runs", type=int, default=3, help="fresh `import app` processes")
+    budget = "seconds: a later phase that would end past it is skipped (and named in the report)"
+    p.add_argument("--budget", type=float, default=870, help=budget)
     p.add_argument("--quick", action="store_true", help="1k and 10k only, fewer repetitions")
     p.add_argument("--no-load-test", action="store_true")
     p.add_argument("--out", default=str(REPORT))
@@ -560,7 +626,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _say(*parts: Any) -> None:
-    print("[bench]", *parts, file=sys.stderr, flush=True)
+    print("[bench]", time.strftime("%H:%M:%S"), *parts, file=sys.stderr, flush=True)
 
 
 @contextlib.contextmanager
@@ -595,17 +661,57 @@ def _direct(res: dict[str, Any], tables: dict[str, str | None], args: argparse.N
 
 
 def _apps(res: dict[str, Any], tables: dict[str, str | None], args: argparse.Namespace) -> None:
+    if args.naive_lazy:
+        from tests.bench import browser
+
+        browser.EAGER.clear()
+    res["naive_lazy"] = args.naive_lazy
     for label in args.app_sizes.split(","):
         _say("apps and browser", label)
         try:
+            extras = {"compare_rounds": args.compare_rounds, "trace": not args.no_trace,
+                      "play": not args.no_play} if label == "bundled" else {}  # fmt: skip
             with _phase(res, f"apps and browser {label}"):
-                figures = app_figures(tables[label], args.reps, args.rounds, args.loads)
+                figures = app_figures(tables[label], args.reps, args.rounds, args.loads, extras)
         except Exception as exc:  # report what was measured, say what failed
             res.setdefault("failures", []).append(f"apps {label}: {exc!r}"[:500])
             continue
         if "browser" in figures:
             res["browser"][label] = figures.pop("browser")
+        if "play" in figures:
+            res.setdefault("issue24", {})["play"] = figures.pop("play")
         res["apps"][label] = figures
+
+
+def _over_budget(
+    res: dict[str, Any], phase: str, started: float, budget: float, expected: float
+) -> bool:
+    """Whether ``phase`` (taking about ``expected`` s) would end past the run's ``budget``; if so
+    the report names it as skipped."""
+    spent = time.perf_counter() - started
+    if spent + expected <= budget:
+        return False
+    res.setdefault("failures", []).append(
+        f"{phase}: skipped to keep the run within {budget:.0f} s ({spent:.0f} s spent, about "
+        f"{expected:.0f} s more needed)"
+    )
+    _say(f"{phase}: skipped (time budget)")
+    return True
+
+
+def _server24(res: dict[str, Any], args: argparse.Namespace) -> None:
+    """Issue #24's server figures: ``import app`` and the CSV parse (``tests/bench/parse.py``)."""
+    extra = res.setdefault("issue24", {})
+    if args.import_runs:
+        _say("import app")
+        try:
+            with _phase(res, "import app"):
+                extra["import_app"] = import_times(args.import_runs)
+        except Exception as exc:  # report what was measured, say what failed
+            extra["import_app"] = {"error": repr(exc)[:300]}
+    _say("parse")
+    with _phase(res, "parse"):
+        extra["parse"] = parse_figures()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -640,7 +746,10 @@ def main(argv: list[str] | None = None) -> int:
                            "browser": {}}  # fmt: skip
     _direct(res, tables, args)
     _apps(res, tables, args)
+    _server24(res, args)
     scale_sizes = [int(s) for s in args.scale_sizes.split(",") if s]
+    if scale_sizes and _over_budget(res, "scale", started, args.budget, 30 + 40 * len(scale_sizes)):
+        scale_sizes = []
     if scale_sizes:
         _say("scale", scale_sizes)
         try:
@@ -651,7 +760,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             if scale is not None:
                 res["scale"] = scale
-    if not args.no_load_test:
+    if not args.no_load_test and not _over_budget(res, "load test", started, args.budget, 40):
         from tests.bench.load import run_load
 
         _say("load test")
