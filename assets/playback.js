@@ -1,20 +1,31 @@
-/* The time player (see callbacks/playback.py): Play/Pause toggles a dcc.Interval; each tick writes
-   the next period into the URL (every view answers with a patch; the slider follows the URL), once
-   the views are drawn for the current URL, so a slow answer delays a frame and never stacks them;
-   a frame stays on screen for a whole tick after the tick that first saw it drawn. */
+/* The time player (see callbacks/playback.py, layouts/play_frames.py). Play asks the server once
+   for every frame of the view (one store); this player then shows them in the browser: per frame,
+   `Plotly.update` of each chart on screen (the paths that change; the constant ones the first
+   time a chart plays), the summary, the lines beside the map, the chips and the period label
+   through `dash_clientside.set_props` (no callback listens to them: no request), and the slider's
+   thumb moved in place (setting its value would be an event: a request per frame). A chart off
+   screen, or not drawn yet (assets/lazy_charts.js: `data-pa-waiting`), is left alone and catches
+   up with the frame shown when it comes into view. The grid is not played: its rows follow the URL.
+   On pause, and after the last frame, the URL of the period shown is written once
+   (`set_props("url", ...)`): the views answer it as any URL change, so the page is then exactly
+   what that URL shows. A slider move or any other change of the views during Play stops it. */
 (function () {
-  let shown = {search: null, at: 0};  // the frame last seen drawn, and when
-  // Slider values (data/periods.py): month numbers (year * 12 + month - 1) for years, quarters and
-  // months; DAY_BASE + days since 1970-01-01 for ISO weeks (step 7) and days (step 1).
+  "use strict";
+  const CLASS = { playing: "button play-button playing", stopped: "button play-button" };
+  let player = null; // the animation running: {frames, index, shown, timer, applied, drawn}
+  let asking = null; // the query string frames were asked for, until they come
+  let speed = 900; // ms a frame stays on screen (the speed control)
   const DAY_BASE = 1000000, DAY = 86400000;
+  // Slider values (data/periods.py): month numbers (year * 12 + month - 1) for years, quarters and
+  // months; DAY_BASE + days since 1970-01-01 for ISO weeks and days.
   function dayNumber(y, m, d) { return Math.round(Date.UTC(y, m - 1, d) / DAY); }
-  function isoWeekMonday(year, week) {  // the Monday of ISO week `week` of `year`, as a day number
+  function isoWeekMonday(year, week) { // the Monday of ISO week `week` of `year`, as a day number
     const jan4 = dayNumber(year, 1, 4);
-    const weekday = (new Date(jan4 * DAY).getUTCDay() + 6) % 7;  // Monday = 0
+    const weekday = (new Date(jan4 * DAY).getUTCDay() + 6) % 7; // Monday = 0
     return jan4 - weekday + (week - 1) * 7;
   }
-  function monthOf(period) {  // a period string -> its slider value (see above)
-    const m = /^(\d{4})(?:Q([1-4])|-(\d{2})|-W(\d{2})|-(\d{2})-(\d{2}))?$/.exec(period || '');
+  function monthOf(period) { // a period string -> its slider value (see above)
+    const m = /^(\d{4})(?:Q([1-4])|-(\d{2})|-W(\d{2})|-(\d{2})-(\d{2}))?$/.exec(period || "");
     if (!m) { return null; }
     const year = Number(m[1]);
     if (m[4]) { return DAY_BASE + isoWeekMonday(year, Number(m[4])); }
@@ -22,61 +33,175 @@
     const month = m[2] ? (Number(m[2]) - 1) * 3 : (m[3] ? Number(m[3]) - 1 : 0);
     return year * 12 + month;
   }
-  function periodOf(value, step) {  // the inverse, at the slider's step
-    if (value >= DAY_BASE) {
-      const day = new Date((value - DAY_BASE) * DAY);
-      if (step === 1) { return day.toISOString().slice(0, 10); }
-      // the ISO week holding `day`: its Thursday's year, and the week of that year
-      const thursday = new Date(day.getTime() + (3 - (day.getUTCDay() + 6) % 7) * DAY);
-      const year = thursday.getUTCFullYear();
-      const week = 1 + Math.round((thursday.getTime() / DAY - isoWeekMonday(year, 1) - 3) / 7);
-      return year + '-W' + String(week).padStart(2, '0');
+  function viewKey(search) { // the view without its period: the frames' key
+    const params = new URLSearchParams(search || "");
+    params.delete("period");
+    params.sort();
+    return params.toString();
+  }
+  function drawnSearch() {
+    const el = document.getElementById("rendered-search");
+    return el ? el.textContent : null;
+  }
+  function setProps(id, props) { window.dash_clientside.set_props(id, props); }
+
+  function nearScreen(gd) {
+    const box = gd.getBoundingClientRect();
+    return box.bottom > 0 && box.top < window.innerHeight && box.width > 0;
+  }
+  function layoutKey(path) { // ["annotations", 1, "visible"] -> "annotations[1].visible"
+    return path.reduce(function (out, part) {
+      if (typeof part === "number") { return out + "[" + part + "]"; }
+      return out ? out + "." + part : part;
+    }, "");
+  }
+  function pathOf(key) { // "data.0.z" -> ["data", 0, "z"]
+    return key.split(".").map(function (p) { return /^\d+$/.test(p) ? Number(p) : p; });
+  }
+
+  function update(gd, chart, row, first) {
+    // one Plotly.update per chart: every trace attribute by trace (undefined: left as it is)
+    // and every layout attribute
+    const traces = {}, layout = {};
+    function put(path, value) {
+      if (path[0] === "data") {
+        (traces[path[1]] = traces[path[1]] || {})[path.slice(2).join(".")] = value;
+      } else {
+        layout[layoutKey(path.slice(1))] = value;
+      }
     }
-    const year = Math.floor(value / 12), month = value % 12 + 1;
-    if (step === 12) { return String(year); }
-    if (step === 3) { return year + 'Q' + (Math.floor((month - 1) / 3) + 1); }
-    return year + '-' + String(month).padStart(2, '0');
+    if (first) {
+      Object.keys(chart.const).forEach(function (k) { put(pathOf(k), chart.const[k]); });
+    }
+    chart.paths.forEach(function (p, i) { put(p, row[i]); });
+    const indices = Object.keys(traces).map(Number);
+    const restyle = {};
+    indices.forEach(function (i) {
+      Object.keys(traces[i]).forEach(function (attr) { restyle[attr] = []; });
+    });
+    Object.keys(restyle).forEach(function (attr) {
+      restyle[attr] = indices.map(function (i) { return traces[i][attr]; });
+    });
+    return window.Plotly.update(gd, restyle, layout, indices.length ? indices : undefined);
   }
-  function withPeriod(value, step) {
-    const params = new URLSearchParams(window.location.search);
-    params.set('period', periodOf(value, step));  // a step the data picked stays unwritten
-    return '?' + params.toString().replace(/%2C/g, ',');
+
+  function moveThumb(value) { // the slider's thumb and marks as the slider draws them at `value`
+    const thumb = document.querySelector("#period [role=slider]");
+    if (!thumb || !thumb.parentElement) { return; }
+    const min = Number(thumb.getAttribute("aria-valuemin"));
+    const max = Number(thumb.getAttribute("aria-valuemax"));
+    const pct = max > min ? (value - min) / (max - min) * 100 : 0;
+    const half = thumb.offsetWidth / 2; // the thumb stays inside the track at both ends
+    thumb.parentElement.style.left = "calc(" + pct + "% + " + half * (1 - pct / 50) + "px)";
+    thumb.setAttribute("aria-valuenow", String(value));
+    document.querySelectorAll("#period .dash-slider-mark").forEach(function (mark) {
+      const at = parseFloat((/calc\(([-\d.]+)%/.exec(mark.style.left) || [])[1]);
+      mark.classList.toggle("dash-slider-mark-outside-selection", at > pct + 1e-6);
+    });
   }
+
+  function show(i) {
+    const f = player.frames;
+    setProps("period-label", { children: f.labels[i] });
+    setProps("summary", { children: f.summary[i] });
+    setProps("map-beside", { children: f.beside[i] });
+    setProps("chips", { children: f.chips[i] });
+    setProps("clear-all", { hidden: !f.chips[i].length });
+    moveThumb(f.values[i]);
+    const jobs = [];
+    Object.keys(f.charts).forEach(function (id) {
+      const gd = document.querySelector("#" + CSS.escape(id) + " .js-plotly-plot");
+      if (!gd || !gd._fullLayout || gd.hasAttribute("data-pa-waiting") || !nearScreen(gd)) {
+        return; // drawn with the frame shown when it comes into view
+      }
+      const chart = f.charts[id];
+      jobs.push(update(gd, chart, chart.frames[i], !player.applied.has(gd)));
+      player.applied.add(gd);
+    });
+    return Promise.all(jobs);
+  }
+
+  function stop(write) {
+    if (!player) { return; }
+    const was = player;
+    player = null;
+    clearTimeout(was.timer);
+    setProps("play", { className: CLASS.stopped });
+    if (write && was.shown !== null) {
+      const params = new URLSearchParams(window.location.search);
+      params.set("period", was.frames.periods[was.shown]); // a step the data picked stays unwritten
+      setProps("url", { search: "?" + params.toString().replace(/%2C/g, ",") });
+    }
+  }
+
+  function tick() {
+    if (!player) { return; }
+    if (drawnSearch() !== player.drawn) { stop(false); return; } // the views changed meanwhile
+    const started = performance.now(), i = player.index, running = player;
+    show(i).then(function () {
+      if (player !== running) { return; }
+      running.shown = i;
+      window.paPlayback.shown.push([running.frames.periods[i], performance.now()]);
+      if (i + 1 >= running.frames.periods.length) { stop(true); return; }
+      running.index = i + 1;
+      const wait = Math.max(0, speed - (performance.now() - started));
+      running.timer = setTimeout(function () { window.requestAnimationFrame(tick); }, wait);
+    }, function (err) {
+      console.warn("playback: a frame failed", err);
+      stop(true);
+    });
+  }
+
+  function start(frames) {
+    if (!frames.periods.length) { setProps("play", { className: CLASS.stopped }); return; }
+    const current = monthOf(new URLSearchParams(window.location.search).get("period"));
+    let index = current === null ? -1 : frames.values.findIndex(function (v) { return v > current; });
+    if (index < 0) { index = 0; } // no period, or the last: from the first
+    player = {
+      frames: frames, index: index, shown: null, timer: null,
+      applied: new WeakSet(), drawn: drawnSearch(),
+    };
+    window.paPlayback.shown = [];
+    tick();
+  }
+
+  // a slider move while playing stops Play (the slider writes its own URL)
+  ["pointerdown", "keydown"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      if (player && e.target.closest && e.target.closest("#period")) { stop(false); }
+    }, true);
+  });
+  window.paPlayback = { shown: [] }; // [period, ms] of each frame shown (tests/bench/animation.py)
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     playback: {
-      step: function (clicks, ticks, min, max, step, paused, interval) {
+      toggle: function (clicks, frames, ms) {
         const no = window.dash_clientside.no_update;
-        const ctx = window.dash_clientside.callback_context;
-        const trigger = (ctx.triggered[0] || {}).prop_id || '';
-        const playing = 'button play-button playing';
-        const stopped = 'button play-button';
-        const current = monthOf(new URLSearchParams(window.location.search).get('period'));
-        if (trigger.startsWith('play.')) {
-          if (!paused) { return [no, true, stopped]; }  // Pause: stay at this period
-          // Play: from the first period, or on from the current one
-          const atEnd = current === null || current + step > max;
-          return [atEnd ? withPeriod(min, step) : no, false, playing];
+        speed = ms || speed;
+        if (player || asking) { // Pause: the URL says the period shown
+          asking = null;
+          stop(true);
+          return [no, CLASS.stopped];
         }
-        const drawn = document.getElementById('rendered-search');
-        if (paused || !drawn || drawn.textContent !== window.location.search) {
-          return [no, no, no];
+        const search = window.location.search;
+        if (frames && viewKey(frames.asked) === viewKey(search)) {
+          start(frames);
+          return [no, CLASS.playing];
         }
-        const now = Date.now();
-        if (shown.search !== window.location.search) {  // drawn since the last tick: show it
-          shown = {search: window.location.search, at: now};
-          return [no, no, no];
-        }
-        if (now - shown.at < (interval || 900) / 2) { return [no, no, no]; }
-        const next = current === null ? min : current - ((current - min) % step) + step;
-        if (next > max) { return [no, true, stopped]; }
-        const last = next + step > max;
-        // A frame replaces the address instead of adding a history entry (the back button leaves
-        // the animation, it does not step back through every frame); dcc.Location reads the new
-        // address on popstate.
-        window.history.replaceState(window.history.state, '', withPeriod(next, step));
-        window.dispatchEvent(new PopStateEvent('popstate', {state: window.history.state}));
-        return [no, last, last ? stopped : playing];
+        asking = search;
+        return [{ search: search, n: clicks }, CLASS.playing];
       },
+      frames: function (frames) {
+        const asked = asking;
+        asking = null;
+        if (asked === null || !frames || player) { return; }
+        if (viewKey(frames.asked) !== viewKey(asked) || viewKey(window.location.search) !== viewKey(asked)) {
+          setProps("play", { className: CLASS.stopped }); // the view changed while they came
+          return;
+        }
+        start(frames);
+      },
+      speed: function (ms) { speed = ms || 900; },
     },
   });
 })();
