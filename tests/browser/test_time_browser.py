@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from data import periods
 from data.state import parse_query
 from tests.browser import harness as h
 from tests.fixtures import make_fast_spread as fixture
@@ -53,14 +54,21 @@ def test_six_weeks_play_by_week(fast_page, fast_url):
     pg.click("#play")
     seen: list[str] = []
     deadline = time.monotonic() + 60
+    pg.wait_for_function("() => window.paPlayback.shown.length > 0", timeout=60000)
     while len(seen) < 4 and time.monotonic() < deadline:
         pg.wait_for_timeout(60)
-        period = parse_query(urlparse(pg.url).query).period
+        # while playing, the slider shows the period (the URL is written on pause)
+        value = pg.locator("#period [role=slider]").get_attribute("aria-valuenow")
+        period = periods.from_value(int(value), "week")
         if period and period not in seen:
             seen.append(period)
     assert seen[:4] == ["2020-W04", "2020-W05", "2020-W06", "2020-W07"]
     assert re.search(r"第 \d+ 周", pg.inner_text("#period-label"))
-    pg.click("#play")
+    pg.click("#play")  # pause (or Play again, had it reached the end: it stops there)
+    pg.wait_for_function("() => !document.querySelector('#play').className.includes('playing')")
+    pg.wait_for_function("() => location.search.includes('period=')")  # written on pause
+    value = pg.locator("#period [role=slider]").get_attribute("aria-valuenow")
+    assert parse_query(urlparse(pg.url).query).period == periods.from_value(int(value), "week")
     assert pg.watch.errors == []
 
 
