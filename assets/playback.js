@@ -1,5 +1,7 @@
 /* The time player (see callbacks/playback.py, layouts/play_frames.py). Play asks the server once
-   for every frame of the view (one store); this player then shows them in the browser: per frame,
+   for the frames of the view, from the period after the one shown (one store; a slider of more
+   than `play_frames.CHUNK` stops comes a chunk at a time, the next asked for while one plays);
+   this player then shows them in the browser: per frame,
    `Plotly.update` of each chart on screen (the paths that change; the constant ones the first
    time a chart plays), the summary, the lines beside the map, the chips and the period label
    through `dash_clientside.set_props` (no callback listens to them: no request), and the slider's
@@ -12,27 +14,9 @@
 (function () {
   "use strict";
   const CLASS = { playing: "button play-button playing", stopped: "button play-button" };
-  let player = null; // the animation running: {frames, index, shown, timer, applied, drawn}
+  let player = null; // the animation running: its chunk of frames, the next one, what it shows
   let asking = null; // the query string frames were asked for, until they come
   let speed = 900; // ms a frame stays on screen (the speed control)
-  const DAY_BASE = 1000000, DAY = 86400000;
-  // Slider values (data/periods.py): month numbers (year * 12 + month - 1) for years, quarters and
-  // months; DAY_BASE + days since 1970-01-01 for ISO weeks and days.
-  function dayNumber(y, m, d) { return Math.round(Date.UTC(y, m - 1, d) / DAY); }
-  function isoWeekMonday(year, week) { // the Monday of ISO week `week` of `year`, as a day number
-    const jan4 = dayNumber(year, 1, 4);
-    const weekday = (new Date(jan4 * DAY).getUTCDay() + 6) % 7; // Monday = 0
-    return jan4 - weekday + (week - 1) * 7;
-  }
-  function monthOf(period) { // a period string -> its slider value (see above)
-    const m = /^(\d{4})(?:Q([1-4])|-(\d{2})|-W(\d{2})|-(\d{2})-(\d{2}))?$/.exec(period || "");
-    if (!m) { return null; }
-    const year = Number(m[1]);
-    if (m[4]) { return DAY_BASE + isoWeekMonday(year, Number(m[4])); }
-    if (m[5]) { return DAY_BASE + dayNumber(year, Number(m[5]), Number(m[6])); }
-    const month = m[2] ? (Number(m[2]) - 1) * 3 : (m[3] ? Number(m[3]) - 1 : 0);
-    return year * 12 + month;
-  }
   function viewKey(search) { // the view without its period: the frames' key
     const params = new URLSearchParams(search || "");
     params.delete("period");
@@ -129,20 +113,39 @@
     setProps("play", { className: CLASS.stopped });
     if (write && was.shown !== null) {
       const params = new URLSearchParams(window.location.search);
-      params.set("period", was.frames.periods[was.shown]); // a step the data picked stays unwritten
+      params.set("period", was.shown); // a step the data picked stays unwritten
       setProps("url", { search: "?" + params.toString().replace(/%2C/g, ",") });
+    }
+  }
+
+  function askNext() { // the next chunk of frames, asked for while this one plays
+    const end = player.frames.first + player.frames.periods.length;
+    player.next = null;
+    player.nextFirst = end < player.frames.total ? end : null;
+    if (player.nextFirst !== null) {
+      setProps("play-ask", { data: { search: player.asked, from: end } });
     }
   }
 
   function tick() {
     if (!player) { return; }
     if (drawnSearch() !== player.drawn) { stop(false); return; } // the views changed meanwhile
-    const started = performance.now(), i = player.index, running = player;
+    const running = player;
+    if (running.index >= running.frames.periods.length) { // this chunk is over
+      if (!running.next) { // the next one is on its way: the frame shown stays
+        running.timer = setTimeout(tick, 50);
+        return;
+      }
+      running.frames = running.next;
+      running.index = 0;
+      askNext();
+    }
+    const started = performance.now(), i = running.index, f = running.frames;
     show(i).then(function () {
       if (player !== running) { return; }
-      running.shown = i;
-      window.paPlayback.shown.push([running.frames.periods[i], performance.now()]);
-      if (i + 1 >= running.frames.periods.length) { stop(true); return; }
+      running.shown = f.periods[i];
+      window.paPlayback.shown.push([f.periods[i], performance.now()]);
+      if (f.first + i + 1 >= f.total) { stop(true); return; } // the last period: stop there
       running.index = i + 1;
       const wait = Math.max(0, speed - (performance.now() - started));
       running.timer = setTimeout(function () { window.requestAnimationFrame(tick); }, wait);
@@ -154,14 +157,12 @@
 
   function start(frames) {
     if (!frames.periods.length) { setProps("play", { className: CLASS.stopped }); return; }
-    const current = monthOf(new URLSearchParams(window.location.search).get("period"));
-    let index = current === null ? -1 : frames.values.findIndex(function (v) { return v > current; });
-    if (index < 0) { index = 0; } // no period, or the last: from the first
     player = {
-      frames: frames, index: index, shown: null, timer: null,
-      applied: new WeakSet(), drawn: drawnSearch(),
+      frames: frames, index: 0, shown: null, timer: null, asked: frames.asked,
+      next: null, nextFirst: null, applied: new WeakSet(), drawn: drawnSearch(),
     };
     window.paPlayback.shown = [];
+    askNext();
     tick();
   }
 
@@ -175,27 +176,29 @@
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     playback: {
-      toggle: function (clicks, frames, ms) {
+      toggle: function (clicks, ms) {
         const no = window.dash_clientside.no_update;
         speed = ms || speed;
-        if (player || asking) { // Pause: the URL says the period shown
+        if (player || asking !== null) { // Pause: the URL says the period shown
           asking = null;
           stop(true);
           return [no, CLASS.stopped];
         }
-        const search = window.location.search;
-        if (frames && viewKey(frames.asked) === viewKey(search)) {
-          start(frames);
-          return [no, CLASS.playing];
-        }
-        asking = search;
-        return [{ search: search, n: clicks }, CLASS.playing];
+        asking = window.location.search; // Play: on from the period shown (the server knows)
+        return [{ search: asking, n: clicks }, CLASS.playing];
       },
       frames: function (frames) {
+        if (!frames) { return; }
+        if (player) { // the next chunk, if it is the one this animation asked for
+          if (frames.first === player.nextFirst && frames.asked === player.asked) {
+            player.next = frames;
+          }
+          return;
+        }
         const asked = asking;
         asking = null;
-        if (asked === null || !frames || player) { return; }
-        if (viewKey(frames.asked) !== viewKey(asked) || viewKey(window.location.search) !== viewKey(asked)) {
+        if (asked === null || frames.asked !== asked) { return; }
+        if (viewKey(window.location.search) !== viewKey(asked)) {
           setProps("play", { className: CLASS.stopped }); // the view changed while they came
           return;
         }

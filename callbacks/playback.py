@@ -44,16 +44,19 @@ def slider_outputs(ds: Dataset, state: ViewState, full: bool) -> dict[str, Any]:
 @callback(Output(ids.PLAY_FRAMES, "data"), Input(ids.PLAY_ASK, "data"), prevent_initial_call=True)
 @guarded
 def frames(ask: dict | None) -> dict[str, Any]:
-    """Every frame of Play for the view Play asks for (``ask["search"]``: its query string;
-    ``layouts.play_frames``), in one response; the chips and the lines beside the map as the
-    components the page draws."""
-    search = (ask or {}).get("search")
+    """The frames of Play for the view it asks for (``ask["search"]``: its query string; from
+    stop ``ask["from"]``, else where Play starts: ``layouts.play_frames``), in one response; the
+    chips and the lines beside the map as the components the page draws."""
+    ask = ask or {}
+    search = ask.get("search") if isinstance(ask.get("search"), str) else None
     state, ds = view(search)
-    out = play_frames.play_frames(ds, state)
+    first = ask.get("from")
+    first = first if isinstance(first, int) and not isinstance(first, bool) else None
+    out = play_frames.play_frames(ds, state, first)
     texts = out.pop("texts")
     return {
         **out,
-        "asked": search,
+        "asked": search or "",
         "summary": texts["summary"],
         "beside": [beside(b, u) for b, u in zip(texts["beside"], texts["undated"], strict=True)],
         "chips": [chips(c) for c in texts["chips"]],
@@ -67,7 +70,6 @@ clientside_callback(
     Output(ids.PLAY_ASK, "data"),
     Output(ids.PLAY, "className"),
     Input(ids.PLAY, "n_clicks"),
-    State(ids.PLAY_FRAMES, "data"),
     State(ids.SPEED, "value"),
     prevent_initial_call=True,
 )

@@ -10,8 +10,10 @@ map, the filter chips) and the slider's label and value come per period too. The
 them with ``Plotly.update`` (``assets/playback.js``); the URL is written once, on pause, so the
 page is then what that URL shows.
 
-Pure: no Dash (``callbacks.playback`` wires it). The size grows with periods x (places + the
-categories of each breakdown): only what changes is repeated per period.
+Bounded: at most ``CHUNK`` periods a response (``first``: where it starts, ``total``: the
+slider's stops), so a step of many stops (a decade by day) is computed and sent a chunk at a time
+while the previous one plays. Pure: no Dash (``callbacks.playback`` wires it). The size grows with
+periods x (places + the categories of each breakdown): only what changes is repeated per period.
 """
 
 from __future__ import annotations
@@ -29,11 +31,21 @@ from layouts import spread, viewmodel
 from layouts.present_common import Views
 
 Path = tuple  # ("data", 0, "z") or ("layout", "title", "subtitle", "text")
+CHUNK = 24  # periods a response holds at most (about 2 s of server work at province level)
 
 
 def stops(ds: Dataset, state: ViewState) -> list[str]:
     """The periods Play goes through: the slider's stops (``spread.slider_config``'s)."""
     return diffusion.slider_periods(ds.index, state.freq, state)
+
+
+def first_frame(ds: Dataset, state: ViewState) -> int:
+    """Where Play starts: the stop after the view's period, or the first one (no period, or the
+    last: Play goes round again)."""
+    now = periods.to_value(state.period)
+    values = [periods.to_value(p) or 0 for p in stops(ds, state)]
+    after = [i for i, v in enumerate(values) if now is not None and v > now]
+    return after[0] if after else 0
 
 
 def _playable(path: Path) -> bool:
@@ -68,15 +80,20 @@ def _key(path: Path) -> str:
     return ".".join(map(str, path))
 
 
-def play_frames(ds: Dataset, state: ViewState) -> dict[str, Any]:
-    """Every frame of Play for the view ``state`` (its period ignored): ``periods``, their slider
-    ``values`` and ``labels``, per chart ``charts[id]`` = {paths, const, frames}, and per text
-    ``texts[name]`` = one value per period (summary, beside, undated, chips)."""
-    stops_ = stops(ds, state)
+def play_frames(ds: Dataset, state: ViewState, first: int | None = None) -> dict[str, Any]:
+    """The frames of Play for the view ``state`` from stop ``first`` (None: ``first_frame``), at
+    most ``CHUNK``: ``periods``, their slider ``values`` and ``labels``, per chart
+    ``charts[id]`` = {paths, const, frames}, per text ``texts[name]`` = one value per period
+    (summary, beside, undated, chips); ``first`` and ``total`` (the stops of the slider)."""
+    every = stops(ds, state)
+    first = first_frame(ds, state) if first is None else max(0, first)
+    stops_ = every[first : first + CHUNK]
     at = [replace(state, period=p) for p in stops_]
     views = [viewmodel.views(ds, s, full=False, same_selection=True) for s in at]
     charts = {c: _chart(views, c) for c in (views[0].updates if views else {})}
     return {
+        "first": first,
+        "total": len(every),
         "periods": stops_,
         "values": [periods.to_value(p) for p in stops_],
         "labels": [spread.period_text(s) for s in at],
