@@ -43,21 +43,29 @@
     return key.split(".").map(function (p) { return /^\d+$/.test(p) ? Number(p) : p; });
   }
 
-  function update(gd, chart, row, first) {
-    // one Plotly.update per chart: every trace attribute by trace (undefined: left as it is)
-    // and every layout attribute
+  function update(gd, chart, row, held) {
+    // one Plotly.update per chart, of the paths whose value differs from what the chart shows
+    // (`held`: path -> JSON of the value last set; a chart's first frame also sets the constant
+    // paths): every trace attribute by trace (undefined: left as it is) and every layout one
     const traces = {}, layout = {};
+    let changed = false;
     function put(path, value) {
+      const key = path.join("."), text = JSON.stringify(value);
+      if (held[key] === text) { return; }
+      held[key] = text;
+      changed = true;
       if (path[0] === "data") {
         (traces[path[1]] = traces[path[1]] || {})[path.slice(2).join(".")] = value;
       } else {
         layout[layoutKey(path.slice(1))] = value;
       }
     }
-    if (first) {
+    if (!held["(const)"]) {
+      held["(const)"] = "1";
       Object.keys(chart.const).forEach(function (k) { put(pathOf(k), chart.const[k]); });
     }
     chart.paths.forEach(function (p, i) { put(p, row[i]); });
+    if (!changed) { return Promise.resolve(); }
     const indices = Object.keys(traces).map(Number);
     const restyle = {};
     indices.forEach(function (i) {
@@ -69,15 +77,19 @@
     return window.Plotly.update(gd, restyle, layout, indices.length ? indices : undefined);
   }
 
-  function moveThumb(value) { // the slider's thumb and marks as the slider draws them at `value`
+  function thumbOf() { // the slider's thumb and its half width (read before any write: no reflow)
     const thumb = document.querySelector("#period [role=slider]");
-    if (!thumb || !thumb.parentElement) { return; }
-    const min = Number(thumb.getAttribute("aria-valuemin"));
-    const max = Number(thumb.getAttribute("aria-valuemax"));
+    return thumb && thumb.parentElement ? { el: thumb, half: thumb.offsetWidth / 2 } : null;
+  }
+
+  function moveThumb(thumb, value) { // the slider's thumb and marks as the slider draws them
+    if (!thumb) { return; }
+    const min = Number(thumb.el.getAttribute("aria-valuemin"));
+    const max = Number(thumb.el.getAttribute("aria-valuemax"));
     const pct = max > min ? (value - min) / (max - min) * 100 : 0;
-    const half = thumb.offsetWidth / 2; // the thumb stays inside the track at both ends
-    thumb.parentElement.style.left = "calc(" + pct + "% + " + half * (1 - pct / 50) + "px)";
-    thumb.setAttribute("aria-valuenow", String(value));
+    // the thumb stays inside the track at both ends
+    thumb.el.parentElement.style.left = "calc(" + pct + "% + " + thumb.half * (1 - pct / 50) + "px)";
+    thumb.el.setAttribute("aria-valuenow", String(value));
     document.querySelectorAll("#period .dash-slider-mark").forEach(function (mark) {
       const at = parseFloat((/calc\(([-\d.]+)%/.exec(mark.style.left) || [])[1]);
       mark.classList.toggle("dash-slider-mark-outside-selection", at > pct + 1e-6);
@@ -86,30 +98,36 @@
 
   function show(i) {
     const f = player.frames;
-    setProps("period-label", { children: f.labels[i] });
-    setProps("summary", { children: f.summary[i] });
-    setProps("map-beside", { children: f.beside[i] });
-    setProps("chips", { children: f.chips[i] });
-    setProps("clear-all", { hidden: !f.chips[i].length });
-    moveThumb(f.values[i]);
-    const jobs = [];
-    Object.keys(f.charts).forEach(function (id) {
+    // every read of the page's geometry first, then the writes: one layout, not one per chart
+    const thumb = thumbOf();
+    const graphs = Object.keys(f.charts).map(function (id) {
       const gd = document.querySelector("#" + CSS.escape(id) + " .js-plotly-plot");
-      if (!gd || !gd._fullLayout || gd.hasAttribute("data-pa-waiting") || !nearScreen(gd)) {
-        return; // drawn with the frame shown when it comes into view
+      const ready = gd && gd._fullLayout && !gd.hasAttribute("data-pa-waiting") && nearScreen(gd);
+      return ready ? [id, gd] : null; // a chart off screen is drawn with the frame shown later
+    }).filter(Boolean);
+    const texts = [["period-label", "children", f.labels[i]], ["summary", "children", f.summary[i]],
+      ["map-beside", "children", f.beside[i]], ["chips", "children", f.chips[i]],
+      ["clear-all", "hidden", !f.chips[i].length]];
+    texts.forEach(function (t) { // each only when it changes (Dash renders what it is given)
+      const text = JSON.stringify(t[2]);
+      if (player.texts[t[0]] !== text) {
+        player.texts[t[0]] = text;
+        setProps(t[0], { [t[1]]: t[2] });
       }
-      const chart = f.charts[id];
-      jobs.push(update(gd, chart, chart.frames[i], !player.applied.has(gd)));
-      player.applied.add(gd);
     });
-    return Promise.all(jobs);
+    moveThumb(thumb, f.values[i]);
+    return Promise.all(graphs.map(function (pair) {
+      const chart = f.charts[pair[0]], gd = pair[1];
+      if (!player.held.has(gd)) { player.held.set(gd, {}); }
+      return update(gd, chart, chart.frames[i], player.held.get(gd));
+    }));
   }
 
   function stop(write) {
     if (!player) { return; }
     const was = player;
     player = null;
-    clearTimeout(was.timer);
+    window.cancelAnimationFrame(was.timer);
     setProps("play", { className: CLASS.stopped });
     if (write && was.shown !== null) {
       const params = new URLSearchParams(window.location.search);
@@ -127,13 +145,21 @@
     }
   }
 
+  function schedule(running, due) { // the next frame at `due`, on the page's animation frames (a
+    // tab out of sight pauses them, and the player with them)
+    running.timer = window.requestAnimationFrame(function wait() {
+      if (player !== running) { return; }
+      if (performance.now() >= due) { tick(); } else { running.timer = window.requestAnimationFrame(wait); }
+    });
+  }
+
   function tick() {
     if (!player) { return; }
     if (drawnSearch() !== player.drawn) { stop(false); return; } // the views changed meanwhile
     const running = player;
     if (running.index >= running.frames.periods.length) { // this chunk is over
       if (!running.next) { // the next one is on its way: the frame shown stays
-        running.timer = setTimeout(tick, 50);
+        schedule(running, performance.now() + 50);
         return;
       }
       running.frames = running.next;
@@ -147,8 +173,7 @@
       window.paPlayback.shown.push([f.periods[i], performance.now()]);
       if (f.first + i + 1 >= f.total) { stop(true); return; } // the last period: stop there
       running.index = i + 1;
-      const wait = Math.max(0, speed - (performance.now() - started));
-      running.timer = setTimeout(function () { window.requestAnimationFrame(tick); }, wait);
+      schedule(running, started + speed);
     }, function (err) {
       console.warn("playback: a frame failed", err);
       stop(true);
@@ -159,7 +184,7 @@
     if (!frames.periods.length) { setProps("play", { className: CLASS.stopped }); return; }
     player = {
       frames: frames, index: 0, shown: null, timer: null, asked: frames.asked,
-      next: null, nextFirst: null, applied: new WeakSet(), drawn: drawnSearch(),
+      next: null, nextFirst: null, held: new WeakMap(), texts: {}, drawn: drawnSearch(),
     };
     window.paPlayback.shown = [];
     askNext();

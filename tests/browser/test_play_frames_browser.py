@@ -15,27 +15,6 @@ from tests.browser import harness as h
 
 pytestmark = pytest.mark.browser
 
-# Records, at every animation frame of the page, the slider's value and the map's hover texts
-# whenever either changes: what the user sees, frame by frame, whatever the machine's speed.
-RECORD = """() => {
-  window.__seen = []; let last = null;
-  function look() {
-    const gd = document.querySelector('#map .js-plotly-plot');
-    const thumb = document.querySelector('#period [role=slider]');
-    const main = gd && gd.data && gd.data.find(t => t.uid === 'values-main');
-    if (main && thumb) {
-      const key = thumb.getAttribute('aria-valuenow') + '|' + main.text.join('|');
-      if (key !== last) {
-        last = key;
-        window.__seen.push({value: Number(thumb.getAttribute('aria-valuenow')),
-                            locations: main.locations.slice(), text: main.text.slice()});
-      }
-    }
-    window.__recording = requestAnimationFrame(look);
-  }
-  look();
-}"""
-
 
 def counts(entry: dict) -> dict[str, float]:
     """A recorded map's policy count per region, as its hover says ("政策数: 4 …")."""
@@ -72,13 +51,12 @@ def test_play_moves_the_slider_and_the_map_per_frame_without_a_request_per_frame
     h.wait_ready(page)
     history = page.evaluate("() => window.history.length")
     page.click("#speed input[value='200']")  # the fast speed: 5 frames a second
-    page.evaluate(RECORD)
+    h.record_play(page)
     bodies = dash_requests(page)
     page.click("#play")
     not_playing(page)  # played to the end: it stops by itself
     h.wait_idle(page)
-    page.evaluate("() => cancelAnimationFrame(window.__recording)")
-    seen = page.evaluate("() => window.__seen")[1:]  # the frames after the page as opened
+    seen = h.recorded(page)[1:]  # the frames after the page as opened
     stops = [periods.from_value(e["value"], "year") for e in seen]
     assert stops == [str(y) for y in range(2013, 2025)]  # every year, in order, from the first
     for period, entry in zip(stops, seen, strict=True):  # each frame shows its period's counts

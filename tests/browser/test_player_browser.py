@@ -4,7 +4,6 @@ at a period, step the slider with the keyboard, brush the timeline (snapped to w
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import urlparse
 
 import pytest
@@ -56,16 +55,14 @@ def test_play_animates_the_map_and_pause_stops_it(page, app_url, bundled):
     page.goto(app_url + "/")
     h.wait_ready(page)
     page.click("#speed input[value='900']")
+    h.record_play(page)
     page.click("#play")
     history_at_play = page.evaluate("() => window.history.length")
     seen: dict[str, dict[str, float]] = {}
-    deadline = time.monotonic() + 60
-    page.wait_for_function("() => window.paPlayback.shown.length > 0", timeout=60000)
-    while len(seen) < 6 and time.monotonic() < deadline:
-        page.wait_for_timeout(60)
-        period, values = shown_frame(page)
-        if period not in seen:
-            seen[period] = values
+    for entry in h.recorded(page, frames=6)[1:]:  # the frames after the page as opened
+        counts = [float(re.search(r"\d+", text).group()) for text in entry["text"]]
+        period = periods.from_value(entry["value"], "year")
+        seen[period] = dict(zip(entry["locations"], counts, strict=True))
     assert len(seen) >= 6, f"the map stepped through {sorted(seen)} only"
     assert list(seen) == sorted(seen)  # forwards, one period after another
     assert list(seen)[:3] == ["2013", "2014", "2015"]  # from the first year of the table

@@ -6,7 +6,6 @@ the table, the mode-bar out of the Tab order)."""
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import urlparse
 
 import pytest
@@ -51,17 +50,10 @@ def test_six_weeks_play_by_week(fast_page, fast_url):
     )
     pg.locator("#play").scroll_into_view_if_needed()
     pg.click("#speed input[value='900']")
+    h.record_play(pg)
     pg.click("#play")
-    seen: list[str] = []
-    deadline = time.monotonic() + 60
-    pg.wait_for_function("() => window.paPlayback.shown.length > 0", timeout=60000)
-    while len(seen) < 4 and time.monotonic() < deadline:
-        pg.wait_for_timeout(60)
-        # while playing, the slider shows the period (the URL is written on pause)
-        value = pg.locator("#period [role=slider]").get_attribute("aria-valuenow")
-        period = periods.from_value(int(value), "week")
-        if period and period not in seen:
-            seen.append(period)
+    # while playing, the slider shows the period (the URL is written on pause)
+    seen = [periods.from_value(e["value"], "week") for e in h.recorded(pg, frames=4)[1:]]
     assert seen[:4] == ["2020-W04", "2020-W05", "2020-W06", "2020-W07"]
     assert re.search(r"第 \d+ 周", pg.inner_text("#period-label"))
     pg.click("#play")  # pause (or Play again, had it reached the end: it stops there)
