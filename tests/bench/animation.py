@@ -172,19 +172,31 @@ def _views_figures(page, base: str, state: ViewState) -> dict:
     }
 
 
-def play_figures(base_url: str) -> dict:
-    """Play at province level by year on the app at ``base_url`` (running; its own Chromium):
-    frame intervals (median, p95) and frames a second at the fast speed and unpaced, bytes of the
-    frames' responses (raw, gzip), and the old patch per frame in the same run. Plain numbers."""
+def play_figures(base_url: str, browser=None) -> dict:
+    """Play at province level by year on the app at ``base_url`` (running): frame intervals
+    (median, p95) and frames a second at the fast speed and unpaced, bytes of the frames'
+    responses (raw, gzip), and the old patch per frame in the same run. Plain numbers. Its own
+    Chromium, or ``browser`` (a Playwright browser already open: a second sync Playwright cannot
+    start inside the first)."""
+    if browser is not None:
+        return _figures_in(browser, base_url)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=h.chromium_path(), args=h.CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 1400}, locale="zh-CN")
+        own = p.chromium.launch(executable_path=h.chromium_path(), args=h.CHROMIUM_ARGS)
         try:
-            return _views_figures(page, base_url.rstrip("/"), ViewState(period="2013"))
+            return _figures_in(own, base_url)
         finally:
-            browser.close()
+            own.close()
+
+
+def _figures_in(browser, base_url: str) -> dict:
+    page = browser.new_page(viewport={"width": 1440, "height": 1400}, locale="zh-CN")
+    try:
+        figures = _views_figures(page, base_url.rstrip("/"), ViewState(period="2013"))
+    finally:
+        page.close()
+    return figures  # the province map by year at 1440x1400 px
 
 
 def all_frames_payload(state: ViewState) -> list[dict]:
