@@ -1,18 +1,29 @@
-"""The time player: wiring only. Play/pause and each tick run in the browser
-(``assets/playback.js``): a tick writes the next period into the URL (one hop: the views answer
-with a small patch and the slider moves, both from ``callbacks.interaction``), as the slider
-itself does through it. The next tick waits until every view is drawn for the current URL, so a
-slow answer delays the animation rather than skipping or stacking frames."""
+"""The time player: wiring only. Play asks once for every frame of the view
+(``layouts.play_frames``: one response, one store); the browser then plays them
+(``assets/playback.js``: ``Plotly.update`` per chart, the texts, slider and label set in place, no
+request per frame) and, on pause or at the end, writes the URL of the period shown once: the views
+then answer it as any URL change (``callbacks.interaction``), so the page is what that URL shows.
+The slider itself still writes the URL through ``callbacks.interaction``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import ClientsideFunction, Input, Output, State, clientside_callback, no_update
+from dash import (
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    no_update,
+)
 
+from callbacks.service.context import guarded, view
 from data.dataset import Dataset
 from data.state import ViewState
-from layouts import ids, player, spread
+from layouts import ids, play_frames, player, spread
+from layouts.components import beside, chips
 
 
 def slider_outputs(ds: Dataset, state: ViewState, full: bool) -> dict[str, Any]:
@@ -30,23 +41,46 @@ def slider_outputs(ds: Dataset, state: ViewState, full: bool) -> dict[str, Any]:
     }
 
 
+@callback(Output(ids.PLAY_FRAMES, "data"), Input(ids.PLAY_ASK, "data"), prevent_initial_call=True)
+@guarded
+def frames(ask: dict | None) -> dict[str, Any]:
+    """The frames of Play for the view it asks for (``ask["search"]``: its query string; from
+    stop ``ask["from"]``, else where Play starts: ``layouts.play_frames``), in one response; the
+    chips and the lines beside the map as the components the page draws."""
+    ask = ask or {}
+    search = ask.get("search") if isinstance(ask.get("search"), str) else None
+    state, ds = view(search)
+    first = ask.get("from")
+    first = first if isinstance(first, int) and not isinstance(first, bool) else None
+    out = play_frames.play_frames(ds, state, first)
+    texts = out.pop("texts")
+    return {
+        **out,
+        "asked": search or "",
+        "summary": texts["summary"],
+        "beside": [beside(b, u) for b, u in zip(texts["beside"], texts["undated"], strict=True)],
+        "chips": [chips(c) for c in texts["chips"]],
+    }
+
+
+# Play/pause: the player runs in the browser (assets/playback.js); Play asks for the frames when
+# it has none for this view, pause writes the URL of the period shown.
 clientside_callback(
-    ClientsideFunction(namespace="playback", function_name="step"),
-    Output(ids.URL, "search", allow_duplicate=True),
-    Output(ids.PLAY_TIMER, "disabled"),
+    ClientsideFunction(namespace="playback", function_name="toggle"),
+    Output(ids.PLAY_ASK, "data"),
     Output(ids.PLAY, "className"),
     Input(ids.PLAY, "n_clicks"),
-    Input(ids.PLAY_TIMER, "n_intervals"),
-    State(ids.PERIOD, "min"),
-    State(ids.PERIOD, "max"),
-    State(ids.PERIOD, "step"),
-    State(ids.PLAY_TIMER, "disabled"),
-    State(ids.PLAY_TIMER, "interval"),
+    State(ids.SPEED, "value"),
     prevent_initial_call=True,
 )
 
 clientside_callback(
-    "function(ms) { return ms || 900; }",
-    Output(ids.PLAY_TIMER, "interval"),
+    ClientsideFunction(namespace="playback", function_name="frames"),
+    Input(ids.PLAY_FRAMES, "data"),
+    prevent_initial_call=True,
+)
+
+clientside_callback(
+    ClientsideFunction(namespace="playback", function_name="speed"),
     Input(ids.SPEED, "value"),
 )

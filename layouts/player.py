@@ -10,7 +10,7 @@ from layouts import ids
 from layouts.bilingual import L, aria, named
 
 FREQS = periods.FREQS
-SPEEDS = {"slow": 1600, "normal": 900, "fast": 450}  # ms a frame stays on screen while playing
+SPEEDS = {"slow": 1600, "normal": 900, "fast": 200}  # ms a frame stays on screen while playing
 
 
 def player() -> html.Div:
@@ -65,7 +65,9 @@ def player() -> html.Div:
                 value=[],
                 className="cumulative-toggle",
             ),
-            dcc.Interval(id=ids.PLAY_TIMER, interval=SPEEDS["normal"], disabled=True),
+            # Play: the view it plays, then every frame at once (``callbacks.playback``)
+            dcc.Store(id=ids.PLAY_ASK),
+            dcc.Store(id=ids.PLAY_FRAMES),
         ],
         className="player",
         role="group",

@@ -271,3 +271,42 @@ def figure_data(page, graph_id: str) -> list[dict]:
         drawn(page, graph_id)
         traces = page.evaluate(read, graph_id)
     return traces
+
+
+# ----------------------------------------------------------------------------- the time player
+# Records, at every animation frame of the page, the slider's value and the map's hover texts
+# whenever either changes: what a user sees of Play, frame by frame, whatever the machine's speed
+# (a loop reading from the test would miss frames on a loaded machine).
+RECORD_PLAY = """() => {
+  window.__seen = []; let last = null;
+  function look() {
+    const gd = document.querySelector('#map .js-plotly-plot');
+    const thumb = document.querySelector('#period [role=slider]');
+    const main = gd && gd.data && gd.data.find(t => t.uid === 'values-main');
+    if (main && thumb) {
+      const key = thumb.getAttribute('aria-valuenow') + '|' + main.text.join('|');
+      if (key !== last) {
+        last = key;
+        window.__seen.push({value: Number(thumb.getAttribute('aria-valuenow')),
+                            locations: main.locations.slice(), text: main.text.slice()});
+      }
+    }
+    window.__recording = requestAnimationFrame(look);
+  }
+  look();
+}"""
+
+
+def record_play(page) -> None:
+    """Start recording what Play shows (``RECORD_PLAY``); ``recorded`` reads it."""
+    page.evaluate(RECORD_PLAY)
+
+
+def recorded(page, frames: int = 0) -> list[dict]:
+    """The slider values and map texts seen since ``record_play``, the page as it was first; with
+    ``frames``, once that many have been seen after it."""
+    if frames:
+        page.wait_for_function(
+            "(n) => window.__seen.length > n", arg=frames, timeout=STATE_TIMEOUT_MS
+        )
+    return page.evaluate("() => window.__seen")

@@ -4,7 +4,6 @@ at a period, step the slider with the keyboard, brush the timeline (snapped to w
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import urlparse
 
 import pytest
@@ -40,22 +39,30 @@ def expected_counts(ds, state: ViewState) -> dict[str, float]:
     return {a: float(c) for a, c in zip(frame["adcode"], frame["count"], strict=True)}
 
 
+def shown_frame(page) -> tuple[str | None, dict[str, float]]:
+    """The period the slider shows (while playing, the URL keeps the period Play started from
+    until pause) and the map's counts, read together."""
+    value, main = page.evaluate(
+        """() => [document.querySelector('#period [role=slider]').getAttribute('aria-valuenow'),
+                  document.querySelector('#map .js-plotly-plot').data
+                    .find(t => t.uid === 'values-main')]"""
+    )
+    counts = [float(re.search(r"\d+", text).group()) for text in main["text"]]
+    return periods.from_value(int(value), "year"), dict(zip(main["locations"], counts, strict=True))
+
+
 def test_play_animates_the_map_and_pause_stops_it(page, app_url, bundled):
     page.goto(app_url + "/")
     h.wait_ready(page)
-    # normal speed: a frame stays 900 ms once drawn, long enough for this loop to read each one
-    # on a loaded machine (at 450 ms, with nothing redrawn that did not change, the loop's own
-    # round trips missed frames)
     page.click("#speed input[value='900']")
+    h.record_play(page)
     page.click("#play")
     history_at_play = page.evaluate("() => window.history.length")
     seen: dict[str, dict[str, float]] = {}
-    deadline = time.monotonic() + 60
-    while len(seen) < 6 and time.monotonic() < deadline:
-        page.wait_for_timeout(60)
-        state = state_of(page)
-        if state.period and state.period not in seen and drawn(page):
-            seen[state.period] = map_values(page)
+    for entry in h.recorded(page, frames=6)[1:]:  # the frames after the page as opened
+        counts = [float(re.search(r"\d+", text).group()) for text in entry["text"]]
+        period = periods.from_value(entry["value"], "year")
+        seen[period] = dict(zip(entry["locations"], counts, strict=True))
     assert len(seen) >= 6, f"the map stepped through {sorted(seen)} only"
     assert list(seen) == sorted(seen)  # forwards, one period after another
     assert list(seen)[:3] == ["2013", "2014", "2015"]  # from the first year of the table
@@ -65,16 +72,17 @@ def test_play_animates_the_map_and_pause_stops_it(page, app_url, bundled):
     distinct = {tuple(sorted(v.items())) for v in seen.values()}
     assert len(distinct) >= 4  # the values change, not only the label
     assert "playing" in page.get_attribute("#play", "class")
-    # frames replace the address: the back button leaves the animation, not one frame
-    assert page.evaluate("() => window.history.length") <= history_at_play + 1
+    assert state_of(page).period is None  # the URL is written on pause, not per frame
     page.click("#play")  # pause
     page.wait_for_function("() => !document.querySelector('#play').className.includes('playing')")
-    page.wait_for_timeout(300)
+    page.wait_for_function("() => location.search.includes('period=')")  # written on pause
     stopped_at = state_of(page).period
     page.wait_for_timeout(2000)  # two ticks at the normal speed
     h.wait_idle(page)
-    assert state_of(page).period == stopped_at
+    assert state_of(page).period == stopped_at == shown_frame(page)[0]
     assert page.inner_text("#period-label").strip() == periods.display(stopped_at, "zh")
+    # one history entry for the pause: the back button leaves the animation, not one frame
+    assert page.evaluate("() => window.history.length") <= history_at_play + 1
     assert page.watch.errors == []
 
 

@@ -6,11 +6,11 @@ the table, the mode-bar out of the Tab order)."""
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import urlparse
 
 import pytest
 
+from data import periods
 from data.state import parse_query
 from tests.browser import harness as h
 from tests.fixtures import make_fast_spread as fixture
@@ -50,17 +50,17 @@ def test_six_weeks_play_by_week(fast_page, fast_url):
     )
     pg.locator("#play").scroll_into_view_if_needed()
     pg.click("#speed input[value='900']")
+    h.record_play(pg)
     pg.click("#play")
-    seen: list[str] = []
-    deadline = time.monotonic() + 60
-    while len(seen) < 4 and time.monotonic() < deadline:
-        pg.wait_for_timeout(60)
-        period = parse_query(urlparse(pg.url).query).period
-        if period and period not in seen:
-            seen.append(period)
+    # while playing, the slider shows the period (the URL is written on pause)
+    seen = [periods.from_value(e["value"], "week") for e in h.recorded(pg, frames=4)[1:]]
     assert seen[:4] == ["2020-W04", "2020-W05", "2020-W06", "2020-W07"]
     assert re.search(r"第 \d+ 周", pg.inner_text("#period-label"))
-    pg.click("#play")
+    pg.click("#play")  # pause (or Play again, had it reached the end: it stops there)
+    pg.wait_for_function("() => !document.querySelector('#play').className.includes('playing')")
+    pg.wait_for_function("() => location.search.includes('period=')")  # written on pause
+    value = pg.locator("#period [role=slider]").get_attribute("aria-valuenow")
+    assert parse_query(urlparse(pg.url).query).period == periods.from_value(int(value), "week")
     assert pg.watch.errors == []
 
 
