@@ -169,3 +169,18 @@ def test_a_level_switch_sends_the_maps_whole_and_the_bars_as_patches():
     assert "data" in figures["map"] and isinstance(figures["bd-type"], NoUpdate)
     out, text = page.click("")  # back to provinces: 143 KB before this work
     assert len(text.encode()) <= 90 * 1024
+
+
+# ----------------------------------------------------------------------------- the shared look
+def test_every_whole_figure_carries_the_slim_template_not_plotlys(bundled):
+    """The look is one small template (``style.TEMPLATE``, the default of every builder, so a
+    kaleido export draws as the page does), not plotly's 6.5 KB "plotly" template per figure."""
+    from layouts.figures import style
+
+    slim = json.loads(to_json(style.TEMPLATE))
+    for query in ("", "?map=city&lang=en", "?region=440000,110000&compare=1"):
+        v = viewmodel.views(bundled, bundled.restrict(parse_query(query)), full=True)
+        for f, fig in v.figures.items():
+            template = json.loads(to_json(fig))["layout"]["template"]
+            assert template == slim, (query, f)
+    assert len(to_json(style.TEMPLATE).encode()) <= 1100  # plotly's: 6,499 bytes

@@ -95,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
 
     plotly.io.json.config.default_engine = args.engine
     from callbacks.service.context import serve
-    from data.dataset import DatasetStore, load_dataset
+    from data.dataset import DatasetStore
+    from data.loaders import load_dataset
 
     serve(DatasetStore(load_dataset()))
     res = measure()
