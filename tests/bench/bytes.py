@@ -46,8 +46,10 @@ def _parts(sent: dict, prefix: str = "") -> dict[str, int]:
     return out
 
 
-def measure() -> dict[str, Any]:
-    """Bytes per interaction of ``SEQUENCE`` on the dataset this process serves."""
+def measure(grid_in_view: bool | None = False) -> dict[str, Any]:
+    """Bytes per interaction of ``SEQUENCE`` on the dataset this process serves, the grid off the
+    screen (as on a page at its top; ``grid_in_view=None``: every response with the grid's rows,
+    as before the page said where the grid is)."""
     from dash._callback import NoUpdate
     from dash._utils import to_json
 
@@ -57,7 +59,9 @@ def measure() -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, query in [("first view", ""), *SEQUENCE]:
         before = None if name == "first view" else search
-        res = interaction.respond(query, rendered, shown, table, before=before)
+        res = interaction.respond(
+            query, rendered, shown, table, before=before, grid_in_view=grid_in_view
+        )
         sent = _sent(res)
         total = len(to_json(sent).encode())
         parts = sorted(_parts(sent).items(), key=lambda kv: -kv[1])[:5]
