@@ -8,6 +8,7 @@ frames and the small multiples). Pure: no Dash, no rendering.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 
@@ -212,10 +213,12 @@ def add_views(
     full: bool,
     inline_geojson: bool,
     same_selection: bool = False,
+    only: Collection[str] | None = None,
 ) -> None:
-    """The diffusion views into ``out``: full figures, or the updates of a patch; the period band
-    on the timeline (one shape, added to what the timeline draws). ``same_selection``: only the
-    dates changed (a frame of the animation): the diffusion views move their band, nothing else."""
+    """The diffusion views into ``out``: full figures (``only``: of these charts alone), or the
+    updates of a patch; the period band on the timeline (one shape, added to what the timeline
+    draws). ``same_selection``: only the dates changed (a frame of the animation): the diffusion
+    views move their band, nothing else."""
     shapes = period_shapes(state)
     if same_selection and not full:
         _band_only(out, ds, state, shapes)
@@ -224,14 +227,17 @@ def add_views(
     top = fixed_top(ds, state)
     patched = ids.MAP in out.updates  # the updates are listed (not an export)
     if top is not None:  # while the slider moves, one colour scale for every period
-        if full:
+        if ids.MAP in out.figures:
             out.figures[ids.MAP].update_layout(coloraxis={"cmax": top})
         if patched:
             out.updates[ids.MAP][("layout", "coloraxis", "cmax")] = top
     curve_fig = curve_figure(ds, state)
-    if full:
+    wanted = {ids.ADOPTION_MAP, ids.ADOPTION_CURVE} if only is None else set(only)
+    if full and ids.ADOPTION_MAP in wanted:
         out.figures[ids.ADOPTION_MAP] = adoption_map_figure(ds, state, frame, inline=inline_geojson)
+    if full and ids.ADOPTION_CURVE in wanted:
         out.figures[ids.ADOPTION_CURVE] = curve_fig
+    if ids.TIMELINE in out.figures:
         for shape in shapes:
             out.figures[ids.TIMELINE].add_shape(shape)
     if not patched:

@@ -165,6 +165,7 @@ PAIRS = [
     ("?region=440000", "?region=440000&from=2019-01-01&to=2020-12-31"),
     ("?incentive=subsidy&from=2019-01-01&to=2020-12-31", ""),
     ("", "?measure=per_pop"),
+    ("?region=440000,110000&compare=1", "?region=440000,110000&compare=1&map=city"),
 ]
 
 
@@ -180,9 +181,13 @@ def test_a_chart_not_redrawn_is_patched_into_exactly_its_new_figure(bundled, bef
     new = viewmodel.views(bundled, new_state, full=True)
     patched = [f for f in new.figures if old_keys[_group(f)] == new_keys[_group(f)]]
     assert patched  # every pair keeps some chart
+    # as the callback asks: whole figures of the charts redrawn only, patches of the others
+    redrawn = set(new.figures) - set(patched)
+    sent = viewmodel.views(bundled, new_state, full=True, only=redrawn)
+    assert set(sent.figures) == redrawn  # the patched charts are not built whole
     for f in patched:
         fig = _json(drawn.figures[f].to_plotly_json())
-        for path, value in new.updates.get(f, {}).items():
+        for path, value in sent.updates.get(f, {}).items():
             _set(fig, path, _json(value))
         assert not _differences(fig, _json(new.figures[f].to_plotly_json())), f
 
@@ -209,3 +214,13 @@ def test_every_whole_figure_carries_the_slim_template_not_plotlys(bundled):
             template = json.loads(to_json(fig))["layout"]["template"]
             assert template == slim, (query, f)
     assert len(to_json(style.TEMPLATE).encode()) <= 1100  # plotly's: 6,499 bytes
+
+
+def test_a_level_switch_while_comparing_leaves_the_compare_bars_alone():
+    """The compare bars do not depend on the map level: not built whole, not patched."""
+    page = Page()
+    page.click("?region=440000,110000&compare=1")
+    out, _ = page.click("?region=440000,110000&compare=1&map=city")
+    figures = out["views"]["figures"]
+    assert "data" in figures["map"]
+    assert all(isinstance(figures[f], NoUpdate) for f in figures if f.startswith("bd-"))
