@@ -69,10 +69,10 @@ CHART_CHAR = {f: _B64[i] for i, f in enumerate(ids.FIGURES)}
 _GEO = ("map_level", "drill", "measure")
 REDRAWN_BY: dict[str, tuple[str, ...]] = {
     ids.MAP: _GEO,
-    ids.RANKED: (*_GEO, "freq"),
+    ids.RANKED: _GEO,
     ids.TIMELINE: ("freq",),
     ids.ADOPTION_MAP: (*_GEO, "freq"),
-    ids.ADOPTION_CURVE: (*_GEO, "freq"),
+    ids.ADOPTION_CURVE: _GEO,
 }
 _EVERY_CHART = ("lang", "data", "gdp_year", "pilots", "pilot_field")
 
