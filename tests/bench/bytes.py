@@ -4,6 +4,7 @@ request, the response serialised as Dash serialises it (no "no update" outputs, 
 operations). Per interaction: the total and its largest parts.
 
     python -m tests.bench.bytes [--engine json]   # json: plotly's pure-Python engine (\\uXXXX)
+    python -m tests.bench.bytes --time 21          # and the server's CPU ms per interaction
 """
 
 from __future__ import annotations
@@ -76,6 +77,40 @@ def measure(grid_in_view: bool | None = False) -> dict[str, Any]:
     return out
 
 
+def server_ms(repeat: int, grid_in_view: bool | None = False) -> dict[str, dict[str, float]]:
+    """CPU ms of the interaction callback per interaction of ``SEQUENCE`` (median and p95 of
+    ``repeat`` calls, each given the stores of the view before, as the page sends them)."""
+    import statistics
+    import time
+
+    from dash._callback import NoUpdate
+
+    from callbacks import interaction
+
+    rendered, shown, table, search = None, None, None, ""
+    out: dict[str, dict[str, float]] = {}
+    for name, query in [("first view", ""), *SEQUENCE]:
+        before = None if name == "first view" else search
+        ms = []
+        for _ in range(repeat if name != "first view" else 1):
+            start = time.process_time()
+            res = interaction.respond(
+                query, rendered, shown, table, before=before, grid_in_view=grid_in_view
+            )
+            ms.append((time.process_time() - start) * 1000)
+        ms.sort()
+        out[name] = {"median": statistics.median(ms), "p95": ms[round(0.95 * (len(ms) - 1))]}
+        if not isinstance(res["views"]["rendered"], NoUpdate):
+            rendered = res["views"]["rendered"]
+        if not isinstance(res["widgets"]["shown"], NoUpdate):
+            shown = res["widgets"]["shown"]
+        if not isinstance(res["table"], NoUpdate):
+            table = res["table"]
+        search = query
+    del out["first view"]
+    return out
+
+
 def rows(res: dict[str, Any], before: dict[str, Any] | None = None) -> list[str]:
     """The markdown table: per interaction, bytes (and before, when given) and largest parts."""
     lines = [
@@ -94,6 +129,7 @@ def rows(res: dict[str, Any], before: dict[str, Any] | None = None) -> list[str]
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--engine", choices=("auto", "json"), default="auto")
+    p.add_argument("--time", type=int, default=0, help="also time N calls per interaction")
     args = p.parse_args(argv)
     import plotly.io
 
@@ -105,6 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     serve(DatasetStore(load_dataset()))
     res = measure()
     print("\n".join(rows(res)), file=sys.stderr)
+    if args.time:
+        res = {"bytes": res, "server_cpu_ms": server_ms(args.time)}
+        for name, ms in res["server_cpu_ms"].items():
+            print(f"{name}: {ms['median']:.0f} ms median, {ms['p95']:.0f} p95", file=sys.stderr)
     print(json.dumps(res))
     return 0
 
