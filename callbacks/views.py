@@ -71,7 +71,7 @@ REDRAWN_BY: dict[str, tuple[str, ...]] = {
     ids.MAP: _GEO,
     ids.RANKED: _GEO,
     ids.TIMELINE: ("freq",),
-    ids.ADOPTION_MAP: (*_GEO, "freq"),
+    ids.ADOPTION_MAP: _GEO,
     ids.ADOPTION_CURVE: _GEO,
 }
 _EVERY_CHART = ("lang", "data", "gdp_year", "pilots", "pilot_field")

@@ -112,21 +112,36 @@ def adoption_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
     return out
 
 
+def _adoption_classes(ds: Dataset, state: ViewState, frame: pd.DataFrame) -> dict[str, Any]:
+    """The first-adoption map's classes at the view's step: labels, legend title, coarse class."""
+    lang, step = state.lang, class_step(ds, state)
+    coarse = frame.attrs.get("coarse") or []
+    return {
+        "class_labels": [class_label(p, lang) for p in class_periods(ds, state)],
+        "never": t("never", lang),
+        "legend_title": f"{t('first_policy', lang)} · {t(f'step_{step}', lang)}",
+        "coarse": _coarse_label(coarse, lang) if coarse else None,
+    }
+
+
+def _adoption_title(ds: Dataset, state: ViewState) -> str:
+    return t("first_adoption_by", state.lang, step=t(f"step_{class_step(ds, state)}", state.lang))
+
+
 def adoption_map_figure(
     ds: Dataset, state: ViewState, frame: pd.DataFrame, *, inline: bool
 ) -> go.Figure:
     level, regions = _regions(ds, state)
-    lang, step = state.lang, class_step(ds, state)
-    coarse = frame.attrs.get("coarse") or []
+    classes = _adoption_classes(ds, state, frame)
     fig = adoption.first_adoption_map(
         frame,
-        [class_label(p, lang) for p in class_periods(ds, state)],
+        classes["class_labels"],
         level=level,
         geojson=geo_assets.load_geojson(level) if inline else geo_assets.geojson_url(level),
         dashline=geo_assets.load_dashline(),
-        never=t("never", lang),
-        legend_title=f"{t('first_policy', lang)} · {t(f'step_{step}', lang)}",
-        coarse=_coarse_label(coarse, lang) if coarse else None,
+        never=classes["never"],
+        legend_title=classes["legend_title"],
+        coarse=classes["coarse"],
         # on the page the selection is drawn over the map (``present_map.selection``)
         selected=present_map.selected_on_map(ds, state, regions) if inline else (),
         inset=state.drill in (None, "460000"),
@@ -137,7 +152,7 @@ def adoption_map_figure(
         fig.layout.geo.lonaxis.range = None
         fig.layout.geo.lataxis.range = None
         fig.layout.geo.fitbounds = "locations"
-    title = t("first_adoption_by", lang, step=t(f"step_{step}", lang))
+    title = _adoption_title(ds, state)
     nothing = not (frame["row"] >= 0).any()
     empty = empty_text(ds, state, "adoption-map") if nothing else None
     source = source_line(ds, state, short=not inline)  # the short line fits a phone
@@ -244,6 +259,10 @@ def add_views(
         return
     sub = _subtitle(ds, state)
     updates = adoption.first_adoption_updates(frame)
+    # a new timeline step is a patch too: the classes' colour bar, legend names and title
+    classes = _adoption_classes(ds, state, frame)
+    updates.update(adoption.first_adoption_step_updates(frame, lang=state.lang, **classes))
+    updates.update(style.headline_patch(_adoption_title(ds, state)))
     updates[("layout", "title", "subtitle", "text")] = sub
     out.updates[ids.ADOPTION_MAP] = updates
     curve = curve_fig.to_plotly_json()

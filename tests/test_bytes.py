@@ -104,9 +104,9 @@ SEQUENCE_LIMITS = {
     "province click": 12,
     "drill-down": 60,
     "back": 60,
-    "date range": 50,  # target 12: the new timeline step redraws the timeline and adoption map
+    "date range": 32.5,  # target 12: the new timeline step redraws the timeline
     "incentive click": 18.5,  # target 12: the maps' hover texts of every region
-    "clear": 45,  # target 12: the step back to years, as "date range"
+    "clear": 30.5,  # target 12: the step back to years, as "date range"
     "city level": 171,  # target 60: two city maps, their inset traces and escaped "<b>", "<br>"
     "province level": 60,
 }
