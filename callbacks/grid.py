@@ -4,6 +4,12 @@ The first block of a view (rows 0..BLOCK in the default order, no column sort or
 "find in table" text) travels with the views (``callbacks.interaction``; the first page has it
 too) into the ``GRID_FIRST`` store, and a clientside callback answers the grid's request for it
 from there: no round trip behind the views. Any other block goes to ``rows_block``.
+
+The grid off the screen gets no rows with a click (``unfetched``: the view's query string only):
+its rows are dropped at once (a purge: never the last view's rows) and its request waits until it
+comes near the screen (``assets/lazy_grid.js``, an IntersectionObserver), then goes to
+``rows_block`` for the view shown then. The page says whether the grid is near the screen in the
+``GRID_IN_VIEW`` store, which every interaction reads.
 """
 
 from __future__ import annotations
@@ -35,6 +41,12 @@ def first_block(ds: Dataset, state: ViewState, search: str | None) -> dict:
         "rows": [[r.get(f) for f in fields] for r in rows],
         "rowCount": count,
     }
+
+
+def unfetched(search: str | None) -> dict:
+    """The first block of a view whose grid is off the screen: no rows, only the view it is for
+    (the grid drops what it holds and asks for its rows when it comes into view)."""
+    return {"search": as_location(search)}
 
 
 def rows_of(first: dict) -> list[dict]:
@@ -86,20 +98,24 @@ def rows_block(request: dict | None, search: str | None, quick: str | None) -> d
 
 
 # The grid asks for a block: the first block of the view shown comes from the store, any other
-# request is passed on to ``rows_block`` (through a store: one callback per output property).
+# request is passed on to ``rows_block`` (through a store: one callback per output property),
+# at once when the grid is in view, else when it comes into view (``assets/lazy_grid.js``).
 clientside_callback(
     """function(request, first, search, quick) {
         const nu = window.dash_clientside.no_update;
+        const lazy = window.paGrid;  // assets/lazy_grid.js: off the screen, asked when in view
+        if (lazy) { lazy.watch(); }
         if (!request) { return [nu, nu]; }
         const here = (search && search !== '?') ? search : '';
         const sorted = request.sortModel && request.sortModel.length;
         const filtered = request.filterModel && Object.keys(request.filterModel).length;
-        if (first && first.search === here && !sorted && !filtered && !quick
+        if (first && first.rows && first.search === here && !sorted && !filtered && !quick
                 && (request.startRow || 0) === 0 && request.endRow === BLOCK) {
             const rowData = first.rows.map((r) => Object.fromEntries(
                 first.fields.map((f, i) => [f, r[i]])));
             return [{rowData: rowData, rowCount: first.rowCount}, nu];
         }
+        if (lazy && lazy.hold(request)) { return [nu, nu]; }
         return [nu, Object.assign({}, request, {asked: Date.now()})];  // each ask is new
     }""".replace("BLOCK", str(BLOCK)),
     Output(ids.TABLE, "getRowsResponse"),

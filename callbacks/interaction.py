@@ -49,6 +49,7 @@ STATE: dict[str, Any] = {
     "shown": State(ids.LANG_SHOWN, "data"),
     "table": State(ids.VIEW_TABLE, "data"),
     "dismissed": State(ids.UPLOAD_DISMISSED, "data"),
+    "grid_in_view": State(ids.GRID_IN_VIEW, "data"),
 }
 
 
@@ -60,11 +61,14 @@ def respond(
     dismissed: list | None = None,
     *,
     before: str | None = None,
+    grid_in_view: object = None,
 ) -> dict[str, Any]:
     """``OUTPUTS`` for the view ``query``. ``before``: the query the event changed (then the URL
     is written and only the controls that changed are sent); None: the URL is already
     ``query`` and every control is set from it. ``table``: the table and language the page
-    shows (the upload panel is sent when they change), ``dismissed``: banners closed."""
+    shows (the upload panel is sent when they change), ``dismissed``: banners closed.
+    ``grid_in_view``: False when the page says the grid is off the screen (its rows are then
+    fetched when it comes into view: ``callbacks.grid.unfetched``)."""
     asked = parse_query(query)  # as the link says (a table no longer stored is named, not dropped)
     return answer(
         Reading(query, asked, dataset_for(asked)),
@@ -73,6 +77,7 @@ def respond(
         table,
         dismissed,
         before=None if before is None else parse_query(before),
+        grid_in_view=grid_in_view,
     )
 
 
@@ -94,6 +99,7 @@ def answer(
     dismissed: list | None = None,
     *,
     before: ViewState | None = None,
+    grid_in_view: object = None,
 ) -> dict[str, Any]:
     """``respond`` for a URL already read: everything below gets ``(state, dataset)``, nothing
     reads the URL again. ``before``: the state the event changed (None: a URL change)."""
@@ -114,7 +120,9 @@ def answer(
         "measure": measure_choice.measure_menu(
             state, None if before is None or before.data != asked.data else ds.restrict(before)
         ),
-        "grid_first": grid.first_block(ds, state, query),
+        "grid_first": (
+            grid.unfetched(query) if grid_in_view is False else grid.first_block(ds, state, query)
+        ),
         "upload": (
             {k: no_update for k in upload.PANEL}
             if table == now
@@ -144,9 +152,10 @@ def interact(
     shown: str | None,
     table: Any,
     dismissed: list | None,
+    grid_in_view: bool | None = None,
 ) -> dict[str, Any]:
     if ctx.triggered_id in (None, ids.URL):
-        return respond(search, rendered, shown, table, dismissed)
+        return respond(search, rendered, shown, table, dismissed, grid_in_view=grid_in_view)
     before = parse_query(search)  # the one reading of the URL for this click
     ds = dataset_for(before)  # an event never changes the table viewed
     after = url_sync.after_event(before, ds, ctx.triggered[0])
@@ -154,4 +163,6 @@ def interact(
         raise PreventUpdate  # nothing changed: a chip only drawn, a click on nothing
     # the new state as its URL reads (``settled``), not parsed back from the string written
     reading = Reading(encode_query(after), settled(after), ds)
-    return answer(reading, rendered, shown, table, dismissed, before=before)
+    return answer(
+        reading, rendered, shown, table, dismissed, before=before, grid_in_view=grid_in_view
+    )

@@ -69,10 +69,10 @@ CHART_CHAR = {f: _B64[i] for i, f in enumerate(ids.FIGURES)}
 _GEO = ("map_level", "drill", "measure")
 REDRAWN_BY: dict[str, tuple[str, ...]] = {
     ids.MAP: _GEO,
-    ids.RANKED: (*_GEO, "freq"),
+    ids.RANKED: _GEO,
     ids.TIMELINE: ("freq",),
-    ids.ADOPTION_MAP: (*_GEO, "freq"),
-    ids.ADOPTION_CURVE: (*_GEO, "freq"),
+    ids.ADOPTION_MAP: _GEO,
+    ids.ADOPTION_CURVE: _GEO,
 }
 _EVERY_CHART = ("lang", "data", "gdp_year", "pilots", "pilot_field")
 
@@ -181,7 +181,8 @@ def render_view(
     redraw = {f for f in ids.FIGURES if full and drawn.get(_group(f)) != keys[_group(f)]}
     selection = spread.selection_key(state)
     same = rendered is not None and rendered.get("selection") == selection
-    v = viewmodel.views(ds, state, full=bool(redraw), same_selection=same)
+    # only the charts drawn whole are built whole; the others get a patch (or nothing)
+    v = viewmodel.views(ds, state, full=bool(redraw), same_selection=same, only=redraw)
     # the charts drawn whole forget what the browser held of them; the others are patched
     gone = {CHART_CHAR[f] for f in redraw}
     before = rendered.get("sent") if rendered else ""

@@ -10,6 +10,7 @@ legend naming them in the chart's language, overlaps and regions left out in a l
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 
 import pandas as pd
@@ -162,13 +163,23 @@ def whole(fig: go.Figure) -> dict[tuple, object]:
 
 
 def add_views(
-    out: Views, ds: Dataset, state: ViewState, sub: str, *, full: bool, export: bool
+    out: Views,
+    ds: Dataset,
+    state: ViewState,
+    sub: str,
+    *,
+    full: bool,
+    export: bool,
+    only: Collection[str] | None = None,
 ) -> None:
-    """Replace the merged timeline and breakdowns of ``out`` by their compare twins."""
+    """Replace the merged timeline and breakdowns of ``out`` by their compare twins: whole
+    figures of the charts drawn whole (``only``, or all when ``full``), and as every chart's
+    updates its ``data`` and ``layout`` whole (what the browser holds of it, drawn or patched:
+    a later view sends them only if they changed)."""
     for chart, fig in figures(ds, state, sub, export=export).items():
-        if full:
+        if full and (only is None or chart in only):
             out.figures[chart] = fig
-        else:
+        if not export:
             out.updates[chart] = whole(fig)
 
 

@@ -21,6 +21,8 @@ URL_NOTES = "url-notes"
 VIEW_TABLE = "view-table"  # store: the table and language the view shows (set when they change)
 GRID_FIRST = "grid-first"  # store: the grid's first block for the view, sent with the views
 GRID_REQUEST = "grid-request"  # store: a block request the first block cannot answer
+# store: whether the grid is on (or near) the screen (assets/lazy_grid.js; None: not known yet)
+GRID_IN_VIEW = "grid-in-view"
 EXPORT_VIEW = "export-view"  # store: the view the open Download menu describes
 
 # --- header

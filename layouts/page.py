@@ -444,6 +444,7 @@ def page(
             dcc.Store(id=ids.VIEW_TABLE),
             dcc.Store(id=ids.GRID_FIRST),
             dcc.Store(id=ids.GRID_REQUEST),
+            dcc.Store(id=ids.GRID_IN_VIEW),  # assets/lazy_grid.js sets it
             dcc.Store(id=ids.EXPORT_VIEW),
             # The query string the views were last drawn for (tests and scripts wait on it).
             html.Div(id=ids.RENDERED_SEARCH, hidden=True),

@@ -8,6 +8,7 @@ frames and the small multiples). Pure: no Dash, no rendering.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 
@@ -111,21 +112,36 @@ def adoption_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
     return out
 
 
+def _adoption_classes(ds: Dataset, state: ViewState, frame: pd.DataFrame) -> dict[str, Any]:
+    """The first-adoption map's classes at the view's step: labels, legend title, coarse class."""
+    lang, step = state.lang, class_step(ds, state)
+    coarse = frame.attrs.get("coarse") or []
+    return {
+        "class_labels": [class_label(p, lang) for p in class_periods(ds, state)],
+        "never": t("never", lang),
+        "legend_title": f"{t('first_policy', lang)} · {t(f'step_{step}', lang)}",
+        "coarse": _coarse_label(coarse, lang) if coarse else None,
+    }
+
+
+def _adoption_title(ds: Dataset, state: ViewState) -> str:
+    return t("first_adoption_by", state.lang, step=t(f"step_{class_step(ds, state)}", state.lang))
+
+
 def adoption_map_figure(
     ds: Dataset, state: ViewState, frame: pd.DataFrame, *, inline: bool
 ) -> go.Figure:
     level, regions = _regions(ds, state)
-    lang, step = state.lang, class_step(ds, state)
-    coarse = frame.attrs.get("coarse") or []
+    classes = _adoption_classes(ds, state, frame)
     fig = adoption.first_adoption_map(
         frame,
-        [class_label(p, lang) for p in class_periods(ds, state)],
+        classes["class_labels"],
         level=level,
         geojson=geo_assets.load_geojson(level) if inline else geo_assets.geojson_url(level),
         dashline=geo_assets.load_dashline(),
-        never=t("never", lang),
-        legend_title=f"{t('first_policy', lang)} · {t(f'step_{step}', lang)}",
-        coarse=_coarse_label(coarse, lang) if coarse else None,
+        never=classes["never"],
+        legend_title=classes["legend_title"],
+        coarse=classes["coarse"],
         # on the page the selection is drawn over the map (``present_map.selection``)
         selected=present_map.selected_on_map(ds, state, regions) if inline else (),
         inset=state.drill in (None, "460000"),
@@ -136,7 +152,7 @@ def adoption_map_figure(
         fig.layout.geo.lonaxis.range = None
         fig.layout.geo.lataxis.range = None
         fig.layout.geo.fitbounds = "locations"
-    title = t("first_adoption_by", lang, step=t(f"step_{step}", lang))
+    title = _adoption_title(ds, state)
     nothing = not (frame["row"] >= 0).any()
     empty = empty_text(ds, state, "adoption-map") if nothing else None
     source = source_line(ds, state, short=not inline)  # the short line fits a phone
@@ -212,10 +228,12 @@ def add_views(
     full: bool,
     inline_geojson: bool,
     same_selection: bool = False,
+    only: Collection[str] | None = None,
 ) -> None:
-    """The diffusion views into ``out``: full figures, or the updates of a patch; the period band
-    on the timeline (one shape, added to what the timeline draws). ``same_selection``: only the
-    dates changed (a frame of the animation): the diffusion views move their band, nothing else."""
+    """The diffusion views into ``out``: full figures (``only``: of these charts alone), or the
+    updates of a patch; the period band on the timeline (one shape, added to what the timeline
+    draws). ``same_selection``: only the dates changed (a frame of the animation): the diffusion
+    views move their band, nothing else."""
     shapes = period_shapes(state)
     if same_selection and not full:
         _band_only(out, ds, state, shapes)
@@ -224,20 +242,27 @@ def add_views(
     top = fixed_top(ds, state)
     patched = ids.MAP in out.updates  # the updates are listed (not an export)
     if top is not None:  # while the slider moves, one colour scale for every period
-        if full:
+        if ids.MAP in out.figures:
             out.figures[ids.MAP].update_layout(coloraxis={"cmax": top})
         if patched:
             out.updates[ids.MAP][("layout", "coloraxis", "cmax")] = top
     curve_fig = curve_figure(ds, state)
-    if full:
+    wanted = {ids.ADOPTION_MAP, ids.ADOPTION_CURVE} if only is None else set(only)
+    if full and ids.ADOPTION_MAP in wanted:
         out.figures[ids.ADOPTION_MAP] = adoption_map_figure(ds, state, frame, inline=inline_geojson)
+    if full and ids.ADOPTION_CURVE in wanted:
         out.figures[ids.ADOPTION_CURVE] = curve_fig
+    if ids.TIMELINE in out.figures:
         for shape in shapes:
             out.figures[ids.TIMELINE].add_shape(shape)
     if not patched:
         return
     sub = _subtitle(ds, state)
     updates = adoption.first_adoption_updates(frame)
+    # a new timeline step is a patch too: the classes' colour bar, legend names and title
+    classes = _adoption_classes(ds, state, frame)
+    updates.update(adoption.first_adoption_step_updates(frame, lang=state.lang, **classes))
+    updates.update(style.headline_patch(_adoption_title(ds, state)))
     updates[("layout", "title", "subtitle", "text")] = sub
     out.updates[ids.ADOPTION_MAP] = updates
     curve = curve_fig.to_plotly_json()

@@ -12,6 +12,8 @@ columns (``present_grid``), the optional controls (``present_controls``) and the
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from data import query
 from data.dataset import Dataset
 from data.state import ViewState
@@ -48,8 +50,10 @@ def views(
     inline_geojson: bool = False,
     same_selection: bool = False,
     export: bool = False,
+    only: Collection[str] | None = None,
 ) -> Views:
-    """All views of ``state``: full figures (``full``) and, unless exporting, the updates a patch
+    """All views of ``state``: full figures (``full``; ``only``: of these charts alone, the ones
+    the page redraws, the others being patched) and, unless exporting, the updates a patch
     needs (the callback sends only those the browser does not hold yet). ``same_selection``: only
     the date filter changed since the views were drawn, so the diffusion views, which span all
     dates, only move their period marker. ``export``: drawn as
@@ -75,7 +79,7 @@ def views(
     rframe = map_story.ranked_of(mframe, map_story.map_classes(mframe, state))
     frames = Frames(sub, mframe, tframe, bframes, rframe, export=export, inline=inline_geojson)
     for chart in charts_for(ds.dimensions).values():  # each chart's builder and patch function
-        if full and chart.figure:
+        if full and chart.figure and (only is None or chart.id in only):
             out.figures[chart.id] = chart.figure(ds, state, frames, chart.id)
         # a full draw lists them too: what the browser holds, so no Patch resends it
         if not export and chart.patch:
@@ -87,7 +91,13 @@ def views(
     out.texts["chips"] = present_texts.chip_items(ds, state)
     out.texts["selection"] = present_map.selection(ds, state)
     spread.add_views(
-        out, ds, state, full=full, inline_geojson=inline_geojson, same_selection=same_selection
+        out,
+        ds,
+        state,
+        full=full,
+        inline_geojson=inline_geojson,
+        same_selection=same_selection,
+        only=only,
     )
-    compare_view.add_views(out, ds, state, sub, full=full, export=export)
+    compare_view.add_views(out, ds, state, sub, full=full, export=export, only=only)
     return out

@@ -20,6 +20,7 @@ import plotly.colors as pc
 import plotly.graph_objects as go
 
 from layouts.figures import china_map, style
+from layouts.figures import classes as classes_mod
 
 YEAR_SCALE = "Viridis"  # early adopters dark, late ones light; readable in grey and by most
 CURVE_COLORS = ("#1c6e8c", "#d9822b", "#7a5195", "#2f9e44", "#c2255c", "#5c7cfa")
@@ -102,7 +103,7 @@ def first_adoption_map(
     # the legend gets a strip of its own under the map: one class per period needs the width
     fig.layout.geo.domain = {"x": [0.0, 1.0], "y": [LEGEND_STRIP, 1.0]}
     fig.layout.geo2.domain = {"x": [0.8, 1.0], "y": [LEGEND_STRIP, 0.5]}
-    ticks = [never, *_tick_labels(class_labels), *([coarse] if coarse else [])]
+    ticks = _ticks(class_labels, never, coarse)
     fig.update_layout(
         coloraxis={
             "colorscale": class_scale(k, coarse=bool(coarse)),
@@ -126,6 +127,39 @@ def first_adoption_map(
         }
     )
     return fig
+
+
+def _ticks(class_labels: Sequence[str], never: str, coarse: str | None) -> list[str]:
+    return [never, *_tick_labels(class_labels), *([coarse] if coarse else [])]
+
+
+def first_adoption_step_updates(
+    values: pd.DataFrame,
+    class_labels: Sequence[str],
+    *,
+    never: str,
+    legend_title: str,
+    coarse: str | None,
+    lang: str,
+) -> dict[tuple, object]:
+    """What a new timeline step alters besides each region's class (``first_adoption_map``'s
+    values): the classes' colour bar and legend names, so a step change is a patch."""
+    ticks = _ticks(class_labels, never, coarse)
+    out: dict[tuple, object] = {("data", i, "name"): legend_title for i in china_map.Z_TRACES}
+    # china_map's stepped legend of the class numbers (hidden here: the colour bar says them)
+    cls = classes_mod.classify(values["cls"].to_numpy(dtype=float))
+    text = china_map.TEXT.get(lang, china_map.TEXT["en"])
+    swatches = china_map.class_legends(cls, text, False, False)
+    for i, trace in zip(china_map.CLASS_LEGEND_TRACES, swatches, strict=False):
+        out[("data", i, "name")] = trace.name
+    axis = ("layout", "coloraxis")
+    out[(*axis, "colorscale")] = class_scale(len(class_labels), coarse=bool(coarse))
+    out[(*axis, "cmax")] = len(ticks) - 0.5
+    out[(*axis, "colorbar", "tickvals")] = list(range(len(ticks)))
+    out[(*axis, "colorbar", "ticktext")] = ticks
+    out[(*axis, "colorbar", "title", "text")] = legend_title
+    out[("layout", "legend", "title", "text")] = legend_title
+    return out
 
 
 def first_adoption_updates(values: pd.DataFrame) -> dict[tuple, object]:

@@ -129,13 +129,23 @@ def ranked_figure(
         showarrow=False,
         font={"size": 10, "color": style.MUTED},
     )
-    widest = max([*a["y"], "=10 北京市北京"], key=len)
-    left = label_margin([widest])
-    fig.update_layout(margin={"l": left, "r": 40})
-    # the source line starts at the figure's left edge, not the plot's: the labels' margin would
-    # otherwise push it past the right edge of a narrow chart
-    fig.layout.annotations[style.SOURCE_INDEX].xshift = -(left - 10)
+    fig.update_layout(margin={"r": 40})
+    for (*path, key), value in _left(a["y"]).items():  # margin.l, the source line's xshift
+        node = fig
+        for part in path:
+            node = node[part]
+        node[key] = value
     return fig
+
+
+def _left(names: list[str]) -> dict[tuple, object]:
+    """The left margin the labels need, and the source line's shift to the figure's left edge
+    (the labels' margin would otherwise push it past the right edge of a narrow chart)."""
+    left = label_margin([max([*names, "=10 北京市北京"], key=len)])
+    return {
+        ("layout", "margin", "l"): left,
+        ("layout", "annotations", style.SOURCE_INDEX, "xshift"): -(left - 10),
+    }
 
 
 BAR_PX = 30  # an exported bar's slot (bar and gap), CSS pixels
@@ -168,4 +178,5 @@ def ranked_updates(frame: pd.DataFrame, measure: str, sub: str, more: str) -> di
         ("layout", "annotations", style.EMPTY_INDEX, "visible"): frame.empty,
         ("layout", "annotations", NOTE_INDEX, "text"): more,
         ("layout", "title", "subtitle", "text"): sub,
+        **_left(a["y"]),  # longer labels (a rank shared by ten regions) widen the margin
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 FONT_FAMILY = (
     "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
@@ -31,6 +32,52 @@ SEQUENTIAL = [
 ]
 NO_RECORD = "#d5d8dc"
 ZERO = str(SEQUENTIAL[0][1])  # "0 under these filters"
+
+# The look every figure shares, defined once as the default template (``pio.templates.default``):
+# a figure carries it in ``layout.template``, so the page, the camera button and kaleido's exports
+# draw the same. Only what these charts use (bar, scatter, choropleth, scattergeo on cartesian
+# axes and geo subplots), with plotly's own "plotly" template's values where we relied on them
+# (axes without visible grid unless a chart sets one, bar outlines, colorbars): 0.8 KB in each
+# whole figure instead of that template's 6.5 KB (3-D, polar, ternary, carpet, table, ...).
+_AXIS = {
+    "gridcolor": "white",
+    "linecolor": "white",
+    "ticks": "",
+    "title": {"standoff": 15},
+    "zerolinecolor": "white",
+    "automargin": True,
+    "zerolinewidth": 2,
+}
+_COLORBAR = {"outlinewidth": 0, "ticks": ""}
+TEMPLATE = go.layout.Template(
+    layout={
+        "autotypenumbers": "strict",  # a year written as text stays a category
+        "font": {"family": FONT_FAMILY, "color": INK, "size": 12},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "hovermode": "closest",
+        "hoverlabel": {"align": "left"},
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+        "coloraxis": {"colorbar": _COLORBAR},
+        "geo": {
+            "bgcolor": "white",
+            "landcolor": "#E5ECF6",
+            "subunitcolor": "white",
+            "showland": True,
+            "showlakes": True,
+            "lakecolor": "white",
+        },
+        "shapedefaults": {"line": {"color": "#2a3f5f"}},
+        "annotationdefaults": {"arrowcolor": "#2a3f5f", "arrowhead": 0, "arrowwidth": 1},
+    },
+    data={
+        "bar": [go.Bar(marker={"line": {"color": "#E5ECF6", "width": 0.5}})],
+        "choropleth": [go.Choropleth(colorbar=_COLORBAR)],
+    },
+)
+pio.templates["policy-atlas"] = TEMPLATE
+pio.templates.default = "policy-atlas"
 
 TITLE_Y = 1.0  # the title hangs from the top edge (``pad``), however many lines it has
 SOURCE_INDEX = 0  # layout.annotations[SOURCE_INDEX] is the source line
@@ -137,9 +184,6 @@ def frame(
             "pad": {"t": 12},
             "font": {"size": 16, "color": INK},
         },
-        font={"family": FONT_FAMILY, "color": INK, "size": 12},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
         margin={"t": top, "b": bottom, "l": 10, "r": 10},
     )
     annotations = list(fig.layout.annotations or ())

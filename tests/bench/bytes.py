@@ -4,6 +4,7 @@ request, the response serialised as Dash serialises it (no "no update" outputs, 
 operations). Per interaction: the total and its largest parts.
 
     python -m tests.bench.bytes [--engine json]   # json: plotly's pure-Python engine (\\uXXXX)
+    python -m tests.bench.bytes --time 21          # and the server's CPU ms per interaction
 """
 
 from __future__ import annotations
@@ -46,8 +47,10 @@ def _parts(sent: dict, prefix: str = "") -> dict[str, int]:
     return out
 
 
-def measure() -> dict[str, Any]:
-    """Bytes per interaction of ``SEQUENCE`` on the dataset this process serves."""
+def measure(grid_in_view: bool | None = False) -> dict[str, Any]:
+    """Bytes per interaction of ``SEQUENCE`` on the dataset this process serves, the grid off the
+    screen (as on a page at its top; ``grid_in_view=None``: every response with the grid's rows,
+    as before the page said where the grid is)."""
     from dash._callback import NoUpdate
     from dash._utils import to_json
 
@@ -57,7 +60,9 @@ def measure() -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, query in [("first view", ""), *SEQUENCE]:
         before = None if name == "first view" else search
-        res = interaction.respond(query, rendered, shown, table, before=before)
+        res = interaction.respond(
+            query, rendered, shown, table, before=before, grid_in_view=grid_in_view
+        )
         sent = _sent(res)
         total = len(to_json(sent).encode())
         parts = sorted(_parts(sent).items(), key=lambda kv: -kv[1])[:5]
@@ -69,6 +74,40 @@ def measure() -> dict[str, Any]:
         if not isinstance(res["table"], NoUpdate):
             table = res["table"]
         search = query
+    return out
+
+
+def server_ms(repeat: int, grid_in_view: bool | None = False) -> dict[str, dict[str, float]]:
+    """CPU ms of the interaction callback per interaction of ``SEQUENCE`` (median and p95 of
+    ``repeat`` calls, each given the stores of the view before, as the page sends them)."""
+    import statistics
+    import time
+
+    from dash._callback import NoUpdate
+
+    from callbacks import interaction
+
+    rendered, shown, table, search = None, None, None, ""
+    out: dict[str, dict[str, float]] = {}
+    for name, query in [("first view", ""), *SEQUENCE]:
+        before = None if name == "first view" else search
+        ms = []
+        for _ in range(repeat if name != "first view" else 1):
+            start = time.process_time()
+            res = interaction.respond(
+                query, rendered, shown, table, before=before, grid_in_view=grid_in_view
+            )
+            ms.append((time.process_time() - start) * 1000)
+        ms.sort()
+        out[name] = {"median": statistics.median(ms), "p95": ms[round(0.95 * (len(ms) - 1))]}
+        if not isinstance(res["views"]["rendered"], NoUpdate):
+            rendered = res["views"]["rendered"]
+        if not isinstance(res["widgets"]["shown"], NoUpdate):
+            shown = res["widgets"]["shown"]
+        if not isinstance(res["table"], NoUpdate):
+            table = res["table"]
+        search = query
+    del out["first view"]
     return out
 
 
@@ -90,16 +129,22 @@ def rows(res: dict[str, Any], before: dict[str, Any] | None = None) -> list[str]
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--engine", choices=("auto", "json"), default="auto")
+    p.add_argument("--time", type=int, default=0, help="also time N calls per interaction")
     args = p.parse_args(argv)
     import plotly.io
 
     plotly.io.json.config.default_engine = args.engine
     from callbacks.service.context import serve
-    from data.dataset import DatasetStore, load_dataset
+    from data.dataset import DatasetStore
+    from data.loaders import load_dataset
 
     serve(DatasetStore(load_dataset()))
     res = measure()
     print("\n".join(rows(res)), file=sys.stderr)
+    if args.time:
+        res = {"bytes": res, "server_cpu_ms": server_ms(args.time)}
+        for name, ms in res["server_cpu_ms"].items():
+            print(f"{name}: {ms['median']:.0f} ms median, {ms['p95']:.0f} p95", file=sys.stderr)
     print(json.dumps(res))
     return 0
 

@@ -1,5 +1,6 @@
-"""How many times the page asks the server: a province click is one round trip (the views and the
-grid's first rows in one answer), a shared link paints with no callback at all, export texts
+"""How many times the page asks the server: a province click is one round trip (the views, and the
+grid's first rows when the grid is in view; off the screen it asks for them when it comes into
+view), a shared link paints with no callback at all, export texts
 wait for the Download menu, and the grid's other blocks (a column sort) still come from the
 server."""
 
@@ -59,26 +60,89 @@ def grid_dates(page) -> list[str]:
     )
 
 
+def server_titles(ds, state: ViewState) -> list[str]:
+    rows, _ = table.block(ds.index, state, ds.name_of, end=100)
+    return [str(r["title_zh"] or "").strip() for r in rows]
+
+
 def server_dates(ds, state: ViewState, sort: list | None = None, n: int = 25) -> list[str]:
     rows, _ = table.block(ds.index, state, ds.name_of, end=n, sort_model=sort)
     return [str(r["date"] or "").strip() for r in rows]
 
 
-def test_a_province_click_is_one_round_trip_with_the_grids_rows(page, app_url, ds):
+def grid_titles(page) -> list[str]:
+    """The titles in the grid's rows as the page holds them (empty while a block is loading)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('#table .ag-center-cols-container .ag-row')]
+          .map(r => (r.querySelector('[col-id=title_zh]') || {}).textContent || '')
+          .filter(t => t.trim())"""
+    )
+
+
+def grid_near(page) -> None:
+    """Wait until assets/lazy_grid.js has said where the grid is (the page's first report)."""
+    page.wait_for_function("() => window.paGrid && window.paGrid.near() !== null")
+
+
+def test_a_province_click_is_one_round_trip_and_the_grid_off_screen_gets_its_rows_in_view(
+    page, app_url, ds
+):
     calls = Calls(page)
     page.goto(app_url + "/")
     h.wait_ready(page)
+    grid_near(page)
     assert table_total(page) == ds.rows
+    everyone = set(grid_titles(page))
     mark = len(calls.outputs)
-    h.click_region(page, "440000")
+    with page.expect_response(lambda r: "_dash-update-component" in r.url) as answer:
+        h.click_region(page, "440000")
     page.wait_for_url(re.compile(r"region=440000"))
     h.wait_idle(page, settle_ms=600)  # time for any request chained behind the answer
     gd = ViewState(region=("440000",))
     assert summary_count(page) == query.summary(ds.index, gd)["policies"] == 20
-    assert table_total(page) == 20  # the grid's first rows came with the views
     assert "广东省" in page.inner_text("#chips")
+    # the grid is below the screen: no rows came with the views, none were asked for, and the
+    # grid holds no row of the view before (it never shows stale rows)
+    first = answer.value.json()["response"]["grid-first"]["data"]
+    assert first == {"search": "?region=440000"}
     made = calls.since(mark)
-    assert len(made) <= 2, made
+    assert len(made) == 1, made
+    assert not set(grid_titles(page)) - set(server_titles(ds, gd))
+    page.locator("#table").scroll_into_view_if_needed()  # in view: the rows of this view
+    assert table_total(page) == 20
+    page.wait_for_function("() => document.querySelectorAll('#table [col-id=title_zh]').length > 5")
+    shown = grid_titles(page)
+    assert shown and set(shown) <= set(server_titles(ds, gd)) and set(shown) != everyone
+    assert [o for o in calls.since(mark) if "getRowsResponse" in o]  # asked when in view
+    assert page.watch.errors == []
+
+
+def test_the_back_button_with_the_grid_in_view_brings_its_rows_in_the_same_answer(
+    page, app_url, ds
+):
+    calls = Calls(page)
+    page.goto(app_url + "/?region=440000")
+    h.wait_ready(page)
+    h.click_region(page, "110000")  # the grid below the screen: no rows yet
+    page.wait_for_url(re.compile(r"region=110000"))
+    h.wait_idle(page)
+    page.locator("#table").scroll_into_view_if_needed()
+    page.wait_for_function("() => window.paGrid && window.paGrid.near() === true")
+    both = ViewState(region=("110000", "440000"))
+    assert table_total(page) == query.summary(ds.index, both)["policies"]
+    mark = len(calls.outputs)
+    with page.expect_response(lambda r: "_dash-update-component" in r.url) as answer:
+        page.go_back()  # to Guangdong alone, the grid on the screen
+    page.wait_for_function("() => !location.search.includes('110000')")
+    h.wait_idle(page, settle_ms=600)
+    first = answer.value.json()["response"]["grid-first"]["data"]
+    assert first["search"] == "?region=440000" and len(first["rows"]) == 20
+    assert table_total(page) == 20
+    page.wait_for_function("() => document.querySelectorAll('#table [col-id=title_zh]').length > 5")
+    gd = server_titles(ds, ViewState(region=("440000",)))
+    assert set(grid_titles(page)) <= set(gd)
+    made = calls.since(mark)
+    assert len(made) == 1 and not [o for o in made if "getRowsResponse" in o], made
     assert page.watch.errors == []
 
 
@@ -101,8 +165,9 @@ def test_a_shared_link_paints_without_a_callback(page, app_url, ds):
     page.click("#chips .chip")
     page.wait_for_function("() => !location.search.includes('region')")
     h.wait_idle(page)
+    assert len(calls.since(mark)) == 1  # the grid, below the screen, asks when it comes in view
+    page.locator("#table").scroll_into_view_if_needed()
     assert summary_count(page) == ds.rows and table_total(page) == ds.rows
-    assert len(calls.since(mark)) == 1
     assert page.watch.errors == [] and page.watch.foreign == []
 
 
@@ -158,6 +223,7 @@ def test_a_sorted_grid_keeps_its_sort_through_a_province_click(page, app_url, ds
     h.click_region(page, "440000")
     page.wait_for_url(re.compile(r"region=440000"))
     h.wait_idle(page, settle_ms=500)
+    page.locator("#table").scroll_into_view_if_needed()  # its rows are asked for in view
     assert table_total(page) == 20
     gd = server_dates(ds, ViewState(region=("440000",)), ascending)
     page.wait_for_function("(d) => { const c = document.querySelector("
