@@ -77,7 +77,8 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
         **cast(dict[str, Any], health.dash_paths(config)),
     )
     app.index_string = INDEX.replace(
-        "{%css%}", "{%css%}" + preloads(app.config.requests_pathname_prefix)
+        "{%css%}",
+        "{%css%}" + preloads(app.config.requests_pathname_prefix, app.get_asset_url("")),
     )
     topojson_url = app.get_asset_url("topojson/")
     places, pilot_fields = choices.place_choices(ds), choices.pilot_field_choices(ds)
@@ -87,6 +88,7 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     )
     server.config["POLICY_ATLAS_ROWS"] = ds.rows
     health.install(app, config, lambda: store.default, jobs)
+    first_paint.install(server)  # a link's first page drawn once, not for every reader
     callbacks.upload.install(app, uploads, health.secret_key(config))
     callbacks.service.data_routes.install(app, config.url_prefix)
     return app
@@ -115,15 +117,37 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
-def preloads(prefix: str) -> str:
+#: What the first view runs, fetched and run while the server draws the first page (the layout
+#: request, preloaded below): plotly.js, which dcc.Graph would fetch only once a graph has mounted,
+#: and the lazy chunks of the components on the first screen, which Dash's renderer would fetch
+#: only after the layout has arrived. ``async``: each runs when it arrives (a chunk that runs before
+#: its bundle is picked up by webpack's chunk registry; dcc.Graph uses ``window.Plotly`` if set).
+FIRST_VIEW_SCRIPTS = (
+    "plotly/package_data/plotly.min.js",
+    "dash/dcc/async-graph.js",
+    "dash/dcc/async-dropdown.js",
+    "dash/dcc/async-datepicker.js",
+    "dash/dcc/async-slider.js",
+    "dash_ag_grid/async-community.js",
+)
+#: The files plotly fetches (XHR) to draw the map: base topojson, boundaries, neighbouring land.
+FIRST_VIEW_FILES = (
+    "topojson/world_110m.json",
+    "geo/provinces.geojson",
+    "geo/neighbours.geojson",
+)
+
+
+def preloads(prefix: str, assets: str) -> str:
     """Fetched while the page's scripts load rather than after them: the layout (the first view,
-    drawn on the server: ``callbacks.first_paint``) and plotly (which the graphs load on mount)."""
-    return (
-        f'\n        <link rel="preload" href="{prefix}_dash-layout" as="fetch" '
-        'crossorigin="anonymous">'
-        f'\n        <link rel="preload" href="{prefix}_dash-component-suites/plotly/package_data/'
-        'plotly.min.js" as="script">'
-    )
+    drawn on the server: ``callbacks.first_paint``), the code the first view runs and the map's
+    files (``FIRST_VIEW_SCRIPTS``, ``FIRST_VIEW_FILES``; ``assets``: the assets folder's URL)."""
+    fetch = 'as="fetch" crossorigin="anonymous"'
+    tags = [f'<link rel="preload" href="{prefix}_dash-layout" {fetch}>']
+    tags += [f'<link rel="preload" href="{assets}{f}" {fetch}>' for f in FIRST_VIEW_FILES]
+    tags += [f'<script async src="{prefix}_dash-component-suites/{s}"></script>'
+             for s in FIRST_VIEW_SCRIPTS]  # fmt: skip
+    return "".join("\n        " + t for t in tags)
 
 
 def export_pack(
