@@ -136,8 +136,8 @@ def layout(build: Callable[[], Component]) -> Callable[[], Component]:
         try:
             drawn = prefill(tree, search)
             state, ds = view(search)
-            if not state.data and not ds.gone:  # the default table: the same for every reader
-                flask.g.first_page = (search, ds)
+            if not state.data and not ds.gone and flask.has_app_context():
+                flask.g.first_page = (search, ds)  # the default table: the same for every reader
             return drawn
         except PreventUpdate:  # a bug the guard logged (callbacks.service.context.guarded)
             pass
