@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
@@ -76,10 +77,18 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
         background_callback_manager=(jobs := background.manager(config)),
         **cast(dict[str, Any], health.dash_paths(config)),
     )
-    app.index_string = INDEX.replace(
-        "{%css%}",
-        "{%css%}" + preloads(app.config.requests_pathname_prefix, app.get_asset_url("")),
-    )
+    app.index_string = INDEX
+    page_shell = app.interpolate_index
+    prefix, assets = app.config.requests_pathname_prefix, app.get_asset_url("")
+
+    def interpolate_index(**parts: str) -> str:  # the head names what the link's view needs
+        try:
+            files = first_paint.map_files(first_paint.request_search())
+        except Exception:  # a link that cannot be read: its page says so; nothing preloaded
+            files = ()
+        return page_shell(**{**parts, "css": parts["css"] + preloads(prefix, assets, files)})
+
+    app.interpolate_index = interpolate_index  # type: ignore[method-assign, assignment]
     topojson_url = app.get_asset_url("topojson/")
     places, pilot_fields = choices.place_choices(ds), choices.pilot_field_choices(ds)
     # the page drawn for the link it is opened with (no round trip before the first paint)
@@ -130,21 +139,16 @@ FIRST_VIEW_SCRIPTS = (
     "dash/dcc/async-slider.js",
     "dash_ag_grid/async-community.js",
 )
-#: The files plotly fetches (XHR) to draw the map: base topojson, boundaries, neighbouring land.
-FIRST_VIEW_FILES = (
-    "topojson/world_110m.json",
-    "geo/provinces.geojson",
-    "geo/neighbours.geojson",
-)
 
 
-def preloads(prefix: str, assets: str) -> str:
+def preloads(prefix: str, assets: str, files: Sequence[str]) -> str:
     """Fetched while the page's scripts load rather than after them: the layout (the first view,
-    drawn on the server: ``callbacks.first_paint``), the code the first view runs and the map's
-    files (``FIRST_VIEW_SCRIPTS``, ``FIRST_VIEW_FILES``; ``assets``: the assets folder's URL)."""
+    drawn on the server: ``callbacks.first_paint``), the code the first view runs
+    (``FIRST_VIEW_SCRIPTS``) and the map's ``files`` (paths under ``assets``, the assets folder's
+    URL: ``callbacks.first_paint.map_files``)."""
     fetch = 'as="fetch" crossorigin="anonymous"'
     tags = [f'<link rel="preload" href="{prefix}_dash-layout" {fetch}>']
-    tags += [f'<link rel="preload" href="{assets}{f}" {fetch}>' for f in FIRST_VIEW_FILES]
+    tags += [f'<link rel="preload" href="{assets}{f}" {fetch}>' for f in files]
     tags += [f'<script async src="{prefix}_dash-component-suites/{s}"></script>'
              for s in FIRST_VIEW_SCRIPTS]  # fmt: skip
     return "".join("\n        " + t for t in tags)

@@ -34,6 +34,7 @@ from layouts import ids
 from layouts.bilingual import L
 from layouts.charts import charts_for
 from layouts.exports import report_pack
+from layouts.figures import geo_assets
 
 log = logging.getLogger("policy_atlas.callbacks")
 #: How many links' first pages are kept (each a few hundred KB of JSON).
@@ -53,6 +54,20 @@ def request_search() -> str | None:
         referrer = request.referrer
         return None if not referrer else "?" + urlsplit(referrer).query
     return "?" + request.query_string.decode("utf-8", "replace")
+
+
+def map_files(search: str | None) -> tuple[str, ...]:
+    """The files (paths under assets/) plotly fetches to draw the map of the link ``search``: the
+    base topojson, the boundaries of the level it shows and, unless it is drilled into a
+    province, the neighbouring land (``layouts/figures/china_map.py``)."""
+    state, _ = view(search)
+    files = [
+        "topojson/world_110m.json",
+        "geo/" + geo_assets.geojson_path(state.map_level_shown).name,
+    ]
+    if not state.drill:
+        files.append("geo/neighbours.geojson")
+    return tuple(files)
 
 
 def _components(tree: Component) -> Iterator[Component]:
