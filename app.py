@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
@@ -76,9 +77,18 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
         background_callback_manager=(jobs := background.manager(config)),
         **cast(dict[str, Any], health.dash_paths(config)),
     )
-    app.index_string = INDEX.replace(
-        "{%css%}", "{%css%}" + preloads(app.config.requests_pathname_prefix)
-    )
+    app.index_string = INDEX
+    page_shell = app.interpolate_index
+    prefix, assets = app.config.requests_pathname_prefix, app.get_asset_url("")
+
+    def interpolate_index(**parts: str) -> str:  # the head names what the link's view needs
+        try:
+            files = first_paint.map_files(first_paint.request_search())
+        except Exception:  # a link that cannot be read: its page says so; nothing preloaded
+            files = ()
+        return page_shell(**{**parts, "css": parts["css"] + preloads(prefix, assets, files)})
+
+    app.interpolate_index = interpolate_index  # type: ignore[method-assign, assignment]
     topojson_url = app.get_asset_url("topojson/")
     places, pilot_fields = choices.place_choices(ds), choices.pilot_field_choices(ds)
     # the page drawn for the link it is opened with (no round trip before the first paint)
@@ -87,6 +97,7 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     )
     server.config["POLICY_ATLAS_ROWS"] = ds.rows
     health.install(app, config, lambda: store.default, jobs)
+    first_paint.install(server)  # a link's first page drawn once, not for every reader
     callbacks.upload.install(app, uploads, health.secret_key(config))
     callbacks.service.data_routes.install(app, config.url_prefix)
     return app
@@ -115,15 +126,32 @@ INDEX = """<!DOCTYPE html>
 </html>"""
 
 
-def preloads(prefix: str) -> str:
+#: What the first view runs, fetched and run while the server draws the first page (the layout
+#: request, preloaded below): plotly.js, which dcc.Graph would fetch only once a graph has mounted,
+#: and the lazy chunks of the components on the first screen, which Dash's renderer would fetch
+#: only after the layout has arrived. ``async``: each runs when it arrives (a chunk that runs before
+#: its bundle is picked up by webpack's chunk registry; dcc.Graph uses ``window.Plotly`` if set).
+FIRST_VIEW_SCRIPTS = (
+    "plotly/package_data/plotly.min.js",
+    "dash/dcc/async-graph.js",
+    "dash/dcc/async-dropdown.js",
+    "dash/dcc/async-datepicker.js",
+    "dash/dcc/async-slider.js",
+    "dash_ag_grid/async-community.js",
+)
+
+
+def preloads(prefix: str, assets: str, files: Sequence[str]) -> str:
     """Fetched while the page's scripts load rather than after them: the layout (the first view,
-    drawn on the server: ``callbacks.first_paint``) and plotly (which the graphs load on mount)."""
-    return (
-        f'\n        <link rel="preload" href="{prefix}_dash-layout" as="fetch" '
-        'crossorigin="anonymous">'
-        f'\n        <link rel="preload" href="{prefix}_dash-component-suites/plotly/package_data/'
-        'plotly.min.js" as="script">'
-    )
+    drawn on the server: ``callbacks.first_paint``), the code the first view runs
+    (``FIRST_VIEW_SCRIPTS``) and the map's ``files`` (paths under ``assets``, the assets folder's
+    URL: ``callbacks.first_paint.map_files``)."""
+    fetch = 'as="fetch" crossorigin="anonymous"'
+    tags = [f'<link rel="preload" href="{prefix}_dash-layout" {fetch}>']
+    tags += [f'<link rel="preload" href="{assets}{f}" {fetch}>' for f in files]
+    tags += [f'<script async src="{prefix}_dash-component-suites/{s}"></script>'
+             for s in FIRST_VIEW_SCRIPTS]  # fmt: skip
+    return "".join("\n        " + t for t in tags)
 
 
 def export_pack(

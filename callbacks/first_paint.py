@@ -7,11 +7,17 @@ every output of ``callbacks.interaction.respond`` for that view written into it 
 controls, the ``rendered`` store with key, language, selection and sent hashes, the grid's first
 block, the upload panel), plus the export texts. When the view cannot be known (no
 ``Referer``), the page is left empty and the URL's first report draws it, as before.
+
+A first page of the default table depends only on its link, so the answer is kept (``install``:
+the last ``CACHED`` links' layouts, as sent) and the next reader of the same link gets it without
+the server drawing it again; a table of a user (``?data=``) is always drawn anew (it may be gone).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,8 +34,13 @@ from layouts import ids
 from layouts.bilingual import L
 from layouts.charts import charts_for
 from layouts.exports import report_pack
+from layouts.figures import geo_assets
 
 log = logging.getLogger("policy_atlas.callbacks")
+#: How many links' first pages are kept (each a few hundred KB of JSON).
+CACHED = 16
+_pages: OrderedDict[str, tuple[object, bytes]] = OrderedDict()  # link -> (table, layout JSON)
+_pages_lock = threading.Lock()
 
 
 def request_search() -> str | None:
@@ -43,6 +54,20 @@ def request_search() -> str | None:
         referrer = request.referrer
         return None if not referrer else "?" + urlsplit(referrer).query
     return "?" + request.query_string.decode("utf-8", "replace")
+
+
+def map_files(search: str | None) -> tuple[str, ...]:
+    """The files (paths under assets/) plotly fetches to draw the map of the link ``search``: the
+    base topojson, the boundaries of the level it shows and, unless it is drilled into a
+    province, the neighbouring land (``layouts/figures/china_map.py``)."""
+    state, _ = view(search)
+    files = [
+        "topojson/world_110m.json",
+        "geo/" + geo_assets.geojson_path(state.map_level_shown).name,
+    ]
+    if not state.drill:
+        files.append("geo/neighbours.geojson")
+    return tuple(files)
 
 
 def _components(tree: Component) -> Iterator[Component]:
@@ -124,7 +149,11 @@ def layout(build: Callable[[], Component]) -> Callable[[], Component]:
         if search is None:
             return tree
         try:
-            return prefill(tree, search)
+            drawn = prefill(tree, search)
+            state, ds = view(search)
+            if not state.data and not ds.gone and flask.has_app_context():
+                flask.g.first_page = (search, ds)  # the default table: the same for every reader
+            return drawn
         except PreventUpdate:  # a bug the guard logged (callbacks.service.context.guarded)
             pass
         except Exception:
@@ -137,3 +166,40 @@ def layout(build: Callable[[], Component]) -> Callable[[], Component]:
         return tree
 
     return first_page
+
+
+def _is_layout_request() -> bool:
+    return flask.request.method == "GET" and flask.request.path.endswith("_dash-layout")
+
+
+def _kept_page() -> flask.Response | None:
+    """The layout kept for this link, if its table is still the one it was drawn for."""
+    if not _is_layout_request():
+        return None
+    search = request_search()
+    with _pages_lock:
+        kept = _pages.get(search or "")
+        if kept is not None:
+            _pages.move_to_end(search or "")
+    if kept is None or view(search)[1] is not kept[0]:
+        return None
+    return flask.Response(kept[1], mimetype="application/json")
+
+
+def _keep_page(response: flask.Response) -> flask.Response:
+    drawn = flask.g.pop("first_page", None)
+    if drawn is not None and response.status_code == 200 and _is_layout_request():
+        search, ds = drawn
+        with _pages_lock:
+            _pages[search] = (ds, response.get_data())
+            while len(_pages) > CACHED:
+                _pages.popitem(last=False)
+    return response
+
+
+def install(server: flask.Flask) -> None:
+    """Serve a link's first page from the ones kept (see the module's docstring). Call after
+    Dash has attached Flask-Compress: hooks run in reverse order, so the page is kept before
+    it is compressed and each answer is compressed for its own request."""
+    server.before_request(_kept_page)
+    server.after_request(_keep_page)
