@@ -619,8 +619,11 @@ def build(
     _ids(b)
     _dates(b)
     has_place, places = _places_step(b)
+    release_memory()  # each step's let-go text back to the system before the next allocates
     _levels(b, has_place, places)
+    release_memory()
     _texts_and_codes(b)
+    release_memory()
     _hostile(b)
     res.frame = _assemble(b)
     res.problems = b.problems
@@ -973,14 +976,24 @@ def _texts_and_codes(b: _Build) -> None:
 def _hostile(b: _Build) -> None:
     """Formula-like, control-character or very long text in any column: warn, keep as written."""
     for col in list(b.cm.fields.values()) + b.cm.extras:
-        text = _text(b.raw[col])  # a compacted column as its text (``_compact``)
-        w = parse.text_warnings(text)
-        idx = np.flatnonzero(w.notna().to_numpy())
-        vals = text.iloc[idx].to_numpy(dtype=object)
-        del text
-        wv = w.iloc[idx].to_numpy(dtype=object)
+        vals, wv, idx = _warned(b.raw[col])
         for k, i in enumerate(idx):
             b.problems.append(Problem(int(b.lines[i]), str(col), str(vals[k]), wv[k], "warning"))
+
+
+def _warned(column: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(values, warnings, rows) of the cells ``parse.text_warnings`` warns about; a compacted
+    column (``_compact``) is checked once per distinct value, not as a million cells of text."""
+    if isinstance(column.dtype, pd.CategoricalDtype) and not column.hasnans:
+        distinct = pd.Series(column.cat.categories.astype("str").array, dtype="str")
+        per_value = parse.text_warnings(distinct).to_numpy(dtype=object)
+        codes = column.cat.codes.to_numpy()
+        idx = np.flatnonzero(pd.notna(per_value)[codes])
+        values = distinct.to_numpy(dtype=object)[codes[idx]]
+        return values, per_value[codes[idx]], idx
+    w = parse.text_warnings(column)
+    idx = np.flatnonzero(w.notna().to_numpy())
+    return column.iloc[idx].to_numpy(dtype=object), w.iloc[idx].to_numpy(dtype=object), idx
 
 
 def _assemble(b: _Build) -> pd.DataFrame:

@@ -98,3 +98,32 @@ def test_a_row_arrow_lost_does_not_add_up(tmp_path) -> None:
     assert data.read._bytes_add_up(str(p), table)
     assert not data.read._bytes_add_up(str(p), table.slice(0, 2))
     assert not data.read._bytes_add_up(str(p), pa.concat_tables([table, table.slice(0, 1)]))
+
+
+def test_repeated_columns_held_compact_load_exactly_as_text(tmp_path, monkeypatch) -> None:
+    """``data.load._compact`` holds repeated raw columns as categoricals while the table is
+    built: the frame, every problem (line, field, value) and every note are what the text gives,
+    hostile cells in a repeated column included."""
+    import data.load
+
+    header = "标题,省份,城市,日期,发文机关,层级,激励方式,备注\n"
+    rows = []
+    for i in range(3000):
+        note = ["", "=HYPERLINK(1)", "ok\x07bell", "普通"][i % 4]
+        city = ["深圳市", "广州市", "", "珠海"][i % 4]  # 珠海: a short name
+        rows.append(f"政策{i},广东省,{city},2020-0{i % 9 + 1}-01,广东省人民政府,省级,"
+                    f"补贴;奖励,{note}")  # fmt: skip
+    rows[10] = "政策10,火星省,,2020-01-01,广东省人民政府,省级,补贴,=1+1"
+    p = _write(tmp_path, header + "\n".join(rows) + "\n")
+    raw = read_raw(str(p)).frame
+    data.load._compact(raw)
+    assert isinstance(raw["备注"].dtype, pd.CategoricalDtype)  # it is held compact
+    assert not isinstance(raw["标题"].dtype, pd.CategoricalDtype)  # distinct titles: as text
+    compact = load_table(p)
+    monkeypatch.setattr(data.load, "_compact", lambda raw: None)
+    text = load_table(p)
+    assert compact.problems == text.problems and compact.notes == text.notes
+    pd.testing.assert_frame_equal(compact.frame, text.frame)
+    hostile = [(q.row, q.field, q.value) for q in compact.problems if "formula" in q.reason]
+    assert (12, "备注", "=1+1") in hostile and (3, "备注", "=HYPERLINK(1)") in hostile
+    assert any(q.row == 12 and q.field == "省份" and q.value == "火星省" for q in compact.problems)
