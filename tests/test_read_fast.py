@@ -127,3 +127,16 @@ def test_repeated_columns_held_compact_load_exactly_as_text(tmp_path, monkeypatc
     hostile = [(q.row, q.field, q.value) for q in compact.problems if "formula" in q.reason]
     assert (12, "备注", "=1+1") in hostile and (3, "备注", "=HYPERLINK(1)") in hostile
     assert any(q.row == 12 and q.field == "省份" and q.value == "火星省" for q in compact.problems)
+
+
+def test_loads_in_threads_give_arrow_its_own_pool_back(tmp_path) -> None:
+    """A load takes Arrow's buffers from malloc (``data.load._system_allocator``); when every
+    load has ended, Arrow's default pool is the one the app had, whatever their order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    before = pa.default_memory_pool().backend_name
+    p = _write(tmp_path, HEADER + "".join(f"政策{i},广东省,2020\n" for i in range(500)))
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: load_table(p), range(8)))
+    assert all(len(r.frame) == 500 and r.fatal is None for r in results)
+    assert pa.default_memory_pool().backend_name == before
