@@ -276,11 +276,11 @@ def frame_bytes(frame: pd.DataFrame) -> bytes:
     def rows(start: int) -> pd.DataFrame:
         """One slice, its tuple columns as lists (a slice's worth of lists at a time: a million
         rows' lists at once were ~400 MB at the store's peak)."""
-        part = out.iloc[start : start + WRITE_ROWS].copy(deep=False)
-        for col in TUPLE_COLUMNS:
-            if col in part.columns:
-                part[col] = part[col].map(list)
-        return part
+        part = out.iloc[start : start + WRITE_ROWS]
+        return pd.DataFrame(
+            {c: part[c].map(list) if c in TUPLE_COLUMNS else part[c] for c in part.columns},
+            copy=False,
+        )
 
     # in slices of rows (row groups): the Arrow form of the whole table is never held at once
     buf = io.BytesIO()
