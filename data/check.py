@@ -292,17 +292,19 @@ def place_groups(res: LoadResult) -> list[dict[str, Any]]:
         g["rows"] += 1
         g["lines"].append(p.row)
     ordered = sorted(groups.values(), key=lambda g: (-g["rows"], g["lines"][0]))[:MAX_GROUPS]
-    by_line = _rows_by_line(res.frame)
+    by_line = _rows_by_line(res.frame, {g["lines"][0] for g in ordered})
     for g in ordered:
         g["candidates"] = _candidates(g, by_line.get(g["lines"][0]))
     return ordered
 
 
-def _rows_by_line(frame: pd.DataFrame) -> dict[int, dict[str, Any]]:
+def _rows_by_line(frame: pd.DataFrame, lines: set[int]) -> dict[int, dict[str, Any]]:
+    """The place cells of the rows on ``lines`` (only those: a million rows are not copied)."""
     cols = ["row", "province_zh", "city_zh", "district_zh", "province_adcode"]
-    if frame.empty or not set(cols) <= set(frame.columns):
+    if frame.empty or not lines or not set(cols) <= set(frame.columns):
         return {}
-    part = frame[cols].astype(object).where(frame[cols].notna(), None)
+    part = frame.loc[frame["row"].isin(lines), cols]
+    part = part.astype(object).where(part.notna(), None)
     return {int(r["row"]): {str(k): v for k, v in r.items()} for r in part.to_dict("records")}
 
 

@@ -255,6 +255,8 @@ def cut_long_cells(table: RawTable) -> RawTable:
     _, _, limit = bounds()
     for j, name in enumerate(table.frame.columns):
         col = table.frame[name]
+        if _most_bytes(col) <= limit:
+            continue  # no cell has more bytes, so none has more characters
         lengths = col.str.len()
         long = np.flatnonzero(lengths.fillna(0).to_numpy() > limit)
         if not len(long):
@@ -267,6 +269,45 @@ def cut_long_cells(table: RawTable) -> RawTable:
             ))  # fmt: skip
         table.frame[name] = col.str.slice(0, limit)
     return table
+
+
+def _arrow(col: pd.Series) -> pa.ChunkedArray | None:
+    """A text column's Arrow data (no copy), None when it is not Arrow-backed text."""
+    if not pd.api.types.is_string_dtype(col.dtype) or col.dtype == object:
+        return None
+    try:
+        data = pa.array(col.array)  # pandas' own Arrow data, not copied
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+        return None
+    if isinstance(data, pa.Array):
+        data = pa.chunked_array([data])
+    return data if pa.types.is_string(data.type) or pa.types.is_large_string(data.type) else None
+
+
+def _most_bytes(col: pd.Series) -> float:
+    """The most UTF-8 bytes in one cell of a text column (inf when not Arrow-backed text)."""
+    import pyarrow.compute as pc
+
+    data = _arrow(col)
+    if data is None:
+        return math.inf
+    most = pc.max(pc.binary_length(data)).as_py() if len(data) else 0
+    return float(most or 0)
+
+
+def _filled(grid: pd.DataFrame) -> np.ndarray:
+    """Rows with text in any cell (Arrow's lengths where the columns are Arrow text)."""
+    import pyarrow.compute as pc
+
+    out = np.zeros(len(grid), dtype=bool)
+    for name in grid.columns:
+        col = grid[name]
+        data = _arrow(col)
+        if data is None or data.null_count:
+            out |= (col != "").to_numpy(dtype=bool, na_value=False)
+        else:
+            out |= pc.greater(pc.binary_length(data), 0).to_numpy(zero_copy_only=False)
+    return out
 
 
 def _too_many_rows(path: str, max_rows: int) -> ReadError:
@@ -439,6 +480,9 @@ def _read_text(path: str, max_rows: int) -> RawTable:
 
 FAST_MIN_BYTES = 1 << 20  # smaller text files are read by hand only (their cost does not matter)
 _SCAN_CHUNK = 1 << 20  # a quote early in the file ends the scan after one chunk
+#: Arrow's reader on one thread: on two busy cores as quick as several, and ~100 MB less at the
+#: peak of a million rows (fewer blocks in flight; tests/bench/parse.py)
+FAST_THREADS = False
 
 
 def _line_count(path: str) -> int | None:
@@ -455,25 +499,57 @@ def _line_count(path: str) -> int | None:
     return ends + (0 if last in (b"\n", b"\r", b"") else 1)
 
 
+def _plain_ends(path: str) -> bytes | None:
+    """How a quote-free file ends its lines: b"\\n" when it holds no carriage return, b"\\r" when
+    it does; None when it holds a quote character (then only the hand reader knows where its
+    records end). One pass of byte searches, no counting."""
+    cr = False
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_SCAN_CHUNK):
+            if b'"' in chunk:
+                return None
+            cr = cr or b"\r" in chunk
+    return b"\r" if cr else b"\n"
+
+
+def _bytes_add_up(path: str, table: pa.Table) -> bool:
+    """Every byte of a quote-free, \\n-ended file is a cell's, a delimiter or a line end, with
+    one line end per row (the last may lack it) and the header's delimiters on every row: then
+    Arrow's rows are exactly the file's lines (an independent check, without counting them)."""
+    import pyarrow.compute as pc
+
+    rows, width = table.num_rows, table.num_columns
+    cells = sum(int(pc.sum(pc.binary_length(col)).as_py() or 0) for col in table.columns)
+    with open(path, "rb") as fh:
+        bom = 3 if fh.read(3) == b"\xef\xbb\xbf" else 0
+        fh.seek(-1, os.SEEK_END)
+        ends = rows - (fh.read(1) != b"\n")
+    return bom + cells + rows * (width - 1) + ends == os.path.getsize(path)
+
+
 def _read_fast(
     path: str, delim: str, max_rows: int
 ) -> tuple[pd.DataFrame, np.ndarray, list[ReadProblem], list[int], Accounting] | None:
     """The common file through Arrow's CSV reader (several times quicker than the hand reader):
     UTF-8, no quote character anywhere and every line with the header's number of fields, so each
     line is one record and line numbers are positions. None for any other file, and whenever
-    Arrow's records are not exactly the file's lines: the hand reader (``_scan``) reads it."""
+    Arrow's records are not exactly the file's lines (counted for a file with carriage returns,
+    else every byte accounted for): the hand reader (``_scan``) reads it."""
     import pyarrow.csv as pacsv
 
-    if os.path.getsize(path) < FAST_MIN_BYTES or (units := _line_count(path)) is None:
+    if os.path.getsize(path) < FAST_MIN_BYTES or (ends := _plain_ends(path)) is None:
         return None
-    if units > max_rows + MAX_HEADER_SCAN:
+    units = _line_count(path) if ends == b"\r" else None
+    if units is not None and units > max_rows + MAX_HEADER_SCAN:
         raise _too_many_rows(path, max_rows)
     with open(path, encoding="utf-8-sig", newline="") as fh:
         width = len(fh.readline().rstrip("\r\n").split(delim))
     try:
         table = pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True),
+            read_options=pacsv.ReadOptions(
+                autogenerate_column_names=True, use_threads=FAST_THREADS
+            ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delim,
                 quote_char=False,
@@ -487,8 +563,14 @@ def _read_fast(
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):
         return None  # ragged lines, not UTF-8 after all: the hand reader says what is wrong
-    if table.num_rows != units or table.num_columns != width:
+    if table.num_columns != width:
         return None
+    if units is None:
+        units = table.num_rows if _bytes_add_up(path, table) else -1
+    if table.num_rows != units:
+        return None
+    if units > max_rows + MAX_HEADER_SCAN:
+        raise _too_many_rows(path, max_rows)
     frame = pd.DataFrame(
         {j: pd.Series(table.column(j), dtype="str") for j in range(width)}, copy=False
     )
@@ -917,7 +999,7 @@ def _with_header(
     from data.columns import header_score
 
     grid = grid.astype("str").fillna("")
-    nonempty = (grid != "").any(axis=1).to_numpy()
+    nonempty = _filled(grid)
     if not nonempty.any():
         raise ReadError(f"{path}: the file holds no table (no non-empty cells)")
     candidates = np.flatnonzero(nonempty)[:MAX_HEADER_SCAN]
@@ -933,8 +1015,8 @@ def _with_header(
     lines = np.arange(1, len(grid) + 1) if row_lines is None else np.asarray(row_lines)
     lines = lines[h + 1 :]
     # drop fully empty rows (blank lines) but keep line numbers of the rest
-    keep = (body != "").any(axis=1).to_numpy()
-    body = body.loc[keep].reset_index(drop=True)
+    keep = nonempty[h + 1 :]
+    body = (body if keep.all() else body.loc[keep]).reset_index(drop=True)  # no copy when all
     empty = lines[~keep]
     lines = lines[keep]
     acc = accounting or Accounting(units=len(grid))

@@ -268,22 +268,28 @@ def frame_bytes(frame: pd.DataFrame) -> bytes:
     dictionaries (read back by :func:`read_frame`)."""
     out = frame.copy(deep=False)
     for col in out.columns:
-        if col in TUPLE_COLUMNS:
-            out[col] = out[col].map(list)
-        elif out[col].dtype == object:
+        if col not in TUPLE_COLUMNS and out[col].dtype == object:
             out[col] = out[col].astype("str")
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    def rows(start: int) -> pd.DataFrame:
+        """One slice, its tuple columns as lists (a slice's worth of lists at a time: a million
+        rows' lists at once were ~400 MB at the store's peak)."""
+        part = out.iloc[start : start + WRITE_ROWS]
+        return pd.DataFrame(
+            {c: part[c].map(list) if c in TUPLE_COLUMNS else part[c] for c in part.columns},
+            copy=False,
+        )
+
     # in slices of rows (row groups): the Arrow form of the whole table is never held at once
     buf = io.BytesIO()
-    first = pa.Table.from_pandas(out.iloc[:WRITE_ROWS], preserve_index=False)
+    first = pa.Table.from_pandas(rows(0), preserve_index=False)
     with pq.ParquetWriter(buf, first.schema) as writer:
         writer.write_table(first)
         del first
         for start in range(WRITE_ROWS, len(out), WRITE_ROWS):
-            part = out.iloc[start : start + WRITE_ROWS]
-            table = pa.Table.from_pandas(part, schema=writer.schema, preserve_index=False)
+            table = pa.Table.from_pandas(rows(start), schema=writer.schema, preserve_index=False)
             writer.write_table(table)
     return buf.getvalue()
 
