@@ -143,8 +143,8 @@ SEQUENCE_LIMITS = {
     "back": 60,
     "date range": 31,  # target 12: the new timeline step redraws the timeline
     "incentive click": 18,  # target 12: the maps' hover texts of every region
-    "clear": 28.5,  # target 12: the step back to years, as "date range"
-    "city level": 126,  # target 60: two city maps and their inset traces (before unescaped: 171)
+    "clear": 28,  # target 12: the step back to years, as "date range"
+    "city level": 97,  # target 60: two city maps (before unescaped: 171; inset's own rows: 126)
     "province level": 60,
 }
 
