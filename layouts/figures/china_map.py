@@ -37,6 +37,7 @@ scale with ``z = 0``. Hover and legend both say which is which.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
@@ -138,7 +139,8 @@ def inset_adcodes(level: str) -> tuple[frozenset[str], frozenset[str]]:
     (a region drawn a pixel into the frame is kept)."""
     import shapely
 
-    features = geo_assets.load_geojson(level)["features"]
+    # read, not ``load_geojson``'s cached copy: a page process never holds the city layer
+    features = json.loads(geo_assets.geojson_path(level).read_bytes())["features"]
     codes = [str(f["properties"]["adcode"]) for f in features]
     shapes = shapely.transform(
         np.array([shapely.geometry.shape(f["geometry"]) for f in features]), _inset_xy
