@@ -141,9 +141,9 @@ SEQUENCE_LIMITS = {
     "province click": 12,
     "drill-down": 60,
     "back": 60,
-    "date range": 31,  # target 12: the new timeline step redraws the timeline
+    "date range": 28.5,  # target 12: a new step: the periods of the timeline and the adoption map
     "incentive click": 18,  # target 12: the maps' hover texts of every region
-    "clear": 28,  # target 12: the step back to years, as "date range"
+    "clear": 27,  # target 12: the step back to years, as "date range"
     "city level": 97,  # target 60: two city maps (before unescaped: 171; inset's own rows: 126)
     "province level": 60,
 }
@@ -252,6 +252,23 @@ def test_a_chart_not_redrawn_is_patched_into_exactly_its_new_figure(bundled, bef
         for path, value in sent.updates.get(f, {}).items():
             _set(fig, path, _json(value))
         assert not _differences(fig, _json(new.figures[f].to_plotly_json())), f
+
+
+def test_a_new_timeline_step_is_patched_with_the_periods_and_the_slider_follows_it():
+    """A date range that changes the step (years -> quarters) patches the timeline with the new
+    periods, labels, bar width, axis title and ticks (the pairs above check the patch gives the
+    new figure), patches the diffusion views' classes, and sends the slider its new stops."""
+    page = Page()
+    page.click("?region=440000")
+    out, _ = page.click("?region=440000&from=2019-01-01&to=2020-12-31")
+    figures, slider = out["views"]["figures"], out["views"]["slider"]
+    timeline = {tuple(op["location"]) for op in figures["timeline"].to_plotly_json()["operations"]}
+    assert {("data", 0, "x"), ("data", 1, "customdata"), ("layout", "xaxis", "dtick")} <= timeline
+    adoption = figures["adoption-map"].to_plotly_json()["operations"]
+    assert ["layout", "coloraxis", "colorbar", "ticktext"] in [op["location"] for op in adoption]
+    assert not any(isinstance(v, NoUpdate) for v in slider.values())
+    out, _ = page.click("?region=440000&from=2019-01-01&to=2020-06-30")  # the same step
+    assert all(isinstance(v, NoUpdate) for v in out["views"]["slider"].values())
 
 
 def test_a_level_switch_sends_the_maps_whole_and_the_bars_as_patches():
