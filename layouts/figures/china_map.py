@@ -281,16 +281,14 @@ def china_map(
 
     fig = go.Figure()
     hover = _value_hover(vals, text, colorbar_title, hover_name_col)
-    rows = inset_rows(codes, level)
-    for trace in _value_traces(vals, hover, geojson, sel, line_width, colorbar_title, rows, inset):
+    for trace in _value_traces(vals, hover, geojson, sel, line_width, colorbar_title, level, inset):
         fig.add_trace(trace)
     nd_hover = (
         nodata["hover"].astype(str).tolist()
         if "hover" in nodata
         else _hover_text(nodata, hover_name_col, [text["no_record"]] * len(nodata))
     )
-    nd_rows = inset_rows(nd_codes, level)
-    for trace in _nodata_traces(nd_codes, nd_hover, geojson, sel, line_width, text, nd_rows, inset):
+    for trace in _nodata_traces(nd_codes, nd_hover, geojson, sel, line_width, text, level, inset):
         fig.add_trace(trace)
     fig.add_trace(dashline_trace(dashline, inset))
     sel_codes = [a for a in codes + nd_codes if a in sel]
@@ -463,7 +461,7 @@ def _value_traces(
     sel: set[str],
     line_width: float,
     name: str,
-    inset_rows: list[int],
+    level: str,
     inset: bool,
 ) -> list[go.Choropleth]:
     """Regions with records, coloured on the shared colour axis (traces 0 and 1)."""
@@ -472,7 +470,7 @@ def _value_traces(
     static = vals["hover_static"].astype(str).tolist() if "hover_static" in vals else None
     z = vals["z"].tolist()
     out = []
-    for geo, suffix, rows in _parts(len(codes), inset_rows):
+    for geo, suffix, rows in _parts(len(codes), inset_rows(codes, level)):
         part = _pick(codes, rows) or []
         if static is None:
             template = "%{text}<extra></extra>"
@@ -508,12 +506,12 @@ def _nodata_traces(
     sel: set[str],
     line_width: float,
     text: dict[str, str],
-    inset_rows: list[int],
+    level: str,
     inset: bool,
 ) -> list[go.Choropleth]:
     """Regions with no recorded policy: neutral grey outside the scale (traces 2 and 3)."""
     out = []
-    for geo, suffix, rows in _parts(len(nd_codes), inset_rows):
+    for geo, suffix, rows in _parts(len(nd_codes), inset_rows(nd_codes, level)):
         part = _pick(nd_codes, rows) or []
         out.append(
             _choropleth(
