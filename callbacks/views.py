@@ -64,16 +64,18 @@ CHART_CHAR = {f: _B64[i] for i, f in enumerate(ids.FIGURES)}
 
 # What each chart's full figure depends on besides the filters (which its patches carry), checked
 # view pair by view pair (tests/test_bytes.py): a level switch redraws the maps and the ranking,
-# not the bars; a new timeline step the timeline and the diffusion views. Every chart also
-# depends on ``viewmodel.view_key``'s language, table, reference year, pilots and compare mode.
+# not the bars; a new timeline step no chart (the timeline and the diffusion views patch it).
+# Every chart also depends on ``viewmodel.view_key``'s language, table, reference year, pilots
+# and compare mode.
 _GEO = ("map_level", "drill", "measure")
 REDRAWN_BY: dict[str, tuple[str, ...]] = {
     ids.MAP: _GEO,
     ids.RANKED: _GEO,
-    ids.TIMELINE: ("freq",),
     ids.ADOPTION_MAP: _GEO,
     ids.ADOPTION_CURVE: _GEO,
 }
+#: not a chart: the period slider's stops and step choices follow the data and the step
+SLIDER, SLIDER_BY = "slider", ("freq",)
 _EVERY_CHART = ("lang", "data", "gdp_year", "pilots", "pilot_field")
 
 
@@ -81,8 +83,8 @@ def chart_keys(state: ViewState) -> dict[str, str]:
     """A short key per chart group of what its full figure depends on: a chart whose key is the
     one the page drew gets a patch, the others their full figure."""
     out = {}
-    for group in (*REDRAWN_BY, "bars"):
-        fields = (*_EVERY_CHART, *REDRAWN_BY.get(group, ()))
+    for group in (*REDRAWN_BY, "bars", SLIDER):
+        fields = (*_EVERY_CHART, *(SLIDER_BY if group == SLIDER else REDRAWN_BY.get(group, ())))
         text = "|".join(str(getattr(state, f)) for f in fields) + f"|{state.comparing()}"
         out[group] = _b64(hashlib.blake2s(text.encode(), digest_size=6).digest(), 8)
     return out
@@ -180,7 +182,9 @@ def render_view(
     drawn = drawn if isinstance(drawn, dict) else {}
     redraw = {f for f in ids.FIGURES if full and drawn.get(_group(f)) != keys[_group(f)]}
     selection = spread.selection_key(state)
+    # only the dates moved, within one step (Play's frames): the diffusion views move their band
     same = rendered is not None and rendered.get("selection") == selection
+    same = same and drawn.get(SLIDER) == keys[SLIDER]
     # only the charts drawn whole are built whole; the others get a patch (or nothing)
     v = viewmodel.views(ds, state, full=bool(redraw), same_selection=same, only=redraw)
     # the charts drawn whole forget what the browser held of them; the others are patched
@@ -219,7 +223,7 @@ def render_view(
         # the pilots' rows follow the table, language and pilot fields (every chart's key)
         "pilot_rows": present_grid.pilot_rows(ds, state) if redrawn("bars") else no_update,
         "pilot_columns": present_grid.pilot_columns(state.lang) if lang_changed else no_update,
-        **playback.slider_outputs(ds, state, redrawn(ids.TIMELINE)),  # the data and the step
+        **playback.slider_outputs(ds, state, redrawn(SLIDER)),  # the data and the step
         "map_selection": v.texts["selection"],
         "rendered": {
             "key": key,

@@ -102,6 +102,7 @@ def timeline_chart(ds: Dataset, state: ViewState, f: Frames, chart: str) -> go.F
 def timeline_patch(ds: Dataset, state: ViewState, f: Frames, chart: str) -> dict[tuple, object]:
     """The timeline's paths that filters change (the same values as ``timeline_chart``)."""
     out = tl.timeline_updates(f.timeline, f.sub, timeline_notes(f.timeline, state.lang))
+    out.update(tl.step_updates(f.timeline, state.freq, state.lang))  # a new step: a patch too
     out.update(style.headline_patch(timeline_title(state, ds)))
     return out
 

@@ -258,7 +258,7 @@ def add_views(
     if not patched:
         return
     sub = _subtitle(ds, state)
-    updates = adoption.first_adoption_updates(frame)
+    updates = adoption.first_adoption_updates(frame, state.map_level_shown)
     # a new timeline step is a patch too: the classes' colour bar, legend names and title
     classes = _adoption_classes(ds, state, frame)
     updates.update(adoption.first_adoption_step_updates(frame, lang=state.lang, **classes))

@@ -16,7 +16,7 @@ from dash._callback import NoUpdate
 from dash._utils import to_json
 
 from callbacks import grid, interaction, views
-from callbacks.service import context
+from callbacks.service import context, plain_json
 from callbacks.views import _group
 from data.dataset import DatasetStore
 from data.state import parse_query
@@ -61,7 +61,7 @@ class Page:
         if not isinstance(out["table"], NoUpdate):
             self.table = out["table"]
         self.search = query
-        return out, to_json(_sent(out))
+        return out, plain_json.unescape(to_json(_sent(out)))
 
     def click(self, query: str) -> tuple[dict, str]:
         return self.go(query, before=self.search)
@@ -71,8 +71,45 @@ def test_chinese_travels_as_utf8_not_as_escapes():
     page = Page()
     _, text = page.click("?region=440000")
     assert "广东省" in text  # the place in the headlines and chips, 3 bytes a character
-    # no character escaped but the three plotly keeps out of HTML ("<", ">", "/")
-    assert set(re.findall(r"\\u([0-9a-f]{4})", text)) <= {"003c", "003e", "002f"}
+    # not even the three plotly keeps out of HTML: the answer is JSON, never inlined in a page
+    assert not re.findall(r"\\u([0-9a-f]{4})", text)
+    out, text = page.click("?region=440000&incentive=subsidy")  # the maps' hover texts change
+    assert "<br>" in text and "\\u" not in text  # their line breaks: 4 bytes and not 14
+    assert json.loads(text) == json.loads(to_json(_sent(out)))  # the same values Dash made
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "<b>广东省</b><br>a/b",
+        "\\u003c is a backslash and text, \\\\u003c too",  # typed by a user: not escapes
+        'quotes " and \\ </script> <!--',
+        {"a</": ["<", ">", "/", "\\", "\\u002f"]},
+    ],
+)
+def test_the_answer_without_html_escapes_holds_the_same_values(value):
+    escaped = to_json(value)
+    plain = plain_json.unescape(escaped)
+    assert json.loads(plain) == value
+    assert len(plain) <= len(escaped)
+
+
+def test_the_app_answers_its_layout_without_html_escapes_compressed_or_not(bundled, tmp_path):
+    import gzip
+
+    from app import create_app
+    from data import config as settings
+
+    app = create_app(bundled, settings.load({"POLICY_ATLAS_HOME": str(tmp_path)}))
+    client = app.server.test_client()
+    plain = client.get("/_dash-layout", headers={"Referer": "http://localhost/"})
+    packed = client.get(
+        "/_dash-layout", headers={"Referer": "http://localhost/", "Accept-Encoding": "gzip"}
+    )
+    assert packed.headers.get("Content-Encoding") == "gzip"  # unescaped before compression
+    for body in (plain.get_data(as_text=True), gzip.decompress(packed.get_data()).decode()):
+        assert "<b>" in body and "\\u003c" not in body  # the maps' hover texts, as they are
+        assert json.loads(body)["props"]  # JSON still
 
 
 #: Each click's response at most (KB, uncompressed), as reached on the bundled table with the
@@ -104,10 +141,10 @@ SEQUENCE_LIMITS = {
     "province click": 12,
     "drill-down": 60,
     "back": 60,
-    "date range": 32.5,  # target 12: the new timeline step redraws the timeline
-    "incentive click": 18.5,  # target 12: the maps' hover texts of every region
-    "clear": 30.5,  # target 12: the step back to years, as "date range"
-    "city level": 171,  # target 60: two city maps, their inset traces and escaped "<b>", "<br>"
+    "date range": 28.5,  # target 12: a new step: the periods of the timeline and the adoption map
+    "incentive click": 18,  # target 12: the maps' hover texts of every region
+    "clear": 27,  # target 12: the step back to years, as "date range"
+    "city level": 97,  # target 60: two city maps (before unescaped: 171; inset's own rows: 126)
     "province level": 60,
 }
 
@@ -215,6 +252,23 @@ def test_a_chart_not_redrawn_is_patched_into_exactly_its_new_figure(bundled, bef
         for path, value in sent.updates.get(f, {}).items():
             _set(fig, path, _json(value))
         assert not _differences(fig, _json(new.figures[f].to_plotly_json())), f
+
+
+def test_a_new_timeline_step_is_patched_with_the_periods_and_the_slider_follows_it():
+    """A date range that changes the step (years -> quarters) patches the timeline with the new
+    periods, labels, bar width, axis title and ticks (the pairs above check the patch gives the
+    new figure), patches the diffusion views' classes, and sends the slider its new stops."""
+    page = Page()
+    page.click("?region=440000")
+    out, _ = page.click("?region=440000&from=2019-01-01&to=2020-12-31")
+    figures, slider = out["views"]["figures"], out["views"]["slider"]
+    timeline = {tuple(op["location"]) for op in figures["timeline"].to_plotly_json()["operations"]}
+    assert {("data", 0, "x"), ("data", 1, "customdata"), ("layout", "xaxis", "dtick")} <= timeline
+    adoption = figures["adoption-map"].to_plotly_json()["operations"]
+    assert ["layout", "coloraxis", "colorbar", "ticktext"] in [op["location"] for op in adoption]
+    assert not any(isinstance(v, NoUpdate) for v in slider.values())
+    out, _ = page.click("?region=440000&from=2019-01-01&to=2020-06-30")  # the same step
+    assert all(isinstance(v, NoUpdate) for v in out["views"]["slider"].values())
 
 
 def test_a_level_switch_sends_the_maps_whole_and_the_bars_as_patches():

@@ -52,13 +52,40 @@ def test_z_values_live_in_traces_0_and_1_with_the_same_locations():
     assert cm.z_trace_indices(fig) == list(cm.Z_TRACES) == [0, 1]
     main, inset = (fig.data[i] for i in cm.Z_TRACES)
     assert main.geo == "geo" and inset.geo == "geo2"
-    assert list(main.locations) == list(inset.locations) == values["adcode"].tolist()
+    assert list(main.locations) == values["adcode"].tolist()
+    # the inset draws the regions reaching into its window, with the same values
+    shown = values[values["adcode"].isin(cm.inset_adcodes("province")[0])]
+    assert list(inset.locations) == shown["adcode"].tolist()
+    assert 0 < len(shown) < len(values)
     # z is the legend class of each value (0 = "0 under these filters"), not the value
     classes = classify(values["z"].to_numpy())
-    assert list(main.z) == list(inset.z) == classes.of(values["z"].to_numpy()).tolist()
+    assert list(main.z) == classes.of(values["z"].to_numpy()).tolist()
+    assert list(inset.z) == classes.of(shown["z"].to_numpy()).tolist()
     assert main.featureidkey == "properties.adcode"
     # one shared colour axis, so patching z alone keeps main map and inset consistent
     assert main.coloraxis == inset.coloraxis == "coloraxis"
+
+
+def test_the_inset_window_holds_the_south_and_the_sea_and_no_other_region():
+    provinces, known = cm.inset_adcodes("province")
+    south = {"440000", "450000", "460000", "350000", "710000", "810000", "820000"}
+    assert south <= provinces  # Guangdong, Guangxi, Hainan, Fujian, Taiwan, Hong Kong, Macau
+    assert not {"110000", "650000", "230000", "540000"} & provinces  # north, far west
+    cities, _ = cm.inset_adcodes("city")
+    assert {"460300", "460200", "440300", "350200"} <= cities  # Sansha, Sanya, Shenzhen, Xiamen
+    assert not {"110100", "510100", "650100"} & cities  # Beijing, Chengdu, Urumqi
+    # a region the layer does not know is kept in the inset, never dropped
+    assert cm.inset_rows(["110000", "999999", "460000"], "province") == [1, 2]
+    assert "999999" not in known
+
+
+def test_patched_z_is_the_figures_z_in_both_traces():
+    values, _ = _frames()
+    fig = _figure()
+    classes = classify(values["z"].to_numpy())
+    paths = cm.z_paths(classes.of(values["z"].to_numpy()).tolist(), values["adcode"], "province")
+    for (_, i, _), z in paths.items():
+        assert list(fig.data[i].z) == z
 
 
 def test_trace_order_is_stable_whatever_the_options():

@@ -31,7 +31,7 @@ from typing import Any
 
 from dash import Dash, Input, Output
 
-from callbacks.service import background, guard, metrics
+from callbacks.service import background, guard, metrics, plain_json
 from data.config import DASH_PATH_VARIABLES, Config, private_dir
 from layouts import ids
 from layouts.i18n import t
@@ -185,6 +185,7 @@ def install(app: Dash, config: Config, dataset: Callable[[], Any], jobs: Any) ->
     server.before_request(_not_a_page(prefix))
     server.after_request(_log_request)
     guard.install(app, config.max_response_mb * 2**20)  # no 500 for input, no huge answer
+    plain_json.install(app)  # JSON answers without plotly's HTML escapes (before the size cap)
     # A new export clears the message left by the last one.
     app.clientside_callback(
         "function(a, b) { return ''; }",

@@ -98,8 +98,10 @@ def first_adoption_map(
         showscale=False,  # a period per class: the colour bar below, not the map's count legend
     )
     k = len(class_labels)
-    for i in china_map.Z_TRACES:  # the classes as they are (china_map cuts counts)
-        fig.data[i].z = vals["z"].tolist()
+    # the classes as they are (china_map cuts counts)
+    codes = vals["adcode"].astype(str).tolist()
+    for path, z in china_map.z_paths(vals["z"].tolist(), codes, level).items():
+        fig.data[path[1]].z = z
     # the legend gets a strip of its own under the map: one class per period needs the width
     fig.layout.geo.domain = {"x": [0.0, 1.0], "y": [LEGEND_STRIP, 1.0]}
     fig.layout.geo2.domain = {"x": [0.8, 1.0], "y": [LEGEND_STRIP, 0.5]}
@@ -162,10 +164,11 @@ def first_adoption_step_updates(
     return out
 
 
-def first_adoption_updates(values: pd.DataFrame) -> dict[tuple, object]:
-    """What a filter change alters: each region's class and its hover text."""
-    z = values["cls"].tolist()
-    out: dict[tuple, object] = {("data", i, "z"): z for i in china_map.Z_TRACES}
+def first_adoption_updates(values: pd.DataFrame, level: str) -> dict[tuple, object]:
+    """What a filter change alters: each region's class and its hover text (regions of
+    ``level``)."""
+    codes = values["adcode"].astype(str).tolist()
+    out: dict[tuple, object] = dict(china_map.z_paths(values["cls"].tolist(), codes, level))
     out[("data", china_map.Z_TRACES[0], "text")] = values["hover"].tolist()
     return out
 

@@ -6,9 +6,9 @@ Trace order is fixed so a Dash ``Patch`` can update values without resending any
 idx   uid                 geo     content
 ====  ==================  ======  ==========================================================
 0     ``values-main``     geo     regions with records: ``z`` (0 = filtered to zero)
-1     ``values-inset``    geo2    the same locations and ``z`` (Hainan, Taiwan... in the inset)
+1     ``values-inset``    geo2    the rows of regions inside the inset's window (``inset_rows``)
 2     ``nodata-main``     geo     regions with no recorded policy: neutral grey, no scale
-3     ``nodata-inset``    geo2    the same in the inset
+3     ``nodata-inset``    geo2    the same in the inset (its window's rows)
 4     ``dashline``        geo2    the ten-dash line (scattergeo lines)
 5     ``selected-main``   geo     thick outline of the selected regions (no fill, no hover)
 6     ``selected-inset``  geo2    the same in the inset
@@ -23,9 +23,10 @@ idx   uid                 geo     content
 Colours are classes, not a continuous ramp: ``z`` is the class index (0 = "0 under these
 filters", 1..k the legend's classes, see ``layouts.figures.classes``) on a stepped colour axis.
 
-To change the values: ``patch["data"][i]["z"] = new_z`` for ``i in Z_TRACES`` (same order as the
-``values`` frame the figure was built with; both traces share ``layout.coloraxis``, so set
-``patch["layout"]["coloraxis"]["cmax"]`` too if ``zmax`` was given). The selection (traces 5 and 6,
+To change the values: ``z_paths(new_z, adcodes, level)`` gives both traces' ``z`` (the main map in
+the order of the ``values`` frame the figure was built with, the inset its rows of it: the regions
+reaching into its window, computed once from the layers); both share ``layout.coloraxis``, so set
+``patch["layout"]["coloraxis"]["cmax"]`` too if ``zmax`` was given. The selection (traces 5 and 6,
 ``selectedpoints``) is for self-contained figures (exports): on the page it is drawn over the map by
 ``assets/map_selection.js``, since any restyle of a geo subplot re-projects every region.
 
@@ -36,14 +37,17 @@ scale with ``z = 0``. Hover and legend both say which is which.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from layouts.figures import classes as classes_mod
-from layouts.figures import neighbours, style
+from layouts.figures import geo_assets, neighbours, style
 from layouts.figures.classes import Classes
 
 Z_TRACES: tuple[int, int] = (0, 1)
@@ -76,6 +80,8 @@ MAIN_LON = (73.0, 136.0)
 MAIN_LAT = (17.0, 54.0)
 INSET_LON = (105.5, 123.5)
 INSET_LAT = (2.5, 24.5)
+INSET_PARALLELS = (25, 47)
+INSET_ROTATION = 114.5  # centred on the inset so its frame is an upright near-rectangle
 LEGEND_STRIP = 0.16  # the bottom of the frame holds the legend (title over its entries), off land
 #: the inset clears a legend in several rows (a phone's): its label sits at its bottom
 INSET_DOMAIN = {"x": [0.8, 1.0], "y": [0.3, 0.6]}
@@ -97,6 +103,77 @@ TEXT = {
 def z_trace_indices(fig: go.Figure) -> list[int]:
     """Indices of the traces holding the ``z`` values (looked up by uid, not assumed)."""
     return [i for i, t in enumerate(fig.data) if (t.uid or "").startswith("values-")]
+
+
+def inset_rows(codes: Sequence[str], level: str) -> list[int]:
+    """Positions of ``codes`` (regions of ``level``) the inset draws: those whose shape reaches
+    into its window (``inset_adcodes``), and any the bundled layer does not know (kept: no
+    region is lost). The inset's traces carry only these rows, so most regions' values and
+    hover texts are not sent twice."""
+    inside, known = inset_adcodes(level)
+    return [i for i, a in enumerate(codes) if a in inside or a not in known]
+
+
+def _pick(values: Sequence[Any] | None, rows: Sequence[int]) -> list[Any] | None:
+    return None if values is None else [values[i] for i in rows]
+
+
+def z_paths(z: Sequence[float], codes: Sequence[str], level: str) -> dict[tuple, list]:
+    """The values traces' ``z`` (a Dash ``Patch``'s paths, or set on a figure): every region on
+    the map, the inset's rows (``inset_rows``) in the inset."""
+    main, inset = Z_TRACES
+    return {
+        ("data", main, "z"): list(z),
+        ("data", inset, "z"): [z[i] for i in inset_rows(codes, level)],
+    }
+
+
+@cache
+def inset_adcodes(level: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(adcodes of the regions of ``level`` whose shape reaches into the inset's window, every
+    adcode of the bundled layer), from the layer's geometry (computed once per process).
+
+    The window is what plotly.js draws: it fits the projected lon/lat box (``INSET_LON``,
+    ``INSET_LAT``) into the subplot and clips to that box's bounding rectangle (``clipExtent``),
+    so the corners of the rectangle show a little beyond the box; the rectangle is padded by 2 %
+    (a region drawn a pixel into the frame is kept)."""
+    import shapely
+
+    # read, not ``load_geojson``'s cached copy: a page process never holds the city layer
+    features = json.loads(geo_assets.geojson_path(level).read_bytes())["features"]
+    codes = [str(f["properties"]["adcode"]) for f in features]
+    shapes = shapely.transform(
+        np.array([shapely.geometry.shape(f["geometry"]) for f in features]), _inset_xy
+    )
+    hits = shapely.intersects(shapes, shapely.box(*_inset_window(pad=0.02)))
+    return frozenset(c for c, hit in zip(codes, hits, strict=True) if hit), frozenset(codes)
+
+
+def _inset_xy(lonlat: np.ndarray) -> np.ndarray:
+    """Lon/lat (degrees, n x 2) to the inset's projection (d3's conic equal area on the unit
+    sphere with ``INSET_PARALLELS``, rotated to ``INSET_ROTATION``; y up)."""
+    lam = np.radians(lonlat[:, 0] - INSET_ROTATION)
+    phi = np.radians(lonlat[:, 1])
+    s0, s1 = (np.sin(np.radians(p)) for p in INSET_PARALLELS)
+    n = (s0 + s1) / 2
+    c = 1 + s0 * (2 * n - s0)
+    r0 = np.sqrt(c) / n
+    r = np.sqrt(c - 2 * n * np.sin(phi)) / n
+    return np.column_stack([r * np.sin(lam * n), r0 - r * np.cos(lam * n)])
+
+
+def _inset_window(pad: float) -> tuple[float, float, float, float]:
+    """The projected bounding rectangle of the inset's lon/lat box (x0, y0, x1, y1), padded."""
+    t = np.linspace(0.0, 1.0, 181)
+    (lo0, lo1), (la0, la1) = INSET_LON, INSET_LAT
+    lons = np.concatenate([lo0 + (lo1 - lo0) * t, np.full_like(t, lo1), lo1 - (lo1 - lo0) * t,
+                           np.full_like(t, lo0)])  # fmt: skip
+    lats = np.concatenate([np.full_like(t, la0), la0 + (la1 - la0) * t, np.full_like(t, la1),
+                           la1 - (la1 - la0) * t])  # fmt: skip
+    xy = _inset_xy(np.column_stack([lons, lats]))
+    (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
+    dx, dy = (x1 - x0) * pad, (y1 - y0) * pad
+    return x0 - dx, y0 - dy, x1 + dx, y1 + dy
 
 
 def _subset_geojson(geojson: str | dict, adcodes: Sequence[str]) -> str | dict:
@@ -204,18 +281,18 @@ def china_map(
 
     fig = go.Figure()
     hover = _value_hover(vals, text, colorbar_title, hover_name_col)
-    for trace in _value_traces(vals, hover, geojson, sel, line_width, colorbar_title, inset):
+    for trace in _value_traces(vals, hover, geojson, sel, line_width, colorbar_title, level, inset):
         fig.add_trace(trace)
     nd_hover = (
         nodata["hover"].astype(str).tolist()
         if "hover" in nodata
         else _hover_text(nodata, hover_name_col, [text["no_record"]] * len(nodata))
     )
-    for trace in _nodata_traces(nd_codes, nd_hover, geojson, sel, line_width, text, inset):
+    for trace in _nodata_traces(nd_codes, nd_hover, geojson, sel, line_width, text, level, inset):
         fig.add_trace(trace)
     fig.add_trace(dashline_trace(dashline, inset))
     sel_codes = [a for a in codes + nd_codes if a in sel]
-    for trace in _selected_traces(sel_codes, geojson, inset):
+    for trace in _selected_traces(sel_codes, geojson, inset_rows(sel_codes, level), inset):
         fig.add_trace(trace)
     fig.add_trace(nodata_legend(text, bool(nd_codes) and showscale))
     fig.add_trace(_inset_label(text, inset))
@@ -224,8 +301,8 @@ def china_map(
         fig.add_trace(trace)
     fig.add_trace(_label_trace(labels))
     fig.add_trace(_neighbour_trace(neighbour_land))
-    for i in Z_TRACES:
-        fig.data[i].z = cls.of(vals["z"].to_numpy()).tolist()
+    for path, z in z_paths(cls.of(vals["z"].to_numpy()).tolist(), codes, level).items():
+        fig.data[path[1]].z = z
     fig.update_layout(
         _layout(title, inset),
         coloraxis=coloraxis_of(classes_mod.colorscale(cls.colors), len(cls.uppers)),
@@ -342,7 +419,10 @@ def _neighbour_trace(land: str | dict | None) -> go.Choropleth:
     )
 
 
-_PARTS = (("geo", "main"), ("geo2", "inset"))  # each layer is drawn on the map and in the inset
+def _parts(n: int, rows: list[int]) -> list[tuple[str, str, list[int]]]:
+    """(geo, uid suffix, the rows it draws) of a layer: every row on the map, the inset's own
+    (``inset_rows``) in the inset."""
+    return [("geo", "main", list(range(n))), ("geo2", "inset", rows)]
 
 
 def _choropleth(
@@ -381,14 +461,17 @@ def _value_traces(
     sel: set[str],
     line_width: float,
     name: str,
+    level: str,
     inset: bool,
 ) -> list[go.Choropleth]:
     """Regions with records, coloured on the shared colour axis (traces 0 and 1)."""
     codes = vals["adcode"].tolist()
     # ``hover_static`` (names, sent once) + ``hover`` (what filters change, sent on each update)
     static = vals["hover_static"].astype(str).tolist() if "hover_static" in vals else None
+    z = vals["z"].tolist()
     out = []
-    for geo, suffix in _PARTS:
+    for geo, suffix, rows in _parts(len(codes), inset_rows(codes, level)):
+        part = _pick(codes, rows) or []
         if static is None:
             template = "%{text}<extra></extra>"
         elif suffix == "main":
@@ -399,15 +482,15 @@ def _value_traces(
             _choropleth(
                 f"values-{suffix}",
                 geo,
-                codes,
+                part,
                 geojson,
-                z=vals["z"].tolist(),
+                z=_pick(z, rows),
                 coloraxis="coloraxis",
-                text=hover if static is None or suffix == "main" else None,
-                customdata=static,
+                text=_pick(hover, rows) if static is None or suffix == "main" else None,
+                customdata=_pick(static, rows),
                 hovertemplate=template,
                 marker={"line": {"color": BORDER, "width": line_width}},
-                selectedpoints=_selectedpoints(codes, sel),
+                selectedpoints=_selectedpoints(part, sel),
                 unselected={"marker": {"opacity": DIM_OPACITY}},
                 name=name,
                 visible=suffix == "main" or inset,
@@ -423,28 +506,32 @@ def _nodata_traces(
     sel: set[str],
     line_width: float,
     text: dict[str, str],
+    level: str,
     inset: bool,
 ) -> list[go.Choropleth]:
     """Regions with no recorded policy: neutral grey outside the scale (traces 2 and 3)."""
-    return [
-        _choropleth(
-            f"nodata-{suffix}",
-            geo,
-            nd_codes,
-            geojson,
-            z=[0.0] * len(nd_codes),
-            colorscale=[[0, NO_RECORD], [1, NO_RECORD]],
-            showscale=False,
-            text=nd_hover,
-            hovertemplate="%{text}<extra></extra>",
-            marker={"line": {"color": BORDER, "width": line_width}},
-            selectedpoints=_selectedpoints(nd_codes, sel),
-            unselected={"marker": {"opacity": DIM_OPACITY}},
-            name=text["no_record"],
-            visible=suffix == "main" or inset,
+    out = []
+    for geo, suffix, rows in _parts(len(nd_codes), inset_rows(nd_codes, level)):
+        part = _pick(nd_codes, rows) or []
+        out.append(
+            _choropleth(
+                f"nodata-{suffix}",
+                geo,
+                part,
+                geojson,
+                z=[0.0] * len(part),
+                colorscale=[[0, NO_RECORD], [1, NO_RECORD]],
+                showscale=False,
+                text=_pick(nd_hover, rows),
+                hovertemplate="%{text}<extra></extra>",
+                marker={"line": {"color": BORDER, "width": line_width}},
+                selectedpoints=_selectedpoints(part, sel),
+                unselected={"marker": {"opacity": DIM_OPACITY}},
+                name=text["no_record"],
+                visible=suffix == "main" or inset,
+            )
         )
-        for geo, suffix in _PARTS
-    ]
+    return out
 
 
 def dashline_trace(dashline: dict | None, inset: bool) -> go.Scattergeo:
@@ -470,22 +557,25 @@ def dashline_trace(dashline: dict | None, inset: bool) -> go.Scattergeo:
     )
 
 
-def _selected_traces(sel_codes: list[str], geojson: str | dict, inset: bool) -> list:
+def _selected_traces(
+    sel_codes: list[str], geojson: str | dict, inset_rows: list[int], inset: bool
+) -> list:
     """Thick outlines of the selected regions, no fill (traces 5 and 6)."""
     return [
         _choropleth(
             f"selected-{suffix}",
             geo,
-            sel_codes,
+            part,
             geojson,
-            z=[1.0] * len(sel_codes),
+            z=[1.0] * len(part),
             colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
             showscale=False,
             marker={"line": {"color": SELECTED_BORDER, "width": 2.2}},
             hoverinfo="skip",
             visible=suffix == "main" or inset,
         )
-        for geo, suffix in _PARTS
+        for geo, suffix, rows in _parts(len(sel_codes), inset_rows)
+        for part in [_pick(sel_codes, rows) or []]
     ]
 
 
@@ -574,8 +664,8 @@ def _inset_geo(inset: bool) -> dict[str, Any]:
         # centred on the inset so its frame (the lon/lat box) is an upright near-rectangle
         "projection": {
             "type": "conic equal area",
-            "parallels": [25, 47],
-            "rotation": {"lon": 114.5},
+            "parallels": list(INSET_PARALLELS),
+            "rotation": {"lon": INSET_ROTATION},
         },
         "lonaxis": {"range": list(INSET_LON), "showgrid": False},
         "lataxis": {"range": list(INSET_LAT), "showgrid": False},

@@ -46,17 +46,33 @@ def hover_labels(frame: pd.DataFrame, freq: str) -> list[str]:
     return [p.strftime(fmt) for p in frame["period"]]
 
 
-def _axes(frame: pd.DataFrame, lang: str, freq: str) -> dict:
+def starts(frame: pd.DataFrame) -> list[str]:
+    """Each period's first day as a date ("2019-01-01": 10 characters, not a timestamp's 19)."""
+    return pd.to_datetime(frame["start"]).dt.strftime("%Y-%m-%d").tolist()
+
+
+def _count_title(lang: str, freq: str) -> str:
     per = t(freq, lang)
-    count_title = (
+    return (
         f"{t('count', lang)}（每{per}）"
         if lang == "zh"
         else f"{t('count', lang)} per {per.lower()}"
     )
-    # years read as years (not "Jan 2020, Jul 2020" when few periods are shown), centred on them
-    ticks = (
-        {"dtick": "M12", "tickformat": "%Y", "ticklabelmode": "period"} if freq == "year" else {}
-    )
+
+
+#: the time axes' tick settings a step sets (None: plotly's own, as a figure without them)
+_TICKS = ("dtick", "tickformat", "ticklabelmode")
+
+
+def _ticks(freq: str) -> dict[str, str]:
+    """Years read as years (not "Jan 2020, Jul 2020" when few periods are shown), centred on
+    them; the other steps plotly's own date ticks."""
+    return {"dtick": "M12", "tickformat": "%Y", "ticklabelmode": "period"} if freq == "year" else {}
+
+
+def _axes(frame: pd.DataFrame, lang: str, freq: str) -> dict:
+    count_title = _count_title(lang, freq)
+    ticks = _ticks(freq)
     return {
         # the years are named once, under the lower panel
         "xaxis": {
@@ -114,7 +130,7 @@ def timeline_figure(
     labels = hover_labels(frame, freq)
     fig = go.Figure()
     fig.add_bar(
-        x=frame["start"],
+        x=starts(frame),
         y=frame["count"],
         name=t("count", lang),
         marker={"color": bar_colors(frame)},
@@ -124,7 +140,7 @@ def timeline_figure(
         xperiodalignment="middle",  # the bar fills its period (start would centre it on Jan 1)
     )
     fig.add_scatter(
-        x=frame["start"],
+        x=starts(frame),
         y=frame["cumulative"],
         name=t("cumulative", lang),
         xaxis="x2",
@@ -157,6 +173,27 @@ def timeline_figure(
     fig.update_layout(margin={"l": 56, "r": 20})
     style.source_at_edge(fig)
     return style.add_notes(fig, notes or [], keep=True)
+
+
+def step_updates(frame: pd.DataFrame, freq: str, lang: str) -> dict[tuple, object]:
+    """What a new step (``freq``) changes: the periods (bars and running total), their hover
+    labels, the bars' width, the count axis's title and the time axes' ticks. Paths into the
+    figure, for a Dash ``Patch`` (the callback sends only the paths whose value changed)."""
+    start = starts(frame)
+    labels = hover_labels(frame, freq)
+    out: dict[tuple, object] = {
+        ("data", BAR, "x"): start,
+        ("data", BAR, "customdata"): labels,
+        ("data", BAR, "xperiod"): XPERIOD[freq],
+        ("data", LINE, "x"): start,
+        ("data", LINE, "customdata"): labels,
+        ("layout", "yaxis", "title", "text"): _count_title(lang, freq),
+    }
+    ticks = _ticks(freq)
+    for axis in ("xaxis", "xaxis2"):
+        for key in _TICKS:
+            out[("layout", axis, key)] = ticks.get(key)
+    return out
 
 
 def timeline_updates(

@@ -1,7 +1,8 @@
 """Bytes per interaction (issue #24 item 2), without a browser: the interaction callback called as
 the page calls it, each response's stores (``rendered``, table, language) carried into the next
-request, the response serialised as Dash serialises it (no "no update" outputs, patches as their
-operations). Per interaction: the total and its largest parts.
+request, the response serialised as the app sends it (Dash's serialiser, no "no update" outputs,
+patches as their operations, without plotly's HTML escapes: ``callbacks.service.plain_json``).
+Per interaction: the total and its largest parts.
 
     python -m tests.bench.bytes [--engine json]   # json: plotly's pure-Python engine (\\uXXXX)
     python -m tests.bench.bytes --time 21          # and the server's CPU ms per interaction
@@ -35,15 +36,22 @@ def _sent(value: Any) -> Any:
     return value.to_plotly_json() if hasattr(value, "to_plotly_json") else value
 
 
-def _parts(sent: dict, prefix: str = "") -> dict[str, int]:
+def wire(value: Any) -> str:
+    """``value`` as the app's answer carries it (``callbacks.service.plain_json``)."""
     from dash._utils import to_json
 
+    from callbacks.service import plain_json
+
+    return plain_json.unescape(to_json(value))
+
+
+def _parts(sent: dict, prefix: str = "") -> dict[str, int]:
     out: dict[str, int] = {}
     for k, v in sent.items():
         if isinstance(v, dict) and k in ("views", "figures", "widgets", "measure"):
             out.update(_parts(v, prefix + k + "."))
         else:
-            out[prefix + k] = len(to_json(v).encode())
+            out[prefix + k] = len(wire(v).encode())
     return out
 
 
@@ -52,7 +60,6 @@ def measure(grid_in_view: bool | None = False) -> dict[str, Any]:
     screen (as on a page at its top; ``grid_in_view=None``: every response with the grid's rows,
     as before the page said where the grid is)."""
     from dash._callback import NoUpdate
-    from dash._utils import to_json
 
     from callbacks import interaction
 
@@ -64,7 +71,7 @@ def measure(grid_in_view: bool | None = False) -> dict[str, Any]:
             query, rendered, shown, table, before=before, grid_in_view=grid_in_view
         )
         sent = _sent(res)
-        total = len(to_json(sent).encode())
+        total = len(wire(sent).encode())
         parts = sorted(_parts(sent).items(), key=lambda kv: -kv[1])[:5]
         out[name] = {"bytes": total, "largest": dict(parts)}
         if not isinstance(res["views"]["rendered"], NoUpdate):
