@@ -22,6 +22,7 @@
   var MARGIN = 200; // px below the screen that still count as in view (drawn while scrolling)
   var waiting = new Map(); // graph div -> {args, resolve: [fn], reject: [fn]}
   var drawnOnce = new WeakSet(); // graphs plotly has drawn through this wrapper
+  var eager = new WeakMap(); // graph div -> token of a draw just asked for (drawAll, in view)
   var INTERNALS = /^[34]\./; // plotly.js versions whose gd._context / gd._fullLayout we know
   var observer = null;
 
@@ -58,18 +59,53 @@
     gd.removeAttribute("data-pa-waiting");
     drawnOnce.add(gd);
     if (observer) observer.unobserve(gd);
+    var token = {};
+    eager.set(gd, token);
     react.apply(window.Plotly, job.args).then(
       function (out) {
         job.resolve.forEach(function (fn) {
           fn(out);
         });
+        calm(gd, token);
       },
       function (err) {
+        if (!job.reject.length) console.error(err); // nobody waits on it: say it failed
         job.reject.forEach(function (fn) {
           fn(err);
         });
+        calm(gd, token);
       }
     );
+  }
+
+  function calm(gd, token) {
+    // dcc.Graph hands over a figure it queued behind the one just drawn in the microtasks
+    // after that draw resolves: until the next task, such a figure is drawn too
+    setTimeout(function () {
+      if (eager.get(gd) === token) eager.delete(gd);
+    }, 0);
+  }
+
+  function keepHeight(Plotly) {
+    // dcc.Graph calls Plotly.Plots.resize once after a graph's first draw; plotly's resize
+    // deletes layout.height and width to fit both to the container, so a figure that sets its
+    // height (ranking, breakdowns) drew at the container's height on a fresh link. A graph that
+    // is not responsive and whose figure sets its height but not its width is fitted in width
+    // only: relayout with autosize, as plotly's resize does, the height given again.
+    var plots = Plotly.Plots;
+    if (!plots || typeof plots.resize !== "function" || typeof Plotly.relayout !== "function") {
+      return;
+    }
+    var resize = plots.resize;
+    plots.resize = function (gd) {
+      var layout = gd && gd.layout;
+      var responsive = gd && gd._context && gd._context.responsive;
+      if (!layout || !layout.height || layout.width || responsive || !gd.offsetParent) {
+        return resize.apply(this, arguments);
+      }
+      // height first: plotly's relayout lets autosize clear only the sizes not given with it
+      return Plotly.relayout(gd, { height: layout.height, autosize: true });
+    };
   }
 
   function wrap(Plotly) {
@@ -101,22 +137,34 @@
       var job = waiting.get(gd);
       if (job) {
         job.args = args; // still out of view: only the latest figure will be drawn
-        return new Promise(function (resolve, reject) {
-          job.resolve.push(resolve);
-          job.reject.push(reject);
-        });
+        return settled(gd, job);
       }
-      if (!lazy || !gd || !(gd instanceof Element) || nearScreen(gd)) {
+      var near = !lazy || !gd || !(gd instanceof Element) || nearScreen(gd) || eager.has(gd);
+      if (near) {
         if (gd instanceof Element) drawnOnce.add(gd);
         return react.apply(Plotly, args);
       }
-      return new Promise(function (resolve, reject) {
-        waiting.set(gd, { args: args, resolve: [resolve], reject: [reject] });
-        gd.setAttribute("data-pa-waiting", "");
-        observer.observe(gd);
-      });
+      job = { args: args, resolve: [], reject: [] };
+      waiting.set(gd, job);
+      gd.setAttribute("data-pa-waiting", "");
+      observer.observe(gd);
+      return settled(gd, job);
     };
+    keepHeight(Plotly);
     Plotly.__paWrapped = true;
+  }
+
+  function settled(gd, job) {
+    // dcc.Graph draws a graph's figures one after another: it calls react with the next figure
+    // only once the promise of the last one resolves. A graph drawn before is ready for its
+    // events, so its promise resolves at once and the next figure replaces the one kept (drawn
+    // later would be the older one); a graph never drawn resolves when it is drawn (dcc.Graph
+    // binds its events to a drawn graph then)
+    if (drawnOnce.has(gd)) return Promise.resolve(gd);
+    return new Promise(function (resolve, reject) {
+      job.resolve.push(resolve);
+      job.reject.push(reject);
+    });
   }
 
   function drawAll() {
