@@ -20,10 +20,12 @@ SIZES = """() => Object.fromEntries([...document.querySelectorAll('.dash-graph')
     return [g.id, [gd.layout.height ?? null, gd._fullLayout.height]];
   }))"""
 
+# dcc.Graph is done with every chart: drawn, and no draw or resize in flight, unless the chart is
+# left waiting to come into view (the defect: then its draw never ends; the test says which)
 SETTLED = """() => [...document.querySelectorAll('.dash-graph')].filter(g => g.offsetParent)
   .every(g => { const gd = g.querySelector('.js-plotly-plot');
-    return gd && gd._fullLayout && !gd.hasAttribute('data-pa-waiting')
-      && !gd.classList.contains('dash-graph--pending'); })"""
+    return gd && gd._fullLayout && (gd.hasAttribute('data-pa-waiting')
+      || !gd.classList.contains('dash-graph--pending')); })"""
 
 DRAWN = """() => Object.fromEntries([...document.querySelectorAll('.dash-graph')]
   .filter(g => g.offsetParent).map(g => {
@@ -36,6 +38,7 @@ def settled(page) -> None:
     """Every chart drawn (those out of view too) and dcc.Graph done with its resize."""
     h.draw_all(page)
     page.wait_for_function(SETTLED, timeout=h.STATE_TIMEOUT_MS)
+    assert out_of_view(page) == [], "charts still waiting after paCharts.drawAll()"
 
 
 def open_fresh(browser, url: str):
@@ -51,6 +54,7 @@ def open_fresh(browser, url: str):
 def test_a_fresh_link_draws_every_chart_at_the_height_a_click_draws(page, app_url, browser):
     page.goto(app_url + "/")
     h.wait_ready(page)
+    settled(page)
     h.click_bar(page, ids.breakdown("incentive"), 0)
     h.wait_idle(page)
     settled(page)
@@ -84,7 +88,6 @@ def test_drawing_all_draws_the_latest_figure_of_a_chart_out_of_view(page, app_ur
     assert page.evaluate("window.scrollY") == 0
     search = page.evaluate("location.search")
     settled(page)
-    assert out_of_view(page) == []
     drawn = page.evaluate(DRAWN)
     context, fresh = open_fresh(browser, app_url + "/" + search)
     try:
