@@ -3,10 +3,16 @@
    dcc.Graph draws with the global `Plotly.react`; this wraps it once plotly.js has loaded:
    - a graph out of the screen (plus a margin) is not drawn yet, the first time or after a click:
      the latest figure it was given is kept, and drawn when an IntersectionObserver sees the graph
-     near the screen (or before printing, or on `window.paCharts.drawAll()`). The promise
-     dcc.Graph waits on resolves then, so its own events are bound to the drawn graph as usual.
+     near the screen (or before printing, or on `window.paCharts.drawAll()`). dcc.Graph calls
+     react with a graph's next figure only once the promise of the last one resolves: for a
+     graph never drawn that promise resolves when it is drawn (dcc.Graph then binds its events
+     to the drawn graph), and a figure it queued meanwhile is drawn right after (`eager`); for a
+     graph drawn before it resolves at once, so the figure kept is always the latest.
      A graph waiting carries `data-pa-waiting` (tests wait for it to go). Graphs in view go
      straight to plotly, so a click redraws only the charts the user sees.
+   - dcc.Graph resizes a graph after its first draw with `Plotly.Plots.resize`, which deletes
+     `layout.height` to fit the container: a figure that sets its height (ranking, breakdowns)
+     keeps it (`keepHeight`), so a fresh link draws what a click draws.
    - a new figure whose config differs only in the camera button's options (its file name follows
      the filters) updates those options in place: plotly redraws a whole graph on any config
      change, and the camera options are read only when the button is pressed.
