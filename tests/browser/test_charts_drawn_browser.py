@@ -6,6 +6,8 @@ promise, so the kept figure used to be the oldest)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from layouts import ids
@@ -77,14 +79,32 @@ def out_of_view(page) -> list[str]:
     )
 
 
-def test_drawing_all_draws_the_latest_figure_of_a_chart_out_of_view(page, app_url, browser):
-    page.goto(app_url + "/")
+def two_region_clicks(page) -> None:
+    for region in ("440000", "110000"):
+        h.click_region(page, region)
+        h.wait_idle(page)
+
+
+def two_slider_steps(page) -> None:
+    """Two steps of the period slider with the keyboard (the adoption curve's band moves)."""
+    page.focus("#period [role=slider]")
+    for year in ("2020", "2021"):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_url(re.compile(f"period={year}"))
+        h.wait_idle(page)
+
+
+@pytest.mark.parametrize(
+    ("start", "two_views"), [("/", two_region_clicks), ("/?period=2019", two_slider_steps)]
+)
+def test_drawing_all_draws_the_latest_figure_of_a_chart_out_of_view(
+    page, app_url, browser, start, two_views
+):
+    page.goto(app_url + start)
     h.wait_ready(page)
     waiting = out_of_view(page)
     assert waiting, "no chart is below the screen at this size"
-    for region in ("440000", "110000"):  # two views while the charts below stay out of view
-        h.click_region(page, region)
-        h.wait_idle(page)
+    two_views(page)  # while the charts below stay out of view
     assert page.evaluate("window.scrollY") == 0
     search = page.evaluate("location.search")
     settled(page)
