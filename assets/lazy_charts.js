@@ -148,7 +148,21 @@
       var near = !lazy || !gd || !(gd instanceof Element) || nearScreen(gd) || eager.has(gd);
       if (near) {
         if (gd instanceof Element) drawnOnce.add(gd);
-        return react.apply(Plotly, args);
+        var drawing = react.apply(Plotly, args);
+        if (eager.has(gd) && drawing && typeof drawing.then === "function") {
+          // a queued figure drawn through: the one queued after it follows when it resolves
+          var token = {};
+          eager.set(gd, token);
+          drawing.then(
+            function () {
+              calm(gd, token);
+            },
+            function () {
+              calm(gd, token);
+            }
+          );
+        }
+        return drawing;
       }
       job = { args: args, resolve: [], reject: [] };
       waiting.set(gd, job);
