@@ -92,7 +92,7 @@
     }, 0);
   }
 
-  function keepHeight(Plotly) {
+  function keepHeight(Plotly, internals) {
     // dcc.Graph calls Plotly.Plots.resize once after a graph's first draw; plotly's resize
     // deletes layout.height and width to fit both to the container, so a figure that sets its
     // height (ranking, breakdowns) drew at the container's height on a fresh link. A graph that
@@ -108,6 +108,11 @@
       var responsive = gd && gd._context && gd._context.responsive;
       if (!layout || !layout.height || layout.width || responsive || !gd.offsetParent) {
         return resize.apply(this, arguments);
+      }
+      var full = internals && gd._fullLayout;
+      var width = parseFloat(window.getComputedStyle(gd).width); // what plotly's autosize reads
+      if (full && full.height === layout.height && Math.abs(full.width - width) <= 1) {
+        return Promise.resolve(gd); // drawn at this size already: nothing to redraw
       }
       // height first: plotly's relayout lets autosize clear only the sizes not given with it
       return Plotly.relayout(gd, { height: layout.height, autosize: true });
@@ -170,7 +175,7 @@
       observer.observe(gd);
       return settled(gd, job);
     };
-    keepHeight(Plotly);
+    keepHeight(Plotly, internals);
     Plotly.__paWrapped = true;
   }
 
