@@ -119,6 +119,18 @@
     };
   }
 
+  function registerLocales(Plotly) {
+    // plotly.js arrives async from the page head, so it may run before or after the locale
+    // scripts (assets/vendor/plotly-locale-*.js); a draw before the locale is registered shows
+    // the modebar in English. Registered here, once per instance, before its first draw.
+    var locales = window.paPlotlyLocales;
+    if (Plotly.__paLocales === (locales && locales.length) || !locales) return;
+    Plotly.__paLocales = locales.length;
+    locales.forEach(function (locale) {
+      Plotly.register(locale);
+    });
+  }
+
   function wrap(Plotly) {
     if (!Plotly || Plotly.__paWrapped || typeof Plotly.react !== "function") return;
     var react = Plotly.react;
@@ -139,6 +151,7 @@
     var internals = INTERNALS.test(String(Plotly.version || ""));
     Plotly.react = function (gd, figure) {
       var args = Array.prototype.slice.call(arguments);
+      registerLocales(Plotly);
       if (internals && gd && gd._context && figure && figure.config) {
         cameraOnly(gd, figure.config);
       }

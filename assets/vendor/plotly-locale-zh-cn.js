@@ -77,6 +77,8 @@ module.exports = {
     }
 };
 var locale = module.exports;
+// kept for assets/lazy_charts.js too, which registers it before a plotly instance's first draw
+(window.paPlotlyLocales = window.paPlotlyLocales || []).push(locale);
 if (window.Plotly && window.Plotly.register) { window.Plotly.register(locale); }
 else { (window.PlotlyLocales = window.PlotlyLocales || []).push(locale); }
 })();
