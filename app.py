@@ -34,6 +34,7 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     import callbacks.exports  # noqa: F401
     import callbacks.grid  # noqa: F401
     import callbacks.interaction  # noqa: F401  (URL, controls, views: one round trip)
+    import callbacks.place_options
     import callbacks.playback  # noqa: F401
     import callbacks.row_details  # noqa: F401
     import callbacks.service.data_routes
@@ -91,9 +92,17 @@ def create_app(dataset: Dataset | None = None, config: Config | None = None) -> 
     app.interpolate_index = interpolate_index  # type: ignore[method-assign, assignment]
     topojson_url = app.get_asset_url("topojson/")
     places, pilot_fields = choices.place_choices(ds), choices.pilot_field_choices(ds)
+    # every place's option in a file of its own: the first page holds only the link's (#24)
+    places_url = callbacks.place_options.install(app, prefix, places)
     # the page drawn for the link it is opened with (no round trip before the first paint)
     app.layout = first_paint.layout(
-        lambda: page(topojson_url, places, pilot_fields, upload_max_mb=config.upload_max_mb)
+        lambda: page(
+            topojson_url,
+            places,
+            pilot_fields,
+            upload_max_mb=config.upload_max_mb,
+            places_url=places_url,
+        )
     )
     server.config["POLICY_ATLAS_ROWS"] = ds.rows
     health.install(app, config, lambda: store.default, jobs)

@@ -30,6 +30,7 @@ from dash.exceptions import PreventUpdate
 from callbacks import exports, interaction
 from callbacks.service.context import view
 from callbacks.views import as_location
+from data.state import ViewState
 from layouts import ids
 from layouts.bilingual import L
 from layouts.charts import charts_for
@@ -140,6 +141,31 @@ def prefill(tree: Component, search: str) -> Component:
     return tree
 
 
+def first_page_places(tree: Component, state: ViewState | None) -> Component:
+    """``tree`` with the place filter's options cut, when the full list is served as a file
+    (``ids.PLACES_SRC``; ``callbacks.place_options``), to the places it selects (their chips
+    keep both names) and the ones the view's map can select before the list has loaded: the
+    provinces, or on a city map every place (drilled: the province's). dcc.Dropdown drops a
+    value it has no option for, so a map click must never set one the page lacks."""
+    found = {str(getattr(c, "id", "")): c for c in _components(tree)}
+    if ids.PLACES_SRC not in found or not getattr(found[ids.PLACES_SRC], "data", None):
+        return tree
+    dropdown = found[ids.F_REGION]
+    chosen = set(getattr(dropdown, "value", None) or [])
+    state = state or ViewState()
+    level, drill = state.map_level_shown, state.drill
+
+    def clickable(code: str) -> bool:
+        if drill:
+            return code[:2] == drill[:2]
+        return level != "province" or code.endswith("0000")
+
+    options = getattr(dropdown, "options", None) or []
+    kept = [o for o in options if o["value"] in chosen or clickable(o["value"])]
+    _set(found, ids.F_REGION, "options", kept)
+    return tree
+
+
 def layout(build: Callable[[], Component]) -> Callable[[], Component]:
     """``app.layout``: the page ``build`` makes, drawn for the request's view when it is known."""
 
@@ -147,10 +173,10 @@ def layout(build: Callable[[], Component]) -> Callable[[], Component]:
         tree = build()
         search = request_search()
         if search is None:
-            return tree
+            return first_page_places(tree, None)
         try:
-            drawn = prefill(tree, search)
             state, ds = view(search)
+            drawn = first_page_places(prefill(tree, search), state)
             if not state.data and not ds.gone and flask.has_app_context():
                 flask.g.first_page = (search, ds)  # the default table: the same for every reader
             return drawn
@@ -163,7 +189,7 @@ def layout(build: Callable[[], Component]) -> Callable[[], Component]:
         found = {str(getattr(c, "id", "")): c for c in _components(tree)}
         _set(found, ids.PAGE_ERROR, "hidden", False)
         _set(found, ids.PAGE_ERROR, "children", L("request_failed"))
-        return tree
+        return first_page_places(tree, None)
 
     return first_page
 

@@ -53,6 +53,7 @@ PAGE_ERROR = "page-error"  # a request that failed on the server says so here (w
 # --- filter bar, chips, summary
 F_DATE = "f-date"
 F_REGION = "f-region"
+PLACES_SRC = "places-src"  # the URL of every place's option (assets/place_options.js)
 F_TEXT = "f-text"
 F_WR = "f-wr"
 CHIPS = "chips"

@@ -432,9 +432,12 @@ def page(
     places: list[tuple[str, str, str]],
     pilot_fields: list[tuple[str, str, str]],
     upload_max_mb: int = 50,
+    places_url: str | None = None,
 ) -> html.Div:
     """The whole page. ``topojson_url``: where plotly's base topojson is served (never a CDN);
-    ``places`` and ``pilot_fields``: (value, Chinese, English) choices of those two filters."""
+    ``places`` and ``pilot_fields``: (value, Chinese, English) choices of those two filters;
+    ``places_url``: where the place filter's full options are served (``first_paint`` then
+    keeps only the link's in the page; assets/place_options.js loads the rest)."""
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
@@ -446,6 +449,7 @@ def page(
             dcc.Store(id=ids.GRID_REQUEST),
             dcc.Store(id=ids.GRID_IN_VIEW),  # assets/lazy_grid.js sets it
             dcc.Store(id=ids.EXPORT_VIEW),
+            dcc.Store(id=ids.PLACES_SRC, data=places_url),
             # The query string the views were last drawn for (tests and scripts wait on it).
             html.Div(id=ids.RENDERED_SEARCH, hidden=True),
             # a callback that failed on the server (callbacks.service.context.guarded) says so here

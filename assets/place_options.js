@@ -1,0 +1,100 @@
+/* The place filter's full option list, loaded after the first paint (issue #24).
+
+   The first page holds only the options of the places its link selects; every province and city
+   is one JSON file of this app (callbacks/place_options.py: its URL in the `places-src` store,
+   cached for a year under a name with its digest). It is fetched once, whichever comes first:
+   the dropdown gets focus (so a keyboard or mouse user typing a name searches the whole list),
+   any pointer or key press on the page, its value changes, or the browser is idle after the
+   first paint (requestIdleCallback, with a timeout). Until then the page holds the link's places
+   and the ones its map can select (callbacks/first_paint.py first_page_places): dcc.Dropdown
+   drops a value it has no option for. The list is set with
+   `dash_clientside.set_props` on the dropdown's `options`, labelled in the page's language.
+   Hooks: `dash_clientside.set_props` (public, Dash >= 2.16) and the callback of
+   callbacks/place_options.py (`dash_clientside.placeOptions.watch`, called with the page and on
+   each change of the dropdown's value); `<html lang>` (assets/a11y.js). Without `set_props`
+   the list stays the link's places. */
+(function () {
+  "use strict";
+  var DROPDOWN = "f-region"; // layouts/ids.py F_REGION
+  var IDLE_TIMEOUT = 2000; // ms: the latest the list is loaded after the first paint
+  var src = null; // the file's URL, once the page has said it
+  var state = "waiting"; // "waiting" | "loading" | "loaded"
+
+  var places = null; // [[value, Chinese, English], ...] once loaded
+  var shownIn = null; // the language the options were last set in
+
+  function language() {
+    return (document.documentElement.lang || "zh").slice(0, 2) === "en" ? "en" : "zh";
+  }
+
+  /* The options in the page's language, searched by both names (layouts/page.py
+     labelled_options); set again when the language changes (assets/a11y.js keeps <html lang>
+     in step with the language switch). Text labels: Dash 4.4's renderer fails on components
+     set with set_props into an open dropdown. */
+  function show() {
+    var lang = language();
+    if (!places || lang === shownIn) return;
+    shownIn = lang;
+    window.dash_clientside.set_props(DROPDOWN, {
+      options: places.map(function (p) {
+        return { value: p[0], label: lang === "en" ? p[2] : p[1], search: p[1] + " " + p[2] };
+      }),
+    });
+  }
+
+  function load() {
+    var dc = window.dash_clientside;
+    if (!src || state !== "waiting" || !dc || typeof dc.set_props !== "function") return;
+    state = "loading";
+    window
+      .fetch(src, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (list) {
+        state = "loaded";
+        places = list;
+        show();
+        new MutationObserver(show).observe(document.documentElement, {
+          attributes: true,
+          attributeFilter: ["lang"],
+        });
+      })
+      .catch(function (error) {
+        state = "waiting"; // tried again on the next focus
+        console.warn("place options not loaded:", error);
+      });
+  }
+
+  function onDropdown(event) {
+    var target = event.target;
+    if (target && target.closest && target.closest("#" + DROPDOWN)) load();
+  }
+
+  function start(url) {
+    src = url;
+    document.addEventListener("focusin", onDropdown, true);
+    // any press: a click on the map may select a place of another level than the page holds
+    document.addEventListener("pointerdown", load, true);
+    document.addEventListener("keydown", load, true);
+    window.requestAnimationFrame(function () {
+      if ("requestIdleCallback" in window) {
+        window.requestIdleCallback(load, { timeout: IDLE_TIMEOUT });
+      } else {
+        window.setTimeout(load, IDLE_TIMEOUT);
+      }
+    });
+  }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    placeOptions: {
+      /* `url`: the store's file URL; called with the page, then on each change of the value */
+      watch: function (url) {
+        if (url && src === null) start(url);
+        else load(); // the selection changed: its labels are in the full list
+        return window.dash_clientside.no_update;
+      },
+    },
+  });
+})();
