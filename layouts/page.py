@@ -7,6 +7,7 @@ from typing import Any
 
 import dash_ag_grid as dag
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from data import schema
 from data.dimensions import CATEGORIES
@@ -427,6 +428,22 @@ def header() -> html.Header:
     )
 
 
+def page_stores(places_url: str | None) -> list[Component]:
+    """The page's location and the stores its callbacks and scripts share."""
+    return [
+        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Store(id=ids.RENDERED, storage_type="memory"),
+        dcc.Store(id=ids.MAP_SELECTION),  # assets/map_selection.js draws it
+        dcc.Store(id=ids.LANG_SHOWN),
+        dcc.Store(id=ids.VIEW_TABLE),
+        dcc.Store(id=ids.GRID_FIRST),
+        dcc.Store(id=ids.GRID_REQUEST),
+        dcc.Store(id=ids.GRID_IN_VIEW),  # assets/lazy_grid.js sets it
+        dcc.Store(id=ids.EXPORT_VIEW),
+        dcc.Store(id=ids.PLACES_SRC, data=places_url),
+    ]
+
+
 def page(
     topojson_url: str,
     places: list[tuple[str, str, str]],
@@ -440,16 +457,7 @@ def page(
     keeps only the link's in the page; assets/place_options.js loads the rest)."""
     return html.Div(
         [
-            dcc.Location(id=ids.URL, refresh=False),
-            dcc.Store(id=ids.RENDERED, storage_type="memory"),
-            dcc.Store(id=ids.MAP_SELECTION),  # assets/map_selection.js draws it
-            dcc.Store(id=ids.LANG_SHOWN),
-            dcc.Store(id=ids.VIEW_TABLE),
-            dcc.Store(id=ids.GRID_FIRST),
-            dcc.Store(id=ids.GRID_REQUEST),
-            dcc.Store(id=ids.GRID_IN_VIEW),  # assets/lazy_grid.js sets it
-            dcc.Store(id=ids.EXPORT_VIEW),
-            dcc.Store(id=ids.PLACES_SRC, data=places_url),
+            *page_stores(places_url),
             # The query string the views were last drawn for (tests and scripts wait on it).
             html.Div(id=ids.RENDERED_SEARCH, hidden=True),
             # a callback that failed on the server (callbacks.service.context.guarded) says so here
