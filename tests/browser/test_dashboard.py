@@ -49,9 +49,17 @@ def expected_classes(ds, state) -> dict[str, float]:
 
 
 def table_total(page) -> int:
-    """Rows in the grid, from its pagination panel ("1 to 20 of 20")."""
-    text = page.inner_text("#table .ag-paging-row-summary-panel")
-    return int(text.replace(",", "").split()[-1])
+    """Rows in the grid, from its pagination panel ("1 to 20 of 20"), read as a user reads it:
+    with the grid scrolled into view (off the screen it asks for no rows, "of more")."""
+    was = page.evaluate("() => window.scrollY")
+    page.locator("#table").scroll_into_view_if_needed()
+    panel = "#table .ag-paging-row-summary-panel"
+    page.wait_for_function(
+        "s => /\\d\\s*$/.test((document.querySelector(s) || {}).innerText || '')", arg=panel
+    )
+    total = int(page.inner_text(panel).replace(",", "").split()[-1])
+    page.evaluate("y => window.scrollTo(0, y)", was)  # back where the test's clicks aim
+    return total
 
 
 def test_first_load_shows_every_province_and_all_policies(page, app_url, ds):
