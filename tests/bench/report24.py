@@ -171,9 +171,35 @@ def play_row(extra: dict[str, Any]) -> list[str]:
         ms = find(p, "ms", "frame", "median") or find(p, "ms", "frame")
         fps = [1000 / v for _, v in ms if v > 0]
     worst = min(fps) if fps else None
+    detail = _play_detail(p) or _compact(p)
     return [_row("Play, frames a second at province level", "≥ 4", before,
-                 f"{worst:,.1f} (worst); {_compact(p)}" if worst is not None else _compact(p),
+                 f"{worst:,.1f} (worst); {detail}" if worst is not None else detail,
                  verdict(worst, TARGETS["play_fps"], at_most=False))]  # fmt: skip
+
+
+def _median(v: Any) -> float:
+    return float(v.get("median", 0)) if isinstance(v, dict) else 0.0
+
+
+def _play_detail(p: dict[str, Any]) -> str:
+    """Each way of playing: frames a second, ms a frame (median / p95), requests and bytes."""
+    parts = []
+    for name, v in p.items():
+        if not isinstance(v, dict):
+            continue
+        ms = v.get("frame_interval_ms") or v.get("ms_per_frame")
+        if not isinstance(ms, dict) or not ms.get("median"):
+            continue
+        sent = (
+            f"{v['frames_requests']} request, {v['frames_bytes_raw'] / 1024:,.0f} KB "
+            f"({v['frames_bytes_gzip'] / 1024:,.1f} KB gzip) for {v.get('frames')} frames"
+            if "frames_bytes_raw" in v
+            else f"a request a frame, {_median(v.get('bytes_per_frame_raw')) / 1024:,.1f} KB each"
+        )
+        # fmt: skip
+        parts.append(f"{name}: {1000 / ms['median']:,.1f}/s, {ms['median']:,.0f} / "
+                     f"{ms.get('p95', 0):,.0f} ms a frame, {sent}")  # fmt: skip
+    return "; ".join(parts)
 
 
 def import_row(extra: dict[str, Any]) -> list[str]:
