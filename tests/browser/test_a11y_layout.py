@@ -201,6 +201,11 @@ def test_keyboard_only_selects_a_province_and_opens_a_policys_details(sized, ds)
     assert "广东省" in pg.inner_text("#chips")
     # into the grid, down to the first policy, Enter opens its details
     tab_until(pg, "el.closest('#table .ag-header-cell, #table .ag-cell')")
+    # the grid, now in view, asks for this view's rows: a reader waits until they are shown
+    pg.wait_for_function(
+        "() => /\\d\\s*$/.test((document.querySelector("
+        "'#table .ag-paging-row-summary-panel') || {}).innerText || '')"
+    )
     pg.keyboard.press("ArrowDown")
     assert pg.evaluate("() => !!document.activeElement.closest('#table .ag-row')")
     pg.keyboard.press("Enter")
