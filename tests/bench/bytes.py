@@ -15,6 +15,8 @@ import json
 import sys
 from typing import Any
 
+from dash import no_update
+
 #: The browser bench's sequence (tests/bench/browser.py), as URLs: (name, query).
 SEQUENCE = [
     ("province click", "?region=440000"),
@@ -29,10 +31,8 @@ SEQUENCE = [
 
 
 def _sent(value: Any) -> Any:
-    from dash._callback import NoUpdate
-
     if isinstance(value, dict):
-        return {k: _sent(v) for k, v in value.items() if not isinstance(v, NoUpdate)}
+        return {k: _sent(v) for k, v in value.items() if not isinstance(v, type(no_update))}
     return value.to_plotly_json() if hasattr(value, "to_plotly_json") else value
 
 
@@ -55,12 +55,23 @@ def _parts(sent: dict, prefix: str = "") -> dict[str, int]:
     return out
 
 
+def carried(res: dict[str, Any], rendered: Any, shown: Any, table: Any) -> tuple[Any, Any, Any]:
+    """The page's stores after ``res``: each as the response set it, or as it was."""
+
+    def kept(new: Any, old: Any) -> Any:
+        return old if isinstance(new, type(no_update)) else new
+
+    return (
+        kept(res["views"]["rendered"], rendered),
+        kept(res["widgets"]["shown"], shown),
+        kept(res["table"], table),
+    )
+
+
 def measure(grid_in_view: bool | None = False) -> dict[str, Any]:
     """Bytes per interaction of ``SEQUENCE`` on the dataset this process serves, the grid off the
     screen (as on a page at its top; ``grid_in_view=None``: every response with the grid's rows,
     as before the page said where the grid is)."""
-    from dash._callback import NoUpdate
-
     from callbacks import interaction
 
     rendered, shown, table, search = None, None, None, ""
@@ -74,12 +85,7 @@ def measure(grid_in_view: bool | None = False) -> dict[str, Any]:
         total = len(wire(sent).encode())
         parts = sorted(_parts(sent).items(), key=lambda kv: -kv[1])[:5]
         out[name] = {"bytes": total, "largest": dict(parts)}
-        if not isinstance(res["views"]["rendered"], NoUpdate):
-            rendered = res["views"]["rendered"]
-        if not isinstance(res["widgets"]["shown"], NoUpdate):
-            shown = res["widgets"]["shown"]
-        if not isinstance(res["table"], NoUpdate):
-            table = res["table"]
+        rendered, shown, table = carried(res, rendered, shown, table)
         search = query
     return out
 
@@ -89,8 +95,6 @@ def server_ms(repeat: int, grid_in_view: bool | None = False) -> dict[str, dict[
     ``repeat`` calls, each given the stores of the view before, as the page sends them)."""
     import statistics
     import time
-
-    from dash._callback import NoUpdate
 
     from callbacks import interaction
 
@@ -107,12 +111,7 @@ def server_ms(repeat: int, grid_in_view: bool | None = False) -> dict[str, dict[
             ms.append((time.process_time() - start) * 1000)
         ms.sort()
         out[name] = {"median": statistics.median(ms), "p95": ms[round(0.95 * (len(ms) - 1))]}
-        if not isinstance(res["views"]["rendered"], NoUpdate):
-            rendered = res["views"]["rendered"]
-        if not isinstance(res["widgets"]["shown"], NoUpdate):
-            shown = res["widgets"]["shown"]
-        if not isinstance(res["table"], NoUpdate):
-            table = res["table"]
+        rendered, shown, table = carried(res, rendered, shown, table)
         search = query
     del out["first view"]
     return out
