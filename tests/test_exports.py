@@ -289,3 +289,36 @@ def test_cli_export_with_network_unreachable(tmp_path):
         png = zf.read("charts/policy-map_guangdong_2019-2021.png")
     assert png_size(png) == (3508, 2480)
     assert "https://atlas.example.org/?region=440000" in citation  # --base-url: absolute
+
+
+# ----------------------------------------------------------------------------- the renderer
+def _titled(text: str) -> dict:
+    return {"data": [{"type": "bar", "x": [1], "y": [2]}], "layout": {"title": {"text": text}}}
+
+
+@pytest.mark.export
+def test_images_asked_for_at_once_each_get_their_own():
+    # two readers downloading at the same moment (a threaded server): kaleido's own sync server
+    # handed results back in finishing order, and six threads got each other's images
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = [f"chart-number-{i}" for i in range(6)]
+    with ThreadPoolExecutor(len(names)) as pool:
+        images = list(pool.map(lambda n: render.to_bytes(_titled(n), "svg", "web"), names))
+    for name, svg in zip(names, images, strict=True):
+        assert name.encode() in svg
+        assert sum(other.encode() in svg for other in names) == 1
+    render.stop()
+
+
+@pytest.mark.export
+def test_a_crashed_chromium_is_started_again_for_the_next_image():
+    import psutil
+
+    assert b"before" in render.to_bytes(_titled("before"), "svg", "web")
+    browsers = [p for p in psutil.Process().children(recursive=True) if "chrom" in p.name()]
+    assert browsers, "no Chromium runs for the renderer"
+    for browser in browsers:
+        browser.kill()
+    assert b"after the crash" in render.to_bytes(_titled("after the crash"), "svg", "web")
+    render.stop()

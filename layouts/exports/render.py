@@ -4,7 +4,13 @@ Fully offline: the figure must carry its GeoJSON inline
 (``viewmodel.views(..., inline_geojson=True)``),
 plotly's base topojson comes from ``assets/topojson`` (``plotly.io.defaults.topojson`` = a
 ``file://`` URL), plotly.js from the plotly package, and MathJax is switched off (its default is a
-CDN). One kaleido server (one headless Chromium) is started per process and kept warm.
+CDN). One kaleido renderer (one headless Chromium) is started per process and kept warm.
+
+The renderer is our own event loop holding a ``kaleido.Kaleido``, not kaleido's sync server: that
+server hands results back in the order they finish, not to the thread that asked (six threads
+exporting at once got each other's images), and a Chromium that fails to start under load leaves
+its callers waiting forever. Here each call gets its own future, bounded by
+``POLICY_ATLAS_EXPORT_SECONDS``, and a renderer that died is started again on the next call.
 
 Sizes are print sizes: ``width``/``height`` are CSS pixels (96 per inch, the unit plotly lays out
 in) and ``scale`` multiplies them, so A4 landscape at 300 dpi is 1123x794 CSS px at scale 300/96
@@ -13,12 +19,15 @@ in) and ``scale`` multiplies them, so A4 landscape at 300 dpi is 1123x794 CSS px
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import contextlib
 import copy
 import io
 import os
 import threading
 import time
-import warnings
+from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -32,40 +41,97 @@ __all__ = ["IMAGE_FORMATS", "SIZES", "ExportError", "PageSize", "merge_pdfs", "t
 #: What kaleido draws; which of them the Download menu offers is ``layouts.exports.formats``.
 IMAGE_FORMATS: tuple[str, ...] = ("png", "jpeg", "webp", "svg", "pdf")
 _lock = threading.Lock()
-_started_pid: int | None = None
+#: How long one image may take, start-up of Chromium included, before the user is told it failed.
+EXPORT_SECONDS = float(os.environ.get("POLICY_ATLAS_EXPORT_SECONDS", "180"))
 
 
 class ExportError(RuntimeError):
     """An image could not be made; the message is one line, fit for the user."""
 
 
-def _ensure_server() -> None:
-    """One warm kaleido server (headless Chromium) per process; restarted after a fork."""
-    global _started_pid
-    import kaleido
+class _Renderer:
+    """One headless Chromium behind an event loop on its own thread; ``call`` is thread-safe."""
 
+    def __init__(self) -> None:
+        import kaleido
+
+        self.pid = os.getpid()
+        self.loop = asyncio.new_event_loop()
+        self.kaleido = kaleido.Kaleido(n=1, timeout=120, mathjax=False)
+        self.thread = threading.Thread(target=self.loop.run_forever, name="kaleido", daemon=True)
+        self.thread.start()
+        try:
+            self._submit(self.kaleido.open()).result(timeout=EXPORT_SECONDS)
+        except Exception as exc:
+            self.close()
+            why = _first_line(exc)
+            raise ExportError(f"Chromium did not start for image export: {why}") from exc
+
+    def _submit(self, coro: Any) -> concurrent.futures.Future:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+
+    def alive(self) -> bool:
+        return self.pid == os.getpid() and self.thread.is_alive() and not self.loop.is_closed()
+
+    def call(self, fig: dict, opts: dict) -> bytes:
+        future = self._submit(self.kaleido.calc_fig(fig, opts=opts, topojson=topojson_file_url()))
+        try:
+            return future.result(timeout=EXPORT_SECONDS)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise ExportError(
+                f"image export took longer than {EXPORT_SECONDS:.0f} s and was stopped; try again"
+            ) from None
+
+    def close(self) -> None:
+        if self.pid != os.getpid():  # a forked child: the loop's thread lives in the parent only
+            return
+        if self.thread.is_alive():
+            with contextlib.suppress(Exception):  # closing a browser that is already gone
+                self._submit(self.kaleido.close()).result(timeout=30)
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(timeout=30)
+
+
+_renderer: _Renderer | None = None
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+
+
+def _ensure_server() -> _Renderer:
+    """This process's warm renderer; started on first use, again after a fork or a crash."""
+    global _renderer
     pio.defaults.topojson = topojson_file_url()
     pio.defaults.mathjax = None
     with _lock:
-        if _started_pid == os.getpid():
-            return
+        if _renderer is not None and _renderer.alive():
+            return _renderer
         # kaleido waits up to its timeout for a browser it cannot find: say so at once
         path = os.environ.get("BROWSER_PATH")
         if path and not (os.path.isfile(path) and os.access(path, os.X_OK)):
             raise ExportError(f"Chromium cannot start: no browser at {path}")
-        kaleido.start_sync_server(n=1, timeout=120, mathjax=False, silence_warnings=True)
-        _started_pid = os.getpid()
+        _renderer = _Renderer()
+        return _renderer
+
+
+def _discard(renderer: _Renderer) -> None:
+    """Forget a renderer that failed; its browser is closed in the background (it may hang)."""
+    global _renderer
+    with _lock:
+        if _renderer is renderer:
+            _renderer = None
+    threading.Thread(target=renderer.close, name="kaleido-close", daemon=True).start()
 
 
 def stop() -> None:
-    """Stop this process's kaleido server (tests; scripts exit anyway)."""
-    global _started_pid
-    import kaleido
-
+    """Stop this process's renderer (tests; scripts exit anyway)."""
+    global _renderer
     with _lock:
-        if _started_pid == os.getpid():
-            kaleido.stop_sync_server(silence_warnings=True)
-        _started_pid = None
+        if _renderer is not None:
+            _renderer.close()
+        _renderer = None
 
 
 def to_bytes(
@@ -84,23 +150,26 @@ def to_bytes(
     if isinstance(meta, dict) and meta.get("fit_height"):  # a chart sized to its content
         height = min(height, int(meta["fit_height"]))
     scale = page.scale if fmt == "png" else 1.0
-    _ensure_server()
-    try:
-        with warnings.catch_warnings():
-            # plotly passes kopts it cannot use once a server runs; nothing to act on.
-            warnings.simplefilter("ignore", UserWarning)
-            data = pio.to_image(
-                print_ready(fig),
-                format=fmt,
-                width=width,
-                height=height,
-                scale=scale,
-                validate=False,
-            )
-    except Exception as exc:  # kaleido/Chromium errors: one line for the user
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise ExportError(f"image export failed ({fmt}): {first[:200]}") from exc
+    opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+    data = _render(print_ready(fig), opts)
     return with_dpi(data, page.dpi) if fmt == "png" else data
+
+
+def _render(fig: dict, opts: dict) -> bytes:
+    """The image bytes; a Chromium that crashed is started afresh once, then the user is told."""
+    for attempt in (1, 2):
+        renderer = _ensure_server()
+        try:
+            return renderer.call(fig, opts)
+        except ExportError:  # too slow: the browser is stuck, the next call gets a new one
+            _discard(renderer)
+            raise
+        except Exception as exc:  # kaleido/Chromium errors: one line for the user
+            _discard(renderer)
+            if attempt == 2:
+                why = _first_line(exc)
+                raise ExportError(f"image export failed ({opts['format']}): {why}") from exc
+    raise AssertionError("unreachable")
 
 
 def with_dpi(png: bytes, dpi: int) -> bytes:
