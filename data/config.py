@@ -132,6 +132,11 @@ VARIABLES: tuple[tuple[str, str, str], ...] = (
         "`120`",
         "seconds an export may run without reporting before the page says it failed",
     ),
+    (
+        "POLICY_ATLAS_IMAGE_SECONDS",
+        "`180`",
+        "seconds one image may take in Chromium (its start included) before the export fails",
+    ),
     # w/abuse: bounded cost per upload and per response
     ("POLICY_ATLAS_PARSE_MEMORY_MB", "`1024`", "memory one upload's parse may use, in MB"),
     ("POLICY_ATLAS_PARSE_SECONDS", "`300`", "time one upload's parse may take, in seconds"),
@@ -206,6 +211,7 @@ class Config:
     upload_owner_max_mb: int = 100
     upload_client_max_mb: int = 200
     export_timeout: float = 120.0
+    image_seconds: float = 180.0
     worker_connections: int = 2
     # w/abuse
     parse_memory_mb: int = 1024
@@ -265,6 +271,7 @@ def load(env: Mapping[str, str] | None = None) -> Config:
         upload_owner_max_mb=_int(env, "POLICY_ATLAS_UPLOAD_OWNER_MAX_MB", 100),
         upload_client_max_mb=_int(env, "POLICY_ATLAS_UPLOAD_CLIENT_MAX_MB", 200),
         export_timeout=_number(env, "POLICY_ATLAS_EXPORT_TIMEOUT", 120.0),
+        image_seconds=_number(env, "POLICY_ATLAS_IMAGE_SECONDS", 180.0),
         worker_connections=_int(env, "POLICY_ATLAS_WORKER_CONNECTIONS", threads),
         # w/abuse
         parse_memory_mb=_int(env, "POLICY_ATLAS_PARSE_MEMORY_MB", 1024),

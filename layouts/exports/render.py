@@ -10,7 +10,7 @@ The renderer is our own event loop holding a ``kaleido.Kaleido``, not kaleido's 
 server hands results back in the order they finish, not to the thread that asked (six threads
 exporting at once got each other's images), and a Chromium that fails to start under load leaves
 its callers waiting forever. Here each call gets its own future, bounded by
-``POLICY_ATLAS_EXPORT_SECONDS``, and a renderer that died is started again on the next call.
+``POLICY_ATLAS_IMAGE_SECONDS``, and a renderer that died is started again on the next call.
 
 Sizes are print sizes: ``width``/``height`` are CSS pixels (96 per inch, the unit plotly lays out
 in) and ``scale`` multiplies them, so A4 landscape at 300 dpi is 1123x794 CSS px at scale 300/96
@@ -41,8 +41,13 @@ __all__ = ["IMAGE_FORMATS", "SIZES", "ExportError", "PageSize", "merge_pdfs", "t
 #: What kaleido draws; which of them the Download menu offers is ``layouts.exports.formats``.
 IMAGE_FORMATS: tuple[str, ...] = ("png", "jpeg", "webp", "svg", "pdf")
 _lock = threading.Lock()
-#: How long one image may take, start-up of Chromium included, before the user is told it failed.
-EXPORT_SECONDS = float(os.environ.get("POLICY_ATLAS_EXPORT_SECONDS", "180"))
+
+
+def _seconds() -> float:
+    """Seconds one image may take, Chromium's start included (``POLICY_ATLAS_IMAGE_SECONDS``)."""
+    from data.config import load
+
+    return load().image_seconds
 
 
 class ExportError(RuntimeError):
@@ -60,11 +65,14 @@ class _Renderer:
         self.kaleido = kaleido.Kaleido(n=1, timeout=120, mathjax=False)
         self.thread = threading.Thread(target=self.loop.run_forever, name="kaleido", daemon=True)
         self.thread.start()
+        limit = _seconds()
         try:
-            self._submit(self.kaleido.open()).result(timeout=EXPORT_SECONDS)
+            self._submit(self.kaleido.open()).result(timeout=limit)
         except Exception as exc:
             self.close()
             why = _first_line(exc)
+            if isinstance(exc, concurrent.futures.TimeoutError):
+                why = f"it did not answer within {limit:.0f} s"
             raise ExportError(f"Chromium did not start for image export: {why}") from exc
 
     def _submit(self, coro: Any) -> concurrent.futures.Future:
@@ -75,12 +83,13 @@ class _Renderer:
 
     def call(self, fig: dict, opts: dict) -> bytes:
         future = self._submit(self.kaleido.calc_fig(fig, opts=opts, topojson=topojson_file_url()))
+        limit = _seconds()
         try:
-            return future.result(timeout=EXPORT_SECONDS)
+            return future.result(timeout=limit)
         except concurrent.futures.TimeoutError:
             future.cancel()
             raise ExportError(
-                f"image export took longer than {EXPORT_SECONDS:.0f} s and was stopped; try again"
+                f"image export took longer than {limit:.0f} s and was stopped; try again"
             ) from None
 
     def close(self) -> None:
