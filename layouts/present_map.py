@@ -228,8 +228,9 @@ def map_updates(
     z = cls.of(recorded["z"].fillna(0.0).to_numpy()).tolist()
     hover = recorded["hover"].tolist()
     out: dict[tuple, object] = {}
-    out.update(china_map.z_paths(z, recorded["adcode"].tolist(), state.map_level_shown))
-    out[("data", china_map.Z_TRACES[0], "text")] = hover  # the inset's hover names the place only
+    codes = recorded["adcode"].tolist()
+    out.update(china_map.z_paths(z, codes, state.map_level_shown))
+    out.update(china_map.z_paths(hover, codes, state.map_level_shown, "text"))  # inset too
     zero = bool((recorded["z"].fillna(0.0) == 0).any())
     out.update(china_map.legend_patch(cls, state.lang, True, zero))
     labels = map_story.region_labels(values, state)

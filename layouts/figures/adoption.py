@@ -169,7 +169,7 @@ def first_adoption_updates(values: pd.DataFrame, level: str) -> dict[tuple, obje
     ``level``)."""
     codes = values["adcode"].astype(str).tolist()
     out: dict[tuple, object] = dict(china_map.z_paths(values["cls"].tolist(), codes, level))
-    out[("data", china_map.Z_TRACES[0], "text")] = values["hover"].tolist()
+    out.update(china_map.z_paths(values["hover"].tolist(), codes, level, "text"))
     return out
 
 

@@ -118,13 +118,15 @@ def _pick(values: Sequence[Any] | None, rows: Sequence[int]) -> list[Any] | None
     return None if values is None else [values[i] for i in rows]
 
 
-def z_paths(z: Sequence[float], codes: Sequence[str], level: str) -> dict[tuple, list]:
+def z_paths(
+    z: Sequence[Any], codes: Sequence[str], level: str, key: str = "z"
+) -> dict[tuple, list]:
     """The values traces' ``z`` (a Dash ``Patch``'s paths, or set on a figure): every region on
-    the map, the inset's rows (``inset_rows``) in the inset."""
+    the map, the inset's rows (``inset_rows``) in the inset; ``key="text"``: their hover texts."""
     main, inset = Z_TRACES
     return {
-        ("data", main, "z"): list(z),
-        ("data", inset, "z"): [z[i] for i in inset_rows(codes, level)],
+        ("data", main, key): list(z),
+        ("data", inset, key): [z[i] for i in inset_rows(codes, level)],
     }
 
 
@@ -472,12 +474,7 @@ def _value_traces(
     out = []
     for geo, suffix, rows in _parts(len(codes), inset_rows(codes, level)):
         part = _pick(codes, rows) or []
-        if static is None:
-            template = "%{text}<extra></extra>"
-        elif suffix == "main":
-            template = "%{customdata}<br>%{text}<extra></extra>"
-        else:
-            template = "%{customdata}<extra></extra>"  # the inset locates; the main map tells
+        template = "%{text}" if static is None else "%{customdata}<br>%{text}"
         out.append(
             _choropleth(
                 f"values-{suffix}",
@@ -486,9 +483,9 @@ def _value_traces(
                 geojson,
                 z=_pick(z, rows),
                 coloraxis="coloraxis",
-                text=_pick(hover, rows) if static is None or suffix == "main" else None,
+                text=_pick(hover, rows),  # the inset says what the main map says
                 customdata=_pick(static, rows),
-                hovertemplate=template,
+                hovertemplate=template + "<extra></extra>",
                 marker={"line": {"color": BORDER, "width": line_width}},
                 selectedpoints=_selectedpoints(part, sel),
                 unselected={"marker": {"opacity": DIM_OPACITY}},
