@@ -36,6 +36,7 @@ from layouts.bilingual import L
 from layouts.charts import charts_for
 from layouts.exports import report_pack
 from layouts.figures import geo_assets
+from layouts.page import places_loading_option
 
 log = logging.getLogger("policy_atlas.callbacks")
 #: How many links' first pages are kept (each a few hundred KB of JSON).
@@ -162,6 +163,8 @@ def first_page_places(tree: Component, state: ViewState | None) -> Component:
 
     options = getattr(dropdown, "options", None) or []
     kept = [o for o in options if o["value"] in chosen or clickable(o["value"])]
+    if len(kept) < len(options):  # a list that is not every place says so until it is
+        kept.insert(0, places_loading_option())
     _set(found, ids.F_REGION, "options", kept)
     return tree
 

@@ -758,6 +758,11 @@ EN.update(
 )
 
 
+# w/ux (issue 24): the place filter's first option until every province and city has loaded
+ZH.update({"places_loading": "正在载入全部省市……"})
+EN.update({"places_loading": "Loading every province and city…"})
+
+
 def _registry_names() -> dict[str, Label]:
     names: dict[str, Label] = {}
     for c in CATEGORIES:

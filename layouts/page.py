@@ -102,6 +102,17 @@ def labelled_options(choices: list[tuple[str, str, str]]) -> list[dict]:
     ]
 
 
+#: The value of the place filter's "loading" option (``places_loading_option``).
+PLACES_LOADING = "places-loading"
+
+
+def places_loading_option() -> dict:
+    """The place filter's first option while the page holds only some places (the full list is
+    loaded after the first paint: callbacks/place_options.py): disabled, it says the list is
+    not complete yet, and the full list replaces it (assets/place_options.js)."""
+    return {"label": L("places_loading"), "value": PLACES_LOADING, "disabled": True}
+
+
 def filter_bar(places: list[tuple[str, str, str]]) -> html.Div:
     multi: dict[str, Any] = {"multi": True, "clearable": True, "placeholder": "—"}
     return html.Div(

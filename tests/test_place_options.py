@@ -9,6 +9,7 @@ import pytest
 from callbacks.place_options import options_file
 from data import config as settings
 from layouts import ids
+from layouts.i18n import t
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +74,12 @@ def test_the_list_is_one_cached_file_of_every_place(client):
 )
 def test_the_first_page_holds_the_links_places_and_the_provinces(client, query, cities):
     dropdown = region_dropdown(first_page(client, query))
+    loading = dropdown["options"].pop(0)  # says the list is not every place yet, not choosable
+    assert loading["disabled"] and loading["value"] == "places-loading"
+    assert [s["props"]["children"] for s in loading["label"]] == [
+        t("places_loading", "zh"),
+        t("places_loading", "en"),
+    ]
     values = {o["value"] for o in dropdown["options"]}
     assert {v for v in values if not v.endswith("0000")} == cities
     assert 30 <= len(values - cities) <= 34 and "440000" in values
@@ -84,6 +91,7 @@ def test_the_first_page_holds_the_links_places_and_the_provinces(client, query, 
 
 def test_a_drilled_or_city_map_page_holds_the_places_its_map_selects(client):
     drilled = {o["value"] for o in region_dropdown(first_page(client, "?drill=440000"))["options"]}
-    assert "440300" in drilled and all(v.startswith("44") for v in drilled)
+    assert "440300" in drilled and all(v.startswith("44") for v in drilled - {"places-loading"})
     city_map = region_dropdown(first_page(client, "?map=city"))["options"]
     assert len(city_map) > 300  # every city can be clicked on the city map
+    assert not any(o.get("disabled") for o in city_map)  # every place: no "loading" note

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from layouts import ids
 from tests.browser import harness as h
 
 pytestmark = pytest.mark.browser
@@ -42,6 +43,8 @@ def test_the_first_page_holds_only_the_links_places(page, app_url, link, chosen)
     with page.expect_response(lambda r: r.url.endswith("_dash-layout")) as answer:
         page.goto(app_url + link)
     options = region_options(answer.value.json())
+    loading, *options = options  # first, disabled: the list is not every place yet
+    assert loading["disabled"] and loading["value"] == "places-loading"
     values = {o["value"] for o in options}
     provinces = {v for v in values if v.endswith("0000")}
     assert values - provinces == chosen and 30 <= len(provinces) <= 34
@@ -117,5 +120,47 @@ def test_a_place_picked_on_the_map_before_the_list_is_named(page, app_url):
     h.wait_idle(page)
     page.wait_for_function(
         "() => document.getElementById('f-region').innerText.includes('Guangdong')"
+    )
+    assert page.watch.errors == [] and page.watch.foreign == []
+
+
+#: [text shown, disabled] of each option of the open place filter
+OPTIONS = """() => [...document.querySelectorAll(
+      '.dash-dropdown-content .dash-options-list-option')]
+    .map(o => [o.innerText, !!o.querySelector('input:disabled')
+               || o.getAttribute('aria-disabled') === 'true'])"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "loading", "city"), [("zh", "正在载入", "深圳市"), ("en", "Loading", "Shenzhen")]
+)
+def test_the_filter_opened_right_after_a_city_switch_says_it_is_loading(
+    page, app_url, lang, loading, city
+):
+    """Opened before the list has come, the filter says it is loading (never a province list
+    that looks complete on a city map); the list then comes, cities in it, the note gone."""
+    held = []  # the list's response, held back until the filter has been opened
+    page.add_init_script(NEVER_IDLE)
+    page.route(re.compile(r"/places\.[0-9a-f]+\.json$"), lambda route: held.append(route))
+    page.goto(app_url + f"/?lang={lang}")
+    h.wait_ready(page)
+    with page.expect_request(re.compile(r"/places\.[0-9a-f]+\.json$")):  # on the first press
+        page.click(f"#{ids.MAP_LEVEL} input[value=city]")
+    page.wait_for_url(re.compile(r"map=city"))
+    h.wait_idle(page)
+    page.click("#f-region")
+    page.wait_for_selector(".dash-dropdown-content .dash-options-list-option")
+    options = page.evaluate(OPTIONS)
+    has_city = any(city in text for text, _ in options)
+    assert has_city or (loading in options[0][0] and options[0][1]), options[:3]
+    assert held, "the list was not asked for"
+    for route in held:
+        route.continue_()
+    page.keyboard.type(city)
+    page.wait_for_function(
+        "([city, loading]) => { const o = [...document.querySelectorAll("
+        "'.dash-dropdown-content .dash-options-list-option')].map(e => e.textContent);"
+        " return o.some(t => t.includes(city)) && !o.some(t => t.includes(loading)); }",
+        arg=[city, loading],
     )
     assert page.watch.errors == [] and page.watch.foreign == []
