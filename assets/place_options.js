@@ -87,13 +87,38 @@
     });
   }
 
+  /* Until the list has loaded: the options with every place the map draws that they lack (a
+     city map shown live), labelled in the page's language as the map names it (the hover's
+     static half, layouts/present_map.py: "<b>深圳市</b> Shenzhen"), searched by both names.
+     dcc.Dropdown drops a value it has no option for: a city clicked on the map would be lost. */
+  function drawnPlaces(figure, options) {
+    var dc = window.dash_clientside;
+    if (state === "loaded" || !figure || !Array.isArray(options)) return dc.no_update;
+    var known = new Set(options.map(function (o) { return o.value; }));
+    var added = [];
+    (figure.data || []).forEach(function (trace) {
+      var names = trace.customdata || trace.text;
+      (trace.locations || []).forEach(function (code, i) {
+        var name = names && typeof names[i] === "string" ? names[i].split("<br>")[0] : "";
+        var parts = /^<b>(.*?)<\/b>\s*(.*)$/.exec(name);
+        if (known.has(code) || !parts) return;
+        known.add(code);
+        added.push({ value: code, label: parts[1], search: parts[1] + " " + parts[2] });
+      });
+    });
+    return added.length ? options.concat(added) : dc.no_update;
+  }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     placeOptions: {
       /* `url`: the store's file URL; called with the page, then on each change of the value */
-      watch: function (url) {
+      watch: function (url, value, figure, options) {
+        var ctx = window.dash_clientside.callback_context;
+        var mapOnly = ctx && ctx.triggered && ctx.triggered.length &&
+          ctx.triggered.every(function (t) { return t.prop_id.indexOf("figure") >= 0; });
         if (url && src === null) start(url);
-        else load(); // the selection changed: its labels are in the full list
-        return window.dash_clientside.no_update;
+        else if (!mapOnly) load(); // the selection changed: its labels are in the full list
+        return drawnPlaces(figure, options);
       },
     },
   });

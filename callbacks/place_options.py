@@ -20,7 +20,7 @@ import json
 from typing import Any
 
 import flask
-from dash import ClientsideFunction, Dash, Input, Output, clientside_callback
+from dash import ClientsideFunction, Dash, Input, Output, State, clientside_callback
 
 from layouts import ids
 
@@ -54,11 +54,15 @@ def install(app: Dash, prefix: str, places: list[tuple[str, str, str]]) -> str:
     return prefix + name
 
 
-# Fires once with the page (the file's URL in the store) and on each change of the selection:
-# assets/place_options.js loads the list (once) and sets it with set_props; nothing returned.
+# Fires once with the page (the file's URL in the store), on each change of the selection and
+# of the map: assets/place_options.js loads the list (once) and sets it with set_props; until it
+# has loaded, the places the map draws that the options lack are added, named as the map names
+# them (a city map shown live before the list has come: its cities can be picked and clicked).
 clientside_callback(
     ClientsideFunction("placeOptions", "watch"),
     Output(ids.F_REGION, "options"),
     Input(ids.PLACES_SRC, "data"),
     Input(ids.F_REGION, "value"),
+    Input(ids.MAP, "figure"),
+    State(ids.F_REGION, "options"),
 )

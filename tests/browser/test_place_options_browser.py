@@ -164,3 +164,30 @@ def test_the_filter_opened_right_after_a_city_switch_says_it_is_loading(
         arg=[city, loading],
     )
     assert page.watch.errors == [] and page.watch.foreign == []
+
+
+def test_a_city_clicked_right_after_a_city_switch_is_kept_before_the_list_has_come(page, app_url):
+    """The page's options are the provinces; a city clicked on the city map shown live, before
+    the full list has come, stays selected (dcc.Dropdown drops a value it has no option for: the
+    click was undone) and is named as the map names it; the list then names it in full."""
+    held = []  # the list's response, held back
+    page.add_init_script(NEVER_IDLE)
+    page.route(re.compile(r"/places\.[0-9a-f]+\.json$"), lambda route: held.append(route))
+    page.goto(app_url + "/?lang=en")
+    h.wait_ready(page)
+    page.click(f"#{ids.MAP_LEVEL} input[value=city]")
+    page.wait_for_url(re.compile(r"map=city"))
+    h.wait_idle(page)
+    h.click_region(page, "440300")
+    page.wait_for_url(re.compile(r"region=440300"))
+    h.wait_idle(page)
+    assert "region=440300" in page.url  # not undone
+    assert "Shenzhen" in page.inner_text("#f-region") and "Shenzhen" in page.inner_text("#chips")
+    assert held, "the list was not asked for"
+    for route in held:
+        route.continue_()
+    page.wait_for_function(
+        "() => document.getElementById('f-region').innerText.includes('Shenzhen, Guangdong')"
+    )
+    assert "region=440300" in page.url
+    assert page.watch.errors == [] and page.watch.foreign == []
