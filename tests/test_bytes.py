@@ -115,7 +115,9 @@ def test_the_app_answers_its_layout_without_html_escapes_compressed_or_not(bundl
 #: Each click's response at most (KB, uncompressed), as reached on the bundled table with the
 #: grid below the screen (its rows come when it is in view). Before issue 24's first round: 27,
 #: 28 and 41 KB; before the slim template and the lazy grid: 17, 19 and 31.
-LIMITS = {"province": 10, "incentive": 18.5, "clear": 23}
+# w/ux: +1.1-1.4 KB a click for the South China Sea inset's hover texts (it says what the main
+# map says: its rows' texts, on the policy map and the first-adoption map); was 18.5 incentive.
+LIMITS = {"province": 10, "incentive": 19.5, "clear": 23}
 
 
 def test_filter_clicks_stay_under_their_sizes_and_the_same_view_again_sends_almost_nothing():
@@ -136,15 +138,16 @@ def test_filter_clicks_stay_under_their_sizes_and_the_same_view_again_sends_almo
 #: The browser bench's sequence (tests/bench/bytes.py ``SEQUENCE``): the issue's targets where
 #: they are met (12 KB a filter click, 60 KB a level switch or drill-down), else what was reached
 #: (KB; what is left and why: the report of w/bytes, docs/BENCHMARKS.md). Before: 16.4, 72,
-#: 82, 77, 18, 79, 201, 83 KB.
+#: 82, 77, 18, 79, 201, 83 KB. w/ux: the inset's hover texts added 0.4-1.4 KB a click, 3.1 KB
+#: the city level (was 28.5, 18, 27 and 97).
 SEQUENCE_LIMITS = {
     "province click": 12,
     "drill-down": 60,
     "back": 60,
-    "date range": 28.5,  # target 12: a new step: the periods of the timeline and the adoption map
-    "incentive click": 18,  # target 12: the maps' hover texts of every region
-    "clear": 27,  # target 12: the step back to years, as "date range"
-    "city level": 97,  # target 60: two city maps (before unescaped: 171; inset's own rows: 126)
+    "date range": 29,  # target 12: a new step: the periods of the timeline and the adoption map
+    "incentive click": 19.5,  # target 12: the maps' hover texts of every region
+    "clear": 28,  # target 12: the step back to years, as "date range"
+    "city level": 100,  # target 60: two city maps (before unescaped: 171; inset's own rows: 126)
     "province level": 60,
 }
 
