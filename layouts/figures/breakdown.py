@@ -111,6 +111,8 @@ def breakdown_figure(
         font={"size": 11, "color": style.MUTED},
     )
     fig.update_layout(margin={"l": label_margin(all_labels), "r": 30})
+    if drop_zero and bars.empty:  # an export with no bar: the message alone, no bare axes
+        fig.update_layout(xaxis_visible=False, yaxis_visible=False)
     return fig
 
 
