@@ -31,9 +31,8 @@ def _format_options() -> list[dict]:
 
 def _size_options() -> list[dict]:
     """The print sizes (``SIZES``), named in the page's language."""
-    return [
-        {"label": _both(SIZES[k].label.zh, SIZES[k].label.en), "value": k} for k in ("a4", "16x9")
-    ]
+    sizes = [SIZES[k] for k in ("a4", "16x9")]
+    return [{"label": _both(s.label_zh or s.label, s.label), "value": s.key} for s in sizes]
 
 
 def _edit_fields() -> list:

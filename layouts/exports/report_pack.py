@@ -265,7 +265,7 @@ def png_lines(members: Mapping[str, bytes], png_size: str) -> list[str]:
     ranking is as tall as its bars) named with its pixels, as the files are."""
     page = SIZES[png_size]
     width, height = page.pixels
-    lines = [f"PNG: {page.label.en} ({width} x {height} px), except:"]
+    lines = [f"PNG: {page.label} ({width} x {height} px), except:"]
     for name, data in members.items():
         size = png_pixels(data) if name.endswith(".png") else None
         if size and size != (width, height):
