@@ -3,9 +3,9 @@
 Outputs (all deterministic: features sorted by adcode, compact JSON, no timestamps):
 
 - ``assets/geo/provinces.geojson``: the 34 provincial-level units.
-  Every feature: ``id`` = ``properties.adcode``, ``name_zh``, ``name_en`` (the gazetteer's
-  names), ``province_adcode``.
 - ``assets/geo/cities.geojson``: every city-level unit of the cnmaps index (370).
+  A feature of either: ``id`` = ``properties.adcode``, ``name_zh``, ``name_en`` (the
+  gazetteer's names: the map's hover reads them from the layer), ``province_adcode``.
 - ``assets/geo/dashline.geojson``: the ten-dash line, for the South China Sea inset.
 - ``geodata/BUILD-INFO.json``: versions, tolerances, counts, sizes and sha256 of the three files.
 
@@ -186,9 +186,7 @@ def simplify_level(geoms: list[BaseGeometry], tolerance: float) -> list[BaseGeom
     return [clean(g) for g in simplified]
 
 
-def feature_collection(
-    units: Iterable[Unit], geoms: Iterable[BaseGeometry], level: str
-) -> dict:
+def feature_collection(units: Iterable[Unit], geoms: Iterable[BaseGeometry], level: str) -> dict:
     """The layer of ``units`` (of ``level``: province or city). Each feature names its unit in
     both languages as the gazetteer does (``name_en``: ``names_en.english_name``): the map's
     hover reads the names from the layer the browser holds (``china_map.NAMES``), so a callback
