@@ -141,9 +141,9 @@ SEQUENCE_LIMITS = {
     "province click": 12,
     "drill-down": 60,
     "back": 60,
-    "date range": 28.5,  # target 12: a new step: the periods of the timeline and the adoption map
-    "incentive click": 18,  # target 12: the maps' hover texts of every region
-    "clear": 27,  # target 12: the step back to years, as "date range"
+    "date range": 27,  # target 12: a new step: the periods of the timeline and the adoption map
+    "incentive click": 17.5,  # target 12: the maps' hover texts of every region
+    "clear": 26.5,  # target 12: the step back to years, as "date range"
     "city level": 60,  # two city maps; 96.6 before the names came from the layer (w/citybytes)
     "province level": 60,
 }
