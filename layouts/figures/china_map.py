@@ -123,7 +123,7 @@ def hover_names(lang: str, layer_names: bool, fallback: str | None = None) -> st
     ``no_data_adcodes`` frame is then only the lines under the names (default: the value; "no
     recorded policy"). ``fallback``: the values' line most regions share, sent once as the
     template's fallback (``fallback_data``); it needs the names from the layer. None: the names
-    are in each region's hover (``hover_static`` or ``hover_name_col``)."""
+    are in each region's hover (as given, or from ``hover_name_col``)."""
     if fallback is not None and not layer_names:
         raise ValueError("hover_fallback needs layer_names: the names are the template's")
     return NAMES.get(lang, NAMES["en"]) if layer_names else None
@@ -490,34 +490,22 @@ def _value_hover(
 
 
 def _value_hover_args(
-    vals: pd.DataFrame,
-    hover: list[str],
-    rows: list[int],
-    main: bool,
-    names: str | None,
-    fallback: str | None,
+    hover: list[str], rows: list[int], main: bool, names: str | None, fallback: str | None
 ) -> dict[str, Any]:
-    """A values trace's hover: names from the layer (``names``) and the changing line (as
-    ``text``, or as ``customdata`` under a fallback); else ``hover_static`` (names, sent once)
-    and ``hover`` (what filters change), or the whole ``hover``. The inset locates, the main map
-    tells: the inset's hover is the names alone when they are apart."""
-    if names is not None:
-        if not main:
-            return {"hovertemplate": names + NO_EXTRA}
-        if fallback is None:
-            return {"hovertemplate": names + "<br>%{text}" + NO_EXTRA, "text": _pick(hover, rows)}
-        return {
-            "hovertemplate": names + "<br>%{customdata[0]}" + NO_EXTRA,
-            "hovertemplatefallback": fallback,
-            "customdata": _pick(fallback_data(hover, fallback), rows),
-        }
-    if "hover_static" not in vals:
+    """A values trace's hover: the names from the layer (``names``) and the line the filters
+    change (as ``text``, or as ``customdata`` under a fallback), the inset's the names alone
+    (the inset locates, the main map tells); else the whole ``hover`` of each region."""
+    if names is None:
         return {"hovertemplate": "%{text}" + NO_EXTRA, "text": _pick(hover, rows)}
-    static = _pick(vals["hover_static"].astype(str).tolist(), rows)
-    if main:
-        template = "%{customdata}<br>%{text}" + NO_EXTRA
-        return {"hovertemplate": template, "text": _pick(hover, rows), "customdata": static}
-    return {"hovertemplate": "%{customdata}" + NO_EXTRA, "customdata": static}
+    if not main:
+        return {"hovertemplate": names + NO_EXTRA}
+    if fallback is None:
+        return {"hovertemplate": names + "<br>%{text}" + NO_EXTRA, "text": _pick(hover, rows)}
+    return {
+        "hovertemplate": names + "<br>%{customdata[0]}" + NO_EXTRA,
+        "hovertemplatefallback": fallback,
+        "customdata": _pick(fallback_data(hover, fallback), rows),
+    }
 
 
 def _value_traces(
@@ -546,7 +534,7 @@ def _value_traces(
                 geojson,
                 z=_pick(z, rows),
                 coloraxis="coloraxis",
-                **_value_hover_args(vals, hover, rows, suffix == "main", names, fallback),
+                **_value_hover_args(hover, rows, suffix == "main", names, fallback),
                 marker={"line": {"color": BORDER, "width": line_width}},
                 selectedpoints=_selectedpoints(part, sel),
                 unselected={"marker": {"opacity": DIM_OPACITY}},
