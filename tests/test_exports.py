@@ -186,6 +186,13 @@ def test_pack_holds_what_it_promises(pack):
         pdf = zf.read("charts/policy-atlas_guangdong_2019-2021.pdf")
         png = zf.read("charts/policy-map_guangdong_2019-2021.png")
         svg = zf.read("charts/policy-map_guangdong_2019-2021.svg").decode()
+        readme = zf.read("README.txt").decode()
+        pngs = {n: png_size(zf.read(n)) for n in names if n.endswith(".png")}
+    # the README says what each PNG measures: the ranking is as tall as its bars, not A4
+    assert "PNG: A4 landscape · 300 dpi (3508 x 2480 px)" in readme
+    for name, (w, h) in pngs.items():
+        assert (w, h) == (3508, 2480) or f"{name}: {w} x {h} px" in readme, name
+    assert pngs["charts/policy-ranking_guangdong_2019-2021.png"] != (3508, 2480)
     rows = len(csv_bytes.decode("utf-8-sig").splitlines()) - 1
     assert csv_bytes.startswith(b"\xef\xbb\xbf") and rows > 0
     assert "http://example.org/" + VIEW in citation

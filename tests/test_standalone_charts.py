@@ -263,6 +263,18 @@ def test_empty_result_says_so_on_every_chart(bundled):
         assert patch[name][("layout", "annotations", 1, "visible")] is True, name
 
 
+def test_an_exported_breakdown_with_no_bar_shows_its_message_without_bare_axes(bundled):
+    # subsidies of 2019-2021: five policies, none names a sector; the printed sector chart had
+    # a numbered axis from -1 to 4 around the message, with no bar to read it by
+    state = parse_query("?incentive=subsidy&from=2019-01-01&to=2021-12-31&lang=en")
+    figs = viewmodel.views(bundled, state, full=True, export=True).figures
+    sectors = figs[ids.breakdown("sector")]
+    assert not sectors.data[0].y and sectors.layout.annotations[1].visible
+    assert sectors.layout.xaxis.visible is False and sectors.layout.yaxis.visible is False
+    incentives = figs[ids.breakdown("incentive")]  # a chart with bars keeps its axes
+    assert incentives.data[0].y and incentives.layout.yaxis.visible is not False
+
+
 def test_user_title_and_note_reach_the_export(bundled):
     state = parse_query(VIEW_EN)
     edits = report_pack.Edits("Cash for blockchain <b>", "Source: our own count", ids.MAP)

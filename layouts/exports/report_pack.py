@@ -4,7 +4,8 @@ one PDF), the filtered policies (CSV, XLSX) and a citation (no Dash imports).
 ``write_pack(dataset, state, target, view_url)`` writes a zip::
 
     charts/<stem>.svg, charts/<stem>.png      every chart (map, ranking, timeline, breakdowns)
-    charts/<view stem>.pdf                    every chart, one A4 landscape page each
+    charts/<view stem>.pdf                    every chart, one A4 landscape page each (the
+                                              ranking's page as tall as its bars)
     charts/<animation stem>.gif               the map through the periods, one frame per period
     charts/<by-step stem>.png, .pdf           one small map per period (small multiples), for print
     charts/<view stem>.html                   every chart, interactive, offline
@@ -27,7 +28,7 @@ import html
 import io
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
@@ -39,7 +40,15 @@ from data import export_tables, query
 from data.dataset import Dataset
 from data.state import ViewState, encode_query
 from layouts import compare_view, ids, present_common, spread, viewmodel
-from layouts.charts import ANIMATION, MULTIPLES, SEQUENCES, VIEW, charts_for, multiples_stem
+from layouts.charts import (
+    ANIMATION,
+    MULTIPLES,
+    SEQUENCES,
+    SIZES,
+    VIEW,
+    charts_for,
+    multiples_stem,
+)
 from layouts.exports import chart_data, formats, gif, render
 from layouts.figures import captions, style
 from layouts.i18n import t
@@ -244,12 +253,37 @@ def _unescaped(text: str) -> str:
     return html.unescape(text)
 
 
-def readme_text(names: list[str]) -> str:
+def png_pixels(data: bytes) -> tuple[int, int] | None:
+    """Width and height of a PNG, from its header (None for other bytes)."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def png_lines(members: Mapping[str, bytes], png_size: str) -> list[str]:
+    """What the pack's PNGs measure: the page size, and each chart drawn to its own height (the
+    ranking is as tall as its bars) named with its pixels, as the files are."""
+    page = SIZES[png_size]
+    width, height = page.pixels
+    lines = [f"PNG: {page.label} ({width} x {height} px), except:"]
+    for name, data in members.items():
+        size = png_pixels(data) if name.endswith(".png") else None
+        if size and size != (width, height):
+            lines.append(f"  {name}: {size[0]} x {size[1]} px (as tall as what it draws)")
+    if len(lines) == 1:
+        lines[0] = lines[0].removesuffix(", except:") + "."
+    return lines
+
+
+def readme_text(names: list[str], png: list[str] | None = None) -> str:
+    """The pack's README: its files, then what each kind of file is (``png``: ``png_lines``)."""
     lines = ["Files in this pack", ""]
     lines += [f"- {n}" for n in names]
     lines += [
         "",
-        "PNG: A4 landscape at 300 dpi (3508 x 2480 px). SVG and PDF: vectors, text kept as text.",
+        *(png or ["PNG: A4 landscape at 300 dpi (3508 x 2480 px)."]),
+        "SVG and PDF: vectors, text kept as text; the view's PDF has one page per chart, A4",
+        "landscape wide (a chart drawn to its own height has a page of that height).",
         "GIF: the map through the periods, one frame per period (title, period, source on each).",
         "CSV: UTF-8 with BOM (Excel shows Chinese); cells that a spreadsheet could read as a",
         "formula start with an apostrophe. XLSX: dates as dates, amounts (yuan) as numbers.",
@@ -331,7 +365,8 @@ def write_pack(
     result.seconds["chart data"] = time.perf_counter() - t0
     step("tables")
     members["CITATION.txt"] = citation_text(ds, state, view_url, len(frame), generated).encode()
-    members["README.txt"] = readme_text([*members, "README.txt"]).encode()
+    png = png_lines(members, png_size)
+    members["README.txt"] = readme_text([*members, "README.txt"], png).encode()
     if result.left_out:
         members["README.txt"] += ("Not in this pack:\n" + "".join(
             f"- {line}\n" for line in result.left_out)).encode()  # fmt: skip

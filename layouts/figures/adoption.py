@@ -13,6 +13,7 @@ The adoption curve is the empirical cumulative curve: a step at each actual firs
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
@@ -40,13 +41,21 @@ COARSE_COLOR = "#c8b08a"  # first dates known less finely than the step: not on 
 
 def class_scale(n_years: int, coarse: bool = False) -> list[list]:
     """A stepped colour scale for classes 0..n_years (0 = never: the no-record grey), and one
-    more for first dates known less finely than the step when ``coarse``."""
+    more for first dates known less finely than the step when ``coarse``. Written short (it
+    travels with every new step: 60 months were 5.2 KB): edges to 6 decimals (class ``i`` is
+    drawn at the middle of its band, ``1 / k`` wide), colours as ``#rrggbb``."""
     colors = [style.NO_RECORD, *year_colors(n_years), *([COARSE_COLOR] if coarse else [])]
     k = len(colors)
     scale: list[list] = []
     for i, color in enumerate(colors):
-        scale += [[i / k, color], [(i + 1) / k, color]]
+        scale += [[round(i / k, 6), _hex(color)], [round((i + 1) / k, 6), _hex(color)]]
     return scale
+
+
+def _hex(color: str) -> str:
+    """``rgb(68, 1, 84)`` as ``#440154``: the same colour in 7 characters (any other form as is)."""
+    found = re.fullmatch(r"rgb\((\d+), ?(\d+), ?(\d+)\)", color)
+    return "#{:02x}{:02x}{:02x}".format(*map(int, found.groups())) if found else color
 
 
 def year_class(years: Iterable[int], table_years: Sequence[int]) -> list[int]:
@@ -81,10 +90,13 @@ def first_adoption_map(
     selected: Sequence[str] = (),
     inset: bool = True,
     lang: str = "zh",
+    never_hover: str | None = None,
 ) -> go.Figure:
     """``values``: every region of the map with ``adcode``, ``cls`` (0 = never, 1..K the period
-    of ``class_labels``, K + 1 = ``coarse``: a first date known less finely than the step),
-    ``hover`` and ``hover_static`` (see ``china_map``). One legend class per period."""
+    of ``class_labels``, K + 1 = ``coarse``: a first date known less finely than the step) and
+    ``hover``: the lines under the region's names, which the layer carries (``china_map``'s
+    ``layer_names``). ``never_hover``: the line of a region with no policy, sent once (the
+    hover's fallback). One legend class per period."""
     vals = values.assign(z=values["cls"])
     fig = china_map.china_map(
         vals,
@@ -96,6 +108,8 @@ def first_adoption_map(
         inset=inset,
         lang=lang,
         showscale=False,  # a period per class: the colour bar below, not the map's count legend
+        layer_names=True,
+        hover_fallback=never_hover,
     )
     k = len(class_labels)
     # the classes as they are (china_map cuts counts)
@@ -164,12 +178,19 @@ def first_adoption_step_updates(
     return out
 
 
-def first_adoption_updates(values: pd.DataFrame, level: str) -> dict[tuple, object]:
-    """What a filter change alters: each region's class and its hover text (regions of
-    ``level``)."""
+def first_adoption_updates(
+    values: pd.DataFrame, level: str, never_hover: str | None = None
+) -> dict[tuple, object]:
+    """What a filter change alters: each region's class and its hover line (regions of
+    ``level``; as ``first_adoption_map`` of the same ``never_hover`` sends them)."""
     codes = values["adcode"].astype(str).tolist()
     out: dict[tuple, object] = dict(china_map.z_paths(values["cls"].tolist(), codes, level))
-    out.update(china_map.z_paths(values["hover"].tolist(), codes, level, "text"))
+    hover = values["hover"].tolist()
+    if never_hover is None:  # the inset says what the main map says
+        out.update(china_map.z_paths(hover, codes, level, "text"))
+    else:
+        lines = china_map.fallback_data(hover, never_hover)
+        out.update(china_map.z_paths(lines, codes, level, "customdata"))
     return out
 
 

@@ -111,6 +111,12 @@ def breakdown_figure(
         font={"size": 11, "color": style.MUTED},
     )
     fig.update_layout(margin={"l": label_margin(all_labels), "r": 30})
+    # the source line and the kept-apart line from the chart's left edge, not the bars': after
+    # long English labels they ran past the right edge of a narrow card, cutting the data's date
+    style.source_at_edge(fig)
+    fig.layout.annotations[NOTE_INDEX].xshift = fig.layout.annotations[style.SOURCE_INDEX].xshift
+    if drop_zero and bars.empty:  # an export with no bar: the message alone, no bare axes
+        fig.update_layout(xaxis_visible=False, yaxis_visible=False)
     return fig
 
 

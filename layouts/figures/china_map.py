@@ -33,6 +33,14 @@ reaching into its window, computed once from the layers); both share ``layout.co
 "No recorded policy" (no row in the whole table for that region) is drawn neutral grey outside the
 colour scale; "filtered to zero" (rows exist, none pass the filters) is the lightest colour of the
 scale with ``z = 0``. Hover and legend both say which is which.
+
+Hover names (``layer_names``): the regions' names in both languages are the layer's feature
+properties (``name_zh``, ``name_en``: the gazetteer's, written by ``geodata.boundaries``), which
+plotly.js reads into the hover from the layer the browser already holds (``NAMES``): a trace
+carries one template, not a name per region. Only what the filters change travels per region
+(``text``), and a line most regions share (``hover_fallback``: "never" on the first-adoption
+map) is the template's fallback, sent once: those regions carry an empty ``customdata`` entry
+(``fallback_data``).
 """
 
 from __future__ import annotations
@@ -98,6 +106,34 @@ TEXT = {
         "zero": "0 under these filters",
     },
 }
+
+
+#: The hover's first line when the names come from the layer (``layer_names``): the page's
+#: language first, as the gazetteer writes them.
+NAMES = {
+    "zh": "<b>%{properties.name_zh}</b> %{properties.name_en}",
+    "en": "<b>%{properties.name_en}</b> %{properties.name_zh}",
+}
+NO_EXTRA = "<extra></extra>"  # no trace name beside the hover box
+
+
+def hover_names(lang: str, layer_names: bool, fallback: str | None = None) -> str | None:
+    """The hover's names line of ``china_map``: with ``layer_names``, ``NAMES`` of ``lang``
+    (English for any language but Chinese, as ``TEXT``); ``hover`` of its ``values`` and of a
+    ``no_data_adcodes`` frame is then only the lines under the names (default: the value; "no
+    recorded policy"). ``fallback``: the values' line most regions share, sent once as the
+    template's fallback (``fallback_data``); it needs the names from the layer. None: the names
+    are in each region's hover (as given, or from ``hover_name_col``)."""
+    if fallback is not None and not layer_names:
+        raise ValueError("hover_fallback needs layer_names: the names are the template's")
+    return NAMES.get(lang, NAMES["en"]) if layer_names else None
+
+
+def fallback_data(lines: Sequence[str], fallback: str | None) -> list[list[str]]:
+    """The values trace's ``customdata`` under a ``hover_fallback``: ``[line]`` per region, ``[]``
+    for a region whose line is the fallback (its template's ``%{customdata[0]}`` is then missing
+    and plotly.js shows the trace's ``hovertemplatefallback``)."""
+    return [[] if line == fallback else [line] for line in lines]
 
 
 def z_trace_indices(fig: go.Figure) -> list[int]:
@@ -251,6 +287,8 @@ def china_map(
     classes: Classes | None = None,
     labels: pd.DataFrame | None = None,
     neighbour_land: str | dict | None = None,
+    layer_names: bool = False,
+    hover_fallback: str | None = None,
 ) -> go.Figure:
     """Choropleth of China by province or city, with the South China Sea inset.
 
@@ -265,8 +303,10 @@ def china_map(
     the legend (e.g. a categorical colouring). ``classes``: the legend's classes (default: natural
     breaks of ``z`` as counts). ``labels``: ``lon, lat, text`` of the region labels to draw.
     ``neighbour_land``: the faded neighbouring land (URL or dict; None: not drawn).
+    ``layer_names``, ``hover_fallback``: the hover's names from the layer (``hover_names``).
     See the module docstring for the trace indices.
     """
+    names = hover_names(lang, layer_names, hover_fallback)
     if level not in ("province", "city"):
         raise ValueError(f"level must be 'province' or 'city', not {level!r}")
     text = TEXT.get(lang, TEXT["en"])
@@ -282,15 +322,9 @@ def china_map(
     line_width = 0.4 if level == "city" else 0.7
 
     fig = go.Figure()
-    hover = _value_hover(vals, text, colorbar_title, hover_name_col)
-    for trace in _value_traces(vals, hover, geojson, sel, line_width, colorbar_title, level, inset):
-        fig.add_trace(trace)
-    nd_hover = (
-        nodata["hover"].astype(str).tolist()
-        if "hover" in nodata
-        else _hover_text(nodata, hover_name_col, [text["no_record"]] * len(nodata))
-    )
-    for trace in _nodata_traces(nd_codes, nd_hover, geojson, sel, line_width, text, level, inset):
+    layer = (geojson, sel, line_width, level, inset)
+    hovers = (text, colorbar_title, hover_name_col, names, hover_fallback)
+    for trace in _region_layers(vals, nodata, layer, hovers):
         fig.add_trace(trace)
     fig.add_trace(dashline_trace(dashline, inset))
     sel_codes = [a for a in codes + nd_codes if a in sel]
@@ -445,15 +479,33 @@ def _choropleth(
 
 
 def _value_hover(
-    vals: pd.DataFrame, text: dict[str, str], colorbar_title: str, hover_name_col: str
+    vals: pd.DataFrame, text: dict[str, str], colorbar_title: str, hover_name_col: str, named: bool
 ) -> list[str]:
-    """The changing half of the hover (``hover`` as given, or made from ``z``)."""
+    """The changing half of the hover (``hover`` as given, or made from ``z``; ``named``: after
+    the region's name from ``hover_name_col``)."""
     if "hover" in vals:
         return vals["hover"].astype(str).tolist()
     lines = [
         f"{colorbar_title}: {z:g}" + (f" ({text['zero']})" if z == 0 else "") for z in vals["z"]
     ]
-    return _hover_text(vals, hover_name_col, lines)
+    return _hover_text(vals, hover_name_col, lines) if named else lines
+
+
+def _value_hover_args(
+    hover: list[str], rows: list[int], names: str | None, fallback: str | None
+) -> dict[str, Any]:
+    """A values trace's hover, the inset's as the main map's: the names from the layer
+    (``names``) and the line the filters change (as ``text``, or as ``customdata`` under a
+    fallback); else the whole ``hover`` of each region."""
+    if names is None:
+        return {"hovertemplate": "%{text}" + NO_EXTRA, "text": _pick(hover, rows)}
+    if fallback is None:
+        return {"hovertemplate": names + "<br>%{text}" + NO_EXTRA, "text": _pick(hover, rows)}
+    return {
+        "hovertemplate": names + "<br>%{customdata[0]}" + NO_EXTRA,
+        "hovertemplatefallback": fallback,
+        "customdata": _pick(fallback_data(hover, fallback), rows),
+    }
 
 
 def _value_traces(
@@ -465,16 +517,15 @@ def _value_traces(
     name: str,
     level: str,
     inset: bool,
+    names: str | None = None,
+    fallback: str | None = None,
 ) -> list[go.Choropleth]:
     """Regions with records, coloured on the shared colour axis (traces 0 and 1)."""
     codes = vals["adcode"].tolist()
-    # ``hover_static`` (names, sent once) + ``hover`` (what filters change, sent on each update)
-    static = vals["hover_static"].astype(str).tolist() if "hover_static" in vals else None
     z = vals["z"].tolist()
     out = []
     for geo, suffix, rows in _parts(len(codes), inset_rows(codes, level)):
         part = _pick(codes, rows) or []
-        template = "%{text}" if static is None else "%{customdata}<br>%{text}"
         out.append(
             _choropleth(
                 f"values-{suffix}",
@@ -483,9 +534,7 @@ def _value_traces(
                 geojson,
                 z=_pick(z, rows),
                 coloraxis="coloraxis",
-                text=_pick(hover, rows),  # the inset says what the main map says
-                customdata=_pick(static, rows),
-                hovertemplate=template + "<extra></extra>",
+                **_value_hover_args(hover, rows, names, fallback),
                 marker={"line": {"color": BORDER, "width": line_width}},
                 selectedpoints=_selectedpoints(part, sel),
                 unselected={"marker": {"opacity": DIM_OPACITY}},
@@ -494,6 +543,44 @@ def _value_traces(
             )
         )
     return out
+
+
+def _region_layers(
+    vals: pd.DataFrame, nodata: pd.DataFrame, layer: tuple, hovers: tuple
+) -> list[go.Choropleth]:
+    """The regions with records (traces 0 and 1), then the grey ones (2 and 3). ``layer``:
+    (geojson, selected adcodes, border width, level, inset shown); ``hovers``: (``TEXT`` of the
+    language, the values' name, ``hover_name_col``, ``hover_names``, the values' fallback)."""
+    geojson, sel, line_width, level, inset = layer
+    text, name, name_col, names, fallback = hovers
+    hover = _value_hover(vals, text, name, name_col, names is None)
+    nd_hover = _nodata_hover(nodata, text, name_col, names)
+    nd_codes = nodata["adcode"].tolist()
+    return [
+        *_value_traces(vals, hover, geojson, sel, line_width, name, level, inset, names, fallback),
+        *_nodata_traces(nd_codes, nd_hover, geojson, sel, line_width, text, level, inset, names),
+    ]
+
+
+def _nodata_hover(
+    nodata: pd.DataFrame, text: dict[str, str], hover_name_col: str, names: str | None
+) -> list[str]:
+    """The grey layer's hover per region: ``hover`` as given, else "no recorded policy" (under
+    the region's name from ``hover_name_col`` when the names are not the layer's)."""
+    if "hover" in nodata:
+        return nodata["hover"].astype(str).tolist()
+    lines = [text["no_record"]] * len(nodata)
+    return lines if names else _hover_text(nodata, hover_name_col, lines)
+
+
+def _nodata_hover_args(nd_hover: list[str], rows: list[int], names: str | None) -> dict[str, Any]:
+    """The grey layer's hover: the names from the layer and its line, written once in the
+    template when every region says the same ("no recorded policy"), else a ``text`` each."""
+    lines = set(nd_hover)
+    if names is None or len(lines) > 1 or any("%{" in line for line in lines):
+        template = (names + "<br>" if names else "") + "%{text}" + NO_EXTRA
+        return {"hovertemplate": template, "text": _pick(nd_hover, rows)}
+    return {"hovertemplate": names + "".join(f"<br>{line}" for line in lines) + NO_EXTRA}
 
 
 def _nodata_traces(
@@ -505,6 +592,7 @@ def _nodata_traces(
     text: dict[str, str],
     level: str,
     inset: bool,
+    names: str | None = None,
 ) -> list[go.Choropleth]:
     """Regions with no recorded policy: neutral grey outside the scale (traces 2 and 3)."""
     out = []
@@ -516,11 +604,10 @@ def _nodata_traces(
                 geo,
                 part,
                 geojson,
-                z=[0.0] * len(part),
+                z=[0] * len(part),  # one colour: the value is never shown
                 colorscale=[[0, NO_RECORD], [1, NO_RECORD]],
                 showscale=False,
-                text=_pick(nd_hover, rows),
-                hovertemplate="%{text}<extra></extra>",
+                **_nodata_hover_args(nd_hover, rows, names),
                 marker={"line": {"color": BORDER, "width": line_width}},
                 selectedpoints=_selectedpoints(part, sel),
                 unselected={"marker": {"opacity": DIM_OPACITY}},

@@ -61,6 +61,20 @@ def _measure(page, label: str, action, records: list[dict]) -> None:
     )
 
 
+def _grid_filled(page) -> None:
+    """Scroll the policy table into view until its rows are drawn, then back to the top: the
+    grid asks for its rows only once in view (``assets/lazy_grid.js``), so a full-page shot
+    taken from the top showed an empty table."""
+    page.locator("#table").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#table .ag-row .ag-cell')]"
+        ".some(c => c.textContent.trim())",
+        timeout=h.STATE_TIMEOUT_MS,
+    )
+    page.evaluate("() => window.scrollTo(0, 0)")
+    h.wait_idle(page)
+
+
 def main(out_dir: str = "docs/img") -> int:
     from playwright.sync_api import sync_playwright
 
@@ -79,6 +93,7 @@ def main(out_dir: str = "docs/img") -> int:
                  .reduce((n, e) => n + e.transferSize, 0)"""
         )
         h.draw_all(page)  # charts below the fold are drawn on scroll
+        _grid_filled(page)
         page.screenshot(path=str(out / "dashboard.png"), full_page=True)
 
         _measure(
@@ -88,6 +103,7 @@ def main(out_dir: str = "docs/img") -> int:
             records,
         )
         h.draw_all(page)  # charts below the fold are drawn on scroll
+        _grid_filled(page)
         page.screenshot(path=str(out / "dashboard-guangdong.png"), full_page=True)
         _measure(page, "drag a date range", lambda: h.drag_timeline(page, 0.55, 0.85), records)
         _measure(
@@ -108,6 +124,7 @@ def main(out_dir: str = "docs/img") -> int:
         )
         _measure(page, "switch to English", lambda: page.click("#lang-toggle"), records)
         h.draw_all(page)  # charts below the fold are drawn on scroll
+        _grid_filled(page)
         page.screenshot(path=str(out / "dashboard-city-en.png"), full_page=True)
         page.goto(base + "/?drill=440000&map=city&lang=en")
         h.wait_ready(page)

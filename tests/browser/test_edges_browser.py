@@ -8,12 +8,22 @@ from __future__ import annotations
 
 import pytest
 
+from data.dimensions import CATEGORIES
+from layouts import ids
 from tests.browser import harness as h
 
 pytestmark = pytest.mark.browser
 
 SIZES = {"1440": (1440, 900), "1280": (1280, 720), "390": (390, 844)}
-CHARTS = ("map", "ranked", "timeline", "adoption-map", "adoption-curve")
+CHARTS = (
+    "map",
+    "ranked",
+    "timeline",
+    "adoption-map",
+    "adoption-curve",
+    # the breakdowns: their source line, after long English labels, lost its date at the edge
+    *(ids.breakdown(c.id) for c in CATEGORIES),
+)
 
 #: every drawn text of a chart: (text, left, right, top, bottom), and the chart's own box
 TEXTS_JS = """(id) => {
