@@ -965,6 +965,12 @@ def _texts_and_codes(b: _Build) -> None:
     tf = "title_zh" if "title_zh" in b.cm.fields else "title_en"
     b.add(no_title, tf, title_zh, "no title", "error")
     b.out["title_zh"], b.out["title_en"] = _na_empty(title_zh), _na_empty(title_en)
+    b.out["is_work_report"] = (
+        title_en.str.contains("Government Work Report", case=False, regex=False)
+        | title_zh.str.contains("政府工作报告", regex=False)
+    ).to_numpy(dtype=bool)
+    del title_zh, title_en, no_title  # (a copy _na_empty made leaves them: let go now)
+    release_memory()
     for f, fn in (("policy_type", parse.parse_policy_type), ("stance", parse.parse_stance)):
         raw = b.col(f)
         parsed = parse.parse_simple_column(raw, fn)
@@ -973,10 +979,13 @@ def _texts_and_codes(b: _Build) -> None:
         b.out[f"{f}_raw"] = raw
     inc_raw = b.col("incentives")
     inc = parse.parse_incentives_column(inc_raw)
-    unknown = inc["incentives_unknown"]
-    b.add(unknown.map(len) > 0, "incentives", inc_raw,
-          unknown.map(lambda u: "unknown incentive label(s) kept as written: " + ", ".join(u)),
-          "warning")  # fmt: skip
+    unknown = inc["incentives_unknown"].to_numpy(dtype=object)
+    has_unknown = np.fromiter(map(len, unknown), bool, len(unknown))
+    reasons = np.full(len(unknown), None, dtype=object)  # worded only where one is unknown
+    reasons[has_unknown] = [
+        "unknown incentive label(s) kept as written: " + ", ".join(u) for u in unknown[has_unknown]
+    ]
+    b.add(has_unknown, "incentives", inc_raw, reasons, "warning")
     incentives = inc["incentives"]
     if "incentives" in b.cm.fields:  # an empty cell in an incentive column: none stated, as in
         incentives = incentives.map(lambda v: v or ("none-stated",))  # the bundled table
@@ -997,10 +1006,6 @@ def _texts_and_codes(b: _Build) -> None:
     b.out["summary_en"] = _na_empty(b.col("summary_en"))
     b.out["summary_zh"] = _na_empty(b.col("summary_zh"))
     b.out["source"] = _na_empty(b.stored("source"))
-    b.out["is_work_report"] = (
-        title_en.str.contains("Government Work Report", case=False, regex=False)
-        | title_zh.str.contains("政府工作报告", regex=False)
-    ).to_numpy(dtype=bool)
 
 
 def _hostile(b: _Build) -> None:
