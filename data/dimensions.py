@@ -164,10 +164,14 @@ def own_id(column: str, taken: Iterable[str] = ()) -> str:
 
 def _stated(column: pd.Series, c: Category) -> set[str]:
     """The codes a bundled dimension's column holds, "unknown" and "none stated" left out."""
-    if c.multi:  # each distinct cell object once (rows share their tuple: a million rows
-        cells = column.dropna().to_numpy(dtype=object)  # hold a few hundred)
-        _, first = np.unique(np.fromiter(map(id, cells), np.uint64, len(cells)), return_index=True)
-        found = {str(v) for cell in cells[first] for v in (cell or ())}
+    if c.multi:  # each distinct cell once (a million rows hold a few hundred tuples)
+        cells = column.dropna().to_numpy(dtype=object)
+        try:  # hashed (a tuple per row: faster than telling the shared ones apart by identity)
+            distinct = pd.unique(cells)
+        except TypeError:  # unhashable cells (lists): by identity
+            ids = np.fromiter(map(id, cells), np.uint64, len(cells))
+            distinct = cells[np.unique(ids, return_index=True)[1]]
+        found = {str(v) for cell in distinct for v in (cell or ())}
     else:
         found = {str(v) for v in pd.unique(column.dropna().astype("object"))}
     return found - _NOTHING - {str(c.none_code)}

@@ -351,7 +351,13 @@ def _blank(s: pd.Series) -> pd.Series:
 
 
 def _na_empty(s: pd.Series) -> pd.Series:
-    """Blank cells as missing; the column itself (no copy) when none is blank."""
+    """Blank cells as missing; the column itself (no copy) when none is blank. A compacted
+    column (``_compact``, from :meth:`_Build.stored`) stays categorical, its blank values
+    dropped from its categories: the same categorical ``_Out`` makes of the text, without a
+    million cells of text in between."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        blank_values = _blank(pd.Series(s.cat.categories.astype("str").array, dtype="str"))
+        return s.cat.remove_categories(s.cat.categories[blank_values.to_numpy()])
     blank = _blank(s)
     if not blank.any():
         return s.astype("str")
@@ -561,6 +567,16 @@ class _Build:
     def col(self, f: str) -> pd.Series:
         return _col(self.raw, self.cm, f)
 
+    def stored(self, f: str) -> pd.Series:
+        """Field ``f`` as :meth:`col` reads it, but a compacted raw column (``_compact``) as it
+        is stored, categorical (for an output column that is categorical too)."""
+        base, _, lang = f.rpartition("_")
+        name = self.cm.fields.get(f)
+        if name is None or (lang in ("zh", "en") and base in self.cm.split):
+            return self.col(f)
+        s = self.raw[name]
+        return s if isinstance(s.dtype, pd.CategoricalDtype) and not s.hasnans else self.col(f)
+
     def add(
         self,
         mask: np.ndarray | pd.Series,
@@ -661,6 +677,7 @@ def _compact(raw: pd.DataFrame) -> None:
         if len(compact.cat.categories) <= len(col) // 4:
             raw[name] = compact
         del col, compact
+        release_memory()  # this column's text back to the system before the next is encoded
 
 
 PREVIEW_ROWS = 5
@@ -917,7 +934,7 @@ def _levels(b: _Build, has_place: np.ndarray, places: dict[str, np.ndarray]) -> 
     for depth, column in (("provincial", prov), ("city", city), ("district", dist)):
         written = written.mask(~_blank(column), depth)  # the deepest written wins
     inferred = inferred.where(inferred.notna(), written)
-    issuer_zh, issuer_en = b.col("issuer_zh"), b.col("issuer_en")
+    issuer_zh, issuer_en = b.stored("issuer_zh"), b.stored("issuer_en")
     nat_codes, nat_uniques = _distinct_stripped(issuer_zh, issuer_en)
     nat = np.array([issuer_looks_national(zh, en) for zh, en in nat_uniques], dtype=bool)
     nat = nat[nat_codes] if len(nat_codes) else np.zeros(0, dtype=bool)
@@ -944,10 +961,16 @@ def _levels(b: _Build, has_place: np.ndarray, places: dict[str, np.ndarray]) -> 
 
 def _texts_and_codes(b: _Build) -> None:
     title_zh, title_en = b.col("title_zh"), b.col("title_en")
-    no_title = (title_zh.str.strip() == "") & (title_en.str.strip() == "")
+    no_title = _blank(title_zh) & _blank(title_en)  # (no stripped copy of every title)
     tf = "title_zh" if "title_zh" in b.cm.fields else "title_en"
     b.add(no_title, tf, title_zh, "no title", "error")
     b.out["title_zh"], b.out["title_en"] = _na_empty(title_zh), _na_empty(title_en)
+    b.out["is_work_report"] = (
+        title_en.str.contains("Government Work Report", case=False, regex=False)
+        | title_zh.str.contains("政府工作报告", regex=False)
+    ).to_numpy(dtype=bool)
+    del title_zh, title_en, no_title  # (a copy _na_empty made leaves them: let go now)
+    release_memory()
     for f, fn in (("policy_type", parse.parse_policy_type), ("stance", parse.parse_stance)):
         raw = b.col(f)
         parsed = parse.parse_simple_column(raw, fn)
@@ -956,10 +979,13 @@ def _texts_and_codes(b: _Build) -> None:
         b.out[f"{f}_raw"] = raw
     inc_raw = b.col("incentives")
     inc = parse.parse_incentives_column(inc_raw)
-    unknown = inc["incentives_unknown"]
-    b.add(unknown.map(len) > 0, "incentives", inc_raw,
-          unknown.map(lambda u: "unknown incentive label(s) kept as written: " + ", ".join(u)),
-          "warning")  # fmt: skip
+    unknown = inc["incentives_unknown"].to_numpy(dtype=object)
+    has_unknown = np.fromiter(map(len, unknown), bool, len(unknown))
+    reasons = np.full(len(unknown), None, dtype=object)  # worded only where one is unknown
+    reasons[has_unknown] = [
+        "unknown incentive label(s) kept as written: " + ", ".join(u) for u in unknown[has_unknown]
+    ]
+    b.add(has_unknown, "incentives", inc_raw, reasons, "warning")
     incentives = inc["incentives"]
     if "incentives" in b.cm.fields:  # an empty cell in an incentive column: none stated, as in
         incentives = incentives.map(lambda v: v or ("none-stated",))  # the bundled table
@@ -975,13 +1001,11 @@ def _texts_and_codes(b: _Build) -> None:
         )
     sectors_raw = b.col("sectors")
     b.out["sectors"], b.out["sectors_raw"] = parse.parse_sectors_column(sectors_raw), sectors_raw
+    del inc, inc_raw, unknown, amount_raw, am, sectors_raw
+    release_memory()  # the codes' let-go text back to the system before the summaries are read
     b.out["summary_en"] = _na_empty(b.col("summary_en"))
     b.out["summary_zh"] = _na_empty(b.col("summary_zh"))
-    b.out["source"] = _na_empty(b.col("source"))
-    b.out["is_work_report"] = (
-        title_en.str.contains("Government Work Report", case=False, regex=False)
-        | title_zh.str.contains("政府工作报告", regex=False)
-    ).to_numpy(dtype=bool)
+    b.out["source"] = _na_empty(b.stored("source"))
 
 
 def _hostile(b: _Build) -> None:

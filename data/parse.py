@@ -755,11 +755,10 @@ def text_warnings(values: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(values.fillna("").astype("str"))
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    text = values.fillna("") if values.hasnans else values
+    arr = pa.array(text.astype("str"))  # the column's own chunks (not combined: no copy)
 
-    def mask(result: pa.Array) -> np.ndarray:
+    def mask(result: pa.Array | pa.ChunkedArray) -> np.ndarray:
         return result.to_numpy(zero_copy_only=False).astype(bool)
 
     formula = mask(pc.match_substring_regex(arr, r"^\s*([=+@]|-[^\d\s])"))

@@ -93,14 +93,18 @@ def _encode(column: pd.Series, multi: bool) -> Encoded:
     if not multi:
         codes, values = _codes(column)
         return Encoded(values=values, codes=codes)
-    # each distinct cell object once (a million rows hold a few hundred tuples, each shared by
-    # its rows: ``data.storage.read_frame``), told apart by identity, not hashed cell by cell;
-    # equal tuples that are separate objects only give the small matrix a repeated row
+    # each distinct cell once (a million rows hold a few hundred tuples): hashed, faster than
+    # telling the shared tuples apart by identity; unhashable cells (lists) by identity, where
+    # equal lists that are separate objects only give the small matrix a repeated row
     cells = column.to_numpy(dtype=object)
-    combos, ids = pd.factorize(np.fromiter(map(id, cells), dtype=np.uint64, count=len(cells)))
-    first = np.empty(len(ids), dtype=np.int64)
-    first[combos[::-1]] = np.arange(len(cells))[::-1]
-    uniques = [tuple(v) if isinstance(v, list | tuple) else () for v in cells[first]]
+    try:
+        combos, distinct = pd.factorize(cells, use_na_sentinel=False)
+    except TypeError:
+        combos, ids = pd.factorize(np.fromiter(map(id, cells), dtype=np.uint64, count=len(cells)))
+        first = np.empty(len(ids), dtype=np.int64)
+        first[combos[::-1]] = np.arange(len(cells))[::-1]
+        distinct = cells[first]
+    uniques = [tuple(v) if isinstance(v, list | tuple) else () for v in distinct]
     values = np.array(sorted({i for combo in uniques for i in combo}), dtype=object)
     lookup = {v: j for j, v in enumerate(values)}
     small = np.zeros((len(uniques), len(values)), dtype=bool)

@@ -527,6 +527,27 @@ def _bytes_add_up(path: str, table: pa.Table) -> bool:
     return bom + cells + rows * (width - 1) + ends == os.path.getsize(path)
 
 
+#: Arrow's blocks read between two hand-backs of the parser's let-go buffers (``_arrow_csv``)
+TRIM_BLOCKS = 32
+
+
+def _arrow_csv(path: str, **options: Any) -> pa.Table:
+    """``pyarrow.csv.read_csv(path, **options)``, block by block: every ``TRIM_BLOCKS`` blocks
+    the buffers the parser let go are handed back to the system (read at once, they stayed
+    until the table was built: ~180 MB over the table's own 480 MB at a million rows)."""
+    import pyarrow.csv as pacsv
+
+    reader = pacsv.open_csv(path, **options)
+    batches = []
+    for i, batch in enumerate(reader, start=1):
+        batches.append(batch)
+        if i % TRIM_BLOCKS == 0:
+            pa.default_memory_pool().release_unused()
+    table = pa.Table.from_batches(batches, schema=reader.schema)
+    pa.default_memory_pool().release_unused()
+    return table
+
+
 def _read_fast(
     path: str, delim: str, max_rows: int
 ) -> tuple[pd.DataFrame, np.ndarray, list[ReadProblem], list[int], Accounting] | None:
@@ -545,7 +566,7 @@ def _read_fast(
     with open(path, encoding="utf-8-sig", newline="") as fh:
         width = len(fh.readline().rstrip("\r\n").split(delim))
     try:
-        table = pacsv.read_csv(
+        table = _arrow_csv(
             path,
             read_options=pacsv.ReadOptions(
                 autogenerate_column_names=True, use_threads=FAST_THREADS

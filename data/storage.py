@@ -7,7 +7,9 @@
   (``data.table_cache``) both store through them.
 - The Parquet form of the canonical frame: :func:`frame_bytes` / :func:`read_frame` (the tuple
   columns, :data:`TUPLE_COLUMNS`, as lists; categorical columns as Arrow dictionaries, read back
-  as categoricals). Never a pickle: a store is data, not code.
+  as categoricals), what uploads keep; and the Arrow IPC file the parsed-table cache keeps
+  (:func:`write_frame_file` / :func:`read_frame_file`: uncompressed and memory-mapped, the tuple
+  columns as a dictionary of their distinct tuples). Never a pickle: a store is data, not code.
 
 This module imports nothing of the app's but its settings (``data.config``), so the model
 (``data.dataset``), the cache and the upload store all build on it without a circle.
@@ -22,6 +24,7 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -35,7 +38,7 @@ TUPLE_COLUMNS = ("incentives", "sectors")
 #: A table record's id (a blob's key is ``blob-<content id>``; tombstones live apart).
 TABLE_ID = re.compile(r"^[0-9a-f]{64}$")
 _SEP = "\x1f"
-WRITE_ROWS = 200_000  # rows per Parquet row group written
+WRITE_ROWS = 200_000  # rows per Parquet row group / Arrow record batch written
 
 
 # ------------------------------------------------------------------------- the backends
@@ -61,10 +64,19 @@ class FolderBackend:
     def _dir(self, table_id: str) -> Path:
         return self.root / table_id
 
-    def save(self, table_id: str, parts: dict[str, bytes]) -> None:
+    def save(self, table_id: str, parts: Mapping[str, bytes | Callable[[Path], None]]) -> None:
+        """Store ``parts`` (each its bytes, or a function that writes the part's file at the path
+        it is given: a large part goes to disk without being held whole in memory)."""
         tmp = Path(tempfile.mkdtemp(dir=self.root, prefix=".incoming-"))
-        for name, body in parts.items():
-            (tmp / name).write_bytes(body)
+        try:
+            for name, body in parts.items():
+                if callable(body):
+                    body(tmp / name)
+                else:
+                    (tmp / name).write_bytes(body)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         try:
             os.rename(tmp, self._dir(table_id))  # atomic: a reader sees all parts or none
         except OSError:  # stored meanwhile by another worker (same content, same id)
@@ -262,34 +274,46 @@ def _evict(entries: list, max_age_s: float, max_total: int, remove: Any) -> list
     return gone
 
 
-# ------------------------------------------------------------------------- the frame as Parquet
-def frame_bytes(frame: pd.DataFrame) -> bytes:
-    """The canonical frame as Parquet: tuple columns as lists, text as text, categoricals as
-    dictionaries (read back by :func:`read_frame`)."""
+# ------------------------------------------------------------------------- the frame as a file
+def _arrow_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as Arrow takes it: object text columns as text (tuple columns as they are)."""
     out = frame.copy(deep=False)
     for col in out.columns:
         if col not in TUPLE_COLUMNS and out[col].dtype == object:
             out[col] = out[col].astype("str")
+    return out
+
+
+def _rows(out: pd.DataFrame, start: int) -> pd.DataFrame:
+    """One slice, its tuple columns as lists (a slice's worth of lists at a time: a million
+    rows' lists at once were ~400 MB at the store's peak)."""
+    part = out.iloc[start : start + WRITE_ROWS]
+    return pd.DataFrame(
+        {
+            c: part[c].map(list) if c in TUPLE_COLUMNS and part[c].dtype == object else part[c]
+            for c in part.columns
+        },
+        copy=False,
+    )
+
+
+def frame_bytes(frame: pd.DataFrame) -> bytes:
+    """The canonical frame as Parquet: tuple columns as lists, text as text, categoricals as
+    dictionaries (read back by :func:`read_frame`)."""
+    out = _arrow_ready(frame)
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    def rows(start: int) -> pd.DataFrame:
-        """One slice, its tuple columns as lists (a slice's worth of lists at a time: a million
-        rows' lists at once were ~400 MB at the store's peak)."""
-        part = out.iloc[start : start + WRITE_ROWS]
-        return pd.DataFrame(
-            {c: part[c].map(list) if c in TUPLE_COLUMNS else part[c] for c in part.columns},
-            copy=False,
-        )
-
     # in slices of rows (row groups): the Arrow form of the whole table is never held at once
     buf = io.BytesIO()
-    first = pa.Table.from_pandas(rows(0), preserve_index=False)
+    first = pa.Table.from_pandas(_rows(out, 0), preserve_index=False)
     with pq.ParquetWriter(buf, first.schema) as writer:
         writer.write_table(first)
         del first
         for start in range(WRITE_ROWS, len(out), WRITE_ROWS):
-            table = pa.Table.from_pandas(rows(start), schema=writer.schema, preserve_index=False)
+            table = pa.Table.from_pandas(
+                _rows(out, start), schema=writer.schema, preserve_index=False
+            )
             writer.write_table(table)
     return buf.getvalue()
 
@@ -304,10 +328,79 @@ def read_frame(source: bytes | str | Path) -> pd.DataFrame:
     pf = pq.ParquetFile(
         io.BytesIO(source) if isinstance(source, bytes) else source, memory_map=True
     )
+    return _frame_of((name, pf.read(columns=[name]).column(0)) for name in pf.schema_arrow.names)
+
+
+def write_frame_file(frame: pd.DataFrame, path: str | Path) -> None:
+    """The canonical frame as an Arrow IPC file at ``path`` (what the parsed-table cache keeps):
+    uncompressed, so :func:`read_frame_file` maps it instead of decoding it; written in slices of
+    rows straight to the file (neither the Arrow form of the whole table nor the file's bytes
+    are ever held at once). Tuple columns as lists, text as text, categoricals as dictionaries."""
+    import pyarrow as pa
+
+    out = _arrow_ready(frame)
+    for col in TUPLE_COLUMNS:
+        if col in out.columns:
+            out[col] = _joined(out[col])
+    first = pa.Table.from_pandas(_rows(out, 0), preserve_index=False)
+    schema = first.schema
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
+        writer.write_table(first)
+        del first
+        for start in range(WRITE_ROWS, len(out), WRITE_ROWS):
+            table = pa.Table.from_pandas(_rows(out, start), schema=schema, preserve_index=False)
+            writer.write_table(table)
+
+
+def _joined(column: pd.Series) -> pd.Series:
+    """A tuple column as a categorical of its distinct tuples joined by ``_SEP`` (each distinct
+    tuple once: read back without splitting a million lists); as it is when a value holds the
+    separator or is empty (then a join would not say which tuple it was)."""
+    try:
+        codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
+    except TypeError:  # unhashable cells (lists): stored as lists
+        return column
+    texts = []
+    for value in uniques:
+        if not isinstance(value, tuple) or any(
+            not isinstance(v, str) or v == "" or _SEP in v for v in value
+        ):
+            return column
+        texts.append(_SEP.join(value))
+    categories = pd.Index(texts, dtype="str")
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=column.index)
+
+
+def _split(column: Any) -> pd.Series:
+    """A column written by :func:`_joined` as tuples: one tuple object per distinct value."""
+    cat = pd.Categorical(column.to_pandas())
+    shared = np.empty(len(cat.categories) + 1, dtype=object)
+    for i, text in enumerate(cat.categories):
+        shared[i] = tuple(str(text).split(_SEP)) if text else ()
+    shared[-1] = ()  # a missing cell (code -1)
+    return pd.Series(shared[cat.codes], dtype=object)
+
+
+def read_frame_file(path: str | Path) -> pd.DataFrame:
+    """A frame written by :func:`write_frame_file`: the file memory-mapped, its text columns
+    read in place (the frame holds the mapping), categoricals from their dictionaries, the
+    tuple columns as tuples (one tuple object per distinct value)."""
+    import pyarrow as pa
+
+    table = pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+    return _frame_of((name, table.column(name)) for name in table.column_names)
+
+
+def _frame_of(columns_in: Iterator[tuple[str, Any]]) -> pd.DataFrame:
+    """The frame of (name, Arrow column) pairs: tuple columns as tuples, an all-missing text
+    column's categories as text."""
+    import pyarrow as pa
+
     columns: dict[str, pd.Series] = {}
-    for name in pf.schema_arrow.names:
-        column = pf.read(columns=[name]).column(0)
-        if name in TUPLE_COLUMNS:
+    for name, column in columns_in:
+        if name in TUPLE_COLUMNS and pa.types.is_dictionary(column.type):
+            columns[name] = _split(column)
+        elif name in TUPLE_COLUMNS:
             columns[name] = _tuples(column)
         else:
             columns[name] = pd.Series(column.to_pandas(), name=name)
@@ -332,8 +425,11 @@ def _tuples(column: Any) -> pd.Series:
     import pyarrow.compute as pc
 
     arr = column.combine_chunks() if hasattr(column, "combine_chunks") else column
+    if pa.types.is_null(arr.type):  # no rows (or none with a list): Arrow kept no list type
+        return pd.Series([()] * len(arr), dtype=object)
     flat = pc.list_flatten(arr)
-    if len(flat) and pc.any(pc.match_substring(flat.cast("string"), _SEP)).as_py():
+    text = flat.cast("string")  # a label with the separator, or empty: no join says which
+    if len(flat) and pc.any(pc.or_(pc.match_substring(text, _SEP), pc.equal(text, ""))).as_py():
         return pd.Series([tuple(v) if v is not None else () for v in arr.to_pylist()], dtype=object)
     joined = pc.binary_join(arr.cast(pa.list_(pa.string())), _SEP)
     codes, uniques = pd.factorize(joined.to_pandas(), sort=False)

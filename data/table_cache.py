@@ -1,16 +1,18 @@
 """The parsed table of ``--data`` / ``POLICY_ATLAS_DATA``, kept on disk so a restart or a second
 worker does not parse the file again.
 
-The canonical frame is stored as Parquet (never a pickle: a cache is data, not code) with a JSON
-record beside it (the check report's problems, the reader's notes, the column map), under the
-SHA-256 of the file's content, the sheet and :func:`loader_version` — a changed file or a changed
-loader is a miss, never a stale table. The entries live in ``$POLICY_ATLAS_CACHE_DIR/tables`` (a
-private 0700 folder) and are written the way uploads are (``data.storage.FolderBackend``: every
-part written in a temporary folder, then renamed into place, so a reader sees all or nothing).
-A cache entry that cannot be read is removed and the file parsed again, with one log line.
+The canonical frame is stored as an Arrow IPC file (never a pickle: a cache is data, not code;
+uncompressed, so a restart maps it rather than decoding it: ``data.storage.read_frame_file``)
+with a JSON record beside it (the check report's problems, the reader's notes, the column map),
+under the SHA-256 of the file's content, the sheet and :func:`loader_version` — a changed file or
+a changed loader is a miss, never a stale table. The entries live in
+``$POLICY_ATLAS_CACHE_DIR/tables`` (a private 0700 folder) and are written the way uploads are
+(``data.storage.FolderBackend``: every part written in a temporary folder, then renamed into
+place, so a reader sees all or nothing). A cache entry that cannot be read is removed and the
+file parsed again, with one log line.
 
-The frame's Parquet form is the one uploads use too (``data.storage.frame_bytes`` /
-``read_frame``).
+The derived frames of :func:`cached_frame` (the pilot table) are kept in the Parquet form
+uploads use (``data.storage.frame_bytes`` / ``read_frame``).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import pandas as pd
 from data.config import private_dir
 from data.load import LoadResult, Problem, load_table, release_memory
 from data.read_options import ReadOptions
-from data.storage import FolderBackend, frame_bytes, read_frame
+from data.storage import FolderBackend, frame_bytes, read_frame, read_frame_file, write_frame_file
 
 log = logging.getLogger("policy_atlas.table_cache")
 #: Bump when the canonical frame changes in a way the loader's source does not show (e.g. a new
@@ -49,7 +51,7 @@ MAX_TOTAL_BYTES = 2 << 30
 @functools.lru_cache(maxsize=1)
 def loader_version() -> str:
     """A digest of what makes the parsed table: ``LOADER_VERSION``, the loader's source files and
-    the pandas and pyarrow versions (their Parquet and dtypes)."""
+    the pandas and pyarrow versions (their file forms and dtypes)."""
     import pyarrow as pa
 
     root = Path(__file__).resolve().parents[1]
@@ -182,7 +184,7 @@ def _read(backend: Any, key: str, path: str) -> LoadResult | None:
         part = Path(backend.root) / key / "frame"  # FolderBackend's layout: <root>/<id>/<part>
         if not part.is_file():
             raise OSError("the frame part is missing")
-        frame = read_frame(part)
+        frame = read_frame_file(part)
         if len(frame) != record["rows"]:
             raise ValueError(f"{len(frame)} rows stored, {record['rows']} expected")
         result = _from_record(frame, record, path)
@@ -200,8 +202,13 @@ def _read(backend: Any, key: str, path: str) -> LoadResult | None:
 
 def _write(backend: Any, key: str, result: LoadResult) -> None:
     try:
-        parts = {"frame": frame_bytes(result.frame), "meta": json.dumps(_record(result)).encode()}
-        backend.save(key, parts)
+        backend.save(
+            key,
+            {
+                "frame": lambda path: write_frame_file(result.frame, path),
+                "meta": json.dumps(_record(result)).encode(),
+            },
+        )
         backend.prune(MAX_AGE_S, MAX_TOTAL_BYTES)
     except Exception as exc:  # a full disk must not stop the app from serving the table
         log.warning("parsed-table cache not written: %s: %s", type(exc).__name__, str(exc)[:200])

@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -253,3 +254,68 @@ def test_a_missing_file_is_the_loaders_one_message_not_a_cache_warning(tmp_path,
         result = table_cache.load_cached(tmp_path / "nope.csv", None, root)
     assert result.fatal and "no such file" in result.fatal
     assert caplog.records == []
+
+
+# ------------------------------------------------------------------------- the cache's Arrow file
+def _file_round_trip(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    storage.write_frame_file(frame, path)
+    return storage.read_frame_file(path)
+
+
+def test_the_cache_keeps_the_frame_as_an_arrow_file_read_back_the_same(messy, root):
+    first = table_cache.load_cached(messy, None, root)
+    (entry,) = _entries(root)
+    with pa.ipc.open_file(pa.memory_map(str(entry / "frame"))) as reader:  # not Parquet
+        assert reader.num_record_batches >= 1
+    back = storage.read_frame_file(entry / "frame")
+    pd.testing.assert_frame_equal(back, first.frame)
+
+
+def test_the_bundled_frame_in_several_batches_reads_back_the_same(bundled, monkeypatch, tmp_path):
+    monkeypatch.setattr(storage, "WRITE_ROWS", 50)  # 181 rows: four record batches
+    path = tmp_path / "frame"
+    back = _file_round_trip(bundled.frame, path)
+    with pa.ipc.open_file(pa.memory_map(str(path))) as reader:
+        assert reader.num_record_batches == 4
+    pd.testing.assert_frame_equal(back, bundled.frame)
+    assert back["incentives"].tolist() == bundled.frame["incentives"].tolist()
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [("a\x1fb", "c"), ("",), ("x", "")],  # the separator, an empty label: kept as lists
+)
+def test_tuple_columns_come_back_from_the_file_as_tuples_also_with_odd_labels(odd, tmp_path):
+    frame = pd.DataFrame(
+        {
+            "incentives": [("subsidy",), (), odd, ("subsidy",)],
+            "sectors": [(), ("finance",), ("finance", "energy"), ()],
+            "level": pd.Categorical(["city", None, "national", "city"]),
+            "title_en": pd.Series(["A", None, "", "B"], dtype="str"),
+        }
+    )
+    back = _file_round_trip(frame, tmp_path / "frame")
+    pd.testing.assert_frame_equal(back, frame)
+    assert back["incentives"].iloc[2] == odd
+    assert back["sectors"].iloc[0] is back["sectors"].iloc[3]  # one tuple per distinct value
+
+
+def test_a_table_without_rows_reads_back_from_the_file(tmp_path):
+    frame = pd.DataFrame(
+        {"incentives": pd.Series([], dtype=object), "n": pd.Series([], dtype="int64")}
+    )
+    back = _file_round_trip(frame, tmp_path / "frame")
+    assert len(back) == 0 and list(back.columns) == ["incentives", "n"]
+
+
+def test_a_part_that_fails_to_write_leaves_no_entry(tmp_path):
+    backend = storage.FolderBackend(tmp_path / "t")
+
+    def broken(path: Path) -> None:
+        path.write_bytes(b"half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        backend.save("a" * 64, {"meta": b"{}", "frame": broken})
+    assert not backend.exists("a" * 64)
+    assert list((tmp_path / "t").iterdir()) == []  # no temporary folder left behind
