@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import shutil
 import stat
 from pathlib import Path
@@ -82,6 +83,38 @@ def test_a_changed_file_is_parsed_again(messy, root):
     second = table_cache.load_cached(messy, None, root)
     assert len(second.frame) == len(first.frame) + 1
     assert "南京市" in set(second.frame["city_zh"].dropna())
+
+
+def test_a_file_edited_in_place_is_parsed_again_though_its_digest_is_remembered(
+    messy, root, monkeypatch
+):
+    # a restart skips hashing a file whose stat is unchanged; an edit that keeps the size and
+    # puts the modification time back still changes the file's ctime: never a stale table
+    monkeypatch.setattr(table_cache, "_SETTLED_NS", 0)  # remember even a file written just now
+    first = table_cache.load_cached(messy, None, root)
+    assert (root / ".digests.json").is_file()
+    before = messy.stat()
+    text = MESSY.replace("火星", "江苏")
+    assert len(text.encode()) == len(MESSY.encode())
+    messy.write_text(text, encoding="utf-8")
+    os.utime(messy, ns=(before.st_atime_ns, before.st_mtime_ns))
+    second = table_cache.load_cached(messy, None, root)
+    assert [p for p in first.problems if "火星" in p.value]
+    assert not [p for p in second.problems if "火星" in p.value]
+
+
+def test_an_unchanged_file_is_not_read_again_on_a_restart(messy, root, monkeypatch):
+    monkeypatch.setattr(table_cache, "_SETTLED_NS", 0)
+    first = table_cache.load_cached(messy, None, root)
+    real_open = open
+
+    def no_read(path, *args, **kwargs):
+        assert Path(path) != messy, "the unchanged file was read again to hash it"
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", no_read)
+    second = table_cache.load_cached(messy, None, root)
+    pd.testing.assert_frame_equal(second.frame, first.frame)
 
 
 def test_a_changed_loader_is_parsed_again(messy, root, monkeypatch):
