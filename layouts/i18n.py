@@ -758,6 +758,21 @@ EN.update(
 )
 
 
+# --- w/timeline: a breakdown with no bar though policies match (none states its dimension)
+ZH.update(
+    {
+        "empty_unstated": "符合筛选条件的 {n} 项政策均未提及{what}",
+        "empty_unstated_one": "符合筛选条件的 1 项政策未提及{what}",
+    }
+)
+EN.update(
+    {
+        "empty_unstated": "None of the {n} matching policies states {what}",
+        "empty_unstated_one": "The one matching policy does not state {what}",
+    }
+)
+
+
 def _registry_names() -> dict[str, Label]:
     names: dict[str, Label] = {}
     for c in CATEGORIES:

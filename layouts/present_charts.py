@@ -121,9 +121,15 @@ def breakdown_chart(ds: Dataset, state: ViewState, f: Frames, chart: str) -> go.
         source=source_line(ds, state, short=True),
         order=state.order,
         apart_text=apart_text(c, state.lang),
-        empty=empty_text(ds, state, ids.MAP),
+        empty=breakdown_empty(ds, state, f.breakdowns[d], c),
         drop_zero=f.export,
     )
+
+
+def breakdown_empty(ds: Dataset, state: ViewState, frame: pd.DataFrame, c: Category) -> str:
+    """What a breakdown with no bar says: nothing matches, or none of the matching policies
+    states its dimension."""
+    return empty_text(ds, state, ids.MAP, frame.attrs.get("rows", 0), c)
 
 
 def breakdown_patch(ds: Dataset, state: ViewState, f: Frames, chart: str) -> dict[tuple, object]:
@@ -137,6 +143,10 @@ def breakdown_patch(ds: Dataset, state: ViewState, f: Frames, chart: str) -> dic
         lang=state.lang,
         order=state.order,
         apart_text=apart_text(c, state.lang),
+    )
+    # its text too: how many policies match changes with the filters
+    out[("layout", "annotations", style.EMPTY_INDEX, "text")] = breakdown_empty(
+        ds, state, f.breakdowns[d], c
     )
     out.update(style.headline_patch(breakdown_title(state, d, ds), style.NARROW))
     return out
