@@ -761,8 +761,8 @@ EN.update(
 # --- w/timeline: a breakdown with no bar though policies match (none states its dimension)
 ZH.update(
     {
-        "empty_unstated": "符合筛选条件的 {n} 项政策均未提及{what}",
-        "empty_unstated_one": "符合筛选条件的 1 项政策未提及{what}",
+        "empty_unstated": "符合筛选条件的政策共 {n} 项，均未提及{what}",
+        "empty_unstated_one": "符合筛选条件的政策仅 1 项，未提及{what}",
     }
 )
 EN.update(

@@ -11,7 +11,7 @@ from data.dimensions import TOP_N, Category
 from data.state import ViewState
 from layouts import ids, map_story
 from layouts.figures import breakdown as bd
-from layouts.figures import captions, ranked, style
+from layouts.figures import captions, compare_charts, ranked, style
 from layouts.figures import timeline as tl
 from layouts.i18n import t
 from layouts.present_common import Frames, empty_text, headline, source_line
@@ -126,10 +126,15 @@ def breakdown_chart(ds: Dataset, state: ViewState, f: Frames, chart: str) -> go.
     )
 
 
+#: px a breakdown's message may take on a line ("No policy matches these filters" fits in one)
+EMPTY_PX = 280
+
+
 def breakdown_empty(ds: Dataset, state: ViewState, frame: pd.DataFrame, c: Category) -> str:
     """What a breakdown with no bar says: nothing matches, or none of the matching policies
-    states its dimension."""
-    return empty_text(ds, state, ids.MAP, frame.attrs.get("rows", 0), c)
+    states its dimension (in lines that fit the card: centred on the bars, beside the labels)."""
+    text = empty_text(ds, state, ids.MAP, frame.attrs.get("rows", 0), c)
+    return compare_charts.wrap(text, EMPTY_PX, size=16)
 
 
 def breakdown_patch(ds: Dataset, state: ViewState, f: Frames, chart: str) -> dict[tuple, object]:

@@ -274,17 +274,19 @@ def test_a_breakdown_with_matches_but_no_bar_says_none_states_it(bundled, lang):
     state = parse_query(f"?incentive=subsidy&from=2019-01-01&to=2021-12-31&lang={lang}")
     said = {
         "en": "None of the 5 matching policies states a sector",
-        "zh": "符合筛选条件的 5 项政策均未提及应用领域",
+        "zh": "符合筛选条件的政策共 5 项，均未提及应用领域",
     }[lang]
     sector = ids.breakdown("sector")
     for export in (False, True):
         fig = viewmodel.views(bundled, state, full=True, export=export).figures[sector]
         note = fig.layout.annotations[1]
-        assert note.visible and note.text == said, export
+        lines = note.text.split("<br>")  # broken where a line would overrun the card
+        assert note.visible and re.sub(r"(?<=，) ", "", " ".join(lines)) == said, export
+        assert all(len(line) <= 32 for line in lines), note.text
     # reached by a filter change (a patch): the same words, shown
     patch = viewmodel.views(bundled, state, full=False).updates[sector]
     assert patch[("layout", "annotations", 1, "visible")] is True
-    assert patch[("layout", "annotations", 1, "text")] == said
+    assert patch[("layout", "annotations", 1, "text")] == note.text
     # a chart of a dimension the policies state keeps its bars and no message
     incentives = viewmodel.views(bundled, state, full=True).figures[ids.breakdown("incentive")]
     assert not incentives.layout.annotations[1].visible
