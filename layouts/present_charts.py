@@ -133,7 +133,9 @@ EMPTY_PX = 280
 def breakdown_empty(ds: Dataset, state: ViewState, frame: pd.DataFrame, c: Category) -> str:
     """What a breakdown with no bar says: nothing matches, or none of the matching policies
     states its dimension (in lines that fit the card: centred on the bars, beside the labels)."""
-    text = empty_text(ds, state, ids.MAP, frame.attrs.get("rows", 0), c)
+    # counted only when no bar is drawn: a count in a hidden text would be sent on every change
+    rows = 0 if int(frame["count"].sum()) else frame.attrs.get("rows", 0)
+    text = empty_text(ds, state, ids.MAP, rows, c)
     return compare_charts.wrap(text, EMPTY_PX, size=16)
 
 
