@@ -27,7 +27,35 @@ var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
     var root = document.getElementById("root");
     return root && root.classList.contains("lang-en") ? "en" : "zh";
   }
+  // AG Grid reads these texts when it builds a part and keeps them ("it does not refresh as the
+  // locale changes": getLocaleText is an initial option). After a language switch (#root's
+  // class) each grid that asked rebuilds its pager: `paginationPanels` set anew (its documented
+  // layout option; an array set through the API always applies) destroys and recreates the
+  // page size, row and page summaries, which ask gridText again.
+  var PANELS = ["pageSize", "rowSummary", "pageSummary"];
+  var grids = [];
+  var shown = null;
+  var watched = null;
+  function relabel() {
+    var now = lang();
+    if (now === shown) return;
+    shown = now;
+    grids = grids.filter(function (api) { return !api.isDestroyed(); });
+    grids.forEach(function (api) {
+      var panels = api.getGridOption("paginationPanels") || PANELS;
+      if (api.getGridOption("pagination")) api.setGridOption("paginationPanels", panels.slice());
+    });
+  }
+  function watch(api) {
+    if (api && grids.indexOf(api) < 0) grids.push(api);
+    if (shown === null) shown = lang();
+    var root = document.getElementById("root");
+    if (!root || root === watched) return;
+    watched = root;
+    new MutationObserver(relabel).observe(root, { attributes: true, attributeFilter: ["class"] });
+  }
   dagfuncs.gridText = function (params) {
+    watch(params.api);
     if (lang() === "zh" && Object.prototype.hasOwnProperty.call(ZH, params.key)) {
       return ZH[params.key];
     }

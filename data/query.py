@@ -567,8 +567,9 @@ def breakdown(
     ``order``: the categories listed first and always present, so a figure can be patched (default:
     the dimension's vocabulary, ``data.dimensions``); categories found in the data but not in
     ``order`` (labels kept as written) follow.
-    Columns: ``code``, ``count``, ``selected``. ``crossfilter=False``: the dimension's own filter
-    applies too (exports show exactly the rows selected).
+    Columns: ``code``, ``count``, ``selected``; ``attrs["rows"]``: the rows counted.
+    ``crossfilter=False``: the dimension's own filter applies too (exports show exactly the rows
+    selected).
     """
     mask = selection(idx, state, except_dim=dimension if crossfilter else None)
     encoded = idx.categories[dimension]
@@ -578,13 +579,15 @@ def breakdown(
     found = dict(zip(encoded.values.tolist(), counts.tolist(), strict=True))
     codes_out = list(order) + sorted(v for v in found if v not in set(order))
     chosen = set(state.picked(dimension))
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "code": codes_out,
             "count": [int(found.get(c, 0)) for c in codes_out],
             "selected": [c in chosen for c in codes_out],
         }
     )
+    out.attrs["rows"] = int(mask.sum())  # the policies counted (some may state no category)
+    return out
 
 
 # ------------------------------------------------------------------------------- summary, table

@@ -763,6 +763,21 @@ ZH.update({"places_loading": "正在载入全部省市……"})
 EN.update({"places_loading": "Loading every province and city…"})
 
 
+# --- w/timeline: a breakdown with no bar though policies match (none states its dimension)
+ZH.update(
+    {
+        "empty_unstated": "符合筛选条件的政策共 {n} 项，均未提及{what}",
+        "empty_unstated_one": "符合筛选条件的政策仅 1 项，未提及{what}",
+    }
+)
+EN.update(
+    {
+        "empty_unstated": "None of the {n} matching policies states {what}",
+        "empty_unstated_one": "The one matching policy does not state {what}",
+    }
+)
+
+
 def _registry_names() -> dict[str, Label]:
     names: dict[str, Label] = {}
     for c in CATEGORIES:

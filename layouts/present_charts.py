@@ -11,7 +11,7 @@ from data.dimensions import TOP_N, Category
 from data.state import ViewState
 from layouts import ids, map_story
 from layouts.figures import breakdown as bd
-from layouts.figures import captions, ranked, style
+from layouts.figures import captions, compare_charts, ranked, style
 from layouts.figures import timeline as tl
 from layouts.i18n import t
 from layouts.present_common import Frames, empty_text, headline, source_line
@@ -121,9 +121,22 @@ def breakdown_chart(ds: Dataset, state: ViewState, f: Frames, chart: str) -> go.
         source=source_line(ds, state, short=True),
         order=state.order,
         apart_text=apart_text(c, state.lang),
-        empty=empty_text(ds, state, ids.MAP),
+        empty=breakdown_empty(ds, state, f.breakdowns[d], c),
         drop_zero=f.export,
     )
+
+
+#: px a breakdown's message may take on a line ("No policy matches these filters" fits in one)
+EMPTY_PX = 280
+
+
+def breakdown_empty(ds: Dataset, state: ViewState, frame: pd.DataFrame, c: Category) -> str:
+    """What a breakdown with no bar says: nothing matches, or none of the matching policies
+    states its dimension (in lines that fit the card: centred on the bars, beside the labels)."""
+    # counted only when no bar is drawn: a count in a hidden text would be sent on every change
+    rows = 0 if int(frame["count"].sum()) else frame.attrs.get("rows", 0)
+    text = empty_text(ds, state, ids.MAP, rows, c)
+    return compare_charts.wrap(text, EMPTY_PX, size=16)
 
 
 def breakdown_patch(ds: Dataset, state: ViewState, f: Frames, chart: str) -> dict[tuple, object]:
@@ -137,6 +150,10 @@ def breakdown_patch(ds: Dataset, state: ViewState, f: Frames, chart: str) -> dic
         lang=state.lang,
         order=state.order,
         apart_text=apart_text(c, state.lang),
+    )
+    # its text too: how many policies match changes with the filters
+    out[("layout", "annotations", style.EMPTY_INDEX, "text")] = breakdown_empty(
+        ds, state, f.breakdowns[d], c
     )
     out.update(style.headline_patch(breakdown_title(state, d, ds), style.NARROW))
     return out

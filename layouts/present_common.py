@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from data.dataset import Dataset
+from data.dimensions import Category
 from data.state import ViewState
 from layouts.figures import captions, titles
 from layouts.i18n import t
@@ -86,15 +87,41 @@ def source_line(ds: Dataset, state: ViewState, short: bool = False) -> str:
 DATED_CHARTS = frozenset({"timeline", "adoption-map", "adoption-curve"})
 
 
-def empty_text(ds: Dataset, state: ViewState, chart: str) -> str:
+def empty_text(
+    ds: Dataset,
+    state: ViewState,
+    chart: str,
+    rows: int = 0,
+    dimension: Category | None = None,
+) -> str:
     """What an empty chart says: why the whole table cannot fill it ("no row could be placed on
-    the map — see the report"), else that no policy matches the filters."""
+    the map — see the report"), else that no policy matches the filters. A breakdown of
+    ``dimension`` counting ``rows`` matching policies (none of which states a value of it, or it
+    would not be empty) says that instead ("None of the 5 matching policies states a sector")."""
     missing = ds.missing
     if missing == "placed":
         return t("empty_none_placed", state.lang)
     if missing == "dated" and chart in DATED_CHARTS:
         return t("empty_none_dated", state.lang)
+    # its own filter picks values none of these states: the whole selection is empty
+    if rows and dimension is not None and not state.active(dimension.id):
+        return unstated_text(rows, dimension, state.lang)
     return t("empty_chart", state.lang)
+
+
+def unstated_text(rows: int, dimension: Category, lang: str) -> str:
+    """The words "None of the 5 matching policies states a sector" (a user's column: "a value for
+    “Funding”")."""
+    if lang == "zh":
+        what = f"“{dimension.name.zh}”" if dimension.own else dimension.name.zh
+    elif dimension.own:
+        what = f"a value for “{dimension.name.en}”"
+    else:
+        name = dimension.name.en.lower()
+        what = f"{'an' if name[:1] in 'aeiou' else 'a'} {name}"
+    if rows == 1:
+        return t("empty_unstated_one", lang, what=what)
+    return t("empty_unstated", lang, n=f"{rows:,}", what=what)
 
 
 def visible_pilots(ds: Dataset, state: ViewState) -> pd.DataFrame:

@@ -217,7 +217,9 @@ def test_the_timeline_figure_builder_draws_one_line_and_one_total_per_region():
     lines = [t for t in fig.data if t.yaxis in (None, "y")]
     totals = [t for t in fig.data if t.yaxis == "y2"]
     assert [list(t.y) for t in lines] == [[1, 0, 2], [0, 3, 1]]
-    assert [list(t.y) for t in totals] == [[1, 1, 3], [0, 3, 4]]
+    # each total spans the last period: its level repeated at the end of 2021
+    assert [list(t.y) for t in totals] == [[1, 1, 3, 3], [0, 3, 4, 4]]
+    assert {pd.Timestamp(t.x[-1]) for t in totals} == {pd.Timestamp("2022-01-01")}
     assert [t.line.color for t in lines] == [t.line.color for t in totals]
     assert len({t.marker.symbol for t in lines}) == 2  # not told apart by colour alone
     assert len(fig.layout.shapes) == 1  # the date filter's period, shaded

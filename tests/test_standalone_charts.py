@@ -261,6 +261,35 @@ def test_empty_result_says_so_on_every_chart(bundled):
     patch = viewmodel.views(bundled, state, full=False).updates
     for name in (ids.MAP, ids.RANKED, ids.TIMELINE):
         assert patch[name][("layout", "annotations", 1, "visible")] is True, name
+    for name in ids.charts_of(bundled.dimensions):  # a breakdown's text follows the filters
+        assert patch[name][("layout", "annotations", 1, "text")] == (
+            "No policy matches these filters"
+        ), name
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_breakdown_with_matches_but_no_bar_says_none_states_it(bundled, lang):
+    """Five subsidies of 2019-2021 match, none names a sector: the sector chart said "No policy
+    matches these filters", on the page and in an export, beside charts showing those five."""
+    state = parse_query(f"?incentive=subsidy&from=2019-01-01&to=2021-12-31&lang={lang}")
+    said = {
+        "en": "None of the 5 matching policies states a sector",
+        "zh": "符合筛选条件的政策共 5 项，均未提及应用领域",
+    }[lang]
+    sector = ids.breakdown("sector")
+    for export in (False, True):
+        fig = viewmodel.views(bundled, state, full=True, export=export).figures[sector]
+        note = fig.layout.annotations[1]
+        lines = note.text.split("<br>")  # broken where a line would overrun the card
+        assert note.visible and re.sub(r"(?<=，) ", "", " ".join(lines)) == said, export
+        assert all(len(line) <= 32 for line in lines), note.text
+    # reached by a filter change (a patch): the same words, shown
+    patch = viewmodel.views(bundled, state, full=False).updates[sector]
+    assert patch[("layout", "annotations", 1, "visible")] is True
+    assert patch[("layout", "annotations", 1, "text")] == note.text
+    # a chart of a dimension the policies state keeps its bars and no message
+    incentives = viewmodel.views(bundled, state, full=True).figures[ids.breakdown("incentive")]
+    assert not incentives.layout.annotations[1].visible
 
 
 def test_an_exported_breakdown_with_no_bar_shows_its_message_without_bare_axes(bundled):

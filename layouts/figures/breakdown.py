@@ -65,7 +65,7 @@ def breakdown_figure(
             orientation="h",
             customdata=bars["code"].tolist(),
             marker={"color": bar_colors(bars)},
-            text=bars["count"].tolist(),
+            texttemplate="%{x}",  # each bar's count, from x (not a second copy a patch resends)
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{x}<extra></extra>",
@@ -145,7 +145,6 @@ def breakdown_updates(
         ("data", 0, "x"): counts,
         ("data", 0, "y"): _labels(bars, dimension, lang),
         ("data", 0, "customdata"): bars["code"].tolist(),
-        ("data", 0, "text"): [str(c) for c in counts],  # as the figure holds them (text)
         ("data", 0, "marker", "color"): bar_colors(bars),
         ("layout", "xaxis", "dtick"): style.count_dtick(max(counts, default=0)),
         ("layout", "annotations", style.EMPTY_INDEX, "visible"): not int(frame["count"].sum()),

@@ -19,6 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from layouts.figures import style
+from layouts.figures.timeline import period_end, running_labels
 from layouts.i18n import t
 
 #: Okabe & Ito (2008), "Color Universal Design": distinct under the common colour-vision
@@ -168,15 +169,19 @@ def timeline_figure(
             hovertemplate="%{fullData.name}: %{y}<extra></extra>",
             **common,
         )
-        fig.add_scatter(
-            y=counts.cumsum(),
+        totals = counts.cumsum().astype(int).tolist()
+        fig.add_scatter(  # to the last period's end, so its total spans it (timeline.running_x)
+            x=list(frame.get("start", [])) + [pd.Timestamp(e) for e in period_end(frame)],
+            y=totals + totals[-1:],
+            customdata=running_labels(labels),
             xaxis="x2",
             yaxis="y2",
             mode="lines",
             line={"color": colour(i), "width": 1.5, "shape": "hv"},
             showlegend=False,
             hovertemplate="%{fullData.name} " + t("cumulative", lang) + ": %{y}<extra></extra>",
-            **common,
+            name=name,
+            legendgroup=r,
         )
     peak = int(frame[list(regions)].to_numpy().max()) if len(frame) else 0
     axes = _axes(peak, lang, freq)

@@ -51,6 +51,31 @@ def starts(frame: pd.DataFrame) -> list[str]:
     return pd.to_datetime(frame["start"]).dt.strftime("%Y-%m-%d").tolist()
 
 
+def period_end(frame: pd.DataFrame) -> list[str]:
+    """The day after the last period (its end, where its bar ends), or nothing for no periods."""
+    if not len(frame):
+        return []
+    return [(frame["period"].iloc[-1] + 1).start_time.strftime("%Y-%m-%d")]
+
+
+def running_x(frame: pd.DataFrame) -> list[str]:
+    """The running total's points: each period's start and the last period's end, so the last
+    level spans the whole last period (a step drawn flat to the right has nothing to draw to
+    after the last start)."""
+    return starts(frame) + period_end(frame)
+
+
+def running_y(frame: pd.DataFrame) -> list[int]:
+    """The running total at each of ``running_x``: the last total repeated at the end."""
+    totals = frame["cumulative"].astype(int).tolist()
+    return totals + totals[-1:]
+
+
+def running_labels(labels: list[str]) -> list[str]:
+    """The hover labels of ``running_x``: the end point is the last period's."""
+    return labels + labels[-1:]
+
+
 def _count_title(lang: str, freq: str) -> str:
     per = t(freq, lang)
     return (
@@ -140,8 +165,8 @@ def timeline_figure(
         xperiodalignment="middle",  # the bar fills its period (start would centre it on Jan 1)
     )
     fig.add_scatter(
-        x=starts(frame),
-        y=frame["cumulative"],
+        x=running_x(frame),
+        y=running_y(frame),
         name=t("cumulative", lang),
         xaxis="x2",
         yaxis="y2",
@@ -149,7 +174,7 @@ def timeline_figure(
         line={"color": style.INK, "width": 1.5, "shape": "hv"},
         fill="tozeroy",
         fillcolor="rgba(31,41,51,0.06)",
-        customdata=labels,
+        customdata=running_labels(labels),
         hovertemplate="%{customdata} " + t("cumulative", lang) + ": %{y}<extra></extra>",
     )
     fig.update_layout(
@@ -185,8 +210,8 @@ def step_updates(frame: pd.DataFrame, freq: str, lang: str) -> dict[tuple, objec
         ("data", BAR, "x"): start,
         ("data", BAR, "customdata"): labels,
         ("data", BAR, "xperiod"): XPERIOD[freq],
-        ("data", LINE, "x"): start,
-        ("data", LINE, "customdata"): labels,
+        ("data", LINE, "x"): running_x(frame),
+        ("data", LINE, "customdata"): running_labels(labels),
         ("layout", "yaxis", "title", "text"): _count_title(lang, freq),
     }
     ticks = _ticks(freq)
@@ -204,7 +229,7 @@ def timeline_updates(
     return style.notes_patch(notes or [], BOTTOM, NOTES) | {
         ("data", BAR, "y"): frame["count"].tolist(),
         ("data", BAR, "marker", "color"): bar_colors(frame),
-        ("data", LINE, "y"): frame["cumulative"].tolist(),
+        ("data", LINE, "y"): running_y(frame),
         ("layout", "yaxis", "dtick"): style.count_dtick(frame["count"].max() if len(frame) else 0),
         ("layout", "annotations", style.EMPTY_INDEX, "visible"): not int(frame["count"].sum()),
         ("layout", "title", "subtitle", "text"): subtitle,
