@@ -109,6 +109,16 @@ def selected_on_map(ds: Dataset, state: ViewState, regions: pd.DataFrame) -> lis
     return [a for a in regions["adcode"] if a in chosen]
 
 
+def outlined_on_map(ds: Dataset, state: ViewState, regions: pd.DataFrame) -> list[str]:
+    """Adcodes whose border the map draws: on a city map a city picked as a city, and a picked
+    province once, along its own border (its cities are shown in full, ``selected_on_map``, not
+    outlined one by one); on the province map the regions ``selected_on_map`` gives."""
+    if state.map_level_shown != "city":
+        return selected_on_map(ds, state, regions)
+    drawn = set(regions["adcode"]) | set(regions["province_adcode"])
+    return [a for a in dict.fromkeys(state.region) if a in drawn]
+
+
 def map_figure(
     ds: Dataset,
     state: ViewState,
@@ -126,6 +136,7 @@ def map_figure(
     no_record = values[grey][["adcode", "hover"]]
     # The inset belongs on national maps (and on Hainan's, whose islands it shows).
     inset = state.drill in (None, "460000")
+    regions = ds.regions(level, state.drill)
     fig = china_map.china_map(
         recorded,
         classes=classes or map_story.map_classes(values, state),
@@ -138,7 +149,8 @@ def map_figure(
         no_data_adcodes=no_record,
         # a self-contained figure (export) carries its selection; on the page the selection is
         # drawn over the map by assets/map_selection.js (``selection``), never by a geo redraw
-        selected=selected_on_map(ds, state, ds.regions(level, state.drill)) if inline else (),
+        selected=selected_on_map(ds, state, regions) if inline else (),
+        outlined=outlined_on_map(ds, state, regions) if inline else (),
         lang=state.lang,
         inset=inset,
         layer_names=True,  # the names are the layer's: a response carries none per region
