@@ -217,11 +217,24 @@ def _add_pilots(fig: go.Figure, ds: Dataset, state: ViewState) -> None:
     )
 
 
-def selection(ds: Dataset, state: ViewState) -> dict[str, list[str]]:
-    """The adcodes each map on the page outlines (the rest dimmed), drawn in the browser over the
-    map (``assets/map_selection.js``): a click that selects a region leaves the figure alone."""
-    codes = selected_on_map(ds, state, ds.regions(state.map_level_shown, state.drill))
-    return {ids.MAP: codes, ids.ADOPTION_MAP: codes}
+def selection(ds: Dataset, state: ViewState) -> dict[str, list[str | dict[str, object]]]:
+    """What each map on the page outlines (the rest dimmed), drawn in the browser over the map
+    (``assets/map_selection.js``): a click that selects a region leaves the figure alone. On the
+    province map the selected adcodes (each outlined along its border); on the city map one
+    ``{"outline": adcode, "regions": [drawn adcodes]}`` per region outlined (``outlined_on_map``):
+    a picked province's cities shown in full and outlined together, once, outside the province's
+    border; a picked city the same, alone."""
+    regions = ds.regions(state.map_level_shown, state.drill)
+    shown: list[str | dict[str, object]]
+    if state.map_level_shown != "city":
+        shown = list(selected_on_map(ds, state, regions))
+    else:
+        province = dict(zip(regions["adcode"], regions["province_adcode"], strict=True))
+        shown = [
+            {"outline": a, "regions": [c for c, p in province.items() if a in (c, p)]}
+            for a in outlined_on_map(ds, state, regions)
+        ]
+    return {ids.MAP: shown, ids.ADOPTION_MAP: shown}
 
 
 def map_updates(
