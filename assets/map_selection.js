@@ -109,22 +109,22 @@
 
   /* The mask that hides the part of an outline inside its regions (their joint shape, one path:
      the borders between them cancel out), so only the line outside their border is seen. */
-  function outsideMask(defs, id, d) {
+  function outsideMask(defs, id, d, box) {
     var mask = defs.querySelector("mask[id='" + id + "']");
     if (!mask) {
       mask = document.createElementNS(SVGNS, "mask");
       mask.setAttribute("id", id);
       mask.setAttribute("maskUnits", "userSpaceOnUse"); // the default box clips a small region's line
-      ["x", "y"].forEach(function (k) { mask.setAttribute(k, "-100000"); });
-      ["width", "height"].forEach(function (k) { mask.setAttribute(k, "200000"); });
-      var all = document.createElementNS(SVGNS, "rect");
-      ["x", "y"].forEach(function (k) { all.setAttribute(k, "-100000"); });
-      ["width", "height"].forEach(function (k) { all.setAttribute(k, "200000"); });
-      all.setAttribute("fill", "white");
-      mask.appendChild(all);
+      mask.appendChild(document.createElementNS(SVGNS, "rect")).setAttribute("fill", "white");
       mask.appendChild(document.createElementNS(SVGNS, "path")).setAttribute("fill", "black");
       defs.appendChild(mask);
     }
+    var pad = 2 * OUTSIDE + 1; // the regions' box and the line outside it
+    var frame = { x: box.x - pad, y: box.y - pad, width: box.width + 2 * pad,
+                  height: box.height + 2 * pad };
+    [mask, mask.firstChild].forEach(function (el) {
+      Object.keys(frame).forEach(function (k) { el.setAttribute(k, String(frame[k])); });
+    });
     var inside = mask.lastChild;
     if (inside.getAttribute("d") !== d) inside.setAttribute("d", d);
   }
@@ -180,7 +180,7 @@
         return;
       }
       var id = "pa-outside-" + key + "-" + i;
-      outsideMask(defs, id, o.d);
+      outsideMask(defs, id, o.d, path.getBBox());
       masks.push(id);
       path.setAttribute("mask", "url(#" + id + ")");
     });
