@@ -95,8 +95,8 @@ def map_title(ds: Dataset, state: ViewState) -> str:
 
 
 def selected_on_map(ds: Dataset, state: ViewState, regions: pd.DataFrame) -> list[str]:
-    """Adcodes outlined on the map: the selected regions and, on a city map, the cities of a
-    selected province."""
+    """Adcodes shown in full on the map (the rest dimmed): the selected regions and, on a city
+    map, the cities of a selected province (outlined: ``outlined_on_map``)."""
     chosen = set(state.region)
     if state.map_level_shown == "city":
         return [
