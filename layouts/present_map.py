@@ -95,8 +95,8 @@ def map_title(ds: Dataset, state: ViewState) -> str:
 
 
 def selected_on_map(ds: Dataset, state: ViewState, regions: pd.DataFrame) -> list[str]:
-    """Adcodes outlined on the map: the selected regions and, on a city map, the cities of a
-    selected province."""
+    """Adcodes shown in full on the map (the rest dimmed): the selected regions and, on a city
+    map, the cities of a selected province (outlined: ``outlined_on_map``)."""
     chosen = set(state.region)
     if state.map_level_shown == "city":
         return [
@@ -107,6 +107,16 @@ def selected_on_map(ds: Dataset, state: ViewState, regions: pd.DataFrame) -> lis
     # a city chosen in the place filter marks its province on the province map
     chosen |= {gazetteer.province_code(a) for a in state.region}
     return [a for a in regions["adcode"] if a in chosen]
+
+
+def outlined_on_map(ds: Dataset, state: ViewState, regions: pd.DataFrame) -> list[str]:
+    """Adcodes whose border the map draws: on a city map a city picked as a city, and a picked
+    province once, along its own border (its cities are shown in full, ``selected_on_map``, not
+    outlined one by one); on the province map the regions ``selected_on_map`` gives."""
+    if state.map_level_shown != "city":
+        return selected_on_map(ds, state, regions)
+    drawn = set(regions["adcode"]) | set(regions["province_adcode"])
+    return [a for a in dict.fromkeys(state.region) if a in drawn]
 
 
 def map_figure(
@@ -126,6 +136,7 @@ def map_figure(
     no_record = values[grey][["adcode", "hover"]]
     # The inset belongs on national maps (and on Hainan's, whose islands it shows).
     inset = state.drill in (None, "460000")
+    regions = ds.regions(level, state.drill)
     fig = china_map.china_map(
         recorded,
         classes=classes or map_story.map_classes(values, state),
@@ -138,7 +149,8 @@ def map_figure(
         no_data_adcodes=no_record,
         # a self-contained figure (export) carries its selection; on the page the selection is
         # drawn over the map by assets/map_selection.js (``selection``), never by a geo redraw
-        selected=selected_on_map(ds, state, ds.regions(level, state.drill)) if inline else (),
+        selected=selected_on_map(ds, state, regions) if inline else (),
+        outlined=outlined_on_map(ds, state, regions) if inline else (),
         lang=state.lang,
         inset=inset,
         layer_names=True,  # the names are the layer's: a response carries none per region
@@ -205,11 +217,24 @@ def _add_pilots(fig: go.Figure, ds: Dataset, state: ViewState) -> None:
     )
 
 
-def selection(ds: Dataset, state: ViewState) -> dict[str, list[str]]:
-    """The adcodes each map on the page outlines (the rest dimmed), drawn in the browser over the
-    map (``assets/map_selection.js``): a click that selects a region leaves the figure alone."""
-    codes = selected_on_map(ds, state, ds.regions(state.map_level_shown, state.drill))
-    return {ids.MAP: codes, ids.ADOPTION_MAP: codes}
+def selection(ds: Dataset, state: ViewState) -> dict[str, list[str | dict[str, object]]]:
+    """What each map on the page outlines (the rest dimmed), drawn in the browser over the map
+    (``assets/map_selection.js``): a click that selects a region leaves the figure alone. On the
+    province map the selected adcodes (each outlined along its border); on the city map one
+    ``{"outline": adcode, "regions": [drawn adcodes]}`` per region outlined (``outlined_on_map``):
+    a picked province's cities shown in full and outlined together, once, outside the province's
+    border; a picked city the same, alone."""
+    regions = ds.regions(state.map_level_shown, state.drill)
+    shown: list[str | dict[str, object]]
+    if state.map_level_shown != "city":
+        shown = list(selected_on_map(ds, state, regions))
+    else:
+        province = dict(zip(regions["adcode"], regions["province_adcode"], strict=True))
+        shown = [
+            {"outline": a, "regions": [c for c, p in province.items() if a in (c, p)]}
+            for a in outlined_on_map(ds, state, regions)
+        ]
+    return {ids.MAP: shown, ids.ADOPTION_MAP: shown}
 
 
 def map_updates(

@@ -148,6 +148,7 @@ def adoption_map_figure(
         coarse=classes["coarse"],
         # on the page the selection is drawn over the map (``present_map.selection``)
         selected=present_map.selected_on_map(ds, state, regions) if inline else (),
+        outlined=present_map.outlined_on_map(ds, state, regions) if inline else (),
         inset=state.drill in (None, "460000"),
         lang=state.lang,
         never_hover=never_hover(state.lang),

@@ -227,7 +227,7 @@ def test_selection_outlines_and_dims_the_rest():
     fig = _figure(selected=["440000", "110000"])
     sel = fig.data[cm.SELECTED_TRACES[0]]
     assert sorted(sel.locations) == ["110000", "440000"]
-    assert sel.marker.line.width >= 2 and sel.hoverinfo == "skip"
+    assert min(sel.marker.line.width) >= 2 and sel.hoverinfo == "skip"
     main = fig.data[0]
     kept = [main.locations[i] for i in main.selectedpoints]
     assert sorted(kept) == ["110000", "440000"]
@@ -235,6 +235,35 @@ def test_selection_outlines_and_dims_the_rest():
     assert list(fig.data[cm.NODATA_TRACES[0]].selectedpoints) == []  # all dimmed
     # nothing selected: nothing dimmed
     assert _figure().data[0].selectedpoints is None
+
+
+@pytest.mark.slow
+def test_a_province_on_the_city_map_is_outlined_by_its_own_border():
+    """Its cities are shown in full (``selected``), the outline is the province layer's shape,
+    once; a city picked with it is outlined as a city, thinner."""
+    layer = load_geojson("city")
+    cities = [f["id"] for f in layer["features"] if f["id"].startswith("44")]
+    values = pd.DataFrame({"adcode": [f["id"] for f in layer["features"]], "z": 1.0})
+    fig = cm.china_map(
+        values,
+        level="city",
+        geojson=layer,
+        dashline=load_dashline(),
+        selected=[*cities, "330100"],
+        outlined=["440000", "330100"],
+    )
+    main = fig.data[cm.SELECTED_TRACES[0]]
+    assert list(main.locations) == ["440000", "330100"]
+    province = next(f for f in load_geojson("province")["features"] if f["id"] == "440000")
+    assert main.geojson["features"][0]["geometry"] == province["geometry"]
+    width = dict(zip(main.locations, main.marker.line.width, strict=True))
+    on_province_map = min(
+        _figure(selected=["440000"]).data[cm.SELECTED_TRACES[0]].marker.line.width
+    )
+    assert width["330100"] < width["440000"] < on_province_map
+    assert list(fig.data[cm.SELECTED_TRACES[1]].locations) == ["440000"]  # the inset: Guangdong
+    shown = {fig.data[0].locations[i] for i in fig.data[0].selectedpoints}
+    assert shown == {*cities, "330100"}  # the province's cities in full, not dimmed
 
 
 def test_url_geojson_keeps_the_figure_small_and_off_any_cdn():

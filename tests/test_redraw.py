@@ -166,4 +166,15 @@ def test_the_page_draws_the_selection_and_an_export_carries_it(ds):
     adoption = exported[ids.ADOPTION_MAP].data[china_map.SELECTED_TRACES[0]]
     assert list(adoption.locations) == ["440000"]
     city = present_map.selection(ds, ViewState(map_level="city", region=("440000",)))
-    assert "440300" in city[ids.MAP] and all(a.startswith("44") for a in city[ids.MAP])
+    # on the city map: Guangdong outlined once, its cities shown in full
+    (guangdong,) = city[ids.MAP]
+    assert guangdong["outline"] == "440000" and "440300" in guangdong["regions"]
+    assert len(guangdong["regions"]) == 21 and all(a.startswith("44") for a in guangdong["regions"])
+    city_map_export = viewmodel.views(
+        ds,
+        ViewState(map_level="city", region=("440000",)),
+        full=True,
+        inline_geojson=True,
+        export=True,
+    ).figures[ids.MAP]
+    assert list(city_map_export.data[china_map.SELECTED_TRACES[0]].locations) == ["440000"]

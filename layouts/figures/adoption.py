@@ -88,6 +88,7 @@ def first_adoption_map(
     legend_title: str,
     coarse: str | None = None,
     selected: Sequence[str] = (),
+    outlined: Sequence[str] | None = None,
     inset: bool = True,
     lang: str = "zh",
     never_hover: str | None = None,
@@ -105,6 +106,7 @@ def first_adoption_map(
         dashline=dashline,
         colorbar_title=legend_title,
         selected=selected,
+        outlined=outlined,
         inset=inset,
         lang=lang,
         showscale=False,  # a period per class: the colour bar below, not the map's count legend

@@ -10,7 +10,7 @@ idx   uid                 geo     content
 2     ``nodata-main``     geo     regions with no recorded policy: neutral grey, no scale
 3     ``nodata-inset``    geo2    the same in the inset (its window's rows)
 4     ``dashline``        geo2    the ten-dash line (scattergeo lines)
-5     ``selected-main``   geo     thick outline of the selected regions (no fill, no hover)
+5     ``selected-main``   geo     outline of the selected regions (no fill, no hover; ``outlined``)
 6     ``selected-inset``  geo2    the same in the inset
 7     ``nodata-legend``   geo     legend swatch for "no recorded policy" (no points)
 8     ``inset-label``     geo2    the 南海诸岛 label, placed in the sea inside the inset frame
@@ -79,6 +79,9 @@ SEQUENTIAL = style.SEQUENTIAL
 NO_RECORD = style.NO_RECORD
 BORDER = "#ffffff"
 SELECTED_BORDER = "#111111"
+#: the selection's outline (px) by (the map's level, the outlined region's): thinner on the city
+#: map, a city's thinnest (an export is scaled ×2.8–3.6, and a wider line swallows small cities)
+OUTLINE_WIDTH = {("province", "province"): 2.2, ("city", "province"): 1.4, ("city", "city"): 1.0}
 LAND = "#f3f3f1"  # neighbouring land: lighter than the "no recorded policy" grey
 DIM_OPACITY = 0.45  # unselected regions stay readable, as in crossfilter
 
@@ -279,6 +282,7 @@ def china_map(
     hover_name_col: str = "name",
     no_data_adcodes: Iterable[str] | pd.DataFrame = (),
     selected: Iterable[str] = (),
+    outlined: Iterable[str] | None = None,
     colorscale: str | Sequence[Sequence[Any]] = SEQUENTIAL,
     zmax: float | None = None,
     inset: bool = True,
@@ -297,13 +301,16 @@ def china_map(
     ``hover_name_col`` (e.g. "广东省 Guangdong"). ``no_data_adcodes``: adcodes (or a frame with
     ``adcode`` and optional ``hover``/name column) of regions with no record at all.
     ``geojson``: an assets URL (app; fetched once by the browser) or the layer dict (exports).
-    ``dashline``: the ten-dash line FeatureCollection (drawn in the inset). ``selected``: adcodes
-    to outline, everything else dimmed (crossfilter convention). ``inset=False`` leaves geo2 and
-    the inset traces in place but hidden, so trace indices never move. ``showscale=False`` hides
-    the legend (e.g. a categorical colouring). ``classes``: the legend's classes (default: natural
-    breaks of ``z`` as counts). ``labels``: ``lon, lat, text`` of the region labels to draw.
-    ``neighbour_land``: the faded neighbouring land (URL or dict; None: not drawn).
-    ``layer_names``, ``hover_fallback``: the hover's names from the layer (``hover_names``).
+    ``dashline``: the ten-dash line FeatureCollection (drawn in the inset). ``selected``:
+    adcodes shown in full, everything else dimmed (crossfilter convention); ``outlined``: the
+    adcodes whose border is drawn (default: the selected), on a city map cities or provinces (a
+    selected province outlined once, along its own border: ``outline_layer``). ``inset=False``
+    leaves geo2 and the inset traces in place but hidden, so trace indices never move.
+    ``showscale=False`` hides the legend (e.g. a categorical colouring). ``classes``: the
+    legend's classes (default: natural breaks of ``z`` as counts). ``labels``: ``lon, lat,
+    text`` of the region labels to draw. ``neighbour_land``: the faded neighbouring land (URL or
+    dict; None: not drawn). ``layer_names``, ``hover_fallback``: the hover's names from the
+    layer (``hover_names``).
     See the module docstring for the trace indices.
     """
     names = hover_names(lang, layer_names, hover_fallback)
@@ -327,8 +334,8 @@ def china_map(
     for trace in _region_layers(vals, nodata, layer, hovers):
         fig.add_trace(trace)
     fig.add_trace(dashline_trace(dashline, inset))
-    sel_codes = [a for a in codes + nd_codes if a in sel]
-    for trace in _selected_traces(sel_codes, geojson, inset_rows(sel_codes, level), inset):
+    ring = [a for a in codes + nd_codes if a in sel] if outlined is None else list(outlined)
+    for trace in _selected_traces(*outline_layer(ring, geojson, level), level, inset):
         fig.add_trace(trace)
     fig.add_trace(nodata_legend(text, bool(nd_codes) and showscale))
     fig.add_trace(_inset_label(text, inset))
@@ -641,10 +648,41 @@ def dashline_trace(dashline: dict | None, inset: bool) -> go.Scattergeo:
     )
 
 
+def outline_layer(
+    codes: Sequence[str], geojson: str | dict, level: str
+) -> tuple[list[str], str | dict, list[str]]:
+    """(the adcodes to outline, the layer holding their shapes, each one's level). A layer URL
+    (the page, whose selection ``assets/map_selection.js`` draws) is kept as is. An inline layer
+    (an export) gets, for an adcode it does not hold, the province layer's shape: a province
+    selected on a city map is outlined once along its own border, not as its cities. An adcode
+    neither layer holds is not outlined."""
+    if isinstance(geojson, str):
+        return list(codes), geojson, [level] * len(codes)
+    layers = [(level, geojson)] + (
+        [("province", geo_assets.load_geojson("province"))] * (level == "city")
+    )
+    found: dict[str, tuple[str, dict]] = {}
+    wanted = set(codes)
+    for lvl, layer in reversed(layers):  # the map's own layer wins (a municipality's adcode)
+        for f in layer["features"]:
+            if f["properties"]["adcode"] in wanted:
+                found[f["properties"]["adcode"]] = (lvl, f)
+    kept = [a for a in dict.fromkeys(codes) if a in found]
+    features = [found[a][1] for a in kept]
+    return kept, {"type": "FeatureCollection", "features": features}, [found[a][0] for a in kept]
+
+
+def _outline_inset_rows(codes: Sequence[str], levels: Sequence[str]) -> list[int]:
+    """``inset_rows`` of outlines of mixed levels (each by its own layer's shapes)."""
+    return [i for i, (a, lvl) in enumerate(zip(codes, levels, strict=True)) if inset_rows([a], lvl)]
+
+
 def _selected_traces(
-    sel_codes: list[str], geojson: str | dict, inset_rows: list[int], inset: bool
+    codes: list[str], geojson: str | dict, levels: list[str], level: str, inset: bool
 ) -> list:
-    """Thick outlines of the selected regions, no fill (traces 5 and 6)."""
+    """The outlines of the selected regions, no fill (traces 5 and 6): ``OUTLINE_WIDTH`` of the
+    map's ``level`` and each one's own."""
+    widths = [OUTLINE_WIDTH[level, lvl] for lvl in levels]
     return [
         _choropleth(
             f"selected-{suffix}",
@@ -654,12 +692,12 @@ def _selected_traces(
             z=[1.0] * len(part),
             colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
             showscale=False,
-            marker={"line": {"color": SELECTED_BORDER, "width": 2.2}},
+            marker={"line": {"color": SELECTED_BORDER, "width": _pick(widths, rows)}},
             hoverinfo="skip",
             visible=suffix == "main" or inset,
         )
-        for geo, suffix, rows in _parts(len(sel_codes), inset_rows)
-        for part in [_pick(sel_codes, rows) or []]
+        for geo, suffix, rows in _parts(len(codes), _outline_inset_rows(codes, levels))
+        for part in [_pick(codes, rows) or []]
     ]
 
 

@@ -166,3 +166,84 @@ def test_the_overlay_is_drawn_only_under_the_plotly_major_it_reads(page, app_url
     chips = page.inner_text("#chips")
     assert "广东省" in chips and "北京市" in chips  # the page still says what is selected
     assert page.watch.errors == []
+
+
+# Shenzhen on the main map: its fill colour, and the device pixels (of its box) whose whole
+# area lies inside its shape, where a reader sees the city itself
+SHENZHEN_JS = """(scale) => {
+  const main = document.querySelector('#map .js-plotly-plot .geo');
+  const p = [...main.querySelectorAll('path.choroplethlocation')]
+    .find(el => el.__data__ && el.__data__.loc === '440300' && el.getAttribute('d') !== 'null');
+  const r = p.getBoundingClientRect();
+  const box = {x: Math.floor(r.x), y: Math.floor(r.y)};  // whole CSS pixels: the clip's grid
+  box.width = Math.ceil(r.right) - box.x;
+  box.height = Math.ceil(r.bottom) - box.y;
+  const toShape = p.getScreenCTM().inverse();
+  const inside = (x, y) => p.isPointInFill(new DOMPoint(x, y).matrixTransform(toShape));
+  const pixels = [];
+  for (let j = 0; j < box.height * scale; j++) {
+    for (let i = 0; i < box.width * scale; i++) {
+      const x = box.x + i / scale, y = box.y + j / scale, e = 1 / scale;
+      if (inside(x, y) && inside(x + e, y) && inside(x, y + e) && inside(x + e, y + e)) {
+        pixels.push([i, j]);
+      }
+    }
+  }
+  return {fill: getComputedStyle(p).fill, pixels, box};
+}"""
+
+
+@pytest.fixture
+def sharp_page(browser, app_url):
+    """The page at 1440 px on a 4x screen: Shenzhen, 7 x 4 px on the national city map, is seen
+    in 28 x 16 device pixels."""
+    context = browser.new_context(
+        viewport={"width": 1440, "height": 1400}, device_scale_factor=4, locale="zh-CN"
+    )
+    context.set_default_timeout(h.STATE_TIMEOUT_MS)
+    pg = context.new_page()
+    pg.watch = h.PageWatch(pg, app_url)
+    yield pg
+    context.close()
+
+
+@pytest.mark.parametrize("picked, shown", [("440000", 21), ("440300", 1)])
+def test_the_city_map_outlines_a_province_once_and_its_cities_whole(
+    sharp_page, app_url, picked, shown
+):
+    """``?region=440000&map=city``: one line along Guangdong's border, not one per city; its
+    cities in full (the others dimmed), and Shenzhen's colour seen inside the line. Shenzhen
+    picked itself: outlined as a city, its colour seen inside its line."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    page = sharp_page
+    page.goto(app_url + f"/?region={picked}&map=city")
+    h.wait_ready(page)
+    page.wait_for_function("() => document.querySelector('#map .geo .pa-outline')")
+    h.region_box(page, "440300")  # the city layer is drawn
+    view = seen(page)
+    assert [o["code"] for o in view["outlines"]] == [picked], view["outlines"]
+    (line,) = view["outlines"]
+    assert line["stroke"] == "rgb(17, 17, 17)" and line["fill"] == "none" and line["onTop"]
+    assert line["sameShape"] == (picked == "440300")  # a city's own shape; else its cities'
+    full = {code for code, opacity in view["opacity"].items() if float(opacity) == 1}
+    assert len(full) == shown and all(code.startswith(picked[:2]) for code in full)
+    rest = [float(o) for code, o in view["opacity"].items() if code not in full]
+    assert len(rest) > 300 and rest == [pytest.approx(0.45)] * len(rest)  # the rest: dimmed
+    # what a reader sees: Shenzhen in its own colour, not in the selection's ink
+    page.locator("#map").scroll_into_view_if_needed()
+    h.wait_idle(page)
+    shenzhen = page.evaluate(SHENZHEN_JS, 4)
+    rgb = np.array([int(v) for v in re.findall(r"\d+", shenzhen["fill"])[:3]])
+    shot = page.screenshot(clip=shenzhen["box"], scale="device")
+    pixels = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB")).astype(int)
+    assert pixels.shape[:2] == (shenzhen["box"]["height"] * 4, shenzhen["box"]["width"] * 4)
+    inside = np.array([pixels[j, i] for i, j in shenzhen["pixels"]])
+    assert len(inside) > 40, "Shenzhen is drawn on fewer device pixels than expected"
+    ink = (inside.max(axis=1) < 90).mean()  # the selection's line (#111) over the city
+    own = (np.abs(inside - rgb).max(axis=1) <= 12).mean()  # (the label's white halo: the rest)
+    assert ink < 0.05 and own > 0.25, f"inside Shenzhen: {ink:.0%} ink, {own:.0%} its colour"
+    assert page.watch.errors == []
