@@ -253,7 +253,7 @@ def test_no_usable_chromium_is_an_export_error_at_once(monkeypatch):
     from layouts.exports import render
 
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent")
-    monkeypatch.setattr(render, "_started_pid", None)
+    monkeypatch.setattr(render, "_renderer", None)
     with pytest.raises(
         render.ExportError, match="Chromium cannot start: no browser at /nonexistent"
     ):
