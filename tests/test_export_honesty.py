@@ -48,7 +48,7 @@ def canvas(svg: bytes) -> tuple[float, float]:
 def test_per_capita_asked_counts_drawn_title_and_file_say_counts(bundled_ds):
     state = parse_query("?measure=per_pop&map=city&lang=en")
     name, svg = chart_file(bundled_ds, state, "map", "svg")
-    assert name == "policy-map_count.svg"
+    assert name == "policy-map_count_cities.svg"  # not the province map's name
     title = next(t for t in texts(svg) if t.startswith("Blockchain policies"))
     assert "policy counts" in title and "per 10 million" in title  # the fallback, said
     name, svg = chart_file(bundled_ds, parse_query("?measure=per_pop&drill=510000"), "map", "svg")
@@ -117,3 +117,20 @@ def test_gif_frames_carry_title_legend_source_and_end_on_a_policy(fast):
     _, gif = chart_file(fast, state, "animation", "gif")
     images = list(ImageSequence.Iterator(Image.open(io.BytesIO(gif))))
     assert len(images) == 4  # the weeks with policies; no empty frame at the end
+
+
+def test_the_city_map_and_the_province_map_of_a_place_download_under_different_names(bundled_ds):
+    # a reader saving both maps of Guangdong kept only the second (both were policy-map_guangdong)
+    from layouts.exports.report_pack import chart_stem
+
+    names = {
+        chart_stem(bundled_ds, parse_query(q), chart)
+        for q in ("?region=440000", "?region=440000&map=city")
+        for chart in ("map", "ranked")
+    }
+    assert names == {
+        "policy-map_guangdong",
+        "policy-map_cities_guangdong",
+        "policy-ranking_guangdong",
+        "policy-ranking_cities_guangdong",
+    }

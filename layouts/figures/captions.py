@@ -80,12 +80,18 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "all"
 
 
+#: the charts whose regions are the map's level: a city map's file says so
+BY_LEVEL = ("policy-map", "policy-ranking", "first-adoption-map")
+
+
 def file_stem(chart: str, state: ViewState, name_of: NameOf) -> str:
     """A file name that says what the chart is, e.g. ``policy-map_guangdong_2019-2021``."""
     parts = [chart]
     if chart in ("policy-map", "policy-ranking") and state.measure != "count":
         # the measure drawn: per_pop asked of a city map draws counts, and the file says so
         parts.append(slug(measures.effective(state.measure, state.map_level_shown).id))
+    if chart in BY_LEVEL and state.map_level_shown == "city":  # not the province map's name
+        parts.append("cities")
     if state.region:
         parts.append("-".join(slug(name_of(a, "en")) for a in state.region[:3]))
     if state.date_from or state.date_to:
