@@ -3,7 +3,9 @@
    dcc.Graph draws with the global `Plotly.react`; this wraps it once plotly.js has loaded:
    - a graph out of the screen (plus a margin) is not drawn yet, the first time or after a click:
      the latest figure it was given is kept, and drawn when an IntersectionObserver sees the graph
-     near the screen (or before printing, or on `window.paCharts.drawAll()`). dcc.Graph calls
+     near the screen (or before printing, or on `window.paCharts.drawAll()`). A hidden graph (its
+     box has no size: display none, as the own-dimension slots a table does not fill) is not in
+     view either: it is drawn when it is shown near the screen. dcc.Graph calls
      react with a graph's next figure only once the promise of the last one resolves: for a
      graph never drawn that promise resolves when it is drawn (dcc.Graph then binds its events
      to the drawn graph), and a figure it queued meanwhile is drawn right after (`eager`); for a
@@ -34,7 +36,9 @@
 
   function nearScreen(gd) {
     var box = gd.getBoundingClientRect();
-    if (!box.width && !box.height) return true; // hidden or not laid out: as plotly would
+    // hidden (display: none, a slot the table does not fill) or not laid out: not in view; the
+    // observer reports it when it is shown near the screen, and it is drawn then
+    if (!box.width && !box.height) return false;
     return box.top < window.innerHeight + MARGIN && box.bottom > -MARGIN;
   }
 

@@ -131,7 +131,9 @@ SETTLED_JS = """([mark, quiet, idle, page]) => {
     if (!page) return false;
     if (document.readyState !== 'complete' || document.querySelector('._dash-loading')) return true;
     const graphs = [...document.querySelectorAll('.dash-graph')];
-    const inView = graphs.filter(g => g.getBoundingClientRect().top < innerHeight);
+    // a hidden graph (display none) is not in view: assets/lazy_charts.js draws it when shown
+    const inView = graphs.filter(g => g.offsetParent
+      && g.getBoundingClientRect().top < innerHeight);
     return !graphs.length
       || inView.some(g => !(g.querySelector('.js-plotly-plot') || {})._fullLayout);
   };

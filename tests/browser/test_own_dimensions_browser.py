@@ -1,10 +1,13 @@
 """A table's own dimensions in the page (issue 20 item 6): an uploaded table with a ``policy``
 column of 6 kinds and no incentive, stance or sector column gets a "By policy" chart and filter,
 and not the bundled charts it has no column for; a click on its bar filters in one round trip.
+A slot the table does not fill is hidden and not drawn (assets/lazy_charts.js): its chart is drawn
+when a table fills it and it shows, with that table's figure.
 Fixture: ``tests/fixtures/own_dimensions.csv`` (see ``tests/test_own_dimensions.py``)."""
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -47,4 +50,32 @@ def test_an_uploaded_table_gets_its_own_breakdown_and_filter(page, app_url):
     assert label in page.inner_text("#chips")
     assert label in page.inner_text("#f-own-1-field")
     assert 0 < summary_count(page) < total
+    assert page.watch.errors == []
+
+
+# the slot's graph div: plotly's class once drawn, lazy_charts.js's mark while it waits
+SLOT = """() => { const g = document.querySelector('#bd-own-1 .js-plotly-plot')
+  || document.querySelector('#bd-own-1 [data-pa-waiting]');
+  return {drawn: !!(g && g._fullLayout), waiting: !!(g && g.hasAttribute('data-pa-waiting')),
+          cats: g && g.data
+            ? g.data.flatMap(t => [...(t.x || []), ...(t.y || [])]).map(String) : []};
+}"""
+
+
+def test_a_hidden_slot_is_drawn_only_when_a_table_fills_it(page, app_url):
+    page.goto(app_url + "/?lang=en")
+    h.wait_ready(page)
+    h.drawn(page, "map")
+    h.drawn(page, "bd-incentive")
+    assert page.is_hidden("#bd-own-1-card")
+    assert page.evaluate(SLOT)["drawn"] is False  # hidden: not drawn at load
+    upload(page, FIXTURE)
+    page.wait_for_selector("#bd-own-1-card", state="visible")
+    h.wait_idle(page)
+    h.drawn(page, "bd-own-1")
+    slot = page.evaluate(SLOT)
+    with FIXTURE.open(encoding="utf-8") as f:
+        kinds = {row["policy"] for row in csv.DictReader(f)}
+    assert slot["drawn"] and not slot["waiting"]
+    assert kinds <= set(slot["cats"]), (kinds, slot["cats"])  # the uploaded table's bars
     assert page.watch.errors == []
