@@ -271,6 +271,7 @@ CATCHUP_JS = """async () => {
   const frame = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
   for (const gd of [...document.querySelectorAll('[data-pa-waiting]')]) {
     if (!gd.hasAttribute('data-pa-waiting')) continue;  // drawn on the way to an earlier one
+    if (!gd.offsetParent) continue;  // hidden (an own-dimension slot): no reader scrolls to it
     const id = B.idOf(gd);
     B.hook(gd);
     const hooked = !!gd.__benchHooked;  // drawn before: its afterplot says when it is drawn again
