@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import platform
@@ -282,12 +283,22 @@ def http_times(base: str, reps: int, view_key: Callable[[str], dict | None]) -> 
     return out
 
 
-def _ours_key(query: str) -> dict:
+def _ours_key(query: str, data: str | None = None) -> dict:
+    """The ``rendered`` store's view of ``query`` as the app answers it: the state resolved
+    against the table it serves (a date range picks its own step: the key says quarter where
+    the URL says nothing)."""
     from data.state import parse_query
     from layouts import viewmodel
 
-    state = parse_query(query)
+    state = _served(data).restrict(parse_query(query))
     return {"key": viewmodel.view_key(state), "lang": state.lang}
+
+
+@functools.cache
+def _served(data: str | None) -> Any:
+    from data.loaders import load_dataset
+
+    return load_dataset(data) if data else load_dataset()
 
 
 # ------------------------------------------------------------------------ apps
