@@ -335,8 +335,7 @@ def china_map(
         fig.add_trace(trace)
     fig.add_trace(dashline_trace(dashline, inset))
     ring = [a for a in codes + nd_codes if a in sel] if outlined is None else list(outlined)
-    for trace in _selected_traces(*outline_layer(ring, geojson, level), level, inset):
-        fig.add_trace(trace)
+    fig.add_traces(_selected_traces(*outline_layer(ring, geojson, level), level, inset))
     fig.add_trace(nodata_legend(text, bool(nd_codes) and showscale))
     fig.add_trace(_inset_label(text, inset))
     cls = classes if classes is not None else classes_mod.classify(vals["z"].to_numpy())
