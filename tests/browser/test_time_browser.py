@@ -103,6 +103,11 @@ def test_the_place_picker_keeps_earlier_picks_while_typing(sized_page):
     """Two places picked with the keyboard only: type, Enter, type, Enter. The search box is
     cleared after each pick, so the second name is searched alone (not "广东浙江")."""
     pg = sized_page
+    # the full place list first: typing while it arrives is test_place_options_browser's case
+    pg.wait_for_function(
+        "() => performance.getEntriesByType('resource')"
+        ".some(e => /\\/places\\.[0-9a-f]+\\.json$/.test(e.name) && e.responseEnd > 0)"
+    )
     pg.click("#f-region")
     pg.keyboard.type("广东")
     pg.wait_for_selector(".dash-dropdown-content .dash-dropdown-option", timeout=10000)
